@@ -1,0 +1,133 @@
+"""Command line: ``python -m doubledip TASK ...``.
+
+Each sub-command is one :class:`Command`: its own arguments, and a ``run`` that turns parsed arguments into a
+snapshot generator plus a function that writes the result's files. Everything else — progress bar, the shared
+options, atomic output directories, the exit code 2 on bad input — is done once here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .engine import Result, Snapshot
+from .io import InputError
+
+EXIT_BAD_INPUT = 2
+
+Writer = Callable[[Result, Path], None]
+
+
+@dataclass
+class Command:
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    # Returns the snapshot stream and the writer of the final files; raises InputError on bad input.
+    start: Callable[[argparse.Namespace, dict], tuple[Iterator[Snapshot], Writer]]
+
+
+COMMANDS: list[Command] = []
+
+
+def command(name: str, help: str, add_arguments: Callable[[argparse.ArgumentParser], None]):
+    """Register ``start`` as the sub-command ``name``."""
+
+    def register(start):
+        COMMANDS.append(Command(name, help, add_arguments, start))
+        return start
+
+    return register
+
+
+def _shared(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", required=True, help="output directory (created; written only when the run succeeds)")
+    p.add_argument("--preset", default="fast", choices=["fast", "paper"], help="settings (default: fast)")
+    p.add_argument("--steps", type=int, help="total optimisation steps (overrides the preset)")
+    p.add_argument("--size", type=int, help="working long side in px (overrides the preset)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def settings(args: argparse.Namespace) -> dict:
+    """The shared options as keyword arguments of every ``iterate_*`` function."""
+    return {"preset": args.preset, "steps": args.steps, "size": args.size, "seed": args.seed,
+            "device": args.device}
+
+
+def _progress(snap: Snapshot, width: int = 30) -> str:
+    frac = min(1.0, snap.step / max(1, snap.total))
+    bar = "#" * int(frac * width) + "-" * (width - int(frac * width))
+    eta = "" if snap.eta != snap.eta else f" eta {snap.eta:5.0f}s"
+    return (f"\r{snap.task} [{bar}] {snap.step}/{snap.total} {snap.stage:<10} psnr {snap.psnr:5.2f} dB "
+            f"{snap.seconds:5.1f}s{eta}")
+
+
+def write_summary(result: Result, out: Path, extra: dict | None = None) -> None:
+    (out / "summary.json").write_text(json.dumps({**result.summary(), **(extra or {})}, indent=2) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    from . import commands  # noqa: F401  (registers the sub-commands)
+
+    parser = argparse.ArgumentParser(prog="python -m doubledip", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for c in COMMANDS:
+        p = sub.add_parser(c.name, help=c.help, description=c.help)
+        c.add_arguments(p)
+        _shared(p)
+    args = parser.parse_args(argv)
+    cmd = next(c for c in COMMANDS if c.name == args.command)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        return _fail(f"--out {out}: exists and is not a directory")
+    try:
+        snapshots, write = cmd.start(args, settings(args))
+        result = None
+        t0 = time.perf_counter()
+        for snap in snapshots:
+            if not args.quiet:
+                sys.stderr.write(_progress(snap))
+                sys.stderr.flush()
+            result = snap.result
+        if not args.quiet:
+            sys.stderr.write(f"\ndone in {time.perf_counter() - t0:.1f}s\n")
+        assert result is not None
+        # Write into a sibling temporary directory, then move it into place: no half-written --out on failure.
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        try:
+            write(result, tmp)
+            write_summary(result, tmp, {"command": args.command})
+            out.mkdir(exist_ok=True)
+            for f in tmp.rglob("*"):
+                if f.is_file():
+                    dest = out / f.relative_to(tmp)
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(f, dest)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    except InputError as e:
+        return _fail(str(e))
+    except ValueError as e:  # bad option values (preset, size, device) surface as ValueError from the library
+        return _fail(str(e))
+    except KeyboardInterrupt:
+        sys.stderr.write("\ninterrupted; nothing written\n")
+        return 130
+    if not args.quiet:
+        sys.stderr.write(f"wrote {out}\n")
+    return 0
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"error: {message}\n")
+    return EXIT_BAD_INPUT

@@ -1,0 +1,3 @@
+"""CLI sub-commands, one module per task family; importing a module registers its commands."""
+
+from . import images  # noqa: F401

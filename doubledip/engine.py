@@ -1,0 +1,320 @@
+"""THE optimisation loop. A task describes a :class:`Problem`; :func:`iterate` runs it and streams snapshots.
+
+A task never writes a loop of its own: it declares its layers (DIP generators or bounded scalars), how they compose
+into the input (the forward model), a list of :class:`Stage` s (loss terms, learning rate, length, early stopping)
+and how the final full-resolution :class:`Result` is made. Everything that makes runs fast or observable — fused
+generators, reg-noise, flip/rotation augmentation, early stopping, snapshots, cancellation — lives here once.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from .filters import to_numpy
+from .nets import Arch, SkipNet, make_input
+
+Tensors = dict[str, torch.Tensor]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A layer made by a DIP generator from a fixed input. ``frames`` > 1 gives one input per frame, one network."""
+
+    channels: int
+    arch: Arch = Arch()
+    input: str = "noise"
+    noise_scale: float = 0.1
+    reg_noise: float = 0.0
+    frames: int = 1
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A learned scalar (or short vector) kept inside ``[low, high]`` — where the paper spent a whole network."""
+
+    init: tuple[float, ...]
+    low: float = 0.0
+    high: float = 1.0
+
+
+@dataclass
+class Step:
+    """What a loss function sees at one optimisation step."""
+
+    layers: Tensors
+    recon: torch.Tensor
+    target: torch.Tensor
+    step: int  # within the stage, from 0
+    steps: int  # length of the stage
+    index: torch.Tensor | None  # frames drawn for this step (None: all)
+    aug: Callable[[torch.Tensor], torch.Tensor]
+
+    @property
+    def frac(self) -> float:
+        return self.step / max(1, self.steps - 1)
+
+
+@dataclass
+class Stage:
+    name: str
+    steps: int
+    loss: Callable[[Step], Tensors]
+    lr: float = 0.01
+    augment: bool = False
+    # End the stage once reconstruction PSNR reaches this (the paper's segmentation rule: 30 dB).
+    stop_psnr: float | None = None
+    # End the stage when the smoothed reconstruction PSNR has not risen by ``min_gain`` dB for ``patience`` steps.
+    patience: int = 0
+    min_gain: float = 0.05
+    # Only these layers' parameters move (None: all). Others still run, so the composition stays defined.
+    trains: tuple[str, ...] | None = None
+
+
+@dataclass
+class Result:
+    task: str
+    preset: str
+    images: dict[str, np.ndarray]
+    values: dict[str, Any] = field(default_factory=dict)
+    steps: int = 0
+    seconds: float = 0.0
+    working_size: tuple[int, int] = (0, 0)
+    psnr: float = float("nan")
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "task": self.task, "preset": self.preset, "steps": self.steps, "seconds": round(self.seconds, 2),
+            "working_size": list(self.working_size), "psnr": round(self.psnr, 3), **self.values,
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class Snapshot:
+    task: str
+    stage: str
+    step: int
+    total: int
+    seconds: float
+    layers: dict[str, np.ndarray]
+    losses: dict[str, float]
+    psnr: float
+    result: Result | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None
+
+    @property
+    def eta(self) -> float:
+        if self.step <= 0:
+            return float("nan")
+        return self.seconds / self.step * max(0, self.total - self.step)
+
+
+@dataclass
+class Problem:
+    task: str
+    preset: str
+    target: torch.Tensor  # (frames, C, h, w) at working resolution
+    layers: dict[str, Layer | Scalar]
+    compose: Callable[[Tensors], torch.Tensor]
+    stages: list[Stage]
+    finish: Callable[[Tensors], Result]
+    show: Callable[[Tensors], Tensors] | None = None  # which maps a snapshot shows (default: every layer + recon)
+    frames_per_step: int | None = None  # draw this many frames per step (video); None: all frames
+    preview_frames: tuple[int, ...] | None = None  # frames a snapshot shows; None: all
+
+
+def resolve_device(device: str | torch.device | None = "auto") -> torch.device:
+    if device in (None, "auto"):
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    d = torch.device(device)
+    if d.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError("CUDA was asked for but no CUDA device is available")
+    return d
+
+
+def _use_all_cores() -> None:
+    n = os.cpu_count() or 1
+    if torch.get_num_threads() != n:
+        torch.set_num_threads(n)
+
+
+_DIHEDRAL = 8
+
+
+def _dihedral(x: torch.Tensor, k: int) -> torch.Tensor:
+    """The k-th of the 8 flips/rotations (k = 0 is the identity)."""
+    if k >= 4:
+        x = torch.flip(x, dims=(-1,))
+    return torch.rot90(x, k % 4, dims=(-2, -1)) if k % 4 else x
+
+
+class _Generators:
+    """Builds the declared layers, fusing generators of the same architecture and frame count into one network."""
+
+    def __init__(self, problem: Problem, device: torch.device, seed: int) -> None:
+        h, w = problem.target.shape[-2:]
+        rng = torch.Generator().manual_seed(seed)
+        torch.manual_seed(seed)
+        self.groups: list[tuple[SkipNet, torch.Tensor, torch.Tensor, list[tuple[str, int]]]] = []
+        self.scalars: dict[str, tuple[torch.nn.Parameter, Scalar]] = {}
+        by_shape: dict[tuple[Arch, int], list[str]] = {}
+        for name, spec in problem.layers.items():
+            if isinstance(spec, Layer):
+                if h % spec.arch.multiple or w % spec.arch.multiple:
+                    raise ValueError(f"working size {h}x{w} is not a multiple of {spec.arch.multiple}")
+                by_shape.setdefault((spec.arch, spec.frames), []).append(name)
+            else:
+                init = torch.tensor(spec.init, dtype=torch.float32)
+                frac = ((init - spec.low) / (spec.high - spec.low)).clamp(1e-3, 1 - 1e-3)
+                raw = torch.nn.Parameter(torch.log(frac / (1 - frac)).to(device))
+                self.scalars[name] = (raw, spec)
+        for (arch, frames), names in by_shape.items():
+            specs = [problem.layers[n] for n in names]
+            out = max(s.channels for s in specs)  # type: ignore[union-attr]
+            net = SkipNet(arch, out, groups=len(names)).to(device)
+            zs, stds = [], []
+            for s in specs:
+                z = torch.cat([
+                    make_input(s.input, arch.input_channels, h, w, s.noise_scale, rng)  # type: ignore[union-attr]
+                    for _ in range(frames)
+                ])
+                zs.append(z)
+                stds.append(torch.full((arch.input_channels,), float(s.reg_noise)))  # type: ignore[union-attr]
+            z = torch.cat(zs, dim=1).to(device)
+            std = torch.cat(stds).view(1, -1, 1, 1).to(device)
+            self.groups.append((net, z, std, [(n, problem.layers[n].channels) for n in names]))  # type: ignore[union-attr]
+
+    def parameters(self, names: tuple[str, ...] | None) -> list[torch.nn.Parameter]:
+        params: list[torch.nn.Parameter] = []
+        for net, _, _, members in self.groups:
+            if names is None or any(n in names for n, _ in members):
+                params += list(net.parameters())
+        params += [raw for n, (raw, _) in self.scalars.items() if names is None or n in names]
+        return params
+
+    def forward(self, k: int = 0, index: torch.Tensor | None = None, noisy: bool = True) -> Tensors:
+        out: Tensors = {}
+        for net, z, std, members in self.groups:
+            zz = z if index is None or z.shape[0] == 1 else z[index]
+            if noisy and bool((std > 0).any()):
+                zz = zz + torch.randn_like(zz) * std
+            y = net(_dihedral(zz, k))
+            c = net.out_channels
+            for i, (name, ch) in enumerate(members):
+                out[name] = y[:, i * c: i * c + ch]
+        for name, (raw, spec) in self.scalars.items():
+            out[name] = spec.low + (spec.high - spec.low) * torch.sigmoid(raw)
+        return out
+
+
+def iterate(
+    problem: Problem, *, seed: int = 0, device: str | torch.device | None = "auto", every: int = 10,
+) -> Iterator[Snapshot]:
+    """Run ``problem``; yield a :class:`Snapshot` after the first step, every ``every`` steps and at each stage's end.
+
+    The last snapshot carries the :class:`Result`. Closing the generator (``gen.close()``, or dropping it) stops
+    the work at the next step and releases the networks.
+    """
+    dev = resolve_device(device)
+    if dev.type == "cpu":
+        _use_all_cores()
+    start = time.perf_counter()
+    target = problem.target.to(dev)
+    gens = _Generators(problem, dev, seed)
+    total = sum(s.steps for s in problem.stages)
+    n_frames = target.shape[0]
+    fps = problem.frames_per_step
+    frame_rng = torch.Generator().manual_seed(seed + 1)
+    done = 0
+    last_losses: dict[str, float] = {}
+    last_psnr = float("nan")
+
+    def snapshot(stage: str) -> Snapshot:
+        with torch.no_grad():
+            idx = None if problem.preview_frames is None else torch.tensor(problem.preview_frames)
+            layers = gens.forward(0, idx, noisy=False)
+            shown = problem.show(layers) if problem.show else {**layers, "reconstruction": problem.compose(layers)}
+            images = {k: _to_images(v) for k, v in shown.items() if v.dim() == 4}
+        return Snapshot(problem.task, stage, done, total, time.perf_counter() - start, images, dict(last_losses),
+                        last_psnr)
+
+    try:
+        for stage in problem.stages:
+            params = gens.parameters(stage.trains)
+            opt = torch.optim.Adam(params, lr=stage.lr)
+            best, since, smooth = -math.inf, 0, None
+            for i in range(stage.steps):
+                k = (done % _DIHEDRAL) if stage.augment else 0
+                index = None
+                if fps is not None and fps < n_frames:
+                    index = torch.randperm(n_frames, generator=frame_rng)[:fps].sort().values.to(dev)
+                tgt = target if index is None else target[index]
+                layers = gens.forward(k, index)
+                recon = problem.compose(layers)
+                ctx = Step(layers, recon, _dihedral(tgt, k), i, stage.steps, index, lambda x, k=k: _dihedral(x, k))
+                terms = stage.loss(ctx)
+                loss = sum(terms.values())
+                opt.zero_grad(set_to_none=True)
+                loss.backward()  # type: ignore[union-attr]
+                opt.step()
+                done += 1
+                with torch.no_grad():
+                    mse = float(((recon - ctx.target) ** 2).mean())
+                last_psnr = 10 * math.log10(1.0 / max(mse, 1e-12))
+                last_losses = {n: float(v.detach()) for n, v in terms.items()}
+                stop = stage.stop_psnr is not None and last_psnr >= stage.stop_psnr
+                if stage.patience:
+                    smooth = last_psnr if smooth is None else 0.9 * smooth + 0.1 * last_psnr
+                    if smooth > best + stage.min_gain:
+                        best, since = smooth, 0
+                    else:
+                        since += 1
+                    stop = stop or since >= stage.patience
+                if stop:
+                    total -= stage.steps - i - 1
+                    break
+                if done == 1 or done % every == 0:
+                    yield snapshot(stage.name)
+            yield snapshot(stage.name)
+        with torch.no_grad():
+            final = gens.forward(0, None, noisy=False)
+            result = problem.finish(final)
+        result.task, result.preset = problem.task, problem.preset
+        result.steps, result.seconds, result.psnr = done, time.perf_counter() - start, last_psnr
+        result.working_size = (int(target.shape[-2]), int(target.shape[-1]))
+        snap = snapshot("done")
+        snap.result = result
+        snap.seconds = result.seconds
+        yield snap
+    finally:
+        del gens, target
+        if dev.type == "cuda":
+            torch.cuda.empty_cache()
+
+
+def _to_images(t: torch.Tensor) -> np.ndarray:
+    """(N, C, H, W) → (H, W[, C]) for one frame, (N, H, W[, C]) for several."""
+    frames = [to_numpy(t[i: i + 1]) for i in range(t.shape[0])]
+    return frames[0] if len(frames) == 1 else np.stack(frames)
+
+
+def run(snapshots: Iterator[Snapshot]) -> Result:
+    """Drain an ``iterate_*`` generator and return its result."""
+    result = None
+    for snap in snapshots:
+        result = snap.result
+    if result is None:
+        raise RuntimeError("the optimisation ended without a result")
+    return result

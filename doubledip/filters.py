@@ -1,0 +1,140 @@
+"""Image-space helpers: resizing to a working size and back, guided upsampling, the dark-channel prior.
+
+Tensors are ``(1, C, H, W)`` float32 in [0, 1]; numpy images are ``(H, W[, C])`` float32 in [0, 1].
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from kornia.filters import guided_blur
+
+
+def to_tensor(image: np.ndarray, device: torch.device | str = "cpu") -> torch.Tensor:
+    a = np.asarray(image, dtype=np.float32)
+    if a.ndim == 2:
+        a = a[..., None]
+    return torch.from_numpy(np.ascontiguousarray(a.transpose(2, 0, 1)))[None].to(device)
+
+
+def to_numpy(t: torch.Tensor) -> np.ndarray:
+    a = t.detach().float().clamp(0, 1)[0].cpu().numpy().transpose(1, 2, 0)
+    return a[..., 0] if a.shape[-1] == 1 else a
+
+
+def working_shape(height: int, width: int, long_side: int, multiple: int) -> tuple[int, int]:
+    """Shape with the given long side (never upscaling) whose sides are multiples of ``multiple``.
+
+    Rounding each side on its own changes the aspect ratio by at most half a multiple, which the final
+    guided upsampling to the input's own shape undoes.
+    """
+    scale = min(1.0, long_side / max(height, width))
+    h = max(multiple, int(round(height * scale / multiple)) * multiple)
+    w = max(multiple, int(round(width * scale / multiple)) * multiple)
+    return h, w
+
+
+def resize(t: torch.Tensor, shape: tuple[int, int], mode: str = "area") -> torch.Tensor:
+    if tuple(t.shape[-2:]) == tuple(shape):
+        return t
+    if mode == "area":
+        # Antialiased bilinear behaves like area averaging when shrinking and like bilinear when growing.
+        return F.interpolate(t, size=shape, mode="bilinear", align_corners=False, antialias=True)
+    return F.interpolate(t, size=shape, mode=mode, align_corners=False if mode == "bilinear" else None)
+
+
+def gray(t: torch.Tensor) -> torch.Tensor:
+    if t.shape[1] == 1:
+        return t
+    w = t.new_tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)
+    return (t * w).sum(1, keepdim=True)
+
+
+def guided_filter(guide: torch.Tensor, src: torch.Tensor, radius: int, eps: float) -> torch.Tensor:
+    """He et al.'s guided filter (kornia): ``src`` smoothed but snapped to the edges of ``guide``."""
+    radius = max(1, int(radius))
+    # The box window may not exceed the image, or reflect padding fails.
+    radius = min(radius, (min(guide.shape[-2:]) - 1) // 2)
+    subsample = 1
+    if radius >= 8:
+        # The fast guided filter (He & Sun 2015): the linear coefficients are smooth, so compute them at a
+        # quarter of the pixels; the result keeps the guide's full-resolution edges.
+        subsample = 2 if radius < 16 else 4
+    return guided_blur(guide, src, 2 * radius + 1, eps, subsample=subsample)
+
+
+def guided_upsample(
+    low: torch.Tensor, guide: torch.Tensor, radius: int | None = None, eps: float = 1e-3
+) -> torch.Tensor:
+    """Upsample a smooth low-resolution map to ``guide``'s size and let the guide's edges sharpen it."""
+    up = resize(low, tuple(guide.shape[-2:]), mode="bilinear")
+    if radius is None:
+        radius = guided_radius(low.shape[-2:], guide.shape[-2:])
+    return guided_filter(gray(guide), up, radius, eps)
+
+
+def guided_radius(low_shape, high_shape, factor: float = 2.0) -> int:
+    """A radius that spans ``factor`` low-resolution pixels: wide enough to hide their blocks, no wider."""
+    scale = max(high_shape[0] / low_shape[0], high_shape[1] / low_shape[1])
+    return max(2, int(round(factor * scale)))
+
+
+# --- dark-channel prior (He, Sun, Tang 2009) -------------------------------------------------------------------
+
+
+def dark_channel(t: torch.Tensor, patch: int = 15) -> torch.Tensor:
+    """Minimum over colour channels, then over a ``patch``×``patch`` window."""
+    m = t.min(dim=1, keepdim=True).values
+    pad = patch // 2
+    return -F.max_pool2d(F.pad(-m, [pad] * 4, mode="replicate"), patch, stride=1)
+
+
+def patch_size(height: int, width: int) -> int:
+    """He et al. used 15 px windows on ~600 px images; keep the same share of the image at other sizes."""
+    p = int(round(15 * max(height, width) / 600))
+    return max(3, p | 1)
+
+
+def estimate_airlight(t: torch.Tensor, patch: int | None = None) -> torch.Tensor:
+    """Airlight: mean colour of the brightest input pixels among the 0.1 % most haze-opaque (dark channel)."""
+    _, _, h, w = t.shape
+    dark = dark_channel(t, patch or patch_size(h, w)).flatten()
+    n = max(1, int(round(dark.numel() * 0.001)))
+    idx = torch.topk(dark, n).indices
+    colours = t.flatten(2)[0, :, idx]  # (3, n)
+    bright = colours.mean(0)
+    k = max(1, n // 10)
+    top = torch.topk(bright, k).indices
+    return colours[:, top].mean(1).clamp(0.05, 1.0)
+
+
+def dcp_transmission(
+    t: torch.Tensor, airlight: torch.Tensor, omega: float = 0.95, patch: int | None = None,
+    refine: bool = True,
+) -> torch.Tensor:
+    """t = 1 − ω·dark(I/A), refined with a guided filter (radius 60 px at 600 px, eps 1e-4 as He et al.)."""
+    _, _, h, w = t.shape
+    p = patch or patch_size(h, w)
+    a = airlight.view(1, -1, 1, 1)
+    trans = 1.0 - omega * dark_channel(t / a, p)
+    if refine:
+        radius = max(2, int(round(60 * max(h, w) / 600)))
+        trans = guided_filter(gray(t), trans, radius, 1e-4)
+    return trans.clamp(0.0, 1.0)
+
+
+def recover_scene(
+    image: torch.Tensor, transmission: torch.Tensor, airlight: torch.Tensor, t_min: float = 0.1
+) -> torch.Tensor:
+    """Invert the scattering model I = t·J + (1 − t)·A for J (``airlight`` a colour or a map)."""
+    a = airlight.view(1, -1, 1, 1) if airlight.dim() == 1 else airlight
+    t = transmission.clamp_min(t_min)
+    return ((image - (1.0 - t) * a) / t).clamp(0.0, 1.0)
+
+
+def dehaze_dcp(image: torch.Tensor, omega: float = 0.95) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The classic baseline: dark-channel prior with guided-filter refinement. Returns (J, t, A)."""
+    a = estimate_airlight(image)
+    t = dcp_transmission(image, a, omega)
+    return recover_scene(image, t, a), t, a

@@ -1,0 +1,142 @@
+"""Dehazing:  I(x) = t(x)·J(x) + (1 − t(x))·A.
+
+A generator for the clear scene J and one for the transmission t (fused into one network); the airlight A is the
+dark-channel prior's colour unless given, or, with ``learn_airlight``, a third generator fed a meshgrid gives a
+smooth non-uniform airlight map, pulled towards the prior's colour at first. Stage "prior" starts t and J from the
+dark-channel estimate (a warm start: it saves most of the steps the paper spends finding a plausible t); stage
+"decompose" fits the composition with a smoothness term on t. The dehazed image is computed at the input's FULL
+resolution from the guided-upsampled t and A, never upsampled from the working-size J.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import torch
+
+from .. import losses
+from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, iterate
+from ..filters import (
+    dark_channel, dcp_transmission, estimate_airlight, gray, guided_filter, recover_scene, resize, to_numpy,
+    to_tensor, working_shape,
+)
+from ..io import InputError, as_float_image
+from ..presets import get_preset
+
+T_MIN = 0.1
+
+
+def parse_airlight(value: str | tuple[float, ...] | list[float] | None) -> torch.Tensor | None:
+    """``"0.9,0.9,0.95"`` or ``"230,230,240"`` (0–255) or a 3-sequence → a colour tensor in [0, 1]."""
+    if value is None:
+        return None
+    try:
+        parts = [float(v) for v in (value.split(",") if isinstance(value, str) else value)]
+    except ValueError:
+        raise InputError(f"airlight must be three numbers R,G,B; got {value!r}") from None
+    if len(parts) != 3:
+        raise InputError(f"airlight must be three numbers R,G,B; got {len(parts)}")
+    a = np.asarray(parts, np.float32)
+    if (a < 0).any() or (a > 255).any():
+        raise InputError("airlight values must lie in 0–1 (or 0–255)")
+    if a.max() > 1.0:
+        a = a / 255.0
+    if a.min() <= 0.0:
+        raise InputError("airlight must be brighter than black in every channel")
+    return torch.from_numpy(a)
+
+
+def build(
+    image: np.ndarray, airlight: str | tuple[float, ...] | None = None, learn_airlight: bool = False,
+    preset: str = "fast", **overrides,
+) -> Problem:
+    img = as_float_image(image)
+    h, w = img.shape[:2]
+    p = get_preset("dehaze", preset, **overrides)
+    full = to_tensor(img)
+    given = parse_airlight(airlight)
+    a0 = given if given is not None else estimate_airlight(full)
+    shape = working_shape(h, w, p.size or max(h, w), p.arch.multiple)
+    target = resize(full, shape)
+    t_prior = dcp_transmission(target, a0)
+    j_prior = recover_scene(target, t_prior, a0, T_MIN)
+    wts = p.weights
+    spec: dict = {
+        "scene": Layer(3, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise),
+        "transmission": Layer(1, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise),
+    }
+    if learn_airlight:
+        spec["airlight"] = Layer(3, p.arch, input="meshgrid", reg_noise=0.0)
+    a_map = a0.view(1, 3, 1, 1)
+
+    def airlight_of(x: Tensors) -> torch.Tensor:
+        return x["airlight"] if learn_airlight else a_map
+
+    def compose(x: Tensors) -> torch.Tensor:
+        t = x["transmission"]
+        return t * x["scene"] + (1 - t) * airlight_of(x)
+
+    def warm_start(s: Step) -> Tensors:
+        terms = {
+            "t_prior": ((s.layers["transmission"] - s.aug(t_prior)) ** 2).mean(),
+            "j_prior": ((s.layers["scene"] - s.aug(j_prior)) ** 2).mean(),
+        }
+        if learn_airlight:
+            terms["a_prior"] = ((s.layers["airlight"] - a_map) ** 2).mean()
+        return terms
+
+    def decompose(s: Step) -> Tensors:
+        terms = {
+            "recon": ((s.recon - s.target) ** 2).mean(),
+            "smooth": wts["smooth"] * losses.smoothness(s.layers["transmission"]),
+        }
+        if learn_airlight:
+            terms["a_smooth"] = wts["airlight_smooth"] * losses.smoothness(s.layers["airlight"])
+            if s.frac < wts["airlight_prior_frac"]:
+                terms["a_prior"] = ((s.layers["airlight"] - a_map) ** 2).mean()
+        return terms
+
+    stages = [
+        Stage("prior", p.steps[0], warm_start, lr=p.lr),
+        Stage("decompose", p.steps[1], decompose, lr=p.lr, patience=p.patience),
+    ]
+
+    def finish(x: Tensors) -> Result:
+        t_full = _upsample_transmission(x["transmission"], full)
+        a_full = resize(airlight_of(x).expand(1, 3, *shape), (h, w), "bilinear") if learn_airlight else a0
+        scene = recover_scene(full, t_full, a_full, T_MIN)
+        a_mean = a_full.mean(dim=(0, 2, 3)) if learn_airlight else a0
+        images = {"dehazed": to_numpy(scene), "transmission": to_numpy(t_full)}
+        if learn_airlight:
+            images["airlight"] = to_numpy(a_full)
+        return Result("dehaze", p.name, images=images, values={
+            "airlight": [round(float(v), 4) for v in a_mean],
+            "airlight_source": "given" if given is not None else "dark-channel prior",
+            "airlight_learned": learn_airlight,
+        })
+
+    def show(x: Tensors) -> Tensors:
+        return {"scene": x["scene"], "transmission": x["transmission"], "reconstruction": compose(x)}
+
+    if p.steps[0] == 0:
+        stages = stages[1:]
+    return Problem("dehaze", p.name, target, spec, compose, stages, finish, show=show)
+
+
+def _upsample_transmission(t: torch.Tensor, full: torch.Tensor) -> torch.Tensor:
+    h, w = full.shape[-2:]
+    up = resize(t, (h, w), "bilinear")
+    scale = max(h / t.shape[-2], w / t.shape[-1])
+    return guided_filter(gray(full), up, max(2, int(round(2 * scale))), 1e-3).clamp(T_MIN, 1.0)
+
+
+def iterate_dehaze(
+    image: np.ndarray, airlight: str | tuple[float, ...] | None = None, *, learn_airlight: bool = False,
+    preset: str = "fast", seed: int = 0, device: str = "auto", **overrides,
+) -> Iterator[Snapshot]:
+    problem = build(image, airlight, learn_airlight, preset, **overrides)
+    return iterate(problem, seed=seed, device=device, every=get_preset("dehaze", preset, **overrides).every)
+
+
+__all__ = ["iterate_dehaze", "build", "parse_airlight", "dark_channel"]

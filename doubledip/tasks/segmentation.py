@@ -1,0 +1,156 @@
+"""Foreground/background segmentation:  I = m·y1 + (1 − m)·y2.
+
+Two layer generators (foreground y1, background y2) and a one-channel mask generator m, fused into one network.
+Stage "hints" fits y1 inside the foreground hint, y2 inside the background hint and m to (fg − bg + 1)/2; stage
+"decompose" fits the composition to the whole image with a binarisation term ramped 0 → its weight, the hint terms
+kept for the first part. The soft mask is brought to full resolution by a guided filter with the photo as guide,
+pinned to the user's hints, and thresholded at 0.5.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import torch
+
+from .. import losses
+from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, iterate
+from ..filters import guided_filter, resize, to_numpy, to_tensor, working_shape
+from ..io import InputError, as_float_image, as_mask, check_mask
+from ..presets import get_preset
+
+
+def auto_hints(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weak hints from two priors when the user gives none.
+
+    Background: a frame 3 % of the image wide along the border (photographed objects rarely touch all four
+    edges). Foreground: inside the central half of the image, the 10 % of pixels whose colour is farthest from
+    every border colour (a colour-contrast saliency prior). Both are deliberately small, so the networks, not the
+    priors, decide the boundary.
+    """
+    h, w = image.shape[:2]
+    b = max(2, int(round(0.03 * min(h, w))))
+    bg = np.zeros((h, w), bool)
+    bg[:b], bg[-b:], bg[:, :b], bg[:, -b:] = True, True, True, True
+    border = image[bg]
+    rng = np.random.default_rng(0)
+    border = border[rng.choice(len(border), size=min(len(border), 512), replace=False)]
+    cy, cx = slice(h // 4, h - h // 4), slice(w // 4, w - w // 4)
+    centre = image[cy, cx].reshape(-1, 3)
+    d = np.full(len(centre), np.inf, np.float32)
+    for chunk in np.array_split(border, 8):
+        d = np.minimum(d, ((centre[:, None, :] - chunk[None]) ** 2).sum(-1).min(1))
+    fg = np.zeros((h, w), bool)
+    fg[cy, cx] = (d >= np.quantile(d, 0.9)).reshape(h - 2 * (h // 4), w - 2 * (w // 4))
+    return fg, bg
+
+
+def _hint_tensor(m: np.ndarray, shape: tuple[int, int]) -> torch.Tensor:
+    # Thin scribbles survive downsampling: a working pixel is hinted if a third of it was painted.
+    return (resize(to_tensor(m.astype(np.float32)), shape) > 0.33).float()
+
+
+def build(
+    image: np.ndarray, fg_hint: np.ndarray | None = None, bg_hint: np.ndarray | None = None,
+    preset: str = "fast", **overrides,
+) -> Problem:
+    img = as_float_image(image)
+    h, w = img.shape[:2]
+    notes: list[str] = []
+    if fg_hint is None and bg_hint is None:
+        fg, bg = auto_hints(img)
+        notes.append("no hints given: used automatic weak hints (border = background, distinct centre colours = "
+                     "foreground)")
+    else:
+        if fg_hint is None or bg_hint is None:
+            raise InputError("give both a foreground and a background hint, or neither (automatic hints)")
+        fg, bg = as_mask(fg_hint), as_mask(bg_hint)
+        check_mask(fg, (h, w), "foreground hint")
+        check_mask(bg, (h, w), "background hint")
+        overlap = fg & bg
+        if overlap.all() or fg.all() or bg.all():
+            raise InputError("a hint covers the whole image: mark only the parts you are sure of")
+        fg, bg = fg & ~overlap, bg & ~overlap
+    p = get_preset("segment", preset, **overrides)
+    size = p.size or max(h, w)
+    shape = working_shape(h, w, size, p.arch.multiple)
+    full = to_tensor(img)
+    target = resize(full, shape)
+    fg_t, bg_t = _hint_tensor(fg, shape), _hint_tensor(bg, shape)
+    if not fg_t.any() or not bg_t.any():
+        raise InputError("a hint vanished at the working size: paint it a little thicker")
+    prior = (fg_t - bg_t + 1) / 2
+    wts = p.weights
+    layer = Layer(3, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise)
+    spec = {"foreground": layer, "background": layer, "mask": Layer(1, p.arch, noise_scale=p.noise_scale,
+                                                                     reg_noise=p.reg_noise)}
+
+    def compose(x: Tensors) -> torch.Tensor:
+        return x["mask"] * x["foreground"] + (1 - x["mask"]) * x["background"]
+
+    def hint_terms(s: Step) -> Tensors:
+        fg_a, bg_a = s.aug(fg_t), s.aug(bg_t)
+        return {
+            "fg_hint": losses.masked_l1(s.layers["foreground"], s.target, fg_a),
+            "bg_hint": losses.masked_l1(s.layers["background"], s.target, bg_a),
+            "mask_hint": losses.masked_l1(s.layers["mask"], s.aug(prior), fg_a + bg_a) * wts["hint"],
+        }
+
+    def fit_hints(s: Step) -> Tensors:
+        t = hint_terms(s)
+        # Away from the hints the mask starts undecided (0.5), as the paper's (fg − bg + 1)/2 target says.
+        t["mask_prior"] = (s.layers["mask"] - s.aug(prior)).abs().mean()
+        return t
+
+    def decompose(s: Step) -> Tensors:
+        terms = {"recon": wts["recon"] * (s.recon - s.target).abs().mean()}
+        if s.frac < wts["hint_frac"]:
+            terms.update(hint_terms(s))
+        terms["binary"] = wts["binary"] * s.frac * losses.binarisation(s.layers["mask"])
+        return terms
+
+    stages = [
+        Stage("hints", p.steps[0], fit_hints, lr=p.lr),
+        Stage("decompose", p.steps[1], decompose, lr=p.lr, patience=p.patience,
+              stop_psnr=wts.get("stop_psnr")),
+    ]
+
+    def finish(x: Tensors) -> Result:
+        soft = refine_mask(x["mask"], full, fg, bg)
+        binary = soft >= 0.5
+        s = soft[..., None]
+        y1 = to_numpy(resize(x["foreground"], (h, w), "bilinear"))
+        y2 = to_numpy(resize(x["background"], (h, w), "bilinear"))
+        # Full-resolution layers: the photo where the layer is visible, the generator's layer where it is hidden.
+        return Result("segment", p.name, images={
+            "mask": binary.astype(np.float32), "soft_mask": soft,
+            "foreground": s * img + (1 - s) * y1, "background": (1 - s) * img + s * y2,
+        }, values={"foreground_fraction": round(float(binary.mean()), 4)}, notes=notes)
+
+    def show(x: Tensors) -> Tensors:
+        return {"mask": x["mask"], "foreground": x["foreground"], "background": x["background"],
+                "reconstruction": compose(x)}
+
+    return Problem("segment", p.name, target, spec, compose, stages, finish, show=show)
+
+
+def refine_mask(mask: torch.Tensor, full: torch.Tensor, fg: np.ndarray, bg: np.ndarray) -> np.ndarray:
+    """Working-resolution soft mask → full resolution, snapped to the photo's edges, pinned to the hints."""
+    h, w = full.shape[-2:]
+    up = resize(mask, (h, w), "bilinear")
+    scale = max(h / mask.shape[-2], w / mask.shape[-1])
+    radius = max(2, int(round(2 * scale)))
+    soft = guided_filter(full, up, radius, 1e-3)
+    soft = to_numpy(soft.clamp(0, 1))
+    soft = np.where(fg, 1.0, np.where(bg, 0.0, soft)).astype(np.float32)
+    return soft
+
+
+def iterate_segment(
+    image: np.ndarray, fg_hint: np.ndarray | None = None, bg_hint: np.ndarray | None = None, *,
+    preset: str = "fast", seed: int = 0, device: str = "auto", **overrides,
+) -> Iterator[Snapshot]:
+    problem = build(image, fg_hint, bg_hint, preset, **overrides)
+    every = get_preset("segment", preset, **overrides).every
+    return iterate(problem, seed=seed, device=device, every=every)
