@@ -87,15 +87,16 @@ def _haze(clean: np.ndarray, depth: np.ndarray, beta: float, airlight: tuple[flo
 def dehazing_cases() -> list[dict]:
     cases = []
     specs = [
-        ("astronaut", data.astronaut(), (512, 512), 1.2, (0.92, 0.92, 0.95)),
-        ("rocket", data.rocket(), (336, 504), 1.0, (0.85, 0.88, 0.92)),
-        ("coffee", data.coffee(), (336, 504), 1.4, (0.9, 0.9, 0.9)),
+        ("astronaut", data.astronaut(), (512, 512), 2.5, (0.92, 0.92, 0.95)),
+        ("rocket", data.rocket(), (336, 504), 2.2, (0.85, 0.88, 0.92)),
+        ("coffee", data.coffee(), (336, 504), 2.8, (0.9, 0.9, 0.9)),
     ]
     for name, src, shape, beta, a in specs:
         clean = _fit(src.astype(np.float32) / 255, shape)
         h, w = shape
         yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-        # A scene receding towards the top, with a smooth lateral tilt and a near blob: depth in [0.1, 1].
+        # A scene receding towards the top (the far end almost pure airlight, as a horizon is), with a smooth
+        # lateral tilt and a nearer blob: depth in [0.05, 1].
         depth = 0.15 + 0.75 * (1 - yy / h) ** 1.3 + 0.1 * (xx / w)
         depth -= 0.25 * np.exp(-(((yy - 0.6 * h) / (0.25 * h)) ** 2 + ((xx - 0.4 * w) / (0.2 * w)) ** 2))
         depth = filters.gaussian(np.clip(depth, 0.05, 1.0), sigma=3)

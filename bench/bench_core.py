@@ -1,0 +1,183 @@
+"""Speed and quality of segmentation and dehazing against classic baselines, on the bundled synthetic cases.
+
+    python bench/bench_core.py                 # fast preset ×3 per case, baselines, paper-preset extrapolation
+    python bench/bench_core.py --paper-full    # also runs the paper preset to the end at the fast working size
+    python bench/bench_core.py --quick         # one run, first case of each task (smoke)
+
+Every figure is measured in this run on this machine. Time ratios compare the fast preset's full run with the
+paper preset's full run, extrapolated from the mean time of 20 of its steps (after 3 warm-up steps) plus its
+set-up time. Run it on an otherwise idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from doubledip import iterate_dehaze, iterate_segment, load_image, load_mask  # noqa: E402
+from doubledip.filters import dehaze_dcp, to_numpy, to_tensor  # noqa: E402
+from doubledip.presets import get_preset  # noqa: E402
+
+EXAMPLES = ROOT / "examples"
+
+
+def iou(a: np.ndarray, b: np.ndarray) -> float:
+    return float((a & b).sum() / max(1, (a | b).sum()))
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    return float(10 * np.log10(1.0 / max(1e-12, float(((a - b) ** 2).mean()))))
+
+
+def grabcut(image: np.ndarray, fg: np.ndarray, bg: np.ndarray) -> np.ndarray:
+    """OpenCV's GrabCut given the same hints: hints are hard labels, the rest starts as 'probably foreground'."""
+    m = np.full(fg.shape, cv2.GC_PR_FGD, np.uint8)
+    m[bg] = cv2.GC_BGD
+    m[fg] = cv2.GC_FGD
+    bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    bgr = (image[..., ::-1] * 255 + 0.5).astype(np.uint8)
+    cv2.grabCut(bgr, m, None, bgd, fgd, 5, cv2.GC_INIT_WITH_MASK)
+    return (m == cv2.GC_FGD) | (m == cv2.GC_PR_FGD)
+
+
+def timed(gen) -> tuple[object, float, float]:
+    """Drain a snapshot generator: (result, seconds to the first snapshot, total seconds)."""
+    t0 = time.perf_counter()
+    first = None
+    result = None
+    for snap in gen:
+        if first is None:
+            first = time.perf_counter() - t0
+        result = snap.result
+    return result, first, time.perf_counter() - t0
+
+
+def paper_extrapolated(make_gen, task: str, size: int | None) -> float:
+    """Seconds the paper preset would take: its set-up + 20 timed steps, scaled to its full step count."""
+    total = get_preset(task, "paper").total_steps
+    t0 = time.perf_counter()
+    gen = make_gen(preset="paper", size=size, steps=total, every=1)
+    next(gen)  # set-up and the first step
+    setup = time.perf_counter() - t0
+    for _ in range(3):
+        next(gen)
+    t1 = time.perf_counter()
+    for _ in range(20):
+        next(gen)
+    per_step = (time.perf_counter() - t1) / 20
+    gen.close()
+    return setup + per_step * (total - 1)
+
+
+def bench_segment(cases: list[dict], runs: int, paper_full: bool) -> list[dict]:
+    rows = []
+    for c in cases:
+        img = load_image(EXAMPLES / c["image"])
+        shape = img.shape[:2]
+        fg = load_mask(EXAMPLES / c["fg_hint"], shape)
+        bg = load_mask(EXAMPLES / c["bg_hint"], shape)
+        truth = load_mask(EXAMPLES / c["truth"], shape, "truth")
+        times, firsts, ious = [], [], []
+        for seed in range(runs):
+            res, first, secs = timed(iterate_segment(img, fg, bg, seed=seed))
+            times.append(secs)
+            firsts.append(first)
+            ious.append(iou(res.images["mask"] > 0.5, truth))
+        t0 = time.perf_counter()
+        gc = iou(grabcut(img, fg, bg), truth)
+        gc_secs = time.perf_counter() - t0
+        paper = paper_extrapolated(lambda **kw: iterate_segment(img, fg, bg, **kw), "segment", None)
+        row = {
+            "task": "segment", "case": c["name"], "size": f"{shape[1]}×{shape[0]}",
+            "fast_s": statistics.median(times), "first_s": statistics.median(firsts),
+            "paper_s_extrapolated": paper, "ratio": statistics.median(times) / paper,
+            "ours": min(ious), "ours_runs": ious, "baseline": gc, "baseline_name": "GrabCut", "baseline_s": gc_secs,
+            "working_size": list(res.working_size),
+        }
+        if paper_full:
+            pres, _, psecs = timed(iterate_segment(img, fg, bg, preset="paper", size=get_preset("segment").size))
+            row["paper_same_size"] = iou(pres.images["mask"] > 0.5, truth)
+            row["paper_same_size_s"] = psecs
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    return rows
+
+
+def bench_dehaze(cases: list[dict], runs: int, paper_full: bool) -> list[dict]:
+    rows = []
+    for c in cases:
+        img = load_image(EXAMPLES / c["image"])
+        truth = load_image(EXAMPLES / c["truth"])
+        times, firsts, scores = [], [], []
+        for seed in range(runs):
+            res, first, secs = timed(iterate_dehaze(img, seed=seed))
+            times.append(secs)
+            firsts.append(first)
+            scores.append(psnr(res.images["dehazed"], truth))
+        t0 = time.perf_counter()
+        dcp = psnr(to_numpy(dehaze_dcp(to_tensor(img))[0]), truth)
+        dcp_secs = time.perf_counter() - t0
+        paper = paper_extrapolated(lambda **kw: iterate_dehaze(img, **kw), "dehaze", None)
+        row = {
+            "task": "dehaze", "case": c["name"], "size": f"{img.shape[1]}×{img.shape[0]}",
+            "fast_s": statistics.median(times), "first_s": statistics.median(firsts),
+            "paper_s_extrapolated": paper, "ratio": statistics.median(times) / paper,
+            "ours": min(scores), "ours_runs": scores, "baseline": dcp, "baseline_name": "dark-channel prior",
+            "baseline_s": dcp_secs, "hazy_input": psnr(img, truth), "working_size": list(res.working_size),
+        }
+        if paper_full:
+            pres, _, psecs = timed(iterate_dehaze(img, preset="paper", size=get_preset("dehaze").size))
+            row["paper_same_size"] = psnr(pres.images["dehazed"], truth)
+            row["paper_same_size_s"] = psecs
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    head = ("| task | case | input | fast s (median) | first snapshot s | paper s (extrap.) | fast/paper | ours "
+            "(worst run) | baseline | ours − baseline | paper @ same size |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in rows:
+        unit = "IoU" if r["task"] == "segment" else "dB"
+        fmt = "{:.3f}" if unit == "IoU" else "{:.2f}"
+        same = "—"
+        if "paper_same_size" in r:
+            same = f"{fmt.format(r['paper_same_size'])} {unit} in {r['paper_same_size_s']:.0f} s"
+        lines.append(
+            f"| {r['task']} | {r['case']} | {r['size']} | {r['fast_s']:.1f} | {r['first_s']:.2f} | "
+            f"{r['paper_s_extrapolated']:.0f} | 1/{1 / r['ratio']:.0f} | {fmt.format(r['ours'])} {unit} | "
+            f"{r['baseline_name']} {fmt.format(r['baseline'])} | {r['ours'] - r['baseline']:+.3f} | {same} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="one run of the first case of each task")
+    ap.add_argument("--paper-full", action="store_true", help="also run the paper preset at the fast working size")
+    ap.add_argument("--task", choices=["segment", "dehaze", "all"], default="all")
+    args = ap.parse_args()
+    cases = json.loads((EXAMPLES / "cases.json").read_text())
+    runs = 1 if args.quick else 3
+    rows = []
+    if args.task in ("segment", "all"):
+        rows += bench_segment(cases["segment"][:1] if args.quick else cases["segment"], runs, args.paper_full)
+    if args.task in ("dehaze", "all"):
+        rows += bench_dehaze(cases["dehaze"][:1] if args.quick else cases["dehaze"], runs, args.paper_full)
+    print()
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()

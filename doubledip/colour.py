@@ -1,0 +1,23 @@
+"""Global colour models: how much more likely a colour is in one region than in another."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.ndimage import uniform_filter
+
+
+def colour_log_odds(image: np.ndarray, inside: np.ndarray, outside: np.ndarray, bins: int = 16) -> np.ndarray:
+    """log p(colour | inside) − log p(colour | outside) per pixel, from smoothed 3-D colour histograms.
+
+    Histograms are Laplace-smoothed and blurred over neighbouring bins so that a colour seen only near (not in)
+    a region's palette is not declared impossible; the result is clipped to ±5 so no single colour decides alone.
+    """
+    q = np.minimum((np.clip(image, 0, 1) * bins).astype(np.int32), bins - 1)
+    idx = (q[..., 0] * bins + q[..., 1]) * bins + q[..., 2]
+    size = bins**3
+    hists = []
+    for region in (inside, outside):
+        hist = np.bincount(idx[region], minlength=size).astype(np.float64) + 1.0
+        hist = uniform_filter(hist.reshape(bins, bins, bins), 3).ravel()
+        hists.append(hist / hist.sum())
+    return np.clip(np.log(hists[0][idx]) - np.log(hists[1][idx]), -5.0, 5.0).astype(np.float32)
