@@ -1,0 +1,87 @@
+"""The CLI contract: outputs, summary.json, and one clear line + exit code 2 for every bad input."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import ROOT, hints_for, two_regions
+from doubledip.cli import main
+
+
+def cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "doubledip", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd or ROOT, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("in")
+    img, truth = two_regions()
+    fg, bg = hints_for(truth)
+    Image.fromarray((img * 255).astype(np.uint8)).save(d / "img.png")
+    Image.fromarray(fg.astype(np.uint8) * 255).save(d / "fg.png")
+    Image.fromarray(bg.astype(np.uint8) * 255).save(d / "bg.png")
+    Image.fromarray(np.zeros(truth.shape, np.uint8)).save(d / "empty.png")
+    Image.fromarray(np.full((10, 10), 255, np.uint8)).save(d / "small_hint.png")
+    Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(d / "tiny.png")
+    (d / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n garbage")
+    (d / "gray16.png").write_bytes(b"")
+    Image.fromarray((np.linspace(0, 65535, 48 * 64).reshape(48, 64)).astype(np.uint16)).save(d / "gray16.png")
+    return d
+
+
+def test_segment_writes_every_output_at_input_size(files, tmp_path):
+    out = tmp_path / "seg"
+    r = cli("segment", files / "img.png", "--fg-hint", files / "fg.png", "--bg-hint", files / "bg.png",
+            "--out", out, "--steps", "20", "--size", "64", "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""  # --quiet
+    for name in ["mask.png", "soft_mask.png", "foreground.png", "background.png"]:
+        assert Image.open(out / name).size == (64, 48)
+    mask = np.asarray(Image.open(out / "mask.png"))
+    assert set(np.unique(mask)) <= {0, 255}
+    s = json.loads((out / "summary.json").read_text())
+    assert s["task"] == "segment" and s["preset"] == "fast" and s["steps"] == 20
+    assert s["working_size"] == [48, 64] and s["seconds"] > 0 and np.isfinite(s["psnr"])
+
+
+def test_dehaze_writes_outputs_and_airlight_and_shows_progress(files, tmp_path):
+    out = tmp_path / "dh"
+    r = cli("dehaze", files / "gray16.png", "--out", out, "--steps", "10", "--size", "32", "--airlight", "0.9,0.9,0.9")
+    assert r.returncode == 0, r.stderr
+    assert "10/10" in r.stderr  # the progress bar
+    assert Image.open(out / "dehazed.png").size == (64, 48)
+    assert Image.open(out / "transmission.png").size == (64, 48)
+    assert json.loads((out / "summary.json").read_text())["airlight"] == [0.9, 0.9, 0.9]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["segment", "{d}/missing.png"], "no such file"),
+    (["segment", "{d}/broken.png"], "not a readable image"),
+    (["segment", "{d}/tiny.png"], "at least"),
+    (["segment", "{d}/img.png", "--fg-hint", "{d}/small_hint.png", "--bg-hint", "{d}/bg.png"], "same image"),
+    (["segment", "{d}/img.png", "--fg-hint", "{d}/empty.png", "--bg-hint", "{d}/bg.png"], "empty"),
+    (["segment", "{d}/img.png", "--fg-hint", "{d}/fg.png"], "both"),
+    (["segment", "{d}/img.png", "--size", "8"], "at least 32"),
+    (["segment", "{d}/img.png", "--steps", "0"], "at least 1"),
+    (["dehaze", "{d}/img.png", "--airlight", "1,2"], "three numbers"),
+    (["dehaze", "{d}/broken.png"], "not a readable image"),
+])
+def test_bad_input_is_one_line_and_exit_2_and_no_output(files, tmp_path, capsys, args, message):
+    # In-process (the same main() that `python -m doubledip` runs) to keep the suite quick.
+    out = tmp_path / "out"
+    code = main([*[a.format(d=files) for a in args], "--out", str(out), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert message in err
+    assert err.count("\n") == 1 and err.startswith("error: ")
+    assert not out.exists()
+
+
+def test_bad_input_through_the_real_entry_point(files, tmp_path):
+    r = cli("segment", files / "broken.png", "--out", tmp_path / "o")
+    assert r.returncode == 2 and r.stderr.startswith("error: ") and "Traceback" not in r.stderr

@@ -1,0 +1,96 @@
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from doubledip.engine import Layer, Problem, Result, Scalar, Stage, iterate, run
+from doubledip.nets import Arch, SkipNet
+
+TINY = Arch(down=(8, 16), up=(8, 16), skip=(2, 2), input_channels=4)
+
+
+def _problem(steps=30, patience=0, stop_psnr=None, augment=False):
+    rng = np.random.default_rng(0)
+    target = torch.from_numpy(rng.uniform(0.2, 0.8, (1, 3, 16, 16)).astype(np.float32))
+
+    def compose(x):
+        return x["a"] * x["k"].view(1, 1, 1, 1) + x["b"] * (1 - x["k"].view(1, 1, 1, 1))
+
+    def loss(s):
+        return {"recon": ((s.recon - s.target) ** 2).mean()}
+
+    def finish(x):
+        return Result("toy", "test", images={"a": x["a"][0].permute(1, 2, 0).numpy()}, values={"k": float(x["k"])})
+
+    return Problem(
+        "toy", "test", target,
+        {"a": Layer(3, TINY), "b": Layer(3, TINY), "k": Scalar((0.3,), 0.05, 0.95)},
+        compose, [Stage("fit", steps, loss, lr=0.01, patience=patience, stop_psnr=stop_psnr, augment=augment)],
+        finish,
+    )
+
+
+def test_fused_groups_are_independent():
+    torch.manual_seed(0)
+    net = SkipNet(TINY, 3, groups=2)
+    z = torch.rand(1, 8, 16, 16)
+    y = net(z)
+    z2 = z.clone()
+    z2[:, 4:] = torch.rand(1, 4, 16, 16)  # change only the second group's input
+    y2 = net(z2)
+    assert torch.allclose(y[:, :3], y2[:, :3], atol=1e-6)  # first group's output unchanged
+    assert not torch.allclose(y[:, 3:], y2[:, 3:])
+
+
+def test_snapshots_arrive_with_layers_losses_and_result():
+    snaps = list(iterate(_problem(30), every=10))
+    steps = [s.step for s in snaps]
+    assert steps[0] == 1 and 10 in steps and 30 in steps
+    assert snaps[-1].done and isinstance(snaps[-1].result, Result)
+    assert set(snaps[1].layers) >= {"a", "b", "reconstruction"}
+    assert snaps[1].layers["a"].shape == (16, 16, 3)
+    assert "recon" in snaps[1].losses
+    # The reconstruction improves as the optimisation runs.
+    assert snaps[-1].psnr > snaps[0].psnr + 1.0
+    assert 0.05 <= snaps[-1].result.values["k"] <= 0.95
+    assert snaps[-1].result.steps == 30
+
+
+def test_closing_the_generator_stops_the_work():
+    gen = iterate(_problem(100_000), every=1)
+    next(gen)
+    t0 = time.perf_counter()
+    gen.close()
+    assert time.perf_counter() - t0 < 1.0
+    with pytest.raises(StopIteration):
+        next(gen)
+
+
+def test_seed_reproduces_and_another_seed_differs():
+    r1 = run(iterate(_problem(15), seed=3))
+    r2 = run(iterate(_problem(15), seed=3))
+    r3 = run(iterate(_problem(15), seed=4))
+    assert np.array_equal(r1.images["a"], r2.images["a"])
+    assert not np.array_equal(r1.images["a"], r3.images["a"])
+
+
+def test_early_stopping_on_psnr_target_and_on_plateau():
+    r = run(iterate(_problem(5000, stop_psnr=15.0)))
+    assert r.steps < 5000 and r.psnr >= 15.0
+    r = run(iterate(_problem(5000, patience=20)))
+    assert r.steps < 5000
+
+
+def test_augmentation_runs_on_non_square_targets():
+    p = _problem(16, augment=True)
+    p.target = p.target[..., :8]  # 16 × 8: rotations swap the sides
+    r = run(iterate(p))
+    assert r.images["a"].shape == (16, 8, 3)
+
+
+def test_unknown_cuda_request_fails_clearly():
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    with pytest.raises(ValueError, match="CUDA"):
+        next(iterate(_problem(5), device="cuda"))
