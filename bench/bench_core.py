@@ -96,7 +96,8 @@ def bench_segment(cases: list[dict], runs: int, paper_full: bool) -> list[dict]:
         t0 = time.perf_counter()
         gc = iou(grabcut(img, fg, bg), truth)
         gc_secs = time.perf_counter() - t0
-        paper = paper_extrapolated(lambda **kw: iterate_segment(img, fg, bg, **kw), "segment", None)
+        paper = paper_extrapolated(
+            lambda img=img, fg=fg, bg=bg, **kw: iterate_segment(img, fg, bg, **kw), "segment", None)
         row = {
             "task": "segment", "case": c["name"], "size": f"{shape[1]}×{shape[0]}",
             "fast_s": statistics.median(times), "first_s": statistics.median(firsts),
@@ -127,7 +128,7 @@ def bench_dehaze(cases: list[dict], runs: int, paper_full: bool) -> list[dict]:
         t0 = time.perf_counter()
         dcp = psnr(to_numpy(dehaze_dcp(to_tensor(img))[0]), truth)
         dcp_secs = time.perf_counter() - t0
-        paper = paper_extrapolated(lambda **kw: iterate_dehaze(img, **kw), "dehaze", None)
+        paper = paper_extrapolated(lambda img=img, **kw: iterate_dehaze(img, **kw), "dehaze", None)
         row = {
             "task": "dehaze", "case": c["name"], "size": f"{img.shape[1]}×{img.shape[0]}",
             "fast_s": statistics.median(times), "first_s": statistics.median(firsts),

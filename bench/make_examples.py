@@ -87,9 +87,9 @@ def _haze(clean: np.ndarray, depth: np.ndarray, beta: float, airlight: tuple[flo
 def dehazing_cases() -> list[dict]:
     cases = []
     specs = [
-        ("astronaut", data.astronaut(), (512, 512), 2.5, (0.92, 0.92, 0.95)),
+        ("astronaut", data.astronaut(), (512, 512), 2.2, (0.92, 0.92, 0.95)),
         ("rocket", data.rocket(), (336, 504), 2.2, (0.85, 0.88, 0.92)),
-        ("coffee", data.coffee(), (336, 504), 2.8, (0.9, 0.9, 0.9)),
+        ("coffee", data.coffee(), (336, 504), 2.2, (0.9, 0.9, 0.9)),
     ]
     for name, src, shape, beta, a in specs:
         clean = _fit(src.astype(np.float32) / 255, shape)

@@ -6,6 +6,11 @@ carries the :class:`Result`), and ``<task>(...)`` runs it to the end and returns
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
 from .engine import Result, Snapshot, run
 from .io import InputError, load_image, load_mask, save_image
 from .presets import PRESETS, get_preset
@@ -13,14 +18,21 @@ from .tasks.dehazing import iterate_dehaze
 from .tasks.segmentation import iterate_segment
 
 
-def segment(*args, **kwargs) -> Result:
-    """Foreground/background segmentation; see :func:`iterate_segment`."""
-    return run(iterate_segment(*args, **kwargs))
+def segment(
+    image: np.ndarray, fg_hint: np.ndarray | None = None, bg_hint: np.ndarray | None = None, *,
+    preset: str = "fast", seed: int = 0, device: str = "auto", **overrides: Any,
+) -> Result:
+    """Foreground/background segmentation (images: mask, soft_mask, foreground, background)."""
+    return run(iterate_segment(image, fg_hint, bg_hint, preset=preset, seed=seed, device=device, **overrides))
 
 
-def dehaze(*args, **kwargs) -> Result:
-    """Dehazing; see :func:`iterate_dehaze`."""
-    return run(iterate_dehaze(*args, **kwargs))
+def dehaze(
+    image: np.ndarray, airlight: str | Sequence[float] | None = None, *, learn_airlight: bool = False,
+    preset: str = "fast", seed: int = 0, device: str = "auto", **overrides: Any,
+) -> Result:
+    """Dehazing (images: dehazed, transmission[, airlight]; values: airlight)."""
+    return run(iterate_dehaze(image, airlight, learn_airlight=learn_airlight, preset=preset, seed=seed,
+                              device=device, **overrides))
 
 
 __all__ = [

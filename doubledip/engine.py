@@ -145,7 +145,8 @@ def resolve_device(device: str | torch.device | None = "auto") -> torch.device:
 
 
 def _use_all_cores() -> None:
-    n = os.cpu_count() or 1
+    # DOUBLEDIP_THREADS caps it on a shared host (several busy processes on few cores thrash otherwise).
+    n = int(os.environ.get("DOUBLEDIP_THREADS", 0)) or os.cpu_count() or 1
     if torch.get_num_threads() != n:
         torch.set_num_threads(n)
 
@@ -195,6 +196,11 @@ class _Generators:
             z = torch.cat(zs, dim=1).to(device)
             std = torch.cat(stds).view(1, -1, 1, 1).to(device)
             self.groups.append((net, z, std, [(n, problem.layers[n].channels) for n in names]))  # type: ignore[union-attr]
+
+    def release(self) -> None:
+        """Drop the networks and inputs now, not when the last reference to the generator goes."""
+        self.groups.clear()
+        self.scalars.clear()
 
     def parameters(self, names: tuple[str, ...] | None) -> list[torch.nn.Parameter]:
         params: list[torch.nn.Parameter] = []
@@ -299,7 +305,7 @@ def iterate(
         snap.seconds = result.seconds
         yield snap
     finally:
-        del gens, target
+        gens.release()
         if dev.type == "cuda":
             torch.cuda.empty_cache()
 

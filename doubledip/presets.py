@@ -56,12 +56,41 @@ PRESETS: dict[str, dict[str, Preset]] = {
     "dehaze": {
         "fast": Preset(
             "fast", 128, Arch(down=(16, 32, 64, 64), up=(16, 32, 64, 64), skip=(4, 4, 4, 4), input_channels=8),
-            steps=(60, 440), lr=0.01, noise_scale=0.1, reg_noise=1 / 30, patience=100, every=10,
-            weights={"smooth": 0.005, "airlight_smooth": 0.1, "airlight_prior_frac": 0.25},
+            steps=(60, 340), lr=0.01, noise_scale=0.1, reg_noise=1 / 30, patience=100, every=10,
+            # A 20× stronger smoothness than the paper's: true transmission follows depth, not texture, and the
+            # short schedule leaves no time for the prior alone to smooth it. The uniform airlight is learned as
+            # three scalars from the dark-channel estimate (measured: +0.3 dB over keeping the estimate fixed).
+            weights={"smooth": 0.1, "airlight_smooth": 0.1, "airlight_prior_frac": 0.25, "airlight_scalar": True},
         ),
         "paper": Preset(
             "paper", 800, FIVE, steps=(0, 4000), lr=1e-3, noise_scale=0.1, reg_noise=1 / 30, every=50,
             weights={"smooth": 0.005, "airlight_smooth": 0.1, "airlight_prior_frac": 0.25},
+        ),
+    },
+    "separate": {
+        # Two-image mode learns only the two alphas at a small size; the layers are then exact at full size.
+        "fast": Preset(
+            "fast", 128, Arch(down=(16, 32, 64, 64), up=(16, 32, 64, 64), skip=(4, 4, 4, 4), input_channels=8),
+            steps=(300,), lr=0.01, noise_scale=0.1, reg_noise=1 / 30, patience=80, every=10,
+            weights={"exclusion": 0.1, "single_exclusion": 0.01, "alpha_pull": 1.0, "alpha_pull_frac": 0.1,
+                     "single_lr": 0.005, "min_gap": 0.1},
+        ),
+        "paper": Preset(
+            "paper", None, FIVE_5X5, steps=(7000,), lr=1e-3, noise_scale=0.01, reg_noise=1 / 30, every=50,
+            weights={"exclusion": 0.1, "single_exclusion": 0.01, "alpha_pull": 1.0, "alpha_pull_frac": 0.1,
+                     "single_lr": 5e-4, "single_steps": 8000, "min_gap": 0.1},
+        ),
+    },
+    "watermark": {
+        # Step 1 inpaints the clean layer from outside the hint; step 2 adds watermark + mask and fits the crop.
+        "fast": Preset(
+            "fast", 192, Arch(down=(16, 32, 64, 64), up=(16, 32, 64, 64), skip=(4, 4, 4, 4), input_channels=8),
+            steps=(150, 350), lr=0.01, noise_scale=0.1, reg_noise=1 / 30, patience=100, every=10,
+            weights={"exclusion": 0.1, "mask_sparsity": 0.02, "watermark_smooth": 0.1, "single_colour": True},
+        ),
+        "paper": Preset(
+            "paper", None, FIVE_5X5, steps=(4000, 7000), lr=1e-3, noise_scale=0.01, reg_noise=1 / 30, every=50,
+            weights={"exclusion": 0.1, "mask_sparsity": 0.02, "watermark_smooth": 0.1},
         ),
     },
 }

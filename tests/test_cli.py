@@ -6,9 +6,9 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import ROOT, hints_for, two_regions
 from PIL import Image
 
-from conftest import ROOT, hints_for, two_regions
 from doubledip.cli import main
 
 

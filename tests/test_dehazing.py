@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
-
 from conftest import psnr
+
 from doubledip import InputError, dehaze
 from doubledip.tasks.dehazing import parse_airlight
 

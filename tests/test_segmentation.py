@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
-
 from conftest import hints_for, iou, two_regions
+
 from doubledip import InputError, iterate_segment, segment
 from doubledip.tasks.segmentation import auto_hints
 

@@ -16,10 +16,19 @@ import numpy as np
 import torch
 
 from .. import losses
-from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, iterate
+from ..engine import Layer, Problem, Result, Scalar, Snapshot, Stage, Step, Tensors, iterate
 from ..filters import (
-    dark_channel, dcp_transmission, estimate_airlight, gray, guided_filter, recover_scene, resize, to_numpy,
-    to_tensor, working_shape,
+    dark_channel,
+    dcp_transmission,
+    estimate_airlight,
+    gray,
+    guided_filter,
+    patch_size,
+    recover_scene,
+    resize,
+    to_numpy,
+    to_tensor,
+    working_shape,
 )
 from ..io import InputError, as_float_image
 from ..presets import get_preset
@@ -59,18 +68,25 @@ def build(
     a0 = given if given is not None else estimate_airlight(full)
     shape = working_shape(h, w, p.size or max(h, w), p.arch.multiple)
     target = resize(full, shape)
-    t_prior = dcp_transmission(target, a0)
+    patch = patch_size(*shape)
+    t_prior = dcp_transmission(target, a0, omega=p.weights.get("omega", 0.95))
     j_prior = recover_scene(target, t_prior, a0, T_MIN)
     wts = p.weights
     spec: dict = {
         "scene": Layer(3, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise),
         "transmission": Layer(1, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise),
     }
+    scalar_a = given is None and not learn_airlight and bool(wts.get("airlight_scalar"))
     if learn_airlight:
         spec["airlight"] = Layer(3, p.arch, input="meshgrid", reg_noise=0.0)
+    elif scalar_a:
+        # A uniform airlight is three numbers: learn them as scalars, starting from the prior's estimate.
+        spec["airlight"] = Scalar(tuple(float(v) for v in a0), 0.3, 1.0)
     a_map = a0.view(1, 3, 1, 1)
 
     def airlight_of(x: Tensors) -> torch.Tensor:
+        if scalar_a:
+            return x["airlight"].view(1, 3, 1, 1)
         return x["airlight"] if learn_airlight else a_map
 
     def compose(x: Tensors) -> torch.Tensor:
@@ -82,8 +98,8 @@ def build(
             "t_prior": ((s.layers["transmission"] - s.aug(t_prior)) ** 2).mean(),
             "j_prior": ((s.layers["scene"] - s.aug(j_prior)) ** 2).mean(),
         }
-        if learn_airlight:
-            terms["a_prior"] = ((s.layers["airlight"] - a_map) ** 2).mean()
+        if learn_airlight or scalar_a:
+            terms["a_prior"] = ((airlight_of(s.layers) - a_map) ** 2).mean()
         return terms
 
     def decompose(s: Step) -> Tensors:
@@ -91,6 +107,11 @@ def build(
             "recon": ((s.recon - s.target) ** 2).mean(),
             "smooth": wts["smooth"] * losses.smoothness(s.layers["transmission"]),
         }
+        if wts.get("dark"):
+            # The dark-channel prior as a soft term: haze-free scenes have a near-zero dark channel.
+            terms["dark"] = wts["dark"] * dark_channel(s.layers["scene"], patch).mean()
+        if wts.get("t_prior"):
+            terms["t_prior"] = wts["t_prior"] * ((s.layers["transmission"] - s.aug(t_prior)) ** 2).mean()
         if learn_airlight:
             terms["a_smooth"] = wts["airlight_smooth"] * losses.smoothness(s.layers["airlight"])
             if s.frac < wts["airlight_prior_frac"]:
@@ -104,15 +125,19 @@ def build(
 
     def finish(x: Tensors) -> Result:
         t_full = _upsample_transmission(x["transmission"], full)
-        a_full = resize(airlight_of(x).expand(1, 3, *shape), (h, w), "bilinear") if learn_airlight else a0
+        if learn_airlight:
+            a_full = resize(airlight_of(x).expand(1, 3, *shape), (h, w), "bilinear")
+            a_mean = a_full.mean(dim=(0, 2, 3))
+        else:
+            a_full = a_mean = airlight_of(x).view(3)
         scene = recover_scene(full, t_full, a_full, T_MIN)
-        a_mean = a_full.mean(dim=(0, 2, 3)) if learn_airlight else a0
         images = {"dehazed": to_numpy(scene), "transmission": to_numpy(t_full)}
         if learn_airlight:
             images["airlight"] = to_numpy(a_full)
         return Result("dehaze", p.name, images=images, values={
             "airlight": [round(float(v), 4) for v in a_mean],
-            "airlight_source": "given" if given is not None else "dark-channel prior",
+            "airlight_source": "given" if given is not None else (
+                "learned from the dark-channel prior's start" if scalar_a or learn_airlight else "dark-channel prior"),
             "airlight_learned": learn_airlight,
         })
 
