@@ -1,0 +1,184 @@
+"""Watermark removal:  I = (1 − m·h)·clean + m·h·w.
+
+``h`` is the user's hint (a box or brush stroke around the watermark), ``m`` the watermark's opacity and ``w`` its
+colour. Only a crop around the hint plus some context is processed, so the cost scales with the watermark, not the
+photo, and every pixel outside the hint is returned bit-exact. Stage "inpaint" fits the clean generator outside the
+hint only; stage "decompose" adds the watermark and mask generators (same architecture: one fused network) and fits
+the whole crop, with an exclusion term (the watermark's edges are not the photo's), a sparsity term on the mask and
+a smoothness term on the watermark colour. The clean image is then obtained at full crop resolution by inverting
+the model per pixel, ``clean = (I − m·w) / (1 − m)``, where the watermark is not too opaque to invert.
+
+Several photos sharing one watermark need no hint: one clean generator per photo and shared watermark and mask
+generators. We use SEPARATE clean layers rather than one network with one input per photo (``Layer(frames=N)``): a
+shared network would find the shared watermark the cheapest thing to draw into every photo — exactly what must not
+go into the clean layers — while separate layers cost the same per step, since the engine fuses them (and the
+watermark and mask generators) into one grouped network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+import torch
+
+from .. import losses
+from ..engine import Layer, Problem, Result, Scalar, Snapshot, Stage, Step, Tensors, iterate
+from ..filters import guided_upsample, resize, to_numpy, to_tensor, working_shape
+from ..io import InputError, as_float_image, as_mask, check_mask
+from ..presets import get_preset
+
+MAX_INVERT = 0.85  # opacity above which the pixel is taken from the clean generator instead of inverted
+
+
+def hint_crop(hint: np.ndarray, margin_frac: float = 0.1, min_margin: int = 12) -> tuple[slice, slice]:
+    """The hint's bounding box grown by context on every side (clipped to the image)."""
+    ys, xs = np.nonzero(hint)
+    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+    margin = max(min_margin, int(round(margin_frac * max(y1 - y0, x1 - x0))))
+    h, w = hint.shape
+    return slice(max(0, y0 - margin), min(h, y1 + margin)), slice(max(0, x0 - margin), min(w, x1 + margin))
+
+
+def _images(images: np.ndarray | Sequence[np.ndarray]) -> list[np.ndarray]:
+    if isinstance(images, np.ndarray) and images.ndim in (2, 3):
+        items = [images]
+    else:
+        items = list(images)
+    if not items:
+        raise InputError("give at least one image")
+    imgs = [as_float_image(a) for a in items]
+    first = imgs[0].shape
+    for k, a in enumerate(imgs[1:], 1):
+        if a.shape != first:
+            raise InputError(f"all images must have the same size; image 1 is {first[1]}×{first[0]} px, image "
+                             f"{k + 1} is {a.shape[1]}×{a.shape[0]} px")
+    return imgs
+
+
+def build(
+    images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray | None = None, preset: str = "fast", **overrides,
+) -> Problem:
+    imgs = _images(images)
+    n = len(imgs)
+    h, w = imgs[0].shape[:2]
+    if hint is None:
+        if n == 1:
+            raise InputError("one image needs a hint (a box or brush mask around the watermark); "
+                             "several photos sharing the watermark need none")
+        hint_full = np.ones((h, w), bool)
+        has_hint = False
+    else:
+        hint_full = as_mask(hint)
+        check_mask(hint_full, (h, w), "watermark hint")
+        if hint_full.all():
+            raise InputError("watermark hint covers the whole image; mark only the watermark's area")
+        has_hint = True
+    p = get_preset("watermark", preset, **overrides)
+    wts = p.weights
+    cy, cx = hint_crop(hint_full) if has_hint else (slice(0, h), slice(0, w))
+    ch, cw = cy.stop - cy.start, cx.stop - cx.start
+    crops = torch.cat([to_tensor(a[cy, cx]) for a in imgs])  # (N, 3, ch, cw) at full resolution
+    hint_crop_full = torch.from_numpy(hint_full[cy, cx].astype(np.float32))[None, None]
+    shape = working_shape(ch, cw, p.size or max(ch, cw), p.arch.multiple)
+    target = resize(crops, shape)
+    hmask = (resize(hint_crop_full, shape) > 0).float()
+    outside = 1.0 - hmask
+    names = ["clean"] if n == 1 else [f"clean_{k}" for k in range(n)]
+    lay = {"noise_scale": p.noise_scale, "reg_noise": p.reg_noise}
+    spec: dict = {name: Layer(3, p.arch, **lay) for name in names}
+    colour = bool(wts.get("single_colour"))
+    # A single-colour watermark (text, most logos) as a learned colour: a hard prior that leaves the mask alone
+    # to explain the brightening/darkening, instead of a colour network that could absorb photo detail.
+    spec["watermark"] = Scalar((0.9, 0.9, 0.9)) if colour else Layer(3, p.arch, **lay)
+    spec["mask"] = Layer(1, p.arch, **lay)
+
+    def clean_of(x: Tensors) -> torch.Tensor:
+        return torch.cat([x[k] for k in names])
+
+    def mark_of(x: Tensors) -> torch.Tensor:
+        return x["watermark"].view(1, 3, 1, 1) if colour else x["watermark"]
+
+    def opacity(x: Tensors, aug=lambda t: t) -> torch.Tensor:
+        return x["mask"] * aug(hmask)
+
+    def compose(x: Tensors, aug=lambda t: t) -> torch.Tensor:
+        mh = opacity(x, aug)
+        return (1 - mh) * clean_of(x) + mh * mark_of(x)
+
+    def inpaint(s: Step) -> Tensors:
+        return {"context": losses.masked_mse(clean_of(s.layers), s.target, s.aug(outside))}
+
+    anchor: dict[str, torch.Tensor] = {}
+
+    def decompose(s: Step) -> Tensors:
+        recon = compose(s.layers, s.aug)
+        mh = opacity(s.layers, s.aug)
+        clean = clean_of(s.layers)
+        if has_hint and "clean" not in anchor:
+            # The inpainting of stage 1 is what the photo looks like under the hint, minus the watermark: keep the
+            # clean layer near it there, so the mask — not the clean generator — has to explain the watermark.
+            anchor["clean"] = clean.detach()
+        terms = {
+            "recon": ((recon - s.target) ** 2).mean(),
+            "exclusion": wts["exclusion"] * losses.exclusion(clean, (mh * mark_of(s.layers)).expand_as(clean)),
+            "sparsity": wts["mask_sparsity"] * mh.mean(),
+        }
+        if "clean" in anchor and wts.get("anchor"):
+            terms["anchor"] = wts["anchor"] * losses.masked_mse(clean, anchor["clean"], s.aug(hmask))
+        if not colour:
+            terms["w_smooth"] = wts["watermark_smooth"] * losses.smoothness(s.layers["watermark"])
+        return terms
+
+    stages = [
+        Stage("inpaint", p.steps[0], inpaint, lr=p.lr, trains=tuple(names)),
+        Stage("decompose", p.steps[1], decompose, lr=p.lr, patience=p.patience),
+    ]
+    if p.steps[0] == 0 or not has_hint:
+        stages = stages[1:]
+
+    def finish(x: Tensors) -> Result:
+        size = (ch, cw)
+        # The input's own edges sharpen the upsampled opacity (text edges are sharp in the photo).
+        guide = crops.mean(0, keepdim=True)
+        m_up = guided_upsample(opacity(x), guide).clamp(0, 1) * hint_crop_full
+        w_up = mark_of(x).expand(1, 3, *size) if colour else resize(x["watermark"], size, "bilinear")
+        c_up = resize(clean_of(x), size, "bilinear")
+        invertible = m_up <= MAX_INVERT
+        inverted = ((crops - m_up * w_up) / (1 - m_up).clamp_min(1 - MAX_INVERT)).clamp(0, 1)
+        clean_crop = torch.where(invertible, inverted, c_up)
+        images: dict[str, np.ndarray] = {}
+        inside = hint_full[cy, cx]
+        for k, name in enumerate(names):
+            out = imgs[k].copy()
+            region = out[cy, cx]
+            region[inside] = to_numpy(clean_crop[k: k + 1])[inside]
+            images[name] = out
+        mark = np.zeros((h, w, 3), np.float32)
+        mark[cy, cx] = to_numpy(w_up)
+        alpha = np.zeros((h, w), np.float32)
+        alpha[cy, cx] = to_numpy(m_up)
+        images["watermark"], images["watermark_mask"] = mark, alpha
+        values = {
+            "images": n, "crop": [cy.start, cx.start, ch, cw], "hint": "given" if has_hint else "none (shared)",
+            "inverted_fraction": round(float(invertible.float().mean()), 4),
+        }
+        return Result("watermark", p.name, images=images, values=values)
+
+    def show(x: Tensors) -> Tensors:
+        return {"clean": x[names[0]], "watermark": mark_of(x).expand(1, 3, *shape), "mask": opacity(x),
+                "reconstruction": compose(x)[:1]}
+
+    return Problem("watermark", p.name, target, spec, compose, stages, finish, show=show)
+
+
+def iterate_watermark(
+    images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray | None = None, *, preset: str = "fast",
+    seed: int = 0, device: str = "auto", **overrides,
+) -> Iterator[Snapshot]:
+    """Remove a watermark from one photo (hint required) or from several photos sharing it (no hint needed)."""
+    problem = build(images, hint, preset, **overrides)
+    return iterate(problem, seed=seed, device=device, every=get_preset("watermark", preset, **overrides).every)
+
+
+__all__ = ["iterate_watermark", "build", "hint_crop"]
