@@ -16,6 +16,8 @@ from .io import InputError, load_image, load_mask, save_image
 from .presets import PRESETS, get_preset
 from .tasks.dehazing import iterate_dehaze
 from .tasks.segmentation import iterate_segment
+from .tasks.transparency import iterate_separate
+from .tasks.watermark import iterate_watermark
 
 
 def segment(
@@ -35,7 +37,18 @@ def dehaze(
                               device=device, **overrides))
 
 
+def separate(*args, **kwargs) -> Result:
+    """Transparent layer separation (two mixtures or one image); see :func:`iterate_separate`."""
+    return run(iterate_separate(*args, **kwargs))
+
+
+def remove_watermark(*args, **kwargs) -> Result:
+    """Watermark removal (one photo + hint, or several photos sharing a watermark); see :func:`iterate_watermark`."""
+    return run(iterate_watermark(*args, **kwargs))
+
+
 __all__ = [
+    "iterate_separate", "iterate_watermark", "remove_watermark", "separate",
     "PRESETS", "InputError", "Result", "Snapshot", "dehaze", "get_preset", "iterate_dehaze", "iterate_segment",
     "load_image", "load_mask", "run", "save_image", "segment",
 ]

@@ -31,13 +31,25 @@ from ..presets import get_preset
 MAX_INVERT = 0.85  # opacity above which the pixel is taken from the clean generator instead of inverted
 
 
-def hint_crop(hint: np.ndarray, margin_frac: float = 0.1, min_margin: int = 12) -> tuple[slice, slice]:
-    """The hint's bounding box grown by context on every side (clipped to the image)."""
+def hint_crop(
+    hint: np.ndarray, margin_frac: float = 0.1, min_margin: int = 12, min_side: int = 0,
+) -> tuple[slice, slice]:
+    """The hint's bounding box grown by context on every side, and to ``min_side`` if the image allows."""
     ys, xs = np.nonzero(hint)
-    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
-    margin = max(min_margin, int(round(margin_frac * max(y1 - y0, x1 - x0))))
     h, w = hint.shape
-    return slice(max(0, y0 - margin), min(h, y1 + margin)), slice(max(0, x0 - margin), min(w, x1 + margin))
+
+    def span(lo: int, hi: int, size: int) -> slice:
+        margin = max(min_margin, int(round(margin_frac * max(np.ptp(ys) + 1, np.ptp(xs) + 1))))
+        lo, hi = lo - margin, hi + margin
+        grow = max(0, min_side - (hi - lo))
+        lo, hi = lo - grow // 2, hi + grow - grow // 2
+        if lo < 0:
+            lo, hi = 0, hi - lo
+        if hi > size:
+            lo, hi = max(0, lo - (hi - size)), size
+        return slice(int(lo), int(hi))
+
+    return span(int(ys.min()), int(ys.max()) + 1, h), span(int(xs.min()), int(xs.max()) + 1, w)
 
 
 def _images(images: np.ndarray | Sequence[np.ndarray]) -> list[np.ndarray]:
@@ -76,11 +88,14 @@ def build(
         has_hint = True
     p = get_preset("watermark", preset, **overrides)
     wts = p.weights
-    cy, cx = hint_crop(hint_full) if has_hint else (slice(0, h), slice(0, w))
+    # The deepest level needs more pixels than the kernel's padding: at least this many working pixels per side.
+    min_side = p.arch.multiple * (p.arch.kernel // 2 + 1)
+    cy, cx = hint_crop(hint_full, min_side=min_side) if has_hint else (slice(0, h), slice(0, w))
     ch, cw = cy.stop - cy.start, cx.stop - cx.start
     crops = torch.cat([to_tensor(a[cy, cx]) for a in imgs])  # (N, 3, ch, cw) at full resolution
     hint_crop_full = torch.from_numpy(hint_full[cy, cx].astype(np.float32))[None, None]
     shape = working_shape(ch, cw, p.size or max(ch, cw), p.arch.multiple)
+    shape = (max(shape[0], min_side), max(shape[1], min_side))
     target = resize(crops, shape)
     hmask = (resize(hint_crop_full, shape) > 0).float()
     outside = 1.0 - hmask

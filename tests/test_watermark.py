@@ -1,0 +1,60 @@
+"""Watermark removal raises the in-hint PSNR, leaves every pixel outside the hint untouched."""
+
+import numpy as np
+import pytest
+from conftest import psnr, two_regions
+
+from doubledip import InputError, remove_watermark
+
+
+def marked(seed: int = 0):
+    """A textured photo with a semi-transparent white 'text' (three bars and a ring) in a box."""
+    clean, _ = two_regions(64, 64, seed)
+    yy, xx = np.mgrid[0:64, 0:64]
+    alpha = np.zeros((64, 64), np.float32)
+    for x0 in (18, 30, 42):
+        alpha[24:40, x0:x0 + 4] = 0.55
+    ring = np.abs(np.hypot(yy - 32, xx - 32) - 10) < 1.5
+    alpha[ring & (np.abs(yy - 32) < 9)] = 0.55
+    img = (1 - alpha[..., None]) * clean + alpha[..., None] * 1.0
+    hint = np.zeros((64, 64), bool)
+    hint[20:44, 14:50] = True
+    return img.astype(np.float32), clean, hint
+
+
+def test_removal_raises_in_hint_psnr_and_keeps_outside_bit_exact():
+    img, clean, hint = marked()
+    r = remove_watermark(img, hint, steps=150, size=64, seed=0)
+    out = r.images["clean"]
+    assert out.shape == img.shape
+    assert np.array_equal(out[~hint], img[~hint])
+    assert psnr(out[hint], clean[hint]) > psnr(img[hint], clean[hint]) + 1.0
+    assert r.images["watermark_mask"][~hint].max() == 0
+
+
+def test_several_images_share_one_watermark_without_hint():
+    imgs, cleans = [], []
+    for seed in range(3):
+        img, clean, _ = marked(seed)
+        imgs.append(np.roll(img, 0))
+        cleans.append(clean)
+    r = remove_watermark(imgs, steps=20, size=64, seed=0)
+    assert {"clean_0", "clean_1", "clean_2", "watermark", "watermark_mask"} <= set(r.images)
+    assert r.images["clean_2"].shape == imgs[2].shape
+
+
+@pytest.mark.parametrize("hint, message", [
+    (None, "needs a hint"),
+    (np.zeros((64, 64), bool), "empty"),
+    (np.ones((64, 64), bool), "whole image"),
+    (np.ones((32, 64), bool), "same image"),
+])
+def test_bad_hints_are_refused(hint, message):
+    img, _, _ = marked()
+    with pytest.raises(InputError, match=message):
+        remove_watermark(img, hint, steps=1)
+
+
+def test_images_of_different_sizes_are_refused():
+    with pytest.raises(InputError, match="same size"):
+        remove_watermark([np.zeros((64, 64, 3)), np.zeros((48, 64, 3))], steps=1)
