@@ -4,9 +4,15 @@
 colour. Only a crop around the hint plus some context is processed, so the cost scales with the watermark, not the
 photo, and every pixel outside the hint is returned bit-exact. Stage "inpaint" fits the clean generator outside the
 hint only; stage "decompose" adds the watermark and mask generators (same architecture: one fused network) and fits
-the whole crop, with an exclusion term (the watermark's edges are not the photo's), a sparsity term on the mask and
-a smoothness term on the watermark colour. The clean image is then obtained at full crop resolution by inverting
-the model per pixel, ``clean = (I − m·w) / (1 − m)``, where the watermark is not too opaque to invert.
+the whole crop (optional terms: exclusion, mask sparsity, watermark smoothness, an anchor keeping the clean layer
+near its inpainting under the hint). The clean image is then obtained at full crop resolution by inverting the
+model per pixel, ``clean = (I − m·w) / (1 − m)``, where the watermark is not too opaque to invert.
+
+The ``fast`` preset learns the watermark as ONE colour (a scalar; text and most logos are one colour) and freezes
+the clean generator in stage 2 (``freeze_clean``): left free, it absorbed most of the watermark itself and the
+mask collapsed to zero (measured on the bundled text cases: in-hint PSNR +0.0–1.8 dB over the better baseline;
+frozen: about +4 dB). The mask network's own prior then decides which part of ``I − clean`` is watermark, and the
+per-pixel inversion recovers the photo's detail under it that the inpainting never had.
 
 Several photos sharing one watermark need no hint: one clean generator per photo and shared watermark and mask
 generators. We use SEPARATE clean layers rather than one network with one input per photo (``Layer(frames=N)``): a
@@ -107,6 +113,11 @@ def build(
     # to explain the brightening/darkening, instead of a colour network that could absorb photo detail.
     spec["watermark"] = Scalar((0.9, 0.9, 0.9)) if colour else Layer(3, p.arch, **lay)
     spec["mask"] = Layer(1, p.arch, **lay)
+    binary = colour and bool(wts.get("binary"))
+    if binary:
+        # Text and most logos have ONE opacity: m = a·b with a learned scalar a and a mask b pushed to 0/1, so the
+        # mask can mark where the watermark is but cannot copy the photo's texture.
+        spec["opacity"] = Scalar((0.5,), 0.05, 0.95)
 
     def clean_of(x: Tensors) -> torch.Tensor:
         return torch.cat([x[k] for k in names])
@@ -115,7 +126,8 @@ def build(
         return x["watermark"].view(1, 3, 1, 1) if colour else x["watermark"]
 
     def opacity(x: Tensors, aug=lambda t: t) -> torch.Tensor:
-        return x["mask"] * aug(hmask)
+        m = x["mask"] * x["opacity"].view(1, 1, 1, 1) if binary else x["mask"]
+        return m * aug(hmask)
 
     def compose(x: Tensors, aug=lambda t: t) -> torch.Tensor:
         mh = opacity(x, aug)
@@ -141,13 +153,16 @@ def build(
         }
         if "clean" in anchor and wts.get("anchor"):
             terms["anchor"] = wts["anchor"] * losses.masked_mse(clean, anchor["clean"], s.aug(hmask))
+        if binary:
+            terms["binary"] = wts["binary"] * s.frac * losses.binarisation(s.layers["mask"])
         if not colour:
             terms["w_smooth"] = wts["watermark_smooth"] * losses.smoothness(s.layers["watermark"])
         return terms
 
     stages = [
         Stage("inpaint", p.steps[0], inpaint, lr=p.lr, trains=tuple(names)),
-        Stage("decompose", p.steps[1], decompose, lr=p.lr, patience=p.patience),
+        Stage("decompose", p.steps[1], decompose, lr=p.lr, patience=p.patience,
+              trains=("watermark", "mask", "opacity") if has_hint and wts.get("freeze_clean") else None),
     ]
     if p.steps[0] == 0 or not has_hint:
         stages = stages[1:]
