@@ -1,0 +1,312 @@
+"""doubledip in the browser: one tab per decomposition, layers streamed live while the networks optimise.
+
+A thin Gradio layer over the library's generator API (``doubledip.iterate_*``): every handler turns snapshots into
+page updates and never optimises anything itself. ``python app.py`` serves on 127.0.0.1:7860 (GRADIO_SERVER_NAME /
+GRADIO_SERVER_PORT override it); nothing is computed at start-up.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import gradio as gr
+import numpy as np
+import pandas as pd
+
+import doubledip as dd
+from doubledip.io import InputError, as_float_image, to_uint8
+
+ROOT = Path(__file__).resolve().parent
+EXAMPLES = ROOT / "examples"
+MAX_SIDE = 2048  # larger photos are downscaled (with a note) before the library sees them
+CONCURRENCY = int(os.environ.get("DOUBLEDIP_CONCURRENCY", "1"))
+QUEUE_SIZE = int(os.environ.get("DOUBLEDIP_QUEUE_SIZE", "16"))
+FG_COLOUR, BG_COLOUR = "rgb(0, 200, 0)", "rgb(220, 0, 0)"
+
+
+def _device() -> str:
+    """On a ZeroGPU Space the heavy handlers get a GPU; everywhere else the library picks its device."""
+    return "cuda" if _zero_gpu() is not None else "auto"
+
+
+def _zero_gpu():
+    if not os.environ.get("SPACES_ZERO_GPU"):
+        return None
+    try:
+        import spaces  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return spaces
+
+
+def _gpu(fn: Callable) -> Callable:
+    spaces = _zero_gpu()
+    return spaces.GPU(fn) if spaces is not None else fn
+
+
+def _image(value, what: str = "image") -> tuple[np.ndarray, list[str]]:
+    """A picture from the page as float RGB, downscaled past MAX_SIDE with a note."""
+    if value is None:
+        raise gr.Error(f"Please give an {what} first.")
+    try:
+        img = as_float_image(np.asarray(value))
+    except InputError as e:
+        raise gr.Error(str(e)) from None
+    notes = []
+    h, w = img.shape[:2]
+    if max(h, w) > MAX_SIDE:
+        from PIL import Image
+
+        s = MAX_SIDE / max(h, w)
+        img = np.asarray(Image.fromarray(to_uint8(img)).resize((round(w * s), round(h * s)), Image.LANCZOS))
+        img = img.astype(np.float32) / 255
+        notes.append(f"the {w}×{h} photo was downscaled to {img.shape[1]}×{img.shape[0]} px")
+    return img, notes
+
+
+def _editor(value, what: str = "photo") -> tuple[np.ndarray, np.ndarray]:
+    """ImageEditor value → (photo RGB float, painted strokes RGBA uint8 at the photo's size)."""
+    if not value or value.get("background") is None:
+        raise gr.Error(f"Please upload a {what} first.")
+    bg = np.asarray(value["background"])
+    strokes = np.zeros((*bg.shape[:2], 4), np.uint8)
+    for layer in value.get("layers") or []:
+        layer = np.asarray(layer)
+        if layer.ndim == 3 and layer.shape[2] == 4 and layer.shape[:2] == bg.shape[:2]:
+            painted = layer[..., 3] > 0
+            strokes[painted] = layer[painted]
+    if bg.ndim == 3 and bg.shape[2] == 4 and (bg[..., 3] == 0).all():
+        bg = bg[..., :3]  # a fully transparent alpha is the editor's, not the photo's
+    return bg, strokes
+
+
+def _settings(preset: str, steps, size, seed) -> dict:
+    return {"preset": preset, "steps": int(steps) if steps else None, "size": int(size) if size else None,
+            "seed": int(seed or 0), "device": _device()}
+
+
+def _downloads(result: dd.Result) -> list[str]:
+    out = Path(tempfile.mkdtemp(prefix="doubledip_"))
+    files = []
+    for name, arr in result.images.items():
+        dd.save_image(out / f"{name}.png", arr)
+        files.append(str(out / f"{name}.png"))
+    with zipfile.ZipFile(out / "all_layers.zip", "w") as z:
+        for f in files:
+            z.write(f, Path(f).name)
+    return [str(out / "all_layers.zip"), *files]
+
+
+def _stream(gen: Iterator[dd.Snapshot], before: np.ndarray, main: str, notes: list[str]):
+    """Snapshots → (gallery, progress, loss curve, slider, downloads) updates; closes ``gen`` whatever happens."""
+    curve: list[dict] = []
+    try:
+        for snap in gen:
+            curve += [{"step": snap.step, "term": k, "value": v} for k, v in snap.losses.items()]
+            gallery = [(to_uint8(v if v.ndim != 4 else v[0]), k) for k, v in snap.layers.items()]
+            eta = "" if snap.eta != snap.eta else f", about {snap.eta:.0f} s left"
+            text = (f"**{snap.stage}** — step {snap.step}/{snap.total}, {snap.seconds:.1f} s{eta}, "
+                    f"reconstruction {snap.psnr:.1f} dB")
+            if snap.result is None:
+                yield gallery, text, pd.DataFrame(curve or [{"step": 0, "term": "-", "value": 0.0}]), None, None
+                continue
+            res = snap.result
+            all_notes = notes + res.notes
+            text = (f"**done** in {res.seconds:.1f} s, {res.steps} steps at {res.working_size[1]}×"
+                    f"{res.working_size[0]} px, reconstruction {res.psnr:.1f} dB")
+            if res.values:
+                text += "  \n" + ", ".join(f"{k}: {v}" for k, v in res.values.items() if not isinstance(v, bool))
+            if all_notes:
+                text += "  \n*Note: " + "; ".join(all_notes) + "*"
+            final = [(to_uint8(v), k) for k, v in res.images.items()]
+            after = res.images[main]
+            after = after if after.ndim == 3 else np.repeat(after[..., None], 3, 2)
+            yield final, text, pd.DataFrame(curve), (to_uint8(before), to_uint8(after)), _downloads(res)
+    except InputError as e:
+        raise gr.Error(str(e)) from None
+    finally:
+        gen.close()
+
+
+# --- handlers (generator functions: the page updates at every snapshot) -------------------------------------------
+
+
+@_gpu
+def run_segment(editor, preset, steps, size, seed):
+    photo, strokes = _editor(editor)
+    img, notes = _image(photo)
+    painted = strokes[..., 3] > 0
+    fg = painted & (strokes[..., 1].astype(int) > strokes[..., 0].astype(int))
+    bg = painted & (strokes[..., 0].astype(int) >= strokes[..., 1].astype(int))
+    if fg.shape != img.shape[:2]:  # the photo was downscaled
+        from doubledip.filters import resize, to_numpy, to_tensor
+
+        fg = to_numpy(resize(to_tensor(fg.astype(np.float32)), img.shape[:2])) > 0.3
+        bg = to_numpy(resize(to_tensor(bg.astype(np.float32)), img.shape[:2])) > 0.3
+    if not fg.any() and not bg.any():
+        fg = bg = None
+        notes.append("no hints drawn: automatic hints were used (border = background, distinct colours = "
+                     "foreground)")
+    elif not fg.any() or not bg.any():
+        raise gr.Error("Draw both hints (green = foreground, red = background), or none for automatic hints.")
+    try:
+        gen = dd.iterate_segment(img, fg, bg, **_settings(preset, steps, size, seed))
+    except (InputError, ValueError) as e:
+        raise gr.Error(str(e)) from None
+    yield from _stream(gen, img, "mask", notes)
+
+
+@_gpu
+def run_dehaze(image, airlight, preset, steps, size, seed):
+    img, notes = _image(image)
+    try:
+        gen = dd.iterate_dehaze(img, airlight.strip() or None, **_settings(preset, steps, size, seed))
+    except (InputError, ValueError) as e:
+        raise gr.Error(str(e)) from None
+    yield from _stream(gen, img, "dehazed", notes)
+
+
+@_gpu
+def run_separate(image1, image2, preset, steps, size, seed):
+    img1, notes = _image(image1, "image (first mixture)")
+    img2 = None
+    if image2 is not None:
+        img2, more = _image(image2, "second mixture")
+        notes += more
+    try:
+        gen = dd.iterate_separate(img1, img2, **_settings(preset, steps, size, seed))
+    except (InputError, ValueError) as e:
+        raise gr.Error(str(e)) from None
+    yield from _stream(gen, img1, "layer1", notes)
+
+
+@_gpu
+def run_watermark(editor, preset, steps, size, seed):
+    photo, strokes = _editor(editor)
+    img, notes = _image(photo)
+    hint = strokes[..., 3] > 0
+    if hint.shape != img.shape[:2]:
+        from doubledip.filters import resize, to_numpy, to_tensor
+
+        hint = to_numpy(resize(to_tensor(hint.astype(np.float32)), img.shape[:2])) > 0.3
+    if not hint.any():
+        raise gr.Error("Paint over the watermark (or draw a box around it) first.")
+    try:
+        gen = dd.iterate_watermark(img, hint, **_settings(preset, steps, size, seed))
+    except (InputError, ValueError) as e:
+        raise gr.Error(str(e)) from None
+    yield from _stream(gen, img, "clean", notes)
+
+
+def mix_examples(alpha: float = 0.35):
+    """Two mixtures of two bundled photos with known alphas, so the separation can be judged against the truth."""
+    a = dd.load_image(EXAMPLES / "sep_chelsea_coffee_layer1.png")
+    b = dd.load_image(EXAMPLES / "sep_chelsea_coffee_layer2.png")
+    m1, m2 = alpha * a + (1 - alpha) * b, (1 - alpha) * a + alpha * b
+    return to_uint8(m1), to_uint8(m2), [(to_uint8(a), "true layer 1"), (to_uint8(b), "true layer 2")]
+
+
+# --- page ------------------------------------------------------------------------------------------------------------
+
+
+def _advanced(default_size: int):
+    with gr.Accordion("Advanced", open=False):
+        preset = gr.Radio(["fast", "paper"], value="fast", label="preset",
+                          info="paper = the published settings: minutes to hours on a CPU")
+        steps = gr.Number(value=None, label="steps (empty: the preset's)", precision=0, minimum=1)
+        size = gr.Number(value=None, label=f"working long side in px (empty: the preset's, ~{default_size})",
+                         precision=0, minimum=32)
+        seed = gr.Number(value=0, label="seed", precision=0)
+    return [preset, steps, size, seed]
+
+
+def _outputs():
+    with gr.Column():
+        progress = gr.Markdown("Press **Run** to start; layers appear here as the networks learn them.")
+        gallery = gr.Gallery(label="layers (live)", columns=4, height=320, object_fit="contain")
+        curve = gr.LinePlot(x="step", y="value", color="term", label="loss terms", height=220)
+        slider = gr.ImageSlider(label="before / after", type="numpy")
+        files = gr.File(label="downloads (each layer as PNG, all as one zip)", file_count="multiple")
+    return [gallery, progress, curve, slider, files]
+
+
+def _wire(run_btn, stop_btn, fn, inputs, outputs, api_name):
+    event = run_btn.click(fn, inputs, outputs, api_name=api_name, concurrency_id="dip",
+                          concurrency_limit=CONCURRENCY)
+    stop_btn.click(None, None, None, cancels=[event], api_name=False)
+
+
+def _editor_component(label: str, colours: list[str]) -> gr.ImageEditor:
+    return gr.ImageEditor(label=label, type="numpy", height=420, layers=True,
+                          brush=gr.Brush(colors=colours, default_color=colours[0], color_mode="fixed"),
+                          sources=["upload", "clipboard"])
+
+
+def build() -> gr.Blocks:
+    with gr.Blocks(title="doubledip — Double-DIP image decomposition") as demo:
+        gr.Markdown("# doubledip\nSmall **untrained** networks pull one photo apart into simpler layers "
+                    "(Double-DIP, CVPR 2019). Nothing is downloaded: every result is optimised from your input.")
+        with gr.Tab("Segmentation"):
+            with gr.Row():
+                with gr.Column():
+                    editor = _editor_component("photo — paint green on the foreground, red on the background "
+                                               "(no hints: automatic)", [FG_COLOUR, BG_COLOUR])
+                    adv = _advanced(160)
+                    with gr.Row():
+                        run, stop = gr.Button("Run", variant="primary"), gr.Button("Stop")
+                outs = _outputs()
+            _wire(run, stop, run_segment, [editor, *adv], outs, "segment")
+            gr.Examples([[str(EXAMPLES / "seg_cat_on_coffee.png")], [str(EXAMPLES / "seg_horse_on_rocket.png")]],
+                        [editor], cache_examples=False)
+        with gr.Tab("Dehazing"):
+            with gr.Row():
+                with gr.Column():
+                    image = gr.Image(label="hazy photo", type="numpy")
+                    airlight = gr.Textbox(label="airlight R,G,B (empty: dark-channel prior)", value="")
+                    adv = _advanced(128)
+                    with gr.Row():
+                        run, stop = gr.Button("Run", variant="primary"), gr.Button("Stop")
+                outs = _outputs()
+            _wire(run, stop, run_dehaze, [image, airlight, *adv], outs, "dehaze")
+            gr.Examples([[str(EXAMPLES / f"haze_{n}.png")] for n in ("coffee", "astronaut", "rocket")], [image],
+                        cache_examples=False)
+        with gr.Tab("Transparency separation"):
+            with gr.Row():
+                with gr.Column():
+                    image1 = gr.Image(label="mixture 1 (or the one blended image)", type="numpy")
+                    image2 = gr.Image(label="mixture 2 (optional)", type="numpy")
+                    mix = gr.Button("Mix two examples (known truth)")
+                    truth = gr.Gallery(label="the truth of the mixed example", columns=2, height=160)
+                    adv = _advanced(128)
+                    with gr.Row():
+                        run, stop = gr.Button("Run", variant="primary"), gr.Button("Stop")
+                outs = _outputs()
+            mix.click(mix_examples, None, [image1, image2, truth], api_name=False)
+            _wire(run, stop, run_separate, [image1, image2, *adv], outs, "separate")
+        with gr.Tab("Watermark removal"):
+            with gr.Row():
+                with gr.Column():
+                    editor = _editor_component("photo — paint over the watermark", ["rgb(255, 0, 255)"])
+                    adv = _advanced(192)
+                    with gr.Row():
+                        run, stop = gr.Button("Run", variant="primary"), gr.Button("Stop")
+                outs = _outputs()
+            _wire(run, stop, run_watermark, [editor, *adv], outs, "watermark")
+            gr.Examples([[str(EXAMPLES / "wm_coffee.png")], [str(EXAMPLES / "wm_chelsea.png")]], [editor],
+                        cache_examples=False)
+    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
+    return demo
+
+
+demo = build()
+
+if __name__ == "__main__":
+    demo.launch(
+        server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+        server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
+        max_file_size="20mb",
+    )

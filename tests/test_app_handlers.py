@@ -1,0 +1,58 @@
+"""The page's handlers, called directly: they stream layers, finish with a slider and downloads, fail readably."""
+
+import zipfile
+
+import gradio as gr
+import numpy as np
+import pytest
+from conftest import hints_for, two_regions
+
+import app
+
+
+def _editor(img, strokes=None):
+    layers = [] if strokes is None else [strokes]
+    return {"background": (img * 255).astype(np.uint8), "layers": layers, "composite": None}
+
+
+def test_segment_streams_live_updates_then_result_with_downloads():
+    img, truth = two_regions()
+    fg, bg = hints_for(truth)
+    strokes = np.zeros((*truth.shape, 4), np.uint8)
+    strokes[fg] = (0, 200, 0, 255)
+    strokes[bg] = (220, 0, 0, 255)
+    updates = list(app.run_segment(_editor(img, strokes), "fast", 30, 64, 0))
+    live = [u for u in updates if u[3] is None]
+    assert len(live) >= 3
+    names = {label for _, label in live[1][0]}
+    assert {"mask", "foreground", "background"} <= names
+    gallery, text, curve, slider, files = updates[-1]
+    assert text.startswith("**done**") and slider is not None and len(curve) > 0
+    assert files[0].endswith(".zip")
+    with zipfile.ZipFile(files[0]) as z:
+        assert {"mask.png", "soft_mask.png", "foreground.png", "background.png"} <= set(z.namelist())
+
+
+def test_segment_without_hints_says_it_used_automatic_hints():
+    img, _ = two_regions()
+    text = list(app.run_segment(_editor(img), "fast", 5, 64, 0))[-1][1]
+    assert "automatic hints" in text
+
+
+def test_huge_photo_is_downscaled_with_a_note():
+    big = np.zeros((3000, 2200, 3), np.float32)
+    img, notes = app._image(big)
+    assert max(img.shape[:2]) == app.MAX_SIDE and "downscaled" in notes[0]
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: app.run_segment(None, "fast", 5, 64, 0), "upload"),
+    (lambda: app.run_dehaze(None, "", "fast", 5, 64, 0), "give"),
+    (lambda: app.run_dehaze(np.zeros((64, 64, 3), np.uint8), "1,2", "fast", 5, 64, 0), "three numbers"),
+    (lambda: app.run_watermark(_editor(np.zeros((64, 64, 3), np.float32)), "fast", 5, 64, 0), "Paint"),
+    (lambda: app.run_separate(np.zeros((64, 64, 3), np.uint8), np.zeros((64, 80, 3), np.uint8), "fast", 5, 64, 0),
+     "size"),
+])
+def test_bad_input_is_a_readable_page_error(call, message):
+    with pytest.raises(gr.Error, match=message):
+        list(call())
