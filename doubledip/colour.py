@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.ndimage import uniform_filter
+import torch
+import torch.nn.functional as F
 
 
 def colour_log_odds(image: np.ndarray, inside: np.ndarray, outside: np.ndarray, bins: int = 16) -> np.ndarray:
@@ -18,6 +19,7 @@ def colour_log_odds(image: np.ndarray, inside: np.ndarray, outside: np.ndarray, 
     hists = []
     for region in (inside, outside):
         hist = np.bincount(idx[region], minlength=size).astype(np.float64) + 1.0
-        hist = uniform_filter(hist.reshape(bins, bins, bins), 3).ravel()
+        cube = torch.from_numpy(hist.reshape(1, 1, bins, bins, bins))
+        hist = F.avg_pool3d(F.pad(cube, [1] * 6, mode="replicate"), 3, stride=1).numpy().ravel()
         hists.append(hist / hist.sum())
     return np.clip(np.log(hists[0][idx]) - np.log(hists[1][idx]), -5.0, 5.0).astype(np.float32)
