@@ -91,7 +91,7 @@ PRESETS: dict[str, dict[str, Preset]] = {
         ),
         "paper": Preset(
             "paper", None, FIVE_5X5, steps=(4000, 7000), lr=1e-3, noise_scale=0.01, reg_noise=1 / 30, every=50,
-            weights={"exclusion": 0.1, "mask_sparsity": 0.02, "watermark_smooth": 0.1, "anchor": 1.0},
+            weights={"exclusion": 0.0, "mask_sparsity": 0.0, "watermark_smooth": 0.0, "anchor": 0.0},
         ),
     },
 }
