@@ -24,6 +24,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from timing import paper_extrapolated, timed  # noqa: E402  (bench/timing.py)
+
 from doubledip import iterate_dehaze, iterate_segment, load_image, load_mask  # noqa: E402
 from doubledip.filters import dehaze_dcp, to_numpy, to_tensor  # noqa: E402
 from doubledip.presets import get_preset  # noqa: E402
@@ -50,35 +52,6 @@ def grabcut(image: np.ndarray, fg: np.ndarray, bg: np.ndarray) -> np.ndarray:
     return (m == cv2.GC_FGD) | (m == cv2.GC_PR_FGD)
 
 
-def timed(gen) -> tuple[object, float, float]:
-    """Drain a snapshot generator: (result, seconds to the first snapshot, total seconds)."""
-    t0 = time.perf_counter()
-    first = None
-    result = None
-    for snap in gen:
-        if first is None:
-            first = time.perf_counter() - t0
-        result = snap.result
-    return result, first, time.perf_counter() - t0
-
-
-def paper_extrapolated(make_gen, task: str, size: int | None) -> float:
-    """Seconds the paper preset would take: its set-up + 20 timed steps, scaled to its full step count."""
-    total = get_preset(task, "paper").total_steps
-    t0 = time.perf_counter()
-    gen = make_gen(preset="paper", size=size, steps=total, every=1)
-    next(gen)  # set-up and the first step
-    setup = time.perf_counter() - t0
-    for _ in range(3):
-        next(gen)
-    t1 = time.perf_counter()
-    for _ in range(20):
-        next(gen)
-    per_step = (time.perf_counter() - t1) / 20
-    gen.close()
-    return setup + per_step * (total - 1)
-
-
 def bench_segment(cases: list[dict], runs: int, paper_full: bool) -> list[dict]:
     rows = []
     for c in cases:
@@ -96,8 +69,7 @@ def bench_segment(cases: list[dict], runs: int, paper_full: bool) -> list[dict]:
         t0 = time.perf_counter()
         gc = iou(grabcut(img, fg, bg), truth)
         gc_secs = time.perf_counter() - t0
-        paper = paper_extrapolated(
-            lambda img=img, fg=fg, bg=bg, **kw: iterate_segment(img, fg, bg, **kw), "segment", None)
+        paper = paper_extrapolated(lambda img=img, fg=fg, bg=bg, **kw: iterate_segment(img, fg, bg, **kw), "segment")
         row = {
             "task": "segment", "case": c["name"], "size": f"{shape[1]}×{shape[0]}",
             "fast_s": statistics.median(times), "first_s": statistics.median(firsts),
@@ -128,7 +100,7 @@ def bench_dehaze(cases: list[dict], runs: int, paper_full: bool) -> list[dict]:
         t0 = time.perf_counter()
         dcp = psnr(to_numpy(dehaze_dcp(to_tensor(img))[0]), truth)
         dcp_secs = time.perf_counter() - t0
-        paper = paper_extrapolated(lambda img=img, **kw: iterate_dehaze(img, **kw), "dehaze", None)
+        paper = paper_extrapolated(lambda img=img, **kw: iterate_dehaze(img, **kw), "dehaze")
         row = {
             "task": "dehaze", "case": c["name"], "size": f"{img.shape[1]}×{img.shape[0]}",
             "fast_s": statistics.median(times), "first_s": statistics.median(firsts),

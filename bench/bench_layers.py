@@ -17,7 +17,6 @@ import argparse
 import json
 import statistics
 import sys
-import time
 from pathlib import Path
 
 import cv2
@@ -26,42 +25,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from timing import paper_extrapolated, timed  # noqa: E402  (bench/timing.py)
+
 from doubledip import iterate_separate, iterate_watermark, load_image, load_mask  # noqa: E402
-from doubledip.presets import get_preset  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:
     return float(10 * np.log10(1.0 / max(1e-12, float(((a - b) ** 2).mean()))))
-
-
-def timed(gen) -> tuple[object, float, float]:
-    """Drain a snapshot generator: (result, seconds to the first snapshot, total seconds)."""
-    t0 = time.perf_counter()
-    first, result = None, None
-    for snap in gen:
-        if first is None:
-            first = time.perf_counter() - t0
-        result = snap.result
-    return result, first, time.perf_counter() - t0
-
-
-def paper_extrapolated(make_gen, task: str, steps: int | None = None) -> float:
-    """Seconds the paper preset would take: its set-up + 20 timed steps, scaled to its full step count."""
-    total = steps or get_preset(task, "paper").total_steps
-    t0 = time.perf_counter()
-    gen = make_gen(preset="paper", steps=total, every=1)
-    next(gen)
-    setup = time.perf_counter() - t0
-    for _ in range(3):
-        next(gen)
-    t1 = time.perf_counter()
-    for _ in range(20):
-        next(gen)
-    per_step = (time.perf_counter() - t1) / 20
-    gen.close()
-    return setup + per_step * (total - 1)
 
 
 def bench_separate(case: dict, runs: int) -> dict:

@@ -1,0 +1,38 @@
+"""Timing helpers shared by the benchmark scripts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+from doubledip.presets import get_preset
+
+
+def timed(gen: Iterator) -> tuple[object, float, float]:
+    """Drain a snapshot generator: (result, seconds to the first snapshot, total seconds)."""
+    t0 = time.perf_counter()
+    first = None
+    result = None
+    for snap in gen:
+        if first is None:
+            first = time.perf_counter() - t0
+        result = snap.result
+    return result, first, time.perf_counter() - t0
+
+
+def paper_extrapolated(make_gen: Callable[..., Iterator], task: str, steps: int | None = None, **kw) -> float:
+    """Seconds the paper preset would take: its set-up + 20 timed steps (after 3 warm-up steps), scaled to its
+    full step count. ``make_gen(preset=..., steps=..., every=1, **kw)`` must start the run."""
+    total = steps or get_preset(task, "paper").total_steps
+    t0 = time.perf_counter()
+    gen = make_gen(preset="paper", steps=total, every=1, **kw)
+    next(gen)  # set-up and the first step
+    setup = time.perf_counter() - t0
+    for _ in range(3):
+        next(gen)
+    t1 = time.perf_counter()
+    for _ in range(20):
+        next(gen)
+    per_step = (time.perf_counter() - t1) / 20
+    gen.close()
+    return setup + per_step * (total - 1)
