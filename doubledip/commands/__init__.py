@@ -1,4 +1,3 @@
 """CLI sub-commands, one module per task family; importing a module registers its commands."""
 
-from . import images  # noqa: F401
-from . import layers  # noqa: F401
+from . import images, layers  # noqa: F401
