@@ -1,0 +1,112 @@
+"""The app served on localhost, driven through gradio_client as an API user would."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import numpy as np
+import pytest
+from conftest import ROOT
+from PIL import Image
+
+gradio_client = pytest.importorskip("gradio_client")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the app did not start within 60 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    d = tmp_path_factory.mktemp("imgs")
+    rng = np.random.default_rng(0)
+    img = (rng.uniform(0.2, 0.8, (48, 64, 3)) * 255).astype(np.uint8)
+    Image.fromarray(img).save(d / "a.png")
+    Image.fromarray(255 - img).save(d / "b.png")
+    return d
+
+
+def _editor(path):
+    return {"background": gradio_client.handle_file(str(path)), "layers": [], "composite": None}
+
+
+def _count(job) -> int:
+    return sum(1 for _ in job)
+
+
+@pytest.mark.parametrize("endpoint", ["/segment", "/dehaze", "/separate"])
+def test_each_endpoint_streams_updates_before_its_result(server, small, endpoint):
+    client = gradio_client.Client(server, verbose=False)
+    first = _editor(small / "a.png") if endpoint == "/segment" else gradio_client.handle_file(str(small / "a.png"))
+    args = {"/segment": [first], "/dehaze": [first, ""],
+            "/separate": [first, gradio_client.handle_file(str(small / "b.png"))]}[endpoint]
+    job = client.submit(*args, "fast", 30, 32, 0, api_name=endpoint)
+    assert _count(job) >= 4  # ≥ 3 live updates + the result
+    assert job.outputs()[-1][1].startswith("**done**")
+
+
+def test_stop_cancels_a_running_job(server, small):
+    client = gradio_client.Client(server, verbose=False)
+    job = client.submit(_editor(small / "a.png"), "fast", 100000, 32, 0, api_name="/segment")
+    deadline = time.time() + 60
+    while len(job.outputs()) < 2 and time.time() < deadline:
+        time.sleep(0.2)
+    assert len(job.outputs()) >= 2
+    job.cancel()
+    time.sleep(2)
+    n = len(job.outputs())
+    time.sleep(3)
+    assert len(job.outputs()) == n  # nothing more arrives
+    assert not job.outputs()[-1][1].startswith("**done**")
+
+
+def test_two_simultaneous_jobs_run_one_after_the_other(server, small):
+    c1 = gradio_client.Client(server, verbose=False)
+    c2 = gradio_client.Client(server, verbose=False)
+    j1 = c1.submit(_editor(small / "a.png"), "fast", 40, 32, 0, api_name="/segment")
+    j2 = c2.submit(_editor(small / "b.png"), "fast", 40, 32, 0, api_name="/segment")
+    seen_queue = False
+    while not (j1.done() and j2.done()):
+        s1, s2 = j1.status(), j2.status()
+        running = [s.code.name for s in (s1, s2)].count("PROCESSING") + \
+            [s.code.name for s in (s1, s2)].count("ITERATING")
+        assert running <= 1
+        seen_queue |= "IN_QUEUE" in (s1.code.name, s2.code.name)
+        time.sleep(0.1)
+    assert seen_queue
+    assert j1.outputs()[-1][1].startswith("**done**") and j2.outputs()[-1][1].startswith("**done**")
+
+
+def test_files_outside_the_app_are_refused(server):
+    for path in ["gradio_api/file=/etc/passwd", f"gradio_api/file={ROOT / 'app.py'}"]:
+        try:
+            with urllib.request.urlopen(server + path, timeout=5) as r:
+                assert r.status >= 400
+        except urllib.error.HTTPError as e:
+            assert e.code in (403, 404)
