@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 import doubledip as dd
+from doubledip.filters import resize, to_numpy, to_tensor
 from doubledip.io import InputError, as_float_image, to_uint8
 
 ROOT = Path(__file__).resolve().parent
@@ -84,6 +85,13 @@ def _editor(value, what: str = "photo") -> tuple[np.ndarray, np.ndarray]:
     return bg, strokes
 
 
+def _fit_mask(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Strokes drawn on a photo that was then downscaled, brought to the photo's new size."""
+    if mask.shape == tuple(shape):
+        return mask
+    return to_numpy(resize(to_tensor(mask.astype(np.float32)), shape)) > 0.3
+
+
 def _settings(preset: str, steps, size, seed) -> dict:
     return {"preset": preset, "steps": int(steps) if steps else None, "size": int(size) if size else None,
             "seed": int(seed or 0), "device": _device()}
@@ -142,11 +150,7 @@ def run_segment(editor, preset, steps, size, seed):
     painted = strokes[..., 3] > 0
     fg = painted & (strokes[..., 1].astype(int) > strokes[..., 0].astype(int))
     bg = painted & (strokes[..., 0].astype(int) >= strokes[..., 1].astype(int))
-    if fg.shape != img.shape[:2]:  # the photo was downscaled
-        from doubledip.filters import resize, to_numpy, to_tensor
-
-        fg = to_numpy(resize(to_tensor(fg.astype(np.float32)), img.shape[:2])) > 0.3
-        bg = to_numpy(resize(to_tensor(bg.astype(np.float32)), img.shape[:2])) > 0.3
+    fg, bg = _fit_mask(fg, img.shape[:2]), _fit_mask(bg, img.shape[:2])
     if not fg.any() and not bg.any():
         fg = bg = None
         notes.append("no hints drawn: automatic hints were used (border = background, distinct colours = "
@@ -189,10 +193,7 @@ def run_watermark(editor, preset, steps, size, seed):
     photo, strokes = _editor(editor)
     img, notes = _image(photo)
     hint = strokes[..., 3] > 0
-    if hint.shape != img.shape[:2]:
-        from doubledip.filters import resize, to_numpy, to_tensor
-
-        hint = to_numpy(resize(to_tensor(hint.astype(np.float32)), img.shape[:2])) > 0.3
+    hint = _fit_mask(hint, img.shape[:2])
     if not hint.any():
         raise gr.Error("Paint over the watermark (or draw a box around it) first.")
     try:

@@ -21,8 +21,7 @@ from ..filters import (
     dark_channel,
     dcp_transmission,
     estimate_airlight,
-    gray,
-    guided_filter,
+    guided_upsample,
     patch_size,
     recover_scene,
     resize,
@@ -124,7 +123,7 @@ def build(
     ]
 
     def finish(x: Tensors) -> Result:
-        t_full = _upsample_transmission(x["transmission"], full)
+        t_full = guided_upsample(x["transmission"], full).clamp(T_MIN, 1.0)
         if learn_airlight:
             a_full = resize(airlight_of(x).expand(1, 3, *shape), (h, w), "bilinear")
             a_mean = a_full.mean(dim=(0, 2, 3))
@@ -147,13 +146,6 @@ def build(
     if p.steps[0] == 0:
         stages = stages[1:]
     return Problem("dehaze", p.name, target, spec, compose, stages, finish, show=show)
-
-
-def _upsample_transmission(t: torch.Tensor, full: torch.Tensor) -> torch.Tensor:
-    h, w = full.shape[-2:]
-    up = resize(t, (h, w), "bilinear")
-    scale = max(h / t.shape[-2], w / t.shape[-1])
-    return guided_filter(gray(full), up, max(2, int(round(2 * scale))), 1e-3).clamp(T_MIN, 1.0)
 
 
 def iterate_dehaze(
