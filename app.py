@@ -227,8 +227,10 @@ def _advanced(default_size: int):
 
 def _outputs():
     with gr.Column():
-        progress = gr.Markdown("Press **Run** to start; layers appear here as the networks learn them.")
-        gallery = gr.Gallery(label="layers (live)", columns=4, height=320, object_fit="contain")
+        progress = gr.Markdown("Press **Run** to start; layers appear here as the networks learn them.",
+                               elem_classes=["dd-progress"])
+        gallery = gr.Gallery(label="layers (live)", columns=4, height=320, object_fit="contain",
+                             elem_classes=["dd-layers"])
         curve = gr.LinePlot(x="step", y="value", color="term", label="loss terms", height=220)
         slider = gr.ImageSlider(label="before / after", type="numpy")
         files = gr.File(label="downloads (each layer as PNG, all as one zip)", file_count="multiple")
@@ -241,64 +243,95 @@ def _wire(run_btn, stop_btn, fn, inputs, outputs, api_name):
     stop_btn.click(None, None, None, cancels=[event], api_name=False)
 
 
-def _editor_component(label: str, colours: list[str]) -> gr.ImageEditor:
-    return gr.ImageEditor(label=label, type="numpy", height=420, layers=True,
+def _editor_component(label: str, colours: list[str], canvas: tuple[int, int]) -> gr.ImageEditor:
+    """``canvas`` = (width, height) of the tab's hinted examples: Gradio 6 places an example's paint layer on the
+    initial canvas, so a canvas of another size shows the bundled strokes shifted (uploads resize it anyway)."""
+    return gr.ImageEditor(label=label, type="numpy", height=420, layers=True, canvas_size=canvas,
                           brush=gr.Brush(colors=colours, default_color=colours[0], color_mode="fixed"),
                           sources=["upload", "clipboard"])
+
+
+def _run_stop():
+    with gr.Row():
+        return gr.Button("Run", variant="primary"), gr.Button("Stop")
+
+
+def _with_strokes(image: str) -> dict:
+    """An ImageEditor example: the photo with its bundled hints as a paint layer (bench/make_stroke_layers.py)."""
+    return {"background": str(EXAMPLES / image), "layers": [str(EXAMPLES / "strokes" / image)], "composite": None}
+
+
+def segmentation_tab() -> None:
+    with gr.Row():
+        with gr.Column():
+            editor = _editor_component("photo — paint green on the foreground, red on the background "
+                                       "(no hints: automatic)", [FG_COLOUR, BG_COLOUR], (504, 336))
+            adv = _advanced(160)
+            run, stop = _run_stop()
+        outs = _outputs()
+    _wire(run, stop, run_segment, [editor, *adv], outs, "segment")
+    gr.Examples([[_with_strokes("seg_cat_on_coffee.png")], [_with_strokes("seg_horse_on_rocket.png")],
+                 [str(EXAMPLES / "seg_astronaut_on_grass.png")]], [editor], cache_examples=False,
+                label="examples (with their hints; the last one has none: automatic hints)")
+
+
+def dehazing_tab() -> None:
+    with gr.Row():
+        with gr.Column():
+            image = gr.Image(label="hazy photo", type="numpy")
+            airlight = gr.Textbox(label="airlight R,G,B (empty: dark-channel prior)", value="")
+            adv = _advanced(128)
+            run, stop = _run_stop()
+        outs = _outputs()
+    _wire(run, stop, run_dehaze, [image, airlight, *adv], outs, "dehaze")
+    gr.Examples([[str(EXAMPLES / f"haze_{n}.png")] for n in ("coffee", "astronaut", "rocket")], [image],
+                cache_examples=False)
+
+
+def transparency_tab() -> None:
+    with gr.Row():
+        with gr.Column():
+            image1 = gr.Image(label="mixture 1 (or the one blended image)", type="numpy")
+            image2 = gr.Image(label="mixture 2 (optional)", type="numpy")
+            mix = gr.Button("Mix two examples (known truth)")
+            truth = gr.Gallery(label="the truth of the mixed example", columns=2, height=160)
+            adv = _advanced(128)
+            run, stop = _run_stop()
+        outs = _outputs()
+    mix.click(mix_examples, None, [image1, image2, truth], api_name=False)
+    _wire(run, stop, run_separate, [image1, image2, *adv], outs, "separate")
+    gr.Examples([[str(EXAMPLES / f"sep_{n}_mix1.png"), str(EXAMPLES / f"sep_{n}_mix2.png")]
+                 for n in ("chelsea_coffee", "astronaut_rocket")], [image1, image2], cache_examples=False)
+
+
+def watermark_tab() -> None:
+    with gr.Row():
+        with gr.Column():
+            editor = _editor_component("photo — paint over the watermark", ["rgb(255, 0, 255)"], (480, 320))
+            adv = _advanced(192)
+            run, stop = _run_stop()
+        outs = _outputs()
+    _wire(run, stop, run_watermark, [editor, *adv], outs, "watermark")
+    gr.Examples([[_with_strokes("wm_coffee.png")], [_with_strokes("wm_chelsea.png")]], [editor],
+                cache_examples=False, label="examples (with the watermark painted over)")
+
+
+# One entry per tab: a new task is a new function and a new line here; no other tab changes.
+TABS: list[tuple[str, Callable[[], None]]] = [
+    ("Segmentation", segmentation_tab),
+    ("Dehazing", dehazing_tab),
+    ("Transparency separation", transparency_tab),
+    ("Watermark removal", watermark_tab),
+]
 
 
 def build() -> gr.Blocks:
     with gr.Blocks(title="doubledip — Double-DIP image decomposition") as demo:
         gr.Markdown("# doubledip\nSmall **untrained** networks pull one photo apart into simpler layers "
                     "(Double-DIP, CVPR 2019). Nothing is downloaded: every result is optimised from your input.")
-        with gr.Tab("Segmentation"):
-            with gr.Row():
-                with gr.Column():
-                    editor = _editor_component("photo — paint green on the foreground, red on the background "
-                                               "(no hints: automatic)", [FG_COLOUR, BG_COLOUR])
-                    adv = _advanced(160)
-                    with gr.Row():
-                        run, stop = gr.Button("Run", variant="primary"), gr.Button("Stop")
-                outs = _outputs()
-            _wire(run, stop, run_segment, [editor, *adv], outs, "segment")
-            gr.Examples([[str(EXAMPLES / "seg_cat_on_coffee.png")], [str(EXAMPLES / "seg_horse_on_rocket.png")]],
-                        [editor], cache_examples=False)
-        with gr.Tab("Dehazing"):
-            with gr.Row():
-                with gr.Column():
-                    image = gr.Image(label="hazy photo", type="numpy")
-                    airlight = gr.Textbox(label="airlight R,G,B (empty: dark-channel prior)", value="")
-                    adv = _advanced(128)
-                    with gr.Row():
-                        run, stop = gr.Button("Run", variant="primary"), gr.Button("Stop")
-                outs = _outputs()
-            _wire(run, stop, run_dehaze, [image, airlight, *adv], outs, "dehaze")
-            gr.Examples([[str(EXAMPLES / f"haze_{n}.png")] for n in ("coffee", "astronaut", "rocket")], [image],
-                        cache_examples=False)
-        with gr.Tab("Transparency separation"):
-            with gr.Row():
-                with gr.Column():
-                    image1 = gr.Image(label="mixture 1 (or the one blended image)", type="numpy")
-                    image2 = gr.Image(label="mixture 2 (optional)", type="numpy")
-                    mix = gr.Button("Mix two examples (known truth)")
-                    truth = gr.Gallery(label="the truth of the mixed example", columns=2, height=160)
-                    adv = _advanced(128)
-                    with gr.Row():
-                        run, stop = gr.Button("Run", variant="primary"), gr.Button("Stop")
-                outs = _outputs()
-            mix.click(mix_examples, None, [image1, image2, truth], api_name=False)
-            _wire(run, stop, run_separate, [image1, image2, *adv], outs, "separate")
-        with gr.Tab("Watermark removal"):
-            with gr.Row():
-                with gr.Column():
-                    editor = _editor_component("photo — paint over the watermark", ["rgb(255, 0, 255)"])
-                    adv = _advanced(192)
-                    with gr.Row():
-                        run, stop = gr.Button("Run", variant="primary"), gr.Button("Stop")
-                outs = _outputs()
-            _wire(run, stop, run_watermark, [editor, *adv], outs, "watermark")
-            gr.Examples([[str(EXAMPLES / "wm_coffee.png")], [str(EXAMPLES / "wm_chelsea.png")]], [editor],
-                        cache_examples=False)
+        for title, tab in TABS:
+            with gr.Tab(title):
+                tab()
     demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
     return demo
 

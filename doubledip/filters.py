@@ -23,15 +23,17 @@ def to_numpy(t: torch.Tensor) -> np.ndarray:
     return a[..., 0] if a.shape[-1] == 1 else a
 
 
-def working_shape(height: int, width: int, long_side: int, multiple: int) -> tuple[int, int]:
+def working_shape(height: int, width: int, long_side: int, multiple: int, min_side: int = 0) -> tuple[int, int]:
     """Shape with the given long side (never upscaling) whose sides are multiples of ``multiple``.
 
     Rounding each side on its own changes the aspect ratio by at most half a multiple, which the final
-    guided upsampling to the input's own shape undoes.
+    guided upsampling to the input's own shape undoes. No side goes below ``min_side`` (a too small working
+    size asked for is raised to what the network can take rather than failing deep inside a convolution).
     """
     scale = min(1.0, long_side / max(height, width))
-    h = max(multiple, int(round(height * scale / multiple)) * multiple)
-    w = max(multiple, int(round(width * scale / multiple)) * multiple)
+    floor = max(multiple, -(-min_side // multiple) * multiple)
+    h = max(floor, int(round(height * scale / multiple)) * multiple)
+    w = max(floor, int(round(width * scale / multiple)) * multiple)
     return h, w
 
 

@@ -35,6 +35,11 @@ class Arch:
         """Sides must be multiples of this so that every skip meets a feature map of its own size."""
         return 2**self.depth
 
+    @property
+    def min_side(self) -> int:
+        """Smallest working side: the deepest level must stay larger than the kernel's reflection padding."""
+        return self.multiple * (self.kernel // 2 + 1)
+
 
 def _cat_grouped(a: torch.Tensor, b: torch.Tensor, groups: int) -> torch.Tensor:
     """Concatenate channels group by group, so a following grouped conv sees only its own group's features."""

@@ -1,45 +1,20 @@
 """The app served on localhost, driven through gradio_client as an API user would."""
 
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, serve_app
 from PIL import Image
 
 gradio_client = pytest.importorskip("gradio_client")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the app did not start within 60 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serve_app() as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +24,9 @@ def small(tmp_path_factory):
     img = (rng.uniform(0.2, 0.8, (48, 64, 3)) * 255).astype(np.uint8)
     Image.fromarray(img).save(d / "a.png")
     Image.fromarray(255 - img).save(d / "b.png")
+    stroke = np.zeros((48, 64, 4), np.uint8)
+    stroke[10:30, 20:44] = (255, 0, 255, 255)  # a painted box: the watermark hint
+    Image.fromarray(stroke, "RGBA").save(d / "hint.png")
     return d
 
 
@@ -60,12 +38,14 @@ def _count(job) -> int:
     return sum(1 for _ in job)
 
 
-@pytest.mark.parametrize("endpoint", ["/segment", "/dehaze", "/separate"])
+@pytest.mark.parametrize("endpoint", ["/segment", "/dehaze", "/separate", "/watermark"])
 def test_each_endpoint_streams_updates_before_its_result(server, small, endpoint):
     client = gradio_client.Client(server, verbose=False)
-    first = _editor(small / "a.png") if endpoint == "/segment" else gradio_client.handle_file(str(small / "a.png"))
-    args = {"/segment": [first], "/dehaze": [first, ""],
-            "/separate": [first, gradio_client.handle_file(str(small / "b.png"))]}[endpoint]
+    photo = gradio_client.handle_file(str(small / "a.png"))
+    args = {"/segment": [_editor(small / "a.png")], "/dehaze": [photo, ""],
+            "/separate": [photo, gradio_client.handle_file(str(small / "b.png"))],
+            "/watermark": [{"background": photo, "layers": [gradio_client.handle_file(str(small / "hint.png"))],
+                            "composite": None}]}[endpoint]
     job = client.submit(*args, "fast", 30, 32, 0, api_name=endpoint)
     assert _count(job) >= 4  # ≥ 3 live updates + the result
     assert job.outputs()[-1][1].startswith("**done**")

@@ -47,3 +47,11 @@ def test_learned_airlight_map_is_smooth_and_returned():
 def test_bad_airlight_strings(bad):
     with pytest.raises(InputError):
         parse_airlight(bad)
+
+
+def test_a_too_small_working_size_is_raised_to_what_the_network_takes():
+    # A 3:2 photo at a 32 px long side would leave the deepest level 1 px high: it used to crash in a conv.
+    img = np.random.default_rng(0).random((60, 90, 3)).astype(np.float32)
+    out = dehaze(img, steps=2, size=32)
+    assert out.images["dehazed"].shape == img.shape
+    assert min(out.working_size) >= 32

@@ -9,6 +9,7 @@ def test_working_shape_keeps_aspect_and_multiples():
     assert max(h, w) == 160 and h % 8 == 0 and w % 8 == 0
     assert abs(h / w - 336 / 504) < 0.06
     assert filters.working_shape(40, 40, 160, 8) == (40, 40)  # never upscales
+    assert filters.working_shape(336, 504, 32, 32, min_side=64) == (64, 64)  # raised to what the net can take
 
 
 def test_guided_upsample_snaps_a_coarse_mask_to_the_guide_edge():

@@ -65,7 +65,7 @@ def build(
     full = to_tensor(img)
     given = parse_airlight(airlight)
     a0 = given if given is not None else estimate_airlight(full)
-    shape = working_shape(h, w, p.size or max(h, w), p.arch.multiple)
+    shape = working_shape(h, w, p.size or max(h, w), p.arch.multiple, p.arch.min_side)
     target = resize(full, shape)
     patch = patch_size(*shape)
     t_prior = dcp_transmission(target, a0, omega=p.weights.get("omega", 0.95))

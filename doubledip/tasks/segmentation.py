@@ -77,7 +77,7 @@ def build(
         fg, bg = fg & ~overlap, bg & ~overlap
     p = get_preset("segment", preset, **overrides)
     size = p.size or max(h, w)
-    shape = working_shape(h, w, size, p.arch.multiple)
+    shape = working_shape(h, w, size, p.arch.multiple, p.arch.min_side)
     full = to_tensor(img)
     target = resize(full, shape)
     fg_t, bg_t = _hint_tensor(fg, shape), _hint_tensor(bg, shape)

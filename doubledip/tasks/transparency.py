@@ -49,9 +49,7 @@ def build(image1: np.ndarray, image2: np.ndarray | None = None, preset: str = "f
         p = get_preset("separate", preset, **{**overrides, "steps": wts["single_steps"]})
     h, w = a.shape[:2]
     full = torch.cat([to_tensor(a)] + ([to_tensor(b)] if two else []))
-    shape = working_shape(h, w, p.size or max(h, w), p.arch.multiple)
-    min_side = p.arch.multiple * (p.arch.kernel // 2 + 1)  # the deepest level must outsize the kernel's padding
-    shape = (max(shape[0], min_side), max(shape[1], min_side))
+    shape = working_shape(h, w, p.size or max(h, w), p.arch.multiple, p.arch.min_side)
     target = resize(full, shape)
     spec: dict = {
         "layer1": Layer(3, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise),

@@ -94,14 +94,11 @@ def build(
         has_hint = True
     p = get_preset("watermark", preset, **overrides)
     wts = p.weights
-    # The deepest level needs more pixels than the kernel's padding: at least this many working pixels per side.
-    min_side = p.arch.multiple * (p.arch.kernel // 2 + 1)
-    cy, cx = hint_crop(hint_full, min_side=min_side) if has_hint else (slice(0, h), slice(0, w))
+    cy, cx = hint_crop(hint_full, min_side=p.arch.min_side) if has_hint else (slice(0, h), slice(0, w))
     ch, cw = cy.stop - cy.start, cx.stop - cx.start
     crops = torch.cat([to_tensor(a[cy, cx]) for a in imgs])  # (N, 3, ch, cw) at full resolution
     hint_crop_full = torch.from_numpy(hint_full[cy, cx].astype(np.float32))[None, None]
-    shape = working_shape(ch, cw, p.size or max(ch, cw), p.arch.multiple)
-    shape = (max(shape[0], min_side), max(shape[1], min_side))
+    shape = working_shape(ch, cw, p.size or max(ch, cw), p.arch.multiple, p.arch.min_side)
     target = resize(crops, shape)
     hmask = (resize(hint_crop_full, shape) > 0).float()
     outside = 1.0 - hmask

@@ -1,0 +1,135 @@
+"""The page in a real browser: Playwright driving Debian's chromium (the README's test command installs it)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, serve_app
+
+sync_api = pytest.importorskip("playwright.sync_api")
+gradio_client = pytest.importorskip("gradio_client")
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync"]
+SHOTS = ROOT / "artifacts" / "screenshots"
+TABS = {"Segmentation": "paint green on the foreground", "Dehazing": "hazy photo",
+        "Transparency separation": "Mix two examples", "Watermark removal": "paint over the watermark"}
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serve_app() as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: apt-get install -y chromium"
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.goto(server)
+    page.wait_for_selector("button[role=tab]")
+    yield page
+    context.close()
+
+
+def _panel(page):
+    return page.locator("[role=tabpanel]:visible").first
+
+
+def _progress(page) -> str:
+    return _panel(page).locator("[data-testid=markdown].dd-progress").inner_text()
+
+
+def _mask_src(page) -> str | None:
+    imgs = _panel(page).locator(".dd-layers img")
+    return imgs.first.get_attribute("src") if imgs.count() else None
+
+
+def _start_segmentation(page, steps: int) -> None:
+    panel = _panel(page)
+    panel.locator("button.gallery-item").first.click()  # the first bundled example, with its hints
+    panel.get_by_text("Advanced").click()
+    panel.get_by_label("steps (empty: the preset's)").fill(str(steps))
+    panel.get_by_label("working long side", exact=False).fill("48")
+    page.wait_for_timeout(1500)  # the example's photo and paint layer finish loading into the editor
+    panel.get_by_role("button", name="Run", exact=True).click()
+
+
+def _wait(cond, timeout: float) -> bool:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if cond():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_every_tab_renders_and_is_screenshotted(page):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    names = [t.inner_text() for t in page.locator("button[role=tab]").all()]
+    assert set(TABS) <= set(names)
+    for name in names:
+        page.get_by_role("tab", name=name).click()
+        panel = _panel(page)
+        if name in TABS:
+            sync_api.expect(panel.get_by_text(TABS[name], exact=False).first).to_be_visible()
+            sync_api.expect(panel.get_by_role("button", name="Run", exact=True)).to_be_visible()
+            assert panel.locator("button.gallery-item, tbody tr").count() >= 2  # bundled examples
+        path = SHOTS / f"tab_{name.split()[0].lower()}.png"
+        page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 10_000
+
+
+def test_segmentation_example_streams_the_mask_then_the_result(page):
+    _start_segmentation(page, steps=60)
+    seen: list[str] = []
+
+    def progressed() -> bool:
+        src = _mask_src(page)
+        if src and (not seen or seen[-1] != src) and "step" in _progress(page):
+            seen.append(src)
+        return "done" in _progress(page)
+
+    assert _wait(progressed, 120), _progress(page)
+    assert len(seen) >= 3  # the mask image changed at least twice while the run streamed
+    assert "foreground_fraction" in _progress(page)
+    assert _panel(page).locator(".dd-layers img").count() == 4  # mask, soft mask, foreground, background
+    page.screenshot(path=str(SHOTS / "segmentation_result.png"), full_page=True)
+
+
+def test_stop_ends_the_run(page):
+    _start_segmentation(page, steps=100000)
+    assert _wait(lambda: "step" in _progress(page), 60)
+    _panel(page).get_by_role("button", name="Stop", exact=True).click()
+    time.sleep(2)
+    frozen = _progress(page)
+    time.sleep(4)
+    assert _progress(page) == frozen and "done" not in frozen
+
+
+def test_a_closed_tab_ends_its_job(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.goto(server)
+    page.wait_for_selector("button[role=tab]")
+    _start_segmentation(page, steps=100000)  # hours of work if nobody ends it
+    assert _wait(lambda: "step" in _progress(page), 60)
+    context.close()
+    # With one job at a time, this job can only start once the abandoned one has been ended.
+    client = gradio_client.Client(server, verbose=False)
+    photo = gradio_client.handle_file(str(ROOT / "examples" / "haze_coffee.png"))
+    job = client.submit(photo, "", "fast", 10, 32, 0, api_name="/dehaze")
+    assert _wait(job.done, 60), "the closed tab's job still holds the queue"
+    assert job.outputs()[-1][1].startswith("**done**")
