@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from .filters import to_numpy
-from .nets import Arch, SkipNet, make_input
+from .nets import Arch, SkipNet, make_frame_inputs
 
 Tensors = dict[str, torch.Tensor]
 
@@ -55,6 +55,8 @@ class Step:
     step: int  # within the stage, from 0
     steps: int  # length of the stage
     index: torch.Tensor | None  # frames drawn for this step (None: all)
+    # A working-resolution tensor aligned with the target (a prior, a hint) as this step sees it: the same frames
+    # (when it has one row per frame) and the same flip/rotation.
     aug: Callable[[torch.Tensor], torch.Tensor]
 
     @property
@@ -133,6 +135,7 @@ class Problem:
     show: Callable[[Tensors], Tensors] | None = None  # which maps a snapshot shows (default: every layer + recon)
     frames_per_step: int | None = None  # draw this many frames per step (video); None: all frames
     preview_frames: tuple[int, ...] | None = None  # frames a snapshot shows; None: all
+    key_frames: tuple[int, ...] = ()  # frames drawn at every step (e.g. the one the hints were drawn on)
 
 
 def resolve_device(device: str | torch.device | None = "auto") -> torch.device:
@@ -187,11 +190,8 @@ class _Generators:
             net = SkipNet(arch, out, groups=len(names)).to(device)
             zs, stds = [], []
             for s in specs:
-                z = torch.cat([
-                    make_input(s.input, arch.input_channels, h, w, s.noise_scale, rng)  # type: ignore[union-attr]
-                    for _ in range(frames)
-                ])
-                zs.append(z)
+                zs.append(make_frame_inputs(s.input, arch.input_channels, h, w, s.noise_scale,  # type: ignore[union-attr]
+                                            frames, rng))
                 stds.append(torch.full((arch.input_channels,), float(s.reg_noise)))  # type: ignore[union-attr]
             z = torch.cat(zs, dim=1).to(device)
             std = torch.cat(stds).view(1, -1, 1, 1).to(device)
@@ -263,13 +263,13 @@ def iterate(
             best, since, smooth = -math.inf, 0, None
             for i in range(stage.steps):
                 k = (done % _DIHEDRAL) if stage.augment else 0
-                index = None
-                if fps is not None and fps < n_frames:
-                    index = torch.randperm(n_frames, generator=frame_rng)[:fps].sort().values.to(dev)
+                index = _draw_frames(n_frames, fps, problem.key_frames, frame_rng)
+                index = None if index is None else index.to(dev)
                 tgt = target if index is None else target[index]
                 layers = gens.forward(k, index)
                 recon = problem.compose(layers)
-                ctx = Step(layers, recon, _dihedral(tgt, k), i, stage.steps, index, lambda x, k=k: _dihedral(x, k))
+                ctx = Step(layers, recon, _dihedral(tgt, k), i, stage.steps, index,
+                           lambda x, k=k, index=index: _dihedral(_frames_of(x, index, n_frames), k))
                 terms = stage.loss(ctx)
                 loss = sum(terms.values())
                 opt.zero_grad(set_to_none=True)
@@ -308,6 +308,31 @@ def iterate(
         gens.release()
         if dev.type == "cuda":
             torch.cuda.empty_cache()
+
+
+def _draw_frames(
+    n: int, per_step: int | None, keys: tuple[int, ...], rng: torch.Generator,
+) -> torch.Tensor | None:
+    """Which frames one step optimises: the key frames and random others, ``per_step`` in all (None: every frame)."""
+    if per_step is None or per_step >= n:
+        return None
+    others = [f for f in torch.randperm(n, generator=rng).tolist() if f not in keys]
+    return torch.tensor(sorted([*keys, *others[: max(0, per_step - len(keys))]]))
+
+
+def _frames_of(x: torch.Tensor, index: torch.Tensor | None, n_frames: int) -> torch.Tensor:
+    return x[index.to(x.device)] if index is not None and n_frames > 1 and x.shape[0] == n_frames else x
+
+
+def frames_array(t: torch.Tensor) -> np.ndarray:
+    """(T, C, h, w) → (T, h, w[, C]) float32: a video task's working-resolution layers in its result."""
+    a = t.detach().float().clamp(0, 1).cpu().numpy().transpose(0, 2, 3, 1)
+    return a[..., 0] if a.shape[-1] == 1 else a
+
+
+def preview_strip(n: int, k: int = 4) -> tuple[int, ...]:
+    """A strip of ``k`` frames spread over a clip of ``n``: what a video task's live snapshots show."""
+    return tuple(sorted({round(i * (n - 1) / max(1, k - 1)) for i in range(min(k, n))}))
 
 
 def _to_images(t: torch.Tensor) -> np.ndarray:

@@ -129,3 +129,21 @@ def make_input(
         reps = -(-channels // 2)
         return grid.repeat(1, reps, 1, 1)[:, :channels].contiguous()
     raise ValueError(f"unknown input kind {kind!r}")
+
+
+def make_frame_inputs(
+    kind: str, channels: int, height: int, width: int, scale: float, frames: int, generator: torch.Generator,
+    every: int = 8,
+) -> torch.Tensor:
+    """One input per frame, temporally correlated (Double-DIP's video inputs): independent noises at key frames
+    ``every`` frames apart, linearly blended in between, so neighbouring frames get near-identical inputs and the
+    shared network's layers change smoothly in time; frames far apart still get distinct inputs."""
+    if frames == 1 or kind != "noise":
+        return torch.cat([make_input(kind, channels, height, width, scale, generator) for _ in range(frames)])
+    keys = [make_input(kind, channels, height, width, scale, generator) for _ in range((frames - 1) // every + 2)]
+    out = []
+    for f in range(frames):
+        k, r = divmod(f, every)
+        a = r / every
+        out.append((1 - a) * keys[k] + a * keys[k + 1])
+    return torch.cat(out)

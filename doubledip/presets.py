@@ -97,6 +97,23 @@ PRESETS: dict[str, dict[str, Preset]] = {
 }
 
 
+
+def _video_presets(task: str, frames_per_step: int, **fast: Any) -> dict[str, Preset]:
+    """A clip's presets are its image task's, with the frames drawn per step (``paper``: all, as in the paper,
+    where one batch holds every frame; ``fast``: a few random frames per step, which costs a few images per step
+    whatever the clip's length while the shared network still sees every frame often)."""
+    f, pp = PRESETS[task]["fast"], PRESETS[task]["paper"]
+    return {
+        "fast": dataclasses.replace(f, **fast, weights={**f.weights, "frames_per_step": frames_per_step}),
+        "paper": dataclasses.replace(pp, weights={**pp.weights, "frames_per_step": None}),
+    }
+
+
+PRESETS["segment-video"] = _video_presets("segment", 4)
+PRESETS["dehaze-video"] = _video_presets("dehaze", 4)
+PRESETS["separate-video"] = _video_presets("separate", 4)
+
+
 def get_preset(task: str, name: str = "fast", **overrides: Any) -> Preset:
     """The named preset of ``task`` with any field replaced; ``steps=N`` rescales every stage to total N."""
     try:

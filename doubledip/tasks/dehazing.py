@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from .. import losses
-from ..engine import Layer, Problem, Result, Scalar, Snapshot, Stage, Step, Tensors, iterate
+from ..engine import Layer, Problem, Result, Scalar, Snapshot, Stage, Step, Tensors, iterate, preview_strip
 from ..filters import (
     dark_channel,
     dcp_transmission,
@@ -26,7 +26,6 @@ from ..filters import (
     recover_scene,
     resize,
     to_numpy,
-    to_tensor,
     working_shape,
 )
 from ..io import InputError, as_float_image
@@ -59,12 +58,26 @@ def build(
     image: np.ndarray, airlight: str | tuple[float, ...] | None = None, learn_airlight: bool = False,
     preset: str = "fast", **overrides,
 ) -> Problem:
-    img = as_float_image(image)
-    h, w = img.shape[:2]
-    p = get_preset("dehaze", preset, **overrides)
-    full = to_tensor(img)
+    return _build(as_float_image(image)[None], airlight, learn_airlight, preset, video=False, **overrides)
+
+
+def build_video(
+    frames: np.ndarray, airlight: str | tuple[float, ...] | None = None, preset: str = "fast", **overrides,
+) -> Problem:
+    """Frames (T, H, W, 3) float: one airlight for the whole clip (the median of the frames' dark-channel
+    estimates, then learned as three scalars), a transmission per frame from the shared network."""
+    return _build(frames, airlight, False, preset, video=True, **overrides)
+
+
+def _build(
+    frames: np.ndarray, airlight: str | tuple[float, ...] | None, learn_airlight: bool, preset: str, video: bool,
+    **overrides,
+) -> Problem:
+    n, h, w = frames.shape[:3]
+    p = get_preset("dehaze-video" if video else "dehaze", preset, **overrides)
+    full = torch.from_numpy(np.ascontiguousarray(frames.transpose(0, 3, 1, 2)))
     given = parse_airlight(airlight)
-    a0 = given if given is not None else estimate_airlight(full)
+    a0 = given if given is not None else torch.stack([estimate_airlight(f[None]) for f in full]).median(0).values
     shape = working_shape(h, w, p.size or max(h, w), p.arch.multiple, p.arch.min_side)
     target = resize(full, shape)
     patch = patch_size(*shape)
@@ -72,8 +85,8 @@ def build(
     j_prior = recover_scene(target, t_prior, a0, T_MIN)
     wts = p.weights
     spec: dict = {
-        "scene": Layer(3, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise),
-        "transmission": Layer(1, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise),
+        "scene": Layer(3, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise, frames=n),
+        "transmission": Layer(1, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise, frames=n),
     }
     scalar_a = given is None and not learn_airlight and bool(wts.get("airlight_scalar"))
     if learn_airlight:
@@ -122,30 +135,47 @@ def build(
         Stage("decompose", p.steps[1], decompose, lr=p.lr, patience=p.patience),
     ]
 
+    def values(x: Tensors, a_mean: torch.Tensor) -> dict:
+        return {
+            "airlight": [round(float(v), 4) for v in a_mean],
+            "airlight_source": "given" if given is not None else (
+                "learned from the dark-channel prior's start" if scalar_a or learn_airlight else "dark-channel prior"),
+            "airlight_learned": learn_airlight,
+        }
+
     def finish(x: Tensors) -> Result:
-        t_full = guided_upsample(x["transmission"], full).clamp(T_MIN, 1.0)
         if learn_airlight:
             a_full = resize(airlight_of(x).expand(1, 3, *shape), (h, w), "bilinear")
             a_mean = a_full.mean(dim=(0, 2, 3))
         else:
             a_full = a_mean = airlight_of(x).view(3)
-        scene = recover_scene(full, t_full, a_full, T_MIN)
-        images = {"dehazed": to_numpy(scene), "transmission": to_numpy(t_full)}
+        images = render_frame(full, {"transmission": x["transmission"], "airlight": a_full})
         if learn_airlight:
             images["airlight"] = to_numpy(a_full)
-        return Result("dehaze", p.name, images=images, values={
-            "airlight": [round(float(v), 4) for v in a_mean],
-            "airlight_source": "given" if given is not None else (
-                "learned from the dark-channel prior's start" if scalar_a or learn_airlight else "dark-channel prior"),
-            "airlight_learned": learn_airlight,
-        })
+        return Result("dehaze", p.name, images=images, values=values(x, a_mean))
+
+    def finish_video(x: Tensors) -> Result:
+        t = x["transmission"].clamp(T_MIN, 1.0).cpu().numpy()[:, 0]
+        return Result("dehaze-video", p.name, images={"transmission": t},
+                      values=values(x, airlight_of(x).view(3)))
 
     def show(x: Tensors) -> Tensors:
         return {"scene": x["scene"], "transmission": x["transmission"], "reconstruction": compose(x)}
 
     if p.steps[0] == 0:
         stages = stages[1:]
+    if video:
+        return Problem("dehaze-video", p.name, target, spec, compose, stages, finish_video, show=show,
+                       frames_per_step=wts.get("frames_per_step"), preview_frames=preview_strip(n))
     return Problem("dehaze", p.name, target, spec, compose, stages, finish, show=show)
+
+
+def render_frame(frame: torch.Tensor, layers: Tensors) -> dict[str, np.ndarray]:
+    """Full size from the working transmission: guided-upsampled with the frame as guide, then J from the
+    scattering model at full resolution (never the working-size J upsampled)."""
+    t_full = guided_upsample(layers["transmission"], frame).clamp(T_MIN, 1.0)
+    scene = recover_scene(frame, t_full, layers["airlight"], T_MIN)
+    return {"dehazed": to_numpy(scene), "transmission": to_numpy(t_full)}
 
 
 def iterate_dehaze(
@@ -154,6 +184,14 @@ def iterate_dehaze(
 ) -> Iterator[Snapshot]:
     problem = build(image, airlight, learn_airlight, preset, **overrides)
     return iterate(problem, seed=seed, device=device, every=get_preset("dehaze", preset, **overrides).every)
+
+
+def iterate_dehaze_video(
+    frames: np.ndarray, airlight: str | tuple[float, ...] | None = None, *, preset: str = "fast", seed: int = 0,
+    device: str = "auto", **overrides,
+) -> Iterator[Snapshot]:
+    problem = build_video(frames, airlight, preset, **overrides)
+    return iterate(problem, seed=seed, device=device, every=get_preset("dehaze-video", preset, **overrides).every)
 
 
 __all__ = ["iterate_dehaze", "build", "parse_airlight", "dark_channel"]

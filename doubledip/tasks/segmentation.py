@@ -18,7 +18,7 @@ import torch.nn.functional as F
 
 from .. import losses
 from ..colour import colour_log_odds
-from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, iterate
+from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, frames_array, iterate, preview_strip
 from ..filters import guided_filter, resize, to_numpy, to_tensor, working_shape
 from ..io import InputError, as_float_image, as_mask, check_mask
 from ..presets import get_preset
@@ -58,13 +58,30 @@ def build(
     image: np.ndarray, fg_hint: np.ndarray | None = None, bg_hint: np.ndarray | None = None,
     preset: str = "fast", **overrides,
 ) -> Problem:
-    img = as_float_image(image)
-    h, w = img.shape[:2]
+    return _build(as_float_image(image)[None], fg_hint, bg_hint, preset, video=False, **overrides)
+
+
+def build_video(
+    frames: np.ndarray, fg_hint: np.ndarray | None = None, bg_hint: np.ndarray | None = None,
+    preset: str = "fast", **overrides,
+) -> Problem:
+    """Frames (T, H, W, 3) float; hints drawn on the first frame. One network per layer shared by every frame
+    (with temporally correlated inputs), so the layers stay consistent in time. The result holds working-
+    resolution layers per frame; :func:`render_frame` brings one frame to full size (see ``doubledip.video``)."""
+    return _build(frames, fg_hint, bg_hint, preset, video=True, **overrides)
+
+
+def _build(
+    frames: np.ndarray, fg_hint: np.ndarray | None, bg_hint: np.ndarray | None, preset: str, video: bool,
+    **overrides,
+) -> Problem:
+    img = frames[0]  # the frame the hints were drawn on
+    n, h, w = frames.shape[:3]
     notes: list[str] = []
     if fg_hint is None and bg_hint is None:
         fg, bg = auto_hints(img)
         notes.append("no hints given: used automatic weak hints (border = background, distinct centre colours = "
-                     "foreground)")
+                     "foreground)" + (" on the first frame" if video else ""))
     else:
         if fg_hint is None or bg_hint is None:
             raise InputError("give both a foreground and a background hint, or neither (automatic hints)")
@@ -75,29 +92,34 @@ def build(
         if overlap.all() or fg.all() or bg.all():
             raise InputError("a hint covers the whole image: mark only the parts you are sure of")
         fg, bg = fg & ~overlap, bg & ~overlap
-    p = get_preset("segment", preset, **overrides)
+    p = get_preset("segment-video" if video else "segment", preset, **overrides)
     size = p.size or max(h, w)
     shape = working_shape(h, w, size, p.arch.multiple, p.arch.min_side)
-    full = to_tensor(img)
+    full = torch.from_numpy(np.ascontiguousarray(frames.transpose(0, 3, 1, 2)))
     target = resize(full, shape)
     fg_t, bg_t = _hint_tensor(fg, shape), _hint_tensor(bg, shape)
     if not fg_t.any() or not bg_t.any():
         raise InputError("a hint vanished at the working size: paint it a little thicker")
+    if n > 1:  # hints speak for the first frame only
+        fg_t = torch.cat([fg_t, torch.zeros(n - 1, 1, *shape)])
+        bg_t = torch.cat([bg_t, torch.zeros(n - 1, 1, *shape)])
     prior = (fg_t - bg_t + 1) / 2
     if p.weights.get("colour_prior"):
         # Where no hint speaks, start the mask from the hints' colour models instead of an undecided 0.5: the
-        # decomposition then corrects a good guess rather than breaking a tie at random.
-        small = to_numpy(target)
-        odds = colour_log_odds(small, to_numpy(fg_t) > 0.5, to_numpy(bg_t) > 0.5)
+        # decomposition then corrects a good guess rather than breaking a tie at random. Frames are stacked
+        # into one tall image, so the first frame's hinted colours judge every frame.
+        small = np.concatenate([to_numpy(t[None]) for t in target])
+        odds = colour_log_odds(small, np.concatenate([to_numpy(t[None]) for t in fg_t]) > 0.5,
+                               np.concatenate([to_numpy(t[None]) for t in bg_t]) > 0.5)
         unknown = 1 - fg_t - bg_t
-        prior = fg_t + unknown * torch.sigmoid(torch.from_numpy(odds)[None, None])
+        prior = fg_t + unknown * torch.sigmoid(torch.from_numpy(odds).view(n, 1, *shape))
     wts = p.weights
-    layer = Layer(3, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise)
+    layer = Layer(3, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise, frames=n)
     # The mask may get skip connections (sharp boundaries) while the layers keep none (smooth, "simple" layers
     # that cannot imitate each other's content): the preset says.
     mask_arch = dataclasses.replace(p.arch, skip=tuple(wts.get("mask_skip", p.arch.skip)))
     spec = {"foreground": layer, "background": layer,
-            "mask": Layer(1, mask_arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise)}
+            "mask": Layer(1, mask_arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise, frames=n)}
 
     def compose(x: Tensors) -> torch.Tensor:
         return x["mask"] * x["foreground"] + (1 - x["mask"]) * x["background"]
@@ -129,23 +151,42 @@ def build(
               stop_psnr=wts.get("stop_psnr")),
     ]
 
+    def finish_video(x: Tensors) -> Result:
+        return Result("segment-video", p.name, images={k: frames_array(v) for k, v in x.items()}, values={
+            "foreground_fraction": round(float((x["mask"] >= 0.5).float().mean()), 4)}, notes=notes)
+
     def finish(x: Tensors) -> Result:
         soft = refine_mask(x["mask"], full, fg, bg, colour=bool(wts.get("colour_refine")))
-        binary = soft >= 0.5
-        s = soft[..., None]
-        y1 = to_numpy(resize(x["foreground"], (h, w), "bilinear"))
-        y2 = to_numpy(resize(x["background"], (h, w), "bilinear"))
-        # Full-resolution layers: the photo where the layer is visible, the generator's layer where it is hidden.
-        return Result("segment", p.name, images={
-            "mask": binary.astype(np.float32), "soft_mask": soft,
-            "foreground": s * img + (1 - s) * y1, "background": (1 - s) * img + s * y2,
-        }, values={"foreground_fraction": round(float(binary.mean()), 4)}, notes=notes)
+        return Result("segment", p.name, images=_full_layers(full, soft, x),
+                      values={"foreground_fraction": round(float((soft >= 0.5).mean()), 4)}, notes=notes)
 
     def show(x: Tensors) -> Tensors:
         return {"mask": x["mask"], "foreground": x["foreground"], "background": x["background"],
                 "reconstruction": compose(x)}
 
+    if video:
+        return Problem("segment-video", p.name, target, spec, compose, stages, finish_video, show=show,
+                       frames_per_step=wts.get("frames_per_step"), preview_frames=preview_strip(n), key_frames=(0,))
     return Problem("segment", p.name, target, spec, compose, stages, finish, show=show)
+
+
+def render_frame(frame: torch.Tensor, layers: Tensors) -> dict[str, np.ndarray]:
+    """One video frame at full size from its working-resolution layers: the soft mask guided-filtered with the
+    frame itself as guide (so it follows this frame's edges), thresholded, and the two layers as in the image."""
+    no = np.zeros(frame.shape[-2:], bool)
+    soft = refine_mask(layers["mask"], frame, no, no)
+    return _full_layers(frame, soft, layers)
+
+
+def _full_layers(full: torch.Tensor, soft: np.ndarray, x: Tensors) -> dict[str, np.ndarray]:
+    h, w = full.shape[-2:]
+    img = to_numpy(full)
+    s = soft[..., None]
+    y1 = to_numpy(resize(x["foreground"], (h, w), "bilinear"))
+    y2 = to_numpy(resize(x["background"], (h, w), "bilinear"))
+    # Full-resolution layers: the photo where the layer is visible, the generator's layer where it is hidden.
+    return {"mask": (soft >= 0.5).astype(np.float32), "soft_mask": soft,
+            "foreground": s * img + (1 - s) * y1, "background": (1 - s) * img + s * y2}
 
 
 def refine_mask(
@@ -195,4 +236,13 @@ def iterate_segment(
 ) -> Iterator[Snapshot]:
     problem = build(image, fg_hint, bg_hint, preset, **overrides)
     every = get_preset("segment", preset, **overrides).every
+    return iterate(problem, seed=seed, device=device, every=every)
+
+
+def iterate_segment_video(
+    frames: np.ndarray, fg_hint: np.ndarray | None = None, bg_hint: np.ndarray | None = None, *,
+    preset: str = "fast", seed: int = 0, device: str = "auto", **overrides,
+) -> Iterator[Snapshot]:
+    problem = build_video(frames, fg_hint, bg_hint, preset, **overrides)
+    every = get_preset("segment-video", preset, **overrides).every
     return iterate(problem, seed=seed, device=device, every=every)

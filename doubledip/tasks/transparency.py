@@ -18,7 +18,19 @@ import numpy as np
 import torch
 
 from .. import losses
-from ..engine import Layer, Problem, Result, Scalar, Snapshot, Stage, Step, Tensors, iterate
+from ..engine import (
+    Layer,
+    Problem,
+    Result,
+    Scalar,
+    Snapshot,
+    Stage,
+    Step,
+    Tensors,
+    frames_array,
+    iterate,
+    preview_strip,
+)
 from ..filters import resize, to_numpy, to_tensor, working_shape
 from ..io import InputError, as_float_image
 from ..presets import get_preset
@@ -41,19 +53,32 @@ def build(image1: np.ndarray, image2: np.ndarray | None = None, preset: str = "f
         raise InputError(
             f"the two mixtures must have the same size; got {a.shape[1]}×{a.shape[0]} and {b.shape[1]}×{b.shape[0]} px"
         )
+    return _build(a[None], b, preset, video=False, **overrides)
+
+
+def build_video(frames: np.ndarray, preset: str = "fast", **overrides) -> Problem:
+    """Frames (T, H, W, 3) float, each ``I_t = y1_t + y2_t`` (e.g. a reflection over a moving scene): the two
+    layer networks are shared by every frame, which is what tells a layer's content from the other's in time."""
+    return _build(frames, None, preset, video=True, **overrides)
+
+
+def _build(frames: np.ndarray, b: np.ndarray | None, preset: str, video: bool, **overrides) -> Problem:
     two = b is not None
+    task = "separate-video" if video else "separate"
     steps_override = overrides.get("steps")
-    p = get_preset("separate", preset, **overrides)
+    p = get_preset(task, preset, **overrides)
     wts = p.weights
     if not two and steps_override is None and wts.get("single_steps"):
-        p = get_preset("separate", preset, **{**overrides, "steps": wts["single_steps"]})
-    h, w = a.shape[:2]
-    full = torch.cat([to_tensor(a)] + ([to_tensor(b)] if two else []))
+        p = get_preset(task, preset, **{**overrides, "steps": wts["single_steps"]})
+    n, h, w = frames.shape[:3]
+    full = torch.from_numpy(np.ascontiguousarray(frames.transpose(0, 3, 1, 2)))
+    if two:
+        full = torch.cat([full, to_tensor(b)])
     shape = working_shape(h, w, p.size or max(h, w), p.arch.multiple, p.arch.min_side)
     target = resize(full, shape)
     spec: dict = {
-        "layer1": Layer(3, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise),
-        "layer2": Layer(3, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise),
+        "layer1": Layer(3, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise, frames=n),
+        "layer2": Layer(3, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise, frames=n),
     }
     if two:
         spec["alphas"] = Scalar((0.5, 0.5), ALPHA_LOW, ALPHA_HIGH)
@@ -102,17 +127,32 @@ def build(image1: np.ndarray, image2: np.ndarray | None = None, preset: str = "f
                 notes.append(f"alphas {a1:.3f} and {a2:.3f} are too close to invert the mixing; layers are the "
                              "networks' own (working resolution, upsampled)")
         else:
-            # Share the detail the working size could not carry equally, so that layer1 + layer2 = input.
-            residual = full - up1 - up2
-            y1, y2 = (up1 + residual / 2).clamp(0, 1), (up2 + residual / 2).clamp(0, 1)
             values["layers_from"] = "networks (upsampled) + shared full-resolution residual"
+            return Result("separate", p.name, images=render_frame(full, x), values=values, notes=notes)
         return Result("separate", p.name, images={"layer1": to_numpy(y1), "layer2": to_numpy(y2)}, values=values,
                       notes=notes)
 
-    def show(x: Tensors) -> Tensors:
-        return {"layer1": x["layer1"], "layer2": x["layer2"], "reconstruction": compose(x)[:1]}
+    def finish_video(x: Tensors) -> Result:
+        return Result(task, p.name, images={k: frames_array(v) for k, v in x.items()},
+                      values={"mode": "one image per frame",
+                              "layers_from": "networks (upsampled) + shared full-resolution residual"})
 
+    def show(x: Tensors) -> Tensors:
+        return {"layer1": x["layer1"], "layer2": x["layer2"], "reconstruction": compose(x)[:1] if two else compose(x)}
+
+    if video:
+        return Problem(task, p.name, target, spec, compose, stages, finish_video, show=show,
+                       frames_per_step=wts.get("frames_per_step"), preview_frames=preview_strip(n))
     return Problem("separate", p.name, target, spec, compose, stages, finish, show=show)
+
+
+def render_frame(frame: torch.Tensor, layers: Tensors) -> dict[str, np.ndarray]:
+    """Full size: the layers upsampled, and the detail the working size could not carry shared equally between
+    them, so that layer1 + layer2 = the input."""
+    size = tuple(frame.shape[-2:])
+    up1, up2 = resize(layers["layer1"], size, "bilinear"), resize(layers["layer2"], size, "bilinear")
+    residual = frame - up1 - up2
+    return {"layer1": to_numpy((up1 + residual / 2).clamp(0, 1)), "layer2": to_numpy((up2 + residual / 2).clamp(0, 1))}
 
 
 def iterate_separate(
@@ -122,6 +162,13 @@ def iterate_separate(
     """Separate two transparent layers from two mixtures (alphas learned) or from one image (I = y1 + y2)."""
     problem = build(image1, image2, preset, **overrides)
     return iterate(problem, seed=seed, device=device, every=get_preset("separate", preset, **overrides).every)
+
+
+def iterate_separate_video(
+    frames: np.ndarray, *, preset: str = "fast", seed: int = 0, device: str = "auto", **overrides,
+) -> Iterator[Snapshot]:
+    problem = build_video(frames, preset, **overrides)
+    return iterate(problem, seed=seed, device=device, every=get_preset("separate-video", preset, **overrides).every)
 
 
 __all__ = ["iterate_separate", "build", "unmix"]
