@@ -7,6 +7,7 @@ GRADIO_SERVER_PORT override it); nothing is computed at start-up.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import zipfile
@@ -316,12 +317,33 @@ def watermark_tab() -> None:
                 cache_examples=False, label="examples (with the watermark painted over)")
 
 
+def gallery_tab() -> None:
+    """Side by side, as in the paper's supplementary material: input, our layers, an earlier method, the truth.
+
+    Pictures and metrics are precomputed by ``bench/make_gallery.py`` (nothing is computed at start-up); the tab
+    only reads its manifest.
+    """
+    manifest = EXAMPLES / "gallery" / "manifest.json"
+    if not manifest.exists():
+        gr.Markdown("The comparison gallery has not been generated: run `python bench/make_gallery.py`.")
+        return
+    data = json.loads(manifest.read_text())
+    gr.Markdown(f"Every row: the input, our layers ({data.get('preset', 'fast')} preset, seed {data.get('seed', 0)}), "
+                "an earlier method given the same input and hints, and the ground truth, with the metric under "
+                f"each (IoU for masks, PSNR in dB for images). Reproduce with `{data.get('generated_by', '')}`.")
+    for row in data["rows"]:
+        cells = [(str(manifest.parent / c["image"]), f"{c['label']} {c['metric']}".strip()) for c in row["cells"]]
+        gr.Gallery(cells, label=row.get("title", row["name"]), columns=len(cells), height=240,
+                   object_fit="contain", allow_preview=True, elem_classes=["dd-gallery-row"])
+
+
 # One entry per tab: a new task is a new function and a new line here; no other tab changes.
 TABS: list[tuple[str, Callable[[], None]]] = [
     ("Segmentation", segmentation_tab),
     ("Dehazing", dehazing_tab),
     ("Transparency separation", transparency_tab),
     ("Watermark removal", watermark_tab),
+    ("Comparison gallery", gallery_tab),
 ]
 
 

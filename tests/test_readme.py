@@ -17,6 +17,7 @@ def test_readme_opens_with_exactly_two_commands_install_and_run_app_then_test():
     assert len(cmds) == 2
     assert "requirements.txt" in cmds[0] and "python app.py" in cmds[0]
     assert "pytest" in cmds[1]
+    assert "apt-get install -y -qq chromium" in cmds[1]  # the browser tests need Debian's chromium
 
 
 def test_ci_runs_the_readme_test_command_verbatim():
