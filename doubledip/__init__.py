@@ -2,6 +2,7 @@
 
 Every task has two entry points: ``iterate_<task>(...)`` is a generator of :class:`Snapshot` s (the last one
 carries the :class:`Result`), and ``<task>(...)`` runs it to the end and returns the :class:`Result`.
+Clips: ``read_clip`` → ``iterate_video(task, clip, ...)`` → ``render_video(task, clip, result, out_dir)``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from .tasks.dehazing import iterate_dehaze
 from .tasks.segmentation import iterate_segment
 from .tasks.transparency import iterate_separate
 from .tasks.watermark import iterate_watermark
+from .video import Clip, iterate_video, read_clip
+from .video import render as render_video
 
 
 def segment(
@@ -48,6 +51,7 @@ def remove_watermark(*args, **kwargs) -> Result:
 
 
 __all__ = [
+    "Clip", "iterate_video", "read_clip", "render_video",
     "iterate_separate", "iterate_watermark", "remove_watermark", "separate",
     "PRESETS", "InputError", "Result", "Snapshot", "dehaze", "get_preset", "iterate_dehaze", "iterate_segment",
     "load_image", "load_mask", "run", "save_image", "segment",

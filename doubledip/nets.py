@@ -133,17 +133,19 @@ def make_input(
 
 def make_frame_inputs(
     kind: str, channels: int, height: int, width: int, scale: float, frames: int, generator: torch.Generator,
-    every: int = 8,
+    every: int = 8, share: float = 0.5,
 ) -> torch.Tensor:
-    """One input per frame, temporally correlated (Double-DIP's video inputs): independent noises at key frames
-    ``every`` frames apart, linearly blended in between, so neighbouring frames get near-identical inputs and the
-    shared network's layers change smoothly in time; frames far apart still get distinct inputs."""
+    """One input per frame, temporally correlated (Double-DIP's video inputs): a noise common to the clip
+    (``share`` of it) plus independent noises at key frames ``every`` frames apart, linearly blended in between.
+    Neighbouring frames get near-identical inputs, so the shared network's layers change smoothly in time, and
+    every frame keeps enough in common with the others that what is learnt on some frames carries to all."""
     if frames == 1 or kind != "noise":
         return torch.cat([make_input(kind, channels, height, width, scale, generator) for _ in range(frames)])
+    base = make_input(kind, channels, height, width, scale, generator)
     keys = [make_input(kind, channels, height, width, scale, generator) for _ in range((frames - 1) // every + 2)]
     out = []
     for f in range(frames):
         k, r = divmod(f, every)
         a = r / every
-        out.append((1 - a) * keys[k] + a * keys[k + 1])
+        out.append(share * base + (1 - share) * ((1 - a) * keys[k] + a * keys[k + 1]))
     return torch.cat(out)

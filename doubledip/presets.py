@@ -110,6 +110,9 @@ def _video_presets(task: str, frames_per_step: int, **fast: Any) -> dict[str, Pr
 
 
 PRESETS["segment-video"] = _video_presets("segment", 4)
+PRESETS["segment-video"]["fast"] = dataclasses.replace(
+    PRESETS["segment-video"]["fast"], patience=0,
+    weights={**PRESETS["segment-video"]["fast"].weights, "video_hint_odds": 2.0})
 PRESETS["dehaze-video"] = _video_presets("dehaze", 4)
 PRESETS["separate-video"] = _video_presets("separate", 4)
 

@@ -1,3 +1,3 @@
 """CLI sub-commands, one module per task family; importing a module registers its commands."""
 
-from . import images, layers  # noqa: F401
+from . import images, layers, video  # noqa: F401

@@ -49,6 +49,10 @@ def auto_hints(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return fg, bg
 
 
+def wts_video_hints(p) -> bool:
+    return bool(p.weights.get("video_hint_odds"))
+
+
 def _hint_tensor(m: np.ndarray, shape: tuple[int, int]) -> torch.Tensor:
     # Thin scribbles survive downsampling: a working pixel is hinted if a third of it was painted.
     return (resize(to_tensor(m.astype(np.float32)), shape) > 0.33).float()
@@ -111,8 +115,14 @@ def _build(
         small = np.concatenate([to_numpy(t[None]) for t in target])
         odds = colour_log_odds(small, np.concatenate([to_numpy(t[None]) for t in fg_t]) > 0.5,
                                np.concatenate([to_numpy(t[None]) for t in bg_t]) > 0.5)
+        odds_t = torch.from_numpy(odds).view(n, 1, *shape)
+        if n > 1 and wts_video_hints(p):
+            # Frames without hints get weak ones: the pixels the first frame's colours judge with confidence
+            # (odds beyond ±τ). Without them a frame's mask is free, and one layer soon explains it all.
+            tau = p.weights["video_hint_odds"]
+            fg_t[1:], bg_t[1:] = (odds_t[1:] > tau).float(), (odds_t[1:] < -tau).float()
         unknown = 1 - fg_t - bg_t
-        prior = fg_t + unknown * torch.sigmoid(torch.from_numpy(odds).view(n, 1, *shape))
+        prior = fg_t + unknown * torch.sigmoid(odds_t)
     wts = p.weights
     layer = Layer(3, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise, frames=n)
     # The mask may get skip connections (sharp boundaries) while the layers keep none (smooth, "simple" layers

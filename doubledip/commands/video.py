@@ -1,0 +1,61 @@
+"""Sub-commands for clips: segment-video, dehaze-video, separate-video."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..cli import command
+from ..engine import Result
+from ..io import load_mask
+from ..video import MAX_FRAMES, Clip, fit_hint, iterate_video, read_clip, render
+
+
+def _clip_args(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("video", help=f"{what} (mp4, webm, mov, gif, …)")
+    p.add_argument("--max-frames", type=int, default=MAX_FRAMES,
+                   help=f"frames to optimise; a longer clip is subsampled evenly in time (default {MAX_FRAMES})")
+
+
+def _renderer(task: str, clip: Clip):
+    def write(result: Result, out: Path) -> None:
+        render(task, clip, result, out)
+
+    return write
+
+
+def _segment_args(p: argparse.ArgumentParser) -> None:
+    _clip_args(p, "clip to segment")
+    p.add_argument("--fg-hint", help="PNG the size of a frame, drawn on the FIRST frame: where the foreground is")
+    p.add_argument("--bg-hint", help="PNG the size of a frame, drawn on the FIRST frame: where the background is")
+
+
+@command("segment-video", "video foreground/background segmentation, consistent in time", _segment_args)
+def segment_video(args: argparse.Namespace, opts: dict):
+    clip = read_clip(args.video, args.max_frames)
+    fg = fit_hint(load_mask(args.fg_hint, clip.size, "foreground hint"), clip, "foreground hint") \
+        if args.fg_hint else None
+    bg = fit_hint(load_mask(args.bg_hint, clip.size, "background hint"), clip, "background hint") \
+        if args.bg_hint else None
+    return iterate_video("segment-video", clip, fg, bg, **opts), _renderer("segment-video", clip)
+
+
+def _dehaze_args(p: argparse.ArgumentParser) -> None:
+    _clip_args(p, "hazy clip")
+    p.add_argument("--airlight", help="R,G,B airlight for the whole clip (default: dark-channel prior)")
+
+
+@command("dehaze-video", "video dehazing: one airlight for the clip, a transmission per frame", _dehaze_args)
+def dehaze_video(args: argparse.Namespace, opts: dict):
+    clip = read_clip(args.video, args.max_frames)
+    return iterate_video("dehaze-video", clip, args.airlight, **opts), _renderer("dehaze-video", clip)
+
+
+def _separate_args(p: argparse.ArgumentParser) -> None:
+    _clip_args(p, "clip whose frames are each the sum of two transparent layers")
+
+
+@command("separate-video", "video transparency separation: I_t = y1_t + y2_t", _separate_args)
+def separate_video(args: argparse.Namespace, opts: dict):
+    clip = read_clip(args.video, args.max_frames)
+    return iterate_video("separate-video", clip, **opts), _renderer("separate-video", clip)
