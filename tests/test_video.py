@@ -1,0 +1,145 @@
+"""Video tasks on tiny clips: reading within a budget, layers consistent in time, full-size outputs, CLI errors."""
+
+from __future__ import annotations
+
+import json
+
+import imageio.v2 as iio2
+import imageio.v3 as iio
+import numpy as np
+import pytest
+import torch
+from conftest import hints_for, iou, psnr, two_regions
+from PIL import Image
+from test_cli import cli
+
+from doubledip import Clip, InputError, iterate_video, read_clip, render_video, run
+from doubledip.nets import make_frame_inputs
+
+N = 8
+
+
+def moving_disc(n: int = N, shift: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    frames, masks = [], []
+    for t in range(n):
+        img, m = two_regions(48, 64, seed=t)
+        frames.append(np.roll(img, t * shift, axis=1))
+        masks.append(np.roll(m, t * shift, axis=1))
+    return np.stack(frames), np.stack(masks)
+
+
+def write_mp4(path, frames: np.ndarray, fps: float = 10) -> None:
+    w = iio2.get_writer(path, format="FFMPEG", fps=fps, codec="libx264", pixelformat="yuv420p", macro_block_size=1,
+                        ffmpeg_log_level="error")
+    for f in frames:
+        w.append_data((np.clip(f, 0, 1) * 255).astype(np.uint8))
+    w.close()
+
+
+@pytest.fixture(scope="module")
+def clipfiles(tmp_path_factory):
+    d = tmp_path_factory.mktemp("clips")
+    frames, masks = moving_disc()
+    write_mp4(d / "disc.mp4", frames)
+    fg, bg = hints_for(masks[0])
+    Image.fromarray(fg.astype(np.uint8) * 255).save(d / "fg.png")
+    Image.fromarray(bg.astype(np.uint8) * 255).save(d / "bg.png")
+    Image.fromarray(np.full((10, 10), 255, np.uint8)).save(d / "small_hint.png")
+    (d / "broken.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 this is not a video")
+    (d / "empty.mp4").write_bytes(b"")
+    return d
+
+
+def test_clip_is_read_within_the_frame_budget_with_a_note(clipfiles):
+    whole = read_clip(clipfiles / "disc.mp4")
+    assert whole.frames.shape == (N, 48, 64, 3) and whole.count == N and whole.fps == pytest.approx(10)
+    assert not whole.notes
+    budget = read_clip(clipfiles / "disc.mp4", max_frames=3)
+    assert len(budget.kept) <= 3 and budget.count == N
+    assert any("optimised" in n for n in budget.notes)
+
+
+@pytest.mark.parametrize("name", ["broken.mp4", "empty.mp4", "nothing_here.mp4"])
+def test_unreadable_videos_raise_input_error(clipfiles, name):
+    with pytest.raises(InputError):
+        read_clip(clipfiles / name)
+
+
+def test_neighbouring_frames_get_closer_inputs_than_distant_ones():
+    z = make_frame_inputs("noise", 4, 16, 16, 0.1, 24, torch.Generator().manual_seed(0))
+    near = (z[1] - z[0]).abs().mean()
+    far = (z[20] - z[0]).abs().mean()
+    assert near < 0.5 * far
+
+
+def test_video_segmentation_from_first_frame_hints_finds_the_moving_disc(tmp_path):
+    frames, masks = moving_disc()
+    fg, bg = hints_for(masks[0])
+    clip = Clip.from_frames(frames, fps=10)
+    result = run(iterate_video("segment-video", clip, fg, bg, steps=200, size=64))
+    paths = render_video("segment-video", clip, result, tmp_path)
+    out = np.stack([np.asarray(Image.open(tmp_path / "masks" / f"{i:04d}.png")) > 127 for i in range(N)])
+    out = out[..., 0] if out.ndim == 4 else out
+    assert np.mean([iou(o, m) for o, m in zip(out, masks)]) >= 0.85  # hints on frame 0 only
+    assert iou(out[-1], masks[-1]) >= 0.8  # the last frame too: the disc moved 14 px by then
+    video = iio.imread(paths["mask"])
+    assert video.shape[:3] == (N, 48, 64)
+
+
+def test_video_dehazing_shares_one_airlight_and_clears_every_frame(tmp_path):
+    frames, _ = moving_disc()
+    t = np.linspace(0.4, 0.9, 48, dtype=np.float32)[None, :, None, None]
+    airlight = np.array([0.9, 0.9, 0.92], np.float32)
+    hazy = frames * t + (1 - t) * airlight
+    clip = Clip.from_frames(hazy, fps=10)
+    result = run(iterate_video("dehaze-video", clip, steps=60, size=48))
+    assert len(result.values["airlight"]) == 3
+    render_video("dehaze-video", clip, result, tmp_path)
+    out = np.stack([np.asarray(Image.open(tmp_path / "dehazed" / f"{i:04d}.png")) / 255 for i in range(N)])
+    assert np.mean([psnr(o, f) - psnr(h, f) for o, h, f in zip(out, hazy, frames)]) > 1.0
+
+
+def test_video_separation_layers_add_up_and_beat_the_trivial_answer(tmp_path):
+    frames, _ = moving_disc()
+    yy, xx = np.mgrid[0:48, 0:64]
+    reflection = 0.25 + 0.15 * np.sin(xx / 2.5 + yy / 4.0)[..., None] * np.array([1.0, 0.8, 0.6])
+    y1, y2 = 0.6 * frames, np.broadcast_to(reflection.astype(np.float32), frames.shape)
+    mixed = np.clip(y1 + 0.5 * y2, 0, 1)
+    clip = Clip.from_frames(mixed, fps=10)
+    result = run(iterate_video("separate-video", clip, steps=150, size=64))
+    render_video("separate-video", clip, result, tmp_path)
+    l1 = np.stack([np.asarray(Image.open(tmp_path / "layer1" / f"{i:04d}.png")) / 255 for i in range(N)])
+    l2 = np.stack([np.asarray(Image.open(tmp_path / "layer2" / f"{i:04d}.png")) / 255 for i in range(N)])
+    assert np.abs(l1 + l2 - mixed).mean() < 0.02  # the two layers add up to each frame
+    # Trivial answers: the mixture itself, or half of it, taken as the scene layer.
+    trivial = max(psnr(mixed, y1), psnr(mixed / 2, y1))
+    assert max(psnr(l1, y1), psnr(l2, y1)) > trivial + 0.5
+
+
+def test_cli_segment_video_writes_the_contract(clipfiles, tmp_path):
+    out = tmp_path / "out"
+    r = cli("segment-video", clipfiles / "disc.mp4", "--fg-hint", clipfiles / "fg.png", "--bg-hint",
+            clipfiles / "bg.png", "--out", out, "--steps", "30", "--size", "48", "--quiet")
+    assert r.returncode == 0, r.stderr
+    for name in ("mask.mp4", "foreground.mp4", "background.mp4", "summary.json"):
+        assert (out / name).is_file()
+    assert len(list((out / "masks").glob("*.png"))) == N
+    assert (out / "masks" / "0000.png").is_file()
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["task"] == "segment-video" and summary["frames"] == N and summary["steps"] == 30
+    meta = iio.immeta(out / "mask.mp4")
+    assert meta["fps"] == pytest.approx(10) and iio.imread(out / "mask.mp4").shape[1:3] == (48, 64)
+
+
+@pytest.mark.parametrize("args,message", [
+    (["segment-video", "{d}/broken.mp4"], "not a readable video"),
+    (["dehaze-video", "{d}/empty.mp4"], "not a readable video"),
+    (["separate-video", "{d}/missing.mp4"], "no such video"),
+    (["segment-video", "{d}/disc.mp4", "--fg-hint", "{d}/small_hint.png", "--bg-hint", "{d}/bg.png"], "px"),
+])
+def test_cli_video_bad_input_exit_2_nothing_written(clipfiles, tmp_path, args, message):
+    out = tmp_path / "out"
+    r = cli(*[a.format(d=clipfiles) for a in args], "--out", out, "--steps", "2", "--quiet")
+    assert r.returncode == 2
+    assert message in r.stderr and "Traceback" not in r.stderr
+    assert not out.exists()
