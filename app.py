@@ -17,8 +17,10 @@ from pathlib import Path
 import gradio as gr
 import numpy as np
 import pandas as pd
+from PIL import Image
 
 import doubledip as dd
+from doubledip.engine import preview_strip
 from doubledip.filters import resize, to_numpy, to_tensor
 from doubledip.io import InputError, as_float_image, to_uint8
 
@@ -61,7 +63,6 @@ def _image(value, what: str = "image") -> tuple[np.ndarray, list[str]]:
     notes = []
     h, w = img.shape[:2]
     if max(h, w) > MAX_SIDE:
-        from PIL import Image
 
         s = MAX_SIDE / max(h, w)
         img = np.asarray(Image.fromarray(to_uint8(img)).resize((round(w * s), round(h * s)), Image.LANCZOS))
@@ -110,31 +111,52 @@ def _downloads(result: dd.Result) -> list[str]:
     return [str(out / "all_layers.zip"), *files]
 
 
+def _live(snap: dd.Snapshot, curve: list[dict], strip: int = 1) -> tuple[list, str]:
+    """A running snapshot → (gallery items, progress text); ``curve`` collects the loss terms.
+
+    ``strip`` > 1: the snapshot's layers are strips of that many video frames, each shown."""
+    curve += [{"step": snap.step, "term": k, "value": v} for k, v in snap.losses.items()]
+    if strip > 1:
+        gallery = [(to_uint8(v[i]), f"{k} · frame {i + 1}/{strip}") for k, v in snap.layers.items()
+                   for i in range(min(strip, len(v)))]
+    else:
+        gallery = [(to_uint8(v if v.ndim != 4 else v[0]), k) for k, v in snap.layers.items()]
+    eta = "" if snap.eta != snap.eta else f", about {snap.eta:.0f} s left"
+    return gallery, (f"**{snap.stage}** — step {snap.step}/{snap.total}, {snap.seconds:.1f} s{eta}, "
+                     f"reconstruction {snap.psnr:.1f} dB")
+
+
+def _curve(curve: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(curve or [{"step": 0, "term": "-", "value": 0.0}])
+
+
+def _done_text(res: dd.Result, notes: list[str]) -> str:
+    text = (f"**done** in {res.seconds:.1f} s, {res.steps} steps at {res.working_size[1]}×"
+            f"{res.working_size[0]} px, reconstruction {res.psnr:.1f} dB")
+    if res.values:
+        text += "  \n" + ", ".join(f"{k}: {v}" for k, v in res.values.items() if not isinstance(v, bool))
+    if notes + res.notes:
+        text += "  \n*Note: " + "; ".join(notes + res.notes) + "*"
+    return text
+
+
+def _rgb(a: np.ndarray) -> np.ndarray:
+    return a if a.ndim == 3 else np.repeat(a[..., None], 3, 2)
+
+
 def _stream(gen: Iterator[dd.Snapshot], before: np.ndarray, main: str, notes: list[str]):
     """Snapshots → (gallery, progress, loss curve, slider, downloads) updates; closes ``gen`` whatever happens."""
     curve: list[dict] = []
     try:
         for snap in gen:
-            curve += [{"step": snap.step, "term": k, "value": v} for k, v in snap.losses.items()]
-            gallery = [(to_uint8(v if v.ndim != 4 else v[0]), k) for k, v in snap.layers.items()]
-            eta = "" if snap.eta != snap.eta else f", about {snap.eta:.0f} s left"
-            text = (f"**{snap.stage}** — step {snap.step}/{snap.total}, {snap.seconds:.1f} s{eta}, "
-                    f"reconstruction {snap.psnr:.1f} dB")
+            gallery, text = _live(snap, curve)
             if snap.result is None:
-                yield gallery, text, pd.DataFrame(curve or [{"step": 0, "term": "-", "value": 0.0}]), None, None
+                yield gallery, text, _curve(curve), None, None
                 continue
             res = snap.result
-            all_notes = notes + res.notes
-            text = (f"**done** in {res.seconds:.1f} s, {res.steps} steps at {res.working_size[1]}×"
-                    f"{res.working_size[0]} px, reconstruction {res.psnr:.1f} dB")
-            if res.values:
-                text += "  \n" + ", ".join(f"{k}: {v}" for k, v in res.values.items() if not isinstance(v, bool))
-            if all_notes:
-                text += "  \n*Note: " + "; ".join(all_notes) + "*"
             final = [(to_uint8(v), k) for k, v in res.images.items()]
-            after = res.images[main]
-            after = after if after.ndim == 3 else np.repeat(after[..., None], 3, 2)
-            yield final, text, pd.DataFrame(curve), (to_uint8(before), to_uint8(after)), _downloads(res)
+            slider = (to_uint8(before), to_uint8(_rgb(res.images[main])))
+            yield final, _done_text(res, notes), _curve(curve), slider, _downloads(res)
     except InputError as e:
         raise gr.Error(str(e)) from None
     finally:
@@ -204,6 +226,82 @@ def run_watermark(editor, preset, steps, size, seed):
     yield from _stream(gen, img, "clean", notes)
 
 
+VIDEO_TASKS = {"segmentation": "segment-video", "dehazing": "dehaze-video",
+               "transparency separation": "separate-video"}
+VIDEO_MAIN = {"segment-video": "mask", "dehaze-video": "dehazed", "separate-video": "layer1"}
+
+
+def video_first_frame(video):
+    """An uploaded clip's first frame into the hint editor (hints are drawn on the first frame)."""
+    if not video:
+        return None
+    try:
+        return {"background": dd.first_frame(video), "layers": [], "composite": None}
+    except InputError as e:
+        raise gr.Error(str(e)) from None
+
+
+def _video_hints(editor, clip: dd.Clip, notes: list[str]) -> tuple:
+    if not editor or editor.get("background") is None:
+        notes.append("no hints drawn: automatic hints on the first frame")
+        return None, None
+    _, strokes = _editor(editor)
+    painted = strokes[..., 3] > 0
+    fg = painted & (strokes[..., 1].astype(int) > strokes[..., 0].astype(int))
+    bg = painted & (strokes[..., 0].astype(int) >= strokes[..., 1].astype(int))
+    if not fg.any() and not bg.any():
+        notes.append("no hints drawn: automatic hints on the first frame")
+        return None, None
+    if not fg.any() or not bg.any():
+        raise gr.Error("Draw both hints (green = foreground, red = background), or none for automatic hints.")
+    fg, bg = _fit_mask(fg, clip.size), _fit_mask(bg, clip.size)
+    return (dd.video.fit_hint(fg, clip, "foreground hint"), dd.video.fit_hint(bg, clip, "background hint"))
+
+
+def _video_downloads(out: Path, paths: dict[str, Path]) -> list[str]:
+    with zipfile.ZipFile(out / "all_frames.zip", "w") as z:
+        for f in sorted(out.rglob("*.png")):
+            z.write(f, str(f.relative_to(out)))
+    return [str(out / "all_frames.zip"), *map(str, paths.values())]
+
+
+@_gpu
+def run_video(video, editor, task_label, preset, steps, size, seed):
+    if not video:
+        raise gr.Error("Please upload a video first.")
+    task = VIDEO_TASKS.get(task_label)
+    if task is None:
+        raise gr.Error(f"Unknown task {task_label!r}.")
+    notes: list[str] = []
+    try:
+        clip = dd.read_clip(video)
+        args = _video_hints(editor, clip, notes) if task == "segment-video" else ()
+        gen = dd.iterate_video(task, clip, *args, **_settings(preset, steps, size, seed))
+    except (InputError, ValueError) as e:
+        raise gr.Error(str(e)) from None
+    strip = len(preview_strip(len(clip.kept)))
+    curve: list[dict] = []
+    try:
+        for snap in gen:
+            gallery, text = _live(snap, curve, strip)
+            if snap.result is None:
+                yield gallery, text, _curve(curve), None, None, None
+                continue
+            yield gallery, "**rendering** every frame at the clip's size…", _curve(curve), None, None, None
+            out = Path(tempfile.mkdtemp(prefix="doubledip_video_"))
+            paths = dd.render_video(task, clip, snap.result, out)
+            firsts = [(str(f), f.parent.name) for f in sorted(out.glob("*/0000.png"))]
+            main = VIDEO_MAIN[task]
+            first_main = np.asarray(Image.open(out / dd.video.FRAME_DIRS.get(main, main) / "0000.png"))
+            slider = (to_uint8(clip.frames[0]), _rgb(first_main))
+            yield (firsts, _done_text(snap.result, notes), _curve(curve), slider, _video_downloads(out, paths),
+                   str(paths[main]))
+    except InputError as e:
+        raise gr.Error(str(e)) from None
+    finally:
+        gen.close()
+
+
 def mix_examples(alpha: float = 0.35):
     """Two mixtures of two bundled photos with known alphas, so the separation can be judged against the truth."""
     a = dd.load_image(EXAMPLES / "sep_chelsea_coffee_layer1.png")
@@ -226,16 +324,19 @@ def _advanced(default_size: int):
     return [preset, steps, size, seed]
 
 
-def _outputs():
+def _outputs(video: bool = False):
     with gr.Column():
         progress = gr.Markdown("Press **Run** to start; layers appear here as the networks learn them.",
                                elem_classes=["dd-progress"])
-        gallery = gr.Gallery(label="layers (live)", columns=4, height=320, object_fit="contain",
-                             elem_classes=["dd-layers"])
+        gallery = gr.Gallery(label="layers (live" + (": a strip of frames per layer)" if video else ")"),
+                             columns=4, height=320, object_fit="contain", elem_classes=["dd-layers"])
+        player = gr.Video(label="result (every frame, the clip's size and frame rate)", elem_classes=["dd-video"]) \
+            if video else None
         curve = gr.LinePlot(x="step", y="value", color="term", label="loss terms", height=220)
         slider = gr.ImageSlider(label="before / after", type="numpy")
-        files = gr.File(label="downloads (each layer as PNG, all as one zip)", file_count="multiple")
-    return [gallery, progress, curve, slider, files]
+        files = gr.File(label="downloads (each layer as PNG, all as one zip)" if not video else
+                        "downloads (each layer as mp4, every frame as PNG in one zip)", file_count="multiple")
+    return [gallery, progress, curve, slider, files] + ([player] if video else [])
 
 
 def _wire(run_btn, stop_btn, fn, inputs, outputs, api_name):
@@ -337,12 +438,31 @@ def gallery_tab() -> None:
                    object_fit="contain", allow_preview=True, elem_classes=["dd-gallery-row"])
 
 
+def video_tab() -> None:
+    with gr.Row():
+        with gr.Column():
+            clip = gr.Video(label="clip (mp4, webm, mov, gif; a few seconds: longer clips are subsampled)",
+                            sources=["upload"])
+            task = gr.Radio(list(VIDEO_TASKS), value="segmentation", label="task")
+            editor = _editor_component("first frame — segmentation hints: green = foreground, red = background "
+                                       "(none: automatic)", [FG_COLOUR, BG_COLOUR], (320, 180))
+            adv = _advanced(160)
+            run, stop = _run_stop()
+        outs = _outputs(video=True)
+    clip.upload(video_first_frame, clip, editor, api_name=False)
+    _wire(run, stop, run_video, [clip, editor, task, *adv], outs, "video")
+    gr.Examples([[str(EXAMPLES / "video" / "bunny.mp4"), _with_strokes("video/bunny_first.png"), "segmentation"]],
+                [clip, editor, task], cache_examples=False,
+                label="example (Big Buck Bunny © Blender Foundation, CC BY 3.0; hints on its first frame)")
+
+
 # One entry per tab: a new task is a new function and a new line here; no other tab changes.
 TABS: list[tuple[str, Callable[[], None]]] = [
     ("Segmentation", segmentation_tab),
     ("Dehazing", dehazing_tab),
     ("Transparency separation", transparency_tab),
     ("Watermark removal", watermark_tab),
+    ("Video", video_tab),
     ("Comparison gallery", gallery_tab),
 ]
 

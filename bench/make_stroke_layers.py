@@ -5,11 +5,13 @@ watermark hint. Transparent elsewhere. Re-running rewrites ``examples/strokes/``
 """
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 OUT = EXAMPLES / "strokes"
 
@@ -35,6 +37,13 @@ def main() -> None:
     for case in layers["watermark"]:
         mark = hint(case["hint"])
         strokes(mark.shape, [(mark, (255, 0, 255))]).save(OUT / case["image"])
+    # The bundled clip: its first frame (what the Video tab's hint editor shows) and its first-frame hints.
+    from doubledip import first_frame
+
+    Image.fromarray(first_frame(EXAMPLES / "video" / "bunny.mp4")).save(EXAMPLES / "video" / "bunny_first.png")
+    fg, bg = hint("video/bunny_fg.png"), hint("video/bunny_bg.png")
+    (OUT / "video").mkdir(exist_ok=True)
+    strokes(fg.shape, [(fg, (0, 200, 0)), (bg, (220, 0, 0))]).save(OUT / "video" / "bunny_first.png")
     print("wrote", sorted(p.name for p in OUT.iterdir()))
 
 

@@ -124,6 +124,18 @@ def read_clip(path: str | os.PathLike, max_frames: int = MAX_FRAMES, read_side: 
     return Clip(stack, fps, size, count, kept, p, notes)
 
 
+def first_frame(path: str | os.PathLike) -> np.ndarray:
+    """The clip's first frame (uint8 RGB, source size): what hints are drawn on."""
+    try:
+        frame = next(iter(_frames_of(Path(path))))
+    except StopIteration:
+        raise InputError(f"{path}: the video has no frames") from None
+    except Exception as e:  # noqa: BLE001
+        raise InputError(f"{path}: not a readable video ({type(e).__name__})") from None
+    frame = np.asarray(frame)
+    return np.repeat(frame[..., None], 3, axis=2) if frame.ndim == 2 else frame[..., :3]
+
+
 # --- the three video tasks -------------------------------------------------------------------------------------------
 
 

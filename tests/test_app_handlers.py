@@ -56,3 +56,33 @@ def test_huge_photo_is_downscaled_with_a_note():
 def test_bad_input_is_a_readable_page_error(call, message):
     with pytest.raises(gr.Error, match=message):
         list(call())
+
+
+def test_video_streams_frame_strips_then_full_clip_outputs(tmp_path):
+    import imageio.v3 as iio
+    from test_video import moving_disc, write_mp4
+
+    frames, masks = moving_disc()
+    write_mp4(tmp_path / "disc.mp4", frames)
+    fg, bg = hints_for(masks[0])
+    strokes = np.zeros((*masks[0].shape, 4), np.uint8)
+    strokes[fg] = (0, 200, 0, 255)
+    strokes[bg] = (220, 0, 0, 255)
+    editor = _editor(frames[0], strokes)
+    updates = list(app.run_video(str(tmp_path / "disc.mp4"), editor, "segmentation", "fast", 30, 48, 0))
+    live = [u for u in updates if u[1].startswith("**") and "step" in u[1]]
+    assert len(live) >= 3
+    assert any("frame 2/" in label for _, label in live[1][0])  # a strip of frames, not one picture
+    gallery, text, curve, slider, files, player = updates[-1]
+    assert text.startswith("**done**") and "frames: 8" in text
+    assert iio.imread(player).shape[:3] == (8, 48, 64)
+    with zipfile.ZipFile(files[0]) as z:
+        assert sum(n.startswith("masks/") for n in z.namelist()) == 8
+
+
+def test_video_bad_clip_is_a_readable_error(tmp_path):
+    (tmp_path / "bad.mp4").write_bytes(b"not a video at all")
+    with pytest.raises(gr.Error, match="not a readable video"):
+        list(app.run_video(str(tmp_path / "bad.mp4"), None, "dehazing", "fast", 5, 48, 0))
+    with pytest.raises(gr.Error, match="upload a video"):
+        list(app.run_video(None, None, "dehazing", "fast", 5, 48, 0))

@@ -16,7 +16,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync"]
 SHOTS = ROOT / "artifacts" / "screenshots"
 TABS = {"Segmentation": "paint green on the foreground", "Dehazing": "hazy photo",
-        "Transparency separation": "Mix two examples", "Watermark removal": "paint over the watermark"}
+        "Transparency separation": "Mix two examples", "Watermark removal": "paint over the watermark",
+        "Video": "first frame"}
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +87,7 @@ def test_every_tab_renders_and_is_screenshotted(page):
         if name in TABS:
             sync_api.expect(panel.get_by_text(TABS[name], exact=False).first).to_be_visible()
             sync_api.expect(panel.get_by_role("button", name="Run", exact=True)).to_be_visible()
-            assert panel.locator("button.gallery-item, tbody tr").count() >= 2  # bundled examples
+            assert panel.locator("button.gallery-item, tbody tr").count() >= (1 if name == "Video" else 2)
         path = SHOTS / f"tab_{name.split()[0].lower()}.png"
         page.screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 10_000
@@ -133,3 +134,27 @@ def test_a_closed_tab_ends_its_job(browser, server):
     job = client.submit(photo, "", "fast", 10, 32, 0, api_name="/dehaze")
     assert _wait(job.done, 60), "the closed tab's job still holds the queue"
     assert job.outputs()[-1][1].startswith("**done**")
+
+
+def test_video_example_streams_frame_strips_then_plays_the_result(page):
+    page.get_by_role("tab", name="Video").click()
+    panel = _panel(page)
+    panel.locator("button.gallery-item, tbody tr").first.click()  # the bundled clip with its first-frame hints
+    panel.get_by_text("Advanced").click()
+    panel.get_by_label("steps (empty: the preset's)").fill("40")
+    panel.get_by_label("working long side", exact=False).fill("48")
+    page.wait_for_timeout(2000)
+    panel.get_by_role("button", name="Run", exact=True).click()
+    seen: list[int] = []
+
+    def progressed() -> bool:
+        if "step" in _progress(page):
+            seen.append(panel.locator(".dd-layers img").count())
+        return "done" in _progress(page)
+
+    assert _wait(progressed, 180), _progress(page)
+    assert max(seen) >= 8  # strips: several frames of each layer while it ran
+    assert "frames: 48" in _progress(page)
+    sync_api.expect(panel.locator(".dd-video video")).to_have_count(1)
+    assert panel.locator(".dd-video video").get_attribute("src")
+    page.screenshot(path=str(SHOTS / "video_result.png"), full_page=True)
