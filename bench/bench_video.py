@@ -59,8 +59,8 @@ def synthetic_clip(frames: int = FRAMES, h: int = 224, w: int = 336) -> tuple[np
 
 
 def first_frame_hints(mask: np.ndarray, margin: int = 6) -> tuple[np.ndarray, np.ndarray]:
-    return (morphology.binary_erosion(mask, morphology.disk(margin)),
-            ~morphology.binary_dilation(mask, morphology.disk(margin)))
+    return (morphology.erosion(mask, morphology.disk(margin)) > 0,
+            morphology.dilation(mask, morphology.disk(margin)) == 0)
 
 
 def iou(a: np.ndarray, b: np.ndarray) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -158,3 +159,17 @@ def test_video_example_streams_frame_strips_then_plays_the_result(page):
     sync_api.expect(panel.locator(".dd-video video")).to_have_count(1)
     assert panel.locator(".dd-video video").get_attribute("src")
     page.screenshot(path=str(SHOTS / "video_result.png"), full_page=True)
+
+
+def test_comparison_gallery_shows_every_case_side_by_side(page):
+    manifest = json.loads((ROOT / "examples" / "gallery" / "manifest.json").read_text())
+    page.get_by_role("tab", name="Comparison gallery").click()
+    panel = _panel(page)
+    rows = panel.locator(".dd-gallery-row")
+    sync_api.expect(rows).to_have_count(len(manifest["rows"]))
+    first, cells = rows.first, manifest["rows"][0]["cells"]
+    sync_api.expect(first.locator("img")).to_have_count(len(cells))
+    assert _wait(lambda: first.locator("img").evaluate_all("els => els.every(e => e.naturalWidth > 0)"), 20)
+    scored = next(c for c in cells if c["metric"] and not c["label"].startswith(("input", "ours", "truth")))
+    sync_api.expect(first.get_by_text(f"{scored['label']} {scored['metric']}").first).to_be_attached()
+    page.screenshot(path=str(SHOTS / "gallery.png"), full_page=True)
