@@ -433,7 +433,9 @@ def gallery_tab() -> None:
                 "an earlier method given the same input and hints, and the ground truth, with the metric under "
                 f"each (IoU for masks, PSNR in dB for images). Reproduce with `{data.get('generated_by', '')}`.")
     for row in data["rows"]:
-        cells = [(str(manifest.parent / c["image"]), f"{c['label']} {c['metric']}".strip()) for c in row["cells"]]
+        # The metric first: a narrow caption is cut at its end.
+        cells = [(str(manifest.parent / c["image"]), f"{c['metric']} · {c['label']}" if c["metric"] else c["label"])
+                 for c in row["cells"]]
         gr.Gallery(cells, label=row.get("title", row["name"]), columns=len(cells), height=240,
                    object_fit="contain", allow_preview=True, elem_classes=["dd-gallery-row"])
 

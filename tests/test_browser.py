@@ -171,5 +171,8 @@ def test_comparison_gallery_shows_every_case_side_by_side(page):
     sync_api.expect(first.locator("img")).to_have_count(len(cells))
     assert _wait(lambda: first.locator("img").evaluate_all("els => els.every(e => e.naturalWidth > 0)"), 20)
     scored = next(c for c in cells if c["metric"] and not c["label"].startswith(("input", "ours", "truth")))
-    sync_api.expect(first.get_by_text(f"{scored['label']} {scored['metric']}").first).to_be_attached()
+    sync_api.expect(first.get_by_text(f"{scored['metric']} · {scored['label']}").first).to_be_attached()
+    for row in rows.all():  # the gallery loads its pictures lazily: bring each row into view first
+        row.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
     page.screenshot(path=str(SHOTS / "gallery.png"), full_page=True)
