@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,6 +30,7 @@ EXAMPLES = ROOT / "examples"
 MAX_SIDE = 2048  # larger photos are downscaled (with a note) before the library sees them
 CONCURRENCY = int(os.environ.get("DOUBLEDIP_CONCURRENCY", "1"))
 QUEUE_SIZE = int(os.environ.get("DOUBLEDIP_QUEUE_SIZE", "16"))
+CURVE_SECONDS = 2.0  # the live loss plot's refresh interval
 FG_COLOUR, BG_COLOUR = "rgb(0, 200, 0)", "rgb(220, 0, 0)"
 
 
@@ -111,11 +113,11 @@ def _downloads(result: dd.Result) -> list[str]:
     return [str(out / "all_layers.zip"), *files]
 
 
-def _live(snap: dd.Snapshot, curve: list[dict], strip: int = 1) -> tuple[list, str]:
+def _live(snap: dd.Snapshot, curve: _Curve, strip: int = 1) -> tuple[list, str]:
     """A running snapshot → (gallery items, progress text); ``curve`` collects the loss terms.
 
     ``strip`` > 1: the snapshot's layers are strips of that many video frames, each shown."""
-    curve += [{"step": snap.step, "term": k, "value": v} for k, v in snap.losses.items()]
+    curve.points += [{"step": snap.step, "term": k, "value": v} for k, v in snap.losses.items()]
     if strip > 1:
         gallery = [(to_uint8(v[i]), f"{k} · frame {i + 1}/{strip}") for k, v in snap.layers.items()
                    for i in range(min(strip, len(v)))]
@@ -126,8 +128,23 @@ def _live(snap: dd.Snapshot, curve: list[dict], strip: int = 1) -> tuple[list, s
                      f"reconstruction {snap.psnr:.1f} dB")
 
 
-def _curve(curve: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(curve or [{"step": 0, "term": "-", "value": 0.0}])
+class _Curve:
+    """The loss terms so far, as the plot's data. Live, the plot is resent at most every CURVE_SECONDS: redrawing
+    a growing plot at every snapshot costs the browser (and, on a 2-core host, the optimiser) more than it shows."""
+
+    def __init__(self) -> None:
+        self.points: list[dict] = []
+        self.sent = -float("inf")
+
+    def live(self):
+        now = time.monotonic()
+        if now - self.sent < CURVE_SECONDS:
+            return gr.skip()
+        self.sent = now
+        return self.final()
+
+    def final(self) -> pd.DataFrame:
+        return pd.DataFrame(self.points or [{"step": 0, "term": "-", "value": 0.0}])
 
 
 def _done_text(res: dd.Result, notes: list[str]) -> str:
@@ -146,17 +163,17 @@ def _rgb(a: np.ndarray) -> np.ndarray:
 
 def _stream(gen: Iterator[dd.Snapshot], before: np.ndarray, main: str, notes: list[str]):
     """Snapshots → (gallery, progress, loss curve, slider, downloads) updates; closes ``gen`` whatever happens."""
-    curve: list[dict] = []
+    curve = _Curve()
     try:
         for snap in gen:
             gallery, text = _live(snap, curve)
             if snap.result is None:
-                yield gallery, text, _curve(curve), None, None
+                yield gallery, text, curve.live(), None, None
                 continue
             res = snap.result
             final = [(to_uint8(v), k) for k, v in res.images.items()]
             slider = (to_uint8(before), to_uint8(_rgb(res.images[main])))
-            yield final, _done_text(res, notes), _curve(curve), slider, _downloads(res)
+            yield final, _done_text(res, notes), curve.final(), slider, _downloads(res)
     except InputError as e:
         raise gr.Error(str(e)) from None
     finally:
@@ -280,21 +297,21 @@ def run_video(video, editor, task_label, preset, steps, size, seed):
     except (InputError, ValueError) as e:
         raise gr.Error(str(e)) from None
     strip = len(preview_strip(len(clip.kept)))
-    curve: list[dict] = []
+    curve = _Curve()
     try:
         for snap in gen:
             gallery, text = _live(snap, curve, strip)
             if snap.result is None:
-                yield gallery, text, _curve(curve), None, None, None
+                yield gallery, text, curve.live(), None, None, None
                 continue
-            yield gallery, "**rendering** every frame at the clip's size…", _curve(curve), None, None, None
+            yield gallery, "**rendering** every frame at the clip's size…", curve.final(), None, None, None
             out = Path(tempfile.mkdtemp(prefix="doubledip_video_"))
             paths = dd.render_video(task, clip, snap.result, out)
             firsts = [(str(f), f.parent.name) for f in sorted(out.glob("*/0000.png"))]
             main = VIDEO_MAIN[task]
             first_main = np.asarray(Image.open(out / dd.video.FRAME_DIRS.get(main, main) / "0000.png"))
             slider = (to_uint8(clip.frames[0]), _rgb(first_main))
-            yield (firsts, _done_text(snap.result, notes), _curve(curve), slider, _video_downloads(out, paths),
+            yield (firsts, _done_text(snap.result, notes), curve.final(), slider, _video_downloads(out, paths),
                    str(paths[main]))
     except InputError as e:
         raise gr.Error(str(e)) from None
