@@ -30,6 +30,7 @@ EXAMPLES = ROOT / "examples"
 MAX_SIDE = 2048  # larger photos are downscaled (with a note) before the library sees them
 CONCURRENCY = int(os.environ.get("DOUBLEDIP_CONCURRENCY", "1"))
 QUEUE_SIZE = int(os.environ.get("DOUBLEDIP_QUEUE_SIZE", "16"))
+SEG_LAYERS = ["foreground (green brush)", "background (red brush)"]
 CURVE_SECONDS = 2.0  # the live loss plot's refresh interval
 FG_COLOUR, BG_COLOUR = "rgb(0, 200, 0)", "rgb(220, 0, 0)"
 
@@ -362,10 +363,14 @@ def _wire(run_btn, stop_btn, fn, inputs, outputs, api_name):
     stop_btn.click(None, None, None, cancels=[event], api_name=False)
 
 
-def _editor_component(label: str, colours: list[str], canvas: tuple[int, int]) -> gr.ImageEditor:
+def _editor_component(label: str, colours: list[str], canvas: tuple[int, int],
+                      layers: list[str] | None = None) -> gr.ImageEditor:
     """``canvas`` = (width, height) of the tab's hinted examples: Gradio 6 places an example's paint layer on the
-    initial canvas, so a canvas of another size shows the bundled strokes shifted (uploads resize it anyway)."""
-    return gr.ImageEditor(label=label, type="numpy", height=420, layers=True, canvas_size=canvas,
+    initial canvas, so a canvas of another size shows the bundled strokes shifted (uploads resize it anyway).
+    ``layers``: named paint layers (segmentation: one for the foreground, one for the background). The hints are
+    told apart by their colour, so strokes on any layer count; the layers let a visitor hide or clear one side."""
+    opts = gr.LayerOptions(allow_additional_layers=False, layers=layers) if layers else True
+    return gr.ImageEditor(label=label, type="numpy", height=420, layers=opts, canvas_size=canvas,
                           brush=gr.Brush(colors=colours, default_color=colours[0], color_mode="fixed"),
                           sources=["upload", "clipboard"])
 
@@ -375,21 +380,27 @@ def _run_stop():
         return gr.Button("Run", variant="primary"), gr.Button("Stop")
 
 
-def _with_strokes(image: str) -> dict:
-    """An ImageEditor example: the photo with its bundled hints as a paint layer (bench/make_stroke_layers.py)."""
-    return {"background": str(EXAMPLES / image), "layers": [str(EXAMPLES / "strokes" / image)], "composite": None}
+def _with_strokes(image: str, layers: tuple[str, ...] = ("",)) -> dict:
+    """An ImageEditor example: the photo with its bundled hints as paint layers (bench/make_stroke_layers.py);
+    ``layers`` are the suffixes of the stroke files, one per editor layer."""
+    stem = image.removesuffix(".png")
+    return {"background": str(EXAMPLES / image), "composite": None,
+            "layers": [str(EXAMPLES / "strokes" / f"{stem}{suffix}.png") for suffix in layers]}
+
+
+FG_BG = ("_fg", "_bg")
 
 
 def segmentation_tab() -> None:
     with gr.Row():
         with gr.Column():
             editor = _editor_component("photo — paint green on the foreground, red on the background "
-                                       "(no hints: automatic)", [FG_COLOUR, BG_COLOUR], (504, 336))
+                                       "(no hints: automatic)", [FG_COLOUR, BG_COLOUR], (504, 336), SEG_LAYERS)
             adv = _advanced(160)
             run, stop = _run_stop()
         outs = _outputs()
     _wire(run, stop, run_segment, [editor, *adv], outs, "segment")
-    gr.Examples([[_with_strokes("seg_cat_on_coffee.png")], [_with_strokes("seg_horse_on_rocket.png")],
+    gr.Examples([[_with_strokes("seg_cat_on_coffee.png", FG_BG)], [_with_strokes("seg_horse_on_rocket.png", FG_BG)],
                  [str(EXAMPLES / "seg_astronaut_on_grass.png")]], [editor], cache_examples=False,
                 label="examples (with their hints; the last one has none: automatic hints)")
 
@@ -464,14 +475,14 @@ def video_tab() -> None:
                             sources=["upload"])
             task = gr.Radio(list(VIDEO_TASKS), value="segmentation", label="task")
             editor = _editor_component("first frame — segmentation hints: green = foreground, red = background "
-                                       "(none: automatic)", [FG_COLOUR, BG_COLOUR], (320, 180))
+                                       "(none: automatic)", [FG_COLOUR, BG_COLOUR], (320, 180), SEG_LAYERS)
             adv = _advanced(160)
             run, stop = _run_stop()
         outs = _outputs(video=True)
     clip.upload(video_first_frame, clip, editor, api_name=False)
     _wire(run, stop, run_video, [clip, editor, task, *adv], outs, "video")
-    gr.Examples([[str(EXAMPLES / "video" / "bunny.mp4"), _with_strokes("video/bunny_first.png"), "segmentation"]],
-                [clip, editor, task], cache_examples=False,
+    bunny = [str(EXAMPLES / "video" / "bunny.mp4"), _with_strokes("video/bunny_first.png", FG_BG), "segmentation"]
+    gr.Examples([bunny], [clip, editor, task], cache_examples=False,
                 label="example (Big Buck Bunny © Blender Foundation, CC BY 3.0; hints on its first frame)")
 
 

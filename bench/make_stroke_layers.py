@@ -1,7 +1,8 @@
 """Write the bundled hints as the ImageEditor's paint layers (RGBA strokes), so an example loads with its hints.
 
-Segmentation: green where the foreground hint is, red where the background hint is; watermark: magenta over the
-watermark hint. Transparent elsewhere. Re-running rewrites ``examples/strokes/`` from the hint PNGs.
+Segmentation: a green foreground layer and a red background layer (the editor's two layers); watermark: one
+magenta layer over the watermark hint. Transparent elsewhere. Re-running rewrites ``examples/strokes/`` from the
+hint PNGs.
 """
 
 import json
@@ -33,7 +34,9 @@ def main() -> None:
     layers = json.loads((EXAMPLES / "cases_layers.json").read_text())
     for case in cases["segment"]:
         fg, bg = hint(case["fg_hint"]), hint(case["bg_hint"])
-        strokes(fg.shape, [(fg, (0, 200, 0)), (bg, (220, 0, 0))]).save(OUT / case["image"])
+        stem = case["image"].removesuffix(".png")
+        strokes(fg.shape, [(fg, (0, 200, 0))]).save(OUT / f"{stem}_fg.png")  # the editor's foreground layer
+        strokes(bg.shape, [(bg, (220, 0, 0))]).save(OUT / f"{stem}_bg.png")  # and its background layer
     for case in layers["watermark"]:
         mark = hint(case["hint"])
         strokes(mark.shape, [(mark, (255, 0, 255))]).save(OUT / case["image"])
@@ -43,7 +46,8 @@ def main() -> None:
     Image.fromarray(first_frame(EXAMPLES / "video" / "bunny.mp4")).save(EXAMPLES / "video" / "bunny_first.png")
     fg, bg = hint("video/bunny_fg.png"), hint("video/bunny_bg.png")
     (OUT / "video").mkdir(exist_ok=True)
-    strokes(fg.shape, [(fg, (0, 200, 0)), (bg, (220, 0, 0))]).save(OUT / "video" / "bunny_first.png")
+    strokes(fg.shape, [(fg, (0, 200, 0))]).save(OUT / "video" / "bunny_first_fg.png")
+    strokes(bg.shape, [(bg, (220, 0, 0))]).save(OUT / "video" / "bunny_first_bg.png")
     print("wrote", sorted(p.name for p in OUT.iterdir()))
 
 
