@@ -125,8 +125,10 @@ def _live(snap: dd.Snapshot, curve: _Curve, strip: int = 1) -> tuple[list, str]:
     else:
         gallery = [(to_uint8(v if v.ndim != 4 else v[0]), k) for k, v in snap.layers.items()]
     eta = "" if snap.eta != snap.eta else f", about {snap.eta:.0f} s left"
-    return gallery, (f"**{snap.stage}** — step {snap.step}/{snap.total}, {snap.seconds:.1f} s{eta}, "
-                     f"reconstruction {snap.psnr:.1f} dB")
+    frac = min(1.0, snap.step / max(1, snap.total))
+    bar = "█" * round(20 * frac) + "░" * (20 - round(20 * frac))
+    return gallery, (f"`{bar}` {100 * frac:.0f} %  \n**{snap.stage}** — step {snap.step}/{snap.total}, "
+                     f"{snap.seconds:.1f} s{eta}, reconstruction {snap.psnr:.1f} dB")
 
 
 class _Curve:

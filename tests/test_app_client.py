@@ -71,13 +71,15 @@ def test_two_simultaneous_jobs_run_one_after_the_other(server, small):
     c2 = gradio_client.Client(server, verbose=False)
     j1 = c1.submit(_editor(small / "a.png"), "fast", 40, 32, 0, api_name="/segment")
     j2 = c2.submit(_editor(small / "b.png"), "fast", 40, 32, 0, api_name="/segment")
-    seen_queue = False
+    seen_queue, both = False, 0
     while not (j1.done() and j2.done()):
-        s1, s2 = j1.status(), j2.status()
-        running = [s.code.name for s in (s1, s2)].count("PROCESSING") + \
-            [s.code.name for s in (s1, s2)].count("ITERATING")
-        assert running <= 1
-        seen_queue |= "IN_QUEUE" in (s1.code.name, s2.code.name)
+        codes = [j.status().code.name for j in (j1, j2)]
+        running = codes.count("PROCESSING") + codes.count("ITERATING")
+        # Each client learns of its own job's end a moment late: two "running" at one poll can be that lag;
+        # two jobs really running side by side would show it for the whole run (seconds).
+        both = both + 1 if running == 2 else 0
+        assert both < 5, "two jobs ran at once"
+        seen_queue |= "IN_QUEUE" in codes
         time.sleep(0.1)
     assert seen_queue
     assert j1.outputs()[-1][1].startswith("**done**") and j2.outputs()[-1][1].startswith("**done**")

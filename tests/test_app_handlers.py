@@ -24,6 +24,7 @@ def test_segment_streams_live_updates_then_result_with_downloads():
     updates = list(app.run_segment(_editor(img, strokes), "fast", 30, 64, 0))
     live = [u for u in updates if u[3] is None]
     assert len(live) >= 3
+    assert "█" in live[-1][1] and "step" in live[-1][1]  # a progress bar with the step count
     names = {label for _, label in live[1][0]}
     assert {"mask", "foreground", "background"} <= names
     gallery, text, curve, slider, files = updates[-1]
@@ -70,7 +71,7 @@ def test_video_streams_frame_strips_then_full_clip_outputs(tmp_path):
     strokes[bg] = (220, 0, 0, 255)
     editor = _editor(frames[0], strokes)
     updates = list(app.run_video(str(tmp_path / "disc.mp4"), editor, "segmentation", "fast", 30, 48, 0))
-    live = [u for u in updates if u[1].startswith("**") and "step" in u[1]]
+    live = [u for u in updates if "step" in u[1] and "%" in u[1]]
     assert len(live) >= 3
     assert any("frame 2/" in label for _, label in live[1][0])  # a strip of frames, not one picture
     gallery, text, curve, slider, files, player = updates[-1]
