@@ -143,3 +143,19 @@ def test_cli_video_bad_input_exit_2_nothing_written(clipfiles, tmp_path, args, m
     assert r.returncode == 2
     assert message in r.stderr and "Traceback" not in r.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize("ext,codec", [("gif", None), ("webm", "libvpx"), ("mov", "libx264")])
+def test_other_containers_are_read(tmp_path, ext, codec):
+    frames = (moving_disc(4)[0] * 255).astype(np.uint8)
+    path = tmp_path / f"clip.{ext}"
+    if codec is None:
+        iio.imwrite(path, frames, duration=100, loop=0)
+    else:
+        w = iio2.get_writer(path, format="FFMPEG", fps=10, codec=codec, macro_block_size=1, ffmpeg_log_level="error")
+        for f in frames:
+            w.append_data(f)
+        w.close()
+    clip = read_clip(path)
+    assert clip.frames.shape == (4, 48, 64, 3) and clip.fps == pytest.approx(10)
+    assert np.abs(clip.frames[0] - frames[0] / 255).mean() < 0.1  # the pictures, not just their count
