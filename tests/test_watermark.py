@@ -5,6 +5,7 @@ import pytest
 from conftest import psnr, two_regions
 
 from doubledip import InputError, remove_watermark
+from doubledip.tasks.watermark import shared_mark_hint
 
 
 def marked(seed: int = 0):
@@ -41,6 +42,29 @@ def test_several_images_share_one_watermark_without_hint():
     r = remove_watermark(imgs, steps=20, size=64, seed=0)
     assert {"clean_0", "clean_1", "clean_2", "watermark", "watermark_mask"} <= set(r.images)
     assert r.images["clean_2"].shape == imgs[2].shape
+
+
+def test_shared_mark_hint_boxes_the_common_watermark_only():
+    imgs = [marked(seed)[0] for seed in range(3)]
+    alpha = marked()[0] != marked()[1]  # where the mark changed the photo
+    hint = shared_mark_hint(imgs)
+    assert hint is not None
+    assert hint[alpha.any(axis=2)].all()  # the whole mark is inside
+    assert hint.mean() < 0.5  # and not the whole photo
+    # Unrelated photos with nothing in common: no box.
+    rng = np.random.default_rng(0)
+    assert shared_mark_hint([rng.random((64, 64, 3)).astype(np.float32) for _ in range(3)]) is None
+
+
+def test_several_photos_outside_the_found_box_stay_bit_exact():
+    imgs, cleans = zip(*[marked(seed)[:2] for seed in range(3)])
+    hint = shared_mark_hint(imgs)
+    r = remove_watermark(list(imgs), steps=60, size=64, seed=0)
+    assert r.values["hint"].startswith("found")
+    for k, (img, clean) in enumerate(zip(imgs, cleans)):
+        out = r.images[f"clean_{k}"]
+        assert np.array_equal(out[~hint], img[~hint])
+        assert psnr(out[hint], clean[hint]) > psnr(img[hint], clean[hint])
 
 
 @pytest.mark.parametrize("hint, message", [

@@ -122,6 +122,16 @@ def _build(
         if wts.get("dark"):
             # The dark-channel prior as a soft term: haze-free scenes have a near-zero dark channel.
             terms["dark"] = wts["dark"] * dark_channel(s.layers["scene"], patch).mean()
+        if wts.get("thin"):
+            # The scene cannot be darker than black: t ≥ 1 − min_c I_c/A_c at every pixel. A pull towards thin
+            # haze (small t) against an L1 hinge on that floor puts t at the local (1 − thin/floor) quantile of
+            # the floor: the dark-channel prior with a quantile for the patch minimum (robust to noise and to
+            # bright objects) and the t network's smoothness for the patch.
+            t = s.layers["transmission"]
+            a = airlight_of(s.layers).detach()
+            floor = 1.0 - wts.get("floor_omega", 1.0) * (s.target / a).min(dim=1, keepdim=True).values
+            terms["floor"] = wts["floor"] * torch.relu(floor - t).mean()
+            terms["thin"] = wts["thin"] * t.mean()
         if wts.get("t_prior"):
             terms["t_prior"] = wts["t_prior"] * ((s.layers["transmission"] - s.aug(t_prior)) ** 2).mean()
         if learn_airlight:
