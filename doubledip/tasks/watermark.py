@@ -251,7 +251,8 @@ def build(
         alpha[cy, cx] = to_numpy(m_up)
         images["watermark"], images["watermark_mask"] = mark, alpha
         values = {
-            "images": n, "crop": [cy.start, cx.start, ch, cw], "hint": "given" if hint is not None else ("found from the photos' shared edges" if has_hint else "none: whole photos"),
+            "images": n, "crop": [cy.start, cx.start, ch, cw], "hint": "given" if hint is not None else (
+                "found from the photos' shared edges" if has_hint else "none: whole photos"),
             "inverted_fraction": round(float(invertible.float().mean()), 4),
         }
         return Result("watermark", p.name, images=images, values=values)
