@@ -3,6 +3,7 @@ segmentation scored on a synthetic clip with ground truth.
 
     python bench/bench_video.py            # all three tasks + the per-frame comparison (about 12 minutes)
     python bench/bench_video.py --quick    # segmentation only, no per-frame comparison
+    python bench/bench_video.py --task dehaze   # one task only
 
 The synthetic clip: the horse of examples/seg_horse_on_rocket.png, cut out with its true mask, walks across
 scikit-image's rocket photo (CC0) while the camera pans; hints are drawn on the first frame only. Scores: mean
@@ -149,15 +150,19 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--per-frame", type=int, default=12, help="frames segmented one by one for the comparison")
+    ap.add_argument("--task", choices=["segment", "dehaze", "separate", "all"], default="all",
+                    help="one task only (after a change to that task's preset)")
     args = ap.parse_args()
     frames, truth = synthetic_clip()
     print(f"synthetic clip: {len(frames)} frames of {frames.shape[2]}×{frames.shape[1]} px, working size {SIZE}, "
           "fast preset\n")
     print("| task | seconds | steps | quality | temporal / other |\n|---|---|---|---|---|")
-    for row in bench_segmentation(frames, truth, 0 if args.quick else args.per_frame):
-        print(row, flush=True)
-    if not args.quick:
+    if args.task in ("segment", "all"):
+        for row in bench_segmentation(frames, truth, 0 if args.quick else args.per_frame):
+            print(row, flush=True)
+    if not args.quick and args.task in ("dehaze", "all"):
         print(bench_dehazing(frames), flush=True)
+    if not args.quick and args.task in ("separate", "all"):
         print(bench_separation(frames), flush=True)
 
 

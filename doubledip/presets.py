@@ -60,7 +60,12 @@ PRESETS: dict[str, dict[str, Preset]] = {
             # A 20× stronger smoothness than the paper's: true transmission follows depth, not texture, and the
             # short schedule leaves no time for the prior alone to smooth it. The uniform airlight is learned as
             # three scalars from the dark-channel estimate (measured: +0.3 dB over keeping the estimate fixed).
-            weights={"smooth": 0.1, "airlight_smooth": 0.1, "airlight_prior_frac": 0.25, "airlight_scalar": True},
+            # "floor"/"thin": t as low as the scene's non-negativity allows, a soft dark-channel prior (see the
+            # task). Measured on the bundled cases, seed 0 and the TRUE airlight: 24.1 / 18.9 / 26.0 dB (thin
+            # 0.005) where the plain fit gave 19.5 / 13.7 / 21.4; with the estimated airlight, worst of seeds 0–2
+            # (one thread): 15.6 / 10.7 / 26.2 dB at 0.003, 15.6 / 10.6 / 25.4 at 0.005, 0.002 loosened t.
+            weights={"smooth": 0.1, "airlight_smooth": 0.1, "airlight_prior_frac": 0.25, "airlight_scalar": True,
+                     "thin": 0.003, "floor": 1.0},
         ),
         "paper": Preset(
             "paper", 800, FIVE, steps=(0, 4000), lr=1e-3, noise_scale=0.1, reg_noise=1 / 30, every=50,

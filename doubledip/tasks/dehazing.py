@@ -4,8 +4,12 @@ A generator for the clear scene J and one for the transmission t (fused into one
 dark-channel prior's colour unless given, or, with ``learn_airlight``, a third generator fed a meshgrid gives a
 smooth non-uniform airlight map, pulled towards the prior's colour at first. Stage "prior" starts t and J from the
 dark-channel estimate (a warm start: it saves most of the steps the paper spends finding a plausible t); stage
-"decompose" fits the composition with a smoothness term on t. The dehazed image is computed at the input's FULL
-resolution from the guided-upsampled t and A, never upsampled from the working-size J.
+"decompose" fits the composition with a smoothness term on t and, in ``fast``, two terms that make the dark-channel
+prior soft: J ≥ 0 means t ≥ 1 − min_c I_c/A_c at every pixel (an L1 hinge on that floor), and a light pull
+towards thin haze puts t at a high local quantile of the floor, the t generator's smoothness standing in for
+He et al.'s patch (robust to noise and to small bright objects; ω = 0.95 in the floor was measured worse).
+The dehazed image is computed at the input's FULL resolution from the guided-upsampled t and A, never upsampled
+from the working-size J. What limits it on the bundled cases is the airlight estimate, not t (see README).
 """
 
 from __future__ import annotations
@@ -129,7 +133,7 @@ def _build(
             # bright objects) and the t network's smoothness for the patch.
             t = s.layers["transmission"]
             a = airlight_of(s.layers).detach()
-            floor = 1.0 - wts.get("floor_omega", 1.0) * (s.target / a).min(dim=1, keepdim=True).values
+            floor = 1.0 - (s.target / a).min(dim=1, keepdim=True).values
             terms["floor"] = wts["floor"] * torch.relu(floor - t).mean()
             terms["thin"] = wts["thin"] * t.mean()
         if wts.get("t_prior"):
