@@ -103,6 +103,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="one run, first case of each task (smoke)")
     ap.add_argument("--json", help="also write the raw figures to this file")
+    ap.add_argument("--task", choices=["separate", "watermark", "multi", "all"], default="all",
+                    help="one part only (after a change to that part's preset)")
     ap.add_argument("--tables-from", metavar="JSON", help="print the tables of an earlier --json run, run nothing")
     args = ap.parse_args()
     if args.tables_from:
@@ -115,9 +117,12 @@ def main() -> None:
     cases = json.loads(manifest.read_text())
     runs = 1 if args.quick else 3
     pick = (lambda xs: xs[:1]) if args.quick else (lambda xs: xs)
-    sep = [bench_separate(c, runs) for c in pick(cases["separate"])]
-    wm = [bench_watermark(c, runs) for c in pick(cases["watermark"])]
-    multi = [] if args.quick else [bench_multi(c, runs) for c in cases["watermark_multi"]]
+    def wanted(part: str) -> bool:
+        return args.task in (part, "all")
+
+    sep = [bench_separate(c, runs) for c in pick(cases["separate"])] if wanted("separate") else []
+    wm = [bench_watermark(c, runs) for c in pick(cases["watermark"])] if wanted("watermark") else []
+    multi = [bench_multi(c, runs) for c in cases["watermark_multi"]] if wanted("multi") and not args.quick else []
     print_tables(sep, wm, multi, runs)
     if args.json:
         Path(args.json).write_text(json.dumps({"separate": sep, "watermark": wm, "multi": multi, "runs": runs},

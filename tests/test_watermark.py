@@ -82,3 +82,13 @@ def test_bad_hints_are_refused(hint, message):
 def test_images_of_different_sizes_are_refused():
     with pytest.raises(InputError, match="same size"):
         remove_watermark([np.zeros((64, 64, 3)), np.zeros((48, 64, 3))], steps=1)
+
+
+def test_several_photos_run_their_own_shorter_schedule_even_when_steps_is_none():
+    # The CLI passes steps=None when no --steps is given; that once made several photos run the one-photo schedule.
+    from doubledip.presets import get_preset
+    from doubledip.tasks.watermark import build
+    imgs = [marked(seed)[0] for seed in range(3)]
+    total = sum(st.steps for st in build(imgs, steps=None).stages)
+    assert total == get_preset("watermark").weights["multi_steps"]
+    assert sum(st.steps for st in build(imgs, steps=40).stages) == 40

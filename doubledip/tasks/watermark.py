@@ -146,7 +146,7 @@ def build(
             raise InputError("watermark hint covers the whole image; mark only the watermark's area")
         has_hint = True
     p = get_preset("watermark", preset, **overrides)
-    if n > 1 and p.weights.get("multi_steps") and "steps" not in overrides:
+    if n > 1 and p.weights.get("multi_steps") and overrides.get("steps") is None:
         # N photos give the shared mask and colour N times the evidence per step (measured: see the preset).
         p = get_preset("watermark", preset, **{**overrides, "steps": p.weights["multi_steps"]})
     wts = p.weights
