@@ -147,7 +147,8 @@ def build(
         has_hint = True
     p = get_preset("watermark", preset, **overrides)
     if n > 1 and p.weights.get("multi_steps") and overrides.get("steps") is None:
-        # N photos give the shared mask and colour N times the evidence per step (measured: see the preset).
+        # More generators per step, but N times the evidence for the shared mask and colour: a shorter schedule
+        # (measured: see the preset).
         p = get_preset("watermark", preset, **{**overrides, "steps": p.weights["multi_steps"]})
     wts = p.weights
     cy, cx = hint_crop(hint_full, min_side=p.arch.min_side) if has_hint else (slice(0, h), slice(0, w))
