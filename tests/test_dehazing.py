@@ -55,4 +55,3 @@ def test_a_too_small_working_size_is_raised_to_what_the_network_takes():
     out = dehaze(img, steps=2, size=32)
     assert out.images["dehazed"].shape == img.shape
     assert min(out.working_size) >= 32
-

@@ -86,8 +86,8 @@ def shared_mark_hint(images: Sequence[np.ndarray], grow: float = 0.1) -> np.ndar
     same pixels in every photo (Dekel et al. 2017 find marks from the photos' gradients). The smallest magnitude
     among sign-agreeing gradients, averaged over 9×9 px, is thresholded at 40 % of its peak; the box of what
     passes (1–99 % quantiles: stray pixels do not stretch it) is grown by ``grow`` of its size plus 8 px, for
-    the mark's fainter ends. None when nothing stands
-    out or the box is most of the photo: the whole photos are then the region.
+    the mark's fainter ends. None when nothing stands out or the box is most of the photo: the whole photos are
+    then the region.
     """
     g = torch.from_numpy(np.stack([a.mean(axis=2) for a in images]).astype(np.float32))[:, None]
 
@@ -122,7 +122,7 @@ def _colour_start(target: torch.Tensor, hmask: torch.Tensor) -> tuple[float, flo
     """
     inside = (target * hmask).sum() / (3 * hmask.sum()).clamp_min(1)
     outside = (target * (1 - hmask)).sum() / (3 * (1 - hmask).sum()).clamp_min(1)
-    level = 0.99 if bool(inside >= outside) or not bool((1 - hmask).any()) else 0.01
+    level = 0.99 if bool(inside >= outside) else 0.01  # no surroundings: outside is 0, so white
     return (level, level, level)
 
 
@@ -218,13 +218,12 @@ def build(
         held = {k: (v.detach() if k in names else v) for k, v in s.layers.items()}
         return {"recon": ((compose(held, s.aug) - s.target) ** 2).mean()}
 
-    mark_steps = p.steps[1] if len(p.steps) > 2 else 0
     stages = [
         Stage("inpaint", p.steps[0], inpaint, lr=p.lr, trains=tuple(names)),
         # The clean layer held at its inpainting: only the mask (and colour) may explain what differs under the
         # hint, so the mask takes the watermark's shape before the clean generator, which draws sharp text as
         # readily as fur, can absorb it.
-        Stage("mask", mark_steps if has_hint else 0, fit_mask, lr=p.lr, trains=("mask", "watermark", "opacity")),
+        Stage("mask", p.steps[1], fit_mask, lr=p.lr, trains=("mask", "watermark", "opacity")),
         Stage("decompose", p.steps[-1], decompose, lr=p.lr, patience=p.patience),
     ]
     stages = [st for st in stages if st.steps > 0 and (has_hint or st.name == "decompose")]
