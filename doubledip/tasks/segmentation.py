@@ -201,15 +201,19 @@ def _full_layers(full: torch.Tensor, soft: np.ndarray, x: Tensors) -> dict[str, 
 
 def refine_mask(
     mask: torch.Tensor, full: torch.Tensor, fg: np.ndarray, bg: np.ndarray, colour: bool = False,
-    reach: float = 32.0, prior_weight: float = 4.0,
+    reach: float = 32.0, prior_weight: float = 4.0, passes: int = 5, bins: int = 24,
 ) -> np.ndarray:
     """Working-resolution soft mask → full resolution, snapped to the photo's edges, pinned to the hints.
 
     With ``colour``, unhinted pixels within ``reach`` working pixels of the boundary — where an upsampled mask
     cannot know better — are re-decided at full resolution: the decomposition's mask is the prior (logit
-    ``prior_weight``·(m − ½)), the colour odds of the two regions are the evidence, twice (the second time from the
-    first's regions), each followed by a light guided filter. The first pass counts the undecided band with the
-    foreground, so that a colour the background never shows is not given to it. Boundaries are where IoU is won.
+    ``prior_weight``·(m − ½)), the colour odds of the two regions are the evidence, ``passes`` times (each from the
+    previous pass's regions, as GrabCut re-fits its colour models), each followed by a light guided filter. The
+    first pass counts the undecided band with the foreground, so that a colour the background never shows is not
+    given to it. Boundaries are where IoU is won. Measured on the bundled cases' decomposition masks (3 seeds,
+    and 6 more at half the steps): 5 passes and 24³ colour bins instead of 2 and 16³ raised the worst IoU by
+    0.004–0.016 and the mean by 0.004–0.01 on every case, for 0.15 s more; a mean-field neighbour term added
+    nothing beyond that.
     """
     h, w = full.shape[-2:]
     up = resize(mask, (h, w), "bilinear")
@@ -229,10 +233,10 @@ def refine_mask(
     prior = prior_weight * (soft - 0.5)
     inside, outside = (soft > 0.5) | band, (soft < 0.5) & ~band
     refined = soft
-    for _ in range(2):
+    for _ in range(passes):
         if not inside.any() or not outside.any():
             break
-        logit = prior + colour_log_odds(img, inside, outside)
+        logit = prior + colour_log_odds(img, inside, outside, bins)
         refined = np.where(band, 1.0 / (1.0 + np.exp(-logit)), soft).astype(np.float32)
         refined = to_numpy(guided_filter(full, to_tensor(refined), 2, 1e-3).clamp(0, 1))
         refined = np.where(fg, 1.0, np.where(bg, 0.0, refined)).astype(np.float32)
