@@ -232,18 +232,47 @@ def run_separate(image1, image2, preset, steps, size, seed):
 
 
 @_gpu
-def run_watermark(editor, preset, steps, size, seed):
-    photo, strokes = _editor(editor)
-    img, notes = _image(photo)
-    hint = strokes[..., 3] > 0
-    hint = _fit_mask(hint, img.shape[:2])
-    if not hint.any():
-        raise gr.Error("Paint over the watermark (or draw a box around it) first.")
+def run_watermark(editor, photos, preset, steps, size, seed):
+    """One photo with the watermark painted over, or (``photos``) several photos sharing one watermark: then the
+    mark's region is found from what they have in common, or taken from the editor's paint when it was drawn on a
+    photo of their size."""
+    if photos:
+        imgs, hint, notes = _several_photos(photos, editor)
+        before, main = imgs[0], "clean_0"
+    else:
+        photo, strokes = _editor(editor, "photo (or several photos below)")
+        img, notes = _image(photo)
+        hint = _fit_mask(strokes[..., 3] > 0, img.shape[:2])
+        if not hint.any():
+            raise gr.Error("Paint over the watermark (or draw a box around it) first.")
+        imgs, before, main = img, img, "clean"
     try:
-        gen = dd.iterate_watermark(img, hint, **_settings(preset, steps, size, seed))
+        gen = dd.iterate_watermark(imgs, hint, **_settings(preset, steps, size, seed))
     except (InputError, ValueError) as e:
         raise gr.Error(str(e)) from None
-    yield from _stream(gen, img, "clean", notes)
+    yield from _stream(gen, before, main, notes)
+
+
+def _several_photos(paths: list[str], editor) -> tuple[list[np.ndarray], np.ndarray | None, list[str]]:
+    if len(paths) < 2:
+        raise gr.Error("Give two or more photos with the same watermark (one photo: paint over its mark above).")
+    imgs, notes = [], []
+    for k, path in enumerate(paths, 1):
+        try:
+            loaded = dd.load_image(path)
+        except InputError as e:
+            raise gr.Error(f"photo {k}: {e}") from None
+        img, more = _image(loaded, f"photo {k}")
+        imgs.append(img)
+        notes += [f"photo {k}: {n}" for n in more]
+    hint = None
+    if editor and editor.get("background") is not None:
+        _, strokes = _editor(editor)
+        painted = strokes[..., 3] > 0
+        if painted.any() and painted.shape == imgs[0].shape[:2]:
+            hint = painted
+            notes.append("the mark painted in the editor was used as the hint for every photo")
+    return imgs, hint, notes
 
 
 VIDEO_TASKS = {"segmentation": "segment-video", "dehazing": "dehaze-video",
@@ -440,12 +469,17 @@ def watermark_tab() -> None:
     with gr.Row():
         with gr.Column():
             editor = _editor_component("photo — paint over the watermark", ["rgb(255, 0, 255)"], (480, 320))
+            # Three or more photos let the library find the mark by itself (two: the whole photos are decomposed).
+            photos = gr.File(label="…or several photos sharing one watermark (no painting needed)",
+                             file_count="multiple", file_types=["image"])
             adv = _advanced(192)
             run, stop = _run_stop()
         outs = _outputs()
-    _wire(run, stop, run_watermark, [editor, *adv], outs, "watermark")
+    _wire(run, stop, run_watermark, [editor, photos, *adv], outs, "watermark")
     gr.Examples([[_with_strokes("wm_coffee.png")], [_with_strokes("wm_chelsea.png")]], [editor],
                 cache_examples=False, label="examples (with the watermark painted over)")
+    gr.Examples([[[str(EXAMPLES / f"wm_multi_{k}.png") for k in range(3)]]], [photos], cache_examples=False,
+                label="example: three photos with one shared watermark")
 
 
 def gallery_tab() -> None:

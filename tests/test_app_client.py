@@ -45,7 +45,7 @@ def test_each_endpoint_streams_updates_before_its_result(server, small, endpoint
     args = {"/segment": [_editor(small / "a.png")], "/dehaze": [photo, ""],
             "/separate": [photo, gradio_client.handle_file(str(small / "b.png"))],
             "/watermark": [{"background": photo, "layers": [gradio_client.handle_file(str(small / "hint.png"))],
-                            "composite": None}]}[endpoint]
+                            "composite": None}, None]}[endpoint]
     job = client.submit(*args, "fast", 30, 32, 0, api_name=endpoint)
     assert _count(job) >= 4  # ≥ 3 live updates + the result
     assert job.outputs()[-1][1].startswith("**done**")

@@ -50,13 +50,48 @@ def test_huge_photo_is_downscaled_with_a_note():
     (lambda: app.run_segment(None, "fast", 5, 64, 0), "upload"),
     (lambda: app.run_dehaze(None, "", "fast", 5, 64, 0), "give"),
     (lambda: app.run_dehaze(np.zeros((64, 64, 3), np.uint8), "1,2", "fast", 5, 64, 0), "three numbers"),
-    (lambda: app.run_watermark(_editor(np.zeros((64, 64, 3), np.float32)), "fast", 5, 64, 0), "Paint"),
+    (lambda: app.run_watermark(_editor(np.zeros((64, 64, 3), np.float32)), None, "fast", 5, 64, 0), "Paint"),
+    (lambda: app.run_watermark(None, None, "fast", 5, 64, 0), "several photos"),
     (lambda: app.run_separate(np.zeros((64, 64, 3), np.uint8), np.zeros((64, 80, 3), np.uint8), "fast", 5, 64, 0),
      "size"),
 ])
 def test_bad_input_is_a_readable_page_error(call, message):
     with pytest.raises(gr.Error, match=message):
         list(call())
+
+
+def _photos(tmp_path, sizes):
+    """Photos sharing one bright box (the 'watermark') over different noise, saved as PNG files."""
+    from PIL import Image
+
+    rng = np.random.default_rng(1)
+    paths = []
+    for k, (h, w) in enumerate(sizes):
+        img = rng.uniform(0.1, 0.6, (h, w, 3)).astype(np.float32)
+        img[12:24, 16:40] = 0.5 * img[12:24, 16:40] + 0.5
+        Image.fromarray((img * 255).astype(np.uint8)).save(tmp_path / f"p{k}.png")
+        paths.append(str(tmp_path / f"p{k}.png"))
+    return paths
+
+
+def test_watermark_tab_takes_several_photos_without_painting(tmp_path):
+    paths = _photos(tmp_path, [(48, 64)] * 3)
+    updates = list(app.run_watermark(None, paths, "fast", 12, 48, 0))
+    gallery, text, curve, slider, files = updates[-1]
+    assert text.startswith("**done**") and "images: 3" in text
+    assert {"clean_0", "clean_1", "clean_2", "watermark_mask"} <= {label for _, label in gallery}
+    assert slider[0].shape == (48, 64, 3)
+
+
+def test_watermark_tab_several_photos_fail_readably(tmp_path):
+    paths = _photos(tmp_path, [(48, 64), (40, 64)])
+    with pytest.raises(gr.Error, match="same size"):
+        list(app.run_watermark(None, paths, "fast", 5, 48, 0))
+    with pytest.raises(gr.Error, match="two or more"):
+        list(app.run_watermark(None, paths[:1], "fast", 5, 48, 0))
+    (tmp_path / "broken.png").write_bytes(b"not an image")
+    with pytest.raises(gr.Error, match="photo 2"):
+        list(app.run_watermark(None, [paths[0], str(tmp_path / "broken.png")], "fast", 5, 48, 0))
 
 
 def test_video_streams_frame_strips_then_full_clip_outputs(tmp_path):

@@ -111,6 +111,20 @@ def test_segmentation_example_streams_the_mask_then_the_result(page):
     page.screenshot(path=str(SHOTS / "segmentation_result.png"), full_page=True)
 
 
+def test_watermark_several_photos_example_runs_without_painting(page):
+    page.get_by_role("tab", name="Watermark removal").click()
+    panel = _panel(page)
+    panel.locator("button.gallery-item", has_text="wm_multi_0.png").click()  # three photos, one shared mark
+    sync_api.expect(panel.get_by_text("wm_multi_2.png").first).to_be_visible()
+    panel.get_by_text("Advanced").click()
+    panel.get_by_label("steps (empty: the preset's)").fill("6")
+    panel.get_by_label("working long side", exact=False).fill("48")
+    panel.get_by_role("button", name="Run", exact=True).click()
+    assert _wait(lambda: "done" in _progress(page), 120), _progress(page)
+    assert "images: 3" in _progress(page) and "shared edges" in _progress(page)
+    assert _panel(page).locator(".dd-layers img").count() == 5  # three clean photos, the mark, its mask
+
+
 def test_stop_ends_the_run(page):
     _start_segmentation(page, steps=100000)
     assert _wait(lambda: "step" in _progress(page), 60)
