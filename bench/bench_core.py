@@ -24,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from timing import paper_extrapolated, timed  # noqa: E402  (bench/timing.py)
+from timing import paper_extrapolated, seeded, timed  # noqa: E402  (bench/timing.py)
 
 from doubledip import iterate_dehaze, iterate_segment, load_image, load_mask  # noqa: E402
 from doubledip.filters import dehaze_dcp, to_numpy, to_tensor  # noqa: E402
@@ -60,12 +60,9 @@ def bench_segment(cases: list[dict], runs: int, paper_full: bool) -> list[dict]:
         fg = load_mask(EXAMPLES / c["fg_hint"], shape)
         bg = load_mask(EXAMPLES / c["bg_hint"], shape)
         truth = load_mask(EXAMPLES / c["truth"], shape, "truth")
-        times, firsts, ious = [], [], []
-        for seed in range(runs):
-            res, first, secs = timed(iterate_segment(img, fg, bg, seed=seed))
-            times.append(secs)
-            firsts.append(first)
-            ious.append(iou(res.images["mask"] > 0.5, truth))
+        results, times, firsts = seeded(
+            lambda seed, img=img, fg=fg, bg=bg: iterate_segment(img, fg, bg, seed=seed), runs)
+        ious = [iou(r.images["mask"] > 0.5, truth) for r in results]
         t0 = time.perf_counter()
         gc = iou(grabcut(img, fg, bg), truth)
         gc_secs = time.perf_counter() - t0
@@ -75,7 +72,7 @@ def bench_segment(cases: list[dict], runs: int, paper_full: bool) -> list[dict]:
             "fast_s": statistics.median(times), "first_s": statistics.median(firsts),
             "paper_s_extrapolated": paper, "ratio": statistics.median(times) / paper,
             "ours": min(ious), "ours_runs": ious, "baseline": gc, "baseline_name": "GrabCut", "baseline_s": gc_secs,
-            "working_size": list(res.working_size),
+            "working_size": list(results[-1].working_size),
         }
         if paper_full:
             pres, _, psecs = timed(iterate_segment(img, fg, bg, preset="paper", size=get_preset("segment").size))
@@ -91,12 +88,8 @@ def bench_dehaze(cases: list[dict], runs: int, paper_full: bool) -> list[dict]:
     for c in cases:
         img = load_image(EXAMPLES / c["image"])
         truth = load_image(EXAMPLES / c["truth"])
-        times, firsts, scores = [], [], []
-        for seed in range(runs):
-            res, first, secs = timed(iterate_dehaze(img, seed=seed))
-            times.append(secs)
-            firsts.append(first)
-            scores.append(psnr(res.images["dehazed"], truth))
+        results, times, firsts = seeded(lambda seed, img=img: iterate_dehaze(img, seed=seed), runs)
+        scores = [psnr(r.images["dehazed"], truth) for r in results]
         t0 = time.perf_counter()
         dcp = psnr(to_numpy(dehaze_dcp(to_tensor(img))[0]), truth)
         dcp_secs = time.perf_counter() - t0
@@ -106,7 +99,7 @@ def bench_dehaze(cases: list[dict], runs: int, paper_full: bool) -> list[dict]:
             "fast_s": statistics.median(times), "first_s": statistics.median(firsts),
             "paper_s_extrapolated": paper, "ratio": statistics.median(times) / paper,
             "ours": min(scores), "ours_runs": scores, "baseline": dcp, "baseline_name": "dark-channel prior",
-            "baseline_s": dcp_secs, "hazy_input": psnr(img, truth), "working_size": list(res.working_size),
+            "baseline_s": dcp_secs, "hazy_input": psnr(img, truth), "working_size": list(results[-1].working_size),
         }
         if paper_full:
             pres, _, psecs = timed(iterate_dehaze(img, preset="paper", size=get_preset("dehaze").size))

@@ -25,7 +25,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from timing import paper_extrapolated, timed  # noqa: E402  (bench/timing.py)
+from timing import paper_extrapolated, seeded  # noqa: E402  (bench/timing.py)
 
 from doubledip import iterate_separate, iterate_watermark, load_image, load_mask  # noqa: E402
 
@@ -39,16 +39,13 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
 def bench_separate(case: dict, runs: int) -> dict:
     m1, m2 = load_image(EXAMPLES / case["mixture1"]), load_image(EXAMPLES / case["mixture2"])
     y1, y2 = load_image(EXAMPLES / case["layer1"]), load_image(EXAMPLES / case["layer2"])
-    times, firsts, scores, alphas = [], [], [], []
-    for seed in range(runs):
-        r, first, total = timed(iterate_separate(m1, m2, preset="fast", seed=seed))
+    results, times, firsts = seeded(lambda seed: iterate_separate(m1, m2, preset="fast", seed=seed), runs)
+    scores, alphas = [], [r.values["alphas"] for r in results]
+    for r in results:
         l1, l2 = r.images["layer1"], r.images["layer2"]
         if psnr(l1, y1) + psnr(l2, y2) < psnr(l1, y2) + psnr(l2, y1):
             l1, l2 = l2, l1
-        times.append(total)
-        firsts.append(first)
         scores.append((psnr(l1, y1), psnr(l2, y2)))
-        alphas.append(r.values["alphas"])
     med = int(np.argsort(times)[len(times) // 2])
     paper = paper_extrapolated(lambda **kw: iterate_separate(m1, m2, **kw), "separate")
     return {
@@ -68,14 +65,9 @@ def telea(image: np.ndarray, hint: np.ndarray) -> np.ndarray:
 def bench_watermark(case: dict, runs: int) -> dict:
     img, clean = load_image(EXAMPLES / case["image"]), load_image(EXAMPLES / case["clean"])
     hint = load_mask(EXAMPLES / case["hint"], img.shape[:2])
-    times, firsts, scores, exact = [], [], [], True
-    for seed in range(runs):
-        r, first, total = timed(iterate_watermark(img, hint, preset="fast", seed=seed))
-        out = r.images["clean"]
-        exact = exact and bool(np.array_equal(out[~hint], img[~hint]))
-        times.append(total)
-        firsts.append(first)
-        scores.append(psnr(out[hint], clean[hint]))
+    results, times, firsts = seeded(lambda seed: iterate_watermark(img, hint, preset="fast", seed=seed), runs)
+    exact = all(np.array_equal(r.images["clean"][~hint], img[~hint]) for r in results)
+    scores = [psnr(r.images["clean"][hint], clean[hint]) for r in results]
     paper = paper_extrapolated(lambda **kw: iterate_watermark(img, hint, **kw), "watermark")
     return {
         "case": case["name"], "seconds": statistics.median(times), "first": statistics.median(firsts),
@@ -88,15 +80,11 @@ def bench_watermark(case: dict, runs: int) -> dict:
 def bench_multi(case: dict, runs: int) -> dict:
     imgs = [load_image(EXAMPLES / f) for f in case["images"]]
     cleans = [load_image(EXAMPLES / f) for f in case["clean"]]
-    times, firsts, scores = [], [], []
-    for seed in range(runs):
-        r, first, total = timed(iterate_watermark(imgs, preset="fast", seed=seed))
-        times.append(total)
-        firsts.append(first)
-        scores.append(statistics.mean(psnr(r.images[f"clean_{k}"], c) for k, c in enumerate(cleans)))
+    results, times, firsts = seeded(lambda seed: iterate_watermark(imgs, preset="fast", seed=seed), runs)
+    scores = [statistics.mean(psnr(r.images[f"clean_{k}"], c) for k, c in enumerate(cleans)) for r in results]
     inp = statistics.mean(psnr(i, c) for i, c in zip(imgs, cleans))
     return {"case": case["name"], "seconds": statistics.median(times), "first": statistics.median(firsts),
-            "ours": min(scores), "ours_runs": scores, "input": inp, "hint": r.values["hint"]}
+            "ours": min(scores), "ours_runs": scores, "input": inp, "hint": results[-1].values["hint"]}
 
 
 def main() -> None:

@@ -20,6 +20,13 @@ def timed(gen: Iterator) -> tuple[object, float, float]:
     return result, first, time.perf_counter() - t0
 
 
+def seeded(make_gen: Callable[[int], Iterator], runs: int) -> tuple[list, list[float], list[float]]:
+    """``runs`` runs with seeds 0…runs−1: (their results, total seconds of each, seconds to each's first
+    snapshot). ``make_gen(seed)`` must start one run."""
+    timings = [timed(make_gen(seed)) for seed in range(runs)]
+    return [r for r, _, _ in timings], [t for _, _, t in timings], [f for _, f, _ in timings]
+
+
 def paper_extrapolated(make_gen: Callable[..., Iterator], task: str, steps: int | None = None, **kw) -> float:
     """Seconds the paper preset would take: its set-up + 20 timed steps (after 3 warm-up steps), scaled to its
     full step count. ``make_gen(preset=..., steps=..., every=1, **kw)`` must start the run."""
