@@ -45,7 +45,8 @@ PRESETS: dict[str, dict[str, Preset]] = {
             "fast", 160, Arch(down=(16, 32, 64), up=(16, 32, 64), skip=(0, 0, 0), kernel=3, input_channels=8),
             steps=(80, 420), lr=0.01, noise_scale=0.1, patience=80, every=10,
             weights={"recon": 0.5, "hint": 1.0, "hint_frac": 1.0, "binary": 0.01, "mask_skip": (4, 4, 4),
-                     "colour_prior": True, "colour_refine": True},
+                     # graph_cut: GrabCut from five colour-model starts at full size, a majority vote (the task).
+                     "colour_prior": True, "colour_refine": True, "graph_cut": 5},
         ),
         "paper": Preset(
             "paper", None, Arch(down=(8, 16, 32), up=(8, 16, 32), skip=(0, 0, 0), kernel=3, input_channels=8),

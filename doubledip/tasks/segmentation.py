@@ -20,6 +20,7 @@ from .. import losses
 from ..colour import colour_log_odds
 from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, frames_array, iterate, preview_strip
 from ..filters import guided_filter, resize, to_numpy, to_tensor, working_shape
+from ..graphcut import grabcut_vote
 from ..io import InputError, as_float_image, as_mask, check_mask
 from ..presets import get_preset
 
@@ -166,7 +167,8 @@ def _build(
             "foreground_fraction": round(float((x["mask"] >= 0.5).float().mean()), 4)}, notes=notes)
 
     def finish(x: Tensors) -> Result:
-        soft = refine_mask(x["mask"], full, fg, bg, colour=bool(wts.get("colour_refine")))
+        soft = refine_mask(x["mask"], full, fg, bg, colour=bool(wts.get("colour_refine")),
+                           graph_cut=int(wts.get("graph_cut", 0)))
         return Result("segment", p.name, images=_full_layers(full, soft, x),
                       values={"foreground_fraction": round(float((soft >= 0.5).mean()), 4)}, notes=notes)
 
@@ -201,7 +203,7 @@ def _full_layers(full: torch.Tensor, soft: np.ndarray, x: Tensors) -> dict[str, 
 
 def refine_mask(
     mask: torch.Tensor, full: torch.Tensor, fg: np.ndarray, bg: np.ndarray, colour: bool = False,
-    reach: float = 32.0, prior_weight: float = 4.0, passes: int = 5, bins: int = 24,
+    reach: float = 32.0, prior_weight: float = 4.0, passes: int = 5, bins: int = 24, graph_cut: int = 0,
 ) -> np.ndarray:
     """Working-resolution soft mask → full resolution, snapped to the photo's edges, pinned to the hints.
 
@@ -214,6 +216,12 @@ def refine_mask(
     and 6 more at half the steps): 5 passes and 24³ colour bins instead of 2 and 16³ raised the worst IoU by
     0.002–0.016 and the mean by 0.002–0.013 on every case, for 0.15 s more; a mean-field neighbour term added
     nothing beyond that.
+
+    With ``graph_cut`` > 0 the result then starts GrabCut that many times (a majority vote, see
+    :mod:`doubledip.graphcut`); the soft mask becomes the vote, feathered by a light guided filter and kept on the
+    vote's side of ½ so that the soft and binary masks never disagree. Measured offline on the decomposition
+    masks of seeds 0–5 (one thread): worst IoU cat_on_coffee 0.893 → 0.965, horse_on_rocket 0.880 → 0.932,
+    astronaut_on_grass 0.986 → 0.998; one start instead of five: 0.965 / 0.902 / 0.998.
     """
     h, w = full.shape[-2:]
     up = resize(mask, (h, w), "bilinear")
@@ -241,7 +249,12 @@ def refine_mask(
         refined = to_numpy(guided_filter(full, to_tensor(refined), 2, 1e-3).clamp(0, 1))
         refined = np.where(fg, 1.0, np.where(bg, 0.0, refined)).astype(np.float32)
         inside, outside = refined > 0.5, refined < 0.5
-    return refined
+    if not graph_cut:
+        return refined
+    final, votes = grabcut_vote(img, refined > 0.5, fg, bg, starts=graph_cut)
+    feathered = to_numpy(guided_filter(full, to_tensor(votes), 2, 1e-3).clamp(0, 1))
+    feathered = np.where(final, np.maximum(feathered, 0.5), np.minimum(feathered, 0.499))
+    return np.where(fg, 1.0, np.where(bg, 0.0, feathered)).astype(np.float32)
 
 
 def iterate_segment(
