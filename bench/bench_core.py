@@ -48,6 +48,7 @@ def grabcut(image: np.ndarray, fg: np.ndarray, bg: np.ndarray) -> np.ndarray:
     m[fg] = cv2.GC_FGD
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
     bgr = (image[..., ::-1] * 255 + 0.5).astype(np.uint8)
+    cv2.setRNGSeed(0)  # its k-means start comes from OpenCV's global generator, which the library also seeds
     cv2.grabCut(bgr, m, None, bgd, fgd, 5, cv2.GC_INIT_WITH_MASK)
     return (m == cv2.GC_FGD) | (m == cv2.GC_PR_FGD)
 

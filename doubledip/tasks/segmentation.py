@@ -4,7 +4,10 @@ Two layer generators (foreground y1, background y2) and a one-channel mask gener
 Stage "hints" fits y1 inside the foreground hint, y2 inside the background hint and m to (fg − bg + 1)/2; stage
 "decompose" fits the composition to the whole image with a binarisation term ramped 0 → its weight, the hint terms
 kept for the first part. The soft mask is brought to full resolution by a guided filter with the photo as guide,
-pinned to the user's hints, and thresholded at 0.5.
+pinned to the user's hints, and thresholded at 0.5. In ``fast`` its boundary band is then re-decided by colour
+models fitted to the decomposition's regions, and the whole mask snapped to the photo's edges by a graph cut
+(GrabCut from the decomposition's labelling; see :func:`refine_mask`): the networks decide what the regions are,
+the cut where exactly their edges run at full resolution.
 """
 
 from __future__ import annotations
