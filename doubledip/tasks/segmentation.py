@@ -232,18 +232,34 @@ def refine_mask(
     radius = max(2, int(round(2 * scale)))
     soft = to_numpy(guided_filter(full, up, radius, 1e-3).clamp(0, 1))
     soft = np.where(fg, 1.0, np.where(bg, 0.0, soft)).astype(np.float32)
-    if not colour:
+    if not (colour or graph_cut):
         return soft
+    img = to_numpy(full)
+    if colour:
+        soft = _colour_passes(img, full, soft, tuple(mask.shape[-2:]), fg, bg, reach, prior_weight, passes, bins)
+    if not graph_cut:
+        return soft
+    final, votes = grabcut_vote(img, soft > 0.5, fg, bg, starts=graph_cut)
+    feathered = to_numpy(guided_filter(full, to_tensor(votes), 2, 1e-3).clamp(0, 1))
+    feathered = np.where(final, np.maximum(feathered, 0.5), np.minimum(feathered, 0.499))
+    return np.where(fg, 1.0, np.where(bg, 0.0, feathered)).astype(np.float32)
+
+
+def _colour_passes(
+    img: np.ndarray, full: torch.Tensor, soft: np.ndarray, working: tuple[int, int], fg: np.ndarray,
+    bg: np.ndarray, reach: float, prior_weight: float, passes: int, bins: int,
+) -> np.ndarray:
+    """The band within ``reach`` working pixels of the boundary re-decided by colour odds (see refine_mask)."""
+    h, w = soft.shape
     edge = torch.from_numpy(((soft > 0.05) & (soft < 0.95)).astype(np.float32))[None, None]
     # The band is "within reach working pixels", so it is grown at the working size and brought back: at full
     # size the dilation's window grows with the photo (1,600 px wide at 12 MP: tens of seconds, measured).
-    edge = F.adaptive_max_pool2d(edge, tuple(mask.shape[-2:]))
+    edge = F.adaptive_max_pool2d(edge, working)
     k = int(2 * reach) | 1
     # A square dilation, done as two 1-D max-pools (O(k) per pixel instead of O(k²)).
     grown = F.max_pool2d(edge, (1, k), stride=1, padding=(0, k // 2))
     grown = F.max_pool2d(grown, (k, 1), stride=1, padding=(k // 2, 0))
     band = (F.interpolate(grown, size=(h, w), mode="nearest")[0, 0].numpy() > 0) & ~fg & ~bg
-    img = to_numpy(full)
     prior = prior_weight * (soft - 0.5)
     inside, outside = (soft > 0.5) | band, (soft < 0.5) & ~band
     refined = soft
@@ -255,12 +271,7 @@ def refine_mask(
         refined = to_numpy(guided_filter(full, to_tensor(refined), 2, 1e-3).clamp(0, 1))
         refined = np.where(fg, 1.0, np.where(bg, 0.0, refined)).astype(np.float32)
         inside, outside = refined > 0.5, refined < 0.5
-    if not graph_cut:
-        return refined
-    final, votes = grabcut_vote(img, refined > 0.5, fg, bg, starts=graph_cut)
-    feathered = to_numpy(guided_filter(full, to_tensor(votes), 2, 1e-3).clamp(0, 1))
-    feathered = np.where(final, np.maximum(feathered, 0.5), np.minimum(feathered, 0.499))
-    return np.where(fg, 1.0, np.where(bg, 0.0, feathered)).astype(np.float32)
+    return refined
 
 
 def iterate_segment(
