@@ -7,6 +7,7 @@ GRADIO_SERVER_PORT override it); nothing is computed at start-up.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -50,9 +51,17 @@ def _zero_gpu():
     return spaces
 
 
-def _gpu(fn: Callable) -> Callable:
+def _heavy(fn: Callable) -> Callable:
+    """A heavy handler: its whole body (input decoding, the optimisation, the final images) runs on the library's
+    one torch thread (``dd.pinned``; why: doubledip/threads.py), its updates stream back to Gradio's thread; on a
+    ZeroGPU Space it also gets a GPU."""
+
+    @functools.wraps(fn)
+    def on_torch_thread(*args, **kwargs):
+        yield from dd.pinned(lambda: fn(*args, **kwargs))
+
     spaces = _zero_gpu()
-    return spaces.GPU(fn) if spaces is not None else fn
+    return spaces.GPU(on_torch_thread) if spaces is not None else on_torch_thread
 
 
 def _image(value, what: str = "image") -> tuple[np.ndarray, list[str]]:
@@ -186,7 +195,7 @@ def _stream(gen: Iterator[dd.Snapshot], before: np.ndarray, main: str, notes: li
 # --- handlers (generator functions: the page updates at every snapshot) -------------------------------------------
 
 
-@_gpu
+@_heavy
 def run_segment(editor, preset, steps, size, seed):
     photo, strokes = _editor(editor)
     img, notes = _image(photo)
@@ -207,7 +216,7 @@ def run_segment(editor, preset, steps, size, seed):
     yield from _stream(gen, img, "mask", notes)
 
 
-@_gpu
+@_heavy
 def run_dehaze(image, airlight, preset, steps, size, seed):
     img, notes = _image(image)
     try:
@@ -217,7 +226,7 @@ def run_dehaze(image, airlight, preset, steps, size, seed):
     yield from _stream(gen, img, "dehazed", notes)
 
 
-@_gpu
+@_heavy
 def run_separate(image1, image2, preset, steps, size, seed):
     img1, notes = _image(image1, "image (first mixture)")
     img2 = None
@@ -231,7 +240,7 @@ def run_separate(image1, image2, preset, steps, size, seed):
     yield from _stream(gen, img1, "layer1", notes)
 
 
-@_gpu
+@_heavy
 def run_watermark(editor, photos, preset, steps, size, seed):
     """One photo with the watermark painted over, or (``photos``) several photos sharing one watermark: then the
     mark's region is found from what they have in common, or taken from the editor's paint when it was drawn on a
@@ -314,7 +323,7 @@ def _video_downloads(out: Path, paths: dict[str, Path]) -> list[str]:
     return [str(out / "all_frames.zip"), *map(str, paths.values())]
 
 
-@_gpu
+@_heavy
 def run_video(video, editor, task_label, preset, steps, size, seed):
     if not video:
         raise gr.Error("Please upload a video first.")

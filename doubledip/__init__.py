@@ -19,6 +19,7 @@ from .tasks.dehazing import iterate_dehaze
 from .tasks.segmentation import iterate_segment
 from .tasks.transparency import iterate_separate
 from .tasks.watermark import iterate_watermark
+from .threads import pinned
 from .video import Clip, first_frame, iterate_video, read_clip
 from .video import render as render_video
 
@@ -51,6 +52,7 @@ def remove_watermark(*args, **kwargs) -> Result:
 
 
 __all__ = [
+    "pinned",
     "Clip", "first_frame", "iterate_video", "read_clip", "render_video",
     "iterate_separate", "iterate_watermark", "remove_watermark", "separate",
     "PRESETS", "InputError", "Result", "Snapshot", "dehaze", "get_preset", "iterate_dehaze", "iterate_segment",

@@ -1,0 +1,42 @@
+"""One thread for all of a process's torch work, whichever threads ask for it.
+
+Why: a server (Gradio) steps each generator handler from whichever worker thread is free. With torch's OpenMP
+backend every thread that runs parallel work keeps its own team of OpenMP threads, and once a process holds more
+of them than there are cores, GNU OpenMP stops spinning between parallel regions and puts its threads to sleep:
+each of the thousands of small regions of a step then pays a wake-up. Measured on 2 cores
+(``python bench/probe_threads.py``): the same 150 segmentation steps took 14.5–15.8 s from the main thread, 17.7–
+22.3 s from a worker thread once the main thread had also run torch, and 14.0–15.4 s when every call went through
+one persistent thread. The CLI runs on its main thread and does not need this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_TORCH_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="doubledip-torch")
+_END = object()
+
+
+def pinned(make: Callable[[], Iterator[T]]) -> Iterator[T]:
+    """``make()`` and every step of the iterator it returns run on the process's one torch thread; items (and
+    exceptions) come back to the caller's thread. Closing the returned generator closes the inner one there.
+    Several pinned iterators may be stepped at once: their steps take turns."""
+    inner = _TORCH_THREAD.submit(make).result()  # errors in set-up raise here, in the caller, at once
+    return _forward(inner)
+
+
+def _forward(inner: Iterator[T]) -> Iterator[T]:
+    try:
+        while True:
+            item = _TORCH_THREAD.submit(next, inner, _END).result()
+            if item is _END:
+                return
+            yield item
+    finally:
+        close = getattr(inner, "close", None)
+        if close is not None:
+            _TORCH_THREAD.submit(close).result()

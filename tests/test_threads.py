@@ -1,0 +1,48 @@
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from doubledip import InputError, pinned
+
+
+def _counting(log: list, n: int = 5):
+    try:
+        for i in range(n):
+            log.append(threading.get_ident())
+            yield i
+    finally:
+        log.append("closed")
+
+
+def test_every_step_runs_on_one_thread_whichever_thread_asks():
+    log: list = []
+    gen = pinned(lambda: _counting(log))
+    with ThreadPoolExecutor(4) as askers:  # as a server steps a handler from whichever worker is free
+        items = [askers.submit(next, gen).result() for _ in range(5)]
+    assert items == [0, 1, 2, 3, 4]
+    threads = {t for t in log if t != "closed"}
+    assert len(threads) == 1 and threading.get_ident() not in threads
+
+
+def test_errors_reach_the_caller_and_closing_closes_the_inner_generator():
+    def bad_setup():
+        raise InputError("unreadable")
+
+    with pytest.raises(InputError, match="unreadable"):
+        pinned(bad_setup)  # at once, not at the first step
+
+    def fails_later():
+        yield 1
+        raise ValueError("step 2 broke")
+
+    gen = pinned(fails_later)
+    assert next(gen) == 1
+    with pytest.raises(ValueError, match="step 2 broke"):
+        next(gen)
+
+    log: list = []
+    gen = pinned(lambda: _counting(log, 100))
+    assert next(gen) == 0
+    gen.close()
+    assert log[-1] == "closed" and len(log) == 2
