@@ -1,9 +1,9 @@
 """One thread for all of a process's torch work, whichever threads ask for it.
 
 Why: a server (Gradio) steps each generator handler from whichever worker thread is free. With torch's OpenMP
-backend every thread that runs parallel work keeps its own team of OpenMP threads, and once a process holds more
-of them than there are cores, GNU OpenMP stops spinning between parallel regions and puts its threads to sleep:
-each of the thousands of small regions of a step then pays a wake-up. Measured on 2 cores
+backend every thread that runs parallel work keeps its own team of OpenMP threads, and (the explanation that fits
+the figures below) once a process holds more of them than there are cores, GNU OpenMP stops spinning between
+parallel regions and sleeps: each of the thousands of small regions of a step then pays a wake-up. Measured on 2 cores
 (``python bench/probe_threads.py``): the same 150 segmentation steps took 14.5–15.8 s from the main thread, 17.7–
 22.3 s from a worker thread once the main thread had also run torch, and 14.0–15.4 s when every call went through
 one persistent thread. The CLI runs on its main thread and does not need this.
