@@ -18,7 +18,6 @@ import sys
 import time
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +27,7 @@ from timing import paper_extrapolated, seeded, timed  # noqa: E402  (bench/timin
 
 from doubledip import iterate_dehaze, iterate_segment, load_image, load_mask  # noqa: E402
 from doubledip.filters import dehaze_dcp, to_numpy, to_tensor  # noqa: E402
+from doubledip.graphcut import grabcut_vote  # noqa: E402
 from doubledip.presets import get_preset  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
@@ -42,15 +42,9 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def grabcut(image: np.ndarray, fg: np.ndarray, bg: np.ndarray) -> np.ndarray:
-    """OpenCV's GrabCut given the same hints: hints are hard labels, the rest starts as 'probably foreground'."""
-    m = np.full(fg.shape, cv2.GC_PR_FGD, np.uint8)
-    m[bg] = cv2.GC_BGD
-    m[fg] = cv2.GC_FGD
-    bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
-    bgr = (image[..., ::-1] * 255 + 0.5).astype(np.uint8)
-    cv2.setRNGSeed(0)  # its k-means start comes from OpenCV's global generator, which the library also seeds
-    cv2.grabCut(bgr, m, None, bgd, fgd, 5, cv2.GC_INIT_WITH_MASK)
-    return (m == cv2.GC_FGD) | (m == cv2.GC_PR_FGD)
+    """OpenCV's GrabCut given the same hints: hints are hard labels, the rest starts as 'probably foreground';
+    one seeded start of the library's own GrabCut call (the library then starts it from its decomposition)."""
+    return grabcut_vote(image, np.ones(fg.shape, bool), fg, bg, starts=1)[0]
 
 
 def bench_segment(cases: list[dict], runs: int, paper_full: bool) -> list[dict]:
