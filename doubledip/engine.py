@@ -136,6 +136,10 @@ class Problem:
     frames_per_step: int | None = None  # draw this many frames per step (video); None: all frames
     preview_frames: tuple[int, ...] | None = None  # frames a snapshot shows; None: all
     key_frames: tuple[int, ...] = ()  # frames drawn at every step (e.g. the one the hints were drawn on)
+    # The result is made from an exponential moving average (this decay) of the layers over the last stage's steps
+    # instead of the last step's layers: a DIP's output jitters from step to step (reg-noise, Adam), and the average
+    # keeps what the steps agree on. 0: the last step's layers. Not with augmented stages or frame subsets.
+    average: float = 0.0
 
 
 def resolve_device(device: str | torch.device | None = "auto") -> torch.device:
@@ -246,6 +250,7 @@ def iterate(
     done = 0
     last_losses: dict[str, float] = {}
     last_psnr = float("nan")
+    avg: Tensors | None = None
 
     def snapshot(stage: str) -> Snapshot:
         with torch.no_grad():
@@ -276,6 +281,10 @@ def iterate(
                 loss.backward()  # type: ignore[union-attr]
                 opt.step()
                 done += 1
+                if problem.average and stage is problem.stages[-1] and k == 0 and index is None:
+                    with torch.no_grad():
+                        avg = ({n: v.detach().clone() for n, v in layers.items()} if avg is None else
+                               {n: avg[n].lerp_(v.detach(), 1 - problem.average) for n, v in layers.items()})
                 with torch.no_grad():
                     mse = float(((recon - ctx.target) ** 2).mean())
                 last_psnr = 10 * math.log10(1.0 / max(mse, 1e-12))
@@ -295,7 +304,7 @@ def iterate(
                     yield snapshot(stage.name)
             yield snapshot(stage.name)
         with torch.no_grad():
-            final = gens.forward(0, None, noisy=False)
+            final = avg if avg is not None else gens.forward(0, None, noisy=False)
             result = problem.finish(final)
         result.task, result.preset = problem.task, problem.preset
         result.steps, result.seconds, result.psnr = done, time.perf_counter() - start, last_psnr

@@ -94,3 +94,20 @@ def test_unknown_cuda_request_fails_clearly():
         pytest.skip("this machine has CUDA")
     with pytest.raises(ValueError, match="CUDA"):
         next(iterate(_problem(5), device="cuda"))
+
+
+def test_average_makes_the_result_from_the_moving_average_of_the_steps_layers():
+    import dataclasses
+
+    steps, decay = 12, 0.8
+    plain = _problem(steps)
+    start = run(iterate(dataclasses.replace(plain, stages=[dataclasses.replace(plain.stages[0], steps=0)])))
+    # No reg-noise here, so the snapshot after step i shows the layers that step i + 1 trains on.
+    seen = [start.images["a"]] + [s.layers["a"] for s in iterate(plain, every=1)][: steps - 1]
+    expected = seen[0]
+    for a in seen[1:]:
+        expected = expected + (a - expected) * (1 - decay)
+    averaged = run(iterate(dataclasses.replace(plain, average=decay), every=1))
+    last = run(iterate(plain, every=1))
+    assert np.allclose(averaged.images["a"], expected, atol=1e-5)
+    assert not np.allclose(last.images["a"], expected, atol=1e-3)  # and it is not the last step's layers

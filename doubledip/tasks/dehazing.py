@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from .. import losses
-from ..engine import Layer, Problem, Result, Scalar, Snapshot, Stage, Step, Tensors, iterate, preview_strip
+from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, iterate, preview_strip
 from ..filters import (
     dark_channel,
     dcp_transmission,
@@ -69,7 +69,7 @@ def build_video(
     frames: np.ndarray, airlight: str | tuple[float, ...] | None = None, preset: str = "fast", **overrides,
 ) -> Problem:
     """Frames (T, H, W, 3) float: one airlight for the whole clip (the median of the frames' dark-channel
-    estimates, then learned as three scalars), a transmission per frame from the shared network."""
+    estimates), a transmission per frame from the shared network."""
     return _build(frames, airlight, False, preset, video=True, **overrides)
 
 
@@ -92,17 +92,13 @@ def _build(
         "scene": Layer(3, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise, frames=n),
         "transmission": Layer(1, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise, frames=n),
     }
-    scalar_a = given is None and not learn_airlight and bool(wts.get("airlight_scalar"))
     if learn_airlight:
         spec["airlight"] = Layer(3, p.arch, input="meshgrid", reg_noise=0.0)
-    elif scalar_a:
-        # A uniform airlight is three numbers: learn them as scalars, starting from the prior's estimate.
-        spec["airlight"] = Scalar(tuple(float(v) for v in a0), 0.3, 1.0)
+    # A uniform airlight stays the estimate: learned as three scalars it drifted down on every bundled case
+    # whatever the truth (the composition does not determine it), see the fast preset.
     a_map = a0.view(1, 3, 1, 1)
 
     def airlight_of(x: Tensors) -> torch.Tensor:
-        if scalar_a:
-            return x["airlight"].view(1, 3, 1, 1)
         return x["airlight"] if learn_airlight else a_map
 
     def compose(x: Tensors) -> torch.Tensor:
@@ -114,7 +110,7 @@ def _build(
             "t_prior": ((s.layers["transmission"] - s.aug(t_prior)) ** 2).mean(),
             "j_prior": ((s.layers["scene"] - s.aug(j_prior)) ** 2).mean(),
         }
-        if learn_airlight or scalar_a:
+        if learn_airlight:
             terms["a_prior"] = ((airlight_of(s.layers) - a_map) ** 2).mean()
         return terms
 
@@ -153,7 +149,7 @@ def _build(
         return {
             "airlight": [round(float(v), 4) for v in a_mean],
             "airlight_source": "given" if given is not None else (
-                "learned from the dark-channel prior's start" if scalar_a or learn_airlight else "dark-channel prior"),
+                "learned from the dark-channel prior's start" if learn_airlight else "dark-channel prior"),
             "airlight_learned": learn_airlight,
         }
 
@@ -162,7 +158,7 @@ def _build(
             a_full = resize(airlight_of(x).expand(1, 3, *shape), (h, w), "bilinear")
             a_mean = a_full.mean(dim=(0, 2, 3))
         else:
-            a_full = a_mean = airlight_of(x).view(3)
+            a_full = a_mean = a_map.view(3)
         images = render_frame(full, {"transmission": x["transmission"], "airlight": a_full})
         if learn_airlight:
             images["airlight"] = to_numpy(a_full)
@@ -171,7 +167,7 @@ def _build(
     def finish_video(x: Tensors) -> Result:
         t = x["transmission"].clamp(T_MIN, 1.0).cpu().numpy()[:, 0]
         return Result("dehaze-video", p.name, images={"transmission": t},
-                      values=values(x, airlight_of(x).view(3)))
+                      values=values(x, a_map.view(3)))
 
     def show(x: Tensors) -> Tensors:
         return {"scene": x["scene"], "transmission": x["transmission"], "reconstruction": compose(x)}
@@ -181,7 +177,7 @@ def _build(
     if video:
         return Problem("dehaze-video", p.name, target, spec, compose, stages, finish_video, show=show,
                        frames_per_step=wts.get("frames_per_step"), preview_frames=preview_strip(n))
-    return Problem("dehaze", p.name, target, spec, compose, stages, finish, show=show)
+    return Problem("dehaze", p.name, target, spec, compose, stages, finish, show=show, average=wts.get("average", 0.0))
 
 
 def render_frame(frame: torch.Tensor, layers: Tensors) -> dict[str, np.ndarray]:
