@@ -454,7 +454,7 @@ def dehazing_tab() -> None:
             run, stop = _run_stop()
         outs = _outputs()
     _wire(run, stop, run_dehaze, [image, airlight, *adv], outs, "dehaze")
-    gr.Examples([[str(EXAMPLES / f"haze_{n}.png")] for n in ("coffee", "astronaut", "rocket")], [image],
+    gr.Examples([[str(EXAMPLES / f"haze_{n}.png")] for n in ("coffee", "astronaut", "chelsea", "rocket")], [image],
                 cache_examples=False)
 
 
