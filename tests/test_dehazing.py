@@ -35,6 +35,17 @@ def test_given_airlight_is_used_and_reported():
     assert res.values["airlight_source"] == "given"
 
 
+def test_without_a_given_airlight_the_prior_estimate_is_used_unchanged():
+    from doubledip.filters import estimate_airlight, to_tensor
+
+    hazy, _, _ = _hazy()
+    res = dehaze(hazy, steps=20, size=32)
+    assert res.values["airlight_source"] == "dark-channel prior"
+    # Estimated on the full-size input and not moved by the fit (learning it moved it the wrong way).
+    est = estimate_airlight(to_tensor(hazy)).numpy()
+    assert res.values["airlight"] == pytest.approx(est.tolist(), abs=1e-4)
+
+
 def test_learned_airlight_map_is_smooth_and_returned():
     hazy, _, _ = _hazy()
     res = dehaze(hazy, learn_airlight=True, steps=40, size=32)
