@@ -33,6 +33,12 @@ CONCURRENCY = int(os.environ.get("DOUBLEDIP_CONCURRENCY", "1"))
 QUEUE_SIZE = int(os.environ.get("DOUBLEDIP_QUEUE_SIZE", "16"))
 SEG_LAYERS = ["foreground (green brush)", "background (red brush)"]
 CURVE_SECONDS = 2.0  # the live loss plot's refresh interval
+# The live layers' refresh interval (snapshots come ~1.5 per second): each refresh costs the server an image
+# encoding per layer and the browser a decode and re-layout. With it and `show_progress="minimal"` (the runtime
+# only, no spinner over every output: its animation was most of the browser's CPU) the page's run took 58 s
+# instead of 76 (segmentation) and 35 instead of 50 (dehazing), browser and server on one 2-core host
+# (`python bench/probe_page_cpu.py`). Our own progress line says what the spinner said, and more.
+LAYERS_SECONDS = 1.0
 FG_COLOUR, BG_COLOUR = "rgb(0, 200, 0)", "rgb(220, 0, 0)"
 
 
@@ -123,12 +129,15 @@ def _downloads(result: dd.Result) -> list[str]:
     return [str(out / "all_layers.zip"), *files]
 
 
-def _live(snap: dd.Snapshot, curve: _Curve, strip: int = 1) -> tuple[list, str]:
-    """A running snapshot → (gallery items, progress text); ``curve`` collects the loss terms.
+def _live(snap: dd.Snapshot, curve: _Curve, strip: int = 1):
+    """A running snapshot → (gallery items or ``gr.skip()`` between refreshes, progress text); ``curve`` collects
+    the loss terms and paces the layers' refreshes too.
 
     ``strip`` > 1: the snapshot's layers are strips of that many video frames, each shown."""
     curve.points += [{"step": snap.step, "term": k, "value": v} for k, v in snap.losses.items()]
-    if strip > 1:
+    if not curve.layers_due():
+        gallery = gr.skip()
+    elif strip > 1:
         gallery = [(to_uint8(v[i]), f"{k} · frame {i + 1}/{strip}") for k, v in snap.layers.items()
                    for i in range(min(strip, len(v)))]
     else:
@@ -146,14 +155,20 @@ class _Curve:
 
     def __init__(self) -> None:
         self.points: list[dict] = []
-        self.sent = -float("inf")
+        self.sent = {"curve": -float("inf"), "layers": -float("inf")}
+
+    def _due(self, what: str, seconds: float) -> bool:
+        now = time.monotonic()
+        if now - self.sent[what] < seconds:
+            return False
+        self.sent[what] = now
+        return True
+
+    def layers_due(self) -> bool:
+        return self._due("layers", LAYERS_SECONDS)
 
     def live(self):
-        now = time.monotonic()
-        if now - self.sent < CURVE_SECONDS:
-            return gr.skip()
-        self.sent = now
-        return self.final()
+        return self.final() if self._due("curve", CURVE_SECONDS) else gr.skip()
 
     def final(self) -> pd.DataFrame:
         return pd.DataFrame(self.points or [{"step": 0, "term": "-", "value": 0.0}])
@@ -399,7 +414,7 @@ def _outputs(video: bool = False):
 
 def _wire(run_btn, stop_btn, fn, inputs, outputs, api_name):
     event = run_btn.click(fn, inputs, outputs, api_name=api_name, concurrency_id="dip",
-                          concurrency_limit=CONCURRENCY)
+                          concurrency_limit=CONCURRENCY, show_progress="minimal")
     stop_btn.click(None, None, None, cancels=[event], api_name=False)
 
 

@@ -25,13 +25,29 @@ def test_segment_streams_live_updates_then_result_with_downloads():
     live = [u for u in updates if u[3] is None]
     assert len(live) >= 3
     assert "█" in live[-1][1] and "step" in live[-1][1]  # a progress bar with the step count
-    names = {label for _, label in live[1][0]}
+    galleries = [u[0] for u in live if isinstance(u[0], list)]  # between refreshes the layers are skipped
+    names = {label for _, label in galleries[0]}
     assert {"mask", "foreground", "background"} <= names
     gallery, text, curve, slider, files = updates[-1]
     assert text.startswith("**done**") and slider is not None and len(curve) > 0
     assert files[0].endswith(".zip")
     with zipfile.ZipFile(files[0]) as z:
         assert {"mask.png", "soft_mask.png", "foreground.png", "background.png"} <= set(z.namelist())
+
+
+def test_live_layers_are_paced_but_the_progress_line_follows_every_snapshot(monkeypatch):
+    img, truth = two_regions()
+    fg, bg = hints_for(truth)
+    strokes = np.zeros((*truth.shape, 4), np.uint8)
+    strokes[fg] = (0, 200, 0, 255)
+    strokes[bg] = (220, 0, 0, 255)
+    monkeypatch.setattr(app, "LAYERS_SECONDS", 1e9)
+    live = [u for u in app.run_segment(_editor(img, strokes), "fast", 30, 64, 0) if u[3] is None]
+    assert len(live) >= 3
+    assert isinstance(live[0][0], list)  # the first layers show at once
+    assert not any(isinstance(u[0], list) for u in live[1:])  # then not before the interval has passed
+    assert all(isinstance(u[1], str) and "step" in u[1] for u in live)  # while every snapshot updates the progress
+    assert len({u[1] for u in live}) >= 3
 
 
 def test_segment_without_hints_says_it_used_automatic_hints():
@@ -108,7 +124,8 @@ def test_video_streams_frame_strips_then_full_clip_outputs(tmp_path):
     updates = list(app.run_video(str(tmp_path / "disc.mp4"), editor, "segmentation", "fast", 30, 48, 0))
     live = [u for u in updates if "step" in u[1] and "%" in u[1]]
     assert len(live) >= 3
-    assert any("frame 2/" in label for _, label in live[1][0])  # a strip of frames, not one picture
+    strip = next(u[0] for u in live if isinstance(u[0], list))  # between refreshes the layers are skipped
+    assert any("frame 2/" in label for _, label in strip)  # a strip of frames, not one picture
     gallery, text, curve, slider, files, player = updates[-1]
     assert text.startswith("**done**") and "frames: 8" in text
     assert iio.imread(player).shape[:3] == (8, 48, 64)
