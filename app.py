@@ -150,8 +150,9 @@ def _live(snap: dd.Snapshot, curve: _Curve, strip: int = 1):
 
 
 class _Curve:
-    """The loss terms so far, as the plot's data. Live, the plot is resent at most every CURVE_SECONDS: redrawing
-    a growing plot at every snapshot costs the browser (and, on a 2-core host, the optimiser) more than it shows."""
+    """The loss terms so far, as the plot's data, and the pace of a run's live updates. Live, the plot is resent at
+    most every CURVE_SECONDS and the layers every LAYERS_SECONDS: redrawing them at every snapshot costs the browser
+    (and, on a 2-core host, the optimiser) more than it shows."""
 
     def __init__(self) -> None:
         self.points: list[dict] = []
