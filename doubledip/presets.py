@@ -64,8 +64,8 @@ PRESETS: dict[str, dict[str, Preset]] = {
             # task). Measured on the bundled cases, seed 0 and the TRUE airlight: 24.1 / 18.9 / 26.0 dB (thin
             # 0.005) where the plain fit gave 19.5 / 13.7 / 21.4; with the estimated airlight, worst of seeds 0–2
             # (one thread): 15.6 / 10.7 / 26.2 dB at 0.003, 15.6 / 10.6 / 25.4 at 0.005, 0.002 loosened t.
-            # The airlight stays the dark-channel estimate, as in the paper: learning it as three scalars moved it
-            # DOWN on every case whatever the truth (the reconstruction does not determine it; t and J absorb
+            # The airlight stays the dark-channel estimate, as in the paper: learning it as three scalars moved red
+            # and green DOWN on every case whatever the truth (the reconstruction does not determine it; t and J absorb
             # either), which cost chelsea 3.5 dB and rocket 2.4 dB and gained coffee 1.0 (stop 12, worst of seeds
             # 0–2). "average": the result is made from an exponential moving average of the layers over the
             # last stage (decay 0.98, ~50 steps): worst seed astronaut / rocket / coffee / chelsea 20.0 / 12.9 /

@@ -94,8 +94,8 @@ def _build(
     }
     if learn_airlight:
         spec["airlight"] = Layer(3, p.arch, input="meshgrid", reg_noise=0.0)
-    # A uniform airlight stays the estimate: learned as three scalars it drifted down on every bundled case
-    # whatever the truth (the composition does not determine it), see the fast preset.
+    # A uniform airlight stays the estimate: learned as three scalars its red and green drifted down on
+    # every bundled case whatever the truth (the composition does not determine it), see the fast preset.
     a_map = a0.view(1, 3, 1, 1)
 
     def airlight_of(x: Tensors) -> torch.Tensor:
