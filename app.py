@@ -7,6 +7,7 @@ GRADIO_SERVER_PORT override it); nothing is computed at start-up.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -110,6 +111,15 @@ def _fit_mask(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     if mask.shape == tuple(shape):
         return mask
     return to_numpy(resize(to_tensor(mask.astype(np.float32)), shape)) > 0.3
+
+
+@contextlib.contextmanager
+def _page_errors() -> Iterator[None]:
+    """Starting a library run: what it rejects (bad input, bad settings) becomes a readable message in the page."""
+    try:
+        yield
+    except (InputError, ValueError) as e:
+        raise gr.Error(str(e)) from None
 
 
 def _settings(preset: str, steps, size, seed) -> dict:
@@ -225,20 +235,16 @@ def run_segment(editor, preset, steps, size, seed):
                      "foreground)")
     elif not fg.any() or not bg.any():
         raise gr.Error("Draw both hints (green = foreground, red = background), or none for automatic hints.")
-    try:
+    with _page_errors():
         gen = dd.iterate_segment(img, fg, bg, **_settings(preset, steps, size, seed))
-    except (InputError, ValueError) as e:
-        raise gr.Error(str(e)) from None
     yield from _stream(gen, img, "mask", notes)
 
 
 @_heavy
 def run_dehaze(image, airlight, preset, steps, size, seed):
     img, notes = _image(image)
-    try:
+    with _page_errors():
         gen = dd.iterate_dehaze(img, airlight.strip() or None, **_settings(preset, steps, size, seed))
-    except (InputError, ValueError) as e:
-        raise gr.Error(str(e)) from None
     yield from _stream(gen, img, "dehazed", notes)
 
 
@@ -249,10 +255,8 @@ def run_separate(image1, image2, preset, steps, size, seed):
     if image2 is not None:
         img2, more = _image(image2, "second mixture")
         notes += more
-    try:
+    with _page_errors():
         gen = dd.iterate_separate(img1, img2, **_settings(preset, steps, size, seed))
-    except (InputError, ValueError) as e:
-        raise gr.Error(str(e)) from None
     yield from _stream(gen, img1, "layer1", notes)
 
 
@@ -271,10 +275,8 @@ def run_watermark(editor, photos, preset, steps, size, seed):
         if not hint.any():
             raise gr.Error("Paint over the watermark (or draw a box around it) first.")
         imgs, before, main = img, img, "clean"
-    try:
+    with _page_errors():
         gen = dd.iterate_watermark(imgs, hint, **_settings(preset, steps, size, seed))
-    except (InputError, ValueError) as e:
-        raise gr.Error(str(e)) from None
     yield from _stream(gen, before, main, notes)
 
 
@@ -347,12 +349,10 @@ def run_video(video, editor, task_label, preset, steps, size, seed):
     if task is None:
         raise gr.Error(f"Unknown task {task_label!r}.")
     notes: list[str] = []
-    try:
+    with _page_errors():
         clip = dd.read_clip(video)
         args = _video_hints(editor, clip, notes) if task == "segment-video" else ()
         gen = dd.iterate_video(task, clip, *args, **_settings(preset, steps, size, seed))
-    except (InputError, ValueError) as e:
-        raise gr.Error(str(e)) from None
     strip = len(preview_strip(len(clip.kept)))
     curve = _Curve()
     try:
