@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from .filters import guided_filter, resize, to_numpy, to_tensor
+from .io import pin_to_hints
 
 MAX_SIDE = 1024  # the cut runs at most at this long side: its cost grows faster than the pixel count
 
@@ -61,5 +62,5 @@ def grabcut_vote(
         full = guided_filter(to_tensor(image), resize(torch.from_numpy(votes)[None, None], (h, w), "bilinear"),
                              radius, 1e-3)
         votes = to_numpy(full)
-    votes = np.where(fg, 1.0, np.where(bg, 0.0, votes)).astype(np.float32)
+    votes = pin_to_hints(votes, fg, bg)
     return votes > 0.5, votes

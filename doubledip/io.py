@@ -127,6 +127,11 @@ def check_mask(m: np.ndarray, shape: tuple[int, int], what: str = "hint", name: 
         raise InputError(f"{prefix}{what} is empty: mark at least a few pixels")
 
 
+def pin_to_hints(soft: np.ndarray, fg: np.ndarray, bg: np.ndarray) -> np.ndarray:
+    """A soft mask that says 1 wherever the user marked foreground and 0 wherever background: hints are certain."""
+    return np.where(fg, 1.0, np.where(bg, 0.0, soft)).astype(np.float32)
+
+
 def to_uint8(a: np.ndarray) -> np.ndarray:
     return (np.clip(np.asarray(a, dtype=np.float32), 0, 1) * 255 + 0.5).astype(np.uint8)
 

@@ -145,7 +145,7 @@ def _build(
         Stage("decompose", p.steps[1], decompose, lr=p.lr, patience=p.patience),
     ]
 
-    def values(x: Tensors, a_mean: torch.Tensor) -> dict:
+    def values(a_mean: torch.Tensor) -> dict:
         return {
             "airlight": [round(float(v), 4) for v in a_mean],
             "airlight_source": "given" if given is not None else (
@@ -162,12 +162,12 @@ def _build(
         images = render_frame(full, {"transmission": x["transmission"], "airlight": a_full})
         if learn_airlight:
             images["airlight"] = to_numpy(a_full)
-        return Result("dehaze", p.name, images=images, values=values(x, a_mean))
+        return Result("dehaze", p.name, images=images, values=values(a_mean))
 
     def finish_video(x: Tensors) -> Result:
         t = x["transmission"].clamp(T_MIN, 1.0).cpu().numpy()[:, 0]
         return Result("dehaze-video", p.name, images={"transmission": t},
-                      values=values(x, a_map.view(3)))
+                      values=values(a_map.view(3)))
 
     def show(x: Tensors) -> Tensors:
         return {"scene": x["scene"], "transmission": x["transmission"], "reconstruction": compose(x)}

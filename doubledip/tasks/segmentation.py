@@ -24,7 +24,7 @@ from ..colour import colour_log_odds
 from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, frames_array, iterate, preview_strip
 from ..filters import guided_filter, resize, to_numpy, to_tensor, working_shape
 from ..graphcut import grabcut_vote
-from ..io import InputError, as_float_image, as_mask, check_mask
+from ..io import InputError, as_float_image, as_mask, check_mask, pin_to_hints
 from ..presets import get_preset
 
 
@@ -231,7 +231,7 @@ def refine_mask(
     scale = max(h / mask.shape[-2], w / mask.shape[-1])
     radius = max(2, int(round(2 * scale)))
     soft = to_numpy(guided_filter(full, up, radius, 1e-3).clamp(0, 1))
-    soft = np.where(fg, 1.0, np.where(bg, 0.0, soft)).astype(np.float32)
+    soft = pin_to_hints(soft, fg, bg)
     if not (colour or graph_cut):
         return soft
     img = to_numpy(full)
@@ -242,7 +242,7 @@ def refine_mask(
     final, votes = grabcut_vote(img, soft > 0.5, fg, bg, starts=graph_cut)
     feathered = to_numpy(guided_filter(full, to_tensor(votes), 2, 1e-3).clamp(0, 1))
     feathered = np.where(final, np.maximum(feathered, 0.5), np.minimum(feathered, 0.499))
-    return np.where(fg, 1.0, np.where(bg, 0.0, feathered)).astype(np.float32)
+    return pin_to_hints(feathered, fg, bg)
 
 
 def _colour_passes(
@@ -269,7 +269,7 @@ def _colour_passes(
         logit = prior + colour_log_odds(img, inside, outside, bins)
         refined = np.where(band, 1.0 / (1.0 + np.exp(-logit)), soft).astype(np.float32)
         refined = to_numpy(guided_filter(full, to_tensor(refined), 2, 1e-3).clamp(0, 1))
-        refined = np.where(fg, 1.0, np.where(bg, 0.0, refined)).astype(np.float32)
+        refined = pin_to_hints(refined, fg, bg)
         inside, outside = refined > 0.5, refined < 0.5
     return refined
 
