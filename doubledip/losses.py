@@ -51,7 +51,3 @@ def exclusion(a: torch.Tensor, b: torch.Tensor, levels: int = 3) -> torch.Tensor
             a, b = F.avg_pool2d(a, 2), F.avg_pool2d(b, 2)
     return total / (2 * levels)
 
-
-def psnr(x: torch.Tensor, y: torch.Tensor) -> float:
-    mse = float(((x - y) ** 2).mean())
-    return 10.0 * torch.log10(torch.tensor(1.0 / max(mse, 1e-12))).item()

@@ -37,8 +37,3 @@ def test_exclusion_penalises_shared_edges_not_disjoint_ones():
     b_other[..., 16:, :] = 1.0  # a horizontal edge elsewhere
     assert losses.exclusion(a, b_same) > 3 * losses.exclusion(a, b_other)
 
-
-def test_psnr_matches_definition():
-    x = torch.zeros(1, 1, 4, 4)
-    y = torch.full((1, 1, 4, 4), 0.1)
-    assert abs(losses.psnr(x, y) - 20.0) < 1e-4

@@ -5,7 +5,7 @@ colour. Only a crop around the hint plus some context is processed, so the cost 
 photo, and every pixel outside the hint is returned bit-exact. Stage "inpaint" fits the clean generator outside the
 hint only; stage "mask" holds the clean layer at that inpainting and fits only the mask and colour, so the mask
 takes the watermark's shape first; stage "decompose" then fits everything (clean, watermark, mask: one fused
-network; optional terms: exclusion, mask sparsity, watermark smoothness, anchors). The clean image is obtained at
+network) to the reconstruction alone. The clean image is obtained at
 full crop resolution by inverting the model per pixel, ``clean = (I − m·w) / (1 − m)``, where the watermark is not
 too opaque to invert: only the mask and colour reach the result, the clean generator's job is to take the photo's
 texture off the mask.
@@ -13,10 +13,11 @@ texture off the mask.
 The ``fast`` preset learns the watermark as ONE colour (a scalar; text and most logos are one colour), started at
 white or black by whether the hint is brighter or darker than its surroundings. Measured on the bundled text cases
 (in-hint PSNR): without the "mask" stage the clean generator drew the text itself and the mask stayed a blur
-(≈ 20 dB); with 60 steps of it, 20–25 dB. Rejected (measured, same cases): exclusion (0.1) and mask sparsity (0.02)
-collapse the mask to zero; a binarised mask with one learned opacity (binarisation 0.01–0.05) lost 3–4 dB; keeping
-the mask near its stage-"mask" shape lost 2–5 dB (the texture it still holds then stays); a 120- or 200-step stage
-"mask" lets the mask copy texture (specular highlights look like a white mark).
+(≈ 20 dB); with 60 steps of it, 20–25 dB. Rejected (measured, same cases), and so not in the code: an exclusion
+loss (0.1) and a mask-sparsity loss (0.02) collapse the mask to zero; a binarised mask with one learned opacity
+(binarisation 0.01–0.05) lost 3–4 dB; keeping the mask near its stage-"mask" shape lost 2–5 dB (the texture it
+still holds then stays); a 120- or 200-step stage "mask" lets the mask copy texture (specular highlights look like
+a white mark). The ``paper`` preset learns the watermark's colour as a network, as the paper does.
 
 Several photos sharing one watermark need no hint: one clean generator per photo and shared watermark and mask
 generators. We use SEPARATE clean layers rather than one network with one input per photo (``Layer(frames=N)``): a
@@ -167,11 +168,6 @@ def build(
     # to explain the brightening/darkening, instead of a colour network that could absorb photo detail.
     spec["watermark"] = Scalar(_colour_start(target, hmask)) if colour else Layer(3, p.arch, **lay)
     spec["mask"] = Layer(1, p.arch, **lay)
-    binary = colour and bool(wts.get("binary"))
-    if binary:
-        # Text and most logos have ONE opacity: m = a·b with a learned scalar a and a mask b pushed to 0/1, so the
-        # mask can mark where the watermark is but cannot copy the photo's texture.
-        spec["opacity"] = Scalar((0.5,), 0.05, 0.95)
 
     def clean_of(x: Tensors) -> torch.Tensor:
         return torch.cat([x[k] for k in names])
@@ -180,8 +176,7 @@ def build(
         return x["watermark"].view(1, 3, 1, 1) if colour else x["watermark"]
 
     def opacity(x: Tensors, aug=lambda t: t) -> torch.Tensor:
-        m = x["mask"] * x["opacity"].view(1, 1, 1, 1) if binary else x["mask"]
-        return m * aug(hmask)
+        return x["mask"] * aug(hmask)
 
     def compose(x: Tensors, aug=lambda t: t) -> torch.Tensor:
         mh = opacity(x, aug)
@@ -190,28 +185,8 @@ def build(
     def inpaint(s: Step) -> Tensors:
         return {"context": losses.masked_mse(clean_of(s.layers), s.target, s.aug(outside))}
 
-    anchor: dict[str, torch.Tensor] = {}
-
     def decompose(s: Step) -> Tensors:
-        recon = compose(s.layers, s.aug)
-        mh = opacity(s.layers, s.aug)
-        clean = clean_of(s.layers)
-        if has_hint and "clean" not in anchor:
-            # The inpainting of stage 1 is what the photo looks like under the hint, minus the watermark: keep the
-            # clean layer near it there, so the mask — not the clean generator — has to explain the watermark.
-            anchor["clean"] = clean.detach()
-        terms = {
-            "recon": ((recon - s.target) ** 2).mean(),
-            "exclusion": wts["exclusion"] * losses.exclusion(clean, (mh * mark_of(s.layers)).expand_as(clean)),
-            "sparsity": wts["mask_sparsity"] * mh.mean(),
-        }
-        if "clean" in anchor and wts.get("anchor"):
-            terms["anchor"] = wts["anchor"] * losses.masked_mse(clean, anchor["clean"], s.aug(hmask))
-        if binary:
-            terms["binary"] = wts["binary"] * s.frac * losses.binarisation(s.layers["mask"])
-        if not colour:
-            terms["w_smooth"] = wts["watermark_smooth"] * losses.smoothness(s.layers["watermark"])
-        return terms
+        return {"recon": ((compose(s.layers, s.aug) - s.target) ** 2).mean()}
 
     def fit_mask(s: Step) -> Tensors:
         # Detached, not merely untrained: the clean generator shares one fused network with the mask's.
@@ -223,7 +198,7 @@ def build(
         # The clean layer held at its inpainting: only the mask (and colour) may explain what differs under the
         # hint, so the mask takes the watermark's shape before the clean generator, which draws sharp text as
         # readily as fur, can absorb it.
-        Stage("mask", p.steps[1], fit_mask, lr=p.lr, trains=("mask", "watermark", "opacity")),
+        Stage("mask", p.steps[1], fit_mask, lr=p.lr, trains=("mask", "watermark")),
         Stage("decompose", p.steps[-1], decompose, lr=p.lr, patience=p.patience),
     ]
     stages = [st for st in stages if st.steps > 0 and (has_hint or st.name == "decompose")]
