@@ -14,12 +14,13 @@ import shutil
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .engine import Result, Snapshot
-from .io import InputError
+from .io import InputError, InputNote
 
 EXIT_BAD_INPUT = 2
 
@@ -38,14 +39,20 @@ class Command:
 COMMANDS: list[Command] = []
 
 
-def command(name: str, help: str, add_arguments: Callable[[argparse.ArgumentParser], None]):
-    """Register ``start`` as the sub-command ``name``."""
+def register(name: str, help: str, add_arguments: Callable[[argparse.ArgumentParser], None],
+             start: Callable[[argparse.Namespace, dict], tuple[Iterator[Snapshot], Writer]]) -> None:
+    """Add the sub-command ``name``: ``add_arguments`` declares its arguments, ``start`` begins its run."""
+    COMMANDS.append(Command(name, help, add_arguments, start))
 
-    def register(start):
-        COMMANDS.append(Command(name, help, add_arguments, start))
+
+def command(name: str, help: str, add_arguments: Callable[[argparse.ArgumentParser], None]):
+    """Decorator form of :func:`register` for a hand-written ``start``."""
+
+    def decorate(start):
+        register(name, help, add_arguments, start)
         return start
 
-    return register
+    return decorate
 
 
 def _shared(p: argparse.ArgumentParser) -> None:
@@ -91,7 +98,10 @@ def main(argv: list[str] | None = None) -> int:
     if out.exists() and not out.is_dir():
         return _fail(f"--out {out}: exists and is not a directory")
     try:
-        snapshots, write = cmd.start(args, settings(args))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", InputNote)
+            snapshots, write = cmd.start(args, settings(args))
+        input_notes = _notes_from(caught)
         result = None
         t0 = time.perf_counter()
         for snap in snapshots:
@@ -102,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quiet:
             sys.stderr.write(f"\ndone in {time.perf_counter() - t0:.1f}s\n")
         assert result is not None
+        result.notes = [*input_notes, *result.notes]  # how the inputs were read, first
         # Write into a sibling temporary directory, then move it into place: no half-written --out on failure.
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -126,6 +137,19 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         sys.stderr.write(f"wrote {out}\n")
     return 0
+
+
+def _notes_from(caught: list[warnings.WarningMessage]) -> list[str]:
+    """The :class:`InputNote` s among warnings recorded while the inputs were read (each also written to stderr as a
+    ``note:`` line); any other warning is shown as usual."""
+    notes = []
+    for w in caught:
+        if issubclass(w.category, InputNote):
+            notes.append(str(w.message))
+            sys.stderr.write(f"note: {w.message}\n")
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    return notes
 
 
 def _fail(message: str) -> int:

@@ -1,3 +1,3 @@
-"""CLI sub-commands, one module per task family; importing a module registers its commands."""
+"""CLI sub-commands: one per registered task (generated, :mod:`.tasks`), and the clip commands (:mod:`.video`)."""
 
-from . import images, layers, video  # noqa: F401
+from . import tasks, video  # noqa: F401

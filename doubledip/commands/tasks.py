@@ -1,0 +1,87 @@
+"""One sub-command per registered image task, generated from its declaration (:mod:`doubledip.registry`).
+
+Each :class:`~doubledip.registry.Param` becomes an argument: images are positional paths, masks and hints are
+``--name PNG`` files the size of the first image, text/choice/flag options are ``--name``. The files written are
+the task's declared outputs, ``<key>.png`` each, plus ``summary.json`` (written by :mod:`doubledip.cli`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..cli import register
+from ..engine import Result
+from ..io import load_image, load_mask, save_image
+from ..registry import TASKS, Param, Task, output_items
+
+
+def add_arguments(task: Task, p: argparse.ArgumentParser) -> None:
+    for prm in task.params:
+        if prm.kind == "image":
+            p.add_argument(prm.name, nargs=None if prm.required else "?", help=prm.help)
+        elif prm.kind == "images":
+            p.add_argument(prm.name, nargs="+" if prm.required else "*", help=prm.help)
+        elif prm.kind == "mask":
+            p.add_argument(prm.flag, help=f"PNG the size of the image: {prm.help}")
+        elif prm.kind == "hints":
+            p.add_argument("--fg-hint", help="PNG the size of the image: white (or opaque) where the foreground "
+                                             "surely is")
+            p.add_argument("--bg-hint", help="PNG the size of the image: white (or opaque) where the background "
+                                             "surely is")
+        elif prm.kind == "flag":
+            p.add_argument(prm.flag, action="store_true", help=prm.help)
+        else:
+            typ = type(prm.choices[0]) if prm.choices else str
+            p.add_argument(prm.flag, type=typ, choices=prm.choices or None, default=prm.default,
+                           help=prm.help + (f" (default {prm.default})" if prm.default is not None else ""))
+
+
+def _shape(task: Task, values: dict) -> tuple[int, int]:
+    first = next(values[p.name] for p in task.params if p.kind in ("image", "images"))
+    first = first[0] if isinstance(first, list) else first
+    return first.shape[:2]
+
+
+def load_arguments(task: Task, args: argparse.Namespace) -> dict:
+    """Parsed arguments → the task's keyword arguments (files read, masks checked against the image's size)."""
+    values: dict = {}
+    for prm in task.params:
+        raw = getattr(args, prm.name, None)
+        if prm.kind == "image":
+            values[prm.name] = load_image(raw) if raw else None
+        elif prm.kind == "images":
+            imgs = [load_image(f) for f in raw]
+            values[prm.name] = imgs if len(imgs) > 1 else imgs[0]
+    shape = _shape(task, values)
+    for prm in task.params:
+        if prm.kind == "mask":
+            raw = getattr(args, prm.name)
+            values[prm.name] = load_mask(raw, shape, _what(prm)) if raw else None
+        elif prm.kind == "hints":
+            values["fg_hint"] = load_mask(args.fg_hint, shape, "foreground hint") if args.fg_hint else None
+            values["bg_hint"] = load_mask(args.bg_hint, shape, "background hint") if args.bg_hint else None
+        elif prm.kind in ("text", "choice", "flag"):
+            values[prm.name] = getattr(args, prm.name)
+    return values
+
+
+def _what(prm: Param) -> str:
+    return {"hint": "watermark hint"}.get(prm.name, prm.name)
+
+
+def write_outputs(task: Task, result: Result, out: Path) -> None:
+    for key, image in output_items(task, result):
+        save_image(out / f"{key}.png", image)
+
+
+def _start(task: Task):
+    def start(args: argparse.Namespace, opts: dict):
+        snaps = task.iterate(**load_arguments(task, args), **opts)
+        return snaps, lambda result, out: write_outputs(task, result, out)
+
+    return start
+
+
+for _task in TASKS.values():
+    register(_task.name, _task.model, lambda p, t=_task: add_arguments(t, p), _start(_task))

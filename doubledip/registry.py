@@ -1,0 +1,130 @@
+"""The task registry: every task is declared ONCE, here, and the library's ``iterate``/``run``, the CLI's
+sub-commands and the app's tabs and endpoints are generated from the declarations.
+
+A :class:`Task` says what a user gives (:class:`Param` s, in the order the task's ``iterate_*`` function takes
+them), what comes back (the result's images, the main one first) and where it appears (its own tab, or a tab shared
+with related tasks such as the restorations). Adding a task is one task module plus one entry in :data:`TASKS`.
+One name per task everywhere: ``doubledip/tasks/<name>.py``, ``python -m doubledip <name>``, endpoint ``/<name>``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .engine import Result, Snapshot, run
+
+# What each kind of input is, for the CLI and the page:
+#   image   one picture (CLI: a positional path; page: an upload or, when the task paints on it, an editor)
+#   images  one or more pictures (CLI: positional paths; page: a multi-file upload)
+#   mask    a painted mask the size of the first image (CLI: --name PNG; page: paint on the photo)
+#   hints   a foreground/background pair painted in two colours (CLI: --fg-hint/--bg-hint; page: two brushes)
+#   text    a free text option (CLI: --name; page: a textbox)
+#   choice  one of ``choices`` (CLI: --name {…}; page: a radio)
+#   flag    on/off (CLI: --name; page: a checkbox)
+Kind = Literal["image", "images", "mask", "hints", "text", "choice", "flag"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One input of a task: the keyword of its ``iterate_*`` function, and how users give it."""
+
+    name: str
+    kind: Kind
+    help: str
+    required: bool = False
+    choices: tuple[Any, ...] = ()
+    default: Any = None
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Task:
+    """A task, declared once.
+
+    ``iterate`` is imported lazily from ``module:function`` so the registry stays cheap to import.
+    ``outputs``: the result's images written as files (``<key>.png``; a key ``clean`` also covers ``clean_0``…),
+    the main output first. ``video``: the name of its video variant in :mod:`doubledip.video`, if any.
+    ``group``: the tab it shares with related tasks (None: its own tab, titled ``title``).
+    """
+
+    name: str
+    title: str
+    model: str  # the forward model, one line: CLI help, tab header
+    entry: str  # "module:function" of the task's iterate function
+    params: tuple[Param, ...]
+    outputs: tuple[str, ...]
+    group: str | None = None
+    video: str | None = None
+    examples: tuple[tuple[Any, ...], ...] = ()  # page examples: one value per param (paths relative to examples/)
+
+    @property
+    def main(self) -> str:
+        return self.outputs[0]
+
+    @property
+    def iterate(self) -> Callable[..., Iterator[Snapshot]]:
+        module, function = self.entry.split(":")
+        return getattr(importlib.import_module(module, __package__), function)
+
+    def param(self, name: str) -> Param:
+        return next(p for p in self.params if p.name == name)
+
+
+_IMAGE = Param("image", "image", "the photo", required=True)
+
+TASKS: dict[str, Task] = {t.name: t for t in [
+    Task("segment", "Segmentation", "foreground/background segmentation: I = m·y1 + (1 − m)·y2",
+         ".tasks.segmentation:iterate_segment",
+         (_IMAGE, Param("hints", "hints", "where the foreground (green) and background (red) surely are; "
+                                          "none: automatic hints")),
+         ("mask", "soft_mask", "foreground", "background"), video="segment-video"),
+    Task("dehaze", "Dehazing", "dehazing: I = t·J + (1 − t)·A", ".tasks.dehazing:iterate_dehaze",
+         (_IMAGE, Param("airlight", "text", "R,G,B airlight, all in 0–1 or all in 0–255 (default: estimated)"),
+          Param("learn_airlight", "flag", "learn a smooth, non-uniform airlight map")),
+         ("dehazed", "transmission", "airlight"), video="dehaze-video"),
+    Task("separate", "Transparency separation",
+         "transparent layers: I_k = α_k·y1 + (1 − α_k)·y2, or I = y1 + y2 from one image",
+         ".tasks.transparency:iterate_separate",
+         (Param("image1", "image", "a mixture (one image: I = y1 + y2, e.g. two blended textures)", required=True),
+          Param("image2", "image", "a second mixture of the same two layers with other alphas")),
+         ("layer1", "layer2"), video="separate-video"),
+    Task("watermark", "Watermark removal", "watermark removal: I = (1 − m·h)·clean + m·h·w",
+         ".tasks.watermark:iterate_watermark",
+         (Param("images", "images", "a watermarked photo, or several photos sharing one watermark", required=True),
+          Param("hint", "mask", "white (or opaque) over the watermark (a box or brush); required for one photo")),
+         ("clean", "watermark", "watermark_mask")),
+]}
+
+
+def get_task(name: str) -> Task:
+    """The task called ``name``; raises ``ValueError`` naming the known ones."""
+    try:
+        return TASKS[name]
+    except KeyError:
+        raise ValueError(f"unknown task {name!r} (known: {', '.join(TASKS)})") from None
+
+
+def iterate(task: str, *args: Any, **kwargs: Any) -> Iterator[Snapshot]:
+    """Stream the snapshots of ``task`` (see :class:`~doubledip.engine.Snapshot`); arguments as its params."""
+    return get_task(task).iterate(*args, **kwargs)
+
+
+def run_task(task: str, *args: Any, **kwargs: Any) -> Result:
+    """Run ``task`` to the end and return its :class:`~doubledip.engine.Result`."""
+    return run(iterate(task, *args, **kwargs))
+
+
+def output_items(task: Task, result: Result) -> list[tuple[str, Any]]:
+    """The result's images that ``task`` declares as outputs (``clean`` covers ``clean_0``, ``clean_1``…), in the
+    declared order."""
+    items = []
+    for out in task.outputs:
+        items += [(k, v) for k, v in result.images.items()
+                  if k == out or (k.startswith(out + "_") and k[len(out) + 1:].isdigit())]
+    return items
