@@ -99,7 +99,10 @@ def _editor(value, what: str = "photo") -> tuple[np.ndarray, np.ndarray]:
     for layer in value.get("layers") or []:
         layer = np.asarray(layer)
         if layer.ndim == 3 and layer.shape[2] == 4 and layer.shape[:2] == bg.shape[:2]:
-            painted = layer[..., 3] > 0
+            # The page's paint is transparent where nothing was painted; an opaque image given as a layer (through
+            # the API: a black-and-white mask) is painted where it is bright.
+            opaque = bool((layer[..., 3] == 255).all())
+            painted = layer[..., :3].max(axis=2) > 127 if opaque else layer[..., 3] > 0
             strokes[painted] = layer[painted]
     if bg.ndim == 3 and bg.shape[2] == 4 and (bg[..., 3] == 0).all():
         bg = bg[..., :3]  # a fully transparent alpha is the editor's, not the photo's
@@ -222,7 +225,21 @@ def _stream(gen: Iterator[dd.Snapshot], before: np.ndarray, main: str, notes: li
 
 
 @_heavy
-def run_segment(editor, preset, steps, size, seed):
+def run_segment(editor, preset="fast", steps=None, size=None, seed=0):
+    """Foreground/background segmentation of one photo. Only the photo is needed: through the API give
+    `{"background": handle_file("photo.png")}` and automatic hints are used; for your own hints add a layer, e.g.
+    `{"background": ..., "layers": [handle_file("hints.png")]}`, green (G > R) over the foreground and red over the
+    background, either transparent elsewhere or black elsewhere. Every other setting is optional: preset "fast" or
+    "paper", steps and working size (None: the preset's), seed. The last update holds the results; its downloads are
+    all_layers.zip, then mask.png (0 or 255, the photo's size), soft_mask.png, foreground.png, background.png.
+
+    Parameters:
+        editor: ImageEditor value {"background": photo, "layers": [hint layers]}; RGBA arrays on the page.
+        preset: "fast" or "paper".
+        steps: optimisation steps, None for the preset's.
+        size: working long side in px, None for the preset's.
+        seed: random seed of the networks' inputs and weights.
+    """
     photo, strokes = _editor(editor)
     img, notes = _image(photo)
     painted = strokes[..., 3] > 0
@@ -241,15 +258,41 @@ def run_segment(editor, preset, steps, size, seed):
 
 
 @_heavy
-def run_dehaze(image, airlight, preset, steps, size, seed):
+def run_dehaze(image, airlight="", preset="fast", steps=None, size=None, seed=0):
+    """Dehazing of one photo: `client.predict(handle_file("photo.png"), api_name="/dehaze")`. Every other setting
+    is optional: airlight "R,G,B" (0–1 or 0–255; empty: the dark-channel prior's estimate), preset "fast" or "paper",
+    steps and working size (None: the preset's), seed. The last update holds the results; its downloads are
+    all_layers.zip, then dehazed.png and transmission.png, each the photo's size.
+
+    Parameters:
+        image: the hazy photo, RGB(A) uint8 array.
+        airlight: "R,G,B" or empty.
+        preset: "fast" or "paper".
+        steps: optimisation steps, None for the preset's.
+        size: working long side in px, None for the preset's.
+        seed: random seed.
+    """
     img, notes = _image(image)
     with _page_errors():
-        gen = dd.iterate_dehaze(img, airlight.strip() or None, **_settings(preset, steps, size, seed))
+        gen = dd.iterate_dehaze(img, (airlight or "").strip() or None, **_settings(preset, steps, size, seed))
     yield from _stream(gen, img, "dehazed", notes)
 
 
 @_heavy
-def run_separate(image1, image2, preset, steps, size, seed):
+def run_separate(image1, image2=None, preset="fast", steps=None, size=None, seed=0):
+    """Transparency separation: one blended image, or two mixtures of the same two layers (image2, optional).
+    Every other setting is optional: preset "fast" or "paper", steps and working size (None: the preset's), seed.
+    The last update holds the results; its downloads are all_layers.zip, then layer1.png and layer2.png (the
+    input's size) and, with two mixtures, the learned mixing coefficients in the progress text.
+
+    Parameters:
+        image1: the (first) mixture, RGB(A) uint8 array.
+        image2: the second mixture of the same size, or None.
+        preset: "fast" or "paper".
+        steps: optimisation steps, None for the preset's.
+        size: working long side in px, None for the preset's.
+        seed: random seed.
+    """
     img1, notes = _image(image1, "image (first mixture)")
     img2 = None
     if image2 is not None:
@@ -261,10 +304,25 @@ def run_separate(image1, image2, preset, steps, size, seed):
 
 
 @_heavy
-def run_watermark(editor, photos, preset, steps, size, seed):
-    """One photo with the watermark painted over, or (``photos``) several photos sharing one watermark: then the
-    mark's region is found from what they have in common, or taken from the editor's paint when it was drawn on a
-    photo of their size."""
+def run_watermark(editor=None, photos=None, preset="fast", steps=None, size=None, seed=0):
+    """Watermark removal: one photo with a hint over its mark, or several photos sharing one watermark. Through
+    the API, one photo: `{"background": handle_file("photo.png"), "layers": [handle_file("mark.png")]}` where
+    mark.png is the photo's size and marks the watermark either as paint on a transparent image (as the page
+    exports it) or as a black-and-white image, white over the mark (a rough box around it will do). Several photos:
+    `photos=[handle_file(...), ...]` (two or more of one size) and no editor: the mark's region is found from what
+    they have in common (a layer as above, drawn at their size, is used for every photo). Every other setting is
+    optional: preset, steps and working size (None: the preset's), seed. The last update holds the results; its
+    downloads are all_layers.zip, then clean.png (clean_0.png, clean_1.png, … for several photos), watermark.png
+    and watermark_mask.png (the mark's opacity), each the photos' size.
+
+    Parameters:
+        editor: ImageEditor value {"background": photo, "layers": [hint layer]}, or None with photos.
+        photos: paths of two or more photos with the same watermark, or None.
+        preset: "fast" or "paper".
+        steps: optimisation steps, None for the preset's.
+        size: working long side in px, None for the preset's.
+        seed: random seed.
+    """
     if photos:
         imgs, hint, notes = _several_photos(photos, editor)
         before, main = imgs[0], "clean_0"
@@ -342,7 +400,24 @@ def _video_downloads(out: Path, paths: dict[str, Path]) -> list[str]:
 
 
 @_heavy
-def run_video(video, editor, task_label, preset, steps, size, seed):
+def run_video(video, editor=None, task_label="segmentation", preset="fast", steps=None, size=None, seed=0):
+    """A clip's layers, consistent in time: `client.predict(handle_file("clip.mp4"), api_name="/video")` segments
+    it with automatic hints. Optional: segmentation hints on the clip's first frame as an editor value
+    (`{"background": handle_file("first.png"), "layers": [handle_file("hints.png")]}`, green over the foreground,
+    red over the background), task_label "segmentation", "dehazing" or "transparency separation", preset, steps and
+    working size (None: the preset's), seed. The last update holds the results: the first frame of each layer
+    (gallery), every frame as PNG in all_frames.zip and each layer as an mp4 at the clip's size and frame rate
+    (downloads; the main layer also in the player).
+
+    Parameters:
+        video: path of the clip.
+        editor: ImageEditor value with hints on the first frame, or None (automatic hints; unused by other tasks).
+        task_label: "segmentation", "dehazing" or "transparency separation".
+        preset: "fast" or "paper".
+        steps: optimisation steps, None for the preset's.
+        size: working long side in px, None for the preset's.
+        seed: random seed.
+    """
     if not video:
         raise gr.Error("Please upload a video first.")
     task = VIDEO_TASKS.get(task_label)
