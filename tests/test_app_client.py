@@ -1,14 +1,23 @@
-"""The app served on localhost, driven through gradio_client as an API user would."""
+"""The app served on localhost, driven through gradio_client as an API user would: only the input is required,
+every endpoint streams updates and ends with files of the input's size."""
 
 import time
 import urllib.request
+import zipfile
+from pathlib import Path
 
+import imageio.v3 as iio
 import numpy as np
 import pytest
-from conftest import ROOT, serve_app
+from conftest import ROOT, iou, require, serve_app, two_regions
 from PIL import Image
 
-gradio_client = pytest.importorskip("gradio_client")
+gradio_client = require("gradio_client")
+handle_file = gradio_client.handle_file
+
+H, W = 60, 90  # larger than the working size below: every result has to be brought back to the input's size
+STEPS, SIZE = 30, 64
+BOX = (slice(18, 38), slice(28, 68))  # the watermark's hint box (the mark itself is 20:36, 30:66)
 
 
 @pytest.fixture(scope="module")
@@ -18,42 +27,162 @@ def server():
 
 
 @pytest.fixture(scope="module")
+def client(server):
+    return gradio_client.Client(server, verbose=False)
+
+
+@pytest.fixture(scope="module")
 def small(tmp_path_factory):
+    """Input files: a photo with a known mask, two mixtures, a watermarked photo and its hint in both forms, three
+    photos sharing one mark, a tiny photo and a short clip."""
+    from test_video import moving_disc, write_mp4
+
     d = tmp_path_factory.mktemp("imgs")
-    rng = np.random.default_rng(0)
-    img = (rng.uniform(0.2, 0.8, (48, 64, 3)) * 255).astype(np.uint8)
-    Image.fromarray(img).save(d / "a.png")
-    Image.fromarray(255 - img).save(d / "b.png")
-    stroke = np.zeros((48, 64, 4), np.uint8)
-    stroke[10:30, 20:44] = (255, 0, 255, 255)  # a painted box: the watermark hint
-    Image.fromarray(stroke, "RGBA").save(d / "hint.png")
+    img, truth = two_regions(H, W)
+    other, _ = two_regions(H, W, seed=5)
+    other = other[::-1, ::-1]
+
+    def save(name, a):
+        Image.fromarray((np.clip(a, 0, 1) * 255).astype(np.uint8)).save(d / name)
+
+    save("a.png", img)
+    np.save(d / "truth.npy", truth)
+    save("mix1.png", 0.35 * img + 0.65 * other)
+    save("mix2.png", 0.65 * img + 0.35 * other)
+    marked = img.copy()
+    marked[20:36, 30:66] = 0.5 * marked[20:36, 30:66] + 0.5
+    save("wm.png", marked)
+    np.save(d / "clean.npy", img)
+    paint = np.zeros((H, W, 4), np.uint8)  # as the page exports paint: transparent where nothing was painted
+    paint[BOX] = (255, 0, 255, 255)
+    Image.fromarray(paint, "RGBA").save(d / "paint.png")
+    mask = np.zeros((H, W), np.uint8)  # as an API user may make it: black and white, white over the mark
+    mask[BOX] = 255
+    Image.fromarray(mask).save(d / "mask.png")
+    rng = np.random.default_rng(1)
+    for k in range(3):
+        photo = rng.uniform(0.1, 0.6, (H, W, 3))
+        photo[20:36, 30:66] = 0.5 * photo[20:36, 30:66] + 0.5
+        save(f"p{k}.png", photo)
+    tiny, _ = two_regions(24, 32)
+    save("tiny.png", tiny)
+    frames, _ = moving_disc()  # 8 frames, 48×64
+    write_mp4(d / "disc.mp4", frames)
     return d
 
 
-def _editor(path):
-    return {"background": gradio_client.handle_file(str(path)), "layers": [], "composite": None}
+def _editor(path, *layers):
+    return {"background": handle_file(str(path)), "layers": [handle_file(str(p)) for p in layers], "composite": None}
 
 
-def _count(job) -> int:
-    return sum(1 for _ in job)
+def _run(client, *args, api_name, **kwargs) -> tuple[int, tuple]:
+    """Submits a job and follows it to its end: (number of updates, the last update)."""
+    job = client.submit(*args, api_name=api_name, **kwargs)
+    n = sum(1 for _ in job)
+    return n, job.outputs()[-1]
 
 
-@pytest.mark.parametrize("endpoint", ["/segment", "/dehaze", "/separate", "/watermark"])
-def test_each_endpoint_streams_updates_before_its_result(server, small, endpoint):
-    client = gradio_client.Client(server, verbose=False)
-    photo = gradio_client.handle_file(str(small / "a.png"))
-    args = {"/segment": [_editor(small / "a.png")], "/dehaze": [photo, ""],
-            "/separate": [photo, gradio_client.handle_file(str(small / "b.png"))],
-            "/watermark": [{"background": photo, "layers": [gradio_client.handle_file(str(small / "hint.png"))],
-                            "composite": None}, None]}[endpoint]
-    job = client.submit(*args, "fast", 30, 32, 0, api_name=endpoint)
-    assert _count(job) >= 4  # ≥ 3 live updates + the result
-    assert job.outputs()[-1][1].startswith("**done**")
+def _downloads(out) -> dict[str, np.ndarray]:
+    """The downloads of a finished image run, each PNG read back by its file name."""
+    assert out[1].startswith("**done**"), out[1]
+    assert Path(out[4][0]).name == "all_layers.zip"
+    return {Path(f).name: np.asarray(Image.open(f)) for f in out[4][1:]}
+
+
+def _psnr(a, b) -> float:
+    return float(10 * np.log10(1 / max(1e-12, float(((a - b) ** 2).mean()))))
+
+
+def test_only_the_input_is_required(client):
+    required = {name: [p["parameter_name"] for p in ep["parameters"] if not p["parameter_has_default"]]
+                for name, ep in client.view_api(print_info=False, return_format="dict")["named_endpoints"].items()}
+    # The watermark takes one photo (editor) or several (photos): either, so neither is required.
+    assert required == {"/segment": ["editor"], "/dehaze": ["image"], "/separate": ["image1"], "/watermark": [],
+                        "/video": ["video"]}
+
+
+def test_dehaze_needs_only_the_photo(client, small):
+    """The call the README gives, every setting left to the endpoint (the fast preset's whole schedule on a tiny
+    photo)."""
+    out = client.predict(handle_file(str(small / "tiny.png")), api_name="/dehaze")
+    files = _downloads(out)
+    assert files["dehazed.png"].shape == (24, 32, 3) and files["transmission.png"].shape == (24, 32)
+    assert "dark-channel prior" in out[1]  # no airlight given: the estimate
+
+
+def test_segment_from_the_photo_alone_gives_a_binary_mask_of_its_size(client, small):
+    n, out = _run(client, {"background": handle_file(str(small / "a.png"))}, steps=STEPS, size=SIZE,
+                  api_name="/segment")
+    assert n >= 4  # ≥ 3 live updates + the result
+    files = _downloads(out)
+    mask = files["mask.png"]
+    assert mask.shape == (H, W) and set(np.unique(mask)) == {0, 255}
+    assert iou(mask > 127, np.load(small / "truth.npy")) > 0.8
+    assert "automatic" in out[1]
+    for name in ("soft_mask.png", "foreground.png", "background.png"):
+        assert files[name].shape[:2] == (H, W)
+
+
+def test_dehaze_gives_images_of_the_photos_size(client, small):
+    n, out = _run(client, handle_file(str(small / "a.png")), steps=STEPS, size=SIZE, api_name="/dehaze")
+    assert n >= 4
+    files = _downloads(out)
+    assert files["dehazed.png"].shape == (H, W, 3) and files["transmission.png"].shape == (H, W)
+    before, after = (np.asarray(Image.open(f)) for f in out[3])
+    assert before.shape[:2] == after.shape[:2] == (H, W)
+
+
+@pytest.mark.parametrize("second", [True, False], ids=["two_mixtures", "one_image"])
+def test_separate_gives_layers_of_the_inputs_size(client, small, second):
+    args = [handle_file(str(small / "mix1.png"))] + ([handle_file(str(small / "mix2.png"))] if second else [])
+    n, out = _run(client, *args, steps=STEPS, size=SIZE, api_name="/separate")
+    assert n >= 4
+    files = _downloads(out)
+    assert files["layer1.png"].shape == files["layer2.png"].shape == (H, W, 3)
+
+
+@pytest.mark.parametrize("hint", ["paint.png", "mask.png"], ids=["transparent_paint", "black_and_white_mask"])
+def test_watermark_hint_as_a_layer_gives_a_clean_photo_of_its_size(client, small, hint):
+    n, out = _run(client, _editor(small / "wm.png", small / hint), steps=STEPS, size=SIZE, api_name="/watermark")
+    assert n >= 4
+    files = _downloads(out)
+    clean = files["clean.png"]
+    assert clean.shape == (H, W, 3) and files["watermark_mask.png"].shape == (H, W)
+    # The hint was read as the box, not as the whole photo: outside it the photo is kept, inside the mark is gone.
+    truth, marked = np.load(small / "clean.npy"), np.asarray(Image.open(small / "wm.png")) / 255
+    outside = np.ones((H, W), bool)
+    outside[BOX] = False
+    assert _psnr(clean[outside] / 255, truth[outside]) > 35
+    assert _psnr(clean[~outside] / 255, truth[~outside]) > _psnr(marked[~outside], truth[~outside]) + 3
+
+
+def test_watermark_from_several_photos_alone(client, small):
+    photos = [handle_file(str(small / f"p{k}.png")) for k in range(3)]
+    n, out = _run(client, photos=photos, steps=STEPS, size=SIZE, api_name="/watermark")
+    assert n >= 4
+    files = _downloads(out)
+    assert all(files[f"clean_{k}.png"].shape == (H, W, 3) for k in range(3))
+    assert "images: 3" in out[1]
+
+
+def test_video_from_the_clip_alone_gives_every_frame_at_its_size(client, small):
+    n, out = _run(client, handle_file(str(small / "disc.mp4")), steps=STEPS, size=SIZE, api_name="/video")
+    assert n >= 4
+    gallery, text, _, _, downloads, player = out
+    assert text.startswith("**done**") and "frames: 8" in text
+    assert iio.imread(player).shape[:3] == (8, 48, 64)  # the main layer (the mask) as mp4: every frame
+    assert {Path(f).name for f in downloads[1:]} == {"mask.mp4", "foreground.mp4", "background.mp4"}
+    firsts = {item["caption"]: np.asarray(Image.open(item["image"])) for item in gallery}
+    assert {"masks", "foreground", "background"} <= set(firsts)
+    assert all(a.shape[:2] == (48, 64) for a in firsts.values())
+    assert set(np.unique(firsts["masks"])) <= {0, 255}
+    with zipfile.ZipFile(downloads[0]) as z:
+        assert sum(name.startswith("masks/") for name in z.namelist()) == 8
 
 
 def test_stop_cancels_a_running_job(server, small):
     client = gradio_client.Client(server, verbose=False)
-    job = client.submit(_editor(small / "a.png"), "fast", 100000, 32, 0, api_name="/segment")
+    job = client.submit(_editor(small / "a.png"), steps=100000, size=32, api_name="/segment")
     deadline = time.time() + 60
     while len(job.outputs()) < 2 and time.time() < deadline:
         time.sleep(0.2)
@@ -69,8 +198,8 @@ def test_stop_cancels_a_running_job(server, small):
 def test_two_simultaneous_jobs_run_one_after_the_other(server, small):
     c1 = gradio_client.Client(server, verbose=False)
     c2 = gradio_client.Client(server, verbose=False)
-    j1 = c1.submit(_editor(small / "a.png"), "fast", 40, 32, 0, api_name="/segment")
-    j2 = c2.submit(_editor(small / "b.png"), "fast", 40, 32, 0, api_name="/segment")
+    j1 = c1.submit(_editor(small / "a.png"), steps=40, size=32, api_name="/segment")
+    j2 = c2.submit(_editor(small / "wm.png"), steps=40, size=32, api_name="/segment")
     seen_queue, both = False, 0
     while not (j1.done() and j2.done()):
         codes = [j.status().code.name for j in (j1, j2)]
