@@ -25,7 +25,7 @@ from PIL import Image
 import doubledip as dd
 from doubledip.engine import preview_strip
 from doubledip.filters import resize, to_numpy, to_tensor
-from doubledip.io import InputError, as_float_image, to_uint8
+from doubledip.io import InputError, as_float_image, load_image_with_notes, to_uint8
 
 ROOT = Path(__file__).resolve().parent
 EXAMPLES = ROOT / "examples"
@@ -72,14 +72,20 @@ def _heavy(fn: Callable) -> Callable:
 
 
 def _image(value, what: str = "image") -> tuple[np.ndarray, list[str]]:
-    """A picture from the page as float RGB, downscaled past MAX_SIDE with a note."""
+    """A picture from the page (an uploaded file's path, or an array) as float RGB, downscaled past MAX_SIDE with
+    a note. A file is read as the CLI reads it (``io.load_image_with_notes``): as displayed (EXIF orientation), by
+    its bit depth (16-bit), an animated one as its first frame with a note."""
     if value is None:
         raise gr.Error(f"Please give an {what} first.")
+    notes: list[str] = []
     try:
-        img = as_float_image(np.asarray(value))
+        if isinstance(value, (str, os.PathLike)):
+            img, notes = load_image_with_notes(value)
+        else:
+            img = as_float_image(np.asarray(value))
     except InputError as e:
         raise gr.Error(str(e)) from None
-    notes = []
+    notes = list(notes)
     h, w = img.shape[:2]
     if max(h, w) > MAX_SIDE:
 
@@ -494,6 +500,23 @@ def _wire(run_btn, stop_btn, fn, inputs, outputs, api_name):
     stop_btn.click(None, None, None, cancels=[event], api_name=False)
 
 
+class _UprightEditor(gr.ImageEditor):
+    """An ImageEditor whose photo, when it arrives as a file, is read as the CLI reads it (``io.load_image``): as
+    displayed (EXIF orientation) and by its bit depth. Gradio reads an editor's background with neither, so a phone
+    photo given through the API came sideways while the hints drawn on the displayed photo did not; what the page's
+    canvas sends is already as displayed, and reads the same. ``is_template``: the page draws it as an ImageEditor."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        path = getattr(getattr(payload, "background", None), "path", None)
+        value = super().preprocess(payload)
+        if value is not None and path:
+            with contextlib.suppress(InputError):  # unreadable here: the value as Gradio read it, judged later
+                value["background"] = load_image_with_notes(path).image
+        return value
+
+
 def _editor_component(label: str, colours: list[str], canvas: tuple[int, int],
                       layers: list[str] | None = None) -> gr.ImageEditor:
     """``canvas`` = (width, height) of the tab's hinted examples: Gradio 6 places an example's paint layer on the
@@ -501,7 +524,7 @@ def _editor_component(label: str, colours: list[str], canvas: tuple[int, int],
     ``layers``: named paint layers (segmentation: one for the foreground, one for the background). The hints are
     told apart by their colour, so strokes on any layer count; the layers let a visitor hide or clear one side."""
     opts = gr.LayerOptions(allow_additional_layers=False, layers=layers) if layers else True
-    return gr.ImageEditor(label=label, type="numpy", height=420, layers=opts, canvas_size=canvas,
+    return _UprightEditor(label=label, type="numpy", height=420, layers=opts, canvas_size=canvas,
                           brush=gr.Brush(colors=colours, default_color=colours[0], color_mode="fixed"),
                           sources=["upload", "clipboard"])
 
@@ -539,7 +562,7 @@ def segmentation_tab() -> None:
 def dehazing_tab() -> None:
     with gr.Row():
         with gr.Column():
-            image = gr.Image(label="hazy photo", type="numpy")
+            image = gr.Image(label="hazy photo", type="filepath", image_mode=None)
             airlight = gr.Textbox(label="airlight R,G,B (empty: dark-channel prior)", value="")
             adv = _advanced(128)
             run, stop = _run_stop()
@@ -552,8 +575,8 @@ def dehazing_tab() -> None:
 def transparency_tab() -> None:
     with gr.Row():
         with gr.Column():
-            image1 = gr.Image(label="mixture 1 (or the one blended image)", type="numpy")
-            image2 = gr.Image(label="mixture 2 (optional)", type="numpy")
+            image1 = gr.Image(label="mixture 1 (or the one blended image)", type="filepath", image_mode=None)
+            image2 = gr.Image(label="mixture 2 (optional)", type="filepath", image_mode=None)
             mix = gr.Button("Mix two examples (known truth)")
             truth = gr.Gallery(label="the truth of the mixed example", columns=2, height=160)
             adv = _advanced(128)

@@ -1,10 +1,20 @@
-"""Reading and writing images and hint masks, with one clear message for every way an input can be wrong."""
+"""Reading and writing images and hint masks, with one clear message for every way an input can be wrong.
+
+Files are read as every viewer shows them: the EXIF Orientation tag (1–8) is applied, so a phone photo stored
+sideways comes out upright at its displayed size, and hints drawn on what is displayed fit it. Integer pixels are
+scaled by their bit depth, never by their content: 8-bit by 255, 16-bit by 65,535 (16-bit RGB(A) PNG and TIFF are
+read with OpenCV, since Pillow keeps only their top 8 bits). An animated or multi-page file is read as its first
+frame, with a note (:func:`load_image_with_notes`; :func:`load_image` emits it as an :class:`InputNote` warning).
+"""
 
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
+from typing import NamedTuple
 
+import cv2
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
@@ -16,16 +26,45 @@ class InputError(ValueError):
     """A problem with what the user gave (file, size, hint): the message is meant to be shown as it is."""
 
 
+class InputNote(UserWarning):
+    """Something about an input that the user should know but that is no error (an animated file read as its first
+    frame). :func:`load_image` and :func:`load_mask` emit it as a warning; the CLI puts it into summary.json's notes
+    and on stderr."""
+
+
+class LoadedImage(NamedTuple):
+    """An image file as read: ``image`` float32 RGB ``(H, W, 3)`` in [0, 1] at its displayed size; ``notes``, what
+    the user should know about how it was read (empty for an ordinary file)."""
+
+    image: np.ndarray
+    notes: list[str]
+
+
+def _integer_scale(a: np.ndarray) -> float:
+    """The full-scale value of an integer image: its bit depth's maximum (uint8 255, uint16 65,535).
+
+    Other integer types (int32, int64: what ``np.array`` of Python ints gives) say nothing of a depth; they are
+    read as 8-bit when every value fits 0–255 and refused otherwise, never guessed from the content."""
+    if a.dtype in (np.uint8, np.uint16):
+        return float(np.iinfo(a.dtype).max)
+    if a.max(initial=0) <= 255:
+        return 255.0
+    raise InputError(f"an integer image of type {a.dtype} with values up to {a.max()} has no known bit depth: "
+                     "give uint8 (0–255), uint16 (0–65535) or floats in 0–1")
+
+
 def as_float_image(a: np.ndarray) -> np.ndarray:
     """Any array image — gray, RGB(A), 8/16-bit, bool or float — as float32 RGB in [0, 1].
 
-    Transparent pixels are put on white, the colour most viewers show behind them.
+    Integers are scaled by their bit depth (uint8 by 255, uint16 by 65,535; see :func:`_integer_scale`), floats
+    are taken as 0–1 (or as 0–255 when they exceed 1). Transparent pixels are put on white, the colour most viewers
+    show behind them. Raises :class:`InputError` for a shape that is no image or a side under ``MIN_SIDE``.
     """
     a = np.asarray(a)
     if a.dtype == bool:
         a = a.astype(np.float32)
     elif np.issubdtype(a.dtype, np.integer):
-        a = a.astype(np.float32) / (65535.0 if a.max(initial=0) > 255 else 255.0)
+        a = a.astype(np.float32) / _integer_scale(a)
     else:
         a = a.astype(np.float32)
         if a.max(initial=0) > 1.0 + 1e-3:
@@ -73,10 +112,66 @@ def _open(path: str | os.PathLike) -> Image.Image:
     return img
 
 
+# EXIF Orientation (tag 274) → the array operation that shows the stored pixels as viewers display them; the
+# same eight cases as PIL.ImageOps.exif_transpose (2 mirror, 3 rotate 180°, 4 flip, 5 transpose, 6 rotate 90°
+# clockwise, 7 transverse, 8 rotate 90° counter-clockwise), done on arrays so that 16-bit RGB, which no PIL
+# mode holds, is turned too.
+_ORIENT = {
+    2: lambda a: a[:, ::-1],
+    3: lambda a: a[::-1, ::-1],
+    4: lambda a: a[::-1],
+    5: lambda a: a.swapaxes(0, 1),
+    6: lambda a: np.rot90(a, -1),
+    7: lambda a: np.rot90(a, 2).swapaxes(0, 1),
+    8: lambda a: np.rot90(a, 1),
+}
+
+
+def orientation(img: Image.Image) -> int:
+    """The EXIF Orientation (1–8) of an opened file; 1 (as stored) when it has none or a broken one."""
+    try:
+        value = int(img.getexif().get(274, 1))
+    except Exception:  # a malformed EXIF block must not make a readable image unreadable
+        return 1
+    return value if value in _ORIENT else 1
+
+
+def upright(a: np.ndarray, orient: int) -> np.ndarray:
+    """Stored pixels ``(H, W[, C])`` → as displayed under EXIF Orientation ``orient`` (sides swapped for 5–8)."""
+    return np.ascontiguousarray(_ORIENT[orient](a)) if orient in _ORIENT else a
+
+
+def _bit_depth(p: Path, img: Image.Image) -> int:
+    """Bits per sample of an opened file: PNG from its header, TIFF from BitsPerSample, else from PIL's mode (its
+    32-bit integer mode "I" holds the samples of 16-bit PGM/PPM files)."""
+    if img.mode.startswith("I;16") or (img.mode == "I" and img.format not in ("PNG", "TIFF")):
+        return 16
+    if img.format == "PNG":
+        with open(p, "rb") as f:
+            head = f.read(25)
+        return head[24] if len(head) == 25 and head[12:16] == b"IHDR" else 8
+    if img.format == "TIFF":
+        bits = img.tag_v2.get(258, 8)
+        return max(bits) if isinstance(bits, tuple) else int(bits)
+    return 8
+
+
+def _deep_array(p: Path) -> np.ndarray:
+    """A file of more than 8 bits per sample at its full depth (uint16 for 16-bit), RGB(A) channel order."""
+    a = cv2.imdecode(np.fromfile(p, np.uint8), cv2.IMREAD_UNCHANGED)  # UNCHANGED: all bits, no EXIF rotation
+    if a is None:
+        raise InputError(f"{p}: not a readable image (16-bit data OpenCV cannot decode)")
+    if a.ndim == 3 and a.shape[2] == 3:
+        a = a[..., ::-1]  # OpenCV's BGR → RGB
+    elif a.ndim == 3 and a.shape[2] == 4:
+        a = a[..., [2, 1, 0, 3]]  # BGRA → RGBA
+    return np.ascontiguousarray(a)
+
+
 def _to_array(img: Image.Image) -> np.ndarray:
-    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
-        a = np.asarray(img, dtype=np.float32)
-        return a / (65535.0 if a.max(initial=0) > 255 else 255.0)
+    """An 8-bit (or float) PIL image as an array in its own mode's channels: L, LA, RGB, RGBA or F."""
+    if img.mode in ("I;16", "I;16B", "I;16L"):
+        return np.asarray(img).astype(np.uint16)
     if img.mode == "F":
         return np.asarray(img, dtype=np.float32)
     if img.mode not in ("L", "LA", "RGB", "RGBA"):
@@ -84,13 +179,36 @@ def _to_array(img: Image.Image) -> np.ndarray:
     return np.asarray(img)
 
 
-def load_image(path: str | os.PathLike) -> np.ndarray:
-    """An image file as float32 RGB ``(H, W, 3)`` in [0, 1]; raises :class:`InputError` with a readable reason."""
-    img = _open(path)
+def _read(path: str | os.PathLike) -> tuple[np.ndarray, list[str]]:
+    """A file's pixels as displayed (EXIF orientation applied) at their own depth and dtype, and notes."""
+    p = Path(path)
+    img = _open(p)
+    notes = []
+    frames = getattr(img, "n_frames", 1)
+    if frames > 1:
+        notes.append(f"{p.name} has {frames} frames (animated or multi-page): only the first frame was used")
+    a = _deep_array(p) if _bit_depth(p, img) > 8 else _to_array(img)
+    return upright(a, orientation(img)), notes
+
+
+def load_image_with_notes(path: str | os.PathLike) -> LoadedImage:
+    """An image file as displayed — float32 RGB ``(H, W, 3)`` in [0, 1], scaled by its bit depth — and notes about
+    how it was read (an animated file reduced to its first frame). Raises :class:`InputError` with a readable
+    reason (missing, unreadable, too small or too large)."""
+    a, notes = _read(path)
     try:
-        return as_float_image(_to_array(img))
+        return LoadedImage(as_float_image(a), notes)
     except InputError as e:
         raise InputError(f"{path}: {e}") from None
+
+
+def load_image(path: str | os.PathLike) -> np.ndarray:
+    """An image file as float32 RGB ``(H, W, 3)`` in [0, 1], as displayed; see :func:`load_image_with_notes`.
+    Its notes are emitted as :class:`InputNote` warnings. Raises :class:`InputError` with a readable reason."""
+    image, notes = load_image_with_notes(path)
+    for note in notes:
+        warnings.warn(note, InputNote, stacklevel=2)
+    return image
 
 
 def as_mask(a: np.ndarray) -> np.ndarray:
@@ -98,9 +216,13 @@ def as_mask(a: np.ndarray) -> np.ndarray:
     a = np.asarray(a)
     if a.dtype == bool:
         return a if a.ndim == 2 else a.any(axis=-1)
-    a = a.astype(np.float32)
-    if a.max(initial=0) > 1.0:
-        a = a / (65535.0 if a.max() > 255 else 255.0)
+    if np.issubdtype(a.dtype, np.integer):
+        # 0/1 integers are a 0/1 mask; otherwise the bit depth is the scale (a 16-bit hint file: 65,535).
+        a = a.astype(np.float32) / (1.0 if a.max(initial=0) <= 1 else 65535.0 if a.dtype == np.uint16 else 255.0)
+    else:
+        a = a.astype(np.float32)
+        if a.max(initial=0) > 1.0:
+            a = a / 255.0
     if a.ndim == 3:
         if a.shape[2] in (2, 4) and a[..., -1].min() < 1.0:
             return a[..., -1] > 0.5  # an alpha channel says where the user painted
@@ -109,9 +231,12 @@ def as_mask(a: np.ndarray) -> np.ndarray:
 
 
 def load_mask(path: str | os.PathLike, shape: tuple[int, int], what: str = "hint") -> np.ndarray:
-    """A hint mask file as bool ``shape``; it must match the image's size and mark at least one pixel."""
-    img = _open(path)
-    m = as_mask(_to_array(img))
+    """A hint mask file, read as displayed (like :func:`load_image`), as bool ``shape``; it must match the image's
+    size and mark at least one pixel. Raises :class:`InputError`; notes are emitted as :class:`InputNote`."""
+    a, notes = _read(path)
+    for note in notes:
+        warnings.warn(note, InputNote, stacklevel=2)
+    m = as_mask(a)
     check_mask(m, shape, what, str(path))
     return m
 

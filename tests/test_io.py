@@ -44,3 +44,65 @@ def test_hint_of_wrong_size_or_empty(tmp_path):
         load_mask(tmp_path / "empty.png", (20, 30))
     with pytest.raises(InputError, match="31×20 px but the image is 30×20"):
         load_mask(tmp_path / "wide.png", (20, 30))
+
+
+# --- images read as displayed: the eight EXIF orientations ----------------------------------------------------------
+
+# What to store so that a viewer applying Orientation o shows the displayed picture D (the inverse of each
+# orientation's display transform: 2, 3, 4, 5, 7 are their own inverses; 6 shows the stored pixels turned 90°
+# clockwise, so they are stored turned 90° counter-clockwise, and 8 the other way).
+STORE = {1: lambda d: d, 2: lambda d: d[:, ::-1], 3: lambda d: d[::-1, ::-1], 4: lambda d: d[::-1],
+         5: lambda d: d.swapaxes(0, 1), 6: lambda d: np.rot90(d, 1), 7: lambda d: np.rot90(d, 2).swapaxes(0, 1),
+         8: lambda d: np.rot90(d, -1)}
+
+
+def _exif(orientation: int) -> Image.Exif:
+    exif = Image.Exif()
+    exif[274] = orientation
+    return exif
+
+
+def _displayed(h=20, w=32):
+    """An asymmetric picture: every flip and turn of it differs."""
+    rng = np.random.default_rng(3)
+    return rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_exif_orientation_is_read_as_displayed(tmp_path, orientation):
+    from PIL import ImageOps
+
+    shown = _displayed()
+    stored = np.ascontiguousarray(STORE[orientation](shown))
+    path = tmp_path / f"o{orientation}.png"
+    Image.fromarray(stored).save(path, exif=_exif(orientation))
+    # The file is what we mean: PIL's own exif_transpose shows it as `shown`.
+    assert np.array_equal(np.asarray(ImageOps.exif_transpose(Image.open(path))), shown)
+    img = load_image(path)
+    assert img.shape == (20, 32, 3)
+    assert np.array_equal((img * 255).round().astype(np.uint8), shown)
+    # A hint file carrying the same tag is turned the same way.
+    hint = np.zeros((20, 32), np.uint8)
+    hint[2:6, 3:12] = 255
+    Image.fromarray(np.ascontiguousarray(STORE[orientation](hint))).save(tmp_path / "h.png",
+                                                                         exif=_exif(orientation))
+    assert np.array_equal(load_mask(tmp_path / "h.png", (20, 32)), hint > 0)
+
+
+@pytest.mark.parametrize("orientation", [3, 6, 8])
+def test_exif_orientation_of_a_jpeg(tmp_path, orientation):
+    shown = np.repeat(np.repeat(_displayed(4, 6), 8, 0), 8, 1)  # 8-px blocks of one colour survive JPEG's loss
+    path = tmp_path / "o.jpg"
+    stored = np.ascontiguousarray(STORE[orientation](shown))
+    Image.fromarray(stored).save(path, exif=_exif(orientation), quality=95, subsampling=0)
+    img = load_image(path)
+    assert img.shape == (32, 48, 3)
+    assert np.abs(img * 255 - shown).mean() < 3  # a wrong turn: ~80
+
+
+def test_broken_or_absent_orientation_reads_as_stored(tmp_path):
+    shown = _displayed()
+    Image.fromarray(shown).save(tmp_path / "none.png")
+    Image.fromarray(shown).save(tmp_path / "odd.png", exif=_exif(9))  # not an orientation: ignored
+    for name in ("none.png", "odd.png"):
+        assert np.array_equal((load_image(tmp_path / name) * 255).round().astype(np.uint8), shown)
