@@ -50,6 +50,34 @@ def test_live_layers_are_paced_but_the_progress_line_follows_every_snapshot(monk
     assert len({u[1] for u in live}) >= 3
 
 
+@pytest.mark.parametrize("handler, inputs", [("run_segment", 1), ("run_dehaze", 1), ("run_separate", 1),
+                                             ("run_watermark", 0), ("run_video", 1)])
+def test_every_setting_but_the_input_has_a_default(handler, inputs):
+    """The API's defaults: Gradio makes a parameter optional when its component has a value or the handler's
+    parameter defaults to None, so the handler's defaults must agree with the page's initial values."""
+    import inspect
+
+    params = list(inspect.signature(getattr(app, handler)).parameters.values())
+    assert all(p.default is inspect.Parameter.empty for p in params[:inputs])
+    assert all(p.default is not inspect.Parameter.empty for p in params[inputs:])
+    assert {p.name: p.default for p in params if p.name in ("preset", "steps", "size", "seed")} == {
+        "preset": "fast", "steps": None, "size": None, "seed": 0}
+
+
+def test_editor_layers_as_paint_or_as_a_black_and_white_mask():
+    photo = np.full((8, 10, 3), 0.5, np.float32)
+    paint = np.zeros((8, 10, 4), np.uint8)  # the page's paint: transparent where nothing was painted
+    paint[2:4, 3:6] = (255, 0, 255, 255)
+    mask = np.zeros((8, 10, 4), np.uint8)  # a black-and-white image given through the API, made opaque by Gradio
+    mask[..., 3] = 255
+    mask[5:7, 1:9, :3] = 255
+    for layer, box in [(paint, (slice(2, 4), slice(3, 6))), (mask, (slice(5, 7), slice(1, 9)))]:
+        _, strokes = app._editor(_editor(photo, layer))
+        expected = np.zeros((8, 10), bool)
+        expected[box] = True
+        assert np.array_equal(strokes[..., 3] > 0, expected)
+
+
 def test_segment_without_hints_says_it_used_automatic_hints():
     img, _ = two_regions()
     text = list(app.run_segment(_editor(img), "fast", 5, 64, 0))[-1][1]
