@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, serve_app
+from conftest import ROOT, require, serve_app
 
-sync_api = pytest.importorskip("playwright.sync_api")
-gradio_client = pytest.importorskip("gradio_client")
+sync_api = require("playwright.sync_api")
+gradio_client = require("gradio_client")
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
