@@ -4,6 +4,8 @@ Each test runs one kind of file people bring (a phone photo stored sideways, a d
 image, an odd airlight, degenerate hints) and asserts the value a user expects, not only that nothing crashed.
 """
 
+import json
+
 import numpy as np
 import pytest
 from conftest import ROOT, iou
@@ -113,3 +115,52 @@ def test_cli_dehaze_writes_the_phone_photo_upright(tmp_path):
     shown = load_image(EXIF / "phone_photo_orient6.jpg")
     assert dehazed.shape == (224, 336, 3)
     assert np.corrcoef(dehazed.mean(2).ravel(), shown.mean(2).ravel())[0, 1] > 0.8
+
+
+# --- 16-bit files scaled by their bit depth; animated files noted ---------------------------------------------------
+
+GRAY16 = DATA / "grayscale_16bit"
+
+
+def test_dark_16bit_gray_is_read_by_its_depth_in_the_library_and_the_page():
+    from gradio.data_classes import ImageData
+
+    import app
+
+    true_max = json.loads((GRAY16 / "meta.json").read_text())["dark_gray16_max200_true_max"]
+    img = load_image(GRAY16 / "dark_gray16_max200.png")
+    assert img.max() == pytest.approx(true_max, abs=1e-7)  # 200/65535, not 200/255
+    for label in ("hazy photo", "mixture 1", "mixture 2"):
+        value = _page_input(label).preprocess(ImageData(path=str(GRAY16 / "dark_gray16_max200.png"),
+                                                        orig_name="dark.png"))
+        page, _ = app._image(value)
+        assert np.array_equal(page, img), label
+
+
+def test_the_same_photo_in_16_and_8_bits_reads_the_same():
+    deep, flat = load_image(GRAY16 / "hazy_gray16.png"), load_image(GRAY16 / "hazy_gray8.png")
+    assert np.abs(deep - flat).max() <= 0.5 / 255
+
+
+@pytest.fixture
+def animated_gif(tmp_path):
+    rng = np.random.default_rng(0)
+    frames = [Image.fromarray(rng.integers(0, 256, (32, 40, 3), dtype=np.uint8)) for _ in range(3)]
+    frames[0].save(tmp_path / "anim.gif", save_all=True, append_images=frames[1:], duration=80, loop=0)
+    return tmp_path / "anim.gif"
+
+
+def test_cli_notes_an_animated_image_in_summary_and_on_stderr(animated_gif, tmp_path, capsys):
+    rc = cli_main(["dehaze", str(animated_gif), "--out", str(tmp_path / "d"), "--steps", "4", "--size", "32",
+                   "--quiet"])
+    assert rc == 0
+    notes = json.loads((tmp_path / "d" / "summary.json").read_text())["notes"]
+    assert notes and "anim.gif has 3 frames" in notes[0] and "first frame" in notes[0]
+    assert f"note: {notes[0]}" in capsys.readouterr().err
+
+
+def test_page_notes_an_animated_image_in_its_done_text(animated_gif):
+    import app
+
+    text = list(app.run_dehaze(str(animated_gif), "", "fast", 4, 32, 0))[-1][1]
+    assert text.startswith("**done**") and "3 frames" in text and "first frame" in text

@@ -106,3 +106,78 @@ def test_broken_or_absent_orientation_reads_as_stored(tmp_path):
     Image.fromarray(shown).save(tmp_path / "odd.png", exif=_exif(9))  # not an orientation: ignored
     for name in ("none.png", "odd.png"):
         assert np.array_equal((load_image(tmp_path / name) * 255).round().astype(np.uint8), shown)
+
+
+# --- bit depth, never content ---------------------------------------------------------------------------------------
+
+
+def _write_16bit(path, rgb: np.ndarray) -> None:
+    """A 16-bit RGB or RGBA file (PNG or TIFF) from an RGB(A) uint16 array: OpenCV writes BGR(A) order."""
+    import cv2
+
+    order = [2, 1, 0] if rgb.shape[2] == 3 else [2, 1, 0, 3]
+    assert cv2.imwrite(str(path), np.ascontiguousarray(rgb[..., order]))
+
+
+@pytest.mark.parametrize("suffix", ["png", "tif"])
+def test_16bit_rgb_is_scaled_by_its_depth_in_rgb_order(tmp_path, suffix):
+    rgb = np.zeros((20, 24, 3), np.uint16)
+    rgb[..., 0], rgb[..., 1], rgb[..., 2] = 180, 20000, 60000  # a dark red channel: max 180 of 65535
+    _write_16bit(tmp_path / f"rgb48.{suffix}", rgb)
+    img = load_image(tmp_path / f"rgb48.{suffix}")
+    assert np.allclose(img[0, 0], [180 / 65535, 20000 / 65535, 60000 / 65535], atol=1e-7)
+
+
+def test_16bit_rgba_is_scaled_by_its_depth_and_put_on_white(tmp_path):
+    rgba = np.zeros((20, 24, 4), np.uint16)
+    rgba[..., 0], rgba[..., 1], rgba[..., 2], rgba[..., 3] = 200, 0, 65535, 65535
+    rgba[:, 12:, 3] = 0  # the right half transparent
+    _write_16bit(tmp_path / "rgba64.png", rgba)
+    img = load_image(tmp_path / "rgba64.png")
+    assert np.allclose(img[0, 0], [200 / 65535, 0, 1], atol=1e-7)
+    assert np.allclose(img[:, 12:], 1.0)
+
+
+@pytest.mark.parametrize("top", [255, 200, 65535])
+def test_16bit_gray_is_scaled_by_its_depth_whatever_its_brightest_pixel(tmp_path, top):
+    gray = np.linspace(0, top, 20 * 24).reshape(20, 24).astype(np.uint16)
+    Image.fromarray(gray).save(tmp_path / "g16.png")
+    assert load_image(tmp_path / "g16.png").max() == pytest.approx(top / 65535, abs=1e-7)
+    import cv2
+
+    cv2.imwrite(str(tmp_path / "g16.pgm"), gray)  # PIL opens a 16-bit PGM in its 32-bit mode "I"
+    assert load_image(tmp_path / "g16.pgm").max() == pytest.approx(top / 65535, abs=1e-7)
+
+
+def test_arrays_are_scaled_by_their_dtype():
+    from doubledip.io import as_float_image
+
+    dark = np.full((16, 16), 200, np.uint16)
+    assert as_float_image(dark).max() == pytest.approx(200 / 65535)
+    assert as_float_image(dark.astype(np.uint8)).max() == pytest.approx(200 / 255)
+    assert as_float_image(np.full((16, 16), 200, np.int64)).max() == pytest.approx(200 / 255)  # fits 8 bits
+    with pytest.raises(InputError, match="uint16"):
+        as_float_image(np.full((16, 16), 1000, np.int64))  # no depth to scale by: refused, not guessed
+
+
+# --- animated files: the first frame, with a note -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["GIF", "PNG", "WEBP"])
+def test_an_animated_image_is_its_first_frame_with_a_note(tmp_path, fmt):
+    import warnings
+
+    from doubledip.io import InputNote, load_image_with_notes
+
+    frames = [Image.fromarray(np.full((20, 24, 3), v, np.uint8)) for v in (40, 120, 200)]
+    path = tmp_path / f"anim.{fmt.lower()}"
+    frames[0].save(path, format=fmt, save_all=True, append_images=frames[1:], duration=100, loop=0, lossless=True)
+    img, notes = load_image_with_notes(path)
+    assert np.allclose(img, 40 / 255, atol=2 / 255)
+    assert len(notes) == 1 and "3 frames" in notes[0] and "first frame" in notes[0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        load_image(path)
+    assert [str(w.message) for w in caught if w.category is InputNote] == notes
+    Image.fromarray(np.full((20, 24, 3), 40, np.uint8)).save(tmp_path / "still.png")
+    assert load_image_with_notes(tmp_path / "still.png").notes == []
