@@ -164,3 +164,57 @@ def test_page_notes_an_animated_image_in_its_done_text(animated_gif):
 
     text = list(app.run_dehaze(str(animated_gif), "", "fast", 4, 32, 0))[-1][1]
     assert text.startswith("**done**") and "3 frames" in text and "first frame" in text
+
+
+# --- --airlight: finite numbers, one scale --------------------------------------------------------------------------
+
+BAD_AIRLIGHTS = [
+    ("nan,0.5,0.5", "finite"), ("inf,0.5,0.5", "finite"), ("0.5,-inf,0.5", "finite"),
+    ("1.5,0.9,0.9", "all three in 0–1"), ("0.9,200,200", "all three in 0–255"),
+]
+
+
+@pytest.fixture(scope="module")
+def small_photo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("air") / "photo.png"
+    Image.fromarray(np.random.default_rng(0).integers(0, 256, (32, 40, 3), dtype=np.uint8)).save(path)
+    return path
+
+
+@pytest.mark.parametrize("airlight, rule", BAD_AIRLIGHTS)
+def test_cli_refuses_a_non_finite_or_mixed_scale_airlight(small_photo, tmp_path, capsys, airlight, rule):
+    out = tmp_path / "out"
+    assert cli_main(["dehaze", str(small_photo), "--airlight", airlight, "--out", str(out), "--steps", "2"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and rule in err[0]
+    assert not out.exists() and list(tmp_path.iterdir()) == []  # nothing written, not even a temporary folder
+
+
+def test_real_entry_point_refuses_a_nan_airlight(small_photo, tmp_path):
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "doubledip", "dehaze", str(small_photo), "--airlight", "nan,0.5,0.5",
+                        "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [r.stderr.strip()] and r.stderr.startswith("error: ")
+    assert "finite" in r.stderr and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("airlight, expected", [
+    ("0.9,0.9,0.95", (0.9, 0.9, 0.95)), ("230,230,240", (230 / 255, 230 / 255, 240 / 255)),
+    ("1,1,1", (1.0, 1.0, 1.0)), ((255, 128, 64), (1.0, 128 / 255, 64 / 255)),
+])
+def test_airlight_on_one_scale_is_read_on_that_scale(airlight, expected):
+    from doubledip.tasks.dehazing import parse_airlight
+
+    assert np.allclose(parse_airlight(airlight).numpy(), expected, atol=1e-6)
+
+
+def test_page_refuses_a_mixed_scale_airlight(small_photo):
+    import gradio as gr
+
+    import app
+
+    with pytest.raises(gr.Error, match="all three in 0–1"):
+        list(app.run_dehaze(str(small_photo), "1.5,0.9,0.9", "fast", 2, 32, 0))

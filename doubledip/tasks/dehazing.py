@@ -39,23 +39,36 @@ T_MIN = 0.1
 
 
 def parse_airlight(value: str | tuple[float, ...] | list[float] | None) -> torch.Tensor | None:
-    """``"0.9,0.9,0.95"`` or ``"230,230,240"`` (0–255) or a 3-sequence → a colour tensor in [0, 1]."""
+    """The airlight A of I = t·J + (1 − t)·A as given by the user → a float32 colour tensor ``(3,)`` in (0, 1].
+
+    ``value``: ``"R,G,B"`` or a 3-sequence, all three on ONE scale: 0–1 when every value is ≤ 1
+    (``"0.9,0.9,0.95"``), 0–255 when every value is above 1 (``"230,230,240"``). A mix of values ≤ 1 and above 1
+    (``"1.5,0.9,0.9"``) has no one reading — 1.5 is no 0–1 value, 0.9 no plausible 0–255 airlight — and is
+    refused rather than guessed (read as 0–255 it was a near-black airlight). Raises :class:`InputError` for
+    anything but three finite numbers (nan, inf), a negative or over-255 value, mixed scales, or a channel at 0.
+    ``None`` → ``None`` (the airlight is then estimated).
+    """
     if value is None:
         return None
+    scales = "give all three in 0–1 (e.g. 0.9,0.9,0.95) or all three in 0–255 (e.g. 230,230,240)"
     try:
         parts = [float(v) for v in (value.split(",") if isinstance(value, str) else value)]
-    except ValueError:
+    except (TypeError, ValueError):
         raise InputError(f"airlight must be three numbers R,G,B; got {value!r}") from None
     if len(parts) != 3:
         raise InputError(f"airlight must be three numbers R,G,B; got {len(parts)}")
-    a = np.asarray(parts, np.float32)
+    a = np.asarray(parts, np.float64)
+    if not np.isfinite(a).all():
+        raise InputError(f"airlight values must be finite numbers (no nan or inf); got {value!r}: {scales}")
     if (a < 0).any() or (a > 255).any():
-        raise InputError("airlight values must lie in 0–1 (or 0–255)")
+        raise InputError(f"airlight values must lie in 0–1 or in 0–255; got {value!r}: {scales}")
+    if (a > 1).any() and (a <= 1).any():
+        raise InputError(f"airlight {value!r} mixes scales (values above 1 and at most 1): {scales}")
     if a.max() > 1.0:
         a = a / 255.0
     if a.min() <= 0.0:
         raise InputError("airlight must be brighter than black in every channel")
-    return torch.from_numpy(a)
+    return torch.from_numpy(a.astype(np.float32))
 
 
 def build(
