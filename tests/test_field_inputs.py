@@ -98,7 +98,7 @@ def test_dehazing_tab_reads_the_phone_photo_upright():
     img, notes = app._image(value)
     assert img.shape == (224, 336, 3) and notes == []
     assert np.abs(img - load_image(EXIF / "phone_photo_orient6.jpg")).max() == 0
-    *_, files = list(app.run_dehaze(value, "", "fast", 4, 32, 0))[-1]
+    *_, files = list(app.run_dehaze(value, "", preset="fast", steps=4, size=32, seed=0))[-1]
     dehazed = np.asarray(Image.open(next(f for f in files if f.endswith("/dehazed.png")))).astype(np.float32) / 255
     assert dehazed.shape == (224, 336, 3)
     # Upright: the result follows the displayed photo (an upside-down result would not).
@@ -162,7 +162,7 @@ def test_cli_notes_an_animated_image_in_summary_and_on_stderr(animated_gif, tmp_
 def test_page_notes_an_animated_image_in_its_done_text(animated_gif):
     import app
 
-    text = list(app.run_dehaze(str(animated_gif), "", "fast", 4, 32, 0))[-1][1]
+    text = list(app.run_dehaze(str(animated_gif), "", preset="fast", steps=4, size=32, seed=0))[-1][1]
     assert text.startswith("**done**") and "3 frames" in text and "first frame" in text
 
 
@@ -217,4 +217,41 @@ def test_page_refuses_a_mixed_scale_airlight(small_photo):
     import app
 
     with pytest.raises(gr.Error, match="all three in 0–1"):
-        list(app.run_dehaze(str(small_photo), "1.5,0.9,0.9", "fast", 2, 32, 0))
+        list(app.run_dehaze(str(small_photo), "1.5,0.9,0.9", preset="fast", steps=2, size=32, seed=0))
+
+
+# --- degenerate hints: overlapping, tiny --------------------------------------------------------------------------
+
+HINTS = DATA / "hints_degenerate"
+
+
+def test_cli_says_the_hints_overlap_when_one_file_is_given_as_both(tmp_path, capsys):
+    same = str(HINTS / "fg_same_as_bg.png")
+    rc = cli_main(["segment", str(HINTS / "photo_144x96.png"), "--fg-hint", same, "--bg-hint", same,
+                   "--out", str(tmp_path / "out"), *RUN])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and len(err) == 1 and not (tmp_path / "out").exists()
+    assert "hints overlap: 1404 px" in err[0] and "100 % of the foreground hint" in err[0]
+    assert "vanished" not in err[0]
+
+
+@pytest.mark.parametrize("fg, bg, which", [("fg_2x2", "bg_border", "foreground"),
+                                           ("fg_big", "bg_2x2_corner", "background"),
+                                           ("fg_2x2", "bg_2x2_corner", "foreground")])
+def test_a_tiny_hint_is_a_clear_request_to_mark_more(fg, bg, which):
+    from doubledip import InputError, segment
+
+    img = load_image(HINTS / "photo_144x96.png")
+    with pytest.raises(InputError, match=rf"the {which} hint marks only 4 px .*mark at least 14 px"):
+        segment(img, load_mask(HINTS / f"{fg}.png", img.shape[:2]), load_mask(HINTS / f"{bg}.png", img.shape[:2]),
+                steps=2, size=64)
+
+
+def test_ordinary_hints_on_the_same_photo_give_a_usable_mask():
+    """The threshold refuses the dots, not the photo: broad hints of both regions segment it."""
+    from doubledip import segment
+
+    img = load_image(HINTS / "photo_144x96.png")
+    fg, bg = (load_mask(HINTS / f"{n}.png", img.shape[:2]) for n in ("fg_big", "bg_border"))
+    res = segment(img, fg, bg, steps=60, size=64)
+    assert iou(res.images["mask"] > 0.5, _png_mask(HINTS / "truth_144x96.png")) >= 0.8  # measured 0.86

@@ -58,3 +58,45 @@ def test_bad_hints_raise_clear_errors(which):
             segment(img, fg, None, steps=2)
         else:
             segment(img, fg, bg, steps=2)
+
+
+def test_partly_overlapping_hints_are_noted_and_the_shared_pixels_left_undecided():
+    from doubledip.tasks.segmentation import check_hints
+
+    img, truth = two_regions()
+    fg, bg = hints_for(truth)
+    wide_fg = fg.copy()
+    wide_fg[:, :6] = True  # a stroke that runs into the background hint
+    notes = []
+    f, b = check_hints(wide_fg, bg, truth.shape, notes)
+    shared = int((wide_fg & bg).sum())
+    assert not (f & b).any() and f.sum() == wide_fg.sum() - shared and b.sum() == bg.sum() - shared
+    assert len(notes) == 1 and f"the hints overlap: {shared} px" in notes[0]
+    assert any("hints overlap" in n for n in segment(img, wide_fg, bg, steps=2, size=64).notes)
+
+
+@pytest.mark.parametrize("inside", ["fg", "bg"])
+def test_a_hint_wholly_inside_the_other_is_an_overlap_error_not_a_vanished_hint(inside):
+    img, truth = two_regions()
+    fg, bg = hints_for(truth)
+    if inside == "fg":
+        fg = bg & (np.arange(truth.shape[1]) < 20)[None, :]  # a part of the background marked as foreground too
+    else:
+        bg = fg & (np.arange(truth.shape[1]) < 28)[None, :]  # a part of the foreground marked as background too
+    with pytest.raises(InputError, match="hints overlap.*nothing of the" + (" foreground" if inside == "fg" else
+                                                                             " background")):
+        segment(img, fg, bg, steps=2, size=64)
+
+
+def test_the_smallest_hint_accepted_is_a_tenth_of_a_percent_of_the_image():
+    from doubledip.tasks.segmentation import MIN_HINT_FRACTION, check_hints
+
+    img, truth = two_regions()  # 48×64: 3,072 px, so at least 4 px per hint
+    fg, bg = hints_for(truth)
+    least = int(np.ceil(MIN_HINT_FRACTION * truth.size))
+    dot = np.zeros_like(fg)
+    dot.flat[np.flatnonzero(fg)[:least]] = True
+    check_hints(dot, bg, truth.shape, [])  # exactly the least: accepted
+    dot.flat[np.flatnonzero(dot)[0]] = False
+    with pytest.raises(InputError, match=f"foreground hint marks only {least - 1} px"):
+        check_hints(dot, bg, truth.shape, [])

@@ -53,6 +53,48 @@ def auto_hints(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return fg, bg
 
 
+MIN_HINT_FRACTION = 0.001  # each hint marks at least 0.1 % of the image (a 4×4 px dab on 144×96, 110×110 on 12 MP)
+
+
+def check_hints(
+    fg: np.ndarray, bg: np.ndarray, shape: tuple[int, int], notes: list[str],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The user's two hints (bool ``shape``) checked and made disjoint; raises :class:`InputError` with what to do.
+
+    In this order, so that the message names the real problem: each hint is the image's size and not empty; none
+    covers the whole image; the hints overlap (how many pixels, what share of each) — refused when one lies wholly
+    inside the other (the same file given twice: nothing of it is left), else the shared pixels are left undecided
+    with a note; each hint marks at least ``MIN_HINT_FRACTION`` of the image. Below that a hint says too little:
+    the colour model of a 2×2 px dot is its few colours. On a 144×96 photo of a horse on a rocket, a 2×2 px
+    foreground dot with the border as background gave IoU 0.71 (fast preset), a 2×2 px background dot with a broad
+    foreground hint 0.13–0.15, broad hints of both 0.86 (60 steps at 64 px), so the user is asked to
+    mark more rather than given a mask that looks plausible and is not. The 0.1 % is a judgement (ordinary strokes
+    mark 2–70 % of the bundled examples), not a measured boundary.
+    """
+    check_mask(fg, shape, "foreground hint")
+    check_mask(bg, shape, "background hint")
+    if fg.all() or bg.all():
+        raise InputError("a hint covers the whole image: mark only the parts you are sure of")
+    overlap = fg & bg
+    n, n_fg, n_bg = int(overlap.sum()), int(fg.sum()), int(bg.sum())
+    if n:
+        share = (f"{n} px are marked as both foreground and background ({100 * n / n_fg:.0f} % of the foreground "
+                 f"hint, {100 * n / n_bg:.0f} % of the background hint)")
+        if n in (n_fg, n_bg):
+            lost = "either hint" if n_fg == n_bg else "the foreground hint" if n == n_fg else "the background hint"
+            raise InputError(f"the foreground and background hints overlap: {share}, so nothing of {lost} is left "
+                             "(the same file given twice?); mark each part as only one of them")
+        notes.append(f"the hints overlap: {share}; those pixels were left undecided")
+        fg, bg = fg & ~overlap, bg & ~overlap
+    least = max(1, int(np.ceil(MIN_HINT_FRACTION * shape[0] * shape[1])))
+    for name, m in (("foreground", fg), ("background", bg)):
+        if m.sum() < least:
+            raise InputError(f"the {name} hint marks only {int(m.sum())} px ({100 * m.mean():.2f} % of the image): "
+                             f"too little to tell its colours; mark at least {least} px "
+                             f"({100 * MIN_HINT_FRACTION:.1f} %), e.g. a few strokes across the {name}")
+    return fg, bg
+
+
 def wts_video_hints(p) -> bool:
     return bool(p.weights.get("video_hint_odds"))
 
@@ -93,21 +135,17 @@ def _build(
     else:
         if fg_hint is None or bg_hint is None:
             raise InputError("give both a foreground and a background hint, or neither (automatic hints)")
-        fg, bg = as_mask(fg_hint), as_mask(bg_hint)
-        check_mask(fg, (h, w), "foreground hint")
-        check_mask(bg, (h, w), "background hint")
-        overlap = fg & bg
-        if overlap.all() or fg.all() or bg.all():
-            raise InputError("a hint covers the whole image: mark only the parts you are sure of")
-        fg, bg = fg & ~overlap, bg & ~overlap
+        fg, bg = check_hints(as_mask(fg_hint), as_mask(bg_hint), (h, w), notes)
     p = get_preset("segment-video" if video else "segment", preset, **overrides)
     size = p.size or max(h, w)
     shape = working_shape(h, w, size, p.arch.multiple, p.arch.min_side)
     full = torch.from_numpy(np.ascontiguousarray(frames.transpose(0, 3, 1, 2)))
     target = resize(full, shape)
     fg_t, bg_t = _hint_tensor(fg, shape), _hint_tensor(bg, shape)
-    if not fg_t.any() or not bg_t.any():
-        raise InputError("a hint vanished at the working size: paint it a little thicker")
+    for name, t, m in (("foreground", fg_t, fg), ("background", bg_t, bg)):
+        if not t.any():
+            raise InputError(f"the {name} hint ({int(m.sum())} px, thin strokes) vanished at the working size "
+                             f"({shape[1]}×{shape[0]} px): paint it a little thicker")
     if n > 1:  # hints speak for the first frame only
         fg_t = torch.cat([fg_t, torch.zeros(n - 1, 1, *shape)])
         bg_t = torch.cat([bg_t, torch.zeros(n - 1, 1, *shape)])
