@@ -4,6 +4,11 @@ A task never writes a loop of its own: it declares its layers (DIP generators or
 into the input (the forward model), a list of :class:`Stage` s (loss terms, learning rate, length, early stopping)
 and how the final full-resolution :class:`Result` is made. Everything that makes runs fast or observable — fused
 generators, reg-noise, flip/rotation augmentation, early stopping, snapshots, cancellation — lives here once.
+
+Restorations (DIP, Ulyanov et al. 2018) add two things: an :class:`~doubledip.operators.Operator` between the
+composed image and the target (``Problem.operator``: a pixel mask, a downsampling — the image may live at another
+resolution than the observation), and pluggable stopping rules per stage (``Stage.stop``, see
+:mod:`doubledip.stopping`), one of which may hand back a better iterate than the last step's.
 """
 
 from __future__ import annotations
@@ -20,13 +25,20 @@ import torch
 
 from .filters import to_numpy
 from .nets import Arch, SkipNet, make_frame_inputs
+from .operators import Operator
+from .stopping import Plateau, PsnrTarget, StopRule
 
 Tensors = dict[str, torch.Tensor]
 
 
 @dataclass(frozen=True)
 class Layer:
-    """A layer made by a DIP generator from a fixed input. ``frames`` > 1 gives one input per frame, one network."""
+    """A layer made by a DIP generator from a fixed input. ``frames`` > 1 gives one input per frame, one network.
+
+    ``input``: "noise" (uniform × ``noise_scale``), "meshgrid", or "image": ``image`` ((1, c, h, w) at the working
+    size) as the first c input channels, uniform noise × ``noise_scale`` in the others (the network then maps a
+    picture to a picture, e.g. the noisy image itself in DIP-SURE denoising). Reg-noise is added to every channel.
+    """
 
     channels: int
     arch: Arch = Arch()
@@ -34,6 +46,7 @@ class Layer:
     noise_scale: float = 0.1
     reg_noise: float = 0.0
     frames: int = 1
+    image: torch.Tensor | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,13 @@ class Step:
     # A working-resolution tensor aligned with the target (a prior, a hint) as this step sees it: the same frames
     # (when it has one row per frame) and the same flip/rotation.
     aug: Callable[[torch.Tensor], torch.Tensor]
+    # The composed image before the problem's operator (``recon`` is the operator applied to it; without an
+    # operator both are the same tensor).
+    output: torch.Tensor | None = None
+    # The same generators at this step (same weights, same reg-noise draw) with their inputs shifted: a dict
+    # layer name -> tensor added to that layer's input channels (its first channels). For Monte-Carlo estimates
+    # of an output's divergence with respect to its input (SURE).
+    rerun: Callable[[Tensors], Tensors] | None = None
 
     @property
     def frac(self) -> float:
@@ -78,6 +98,20 @@ class Stage:
     min_gain: float = 0.05
     # Only these layers' parameters move (None: all). Others still run, so the composition stays defined.
     trains: tuple[str, ...] | None = None
+    # Stopping rules (doubledip.stopping); the stage ends when one fires. Empty: the two rules above
+    # (stop_psnr, patience), as before. A rule's best() (e.g. ES-WMV's averaged iterate), if any, is what the last
+    # stage finishes with; the result's values then say where and why it stopped.
+    stop: tuple[StopRule, ...] = ()
+
+    def rules(self) -> tuple[StopRule, ...]:
+        if self.stop:
+            return self.stop
+        made: list[StopRule] = []
+        if self.stop_psnr is not None:
+            made.append(PsnrTarget(self.stop_psnr))
+        if self.patience:
+            made.append(Plateau(self.patience, self.min_gain))
+        return tuple(made)
 
 
 @dataclass
@@ -140,6 +174,10 @@ class Problem:
     # instead of the last step's layers: a DIP's output jitters from step to step (reg-noise, Adam), and the average
     # keeps what the steps agree on. 0: the last step's layers. Not with augmented stages or frame subsets.
     average: float = 0.0
+    # The forward operator between the composed image and the target (doubledip.operators): the composition may
+    # live at another resolution than the target (super-resolution) or be compared on some pixels only
+    # (inpainting). None: the identity.
+    operator: Operator | None = None
 
 
 def resolve_device(device: str | torch.device | None = "auto") -> torch.device:
@@ -194,12 +232,12 @@ class _Generators:
             net = SkipNet(arch, out, groups=len(names)).to(device)
             zs, stds = [], []
             for s in specs:
-                zs.append(make_frame_inputs(s.input, arch.input_channels, h, w, s.noise_scale,  # type: ignore[union-attr]
-                                            frames, rng))
+                zs.append(_layer_input(s, arch.input_channels, h, w, frames, rng))  # type: ignore[arg-type]
                 stds.append(torch.full((arch.input_channels,), float(s.reg_noise)))  # type: ignore[union-attr]
             z = torch.cat(zs, dim=1).to(device)
             std = torch.cat(stds).view(1, -1, 1, 1).to(device)
             self.groups.append((net, z, std, [(n, problem.layers[n].channels) for n in names]))  # type: ignore[union-attr]
+        self._drawn: list[torch.Tensor | None] = [None] * len(self.groups)
 
     def release(self) -> None:
         """Drop the networks and inputs now, not when the last reference to the generator goes."""
@@ -214,12 +252,30 @@ class _Generators:
         params += [raw for n, (raw, _) in self.scalars.items() if names is None or n in names]
         return params
 
-    def forward(self, k: int = 0, index: torch.Tensor | None = None, noisy: bool = True) -> Tensors:
+    def forward(self, k: int = 0, index: torch.Tensor | None = None, noisy: bool = True,
+                shift: Tensors | None = None) -> Tensors:
+        """The layers. ``shift`` (layer name -> tensor added to that layer's first input channels) reruns the
+        step just made with the same reg-noise draw and shifted inputs."""
         out: Tensors = {}
-        for net, z, std, members in self.groups:
+        for g, (net, z, std, members) in enumerate(self.groups):
             zz = z if index is None or z.shape[0] == 1 else z[index]
-            if noisy and bool((std > 0).any()):
-                zz = zz + torch.randn_like(zz) * std
+            if shift is not None:
+                drawn = self._drawn[g]
+                if drawn is not None:
+                    zz = zz + drawn
+                per = zz.shape[1] // len(members)
+                parts = list(zz.split(per, dim=1))
+                for i, (name, _) in enumerate(members):
+                    d = shift.get(name)
+                    if d is not None:
+                        c = d.shape[1]
+                        parts[i] = torch.cat([parts[i][:, :c] + d, parts[i][:, c:]], dim=1)
+                zz = torch.cat(parts, dim=1)
+            elif noisy and bool((std > 0).any()):
+                self._drawn[g] = torch.randn_like(zz) * std
+                zz = zz + self._drawn[g]
+            else:
+                self._drawn[g] = None
             y = net(_dihedral(zz, k))
             c = net.out_channels
             for i, (name, ch) in enumerate(members):
@@ -261,20 +317,31 @@ def iterate(
         return Snapshot(problem.task, stage, done, total, time.perf_counter() - start, images, dict(last_losses),
                         last_psnr)
 
+    op = problem.operator
+    explicit = any(s.stop for s in problem.stages)
+    stop_info: dict[str, Any] = {}
+    best_layers: Tensors | None = None
+
     try:
         for stage in problem.stages:
             params = gens.parameters(stage.trains)
             opt = torch.optim.Adam(params, lr=stage.lr)
-            best, since, smooth = -math.inf, 0, None
+            rules = stage.rules()
+            for r in rules:
+                r.reset()
+            fired: StopRule | None = None
+            first = done
             for i in range(stage.steps):
                 k = (done % _DIHEDRAL) if stage.augment else 0
                 index = _draw_frames(n_frames, fps, problem.key_frames, frame_rng)
                 index = None if index is None else index.to(dev)
                 tgt = target if index is None else target[index]
                 layers = gens.forward(k, index)
-                recon = problem.compose(layers)
+                output = problem.compose(layers)
+                recon = output if op is None else _dihedral(op(_undihedral(output, k)), k)
                 ctx = Step(layers, recon, _dihedral(tgt, k), i, stage.steps, index,
-                           lambda x, k=k, index=index: _dihedral(_frames_of(x, index, n_frames), k))
+                           lambda x, k=k, index=index: _dihedral(_frames_of(x, index, n_frames), k), output,
+                           lambda shift, k=k, index=index: gens.forward(k, index, shift=shift))
                 terms = stage.loss(ctx)
                 loss = sum(terms.values())
                 opt.zero_grad(set_to_none=True)
@@ -286,26 +353,44 @@ def iterate(
                         avg = ({n: v.detach().clone() for n, v in layers.items()} if avg is None else
                                {n: avg[n].lerp_(v.detach(), 1 - problem.average) for n, v in layers.items()})
                 with torch.no_grad():
-                    mse = float(((recon - ctx.target) ** 2).mean())
+                    if op is None:
+                        mse = float(((recon - ctx.target) ** 2).mean())
+                    else:
+                        mse = float(op.mse(_undihedral(recon, k), _undihedral(ctx.target, k)))
                 last_psnr = 10 * math.log10(1.0 / max(mse, 1e-12))
                 last_losses = {n: float(v.detach()) for n, v in terms.items()}
-                stop = stage.stop_psnr is not None and last_psnr >= stage.stop_psnr
-                if stage.patience:
-                    smooth = last_psnr if smooth is None else 0.9 * smooth + 0.1 * last_psnr
-                    if smooth > best + stage.min_gain:
-                        best, since = smooth, 0
-                    else:
-                        since += 1
-                    stop = stop or since >= stage.patience
+                stop = False
+                for r in rules:
+                    if r.update(i, last_psnr, layers, output):
+                        stop, fired = True, r
+                        break
                 if stop:
                     total -= stage.steps - i - 1
                     break
                 if done == 1 or done % every == 0:
                     yield snapshot(stage.name)
+            if explicit and stage is problem.stages[-1]:
+                if fired is None:
+                    fired = next((r for r in rules if r.fired_at is not None), None)  # observing rules
+                keeper = fired or next((r for r in rules if r.best() is not None), None)
+                best_layers = keeper.best() if keeper is not None else None
+                ran_out = f"ran all {stage.steps} steps of {stage.name}"
+                stop_info = {
+                    "stopped_at": first + (fired.fired_at if fired is not None else stage.steps - 1) + 1,
+                    "stop_reason": fired.reason if fired is not None else ran_out,
+                    **({} if keeper is None else keeper.describe()),
+                }
+                if "best_step" in stop_info and stop_info["best_step"] is not None and stop_info["best_step"] >= 0:
+                    stop_info["best_step"] += first + 1
             yield snapshot(stage.name)
         with torch.no_grad():
-            final = avg if avg is not None else gens.forward(0, None, noisy=False)
+            if best_layers is not None:
+                final = best_layers
+            else:
+                final = avg if avg is not None else gens.forward(0, None, noisy=False)
             result = problem.finish(final)
+        if explicit:
+            result.values.update(stop_info)
         result.task, result.preset = problem.task, problem.preset
         result.steps, result.seconds, result.psnr = done, time.perf_counter() - start, last_psnr
         result.working_size = (int(target.shape[-2]), int(target.shape[-1]))
@@ -317,6 +402,31 @@ def iterate(
         gens.release()
         if dev.type == "cuda":
             torch.cuda.empty_cache()
+
+
+def _undihedral(x: torch.Tensor, k: int) -> torch.Tensor:
+    """The inverse of :func:`_dihedral`."""
+    if k == 0:
+        return x
+    x = torch.rot90(x, -(k % 4), dims=(-2, -1)) if k % 4 else x
+    return torch.flip(x, dims=(-1,)) if k >= 4 else x
+
+
+def _layer_input(spec: Layer, channels: int, h: int, w: int, frames: int, rng: torch.Generator) -> torch.Tensor:
+    """A layer's fixed input z: noise or a meshgrid (nets.make_frame_inputs), or its image plus noise channels."""
+    if spec.input != "image":
+        return make_frame_inputs(spec.input, channels, h, w, spec.noise_scale, frames, rng)
+    if spec.image is None:
+        raise ValueError("a layer with input='image' needs its image")
+    img = spec.image.detach().float().cpu()
+    if img.dim() == 3:
+        img = img[None]
+    if tuple(img.shape[-2:]) != (h, w) or img.shape[1] > channels:
+        raise ValueError(f"the input image {tuple(img.shape)} does not fit a {channels}-channel {h}x{w} input")
+    img = img.expand(frames, -1, -1, -1)
+    rest = channels - img.shape[1]
+    noise = torch.rand(frames, rest, h, w, generator=rng) * spec.noise_scale
+    return torch.cat([img, noise], dim=1)
 
 
 def _draw_frames(

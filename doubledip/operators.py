@@ -1,0 +1,128 @@
+"""Forward operators: what the observation would be if the restored image were ``x``  (y = A(x)).
+
+The Deep Image Prior (Ulyanov, Vedaldi, Lempitsky, CVPR 2018, sec. 4) fits a generator's output ``x`` so that
+``A(x)`` matches the degraded observation ``y``: the identity for denoising and JPEG artefact removal, a pixel mask
+for inpainting (the loss sees only the known pixels), a downsampling for super-resolution (the image lives at the
+high resolution, the observation at the low one). :class:`~doubledip.engine.Problem` takes one of these as its
+``operator``; the engine then compares ``A(compose(layers))`` with the target and a task's loss sees both the
+image (``Step.output``) and its observation (``Step.recon``).
+
+Tensors are ``(N, C, H, W)`` float32. Every operator here is linear; ``adjoint`` is its exact transpose (checked
+numerically by the tests), which back-projection and the tests use.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+SCALES = (2, 4, 8)
+
+
+class Operator:
+    """``y = A(x)``. Subclasses define :meth:`__call__` and :meth:`observed_shape`; the rest follows."""
+
+    name = "operator"
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def observed_shape(self, shape: tuple[int, int]) -> tuple[int, int]:
+        """The (h, w) of ``A(x)`` for an image of ``shape``."""
+        return tuple(shape)  # type: ignore[return-value]
+
+    def adjoint(self, y: torch.Tensor, shape: tuple[int, int]) -> torch.Tensor:
+        """``Aᵀ y`` for an image side of ``shape`` (h, w): the transpose, by differentiating the linear map."""
+        x = torch.zeros(y.shape[0], y.shape[1], *shape, dtype=y.dtype, device=y.device, requires_grad=True)
+        with torch.enable_grad():
+            (g,) = torch.autograd.grad(self(x), x, grad_outputs=y)
+        return g
+
+    def weight(self, target: torch.Tensor) -> torch.Tensor | None:
+        """Per-pixel weight of the data term at the observation's resolution (None: every entry counts)."""
+        return None
+
+    def mse(self, observed: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Mean squared error between ``A(x)`` and the observation over the entries that are observed."""
+        w = self.weight(target)
+        d = (observed - target) ** 2
+        if w is None:
+            return d.mean()
+        return (d * w).sum() / (w.sum() * d.shape[1] / w.shape[1]).clamp_min(1.0)
+
+
+class Identity(Operator):
+    """``A = I``: denoising and JPEG artefact removal compare the image itself with the observation."""
+
+    name = "identity"
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        return x
+
+    def adjoint(self, y: torch.Tensor, shape: tuple[int, int]) -> torch.Tensor:
+        return y
+
+
+class PixelMask(Operator):
+    """``A(x) = k ⊙ x`` with ``k`` 1 on the KNOWN pixels and 0 on those to fill (DIP's inpainting loss).
+
+    ``known`` is ``(1, 1, H, W)`` (or ``(H, W)``) with values in {0, 1}; :meth:`mse` averages over known pixels
+    only, so the figure reads like a PSNR on what was observed.
+    """
+
+    name = "mask"
+
+    def __init__(self, known: torch.Tensor) -> None:
+        k = known.float()
+        while k.dim() < 4:
+            k = k[None]
+        self.known = k
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.known.to(x.device)
+
+    def adjoint(self, y: torch.Tensor, shape: tuple[int, int]) -> torch.Tensor:
+        return y * self.known.to(y.device)
+
+    def weight(self, target: torch.Tensor) -> torch.Tensor:
+        return self.known.to(target.device)
+
+
+class Downsample(Operator):
+    """``A(x)``: ``x`` shrunk by an integer ``factor`` with an antialiased bicubic kernel (Keys, a = −0.5, widened
+    by the factor, as MATLAB's and PIL's ``imresize``) — the kernel that the benchmark uses to make its low-resolution
+    inputs, and the de-facto standard one for super-resolution test sets. The DIP paper used Lanczos; both are
+    separable low-pass kernels of the same support class.
+
+    The image side must be a multiple of ``factor``; the observation is ``(H / factor, W / factor)``.
+    """
+
+    name = "downsample"
+
+    def __init__(self, factor: int) -> None:
+        if int(factor) not in SCALES:
+            raise ValueError(f"downsampling factor must be one of {SCALES}, got {factor}")
+        self.factor = int(factor)
+
+    def observed_shape(self, shape: tuple[int, int]) -> tuple[int, int]:
+        h, w = shape
+        if h % self.factor or w % self.factor:
+            raise ValueError(f"image side {h}x{w} is not a multiple of the factor {self.factor}")
+        return h // self.factor, w // self.factor
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        return F.interpolate(x, size=self.observed_shape(tuple(x.shape[-2:])), mode="bicubic", align_corners=False,
+                             antialias=True)
+
+
+def downsample(x: torch.Tensor, factor: int) -> torch.Tensor:
+    """Shrink ``(N, C, H, W)`` by ``factor`` with :class:`Downsample`'s kernel (sides cropped to multiples)."""
+    h, w = x.shape[-2:]
+    x = x[..., : h - h % factor, : w - w % factor]
+    return Downsample(factor)(x)
+
+
+def upsample_bicubic(y: torch.Tensor, factor: int) -> torch.Tensor:
+    """Plain bicubic interpolation (Keys, a = −0.75 as in PyTorch) by ``factor``, clipped to [0, 1]: the classic
+    super-resolution baseline and the start of the network input."""
+    return F.interpolate(y, scale_factor=factor, mode="bicubic", align_corners=False).clamp(0.0, 1.0)

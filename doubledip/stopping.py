@@ -1,0 +1,177 @@
+"""Stopping rules for one stage of the optimisation loop, and the iterate a stage hands on.
+
+A rule watches every step (its reconstruction PSNR, its layers, its image) and says when the stage should end.
+:class:`~doubledip.engine.Stage` takes a tuple of them (``stop=``); the stage ends when any one fires. A rule may
+also keep a better iterate than the last step's (:meth:`StopRule.best`), which the engine then finishes with.
+
+- :class:`PsnrTarget`: the reconstruction reached a PSNR (Double-DIP's segmentation rule: 30 dB).
+- :class:`Plateau`: the smoothed reconstruction PSNR has stopped rising.
+- :class:`VarianceMinimum`: no ground truth and no noise level needed — ES-WMV (Wang, Li, Zhuang, Chen, Liang,
+  Sun, "Early Stopping for Deep Image Prior", TMLR 2023). A DIP's iterates first settle onto the image (their
+  step-to-step spread falls) and then start chasing the noise or the artefacts (the spread rises again). The rule
+  tracks the windowed moving variance of the recent images, stops once it has not reached a new minimum for
+  ``patience`` steps, and returns an exponential moving average of the images taken at the variance minimum.
+
+Every rule is reset at the start of the stage it belongs to, so a :class:`~doubledip.engine.Problem` can be run
+again.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import torch
+
+Tensors = dict[str, torch.Tensor]
+
+
+class StopRule:
+    """Base class. ``reason`` (short text) and ``fired_at`` (step within the stage, from 0) are set when it fires."""
+
+    def __init__(self, observe: bool = False) -> None:
+        # observe: record where the rule fires (and freeze its best iterate there) but let the stage run on. The
+        # benchmark uses it to see what happens after the stop on the same run.
+        self.observe = observe
+        self.reset()
+
+    def reset(self) -> None:
+        self.reason: str | None = None
+        self.fired_at: int | None = None
+        self.fired_time: float | None = None
+
+    def update(self, step: int, psnr: float, layers: Tensors, output: torch.Tensor) -> bool:
+        """Look at one step; True ends the stage (never in ``observe`` mode)."""
+        raise NotImplementedError
+
+    def best(self) -> Tensors | None:
+        """The layers to finish with (None: the last step's)."""
+        return None
+
+    def describe(self) -> dict:
+        """Extra values for the result (e.g. the step the returned iterate comes from)."""
+        return {}
+
+    def _fire(self, step: int, reason: str) -> bool:
+        if self.fired_at is None:
+            self.fired_at, self.reason, self.fired_time = step, reason, time.perf_counter()
+        return not self.observe
+
+
+class PsnrTarget(StopRule):
+    """Fires once the reconstruction PSNR reaches ``db``."""
+
+    def __init__(self, db: float, observe: bool = False) -> None:
+        self.db = float(db)
+        super().__init__(observe)
+
+    def update(self, step: int, psnr: float, layers: Tensors, output: torch.Tensor) -> bool:
+        if psnr >= self.db:
+            return self._fire(step, f"reconstruction reached {self.db:g} dB")
+        return False
+
+
+class Plateau(StopRule):
+    """Fires when the smoothed reconstruction PSNR (exponential average, weight 0.1 on the new step) has not
+    risen by ``min_gain`` dB for ``patience`` steps."""
+
+    def __init__(self, patience: int, min_gain: float = 0.05, observe: bool = False) -> None:
+        self.patience, self.min_gain = int(patience), float(min_gain)
+        super().__init__(observe)
+
+    def reset(self) -> None:
+        super().reset()
+        self._best, self._since, self._smooth = -math.inf, 0, None
+
+    def update(self, step: int, psnr: float, layers: Tensors, output: torch.Tensor) -> bool:
+        self._smooth = psnr if self._smooth is None else 0.9 * self._smooth + 0.1 * psnr
+        if self._smooth > self._best + self.min_gain:
+            self._best, self._since = self._smooth, 0
+        else:
+            self._since += 1
+        if self._since >= self.patience:
+            return self._fire(step, f"reconstruction PSNR plateaued for {self.patience} steps")
+        return False
+
+
+class VarianceMinimum(StopRule):
+    """ES-WMV: stop when the windowed moving variance of the images has not hit a new minimum for ``patience`` steps.
+
+    ``window``: how many recent images the variance spans (W). The variance at step t is the mean over pixels and
+    channels of the per-pixel variance of images t−W+1 … t (float64 running sums, recomputed from the window every
+    ``window`` steps so rounding cannot build up). ``decay``: the exponential moving average of the layers that is
+    returned, snapshotted at each new variance minimum (weight ``1 − decay`` on the newest step; 0 returns the raw
+    layers at the minimum). ``start``: steps at the beginning that neither count for the minimum nor for the
+    patience (the first images of a DIP move fast and mean nothing). The rule never fires before ``start + window``.
+    """
+
+    def __init__(self, window: int = 20, patience: int = 60, decay: float = 0.9, start: int = 0,
+                 observe: bool = False) -> None:
+        if window < 2 or patience < 1:
+            raise ValueError("window must be at least 2 and patience at least 1")
+        self.window, self.patience, self.decay, self.start = int(window), int(patience), float(decay), int(start)
+        super().__init__(observe)
+
+    def reset(self) -> None:
+        super().reset()
+        self._buf: list[torch.Tensor] = []
+        self._sum: torch.Tensor | None = None
+        self._sq: torch.Tensor | None = None
+        self._ema: Tensors | None = None
+        self._best: Tensors | None = None
+        self._min = math.inf
+        self._min_step = -1
+        self._added = 0
+        self.variances: list[float] = []  # per step (nan before the window is full): for plots and tests
+
+    def update(self, step: int, psnr: float, layers: Tensors, output: torch.Tensor) -> bool:
+        with torch.no_grad():
+            frozen = self.fired_at is not None
+            if not frozen:
+                if self._ema is None or self.decay <= 0:
+                    self._ema = {k: v.detach().clone() for k, v in layers.items()}
+                else:
+                    for k, v in layers.items():
+                        self._ema[k].lerp_(v.detach(), 1 - self.decay)
+            x = output.detach().to(torch.float64)
+            self._buf.append(x)
+            if self._sum is None:
+                self._sum, self._sq = x.clone(), x * x
+            else:
+                self._sum += x
+                self._sq += x * x
+            if len(self._buf) > self.window:
+                old = self._buf.pop(0)
+                self._sum -= old
+                self._sq -= old * old
+            self._added += 1
+            if self._added % self.window == 0:  # re-sum the window: no drift from adding and taking away
+                stack = torch.stack(self._buf)
+                self._sum, self._sq = stack.sum(0), (stack * stack).sum(0)
+            if len(self._buf) < self.window:
+                self.variances.append(float("nan"))
+                return False
+            n = len(self._buf)
+            var = float((self._sq / n - (self._sum / n) ** 2).clamp_min(0).mean())
+            self.variances.append(var)
+            if step < self.start or frozen:
+                return False
+            if var < self._min:
+                self._min, self._min_step = var, step
+                self._best = {k: v.clone() for k, v in self._ema.items()}  # type: ignore[union-attr]
+                return False
+            if step - self._min_step >= self.patience:
+                return self._fire(step, f"image variance over {self.window} steps had no new minimum for "
+                                        f"{self.patience} steps (noise fitting)")
+            return False
+
+    def best(self) -> Tensors | None:
+        return self._best
+
+    @property
+    def best_step(self) -> int:
+        """Step (within the stage) of the variance minimum whose averaged iterate :meth:`best` returns; −1: none."""
+        return self._min_step
+
+    def describe(self) -> dict:
+        return {"best_step": self._min_step, "variance_min": self._min if self._min < math.inf else None}
