@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import json
 import os
 import tempfile
@@ -26,6 +27,7 @@ import doubledip as dd
 from doubledip.engine import preview_strip
 from doubledip.filters import resize, to_numpy, to_tensor
 from doubledip.io import InputError, as_float_image, load_image_with_notes, to_uint8
+from doubledip.registry import TASKS, Param, Task, output_items
 
 ROOT = Path(__file__).resolve().parent
 EXAMPLES = ROOT / "examples"
@@ -208,7 +210,7 @@ def _rgb(a: np.ndarray) -> np.ndarray:
     return a if a.ndim == 3 else np.repeat(a[..., None], 3, 2)
 
 
-def _stream(gen: Iterator[dd.Snapshot], before: np.ndarray, main: str, notes: list[str]):
+def _stream(gen: Iterator[dd.Snapshot], task: Task, before: np.ndarray, notes: list[str]):
     """Snapshots → (gallery, progress, loss curve, slider, downloads) updates; closes ``gen`` whatever happens."""
     curve = _Curve()
     try:
@@ -219,7 +221,8 @@ def _stream(gen: Iterator[dd.Snapshot], before: np.ndarray, main: str, notes: li
                 continue
             res = snap.result
             final = [(to_uint8(v), k) for k, v in res.images.items()]
-            slider = (to_uint8(before), to_uint8(_rgb(res.images[main])))
+            main = output_items(task, res)[0][1]
+            slider = (to_uint8(before), to_uint8(_rgb(main)))
             yield final, _done_text(res, notes), curve.final(), slider, _downloads(res)
     except InputError as e:
         raise gr.Error(str(e)) from None
@@ -227,121 +230,145 @@ def _stream(gen: Iterator[dd.Snapshot], before: np.ndarray, main: str, notes: li
         gen.close()
 
 
-# --- handlers (generator functions: the page updates at every snapshot) -------------------------------------------
+# --- handlers: one per registered task, generated from its declaration (doubledip/registry.py) -------------------
 
 
-@_heavy
-def run_segment(editor, preset="fast", steps=None, size=None, seed=0):
-    """Foreground/background segmentation of one photo. Only the photo is needed: through the API give
-    `{"background": handle_file("photo.png")}` and automatic hints are used; for your own hints add a layer, e.g.
-    `{"background": ..., "layers": [handle_file("hints.png")]}`, green (G > R) over the foreground and red over the
-    background, either transparent elsewhere or black elsewhere. Every other setting is optional: preset "fast" or
-    "paper", steps and working size (None: the preset's), seed. The last update holds the results; its downloads are
-    all_layers.zip, then mask.png (0 or 255, the photo's size), soft_mask.png, foreground.png, background.png.
-
-    Parameters:
-        editor: ImageEditor value {"background": photo, "layers": [hint layers]}; RGBA arrays on the page.
-        preset: "fast" or "paper".
-        steps: optimisation steps, None for the preset's.
-        size: working long side in px, None for the preset's.
-        seed: random seed of the networks' inputs and weights.
-    """
-    photo, strokes = _editor(editor)
-    img, notes = _image(photo)
+def _strokes_split(strokes: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Two-colour hints: green (G > R) marks the foreground, red the background."""
     painted = strokes[..., 3] > 0
     fg = painted & (strokes[..., 1].astype(int) > strokes[..., 0].astype(int))
     bg = painted & (strokes[..., 0].astype(int) >= strokes[..., 1].astype(int))
-    fg, bg = _fit_mask(fg, img.shape[:2]), _fit_mask(bg, img.shape[:2])
-    if not fg.any() and not bg.any():
-        fg = bg = None
-        notes.append("no hints drawn: automatic hints were used (border = background, distinct colours = "
-                     "foreground)")
-    elif not fg.any() or not bg.any():
-        raise gr.Error("Draw both hints (green = foreground, red = background), or none for automatic hints.")
-    with _page_errors():
-        gen = dd.iterate_segment(img, fg, bg, **_settings(preset, steps, size, seed))
-    yield from _stream(gen, img, "mask", notes)
+    return _fit_mask(fg, shape), _fit_mask(bg, shape)
 
 
-@_heavy
-def run_dehaze(image, airlight="", preset="fast", steps=None, size=None, seed=0):
-    """Dehazing of one photo: `client.predict(handle_file("photo.png"), api_name="/dehaze")`. Every other setting
-    is optional: airlight "R,G,B" (0–1 or 0–255; empty: the dark-channel prior's estimate), preset "fast" or "paper",
-    steps and working size (None: the preset's), seed. The last update holds the results; its downloads are
-    all_layers.zip, then dehazed.png and transmission.png, each the photo's size.
-
-    Parameters:
-        image: the hazy photo, RGB(A) uint8 array.
-        airlight: "R,G,B" or empty.
-        preset: "fast" or "paper".
-        steps: optimisation steps, None for the preset's.
-        size: working long side in px, None for the preset's.
-        seed: random seed.
-    """
-    img, notes = _image(image)
-    with _page_errors():
-        gen = dd.iterate_dehaze(img, (airlight or "").strip() or None, **_settings(preset, steps, size, seed))
-    yield from _stream(gen, img, "dehazed", notes)
+def _paints(tasks: list[Task]) -> bool:
+    """Whether the tab's photo is an editor: some task of it takes a mask or hints painted on the photo."""
+    return any(p.kind in ("mask", "hints") for t in tasks for p in t.params)
 
 
-@_heavy
-def run_separate(image1, image2=None, preset="fast", steps=None, size=None, seed=0):
-    """Transparency separation: one blended image, or two mixtures of the same two layers (image2, optional).
-    Every other setting is optional: preset "fast" or "paper", steps and working size (None: the preset's), seed.
-    The last update holds the results; its downloads are all_layers.zip, then layer1.png and layer2.png (the
-    input's size) and, with two mixtures, the learned mixing coefficients in the progress text.
+def _task_inputs(task: Task, values: dict, painted: bool) -> tuple[dict, np.ndarray, list[str]]:
+    """The page's values (by component name) → the task's keyword arguments, the 'before' picture and notes.
 
-    Parameters:
-        image1: the (first) mixture, RGB(A) uint8 array.
-        image2: the second mixture of the same size, or None.
-        preset: "fast" or "paper".
-        steps: optimisation steps, None for the preset's.
-        size: working long side in px, None for the preset's.
-        seed: random seed.
-    """
-    img1, notes = _image(image1, "image (first mixture)")
-    img2 = None
-    if image2 is not None:
-        img2, more = _image(image2, "second mixture")
-        notes += more
-    with _page_errors():
-        gen = dd.iterate_separate(img1, img2, **_settings(preset, steps, size, seed))
-    yield from _stream(gen, img1, "layer1", notes)
+    The rules are the param kinds' (see doubledip/registry.py), not any one task's."""
+    kwargs: dict = {}
+    notes: list[str] = []
+    before = None
+    strokes = None
+    first = next(p.name for p in task.params if p.kind in ("image", "images"))
+    for prm in task.params:
+        if prm.kind == "images" and values.get("photos"):
+            imgs, hint, more = _several_photos(values["photos"], values.get("editor"))
+            kwargs[prm.name], before, notes = imgs, imgs[0], notes + more
+            kwargs.update({m.name: hint for m in task.params if m.kind == "mask"})
+        elif prm.kind in ("image", "images") and prm.name == first and painted:
+            photo, strokes = _editor(values.get("editor"), "photo" + (" (or several photos below)"
+                                                                      if prm.kind == "images" else ""))
+            img, more = _image(photo)
+            kwargs[prm.name], before, notes = img, img, notes + more
+        elif prm.kind == "image":
+            value = values.get(prm.name)
+            if value is None and not prm.required:
+                kwargs[prm.name] = None
+                continue
+            img, more = _image(value, prm.label)
+            kwargs[prm.name], notes = img, notes + more
+            before = img if before is None else before
+        elif prm.kind == "mask" and prm.name not in kwargs:
+            mask = None if strokes is None else _fit_mask(strokes[..., 3] > 0, before.shape[:2])
+            if mask is None or not mask.any():
+                if prm.required:
+                    raise gr.Error(f"Paint {prm.label} first.")
+                mask = None
+            kwargs[prm.name] = mask
+        elif prm.kind == "hints":
+            fg, bg = _strokes_split(strokes, before.shape[:2])
+            if not fg.any() and not bg.any():
+                fg = bg = None
+                notes.append("no hints drawn: automatic hints were used (border = background, distinct colours = "
+                             "foreground)")
+            elif not fg.any() or not bg.any():
+                raise gr.Error("Draw both hints (green = foreground, red = background), or none for automatic "
+                               "hints.")
+            kwargs["fg_hint"], kwargs["bg_hint"] = fg, bg
+        elif prm.kind == "text":
+            kwargs[prm.name] = (values.get(prm.name) or "").strip() or None
+        elif prm.kind in ("choice", "flag"):
+            value = values.get(prm.name)
+            kwargs[prm.name] = prm.default if value is None else (bool(value) if prm.kind == "flag" else value)
+    return kwargs, before, notes
 
 
-@_heavy
-def run_watermark(editor=None, photos=None, preset="fast", steps=None, size=None, seed=0):
-    """Watermark removal: one photo with a hint over its mark, or several photos sharing one watermark. Through
-    the API, one photo: `{"background": handle_file("photo.png"), "layers": [handle_file("mark.png")]}` where
-    mark.png is the photo's size and marks the watermark either as paint on a transparent image (as the page
-    exports it) or as a black-and-white image, white over the mark (a rough box around it will do). Several photos:
-    `photos=[handle_file(...), ...]` (two or more of one size) and no editor: the mark's region is found from what
-    they have in common (a layer as above, drawn at their size, is used for every photo). Every other setting is
-    optional: preset, steps and working size (None: the preset's), seed. The last update holds the results; its
-    downloads are all_layers.zip, then clean.png (clean_0.png, clean_1.png, … for several photos), watermark.png
-    and watermark_mask.png (the mark's opacity), each the photos' size.
+def _components(tasks: list[Task]) -> list[Param]:
+    """The page inputs of a tab serving ``tasks``: each param name once, masks and hints painted on the photo."""
+    seen: dict[str, Param] = {}
+    for t in tasks:
+        for p in t.params:
+            if p.kind not in ("mask", "hints"):
+                seen.setdefault(p.name, p)
+    return list(seen.values())
 
-    Parameters:
-        editor: ImageEditor value {"background": photo, "layers": [hint layer]}, or None with photos.
-        photos: paths of two or more photos with the same watermark, or None.
-        preset: "fast" or "paper".
-        steps: optimisation steps, None for the preset's.
-        size: working long side in px, None for the preset's.
-        seed: random seed.
-    """
-    if photos:
-        imgs, hint, notes = _several_photos(photos, editor)
-        before, main = imgs[0], "clean_0"
-    else:
-        photo, strokes = _editor(editor, "photo (or several photos below)")
-        img, notes = _image(photo)
-        hint = _fit_mask(strokes[..., 3] > 0, img.shape[:2])
-        if not hint.any():
-            raise gr.Error("Paint over the watermark (or draw a box around it) first.")
-        imgs, before, main = img, img, "clean"
-    with _page_errors():
-        gen = dd.iterate_watermark(imgs, hint, **_settings(preset, steps, size, seed))
-    yield from _stream(gen, before, main, notes)
+
+def _input_names(tasks: list[Task]) -> list[str]:
+    """Component (and API parameter) names, in order: an editor where the photo is painted on, the several-photos
+    upload beside it for an ``images`` param."""
+    painted = _paints(tasks)
+    names = []
+    for i, p in enumerate(_components(tasks)):
+        if p.kind in ("image", "images") and i == 0 and painted:
+            names.append("editor")
+            if p.kind == "images":
+                names.append("photos")
+        else:
+            names.append(p.name)
+    return names
+
+
+def _docstring(task: Task, names: list[str]) -> str:
+    lines = [f"{task.title}: {task.model}. Only the first input is needed; every other one has a default. The last "
+             f"update holds the results; its downloads are all_layers.zip, then "
+             f"{', '.join(o + '.png' for o in task.outputs)}, each the input's size.", "", "Parameters:"]
+    described = {p.name: p.help for p in task.params}
+    described["editor"] = ("ImageEditor value {\"background\": photo, \"layers\": [paint]}: paint as transparent "
+                           "strokes, or an opaque black-and-white image, white where painted" +
+                           ("; hints: green over the foreground, red over the background" if any(
+                               p.kind == "hints" for p in task.params) else ""))
+    described["photos"] = "two or more photos sharing one watermark (then no paint is needed), or None"
+    lines += [f"    {n}: {described.get(n, n)}" for n in names]
+    lines += ["    preset: \"fast\" or \"paper\".", "    steps: optimisation steps, None for the preset's.",
+              "    size: working long side in px, None for the preset's.", "    seed: random seed."]
+    return "\n".join(lines)
+
+
+def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
+    """The page/API handler of ``task`` in a tab serving ``tab_tasks``: a generator of page updates whose
+    parameters are the tab's inputs (the first one required, the others with defaults, as the API shows them)."""
+    names = _input_names(tab_tasks)
+    painted = _paints(tab_tasks)
+    defaults = {p.name: p.default for p in _components(tab_tasks)}
+
+    def handler(*args, **kwargs):
+        bound = handler.__signature__.bind(*args, **kwargs)
+        bound.apply_defaults()
+        values = dict(bound.arguments)
+        settings = _settings(*(values.pop(k) for k in ("preset", "steps", "size", "seed")))
+        kw, before, notes = _task_inputs(task, values, painted)
+        with _page_errors():
+            gen = task.iterate(**kw, **settings)
+        yield from _stream(gen, task, before, notes)
+
+    # The photo is required, except beside a several-photos upload (either one will do).
+    required = {names[0]} - {"editor" if "photos" in names else ""}
+    params = [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                **({} if n in required else {"default": defaults.get(n)})) for n in names]
+    params += [inspect.Parameter(k, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=v)
+               for k, v in (("preset", "fast"), ("steps", None), ("size", None), ("seed", 0))]
+    handler.__signature__ = inspect.Signature(params)
+    handler.__name__ = handler.__qualname__ = f"run_{task.name}"
+    handler.__doc__ = _docstring(task, names)
+    return _heavy(handler)
+
+
+HANDLERS: dict[str, Callable] = {}
 
 
 def _several_photos(paths: list[str], editor) -> tuple[list[np.ndarray], np.ndarray | None, list[str]]:
@@ -350,10 +377,9 @@ def _several_photos(paths: list[str], editor) -> tuple[list[np.ndarray], np.ndar
     imgs, notes = [], []
     for k, path in enumerate(paths, 1):
         try:
-            loaded = dd.load_image(path)
-        except InputError as e:
-            raise gr.Error(f"photo {k}: {e}") from None
-        img, more = _image(loaded, f"photo {k}")
+            img, more = _image(path, f"photo {k}")
+        except gr.Error as e:
+            raise gr.Error(f"photo {k}: {e.message}") from None
         imgs.append(img)
         notes += [f"photo {k}: {n}" for n in more]
     hint = None
@@ -366,9 +392,9 @@ def _several_photos(paths: list[str], editor) -> tuple[list[np.ndarray], np.ndar
     return imgs, hint, notes
 
 
-VIDEO_TASKS = {"segmentation": "segment-video", "dehazing": "dehaze-video",
-               "transparency separation": "separate-video"}
-VIDEO_MAIN = {"segment-video": "mask", "dehaze-video": "dehazed", "separate-video": "layer1"}
+# The video tab's tasks: every registered task with a video variant, by its tab title.
+VIDEO_TASKS = {t.title.lower(): t.video for t in TASKS.values() if t.video}
+VIDEO_MAIN = {t.video: t.main for t in TASKS.values() if t.video}
 
 
 def video_first_frame(video):
@@ -468,7 +494,8 @@ def mix_examples(alpha: float = 0.35):
 # --- page ------------------------------------------------------------------------------------------------------------
 
 
-def _advanced(default_size: int):
+def _advanced(task: str):
+    default_size = dd.get_preset(task, "fast").size
     with gr.Accordion("Advanced", open=False):
         preset = gr.Radio(["fast", "paper"], value="fast", label="preset",
                           info="paper = the published settings: minutes to hours on a CPU")
@@ -494,10 +521,10 @@ def _outputs(video: bool = False):
     return [gallery, progress, curve, slider, files] + ([player] if video else [])
 
 
-def _wire(run_btn, stop_btn, fn, inputs, outputs, api_name):
-    event = run_btn.click(fn, inputs, outputs, api_name=api_name, concurrency_id="dip",
-                          concurrency_limit=CONCURRENCY, show_progress="minimal")
-    stop_btn.click(None, None, None, cancels=[event], api_name=False)
+def _wire(button, api_name, fn, inputs, outputs):
+    """``fn`` on ``button``'s click as the endpoint ``/api_name`` (False: page only), one job at a time."""
+    return button.click(fn, inputs, outputs, api_name=api_name, concurrency_id="dip",
+                        concurrency_limit=CONCURRENCY, show_progress="minimal")
 
 
 class _UprightEditor(gr.ImageEditor):
@@ -545,64 +572,106 @@ def _with_strokes(image: str, layers: tuple[str, ...] = ("",)) -> dict:
 FG_BG = ("_fg", "_bg")
 
 
-def segmentation_tab() -> None:
+def _example_value(name: str, prm: Param | None, example: dict, paint: str | None):
+    """One example's value for the component ``name``: a path under examples/, or an editor value with the
+    bundled strokes (examples/strokes/<stem>[_fg|_bg].png) when the example asks for its paint."""
+    if name == "editor":
+        key = next(k for k in example if k in ("image", "images", "image1"))
+        photo = example[key]
+        if isinstance(photo, list):
+            return None
+        if not example.get("paint"):
+            return str(EXAMPLES / photo)
+        return _with_strokes(photo, FG_BG if paint == "hints" else ("",))
+    if name == "photos":
+        photos = example.get("images")
+        return [str(EXAMPLES / p) for p in photos] if isinstance(photos, list) else None
+    value = example.get(name, prm.default if prm is not None else None)
+    return str(EXAMPLES / value) if prm is not None and prm.kind in ("image", "images") and value else value
+
+
+def _canvas(tasks: list[Task]) -> tuple[int, int]:
+    """The size of the tab's first painted example (Gradio 6 places an example's paint layer on the initial
+    canvas, so a canvas of another size would show the bundled strokes shifted; uploads resize it anyway)."""
+    for t in tasks:
+        for ex in t.examples:
+            photo = next((v for k, v in ex.items() if k in ("image", "images", "image1")), None)
+            if ex.get("paint") and isinstance(photo, str):
+                return Image.open(EXAMPLES / photo).size
+    return (480, 320)
+
+
+def _component(prm: Param, name: str, tasks: list[Task]):
+    paint = next((p for t in tasks for p in t.params if p.kind in ("mask", "hints")), None)
+    if name == "editor":
+        if paint is not None and paint.kind == "hints":
+            return _editor_component("photo — paint green on the foreground, red on the background (no hints: "
+                                     "automatic)", [FG_COLOUR, BG_COLOUR], _canvas(tasks), SEG_LAYERS)
+        return _editor_component(f"photo — {paint.label}", ["rgb(255, 0, 255)"], _canvas(tasks))
+    if name == "photos":
+        return gr.File(label="…or several photos sharing one watermark (no painting needed)", file_count="multiple",
+                       file_types=["image"])
+    if prm.kind == "image":
+        return gr.Image(label=prm.label, type="filepath", image_mode=None)
+    if prm.kind == "text":
+        return gr.Textbox(label=prm.label, value="")
+    if prm.kind == "choice":
+        return gr.Radio(list(prm.choices), value=prm.default, label=prm.label)
+    return gr.Checkbox(label=prm.label, value=bool(prm.default))
+
+
+def task_tab(tasks: list[Task]) -> None:
+    """A tab serving ``tasks`` (one, or a group such as the restorations with a chooser): its inputs, Run/Stop, the
+    live outputs and the examples, all from the declarations. Each task gets its own endpoint ``/<name>``."""
+    names = _input_names(tasks)
+    by_name = {p.name: p for p in _components(tasks)}
+    first = _components(tasks)[0]
     with gr.Row():
         with gr.Column():
-            editor = _editor_component("photo — paint green on the foreground, red on the background "
-                                       "(no hints: automatic)", [FG_COLOUR, BG_COLOUR], (504, 336), SEG_LAYERS)
-            adv = _advanced(160)
+            chooser = gr.Radio([t.name for t in tasks], value=tasks[0].name, label="task",
+                               info=" · ".join(f"{t.name}: {t.title.lower()}" for t in tasks)) \
+                if len(tasks) > 1 else None
+            comps = {n: _component(by_name.get(n, first), n, tasks) for n in names}
+            extra = EXTRAS.get(tasks[0].name)
+            if extra is not None:
+                extra(comps)
+            adv = _advanced(tasks[0].name)
             run, stop = _run_stop()
         outs = _outputs()
-    _wire(run, stop, run_segment, [editor, *adv], outs, "segment")
-    gr.Examples([[_with_strokes("seg_cat_on_coffee.png", FG_BG)], [_with_strokes("seg_horse_on_rocket.png", FG_BG)],
-                 [str(EXAMPLES / "seg_astronaut_on_grass.png")]], [editor], cache_examples=False,
-                label="examples (with their hints; the last one has none: automatic hints)")
+    inputs = [comps[n] for n in names] + adv
+    events = []
+    for t in tasks:
+        HANDLERS[t.name] = make_handler(t, tasks)
+        if len(tasks) == 1:
+            events.append(_wire(run, t.name, HANDLERS[t.name], inputs, outs))
+        else:  # one endpoint per task, called by the API; the page's Run dispatches on the chooser
+            events.append(_wire(gr.Button(visible=False), t.name, HANDLERS[t.name], inputs, outs))
+    globals().update({f"run_{t.name}": HANDLERS[t.name] for t in tasks})  # app.run_<task>, as in the API
+    if chooser is not None:
+        def dispatch(choice, *values):
+            yield from HANDLERS[choice](*values)
+
+        events.append(_wire(run, False, dispatch, [chooser, *inputs], outs))
+    stop.click(None, None, None, cancels=events, api_name=False)
+    paint = next((p.kind for t in tasks for p in t.params if p.kind in ("mask", "hints")), None)
+    for t in tasks:
+        if t.examples:
+            rows = [[_example_value(n, by_name.get(n), ex, paint) for n in names] for ex in t.examples]
+            used = [i for i, n in enumerate(names) if any(r[i] is not None for r in rows)]
+            rows = [[r[i] for i in used] for r in rows]
+            gr.Examples(rows, [comps[names[i]] for i in used], cache_examples=False,
+                        label=f"{t.name} examples" + (" (with their paint)" if paint else ""))
 
 
-def dehazing_tab() -> None:
-    with gr.Row():
-        with gr.Column():
-            image = gr.Image(label="hazy photo", type="filepath", image_mode=None)
-            airlight = gr.Textbox(label="airlight R,G,B (empty: dark-channel prior)", value="")
-            adv = _advanced(128)
-            run, stop = _run_stop()
-        outs = _outputs()
-    _wire(run, stop, run_dehaze, [image, airlight, *adv], outs, "dehaze")
-    gr.Examples([[str(EXAMPLES / f"haze_{n}.png")] for n in ("coffee", "astronaut", "chelsea", "rocket")], [image],
-                cache_examples=False)
+def _mix_button(comps: dict) -> None:
+    """The separation tab's extra: mixes two bundled photos with known alphas, so the result can be judged."""
+    mix = gr.Button("Mix two examples (known truth)")
+    truth = gr.Gallery(label="the truth of the mixed example", columns=2, height=160)
+    mix.click(mix_examples, None, [comps["image1"], comps["image2"], truth], api_name=False)
 
 
-def transparency_tab() -> None:
-    with gr.Row():
-        with gr.Column():
-            image1 = gr.Image(label="mixture 1 (or the one blended image)", type="filepath", image_mode=None)
-            image2 = gr.Image(label="mixture 2 (optional)", type="filepath", image_mode=None)
-            mix = gr.Button("Mix two examples (known truth)")
-            truth = gr.Gallery(label="the truth of the mixed example", columns=2, height=160)
-            adv = _advanced(128)
-            run, stop = _run_stop()
-        outs = _outputs()
-    mix.click(mix_examples, None, [image1, image2, truth], api_name=False)
-    _wire(run, stop, run_separate, [image1, image2, *adv], outs, "separate")
-    gr.Examples([[str(EXAMPLES / f"sep_{n}_mix1.png"), str(EXAMPLES / f"sep_{n}_mix2.png")]
-                 for n in ("chelsea_coffee", "astronaut_rocket")], [image1, image2], cache_examples=False)
-
-
-def watermark_tab() -> None:
-    with gr.Row():
-        with gr.Column():
-            editor = _editor_component("photo — paint over the watermark", ["rgb(255, 0, 255)"], (480, 320))
-            # Three or more photos let the library find the mark by itself (two: the whole photos are decomposed).
-            photos = gr.File(label="…or several photos sharing one watermark (no painting needed)",
-                             file_count="multiple", file_types=["image"])
-            adv = _advanced(192)
-            run, stop = _run_stop()
-        outs = _outputs()
-    _wire(run, stop, run_watermark, [editor, photos, *adv], outs, "watermark")
-    gr.Examples([[_with_strokes("wm_coffee.png")], [_with_strokes("wm_chelsea.png")]], [editor],
-                cache_examples=False, label="examples (with the watermark painted over)")
-    gr.Examples([[[str(EXAMPLES / f"wm_multi_{k}.png") for k in range(3)]]], [photos], cache_examples=False,
-                label="example: three photos with one shared watermark")
+# Per-task page extras beyond the declared inputs (none is needed to run a task).
+EXTRAS: dict[str, Callable[[dict], None]] = {"separate": _mix_button}
 
 
 def gallery_tab() -> None:
@@ -635,25 +704,28 @@ def video_tab() -> None:
             task = gr.Radio(list(VIDEO_TASKS), value="segmentation", label="task")
             editor = _editor_component("first frame — segmentation hints: green = foreground, red = background "
                                        "(none: automatic)", [FG_COLOUR, BG_COLOUR], (320, 180), SEG_LAYERS)
-            adv = _advanced(160)
+            adv = _advanced("segment-video")
             run, stop = _run_stop()
         outs = _outputs(video=True)
     clip.upload(video_first_frame, clip, editor, api_name=False)
-    _wire(run, stop, run_video, [clip, editor, task, *adv], outs, "video")
+    event = _wire(run, "video", run_video, [clip, editor, task, *adv], outs)
+    stop.click(None, None, None, cancels=[event], api_name=False)
     bunny = [str(EXAMPLES / "video" / "bunny.mp4"), _with_strokes("video/bunny_first.png", FG_BG), "segmentation"]
     gr.Examples([bunny], [clip, editor, task], cache_examples=False,
                 label="example (Big Buck Bunny © Blender Foundation, CC BY 3.0; hints on its first frame)")
 
 
-# One entry per tab: a new task is a new function and a new line here; no other tab changes.
-TABS: list[tuple[str, Callable[[], None]]] = [
-    ("Segmentation", segmentation_tab),
-    ("Dehazing", dehazing_tab),
-    ("Transparency separation", transparency_tab),
-    ("Watermark removal", watermark_tab),
-    ("Video", video_tab),
-    ("Comparison gallery", gallery_tab),
-]
+def _tabs() -> list[tuple[str, Callable[[], None]]]:
+    """One tab per registered task (tasks of one group share a tab, in registry order), then the video tab and
+    the comparison gallery. A new task appears here by its registry entry alone."""
+    groups: dict[str, list[Task]] = {}
+    for t in TASKS.values():
+        groups.setdefault(t.group or t.title, []).append(t)
+    return [*((title, functools.partial(task_tab, tasks)) for title, tasks in groups.items()),
+            ("Video", video_tab), ("Comparison gallery", gallery_tab)]
+
+
+TABS = _tabs()
 
 
 def build() -> gr.Blocks:

@@ -37,6 +37,11 @@ class Param:
     required: bool = False
     choices: tuple[Any, ...] = ()
     default: Any = None
+    page: str | None = None  # the page's label, when it should differ from ``help``
+
+    @property
+    def label(self) -> str:
+        return self.page or self.help
 
     @property
     def flag(self) -> str:
@@ -61,7 +66,9 @@ class Task:
     outputs: tuple[str, ...]
     group: str | None = None
     video: str | None = None
-    examples: tuple[tuple[Any, ...], ...] = ()  # page examples: one value per param (paths relative to examples/)
+    # Page examples: {param name: value}, image paths relative to examples/; "paint": True puts the example's
+    # bundled strokes (examples/strokes/<stem>[_fg|_bg].png) on the photo.
+    examples: tuple[dict[str, Any], ...] = ()
 
     @property
     def main(self) -> str:
@@ -78,27 +85,43 @@ class Task:
 
 _IMAGE = Param("image", "image", "the photo", required=True)
 
+
+def _haze(name: str) -> dict:
+    return {"image": f"haze_{name}.png"}
+
 TASKS: dict[str, Task] = {t.name: t for t in [
     Task("segment", "Segmentation", "foreground/background segmentation: I = m·y1 + (1 − m)·y2",
          ".tasks.segmentation:iterate_segment",
          (_IMAGE, Param("hints", "hints", "where the foreground (green) and background (red) surely are; "
                                           "none: automatic hints")),
-         ("mask", "soft_mask", "foreground", "background"), video="segment-video"),
+         ("mask", "soft_mask", "foreground", "background"), video="segment-video",
+         examples=({"image": "seg_cat_on_coffee.png", "paint": True},
+                   {"image": "seg_horse_on_rocket.png", "paint": True}, {"image": "seg_astronaut_on_grass.png"})),
     Task("dehaze", "Dehazing", "dehazing: I = t·J + (1 − t)·A", ".tasks.dehazing:iterate_dehaze",
-         (_IMAGE, Param("airlight", "text", "R,G,B airlight, all in 0–1 or all in 0–255 (default: estimated)"),
+         (Param("image", "image", "the hazy photo", required=True, page="hazy photo"),
+          Param("airlight", "text", "R,G,B airlight, all in 0–1 or all in 0–255 (default: estimated)",
+                page="airlight R,G,B, all in 0–1 or all in 0–255 (empty: estimated)"),
           Param("learn_airlight", "flag", "learn a smooth, non-uniform airlight map")),
-         ("dehazed", "transmission", "airlight"), video="dehaze-video"),
+         ("dehazed", "transmission", "airlight"), video="dehaze-video",
+         examples=tuple(_haze(n) for n in ("coffee", "astronaut", "chelsea", "rocket"))),
     Task("separate", "Transparency separation",
          "transparent layers: I_k = α_k·y1 + (1 − α_k)·y2, or I = y1 + y2 from one image",
          ".tasks.transparency:iterate_separate",
-         (Param("image1", "image", "a mixture (one image: I = y1 + y2, e.g. two blended textures)", required=True),
-          Param("image2", "image", "a second mixture of the same two layers with other alphas")),
-         ("layer1", "layer2"), video="separate-video"),
+         (Param("image1", "image", "a mixture (one image: I = y1 + y2, e.g. two blended textures)", required=True,
+                page="mixture 1 (or the one blended image)"),
+          Param("image2", "image", "a second mixture of the same two layers with other alphas",
+                page="mixture 2 (optional)")),
+         ("layer1", "layer2"), video="separate-video",
+         examples=tuple({"image1": f"sep_{n}_mix1.png", "image2": f"sep_{n}_mix2.png"}
+                        for n in ("chelsea_coffee", "astronaut_rocket"))),
     Task("watermark", "Watermark removal", "watermark removal: I = (1 − m·h)·clean + m·h·w",
          ".tasks.watermark:iterate_watermark",
          (Param("images", "images", "a watermarked photo, or several photos sharing one watermark", required=True),
-          Param("hint", "mask", "white (or opaque) over the watermark (a box or brush); required for one photo")),
-         ("clean", "watermark", "watermark_mask")),
+          Param("hint", "mask", "white (or opaque) over the watermark (a box or brush); required for one photo",
+                page="paint over the watermark")),
+         ("clean", "watermark", "watermark_mask"),
+         examples=({"images": "wm_coffee.png", "paint": True}, {"images": "wm_chelsea.png", "paint": True},
+                   {"images": [f"wm_multi_{k}.png" for k in range(3)]})),
 ]}
 
 
