@@ -2,25 +2,37 @@
 
 Reading keeps a working budget: at most ``max_frames`` frames (a longer clip is subsampled evenly in time) held at
 most ``read_side`` px on the long side (the networks then work at the preset's size). Outputs are rendered frame
-by frame from the SOURCE again, at its own size and frame rate: a frame that was not optimised takes the nearest
-optimised frame's working layers, refined at full size on its own pixels (guided filter), so nothing is lost to
-the budget but optimisation time. Written as H.264 mp4 (yuv420p: plays in every browser) plus PNG frames.
+by frame from the SOURCE again, at its own size: a frame that was not optimised takes the nearest optimised frame's
+working layers, refined at full size on its own pixels (guided filter), so nothing is lost to the budget but
+optimisation time. Written as H.264 mp4 (yuv420p: plays in every browser) plus PNG frames.
+
+Every source frame is read exactly once, as it is displayed, with its presentation time:
+
+- video files go through the ffmpeg binary that imageio-ffmpeg ships, with no frame-rate conversion (a variable
+  frame rate clip is not re-timed: no frame is repeated or dropped) and with the container's rotation / display
+  matrix applied (a phone clip stored 1920×1080 with "rotate 90" is read 1080×1920, as every player shows it);
+- animated images (GIF, APNG, animated WebP) through Pillow, each frame with its own duration (a GIF delay of
+  10 ms or less plays as 100 ms, as browsers play it).
+
+The written mp4s carry each frame's own time: the same frame count, the same pauses, the same total duration.
 """
 
 from __future__ import annotations
 
-import math
+import contextlib
 import os
-import warnings
+import re
+import subprocess
+import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import imageio.v2 as iio2
-import imageio.v3 as iio
+import imageio_ffmpeg
 import numpy as np
 import torch
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from .engine import Result, Snapshot, Tensors
 from .io import InputError, as_float_image, as_mask, check_mask, to_uint8
@@ -29,43 +41,186 @@ from .tasks import dehazing, segmentation, transparency
 MAX_FRAMES = 48  # frames the networks optimise (the paper's clips are a few seconds)
 READ_SIDE = 640  # long side of the frames kept in memory for the optimisation
 MAX_SOURCE_FRAMES = 3000  # two minutes at 25 fps: longer uploads are refused before any decoding work
+TICKS = 90000  # the written mp4's time unit: 1/90000 s (the MPEG clock)
+GIF_MIN_DELAY_MS = 10  # a GIF frame delay at or under this plays as GIF_DEFAULT_DELAY_MS in browsers
+GIF_DEFAULT_DELAY_MS = 100
 
 
 @dataclass
 class Clip:
+    """A clip within the working budget, and what is needed to render every source frame again.
+
+    ``times`` are the source frames' presentation times in seconds from the first frame (``count`` values,
+    increasing); ``duration`` is the clip's length in seconds (the last frame's start plus its duration), so a
+    variable frame rate survives the round trip. ``fps`` is the mean rate ``count / duration``.
+    """
+
     frames: np.ndarray  # (T, h, w, 3) float32 in [0, 1]: the frames the networks see
     fps: float
-    size: tuple[int, int]  # the source's (H, W)
+    size: tuple[int, int]  # the source's (H, W) as displayed
     count: int  # the source's frame count
     kept: list[int]  # source index of each kept frame
     source: Path | None = None  # None: ``frames`` are the whole clip at full size
     notes: list[str] = field(default_factory=list)
+    times: list[float] | None = None  # None: evenly spaced at ``fps``
+    duration: float = 0.0  # 0: ``count / fps``
+
+    def __post_init__(self) -> None:
+        if self.times is None:
+            self.times = [i / self.fps for i in range(self.count)]
+        if not self.duration:
+            self.duration = self.count / self.fps
 
     @classmethod
     def from_frames(cls, frames: np.ndarray, fps: float = 25.0) -> Clip:
-        """An in-memory clip (tests, generated clips), kept whole."""
+        """An in-memory clip (tests, generated clips), kept whole, evenly timed at ``fps``."""
         a = np.stack([as_float_image(f) for f in frames])
         return cls(a, fps, a.shape[1:3], len(a), list(range(len(a))))
 
 
-def _frames_of(path: Path) -> Iterator[np.ndarray]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        yield from iio.imiter(path)
+# --- reading: every frame once, as displayed, with its time -----------------------------------------------------------
+
+_SHOWINFO = re.compile(r"\bn:\s*(\d+)\s+pts:\s*(\S+)\s+pts_time:(\S+)(?:\s+duration:\s*(\S+)\s+duration_time:(\S+))?"
+                       r".*?\bs:(\d+)x(\d+)")
+_DURATION = re.compile(r"^\s*Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)")
+_TIMEBASE = re.compile(r"config in time_base:\s*(\d+)/(\d+)")
+_STREAM_FPS = re.compile(r"Stream #0:\d+.*?: Video:.*?(\d+(?:\.\d+)?)\s+fps")
 
 
-def _meta(path: Path) -> tuple[float, int | None]:
-    """(fps, estimated frame count) from the container; GIFs give a duration per frame."""
-    meta = iio.immeta(path)
-    fps = float(meta.get("fps") or 0.0)
-    duration = meta.get("duration")
-    if not fps and duration:  # GIF: milliseconds per frame
-        fps = 1000.0 / float(duration)
-        return fps, None
-    n = meta.get("nframes")
-    if not isinstance(n, int) or n <= 0 or n == float("inf"):
-        n = int(round(float(duration) * fps)) if duration and fps else None
-    return fps or 25.0, n
+def _number(text: str | None) -> float | None:
+    try:
+        v = float(text) if text is not None else None
+    except ValueError:
+        return None
+    return v if v is not None and np.isfinite(v) else None
+
+
+class _Frames:
+    """The frames of one file, each once, as displayed: iterate for (H, W, 3) uint8 RGB arrays. While iterating,
+    ``estimate`` (the container's idea of the frame count, or None) is set before the first frame; after the last,
+    ``starts`` (seconds, as the file states them; None where it states none) and ``last_duration`` (seconds or
+    None) are. Any failure to decode → :class:`InputError`."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.estimate: int | None = None
+        self.fps: float | None = None  # the container's nominal rate, if it states one
+        self.starts: list[float | None] = []
+        self.last_duration: float | None = None
+        self._duration: float | None = None  # the container's duration (seconds), for the estimate
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        try:
+            with Image.open(self.path) as im:
+                im.load()
+                is_picture = True
+        except (UnidentifiedImageError, OSError, ValueError):
+            is_picture = False
+        except Image.DecompressionBombError:
+            raise InputError(f"{self.path}: the picture is too large to read") from None
+        return self._pictures() if is_picture else self._video()
+
+    def _pictures(self) -> Iterator[np.ndarray]:
+        """An animated image (or a still one: a one-frame clip), frame by frame with Pillow's per-frame delays."""
+        with Image.open(self.path) as im:
+            self.estimate = int(getattr(im, "n_frames", 1))
+            t = 0.0
+            for k in range(self.estimate):
+                im.seek(k)
+                ms = float(im.info.get("duration") or 0)
+                if ms <= GIF_MIN_DELAY_MS:
+                    ms = GIF_DEFAULT_DELAY_MS
+                self.starts.append(t)
+                self.last_duration = ms / 1000
+                t += ms / 1000
+                yield np.asarray(im.convert("RGB"))
+
+    def _video(self) -> Iterator[np.ndarray]:
+        """A video file through ffmpeg: ``-fps_mode passthrough`` (no frame repeated or dropped) and the default
+        autorotation (the display matrix applied); ``showinfo`` reports each decoded frame's time and size."""
+        cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info",
+               "-autorotate", "-i", str(self.path), "-map", "0:v:0", "-an", "-sn", "-dn",
+               "-vf", "showinfo=checksum=0", "-fps_mode", "passthrough",
+               "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
+        try:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as e:
+            raise InputError(f"{self.path}: the video decoder could not start ({e})") from None
+        size: list[tuple[int, int]] = []
+        ready = threading.Event()
+        durations: list[float | None] = []
+        tail: list[str] = []
+
+        def listen() -> None:  # ffmpeg's log: the header first, then one showinfo line per frame
+            tb: float | None = None  # showinfo's time base (s per pts unit): exact times from integer pts
+            for raw in proc.stderr:
+                line = raw.decode("utf-8", "replace")
+                m = _SHOWINFO.search(line)
+                if m is None:
+                    if (b := _TIMEBASE.search(line)) and int(b[2]):
+                        tb = int(b[1]) / int(b[2])
+                    if not size:
+                        if d := _DURATION.search(line):
+                            self._duration = int(d[1]) * 3600 + int(d[2]) * 60 + float(d[3])
+                        if (f := _STREAM_FPS.search(line)) and self.fps is None:
+                            self.fps = _number(f[1])
+                    tail[:] = [*tail[-4:], line.strip()]
+                    continue
+                exact = tb is not None and m[2].lstrip("-").isdigit()
+                self.starts.append(int(m[2]) * tb if exact else _number(m[3]))
+                exact = tb is not None and m[4] is not None and m[4].isdigit()
+                durations.append(int(m[4]) * tb if exact else _number(m[5]))
+                if not size:
+                    size.append((int(m[7]), int(m[6])))
+                    ready.set()
+            ready.set()
+
+        listener = threading.Thread(target=listen, daemon=True)
+        listener.start()
+        try:
+            ready.wait()
+            if self._duration and self.fps:
+                self.estimate = int(round(self._duration * self.fps))
+            if size:
+                h, w = size[0]
+                n = h * w * 3
+                while True:
+                    buf = proc.stdout.read(n)
+                    if len(buf) < n:
+                        break
+                    yield np.frombuffer(buf, np.uint8).reshape(h, w, 3)
+        finally:
+            proc.stdout.close()
+            if proc.poll() is None:
+                proc.kill()
+            rc = proc.wait()
+            listener.join()
+        if not size:
+            detail = tail[-1] if tail else f"ffmpeg exit {rc}"
+            raise InputError(f"{self.path}: not a readable video ({detail})" if rc else f"{self.path}: the video has "
+                             "no frames")
+        self.last_duration = durations[-1] if durations else None
+
+
+def _timeline(starts: list[float | None], last: float | None, fps: float | None) -> tuple[list[float], float]:
+    """Frame start times from 0 (strictly increasing) and the clip's duration, in seconds, from what a file states:
+    a missing time is the previous one plus the usual step; the last frame lasts as long as the file says, else as
+    long as the usual step (the median of the steps; 1/fps; 1/25 s when nothing is known)."""
+    given = [s for s in starts if s is not None]
+    steps = np.diff(given) if len(given) > 1 else np.array([])
+    steps = steps[steps > 0]
+    usual = float(np.median(steps)) if steps.size else (1.0 / fps if fps else 0.04)
+    times: list[float] = []
+    for s in starts:
+        if s is None:
+            s = times[-1] + usual if times else 0.0
+        times.append(s)
+    t0 = times[0]
+    times = [t - t0 for t in times]
+    for i in range(1, len(times)):  # decoders may repeat a time: keep the order, a millisecond apart at least
+        times[i] = max(times[i], times[i - 1] + 0.001)
+    end = last if last is not None and last > 0 else usual
+    return times, times[-1] + end
 
 
 def _shrink(frame: np.ndarray, side: int) -> np.ndarray:
@@ -76,37 +231,54 @@ def _shrink(frame: np.ndarray, side: int) -> np.ndarray:
     return np.asarray(Image.fromarray(frame).resize((max(1, round(w * s)), max(1, round(h * s))), Image.BILINEAR))
 
 
+def _decoding(path: Path) -> contextlib.AbstractContextManager:
+    """Errors while decoding, whatever the decoder, mean one thing to the user."""
+
+    @contextlib.contextmanager
+    def guard() -> Iterator[None]:
+        try:
+            yield
+        except InputError:
+            raise
+        except Exception as e:  # noqa: BLE001  (every decoder failure means the same to the user)
+            raise InputError(f"{path}: not a readable video ({type(e).__name__})") from None
+
+    return guard()
+
+
 def read_clip(path: str | os.PathLike, max_frames: int = MAX_FRAMES, read_side: int = READ_SIDE) -> Clip:
-    """A video file (mp4/webm/mov/gif/…) as a :class:`Clip` within the budget; unreadable → :class:`InputError`."""
+    """A video file (mp4/webm/mov/mkv/gif/apng/webp/…) as a :class:`Clip` within the budget.
+
+    Frames are read as displayed (rotation metadata applied), every source frame once with its own presentation
+    time (variable frame rates and GIF delays kept). Raises :class:`InputError` for a missing, unreadable or empty
+    file and for one over ``MAX_SOURCE_FRAMES`` frames.
+    """
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: no such video file")
-    try:
-        fps, estimate = _meta(p)
-        if estimate is not None and estimate > MAX_SOURCE_FRAMES:
-            raise InputError(f"{p}: {estimate} frames is over the {MAX_SOURCE_FRAMES}-frame limit; trim the clip")
-        stride = max(1, math.ceil((estimate or 1) / max_frames))
-        kept: list[int] = []
-        frames: list[np.ndarray] = []
-        size = (0, 0)
-        count = 0
-        for i, frame in enumerate(_frames_of(p)):
+    source = _Frames(p)
+    kept: list[int] = []
+    frames: list[np.ndarray] = []
+    size = (0, 0)
+    count = 0
+    stride = 1
+    with _decoding(p), contextlib.closing(iter(source)) as decoded:
+        for i, frame in enumerate(decoded):
+            if i == 0:
+                if source.estimate is not None and source.estimate > MAX_SOURCE_FRAMES:
+                    raise InputError(f"{p}: {source.estimate} frames is over the {MAX_SOURCE_FRAMES}-frame limit; "
+                                     "trim the clip")
+                stride = max(1, -(-(source.estimate or 1) // max_frames))
             if i >= MAX_SOURCE_FRAMES:
                 raise InputError(f"{p}: over the {MAX_SOURCE_FRAMES}-frame limit; trim the clip")
             count = i + 1
-            frame = np.asarray(frame)
-            if frame.ndim == 2:
-                frame = np.repeat(frame[..., None], 3, axis=2)
             size = frame.shape[:2]
             if i % stride == 0:
                 kept.append(i)
-                frames.append(_shrink(frame[..., :3].astype(np.uint8), read_side))
-    except InputError:
-        raise
-    except Exception as e:  # noqa: BLE001  (every decoder failure means the same to the user)
-        raise InputError(f"{p}: not a readable video ({type(e).__name__})") from None
+                frames.append(_shrink(frame, read_side))
     if not frames:
         raise InputError(f"{p}: the video has no frames")
+    times, duration = _timeline(source.starts[:count], source.last_duration, source.fps)
     if len(frames) > max_frames:  # the container's frame count was missing or wrong
         pick = np.linspace(0, len(frames) - 1, max_frames).round().astype(int)
         frames, kept = [frames[j] for j in pick], [kept[j] for j in pick]
@@ -121,19 +293,19 @@ def read_clip(path: str | os.PathLike, max_frames: int = MAX_FRAMES, read_side: 
         stack = np.stack([as_float_image(f) for f in frames])
     except InputError as e:
         raise InputError(f"{p}: {e}") from None
-    return Clip(stack, fps, size, count, kept, p, notes)
+    return Clip(stack, count / duration, size, count, kept, p, notes, times, duration)
 
 
 def first_frame(path: str | os.PathLike) -> np.ndarray:
-    """The clip's first frame (uint8 RGB, source size): what hints are drawn on."""
-    try:
-        frame = next(iter(_frames_of(Path(path))))
-    except StopIteration:
-        raise InputError(f"{path}: the video has no frames") from None
-    except Exception as e:  # noqa: BLE001
-        raise InputError(f"{path}: not a readable video ({type(e).__name__})") from None
-    frame = np.asarray(frame)
-    return np.repeat(frame[..., None], 3, axis=2) if frame.ndim == 2 else frame[..., :3]
+    """The clip's first frame as displayed (uint8 RGB (H, W, 3), rotation metadata applied, the source's size):
+    what hints are drawn on. Raises :class:`InputError` for a missing, unreadable or empty file."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: no such video file")
+    with _decoding(p), contextlib.closing(iter(_Frames(p))) as decoded:
+        for frame in decoded:
+            return frame
+    raise InputError(f"{p}: the video has no frames")
 
 
 # --- the three video tasks -------------------------------------------------------------------------------------------
@@ -195,39 +367,114 @@ def _even(a: np.ndarray) -> np.ndarray:
     return np.pad(a, ((0, h % 2), (0, w % 2), (0, 0)), mode="edge") if h % 2 or w % 2 else a
 
 
+def _pts_expression(ticks: list[int]) -> str:
+    """An ffmpeg ``setpts`` expression giving frame N its time in ticks, whatever the spacing: each run of equal
+    steps is one piece ``t0+step*(N-n0)`` (a constant-rate clip is a single piece), and a balanced tree of
+    ``if(lt(N,n0),…,…)`` picks the piece. Commas are escaped for the filter graph."""
+    pieces: list[tuple[int, int, int]] = []  # (first frame, its ticks, step)
+    i = 0
+    while i < len(ticks):
+        step = ticks[i + 1] - ticks[i] if i + 1 < len(ticks) else 0
+        j = i + 1
+        while j + 1 < len(ticks) and ticks[j + 1] - ticks[j] == step:
+            j += 1
+        pieces.append((i, ticks[i], step))
+        i = j + 1
+
+    def tree(lo: int, hi: int) -> str:
+        if hi - lo == 1:
+            n0, t0, step = pieces[lo]
+            return f"{t0}+{step}*(N-{n0})"
+        mid = (lo + hi) // 2
+        return f"if(lt(N\\,{pieces[mid][0]})\\,{tree(lo, mid)}\\,{tree(mid, hi)})"
+
+    return tree(0, len(pieces))
+
+
+class _Mp4:
+    """An H.264 mp4 (yuv420p, CRF 10) written frame by frame, each frame at its own time: ``times`` (seconds from
+    the first frame, increasing) and ``duration`` (seconds) are the source's, so a variable frame rate, a pause or
+    GIF delays play as in the source. Frames are uint8 (H, W, 3) with even sides. Raises :class:`InputError` when
+    ffmpeg fails."""
+
+    def __init__(self, path: Path, size: tuple[int, int], times: list[float], duration: float):
+        ticks: list[int] = []
+        for t in times:
+            ticks.append(max(round(t * TICKS), ticks[-1] + 1) if ticks else round(t * TICKS))
+        last = max(1, round(duration * TICKS) - ticks[-1])  # the last frame's own duration
+        h, w = size
+        self._log = tempfile.TemporaryFile()
+        cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+               "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-framerate", f"{TICKS}/{last}", "-i", "-",
+               "-an", "-vf", f"settb=1/{TICKS},setpts={_pts_expression(ticks)}",
+               "-fps_mode", "passthrough", "-enc_time_base:v", f"1/{TICKS}",
+               "-c:v", "libx264", "-crf", "10", "-pix_fmt", "yuv420p", str(path)]
+        self.path = path
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
+
+    def append(self, frame: np.ndarray) -> None:
+        self._proc.stdin.write(np.ascontiguousarray(frame, dtype=np.uint8).tobytes())
+
+    def close(self, ok: bool = True) -> None:
+        with contextlib.suppress(OSError):
+            self._proc.stdin.close()
+        if not ok:
+            self._proc.kill()
+        rc = self._proc.wait()
+        self._log.seek(0)
+        log = self._log.read().decode("utf-8", "replace").strip().splitlines()
+        self._log.close()
+        if ok and rc:
+            raise InputError(f"{self.path.name} could not be written ({log[-1] if log else f'ffmpeg exit {rc}'})")
+
+
 def render(task: str, clip: Clip, result: Result, out: str | os.PathLike,
            progress: Callable[[int, int], None] | None = None) -> dict[str, Path]:
-    """Every source frame at the source's size: ``out/<name>.mp4`` (H.264, the source's fps) and
-    ``out/<frames dir>/NNNN.png`` per output. Returns the mp4 paths."""
+    """Every source frame once, at the source's displayed size: ``out/<name>.mp4`` (H.264, each frame at the
+    source's own time, same duration) and ``out/<frames dir>/NNNN.png`` (the exact size) per output. Returns the
+    mp4 paths. Raises :class:`InputError` when the source cannot be read again or an output cannot be written."""
     out = Path(out)
     spec = TASKS[task]
     kept = np.asarray(clip.kept)
     paths = {name: out / f"{name}.mp4" for name in spec.outputs.values()}
     for key, name in spec.outputs.items():
         (out / FRAME_DIRS.get(key, name)).mkdir(parents=True, exist_ok=True)
-    writers = {name: iio2.get_writer(path, format="FFMPEG", mode="I", fps=clip.fps, codec="libx264",
-                                     pixelformat="yuv420p", macro_block_size=1, quality=8,
-                                     ffmpeg_log_level="error") for name, path in paths.items()}
+    h, w = clip.size
+    even = (h + h % 2, w + w % 2)
+    writers: dict[str, _Mp4] = {}
+    ok = False
     try:
-        source = _frames_of(clip.source) if clip.source is not None else iter(clip.frames)
-        for i, frame in enumerate(source):
-            frame = as_float_image(np.asarray(frame))
-            k = int(np.abs(kept - i).argmin())
-            full = torch.from_numpy(np.ascontiguousarray(frame.transpose(2, 0, 1)))[None]
-            images = spec.render_frame(full, _layers_at(result, k))
-            for key, name in spec.outputs.items():
-                a = to_uint8(images[key])
-                if a.ndim == 2:
-                    a = np.repeat(a[..., None], 3, axis=2)
-                writers[name].append_data(_even(a))
-                Image.fromarray(a).save(out / FRAME_DIRS.get(key, name) / f"{i:04d}.png", compress_level=1)
-            if progress is not None:
-                progress(i + 1, clip.count)
+        for name, path in paths.items():
+            writers[name] = _Mp4(path, even, clip.times, clip.duration)
+        source = iter(_Frames(clip.source)) if clip.source is not None else iter(clip.frames)
+        with contextlib.closing(source) if hasattr(source, "close") else contextlib.nullcontext():
+            for i, frame in enumerate(source):
+                if i >= clip.count:
+                    break
+                frame = as_float_image(np.asarray(frame))
+                k = int(np.abs(kept - i).argmin())
+                full = torch.from_numpy(np.ascontiguousarray(frame.transpose(2, 0, 1)))[None]
+                images = spec.render_frame(full, _layers_at(result, k))
+                for key, name in spec.outputs.items():
+                    a = to_uint8(images[key])
+                    if a.ndim == 2:
+                        a = np.repeat(a[..., None], 3, axis=2)
+                    writers[name].append(_even(a))
+                    Image.fromarray(a).save(out / FRAME_DIRS.get(key, name) / f"{i:04d}.png", compress_level=1)
+                if progress is not None:
+                    progress(i + 1, clip.count)
+        ok = True
     except InputError:
         raise
     except Exception as e:  # noqa: BLE001
         raise InputError(f"the video could not be rendered ({type(e).__name__}: {e})") from None
     finally:
-        for w in writers.values():
-            w.close()
+        failed: list[InputError] = []
+        for writer in writers.values():
+            try:
+                writer.close(ok)
+            except InputError as e:
+                failed.append(e)
+        if failed:
+            raise failed[0]
     return paths

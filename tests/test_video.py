@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import imageio.v2 as iio2
 import imageio.v3 as iio
+import imageio_ffmpeg
 import numpy as np
 import pytest
 import torch
@@ -159,3 +161,64 @@ def test_other_containers_are_read(tmp_path, ext, codec):
     clip = read_clip(path)
     assert clip.frames.shape == (4, 48, 64, 3) and clip.fps == pytest.approx(10)
     assert np.abs(clip.frames[0] - frames[0] / 255).mean() < 0.1  # the pictures, not just their count
+
+
+# --- real clips: every frame once with its own time, as displayed, odd sizes ------------------------------------------
+
+FIELD = Path(__file__).resolve().parent / "data" / "video_odd_vfr_rotated"
+
+
+def frames_and_seconds(path) -> tuple[int, float]:
+    """An output read back by ffmpeg itself (stream copy, no decoding through doubledip): its frame count and the
+    end time of its last frame in seconds."""
+    return imageio_ffmpeg.count_frames_and_secs(str(path))
+
+
+def test_variable_frame_rate_clip_keeps_every_frame_once_and_its_timing():
+    # 36 frames over 2.0 s: 18 at 24 fps, a 0.54 s hold, 18 more (a rate converter makes 50 frames, 2.77 s).
+    clip = read_clip(FIELD / "vfr_320x176_reflection.mp4")
+    assert clip.count == 36 and clip.size == (176, 320)
+    assert clip.duration == pytest.approx(2.0, abs=1e-3)
+    steps = np.diff(clip.times)
+    assert steps[17] == pytest.approx(1.25 - 17 / 24, abs=1e-3)  # the hold
+    assert np.allclose(np.delete(steps, 17), 1 / 24, atol=1e-3)
+
+
+def test_variable_frame_rate_output_has_the_source_frames_and_duration(tmp_path):
+    src = FIELD / "vfr_320x176_reflection.mp4"
+    out = tmp_path / "out"
+    r = cli("dehaze-video", src, "--out", out, "--steps", "2", "--size", "32", "--quiet")
+    assert r.returncode == 0, r.stderr
+    n, seconds = frames_and_seconds(src)
+    assert (n, seconds) == (36, pytest.approx(2.0, abs=0.01))
+    for name in ("dehazed", "transmission"):
+        count, length = frames_and_seconds(out / f"{name}.mp4")
+        assert count == n and abs(length - seconds) < 1 / 24  # within one frame of the source's duration
+        assert len(list((out / name).glob("*.png"))) == n
+        back = read_clip(out / f"{name}.mp4")
+        assert back.count == n and np.allclose(back.times, read_clip(src).times, atol=2e-3)  # the hold is kept
+    assert json.loads((out / "summary.json").read_text())["fps"] == pytest.approx(18)
+
+
+def test_gif_frame_durations_are_kept(tmp_path):
+    frames = (moving_disc(4)[0] * 255).astype(np.uint8)
+    path = tmp_path / "uneven.gif"
+    Image.fromarray(frames[0]).save(path, save_all=True, append_images=[Image.fromarray(f) for f in frames[1:]],
+                                    duration=[100, 400, 50, 250], loop=0)
+    clip = read_clip(path)
+    assert clip.count == 4 and np.allclose(clip.times, [0, 0.1, 0.5, 0.55]) and clip.duration == pytest.approx(0.8)
+    result = run(iterate_video("dehaze-video", clip, steps=2, size=32))
+    paths = render_video("dehaze-video", clip, result, tmp_path / "out")
+    count, length = frames_and_seconds(paths["dehazed"])
+    assert count == 4 and length == pytest.approx(0.8, abs=0.01)
+    assert np.allclose(read_clip(paths["dehazed"]).times, [0, 0.1, 0.5, 0.55], atol=1e-3)
+    assert len(list((tmp_path / "out" / "dehazed").glob("*.png"))) == 4
+
+
+def test_gif_without_delays_plays_at_ten_frames_a_second(tmp_path):
+    frames = (moving_disc(3)[0] * 255).astype(np.uint8)
+    path = tmp_path / "nodelay.gif"
+    Image.fromarray(frames[0]).save(path, save_all=True, append_images=[Image.fromarray(f) for f in frames[1:]],
+                                    duration=0, loop=0)
+    clip = read_clip(path)
+    assert clip.count == 3 and np.allclose(clip.times, [0, 0.1, 0.2]) and clip.fps == pytest.approx(10)
