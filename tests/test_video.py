@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import imageio.v2 as iio2
@@ -15,7 +16,7 @@ from conftest import hints_for, iou, psnr, two_regions
 from PIL import Image
 from test_cli import cli
 
-from doubledip import Clip, InputError, iterate_video, read_clip, render_video, run
+from doubledip import Clip, InputError, first_frame, iterate_video, read_clip, render_video, run
 from doubledip.nets import make_frame_inputs
 
 N = 8
@@ -222,3 +223,72 @@ def test_gif_without_delays_plays_at_ten_frames_a_second(tmp_path):
                                     duration=0, loop=0)
     clip = read_clip(path)
     assert clip.count == 3 and np.allclose(clip.times, [0, 0.1, 0.2]) and clip.fps == pytest.approx(10)
+
+
+# How each display matrix stores a displayed frame: stored = np.rot90(displayed, k) then, with a flip, mirrored
+# left-right. ffmpeg's "rotation of 90 degrees" turns the stored picture a quarter-turn counter-clockwise for display.
+STORED_AS = {(90, False): (3, False), (180, False): (2, False), (270, False): (1, False), (90, True): (1, True),
+             (270, True): (3, True)}
+
+
+def tagged_clip(path, displayed: np.ndarray, rotation: int, hflip: bool) -> None:
+    """``displayed`` frames written as a phone does: stored sideways, with a display matrix that turns them back."""
+    k, mirror = STORED_AS[rotation, hflip]
+    stored = np.rot90(displayed, k, axes=(1, 2))
+    plain = path.with_suffix(".plain.mp4")
+    write_mp4(plain, np.ascontiguousarray(stored[:, :, ::-1] if mirror else stored))
+    flag = ["-display_hflip"] if hflip else []
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-display_rotation", str(rotation), *flag,
+                    "-i", str(plain), "-c", "copy", str(path)], check=True)
+
+
+@pytest.mark.parametrize("rotation,hflip", sorted(STORED_AS))
+def test_rotation_metadata_is_applied_on_reading(tmp_path, rotation, hflip):
+    rng = np.random.default_rng(rotation)
+    displayed = np.repeat(np.repeat(rng.random((3, 6, 8, 3), np.float32), 8, 1), 8, 2)  # 48×64 blocks
+    path = tmp_path / "phone.mp4"
+    tagged_clip(path, displayed, rotation, hflip)
+    clip = read_clip(path)
+    assert clip.size == (48, 64) and clip.frames.shape == (3, 48, 64, 3)
+    assert np.abs(clip.frames - displayed).mean() < 0.03
+    assert np.abs(first_frame(path) / 255 - displayed[0]).mean() < 0.03  # what the page draws hints on
+
+
+def test_phone_clip_is_read_as_displayed_and_rendered_at_the_displayed_size(tmp_path):
+    # Stored 160×96 with a rotate-90 display matrix; hints and truth drawn on the displayed 96×160 frame.
+    path = FIELD / "phone_rot90_stored160x96.mp4"
+    clip = read_clip(path)
+    assert clip.size == (160, 96) and clip.count == 16  # 96 px wide, 160 tall
+    truth = np.asarray(Image.open(FIELD / "rot_truth_displayed" / "0000.png")) > 127
+    first = first_frame(path)
+    assert first.shape == (160, 96, 3) and np.abs(first / 255 - clip.frames[0]).mean() < 1e-6
+
+    def agreement(frame: np.ndarray, mask: np.ndarray) -> float:  # the tan horse against the blue night
+        warm = frame[..., 0].astype(np.float32) - frame[..., 2]
+        return float(np.corrcoef(warm.ravel(), mask.ravel())[0, 1])
+
+    right = agreement(first, truth)
+    wrong = agreement(np.rot90(first, 2), truth)  # the other quarter-turn: the same size, upside down
+    assert right > 0.5 and right > wrong + 0.4
+    fg = np.asarray(Image.open(FIELD / "rot_fg_displayed_96x160.png")) > 127
+    bg = np.asarray(Image.open(FIELD / "rot_bg_displayed_96x160.png")) > 127
+    assert truth[fg].all() and not truth[bg].any()  # the hints lie on the displayed frame's horse and sky
+    result = run(iterate_video("segment-video", clip, fg, bg, steps=2, size=48))
+    paths = render_video("segment-video", clip, result, tmp_path)
+    assert np.asarray(Image.open(tmp_path / "masks" / "0000.png")).shape[:2] == (160, 96)
+    assert read_clip(paths["mask"]).size == (160, 96)
+
+
+def test_segmentation_follows_hints_drawn_on_a_rotated_clips_displayed_frame(tmp_path):
+    frames, masks = moving_disc()
+    path = tmp_path / "phone.mp4"
+    tagged_clip(path, frames, 90, False)
+    fg, bg = hints_for(masks[0])
+    for name, hint in (("fg", fg), ("bg", bg)):
+        Image.fromarray(hint.astype(np.uint8) * 255).save(tmp_path / f"{name}.png")
+    out = tmp_path / "out"
+    r = cli("segment-video", path, "--fg-hint", tmp_path / "fg.png", "--bg-hint", tmp_path / "bg.png", "--out", out,
+            "--steps", "150", "--size", "64", "--quiet")
+    assert r.returncode == 0, r.stderr
+    got = np.stack([np.asarray(Image.open(out / "masks" / f"{i:04d}.png").convert("L")) > 127 for i in range(N)])
+    assert np.mean([iou(g, m) for g, m in zip(got, masks)]) >= 0.8
