@@ -292,3 +292,16 @@ def test_segmentation_follows_hints_drawn_on_a_rotated_clips_displayed_frame(tmp
     assert r.returncode == 0, r.stderr
     got = np.stack([np.asarray(Image.open(out / "masks" / f"{i:04d}.png").convert("L")) > 127 for i in range(N)])
     assert np.mean([iou(g, m) for g, m in zip(got, masks)]) >= 0.8
+
+
+def test_odd_sized_clip_keeps_its_size_in_png_and_is_padded_to_even_in_mp4(tmp_path):
+    clip = read_clip(FIELD / "odd_161x97_hazy.mp4")
+    assert clip.size == (97, 161) and clip.count == 24 and clip.duration == pytest.approx(2.0, abs=1e-3)
+    result = run(iterate_video("dehaze-video", clip, steps=2, size=32))
+    paths = render_video("dehaze-video", clip, result, tmp_path)
+    for name in ("dehazed", "transmission"):
+        pngs = sorted((tmp_path / name).glob("*.png"))
+        assert len(pngs) == 24 and all(Image.open(p).size == (161, 97) for p in pngs)
+        back = read_clip(paths[name])
+        assert back.size == (98, 162) and back.count == 24
+        assert frames_and_seconds(paths[name])[1] == pytest.approx(2.0, abs=1 / 12)
