@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE))
 from bench_core import grabcut, iou, psnr  # noqa: E402
 from bench_layers import telea  # noqa: E402
 
-from doubledip import dehaze, load_image, load_mask, remove_watermark, segment, separate  # noqa: E402
+from doubledip import dehaze, load_image, load_mask, segment, separate, watermark  # noqa: E402
 from doubledip.filters import dehaze_dcp, to_numpy, to_tensor  # noqa: E402
 from doubledip.io import to_uint8  # noqa: E402
 
@@ -118,7 +118,7 @@ def sep_row(case: dict, out: Path, kw: dict) -> Row:
 def wm_row(case: dict, out: Path, kw: dict) -> Row:
     img, clean = load_image(EXAMPLES / case["image"]), load_image(EXAMPLES / case["clean"])
     hint = load_mask(EXAMPLES / case["hint"], img.shape[:2])
-    r = remove_watermark(img, hint, seed=0, **kw)
+    r = watermark(img, hint, seed=0, **kw)
     te = telea(img, hint)
     row = Row(out, "watermark", case["name"], f"Watermark removal — {case['name']}")
     row.add("input", img, f"PSNR {psnr(img[hint], clean[hint]):.2f} dB in the hint")

@@ -1,60 +1,58 @@
-"""doubledip: unsupervised image decomposition with coupled Deep-Image-Prior networks (Double-DIP, CVPR 2019).
+"""doubledip: unsupervised image decomposition with coupled Deep-Image-Prior networks (Double-DIP, CVPR 2019), and
+the Deep Image Prior restorations.
 
-Every task has two entry points: ``iterate_<task>(...)`` is a generator of :class:`Snapshot` s (the last one
-carries the :class:`Result`), and ``<task>(...)`` runs it to the end and returns the :class:`Result`.
+Every registered task (:data:`TASKS`, declared once in :mod:`doubledip.registry`) has two entry points, generated
+from its declaration: ``iterate_<task>(...)`` is a generator of :class:`Snapshot` s (the last one carries the
+:class:`Result`), and ``<task>(...)`` runs it to the end and returns the :class:`Result`. By name:
+``iterate("dehaze", image)`` and ``run("dehaze", image)``.
 Clips: ``read_clip`` → ``iterate_video(task, clip, ...)`` → ``render_video(task, clip, result, out_dir)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator
 from typing import Any
 
-import numpy as np
-
-from .engine import Result, Snapshot, run
+from .engine import Result, Snapshot
+from .engine import run as _drain
 from .io import InputError, load_image, load_mask, save_image
 from .presets import PRESETS, get_preset
-from .tasks.dehazing import iterate_dehaze
-from .tasks.segmentation import iterate_segment
-from .tasks.transparency import iterate_separate
-from .tasks.watermark import iterate_watermark
+from .registry import TASKS, get_task, iterate
 from .threads import pinned
 from .video import Clip, first_frame, iterate_video, read_clip
 from .video import render as render_video
 
 
-def segment(
-    image: np.ndarray, fg_hint: np.ndarray | None = None, bg_hint: np.ndarray | None = None, *,
-    preset: str = "fast", seed: int = 0, device: str = "auto", **overrides: Any,
-) -> Result:
-    """Foreground/background segmentation (images: mask, soft_mask, foreground, background)."""
-    return run(iterate_segment(image, fg_hint, bg_hint, preset=preset, seed=seed, device=device, **overrides))
+def run(task: str | Iterator[Snapshot], *args: Any, **kwargs: Any) -> Result:
+    """``run("dehaze", image, ...)``: run a registered task to the end; ``run(snapshots)``: drain a generator."""
+    return _drain(iterate(task, *args, **kwargs) if isinstance(task, str) else task)
 
 
-def dehaze(
-    image: np.ndarray, airlight: str | Sequence[float] | None = None, *, learn_airlight: bool = False,
-    preset: str = "fast", seed: int = 0, device: str = "auto", **overrides: Any,
-) -> Result:
-    """Dehazing (images: dehazed, transmission[, airlight]; values: airlight)."""
-    return run(iterate_dehaze(image, airlight, learn_airlight=learn_airlight, preset=preset, seed=seed,
-                              device=device, **overrides))
+def _entry_points(name: str) -> tuple[Callable[..., Iterator[Snapshot]], Callable[..., Result]]:
+    task = TASKS[name]
+
+    def iterate_task(*args: Any, **kwargs: Any) -> Iterator[Snapshot]:
+        return task.iterate(*args, **kwargs)
+
+    def run_task(*args: Any, **kwargs: Any) -> Result:
+        return _drain(task.iterate(*args, **kwargs))
+
+    inputs = ", ".join(p.name if p.kind != "hints" else "fg_hint, bg_hint" for p in task.params)
+    iterate_task.__name__ = iterate_task.__qualname__ = f"iterate_{name}"
+    run_task.__name__ = run_task.__qualname__ = name
+    iterate_task.__doc__ = (f"{task.title} ({task.model}): stream snapshots. Inputs: {inputs}; then preset, seed, "
+                            f"device and setting overrides. See ``{task.entry}``.")
+    run_task.__doc__ = (f"{task.title}: run ``iterate_{name}`` to the end; the result's images: "
+                        f"{', '.join(task.outputs)}.")
+    return iterate_task, run_task
 
 
-def separate(*args, **kwargs) -> Result:
-    """Transparent layer separation (two mixtures or one image); see :func:`iterate_separate`."""
-    return run(iterate_separate(*args, **kwargs))
-
-
-def remove_watermark(*args, **kwargs) -> Result:
-    """Watermark removal (one photo + hint, or several photos sharing a watermark); see :func:`iterate_watermark`."""
-    return run(iterate_watermark(*args, **kwargs))
-
+for _name in TASKS:
+    globals()[f"iterate_{_name}"], globals()[_name] = _entry_points(_name)
 
 __all__ = [
-    "pinned",
-    "Clip", "first_frame", "iterate_video", "read_clip", "render_video",
-    "iterate_separate", "iterate_watermark", "remove_watermark", "separate",
-    "PRESETS", "InputError", "Result", "Snapshot", "dehaze", "get_preset", "iterate_dehaze", "iterate_segment",
-    "load_image", "load_mask", "run", "save_image", "segment",
+    "pinned", "Clip", "first_frame", "iterate_video", "read_clip", "render_video",
+    "PRESETS", "TASKS", "InputError", "Result", "Snapshot", "get_preset", "get_task", "iterate", "run",
+    "load_image", "load_mask", "save_image",
+    *(f"iterate_{n}" for n in TASKS), *TASKS,
 ]

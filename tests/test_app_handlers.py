@@ -93,7 +93,8 @@ def test_huge_photo_is_downscaled_with_a_note():
 @pytest.mark.parametrize("call, message", [
     (lambda: app.run_segment(None, "fast", 5, 64, 0), "upload"),
     (lambda: app.run_dehaze(None, "", preset="fast", steps=5, size=64, seed=0), "give"),
-    (lambda: app.run_dehaze(np.zeros((64, 64, 3), np.uint8), "1,2", preset="fast", steps=5, size=64, seed=0), "three numbers"),
+    (lambda: app.run_dehaze(np.zeros((64, 64, 3), np.uint8), "1,2", preset="fast", steps=5, size=64, seed=0),
+     "three numbers"),
     (lambda: app.run_watermark(_editor(np.zeros((64, 64, 3), np.float32)), None, "fast", 5, 64, 0), "needs a hint"),
     (lambda: app.run_watermark(None, None, "fast", 5, 64, 0), "several photos"),
     (lambda: app.run_separate(np.zeros((64, 64, 3), np.uint8), np.zeros((64, 80, 3), np.uint8), "fast", 5, 64, 0),

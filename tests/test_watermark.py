@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from conftest import psnr, two_regions
 
-from doubledip import InputError, remove_watermark
+from doubledip import InputError, watermark
 from doubledip.tasks.watermark import shared_mark_hint
 
 
@@ -25,7 +25,7 @@ def marked(seed: int = 0):
 
 def test_removal_raises_in_hint_psnr_and_keeps_outside_bit_exact():
     img, clean, hint = marked()
-    r = remove_watermark(img, hint, steps=150, size=64, seed=0)
+    r = watermark(img, hint, steps=150, size=64, seed=0)
     out = r.images["clean"]
     assert out.shape == img.shape
     assert np.array_equal(out[~hint], img[~hint])
@@ -39,7 +39,7 @@ def test_several_images_share_one_watermark_without_hint():
         img, clean, _ = marked(seed)
         imgs.append(np.roll(img, 0))
         cleans.append(clean)
-    r = remove_watermark(imgs, steps=20, size=64, seed=0)
+    r = watermark(imgs, steps=20, size=64, seed=0)
     assert {"clean_0", "clean_1", "clean_2", "watermark", "watermark_mask"} <= set(r.images)
     assert r.images["clean_2"].shape == imgs[2].shape
 
@@ -59,7 +59,7 @@ def test_shared_mark_hint_boxes_the_common_watermark_only():
 def test_several_photos_outside_the_found_box_stay_bit_exact():
     imgs, cleans = zip(*[marked(seed)[:2] for seed in range(3)])
     hint = shared_mark_hint(imgs)
-    r = remove_watermark(list(imgs), steps=60, size=64, seed=0)
+    r = watermark(list(imgs), steps=60, size=64, seed=0)
     assert r.values["hint"].startswith("found")
     for k, (img, clean) in enumerate(zip(imgs, cleans)):
         out = r.images[f"clean_{k}"]
@@ -76,12 +76,12 @@ def test_several_photos_outside_the_found_box_stay_bit_exact():
 def test_bad_hints_are_refused(hint, message):
     img, _, _ = marked()
     with pytest.raises(InputError, match=message):
-        remove_watermark(img, hint, steps=1)
+        watermark(img, hint, steps=1)
 
 
 def test_images_of_different_sizes_are_refused():
     with pytest.raises(InputError, match="same size"):
-        remove_watermark([np.zeros((64, 64, 3)), np.zeros((48, 64, 3))], steps=1)
+        watermark([np.zeros((64, 64, 3)), np.zeros((48, 64, 3))], steps=1)
 
 
 def test_several_photos_run_their_own_shorter_schedule_even_when_steps_is_none():
