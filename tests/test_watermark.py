@@ -1,11 +1,15 @@
 """Watermark removal raises the in-hint PSNR, leaves every pixel outside the hint untouched."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from conftest import psnr, two_regions
 
 from doubledip import InputError, watermark
 from doubledip.tasks.watermark import shared_mark_hint
+
+DATA = Path(__file__).parent / "data"
 
 
 def marked(seed: int = 0):
@@ -31,6 +35,33 @@ def test_removal_raises_in_hint_psnr_and_keeps_outside_bit_exact():
     assert np.array_equal(out[~hint], img[~hint])
     assert psnr(out[hint], clean[hint]) > psnr(img[hint], clean[hint]) + 1.0
     assert r.images["watermark_mask"][~hint].max() == 0
+    assert r.values["reliable"] and not r.notes  # a hint around the mark leaves enough photo to inpaint from
+
+
+def test_a_mark_tiled_over_the_whole_photo_is_returned_unchanged_with_a_note():
+    """Field case: a text mark tiled over the photo, all but a 16 px border hinted (84 % of the photo). The removal
+    made the hinted area 5.5 dB worse than the input (the mask took the white cup); now the photo comes back
+    unchanged and the notes (summary.json, the page) say why."""
+    import doubledip as dd
+
+    d = DATA / "watermark_tiled"
+    img, clean = dd.load_image(d / "wm_tiled.png"), dd.load_image(d / "clean.png")
+    hint = dd.load_mask(d / "hint_all_but_border.png", img.shape[:2])
+    r = watermark(img, hint, steps=10, size=64, seed=0)
+    out = r.images["clean"]
+    assert np.array_equal(out, img)  # never worse than the input
+    assert psnr(out[hint], clean[hint]) == pytest.approx(psnr(img[hint], clean[hint]))
+    assert r.values["reliable"] is False and r.values["hint_share"] == pytest.approx(0.84, abs=0.005)
+    assert any("84 % of the photo" in n and "returned unchanged" in n for n in r.notes)
+    assert r.summary()["notes"] == r.notes
+    assert r.images["watermark_mask"].max() > 0  # what was taken for the mark is still shown
+
+
+def test_the_hint_share_rule():
+    from doubledip.tasks.watermark import MAX_HINT_SHARE, unreliable_because
+
+    assert unreliable_because(MAX_HINT_SHARE) is None
+    assert "51 %" in unreliable_because(0.51)
 
 
 def test_several_images_share_one_watermark_without_hint():
