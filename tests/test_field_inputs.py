@@ -80,7 +80,7 @@ def test_page_agrees_with_the_cli_on_the_phone_photo(cli_segment_of_phone_photo)
     strokes[fg] = (0, 200, 0, 255)
     strokes[bg] = (220, 0, 0, 255)
     value["layers"] = [strokes]
-    *_, files = list(app.run_segment(value, "fast", 60, 64, 0))[-1]
+    *_, files = list(app.run_segment(value, preset="fast", steps=60, size=64, seed=0))[-1]
     mask = _png_mask(next(f for f in files if f.endswith("/mask.png")))
     assert mask.shape == (224, 336)
     assert iou(mask, cli_segment_of_phone_photo) >= 0.95
