@@ -1,0 +1,100 @@
+"""A fresh machine: ONLY requirements.txt, installed into a new virtual environment, serves the app.
+
+A package that the app or the library needs but that only requirements-test.txt installs (scikit-image, pyyaml,
+...) passes every other test, because they run in the test environment; here it breaks the start or the run.
+The venv does not see this interpreter's packages (no ``--system-site-packages``). The page must answer HTTP 200
+and one short dehazing through the API, driven by THIS interpreter's gradio_client (which the venv lacks), must
+return a dehazed image of the photo's size. Nothing here skips: a step that cannot run fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import ROOT
+from PIL import Image
+
+pytestmark = pytest.mark.slow
+
+INSTALL_TIMEOUT = 1800  # s: torch's wheel from the local wheel folder, the rest from the index (pip's cache helps)
+
+
+def _tail(path: Path, n: int = 4000) -> str:
+    return path.read_text(errors="replace")[-n:] if path.exists() else ""
+
+
+def _run(cmd: list[str], log: Path, timeout: float) -> None:
+    with log.open("a") as out:
+        out.write(f"$ {' '.join(map(str, cmd))}\n")
+        out.flush()
+        r = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, timeout=timeout, cwd=ROOT)
+    assert r.returncode == 0, f"{cmd[0]} … exited {r.returncode}:\n{_tail(log)}"
+
+
+@pytest.fixture
+def scratch():
+    """A folder of its own, outside pytest's rotating temporary folders (a venv is large; it is removed after)."""
+    with tempfile.TemporaryDirectory(prefix="doubledip-fresh-venv-") as d:
+        yield Path(d)
+
+
+def test_requirements_txt_alone_serves_the_page_and_a_dehazing(scratch):
+    from gradio_client import Client, handle_file  # the test's own interpreter drives the app
+
+    tmp_path = scratch
+    venv, log = tmp_path / "venv", tmp_path / "fresh_venv.log"
+    _run([sys.executable, "-m", "venv", str(venv)], log, 300)
+    python = venv / "bin" / "python"
+    _run([str(python), "-m", "pip", "install", "-q", "-r", str(ROOT / "requirements.txt")], log, INSTALL_TIMEOUT)
+    # The venv really is bare apart from requirements.txt: no test tool leaked in.
+    probe = subprocess.run([str(python), "-c", "import importlib.util as u; print([m for m in ('pytest', 'skimage', "
+                            "'playwright', 'psutil') if u.find_spec(m)])"],
+                           capture_output=True, text=True, timeout=120)
+    assert probe.stdout.strip() == "[]", probe.stdout + probe.stderr
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env.update(GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False", DOUBLEDIP_THREADS="1")
+    server_log = tmp_path / "app.log"
+    with server_log.open("w") as out:
+        proc = subprocess.Popen([str(python), "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        status = None
+        for _ in range(480):  # 120 s: a fresh venv compiles every module on its first import
+            if proc.poll() is not None:
+                pytest.fail(f"python app.py exited {proc.returncode} in the fresh venv:\n{_tail(server_log)}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as page:
+                    status = page.status
+                break
+            except OSError:
+                time.sleep(0.25)
+        assert status == 200, f"the page did not answer within 120 s:\n{_tail(server_log)}"
+
+        rng = np.random.default_rng(0)
+        photo = tmp_path / "hazy.png"
+        Image.fromarray((rng.random((40, 56, 3)) * 120 + 100).astype(np.uint8)).save(photo)
+        client = Client(url, verbose=False)
+        out = client.predict(handle_file(str(photo)), steps=5, size=32, api_name="/dehaze")
+        assert out[1].startswith("**done**"), f"{out[1]}\n{_tail(server_log)}"
+        files = {Path(f).name: f for f in out[4][1:]}
+        assert np.asarray(Image.open(files["dehazed.png"])).shape == (40, 56, 3)
+        print(f"\nfresh venv ({python}): page HTTP {status}; /dehaze -> {out[1].splitlines()[0][:120]}")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
