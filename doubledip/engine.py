@@ -178,6 +178,8 @@ class Problem:
     # live at another resolution than the target (super-resolution) or be compared on some pixels only
     # (inpainting). None: the identity.
     operator: Operator | None = None
+    # The (h, w) the layers live at when it differs from the target's (super-resolution: the high resolution).
+    image_shape: tuple[int, int] | None = None
 
 
 def resolve_device(device: str | torch.device | None = "auto") -> torch.device:
@@ -210,7 +212,7 @@ class _Generators:
     """Builds the declared layers, fusing generators of the same architecture and frame count into one network."""
 
     def __init__(self, problem: Problem, device: torch.device, seed: int) -> None:
-        h, w = problem.target.shape[-2:]
+        h, w = problem.image_shape or problem.target.shape[-2:]
         rng = torch.Generator().manual_seed(seed)
         torch.manual_seed(seed)
         self.groups: list[tuple[SkipNet, torch.Tensor, torch.Tensor, list[tuple[str, int]]]] = []
@@ -393,7 +395,7 @@ def iterate(
             result.values.update(stop_info)
         result.task, result.preset = problem.task, problem.preset
         result.steps, result.seconds, result.psnr = done, time.perf_counter() - start, last_psnr
-        result.working_size = (int(target.shape[-2]), int(target.shape[-1]))
+        result.working_size = tuple(int(v) for v in (problem.image_shape or target.shape[-2:]))  # type: ignore
         snap = snapshot("done")
         snap.result = result
         snap.seconds = result.seconds

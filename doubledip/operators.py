@@ -94,15 +94,20 @@ class Downsample(Operator):
     inputs, and the de-facto standard one for super-resolution test sets. The DIP paper used Lanczos; both are
     separable low-pass kernels of the same support class.
 
-    The image side must be a multiple of ``factor``; the observation is ``(H / factor, W / factor)``.
+    The image side must be a multiple of ``factor``; the observation is ``(H / factor, W / factor)``. ``known``
+    ((1, 1, H / factor, W / factor), 0/1) leaves observed pixels out of the data term (e.g. a padded border).
     """
 
     name = "downsample"
 
-    def __init__(self, factor: int) -> None:
+    def __init__(self, factor: int, known: torch.Tensor | None = None) -> None:
         if int(factor) not in SCALES:
             raise ValueError(f"downsampling factor must be one of {SCALES}, got {factor}")
         self.factor = int(factor)
+        self.known = None if known is None else PixelMask(known).known
+
+    def weight(self, target: torch.Tensor) -> torch.Tensor | None:
+        return None if self.known is None else self.known.to(target.device)
 
     def observed_shape(self, shape: tuple[int, int]) -> tuple[int, int]:
         h, w = shape

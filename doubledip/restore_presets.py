@@ -1,0 +1,199 @@
+"""Typed ``fast`` and ``paper`` settings of the four Deep-Image-Prior restorations.
+
+One frozen dataclass per restoration; its presets are instances. A misspelt setting is an error, not an ignored
+key: :meth:`RestoreSettings.replace` rejects unknown fields and unknown stage names and says which exist. Stage
+lengths are kept by stage name (``steps={"fit": 300}``); ``steps=N`` rescales every stage to N in all.
+
+``paper`` restates the DIP paper's official settings (Ulyanov, Vedaldi, Lempitsky, CVPR 2018; see
+../shared/PAPER_NOTES.md): 5-level skip networks with 128 channels, a 32-channel noise input, Adam at 0.01 and
+thousands of steps (denoising 3,000 with an exponential average of 0.99; super-resolution 2,000 at ×2/×4, 4,000 at
+×8; JPEG 2,400 with widths 8..128; inpainting is given no count in the notes, we use 3,000). ``paper`` runs its
+whole schedule: no early stopping, as published.
+
+``fast`` is built for a 2-core CPU at 256–384 px (≤ 60 s an image): small networks, the degraded image itself in
+the network input where the task allows it (the network then has to learn a near-identity picture-to-picture map
+instead of drawing the picture from noise, which takes a few hundred steps rather than thousands) and the
+ES-WMV stopping rule with an averaged iterate (:class:`doubledip.stopping.VarianceMinimum`). Every value was chosen
+on the benchmark's ``tune`` split (bench/bench_restore.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from .nets import Arch
+
+PAPER_ARCH = Arch(down=(128,) * 5, up=(128,) * 5, skip=(4,) * 5, kernel=3, input_channels=32)
+PAPER_JPEG_ARCH = Arch(down=(8, 16, 32, 64, 128), up=(8, 16, 32, 64, 128), skip=(4,) * 5, kernel=3,
+                       input_channels=32)
+
+
+@dataclass(frozen=True)
+class RestoreSettings:
+    """What every restoration's settings hold.
+
+    ``arch``: the generator. ``steps``: optimisation steps by stage name, in order. ``lr``: Adam's learning rate.
+    ``input``: the generator's fixed input — "noise" (uniform × ``noise_scale``, DIP), "meshgrid" (smooth
+    coordinates, for large holes) or "image" (the degraded image, brought to the output's size, in the first three
+    input channels and uniform noise × ``noise_scale`` in the rest). ``reg_noise``: std of the Gaussian added to the
+    input at each step (DIP: 1/30). ``every``: a snapshot every N steps.
+
+    Stopping (the last stage): ``early_stop`` turns on ES-WMV (windowed moving variance of the images over
+    ``window`` steps, stop after ``patience`` steps without a new minimum, ignoring the first ``start`` steps) and
+    returns the exponential moving average (``decay``) of the images at the variance minimum. Without it the whole
+    schedule runs and the result is the average with decay ``average`` over the run (0: the last step).
+    """
+
+    name: str
+    arch: Arch
+    steps: Mapping[str, int] = field(default_factory=lambda: {"fit": 300})
+    lr: float = 0.01
+    input: str = "noise"
+    noise_scale: float = 0.1
+    reg_noise: float = 0.0
+    every: int = 10
+    early_stop: bool = True
+    window: int = 20
+    patience: int = 60
+    decay: float = 0.9
+    start: int = 0
+    average: float = 0.0
+
+    task: ClassVar[str] = "restore"
+
+    @property
+    def total_steps(self) -> int:
+        return sum(self.steps.values())
+
+    def replace(self, **overrides: Any) -> RestoreSettings:
+        """A copy with fields replaced; ``None`` values are ignored (an option left empty).
+
+        ``steps=N`` rescales every stage to total N; ``steps={"fit": n}`` sets named stages. Raises ``ValueError``
+        for an unknown field or stage, fewer than 1 step, an unknown input kind or an out-of-range value.
+        """
+        overrides = {k: v for k, v in overrides.items() if v is not None}
+        known = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise ValueError(f"unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
+                             f"for {self.task} (known: {', '.join(sorted(known - {'name'}))})")
+        if "steps" in overrides:
+            overrides["steps"] = self._steps(overrides["steps"])
+        new = dataclasses.replace(self, **overrides)
+        new.check()
+        return new
+
+    def check(self) -> None:
+        if self.input not in ("noise", "meshgrid", "image"):
+            raise ValueError(f"input must be 'noise', 'meshgrid' or 'image', got {self.input!r}")
+        if not 0.0 <= self.decay < 1.0 or not 0.0 <= self.average < 1.0:
+            raise ValueError("decay and average must lie in [0, 1)")
+        if self.window < 2 or self.patience < 1 or self.lr <= 0:
+            raise ValueError("window must be ≥ 2, patience ≥ 1 and lr > 0")
+
+    def _steps(self, value: int | Mapping[str, int]) -> dict[str, int]:
+        if isinstance(value, Mapping):
+            bad = sorted(set(value) - set(self.steps))
+            if bad:
+                raise ValueError(f"unknown stage {', '.join(map(repr, bad))} (stages: {', '.join(self.steps)})")
+            out = {**self.steps, **{k: int(v) for k, v in value.items()}}
+        else:
+            total = int(value)
+            base = self.total_steps or 1
+            names = list(self.steps)
+            out = {n: int(round(s * total / base)) for n, s in self.steps.items()}
+            out[names[-1]] = max(1, total - sum(out[n] for n in names[:-1]))
+        if sum(out.values()) < 1 or min(out.values()) < 0:
+            raise ValueError("steps must be at least 1")
+        return out
+
+
+@dataclass(frozen=True)
+class DenoiseSettings(RestoreSettings):
+    """Denoising. ``sigma``: the noise level in 0–255 units (None: estimated from the image, Donoho's wavelet
+    median rule). ``sure``: fit with Stein's unbiased risk estimate of the error to the CLEAN image instead of the
+    error to the noisy one (DIP-SURE: Jo, Chun, Choi, ICCV 2021; the divergence by one Monte-Carlo probe of size
+    ``sure_eps`` per step) — it needs ``input="image"``."""
+
+    sigma: float | None = None
+    sure: bool = True
+    sure_eps: float = 1e-3
+    task: ClassVar[str] = "denoise"
+
+
+@dataclass(frozen=True)
+class InpaintSettings(RestoreSettings):
+    """Inpainting. A hole whose deepest pixel lies more than ``large_hole_px`` px from any known pixel is "large":
+    the generator then takes ``large_input`` and ``large_arch`` (DIP: meshgrid input, a deeper network)."""
+
+    large_hole_px: float = 6.0
+    large_input: str = "meshgrid"
+    large_arch: Arch | None = None
+    task: ClassVar[str] = "inpaint"
+
+
+@dataclass(frozen=True)
+class SuperresSettings(RestoreSettings):
+    """Super-resolution. ``paper_steps``: the paper's step count per scale (used by ``paper``)."""
+
+    steps_by_scale: Mapping[int, int] = field(default_factory=dict)
+    task: ClassVar[str] = "superres"
+
+
+@dataclass(frozen=True)
+class JpegSettings(RestoreSettings):
+    """JPEG artefact removal (the identity operator; the artefacts are what the prior fits last)."""
+
+    task: ClassVar[str] = "jpeg"
+
+
+_FAST_ARCH = Arch(down=(16, 32, 64, 64), up=(16, 32, 64, 64), skip=(4, 4, 4, 4), kernel=3, input_channels=8)
+
+PRESETS: dict[str, dict[str, RestoreSettings]] = {
+    "denoise": {
+        "fast": DenoiseSettings("fast", dataclasses.replace(_FAST_ARCH, input_channels=3), steps={"fit": 300},
+                                lr=0.01, input="image", noise_scale=0.0, reg_noise=0.0, window=20, patience=60,
+                                decay=0.9),
+        "paper": DenoiseSettings("paper", PAPER_ARCH, steps={"fit": 3000}, lr=0.01, input="noise", noise_scale=0.1,
+                                 reg_noise=1 / 30, every=50, early_stop=False, average=0.99, sure=False),
+    },
+    "inpaint": {
+        "fast": InpaintSettings("fast", _FAST_ARCH, steps={"fit": 300}, lr=0.01, input="noise", noise_scale=0.1,
+                                reg_noise=1 / 30, window=20, patience=60, decay=0.9,
+                                large_arch=Arch(down=(16, 32, 64, 64, 64), up=(16, 32, 64, 64, 64), skip=(0,) * 5,
+                                                kernel=3, input_channels=8)),
+        "paper": InpaintSettings("paper", PAPER_ARCH, steps={"fit": 3000}, lr=0.01, input="noise", noise_scale=0.1,
+                                 reg_noise=1 / 30, every=50, early_stop=False,
+                                 large_arch=Arch(down=(128,) * 6, up=(128,) * 6, skip=(0,) * 6, kernel=3,
+                                                 input_channels=32)),
+    },
+    "superres": {
+        "fast": SuperresSettings("fast", _FAST_ARCH, steps={"fit": 300}, lr=0.01, input="image", noise_scale=0.1,
+                                 reg_noise=0.0, window=20, patience=60, decay=0.9),
+        "paper": SuperresSettings("paper", PAPER_ARCH, steps={"fit": 2000}, lr=0.01, input="noise", noise_scale=0.1,
+                                  reg_noise=1 / 30, every=50, early_stop=False,
+                                  steps_by_scale={2: 2000, 4: 2000, 8: 4000}),
+    },
+    "jpeg": {
+        "fast": JpegSettings("fast", _FAST_ARCH, steps={"fit": 300}, lr=0.01, input="noise", noise_scale=0.1,
+                             reg_noise=1 / 30, window=20, patience=60, decay=0.9),
+        "paper": JpegSettings("paper", PAPER_JPEG_ARCH, steps={"fit": 2400}, lr=0.01, input="noise", noise_scale=0.1,
+                              reg_noise=1 / 30, every=50, early_stop=False),
+    },
+}
+
+TASKS = tuple(PRESETS)
+
+
+def get_settings(task: str, preset: str = "fast", **overrides: Any) -> RestoreSettings:
+    """The named preset of a restoration with fields replaced (see :meth:`RestoreSettings.replace`)."""
+    if task not in PRESETS:
+        raise ValueError(f"unknown restoration {task!r} (known: {', '.join(PRESETS)})")
+    try:
+        base = PRESETS[task][preset]
+    except KeyError:
+        raise ValueError(f"unknown preset {preset!r} for {task} (known: {', '.join(PRESETS[task])})") from None
+    return base.replace(**overrides)

@@ -1,0 +1,295 @@
+"""Deep-Image-Prior restorations: denoising, inpainting, super-resolution, JPEG artefact removal.
+
+Ulyanov, Vedaldi, Lempitsky, "Deep Image Prior", CVPR 2018: ONE randomly initialised generator is fitted so that
+the degradation of its output matches the degraded photo, ``A(f(z)) ≈ y``; the network's structure fits natural
+image content long before it fits noise or artefacts, so stopping in time restores the image. The forward operator
+``A`` (:mod:`doubledip.operators`) is the identity for denoising and JPEG, the known-pixel mask for inpainting and
+a ×2/×4/×8 antialiased-bicubic downsampling for super-resolution (the image lives at the high resolution, the
+loss compares its downsampled version with the low-resolution input).
+
+When to stop without a ground truth: ES-WMV (:class:`doubledip.stopping.VarianceMinimum`) watches the running
+variance of the recent images and returns their exponential moving average at the variance minimum; the result's
+values say the step it stopped at (``stopped_at``), why (``stop_reason``) and where the returned average was taken
+(``best_step``). Denoising in ``fast`` also fits Stein's unbiased estimate of the error to the clean image (SURE)
+rather than the error to the noisy one, with the noisy image itself as the network's input (DIP-SURE, Jo, Chun,
+Choi, ICCV 2021): it needs the noise level, estimated from the image unless given.
+
+Images are float32 RGB ``(H, W, 3)`` in [0, 1]. Sides are padded (reflected) to what the network needs and the
+result cropped back, so ``restored`` has the input's size (super-resolution: the input's size × scale). The padded
+border is left out of the data term. Inpainting keeps the known pixels as they were and fills only the others.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from scipy.ndimage import convolve1d, distance_transform_edt
+
+from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, iterate, run
+from ..io import InputError, as_float_image, as_mask
+from ..operators import SCALES, Downsample, Identity, Operator, PixelMask, upsample_bicubic
+from ..restore_presets import TASKS, RestoreSettings, get_settings
+from ..stopping import VarianceMinimum
+
+MAX_SUPERRES_SIDE = 2048
+
+
+# --- noise level -----------------------------------------------------------------------------------------------
+
+_S3 = math.sqrt(3.0)
+_DB2_LO = np.array([1 + _S3, 3 + _S3, 3 - _S3, 1 - _S3]) / (4 * math.sqrt(2.0))
+_DB2_HI = np.array([_DB2_LO[3], -_DB2_LO[2], _DB2_LO[1], -_DB2_LO[0]])
+
+
+def estimate_sigma(image: np.ndarray) -> float:
+    """Gaussian noise level of an image (same units as the image), Donoho & Johnstone's robust rule: the median
+    absolute finest-scale diagonal wavelet coefficient (Daubechies-2, as scikit-image's ``estimate_sigma``) over
+    0.6745, averaged over channels. Coefficients whose support touches a clipped pixel (exactly 0 or 1) are left
+    out: clipping removes noise there and would bias the estimate low. ``image``: (H, W[, C]) float."""
+    a = np.atleast_3d(np.asarray(image, np.float64))
+    sigmas = []
+    for c in range(a.shape[2]):
+        ch = a[..., c]
+        hh = convolve1d(convolve1d(ch, _DB2_HI, axis=0, mode="mirror"), _DB2_HI, axis=1, mode="mirror")[::2, ::2]
+        clipped = ((ch <= 0.0) | (ch >= 1.0)).astype(np.float64)
+        near = convolve1d(convolve1d(clipped, np.ones(4), axis=0, mode="mirror"), np.ones(4), axis=1,
+                          mode="mirror")[::2, ::2] > 0
+        d = hh[~near]
+        if d.size < 64:  # nearly all clipped: use every coefficient rather than none
+            d = hh.ravel()
+        sigmas.append(float(np.median(np.abs(d))) / 0.6744897501960817)
+    return float(np.mean(sigmas))
+
+
+# --- input checks ----------------------------------------------------------------------------------------------
+
+
+def _check_task(task: str) -> None:
+    if task not in TASKS:
+        raise InputError(f"unknown restoration {task!r}; choose one of {', '.join(TASKS)}")
+
+
+def check_scale(scale: Any) -> int:
+    """A super-resolution factor: 2, 4 or 8 (as int or a string of one). Raises :class:`InputError`."""
+    try:
+        s = int(str(scale).strip().lower().removeprefix("x").removesuffix("x"))
+    except (TypeError, ValueError):
+        raise InputError(f"scale must be 2, 4 or 8; got {scale!r}") from None
+    if s not in SCALES or (isinstance(scale, float) and scale != s):
+        raise InputError(f"scale must be 2, 4 or 8; got {scale!r}")
+    return s
+
+
+def fill_mask(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A user's inpainting mask as bool (H, W): True (WHITE, painted) where the image is to be FILLED.
+
+    Raises :class:`InputError` for a mask of another size than the image, one that fills nothing (all black) or
+    one that hides every pixel (all white: nothing is left to restore from)."""
+    m = as_mask(mask)
+    if m.ndim != 2:
+        raise InputError(f"the mask must be one picture; got an array of shape {np.shape(mask)}")
+    if tuple(m.shape) != tuple(shape):
+        raise InputError(f"the mask is {m.shape[1]}×{m.shape[0]} px but the image is {shape[1]}×{shape[0]} px; "
+                         "paint the mask on the same image")
+    if not m.any():
+        raise InputError("the mask marks nothing to fill: paint the pixels to restore in white")
+    if m.all():
+        raise InputError("the mask hides every pixel: leave some of the image unpainted (black) to restore from")
+    return m
+
+
+# --- building the problem --------------------------------------------------------------------------------------
+
+
+def _pad_to(t: torch.Tensor, shape: tuple[int, int]) -> torch.Tensor:
+    """Pad (N, C, h, w) at the bottom/right to ``shape``, by reflection where the side allows it."""
+    h, w = t.shape[-2:]
+    ph, pw = shape[0] - h, shape[1] - w
+    if ph == 0 and pw == 0:
+        return t
+    mode = "reflect" if ph < h and pw < w else "replicate"
+    return F.pad(t, (0, pw, 0, ph), mode=mode)
+
+
+def _round_up(n: int, m: int) -> int:
+    return -(-n // m) * m
+
+
+def _to_tensor(a: np.ndarray) -> torch.Tensor:
+    a = np.asarray(a, np.float32)
+    if a.ndim == 2:
+        a = a[..., None]
+    return torch.from_numpy(np.ascontiguousarray(a.transpose(2, 0, 1)))[None]
+
+
+def _to_image(t: torch.Tensor) -> np.ndarray:
+    return t.detach().float().clamp(0, 1)[0].cpu().numpy().transpose(1, 2, 0).copy()
+
+
+def build(
+    task: str, image: np.ndarray, mask: np.ndarray | None = None, scale: int | str | None = None,
+    preset: str = "fast", **overrides: Any,
+) -> tuple[Problem, RestoreSettings]:
+    """The engine :class:`~doubledip.engine.Problem` of one restoration, and the settings it uses.
+
+    ``task``: "denoise", "inpaint", "superres" or "jpeg". ``mask``: inpainting only, WHITE = fill. ``scale``:
+    super-resolution only, 2/4/8 (default 4). ``overrides``: any field of the task's settings
+    (:mod:`doubledip.restore_presets`), e.g. ``steps=200``, ``sigma=25``. Raises :class:`InputError` for bad
+    input, ``ValueError`` for an unknown setting.
+    """
+    _check_task(task)
+    img = as_float_image(image)
+    h, w = img.shape[:2]
+    if task != "inpaint" and mask is not None:
+        raise InputError("a mask is only used by inpainting")
+    if task != "superres" and scale is not None:
+        raise InputError("a scale is only used by super-resolution")
+    if task == "inpaint" and mask is None:
+        raise InputError("inpainting needs a mask: white where the image is to be filled")
+    fill = fill_mask(mask, (h, w)) if task == "inpaint" else None
+    factor = check_scale(4 if scale is None else scale) if task == "superres" else 1
+    if task == "superres" and max(h, w) > MAX_SUPERRES_SIDE:
+        raise InputError(f"the image is {w}×{h} px; super-resolution takes inputs up to {MAX_SUPERRES_SIDE} px "
+                         f"a side (the result would be {w * factor}×{h * factor} px)")
+    sigma_given = overrides.pop("sigma", None) if task == "denoise" else None
+    s = get_settings(task, preset, **overrides)
+    if task == "superres" and getattr(s, "steps_by_scale", None) and "steps" not in overrides:
+        s = s.replace(steps={"fit": s.steps_by_scale[factor]})  # type: ignore[attr-defined]
+    values: dict[str, Any] = {}
+    arch, input_kind = s.arch, s.input
+    if fill is not None:
+        depth = float(distance_transform_edt(fill).max())
+        large = depth > s.large_hole_px  # type: ignore[attr-defined]
+        values.update(filled_fraction=round(float(fill.mean()), 4), hole_depth_px=round(depth, 1), large_hole=large)
+        if large:
+            arch = s.large_arch or arch  # type: ignore[attr-defined]
+            input_kind = s.large_input  # type: ignore[attr-defined]
+
+    m = arch.multiple
+    obs = _to_tensor(img)
+    if task == "superres":
+        step_lr = max(1, m // factor)
+        low = -(-arch.min_side // factor)
+        lh, lw = _round_up(max(h, low), step_lr), _round_up(max(w, low), step_lr)
+        target = _pad_to(obs, (lh, lw))
+        known = torch.zeros(1, 1, lh, lw)
+        known[..., :h, :w] = 1
+        op: Operator = Downsample(factor, known if (lh, lw) != (h, w) else None)
+        crop = (h * factor, w * factor)
+        image_shape: tuple[int, int] | None = (lh * factor, lw * factor)
+        start = upsample_bicubic(target, factor)
+        values["scale"] = factor
+    else:
+        ph, pw = max(_round_up(h, m), arch.min_side), max(_round_up(w, m), arch.min_side)
+        target = _pad_to(obs, (ph, pw))
+        known = torch.zeros(1, 1, ph, pw)
+        known[..., :h, :w] = 1
+        if fill is not None:
+            known[..., :h, :w] = torch.from_numpy(~fill).float()
+            target = target * known
+        op = Identity() if (ph, pw) == (h, w) and fill is None else PixelMask(known)
+        crop = (h, w)
+        image_shape = None
+        start = target
+    if input_kind == "image":
+        layer = Layer(3, arch, input="image", image=start, noise_scale=s.noise_scale, reg_noise=s.reg_noise)
+    else:
+        layer = Layer(3, arch, input=input_kind, noise_scale=s.noise_scale, reg_noise=s.reg_noise)
+    spec = {"image": layer}
+
+    sigma = None
+    if task == "denoise":
+        if sigma_given is not None:
+            if not 0 <= float(sigma_given) <= 255:
+                raise InputError(f"sigma is the noise level in 0–255 units; got {sigma_given}")
+            sigma = float(sigma_given) / 255.0
+            values["sigma_source"] = "given"
+        else:
+            sigma = estimate_sigma(img)
+            values["sigma_source"] = "estimated"
+        values["sigma"] = round(sigma * 255.0, 2)
+        if s.sure and input_kind != "image":  # type: ignore[attr-defined]
+            raise ValueError("SURE denoising needs input='image'")
+
+    use_sure = task == "denoise" and s.sure  # type: ignore[attr-defined]
+    eps = float(getattr(s, "sure_eps", 1e-3))
+    weight = op.weight(target)
+    n_valid = float(weight.sum()) * 3 if weight is not None else float(target.numel())
+
+    def compose(x: Tensors) -> torch.Tensor:
+        return x["image"]
+
+    def fit(st: Step) -> Tensors:
+        terms = {"data": op.mse(st.recon, st.target)}
+        if use_sure and st.rerun is not None:
+            b = torch.randn_like(st.target)
+            if weight is not None:
+                b = b * weight
+            moved = st.rerun({"image": eps * b})["image"]
+            div = (b * (moved - st.output)).sum() / (eps * n_valid)
+            terms["sure_divergence"] = 2.0 * sigma**2 * div  # type: ignore[operator]
+        return terms
+
+    rules = ()
+    if s.early_stop:
+        rules = (VarianceMinimum(window=s.window, patience=s.patience, decay=s.decay, start=s.start),)
+    names = list(s.steps)
+    stages = [Stage(n, s.steps[n], fit, lr=s.lr, stop=rules if n == names[-1] else ()) for n in names if s.steps[n]]
+
+    def finish(x: Tensors) -> Result:
+        out = x["image"][..., : crop[0], : crop[1]]
+        restored = _to_image(out)
+        if fill is not None:
+            restored = np.where(fill[..., None], restored, img)  # known pixels stay as they were
+        vals = dict(values)
+        if not s.early_stop:
+            vals.update(stopped_at=s.total_steps, stop_reason=f"ran all {s.total_steps} steps ({s.name} preset: "
+                        "no early stopping)" + (f"; exponential average {s.average}" if s.average else ""))
+        return Result(task, s.name, images={"restored": restored.astype(np.float32)}, values=vals)
+
+    def show(x: Tensors) -> Tensors:
+        return {"restored": x["image"][..., : crop[0], : crop[1]]}
+
+    problem = Problem(task, s.name, target, spec, compose, stages, finish, show=show, average=s.average,
+                      operator=op, image_shape=image_shape)
+    return problem, s
+
+
+def iterate_restore(
+    task: str, image: np.ndarray, mask: np.ndarray | None = None, scale: int | str | None = None, *,
+    preset: str = "fast", seed: int = 0, device: str = "auto", **overrides: Any,
+) -> Iterator[Snapshot]:
+    """Stream one restoration: :class:`~doubledip.engine.Snapshot` s (layer "restored"), the last one carrying the
+    :class:`~doubledip.engine.Result` (images ``{"restored": (H·s, W·s, 3) float32}``, values incl. ``stopped_at``,
+    ``stop_reason``). See :func:`build` for the arguments and what is raised (before the first step)."""
+    problem, s = build(task, image, mask, scale, preset, **overrides)
+    return iterate(problem, seed=seed, device=device, every=s.every)
+
+
+def denoise(image: np.ndarray, *, sigma: float | None = None, **kw: Any) -> Result:
+    """Denoising; ``sigma`` in 0–255 units (None: estimated). Keywords as :func:`iterate_restore`."""
+    return run(iterate_restore("denoise", image, sigma=sigma, **kw))
+
+
+def inpaint(image: np.ndarray, mask: np.ndarray, **kw: Any) -> Result:
+    """Inpainting of the mask's WHITE pixels. Keywords as :func:`iterate_restore`."""
+    return run(iterate_restore("inpaint", image, mask, **kw))
+
+
+def superres(image: np.ndarray, scale: int | str = 4, **kw: Any) -> Result:
+    """Super-resolution by 2, 4 or 8: ``restored`` is the input's size × scale. Keywords as :func:`iterate_restore`."""
+    return run(iterate_restore("superres", image, None, scale, **kw))
+
+
+def jpeg(image: np.ndarray, **kw: Any) -> Result:
+    """JPEG artefact removal. Keywords as :func:`iterate_restore`."""
+    return run(iterate_restore("jpeg", image, **kw))
+
+
+__all__ = ["build", "check_scale", "denoise", "estimate_sigma", "fill_mask", "inpaint", "iterate_restore", "jpeg",
+           "superres"]
