@@ -181,3 +181,21 @@ def test_an_animated_image_is_its_first_frame_with_a_note(tmp_path, fmt):
     assert [str(w.message) for w in caught if w.category is InputNote] == notes
     Image.fromarray(np.full((20, 24, 3), 40, np.uint8)).save(tmp_path / "still.png")
     assert load_image_with_notes(tmp_path / "still.png").notes == []
+
+
+def test_a_16bit_rgb_phone_export_is_turned_upright_too(tmp_path):
+    """16-bit RGB takes the OpenCV path; its EXIF orientation (a PNG eXIf chunk) is applied all the same."""
+    import struct
+    import zlib
+
+    shown = (_displayed().astype(np.uint16) * 257)[..., :3]
+    _write_16bit(tmp_path / "plain.png", np.ascontiguousarray(STORE[6](shown)))
+    data = (tmp_path / "plain.png").read_bytes()
+    exif = _exif(6).tobytes()
+    exif = exif[6:] if exif.startswith(b"Exif\x00\x00") else exif
+    chunk = struct.pack(">I", len(exif)) + b"eXIf" + exif + struct.pack(">I", zlib.crc32(b"eXIf" + exif))
+    ihdr_end = 8 + 8 + 13 + 4  # signature, IHDR length+type, IHDR data, CRC
+    (tmp_path / "o6.png").write_bytes(data[:ihdr_end] + chunk + data[ihdr_end:])
+    img = load_image(tmp_path / "o6.png")
+    assert img.shape == (20, 32, 3)
+    assert np.allclose(img, shown / 65535.0, atol=1e-7)
