@@ -140,7 +140,7 @@ class _Frames:
         autorotation (the display matrix applied); ``showinfo`` reports each decoded frame's time and size."""
         cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info",
                "-autorotate", "-i", str(self.path), "-map", "0:v:0", "-an", "-sn", "-dn",
-               "-vf", "showinfo=checksum=0", "-fps_mode", "passthrough",
+               "-vf", "showinfo", "-fps_mode", "passthrough",
                "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
         try:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -196,9 +196,12 @@ class _Frames:
             rc = proc.wait()
             listener.join()
         if not size:
-            detail = tail[-1] if tail else f"ffmpeg exit {rc}"
-            raise InputError(f"{self.path}: not a readable video ({detail})" if rc else f"{self.path}: the video has "
-                             "no frames")
+            if any("matches no streams" in line for line in tail):
+                raise InputError(f"{self.path}: there is no video stream in this file")
+            if not rc:
+                raise InputError(f"{self.path}: the video has no frames")
+            detail = re.sub(r"^Error opening \w+ files?:\s*", "", tail[-1]) if tail else f"ffmpeg exit {rc}"
+            raise InputError(f"{self.path}: not a readable video ({detail})")
         self.last_duration = durations[-1] if durations else None
 
 
