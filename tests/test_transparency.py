@@ -14,7 +14,7 @@ from conftest import psnr
 
 from doubledip import InputError, load_image, separate
 from doubledip.register import measure_shift, move_back, overlap
-from doubledip.tasks.transparency import MIN_DIFFERENCE, difference, prepare_pair
+from doubledip.tasks.transparency import MAX_EDGE_CORRELATION, MIN_DIFFERENCE, difference, prepare_pair
 
 DATA = Path(__file__).parent / "data" / "separate_real_mixtures"
 
@@ -134,3 +134,29 @@ def test_field_shifted_brighter_pair_is_registered_and_gain_matched():
     assert layers[0] > inputs[0] + 12 and layers[1] > inputs[1] + 12
     said = " ".join(r.notes)
     assert "3 px across and 2 px down" in said and "1.23" in said
+    # The truth-free check finds nothing to say about this pair (edge correlation measured -0.005, fit 70 dB).
+    assert "unreliable" not in said and r.values["edge_correlation"] < MAX_EDGE_CORRELATION
+
+
+def _gamma(y1: np.ndarray, y2: np.ndarray) -> np.ndarray:
+    return (0.35 * y1 + 0.65 * y2) ** 2.2  # the second shot through a non-linear (gamma 2.2) response
+
+
+def _moved(y1: np.ndarray, y2: np.ndarray) -> np.ndarray:
+    return 0.35 * y1 + 0.65 * np.roll(y2, 4, axis=1)  # the reflection moved 4 px against the scene
+
+
+@pytest.mark.parametrize("second", [_gamma, _moved], ids=["non-linear exposure", "reflection moved"])
+def test_a_pair_the_model_does_not_fit_gets_a_note(second):
+    """Never worse than the inputs without a note: where the mixing model does not hold, no alphas can separate the
+    layers, they keep shared edges, and Result.notes (summary.json, the page) says the result is unreliable."""
+    y1, y2 = field("layer1_truth.png"), field("layer2_truth.png")
+    first, other = field("mix1.png"), second(y1, y2).astype(np.float32)
+    r = separate(first, other, steps=30, size=64, seed=0)
+    # Measured: edge correlation 0.075 in both (the field pair: -0.005); gamma: layers 15.1 / 10.8 dB against the
+    # inputs' 21.1 / 12.5; moved reflection: 33.7 / 19.9 against 21.1 / 17.3 (better, yet ghosted).
+    assert r.values["edge_correlation"] > MAX_EDGE_CORRELATION
+    assert any(n.startswith("unreliable: the layers still share edges") for n in r.notes)
+    if second is _gamma:  # and here the note is needed: the layers are worse than the inputs taken as the layers
+        layers = best_assignment(r.images["layer1"], r.images["layer2"], y1, y2)
+        assert sum(layers) < sum(best_assignment(first, other, y1, y2))

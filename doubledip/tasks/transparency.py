@@ -18,7 +18,10 @@ Two real shots are rarely pixel-aligned and equally exposed, so before that (see
 * the second shot's exposure is a learned gain ``g``: ``I_2 = g·(α_2·y1 + (1 − α_2)·y2)``. A gain cannot be told
   from the layers' own brightness by the model alone (every ``g`` in a range explains the pair, with the layers
   brighter or darker in step), so of the explanations whose layers stay inside [0, 1] the one with the least
-  exposure change is taken (:func:`least_gain`): no gain at all when the plain model fits.
+  exposure change is taken (:func:`least_gain`): no gain at all when the plain model fits;
+* the result is checked without a truth: layers that still share edges (:func:`edge_correlation`) or that cannot
+  re-make both mixtures (:func:`fit_db`: layers clipped heavily by the unmixing) mean that the model does not fit
+  these photos, and ``Result.notes`` says so: the layers may then be worse than the inputs.
 
 One image, ``I = y1 + y2``: the same two generators, L1 + exclusion, flip/rotation augmentation. The layers are
 upsampled and the full-resolution residual is shared between them so that they still add up to the input.
@@ -61,6 +64,12 @@ SATURATED = 254.5 / 255
 # unmixing would multiply the noise 50–100 fold. Measured on the bundled layers: same picture + noise of σ up to
 # 0.02: 0.000–0.007 (σ 0.04: 0.02); alphas 0.01 apart: 0.012–0.018; 0.05 apart: 0.06–0.09.
 MIN_DIFFERENCE = 0.025
+# The truth-free check of a two-mixture result (a note below either): the layers' edge correlation at the refined
+# alphas (measured: -0.005–0.013 on the bundled and field pairs, also with noise of σ 0.01; 0.05–0.19 where the model
+# does not fit: a reflection moved 2–8 px against the scene, a gamma of 0.6 or 2.2 on one shot, unrelated photos)
+# and how well the final layers re-make both mixtures.
+MAX_EDGE_CORRELATION = 0.04
+MIN_FIT_DB = 30.0
 # A shift beyond this share of the shorter side is refused: the two photos frame different views.
 MAX_SHIFT = 1 / 8
 
@@ -335,9 +344,13 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
                                   "applied_px": [dx, dy], "peak": round(pair.shift.response, 3)}
         values["fit_db"] = round(fit, 2)
         values["saturated"] = round(float(1 - pair.ok.mean()), 4)
-        if (dx, dy) != (0.0, 0.0) or abs(gain - 1) > 0.02:
-            notes.append(f"registration: the second mixture was {dx:g} px across and {dy:g} px down from the first "
-                         f"and {gain:.3f}× as bright; it was moved back and its brightness matched before unmixing")
+        moved, brighter = (dx, dy) != (0.0, 0.0), abs(gain - 1) > 0.02
+        if moved or brighter:
+            found = [f"{dx:g} px across and {dy:g} px down from the first"] if moved else []
+            found += [f"{gain:.3f}× as bright"] if brighter else []
+            done = ("it was moved back and its brightness matched" if moved and brighter else
+                    "it was moved back" if moved else "its brightness was matched")
+            notes.append(f"registration: the second mixture was {' and '.join(found)}; {done} before unmixing")
         lost = ((pair.rows.start, "top"), (h - pair.rows.stop, "bottom"), (pair.cols.start, "left"),
                 (w - pair.cols.stop, "right"))
         strip = [f"{n} px on the {side}" for n, side in lost if n]
@@ -346,6 +359,16 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
         if values["saturated"] > 0.01:
             notes.append(f"{100 * values['saturated']:.1f} % of the pixels are saturated in a mixture; the layers "
                          "there are less exact")
+        if corr > MAX_EDGE_CORRELATION or fit < MIN_FIT_DB:
+            why = []
+            if corr > MAX_EDGE_CORRELATION:
+                why.append(f"the layers still share edges (edge correlation {corr:.3f}; a clean separation stays "
+                           f"under {MAX_EDGE_CORRELATION})")
+            if fit < MIN_FIT_DB:
+                why.append(f"they re-make the mixtures only to {fit:.1f} dB (a fit is over {MIN_FIT_DB:.0f} dB)")
+            notes.append("unreliable: " + " and ".join(why) + ", so the model I_k = α_k·y1 + (1 − α_k)·y2 does not "
+                         "fit these photos (a reflection that moved against the scene, a non-linear exposure, other "
+                         "photos); the layers may be worse than the mixtures themselves")
         pad = ((pair.rows.start, h - pair.rows.stop), (pair.cols.start, w - pair.cols.stop), (0, 0))
         images = {"layer1": np.pad(y1, pad, mode="edge").astype(np.float32),
                   "layer2": np.pad(y2, pad, mode="edge").astype(np.float32)}
