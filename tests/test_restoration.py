@@ -1,0 +1,191 @@
+"""The four DIP restorations on tiny images: measured gains, the stopping rule where noise fitting is visible,
+settings, and the input checks (InputError before any step runs)."""
+
+import io
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from doubledip.engine import iterate
+from doubledip.io import InputError
+from doubledip.operators import downsample
+from doubledip.restore_presets import PRESETS, get_settings
+from doubledip.tasks.restoration import (
+    build,
+    check_scale,
+    denoise,
+    estimate_sigma,
+    inpaint,
+    iterate_restore,
+    jpeg,
+    superres,
+)
+
+
+def psnr(a, b):
+    return float(10 * np.log10(1.0 / max(1e-12, float(((np.clip(a, 0, 1) - b) ** 2).mean()))))
+
+
+def scene(h=48, w=48):
+    """Smooth shading, two flat shapes with sharp edges and a soft stripe: what a DIP fits early."""
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    img = np.stack([0.3 + 0.4 * xx / w, 0.25 + 0.5 * yy / h, 0.5 + 0.2 * np.sin(xx / 7.0)], -1)
+    img[(yy - 0.35 * h) ** 2 + (xx - 0.35 * w) ** 2 < (0.2 * h) ** 2] = (0.9, 0.3, 0.2)
+    img[int(0.6 * h): int(0.85 * h), int(0.55 * w): int(0.9 * w)] = (0.15, 0.2, 0.7)
+    return np.clip(img, 0, 1).astype(np.float32)
+
+
+def noisy_scene(sigma=25.0, seed=0, **kw):
+    truth = scene(**kw)
+    rng = np.random.default_rng(seed)
+    return truth, np.clip(truth + rng.normal(0, sigma / 255, truth.shape), 0, 1).astype(np.float32)
+
+
+def test_sigma_estimate_is_close_to_the_truth():
+    _, noisy = noisy_scene(25.0, h=96, w=96)
+    assert abs(estimate_sigma(noisy) * 255 - 25.0) < 3.0
+
+
+def test_denoise_gains_over_the_noisy_input_and_reports_its_stop():
+    truth, noisy = noisy_scene()
+    r = denoise(noisy, steps=150, seed=0, device="cpu")
+    out = r.images["restored"]
+    assert out.shape == truth.shape and out.dtype == np.float32
+    gain = psnr(out, truth) - psnr(noisy, truth)
+    assert gain > 5.0, gain
+    assert r.values["sigma_source"] == "estimated" and 15 < r.values["sigma"] < 35
+    assert 1 <= r.values["stopped_at"] <= 150 and r.values["stop_reason"]
+    assert r.summary()["stop_reason"] == r.values["stop_reason"]
+
+
+def test_stopping_rule_stops_before_the_noise_is_fitted_and_returns_a_near_best_iterate():
+    # Plain DIP (MSE to the noisy image, noise input) on a tiny image, run far past its peak: the PSNR to the truth
+    # rises, peaks and falls as the network fits the noise. The rule observes, so the run goes on past the stop.
+    truth, noisy = noisy_scene(sigma=40.0, h=32, w=32)
+    problem, s = build("denoise", noisy, preset="fast", sure=False, input="noise", noise_scale=0.1, reg_noise=0.0,
+                       lr=0.02, steps=700, window=20, patience=60, decay=0.9)
+    rule = problem.stages[-1].stop[0]
+    rule.observe = True
+    trace = []
+    compose = problem.compose
+
+    def watched(layers):
+        out = compose(layers)
+        if torch.is_grad_enabled():
+            trace.append(psnr(out.detach()[0].numpy().transpose(1, 2, 0), truth))
+        return out
+
+    problem.compose = watched
+    result = list(iterate(problem, seed=0, device="cpu", every=10_000))[-1].result
+    peak = int(np.argmax(trace))
+    assert trace[-1] < trace[peak] - 2.0  # the noise fit is visible: the run ends well below its peak
+    # The peak "ends" where the PSNR first falls 0.5 dB below it; the rule fired before that.
+    after = [i for i in range(peak, len(trace)) if trace[i] < trace[peak] - 0.5]
+    assert rule.fired_at is not None and rule.fired_at < after[0]
+    assert psnr(result.images["restored"], truth) >= max(trace) - 0.5
+
+
+def test_inpaint_fills_half_missing_pixels_better_than_the_holes_and_keeps_known_pixels():
+    truth = scene()
+    rng = np.random.default_rng(1)
+    fill = rng.random(truth.shape[:2]) < 0.5
+    holed = np.where(fill[..., None], 1.0, truth).astype(np.float32)  # painted white where missing
+    r = inpaint(holed, fill, steps=150, seed=0, device="cpu")
+    out = r.images["restored"]
+    assert np.array_equal(out[~fill], truth[~fill])
+    assert psnr(out, truth) > psnr(holed, truth) + 15.0
+    assert r.values["large_hole"] is False and r.values["filled_fraction"] == pytest.approx(fill.mean(), abs=1e-3)
+
+
+def test_inpaint_takes_the_large_hole_settings_for_a_big_hole():
+    truth = scene()
+    fill = np.zeros(truth.shape[:2], bool)
+    fill[10:30, 12:32] = True
+    problem, s = build("inpaint", truth, fill, steps=2)
+    assert problem.layers["image"].input == "meshgrid"
+    assert problem.layers["image"].arch == s.large_arch
+    r = inpaint(truth, fill, steps=2, device="cpu")
+    assert r.values["large_hole"] is True and r.values["hole_depth_px"] > 6
+
+
+@pytest.mark.parametrize("scale", [2, 4])
+def test_superres_output_size_and_gain_over_bicubic(scale):
+    truth = scene(64, 64)
+    low = downsample(torch.from_numpy(truth.transpose(2, 0, 1).copy())[None], scale)[0].numpy().transpose(1, 2, 0)
+    r = superres(low, scale, steps=150, seed=0, device="cpu")
+    out = r.images["restored"]
+    assert out.shape == (low.shape[0] * scale, low.shape[1] * scale, 3)
+    bicubic = np.asarray(Image.fromarray((low * 255).round().astype(np.uint8)).resize(
+        (low.shape[1] * scale, low.shape[0] * scale), Image.Resampling.BICUBIC), np.float32) / 255
+    assert psnr(out, truth) > psnr(bicubic, truth) + 0.3
+    assert r.values["scale"] == scale
+
+
+def test_jpeg_gains_over_the_jpeg_input():
+    truth = scene(64, 64)
+    buf = io.BytesIO()
+    Image.fromarray((truth * 255).round().astype(np.uint8)).save(buf, "JPEG", quality=10)
+    decoded = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"), np.float32) / 255
+    r = jpeg(decoded, steps=200, seed=0, device="cpu")
+    assert psnr(r.images["restored"], truth) > psnr(decoded, truth) + 0.5
+
+
+def test_snapshots_stream_the_restored_layer_and_closing_stops():
+    _, noisy = noisy_scene()
+    gen = iterate_restore("denoise", noisy, steps=1000, device="cpu")
+    snap = next(gen)
+    assert snap.layers["restored"].shape == (48, 48, 3) and snap.total == 1000
+    gen.close()
+    with pytest.raises(StopIteration):
+        next(gen)
+
+
+def test_paper_preset_runs_its_schedule_without_early_stopping():
+    r = jpeg(scene(32, 32), preset="paper", steps=3, device="cpu")
+    assert r.values["stopped_at"] == 3 and "no early stopping" in r.values["stop_reason"]
+    assert PRESETS["denoise"]["paper"].steps == {"fit": 3000} and PRESETS["denoise"]["paper"].average == 0.99
+    assert get_settings("superres", "paper").steps_by_scale[8] == 4000
+
+
+def test_settings_reject_unknown_names_and_stages():
+    s = get_settings("denoise", "fast", steps={"fit": 123}, lr=0.02)
+    assert s.steps == {"fit": 123} and s.lr == 0.02
+    assert get_settings("jpeg", steps=50).total_steps == 50
+    with pytest.raises(ValueError, match="unknown setting 'lrate'"):
+        get_settings("denoise", lrate=0.1)
+    with pytest.raises(ValueError, match="unknown stage 'warm'"):
+        get_settings("jpeg", steps={"warm": 10})
+    with pytest.raises(ValueError, match="unknown setting 'large_hole_px'"):
+        get_settings("denoise", large_hole_px=3)  # an inpainting setting is not a denoising one
+    with pytest.raises(ValueError, match="unknown preset"):
+        get_settings("denoise", "slow")
+    with pytest.raises(ValueError):
+        get_settings("denoise", input="photo")
+
+
+def test_bad_inputs_raise_input_error_before_any_work():
+    img = scene(32, 40)
+    with pytest.raises(InputError, match="40×32"):
+        build("inpaint", img, np.zeros((32, 32), bool))  # mask of another size
+    with pytest.raises(InputError, match="hides every pixel"):
+        build("inpaint", img, np.ones((32, 40), bool))
+    with pytest.raises(InputError, match="marks nothing"):
+        build("inpaint", img, np.zeros((32, 40), bool))
+    with pytest.raises(InputError, match="needs a mask"):
+        build("inpaint", img)
+    with pytest.raises(InputError, match="only used by inpainting"):
+        build("denoise", img, np.ones((32, 40), bool))
+    for bad in (3, 16, "x5", 2.5, "two"):
+        with pytest.raises(InputError, match="scale must be 2, 4 or 8"):
+            build("superres", img, scale=bad)
+    with pytest.raises(InputError, match="only used by super-resolution"):
+        build("jpeg", img, scale=2)
+    with pytest.raises(InputError, match="up to 2048 px"):
+        build("superres", np.zeros((20, 2049, 3), np.float32), scale=2)
+    with pytest.raises(InputError, match="unknown restoration"):
+        build("deblur", img)
+    with pytest.raises(InputError, match="sigma"):
+        build("denoise", img, sigma=300)
+    assert check_scale("x4") == 4 and check_scale(8) == 4 * 2
