@@ -1,15 +1,28 @@
-"""The README's two set-up commands are the ones CI and users run."""
+"""The README's two set-up commands are the ones CI and users run; what it names (files, pictures, links, CLI
+sub-commands, library functions, endpoints) exists; it and docs/ speak of the software, not of how it was made."""
 
 import re
 
+import pytest
 from conftest import ROOT
+from PIL import Image
+
+import doubledip
+from doubledip.registry import TASKS
+
+README = ROOT / "README.md"
+PAGES = [README, *sorted((ROOT / "docs").glob("*.md"))]
 
 
 def _commands() -> list[str]:
-    text = (ROOT / "README.md").read_text()
+    text = README.read_text()
     body = text.split("\n# ", 1)[1]  # after the front matter and the title
     head = body.split("\n## ", 1)[0]
     return re.findall(r"```bash\n(.+?)\n```", head)
+
+
+def _section(title: str) -> str:
+    return README.read_text().split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
 
 
 def test_readme_opens_with_exactly_two_commands_install_and_run_app_then_test():
@@ -23,3 +36,67 @@ def test_readme_opens_with_exactly_two_commands_install_and_run_app_then_test():
 def test_ci_runs_the_readme_test_command_verbatim():
     ci = (ROOT / ".ci" / "run").read_text()
     assert _commands()[1] in ci
+
+
+# "stop 12", "Stop 3", "stops 10–12", "this session", a work day such as "2026-11-28": how it was developed.
+DEVELOPMENT = re.compile(r"\bstops?\s+\d|\bsessions?\b|\b20\d\d-\d\d-\d\d\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_pages_do_not_speak_of_how_the_software_was_developed(page):
+    hits = [f"{page.name}:{n}: {line.strip()}" for n, line in enumerate(page.read_text().splitlines(), 1)
+            if DEVELOPMENT.search(line)]
+    assert not hits, "\n".join(hits)
+
+
+def test_the_readme_shows_a_picture_of_the_app_that_is_committed_and_small():
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", README.read_text())
+    assert pictures, "the README shows no picture"
+    for rel in pictures:
+        path = ROOT / rel
+        assert path.is_file(), f"{rel} is linked from the README but missing"
+        assert path.stat().st_size <= 300_000, f"{rel}: {path.stat().st_size} bytes"
+        with Image.open(path) as im:
+            im.verify()
+            assert min(im.size) >= 300, f"{rel}: {im.size}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_relative_links_point_to_files_that_exist(page):
+    text = page.read_text()
+    targets = re.findall(r"\]\(([^)\s#]+)(?:#[^)]*)?\)", text)
+    local = [t for t in targets if not re.match(r"[a-z]+://", t)]
+    assert local or page != README
+    missing = [t for t in local if not (page.parent / t).exists()]
+    assert not missing, missing
+
+
+def test_example_files_named_in_the_readme_exist():
+    names = set(re.findall(r"examples/[\w/.-]+\.(?:png|mp4)", README.read_text()))
+    assert len(names) >= 5
+    # f-strings in the API example name a series: examples/wm_multi_{k}.png, seg_cat_on_coffee_{s}.png
+    names |= {n.replace("_{k}", "_0") for n in re.findall(r"examples/[\w/.{}-]+\.png", README.read_text())}
+    names = {n.replace("_{s}", "_fg") for n in names}
+    missing = [n for n in sorted(names) if not (ROOT / n).exists()]
+    assert not missing, missing
+
+
+def test_cli_sub_commands_in_the_readme_are_registered():
+    from doubledip import commands  # noqa: F401  (registers the sub-commands)
+    from doubledip.cli import COMMANDS
+
+    block = re.search(r"```\n(.+?)\n```", _section("Command line"), re.S).group(1)
+    listed = {line.split()[0] for line in block.splitlines() if re.match(r"[a-z-]+ [A-Z]", line)}
+    assert {"segment", "dehaze", "separate", "watermark", "segment-video"} <= listed
+    assert listed <= {c.name for c in COMMANDS}
+
+
+def test_library_names_and_endpoints_in_the_readme_exist():
+    text = README.read_text()
+    used = set(re.findall(r"\bdd\.(\w+)", text))
+    assert {"iterate_segment", "run", "load_image", "read_clip"} <= used
+    assert [n for n in sorted(used) if not hasattr(doubledip, n)] == []
+    for name in re.findall(r"`(iterate_\w+)`", text):
+        assert hasattr(doubledip, name), name
+    endpoints = set(re.findall(r'api_name="/(\w+)"', text))
+    assert {"dehaze", "segment", "watermark"} <= endpoints <= {*TASKS, "video"}
