@@ -655,12 +655,16 @@ def task_tab(tasks: list[Task]) -> None:
     stop.click(None, None, None, cancels=events, api_name=False)
     paint = next((p.kind for t in tasks for p in t.params if p.kind in ("mask", "hints")), None)
     for t in tasks:
-        if t.examples:
-            rows = [[_example_value(n, by_name.get(n), ex, paint) for n in names] for ex in t.examples]
-            used = [i for i, n in enumerate(names) if any(r[i] is not None for r in rows)]
-            rows = [[r[i] for i in used] for r in rows]
+        # One block of examples per set of inputs they fill (e.g. a painted photo; several photos).
+        blocks: dict[tuple[int, ...], list[list]] = {}
+        for ex in t.examples:
+            row = [_example_value(n, by_name.get(n), ex, paint) for n in names]
+            used = tuple(i for i, v in enumerate(row) if v is not None)
+            blocks.setdefault(used, []).append([row[i] for i in used])
+        for used, rows in blocks.items():
+            what = ", ".join(names[i] for i in used)
             gr.Examples(rows, [comps[names[i]] for i in used], cache_examples=False,
-                        label=f"{t.name} examples" + (" (with their paint)" if paint else ""))
+                        label=f"{t.name} examples ({what})")
 
 
 def _mix_button(comps: dict) -> None:

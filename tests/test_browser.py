@@ -146,7 +146,7 @@ def test_a_closed_tab_ends_its_job(browser, server):
     # With one job at a time, this job can only start once the abandoned one has been ended.
     client = gradio_client.Client(server, verbose=False)
     photo = gradio_client.handle_file(str(ROOT / "examples" / "haze_coffee.png"))
-    job = client.submit(photo, "", "fast", 10, 32, 0, api_name="/dehaze")
+    job = client.submit(photo, steps=10, size=32, api_name="/dehaze")
     assert _wait(job.done, 60), "the closed tab's job still holds the queue"
     assert job.outputs()[-1][1].startswith("**done**")
 
