@@ -333,7 +333,7 @@ def _docstring(task: Task, names: list[str]) -> str:
                            ("; hints: green over the foreground, red over the background" if any(
                                p.kind == "hints" for p in task.params) else ""))
     described["photos"] = "two or more photos sharing one watermark (then no paint is needed), or None"
-    lines += [f"    {n}: {described.get(n, n)}" for n in names]
+    lines += [f"    {n}: {described.get(n, 'not used by ' + task.name)}" for n in names]
     lines += ["    preset: \"fast\" or \"paper\".", "    steps: optimisation steps, None for the preset's.",
               "    size: working long side in px, None for the preset's.", "    seed: random seed."]
     return "\n".join(lines)
@@ -495,12 +495,13 @@ def mix_examples(alpha: float = 0.35):
 
 
 def _advanced(task: str):
-    default_size = dd.get_preset(task, "fast").size
+    default_size = getattr(dd.get_preset(task, "fast"), "size", None)
     with gr.Accordion("Advanced", open=False):
         preset = gr.Radio(["fast", "paper"], value="fast", label="preset",
                           info="paper = the published settings: minutes to hours on a CPU")
         steps = gr.Number(value=None, label="steps (empty: the preset's)", precision=0, minimum=1)
-        size = gr.Number(value=None, label=f"working long side in px (empty: the preset's, ~{default_size})",
+        size = gr.Number(value=None, label=f"working long side in px (empty: the preset's, ~{default_size})"
+                         if default_size else "working long side in px (empty: the photo's own size)",
                          precision=0, minimum=32)
         seed = gr.Number(value=0, label="seed", precision=0)
     return [preset, steps, size, seed]

@@ -133,6 +133,11 @@ PRESETS["separate-video"] = _video_presets("separate", 4, steps=(300,))  # one i
 
 def get_preset(task: str, name: str = "fast", **overrides: Any) -> Preset:
     """The named preset of ``task`` with any field replaced; ``steps=N`` rescales every stage to total N."""
+    from .restore_presets import PRESETS as RESTORE
+    from .restore_presets import get_settings
+
+    if task in RESTORE:  # the restorations' settings are typed dataclasses of their own
+        return get_settings(task, name, **overrides)  # type: ignore[return-value]
     try:
         preset = PRESETS[task][name]
     except KeyError:

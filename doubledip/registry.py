@@ -9,6 +9,7 @@ One name per task everywhere: ``doubledip/tasks/<name>.py``, ``python -m doubled
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -66,6 +67,7 @@ class Task:
     outputs: tuple[str, ...]
     group: str | None = None
     video: str | None = None
+    bind: tuple[Any, ...] = ()  # leading arguments of ``entry`` (e.g. which restoration)
     # Page examples: {param name: value}, image paths relative to examples/; "paint": True puts the example's
     # bundled strokes (examples/strokes/<stem>[_fg|_bg].png) on the photo.
     examples: tuple[dict[str, Any], ...] = ()
@@ -77,13 +79,22 @@ class Task:
     @property
     def iterate(self) -> Callable[..., Iterator[Snapshot]]:
         module, function = self.entry.split(":")
-        return getattr(importlib.import_module(module, __package__), function)
+        fn = getattr(importlib.import_module(module, __package__), function)
+        return functools.partial(fn, *self.bind) if self.bind else fn
 
     def param(self, name: str) -> Param:
         return next(p for p in self.params if p.name == name)
 
 
 _IMAGE = Param("image", "image", "the photo", required=True)
+
+
+def _restoration(name: str, title: str, model: str, what: str, *more: Param) -> Task:
+    stem = f"restore_{name}"
+    example = {"image": f"{stem}.png", **({"paint": True} if any(p.kind == "mask" for p in more) else {})}
+    return Task(name, title, model, ".tasks.restoration:iterate_restore",
+                (Param("image", "image", what, required=True), *more), ("restored",), group="Restore",
+                bind=(name,), examples=(example,))
 
 
 def _haze(name: str) -> dict:
@@ -122,6 +133,14 @@ TASKS: dict[str, Task] = {t.name: t for t in [
          ("clean", "watermark", "watermark_mask"),
          examples=({"images": "wm_coffee.png", "paint": True}, {"images": "wm_chelsea.png", "paint": True},
                    {"images": [f"wm_multi_{k}.png" for k in range(3)]})),
+    # The Deep Image Prior restorations (Ulyanov et al. 2018): one network, one forward operator each.
+    _restoration("denoise", "Denoising", "denoising: I = x + n", "the noisy photo"),
+    _restoration("inpaint", "Inpainting", "inpainting: I = (1 − M)·x, M white where to fill", "the photo",
+                 Param("mask", "mask", "white where the image is to be filled", required=True,
+                       page="paint over what to fill")),
+    _restoration("superres", "Super-resolution", "super-resolution: I = (x ∗ k)↓s", "the low-resolution photo",
+                 Param("scale", "choice", "upscaling factor", choices=(2, 4, 8), default=4)),
+    _restoration("jpeg", "JPEG artefact removal", "JPEG artefact removal: I = jpeg(x)", "the JPEG photo"),
 ]}
 
 

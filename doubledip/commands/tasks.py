@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..cli import register
 from ..engine import Result
-from ..io import load_image, load_mask, save_image
+from ..io import InputError, load_image, load_mask, save_image
 from ..registry import TASKS, Param, Task, output_items
 
 
@@ -31,9 +31,8 @@ def add_arguments(task: Task, p: argparse.ArgumentParser) -> None:
                                              "surely is")
         elif prm.kind == "flag":
             p.add_argument(prm.flag, action="store_true", help=prm.help)
-        else:
-            typ = type(prm.choices[0]) if prm.choices else str
-            p.add_argument(prm.flag, type=typ, choices=prm.choices or None, default=prm.default,
+        else:  # choices are checked in load_arguments: one `error:` line, not argparse's usage text
+            p.add_argument(prm.flag, default=prm.default, metavar="|".join(map(str, prm.choices)) or None,
                            help=prm.help + (f" (default {prm.default})" if prm.default is not None else ""))
 
 
@@ -61,9 +60,19 @@ def load_arguments(task: Task, args: argparse.Namespace) -> dict:
         elif prm.kind == "hints":
             values["fg_hint"] = load_mask(args.fg_hint, shape, "foreground hint") if args.fg_hint else None
             values["bg_hint"] = load_mask(args.bg_hint, shape, "background hint") if args.bg_hint else None
-        elif prm.kind in ("text", "choice", "flag"):
+        elif prm.kind == "choice":
+            values[prm.name] = choice(prm, getattr(args, prm.name))
+        elif prm.kind in ("text", "flag"):
             values[prm.name] = getattr(args, prm.name)
     return values
+
+
+def choice(prm: Param, value) -> object:
+    """``value`` as one of ``prm.choices`` (given as text on the command line); raises :class:`InputError`."""
+    for c in prm.choices:
+        if str(value).strip() == str(c):
+            return c
+    raise InputError(f"{prm.flag} must be one of {', '.join(map(str, prm.choices))}; got {value!r}")
 
 
 def _what(prm: Param) -> str:
