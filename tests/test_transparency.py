@@ -98,6 +98,11 @@ def test_mixtures_that_differ_only_by_shift_exposure_and_noise_are_refused():
     everywhere = np.ones(mix.shape[:2], bool)
     assert difference(mix, close, everywhere) > 2 * MIN_DIFFERENCE  # measured 0.088
     assert difference(mix, field("mix2_aligned.png"), everywhere) > 0.5  # measured 0.63
+    # Mixtures of fine-grained layers differ only at the finest scale, by far more than sensor noise: not refused.
+    grain1, grain2 = rng.random((48, 64, 3)), rng.random((48, 64, 3))
+    fine1, fine2 = (0.7 * grain1 + 0.3 * grain2).astype(np.float32), (0.3 * grain1 + 0.7 * grain2).astype(np.float32)
+    assert difference(fine1, fine2, np.ones((48, 64), bool)) > 0.5
+    assert prepare_pair(fine1, fine2).applied == (0.0, 0.0)
 
 
 def test_translation_is_measured_and_undone():

@@ -67,6 +67,9 @@ SATURATED = 254.5 / 255
 # unmixing would multiply the noise 50–100 fold. Measured on the bundled layers: same picture + noise of σ up to
 # 0.02: 0.000–0.007 (σ 0.04: 0.02); alphas 0.01 apart: 0.012–0.018; 0.05 apart: 0.06–0.09.
 MIN_DIFFERENCE = 0.025
+# The most noise (σ of the difference of the two shots) taken for sensor noise; a finer-grained difference beyond it
+# is structure (two mixtures of fine textures differ that way).
+NOISE_MAX = 0.05
 # The truth-free check of a two-mixture result (a note below either): the layers' edge correlation at the refined
 # alphas (measured: -0.005–0.013 on the bundled and field pairs, also with noise of σ 0.01; 0.05–0.19 where the model
 # does not fit: a reflection moved 2–8 px against the scene, a gamma of 0.6 or 2.2 on one shot, unrelated photos)
@@ -136,15 +139,16 @@ def _grey_gradients(image: np.ndarray, ok: np.ndarray, levels: int) -> list[np.n
     """Horizontal and vertical differences of the grey image at ``levels`` scales (2× block averages), only where
     both pixels are ``ok`` (one flat array per scale and axis)."""
     grey, out = image.mean(axis=-1), []
-    for _ in range(levels):
+    for level in range(levels):
+        if level:
+            h, w = grey.shape[0] // 2 * 2, grey.shape[1] // 2 * 2
+            if min(h, w) < 16:  # too few pixels for a scale of its own
+                break
+            grey = grey[:h, :w].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+            ok = ok[:h, :w].reshape(h // 2, 2, w // 2, 2).all(axis=(1, 3))
         for axis in (1, 0):
             both = ok[:, 1:] & ok[:, :-1] if axis == 1 else ok[1:] & ok[:-1]
             out.append(np.diff(grey, axis=axis)[both])
-        h, w = grey.shape[0] // 2 * 2, grey.shape[1] // 2 * 2
-        if min(h, w) < 8:
-            break
-        grey = grey[:h, :w].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
-        ok = ok[:h, :w].reshape(h // 2, 2, w // 2, 2).all(axis=(1, 3))
     return out
 
 
@@ -179,8 +183,8 @@ def refine_alphas(i1: np.ndarray, i2: np.ndarray, a1: float, a2: float, ok: np.n
     them, place the alphas within it. ``i2`` is the second mixture divided by its gain. Returns ``(α1, α2,
     correlation)``."""
     d1, d2 = _grey_gradients(i1, ok, levels), _grey_gradients(i2, ok, levels)
-    if not d1 or min(len(g) for g in d1) < 16:
-        return a1, a2, edge_correlation(d1, d2, a1, a2) if d1 else float("nan")
+    if min(len(g) for g in d1) < 16:  # nearly everything saturated
+        return a1, a2, edge_correlation(d1, d2, a1, a2)
 
     def cost(b1: float, b2: float) -> float:
         if abs(b1 - b2) < 0.02 or not (0.01 <= b1 <= 0.99 and 0.01 <= b2 <= 0.99):
@@ -212,10 +216,14 @@ def fit_db(i1: np.ndarray, i2: np.ndarray, y1: np.ndarray, y2: np.ndarray, a1: f
 
 
 def difference(i1: np.ndarray, i2: np.ndarray, ok: np.ndarray) -> float:
-    """How much of a second equation the pair carries: the RMS of ``I_2/g − I_1`` (``g`` the least-squares gain)
-    after 8× block averaging, with the noise's share removed (the noise level is read from the residual's
-    neighbouring-pixel differences, whose median is noise-dominated), over the RMS contrast of ``I_1`` at the same
-    scale. 0 for identical mixtures; roughly 1–3 × the alphas' difference for real ones."""
+    """How much of a second equation the pair carries, as a share of the first mixture's contrast; 0 for identical
+    mixtures, roughly 1–3 × the alphas' difference for real ones.
+
+    The residual ``I_2/g − I_1`` (``g`` the least-squares gain, over the ``ok`` pixels) is split into noise and
+    structure: its noise level is read from the median of its neighbouring-pixel differences (noise-dominated in any
+    photo). Structure is (a) what remains after 8× block averaging beyond the noise's share, over the contrast at
+    that scale, or (b) fine-grained residual beyond what sensor noise can be (``NOISE_MAX``), over the full-scale
+    contrast (two mixtures of fine textures); the larger counts."""
     sel = ok[..., None] & np.ones_like(i1, dtype=bool)
     g = float((i1[sel] * i2[sel]).sum() / max(float((i1[sel] ** 2).sum()), 1e-12))
     r = np.where(sel, i2 / max(g, 1e-6) - i1, 0.0)
@@ -227,9 +235,11 @@ def difference(i1: np.ndarray, i2: np.ndarray, ok: np.ndarray) -> float:
     def blocks(x: np.ndarray) -> np.ndarray:
         return x[: hh * f, : ww * f].reshape(hh, f, ww, f, -1).mean(axis=(1, 3))
 
-    structure = max(0.0, float((blocks(r) ** 2).mean()) - noise**2 / f**2)
-    contrast = float(blocks(np.where(sel, i1, float(i1[sel].mean()))).std())
-    return float(np.sqrt(structure) / max(contrast, 1e-6))
+    flat = np.where(sel, i1, float(i1[sel].mean()))
+    coarse = max(0.0, float((blocks(r) ** 2).mean()) - noise**2 / f**2)
+    fine = max(0.0, noise**2 - NOISE_MAX**2)
+    return max(float(np.sqrt(coarse) / max(float(blocks(flat).std()), 1e-6)),
+               float(np.sqrt(fine) / max(float(flat.std()), 1e-6)))
 
 
 @dataclass
