@@ -17,11 +17,22 @@ def _hazy(h=64, w=64):
     return (clean * t + (1 - t) * a).astype(np.float32), clean, a
 
 
-def test_dehazed_image_is_closer_to_the_truth_than_the_hazy_input():
+@pytest.mark.slow
+def test_dehazing_beats_the_dark_channel_prior_it_starts_from():
+    """The warm start IS the dark-channel prior (DCP), so beating the hazy input proves nothing: with the same, true
+    airlight given to both, the decomposition's transmission must give a clearer image than DCP's (He et al. 2009,
+    with the guided-filter refinement). Measured: DCP 23.7 dB; ours 34.8 / 30.1 / 36.7 dB for seeds 0 / 1 / 2 (the
+    fast preset's whole schedule: 200 steps gave 19.1–26.4)."""
+    import torch
+
+    from doubledip.filters import dcp_transmission, recover_scene, to_numpy, to_tensor
+
     hazy, clean, a = _hazy()
-    res = dehaze(hazy, steps=80, size=32)
+    x, air = to_tensor(hazy), torch.from_numpy(a)
+    dcp = psnr(to_numpy(recover_scene(x, dcp_transmission(x, air), air)), clean)
+    res = dehaze(hazy, tuple(a.tolist()), size=64, seed=0)
     assert res.images["dehazed"].shape == hazy.shape  # full input resolution
-    assert psnr(res.images["dehazed"], clean) > psnr(hazy, clean) + 2.0
+    assert psnr(res.images["dehazed"], clean) > dcp + 3.0
     t = res.images["transmission"]
     assert t.shape == hazy.shape[:2] and t.min() >= 0.1 - 1e-6
     # Transmission falls with distance (towards the top of the picture).
@@ -46,12 +57,25 @@ def test_without_a_given_airlight_the_prior_estimate_is_used_unchanged():
     assert res.values["airlight"] == pytest.approx(est.tolist(), abs=1e-4)
 
 
-def test_learned_airlight_map_is_smooth_and_returned():
-    hazy, _, _ = _hazy()
-    res = dehaze(hazy, learn_airlight=True, steps=40, size=32)
-    amap = res.images["airlight"]
-    assert amap.shape == hazy.shape
-    assert np.abs(np.diff(amap, axis=0)).mean() < 0.01
+def test_learned_airlight_map_follows_where_the_true_airlight_varies():
+    """The same scene under an airlight that brightens to the right, then one that darkens to the right (0.55 ↔
+    0.95): in the thick haze (top rows) the learned map must lean the same way as the truth each time, which a
+    constant map cannot. Measured (seed 0): +0.121 and −0.018 (seed 1: +0.056 / −0.034; a constant true airlight:
+    +0.012 / −0.042)."""
+    hazy, clean, _ = _hazy()
+    t = np.exp(-2.0 * (1 - np.mgrid[0:64, 0:64][0] / 64))[..., None]
+    xx = np.mgrid[0:64, 0:64][1][..., None] / 64
+    leans = []
+    for amap in (0.55 + 0.4 * xx, 0.95 - 0.4 * xx):
+        img = (clean * t + (1 - t) * np.repeat(amap, 3, axis=2)).astype(np.float32)
+        res = dehaze(img, learn_airlight=True, steps=40, size=32, seed=0)
+        learned = res.images["airlight"]
+        assert learned.shape == img.shape
+        assert np.abs(np.diff(learned, axis=0)).mean() < 0.01  # smooth
+        top = learned[:16].mean(axis=2)
+        leans.append(float(top[:, -16:].mean() - top[:, :16].mean()))
+    rising, falling = leans
+    assert rising > 0.05 and falling < 0.0 and rising - falling > 0.08, leans
 
 
 @pytest.mark.parametrize("bad", ["1,2", "a,b,c", "-1,0,0", "0,0,0"])
