@@ -284,7 +284,7 @@ def prepare_pair(a: np.ndarray, b: np.ndarray) -> Pair:
         ok = np.ones_like(ok)
     diff = difference(first, second, ok)
     if diff < MIN_DIFFERENCE:
-        aligned = "" if (dx, dy) == (0.0, 0.0) else f" once lined up ({dx:g}, {dy:g} px)"
+        aligned = "" if (dx, dy) == (0.0, 0.0) else f" once lined up ({dx:.3g}, {dy:.3g} px)"
         raise InputError(
             f"the two mixtures are the same picture{aligned}: beyond a brightness gain and noise they differ by "
             f"{100 * diff:.1f} % of its contrast (at least {100 * MIN_DIFFERENCE:.1f} % is needed). Two identical "
@@ -364,12 +364,12 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
         fit = fit_db(pair.first, pair.second, y1, y2, a1, a2, gain, pair.ok)
         dx, dy = pair.applied
         values["registration"] = {"shift_px": [round(pair.shift.dx, 2), round(pair.shift.dy, 2)],
-                                  "applied_px": [dx, dy], "peak": round(pair.shift.response, 3)}
+                                  "applied_px": [round(dx, 2), round(dy, 2)], "peak": round(pair.shift.response, 3)}
         values["fit_db"] = round(fit, 2)
         values["saturated"] = round(float(1 - pair.ok.mean()), 4)
         moved, brighter = (dx, dy) != (0.0, 0.0), abs(gain - 1) > 0.02
         if moved or brighter:
-            found = [f"{dx:g} px across and {dy:g} px down from the first"] if moved else []
+            found = [f"{dx:.3g} px across and {dy:.3g} px down from the first"] if moved else []
             found += [f"{gain:.3f}× as bright"] if brighter else []
             done = ("it was moved back and its brightness matched" if moved and brighter else
                     "it was moved back" if moved else "its brightness was matched")
