@@ -58,8 +58,11 @@ def test_clip_is_read_within_the_frame_budget_with_a_note(clipfiles):
     assert whole.frames.shape == (N, 48, 64, 3) and whole.count == N and whole.fps == pytest.approx(10)
     assert not whole.notes
     budget = read_clip(clipfiles / "disc.mp4", max_frames=3)
-    assert len(budget.kept) <= 3 and budget.count == N
-    assert any("optimised" in n for n in budget.notes)
+    # Exactly the budget, evenly spread over the 8 frames, each the very frame of the whole read.
+    assert budget.kept == [0, 3, 6] and budget.count == N
+    assert budget.frames.shape == (3, 48, 64, 3)
+    assert np.array_equal(budget.frames, whole.frames[[0, 3, 6]])
+    assert any("optimised 3 of them" in n for n in budget.notes)
 
 
 @pytest.mark.parametrize("name", ["broken.mp4", "empty.mp4", "nothing_here.mp4"])
