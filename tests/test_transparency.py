@@ -59,13 +59,30 @@ def test_two_mixtures_recover_both_layers_better_than_the_inputs():
     assert len(alphas) == 2 and all(0.05 <= a <= 0.95 for a in alphas) and abs(alphas[0] - alphas[1]) >= 0.1
 
 
-def test_one_image_layers_add_up_to_the_input():
-    y1, y2 = layers()
-    img = 0.5 * y1 + 0.5 * y2
-    r = separate(img, steps=30, size=64, seed=0)
-    total = r.images["layer1"] + r.images["layer2"]
-    assert psnr(np.clip(total, 0, 1), img) > 35
-    assert "alphas" not in r.values
+def test_one_image_moves_towards_both_layers_or_says_it_did_not():
+    """I = y1 + y2 with the two known textures at half strength. Layers that add up to the input do so by
+    construction, so they are judged against their truths and against the trivial answers: the input itself as a
+    layer, and the even split I/2 for both. A constant can pass from one layer to the other without changing I, so
+    layers are compared without their means. Each layer must be 1 dB closer to its truth than the input is; and
+    either 1 dB closer than the even split, or Result.notes says the layers were not separated. Measured (100
+    steps, seed 0): 23.8 / 23.8 dB, the input 19.9 / 20.7, the even split 23.2 / 23.2 (edge correlation 0.76:
+    "not separated")."""
+
+    def close(a, b):  # PSNR without the per-channel means
+        return psnr(a - a.mean(axis=(0, 1)), b - b.mean(axis=(0, 1)))
+
+    y1, y2 = (0.5 * y for y in layers())
+    img = y1 + y2
+    r = separate(img, steps=100, size=64, seed=0)
+    l1, l2 = r.images["layer1"], r.images["layer2"]
+    assert psnr(np.clip(l1 + l2, 0, 1), img) > 35 and "alphas" not in r.values
+    if close(l1, y1) + close(l2, y2) < close(l1, y2) + close(l2, y1):  # the labels may come out swapped
+        l1, l2 = l2, l1
+    for layer, truth in ((l1, y1), (l2, y2)):
+        assert close(layer, truth) > close(img, truth) + 1.0
+    said = any(n.startswith("not separated") for n in r.notes)
+    if not said:
+        assert all(close(layer, truth) > close(img / 2, truth) + 1.0 for layer, truth in ((l1, y1), (l2, y2)))
 
 
 def test_mixtures_of_different_sizes_are_refused():
