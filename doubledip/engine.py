@@ -362,6 +362,9 @@ def iterate(
                 last_psnr = 10 * math.log10(1.0 / max(mse, 1e-12))
                 last_losses = {n: float(v.detach()) for n, v in terms.items()}
                 stop = False
+                if rules and k:  # rules see every step's images the right way up
+                    layers = {n: _undihedral(v, k) if v.dim() == 4 else v for n, v in layers.items()}
+                    output = _undihedral(output, k)
                 for r in rules:
                     if r.update(i, last_psnr, layers, output):
                         stop, fired = True, r

@@ -131,3 +131,17 @@ def upsample_bicubic(y: torch.Tensor, factor: int) -> torch.Tensor:
     """Plain bicubic interpolation (Keys, a = −0.75 as in PyTorch) by ``factor``, clipped to [0, 1]: the classic
     super-resolution baseline and the start of the network input."""
     return F.interpolate(y, scale_factor=factor, mode="bicubic", align_corners=False).clamp(0.0, 1.0)
+
+
+def back_project(y: torch.Tensor, factor: int, iterations: int = 50, known: torch.Tensor | None = None) -> torch.Tensor:
+    """Iterative back-projection (Irani & Peleg 1991): from bicubic interpolation, add the bicubic-interpolated
+    error ``y − A(x)`` ``iterations`` times, so that the image shrinks back to ``y`` under :class:`Downsample`. A
+    fast classic start for super-resolution; clipped to [0, 1]. ``y``: (N, C, h, w); returns (N, C, h·f, w·f)."""
+    op = Downsample(factor, known)
+    x = upsample_bicubic(y, factor)
+    for _ in range(iterations):
+        err = y - op(x)
+        if op.known is not None:
+            err = err * op.known.to(err.device)
+        x = (x + F.interpolate(err, scale_factor=factor, mode="bicubic", align_corners=False)).clamp(0.0, 1.0)
+    return x

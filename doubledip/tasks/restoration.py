@@ -32,7 +32,7 @@ from scipy.ndimage import convolve1d, distance_transform_edt
 
 from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, iterate, run
 from ..io import InputError, as_float_image, as_mask
-from ..operators import SCALES, Downsample, Identity, Operator, PixelMask, upsample_bicubic
+from ..operators import SCALES, Downsample, Identity, Operator, PixelMask, back_project, upsample_bicubic
 from ..restore_presets import TASKS, RestoreSettings, get_settings
 from ..stopping import VarianceMinimum
 
@@ -64,6 +64,29 @@ def estimate_sigma(image: np.ndarray) -> float:
             d = hh.ravel()
         sigmas.append(float(np.median(np.abs(d))) / 0.6744897501960817)
     return float(np.mean(sigmas))
+
+
+def nl_means(image: torch.Tensor, sigma: float, h_factor: float = 0.8, patch: int = 5, search: int = 6) -> torch.Tensor:
+    """Pixelwise non-local means (Buades, Coll, Morel 2005) in its fast form (Darbon et al. 2008): for every offset
+    in a (2·``search`` + 1)² window, the mean squared difference between the ``patch``×``patch`` patches around a
+    pixel and around the offset pixel (averaged over channels, by a box filter), weighted by
+    exp(−max(d − 2σ², 0) / h²) with h = ``h_factor``·σ. ``image``: (1, C, H, W) float in [0, 1]; ``sigma`` in the
+    same units. A classic start that the DIP refines."""
+    h2 = max(1e-12, (h_factor * sigma) ** 2)
+    r, p = int(search), int(patch) // 2
+    pad = F.pad(image, (r + p,) * 4, mode="reflect" if min(image.shape[-2:]) > r + p else "replicate")
+    H, W = image.shape[-2:]
+    core = pad[..., r: r + H + 2 * p, r: r + W + 2 * p]
+    num = torch.zeros_like(image)
+    den = torch.zeros_like(image[:, :1])
+    for dy in range(-r, r + 1):
+        for dx in range(-r, r + 1):
+            moved = pad[..., r + dy: r + dy + H + 2 * p, r + dx: r + dx + W + 2 * p]
+            d = F.avg_pool2d(((core - moved) ** 2).mean(1, keepdim=True), 2 * p + 1, stride=1)
+            w = torch.exp(-(d - 2 * sigma**2).clamp_min(0) / h2)
+            num += w * moved[..., p: p + H, p: p + W]
+            den += w
+    return num / den
 
 
 # --- input checks ----------------------------------------------------------------------------------------------
@@ -182,7 +205,10 @@ def build(
         op: Operator = Downsample(factor, known if (lh, lw) != (h, w) else None)
         crop = (h * factor, w * factor)
         image_shape: tuple[int, int] | None = (lh * factor, lw * factor)
-        start = upsample_bicubic(target, factor)
+        if s.init == "backprojection":  # type: ignore[attr-defined]
+            start = back_project(target, factor, known=known if (lh, lw) != (h, w) else None)
+        else:
+            start = upsample_bicubic(target, factor)
         values["scale"] = factor
     else:
         ph, pw = max(_round_up(h, m), arch.min_side), max(_round_up(w, m), arch.min_side)
@@ -196,6 +222,11 @@ def build(
         crop = (h, w)
         image_shape = None
         start = target
+    pixels = (crop[0] * crop[1]) if task == "superres" else h * w
+    if s.budget_pixels and pixels > s.budget_pixels and "steps" not in overrides:
+        share = max(1 / 3, s.budget_pixels / pixels)
+        s = s.replace(steps={n: max(1, int(round(v * share))) for n, v in s.steps.items()})
+        values["steps_scaled"] = round(share, 3)
     if input_kind == "image":
         layer = Layer(3, arch, input="image", image=start, noise_scale=s.noise_scale, reg_noise=s.reg_noise)
     else:
@@ -221,17 +252,26 @@ def build(
     weight = op.weight(target)
     n_valid = float(weight.sum()) * 3 if weight is not None else float(target.numel())
 
+    gamma = float(s.residual) if task != "inpaint" else 0.0
+
     def compose(x: Tensors) -> torch.Tensor:
+        if gamma:
+            return (start.to(x["image"].device) + gamma * (2.0 * x["image"] - 1.0)).clamp(0.0, 1.0)
         return x["image"]
 
     def fit(st: Step) -> Tensors:
-        terms = {"data": op.mse(st.recon, st.target)}
+        # With augmentation the step sees everything flipped/rotated; st.aug turns an upright map the same way.
+        d = (st.recon - st.target) ** 2
+        w = None if weight is None else st.aug(weight)
+        terms = {"data": d.mean() if w is None else (d * w).sum() / (w.sum() * d.shape[1]).clamp_min(1.0)}
         if use_sure and st.rerun is not None:
-            b = torch.randn_like(st.target)
+            # SURE = ‖f(y) − y‖²/n − σ² + 2σ²/n · div f(y); the divergence by one Monte-Carlo probe b:
+            # div ≈ bᵀ(f(y + εb) − f(y)) / ε (Ramani, Blu, Unser 2008). The constant −σ² is left out.
+            b = torch.randn(target.shape, device=st.target.device)
             if weight is not None:
-                b = b * weight
-            moved = st.rerun({"image": eps * b})["image"]
-            div = (b * (moved - st.output)).sum() / (eps * n_valid)
+                b = b * weight.to(b.device)
+            moved = compose(st.rerun({"image": eps * b}))  # (a residual's identity part adds a constant: left out)
+            div = (st.aug(b) * (moved - st.output)).sum() / (eps * n_valid)
             terms["sure_divergence"] = 2.0 * sigma**2 * div  # type: ignore[operator]
         return terms
 
@@ -239,10 +279,11 @@ def build(
     if s.early_stop:
         rules = (VarianceMinimum(window=s.window, patience=s.patience, decay=s.decay, start=s.start),)
     names = list(s.steps)
-    stages = [Stage(n, s.steps[n], fit, lr=s.lr, stop=rules if n == names[-1] else ()) for n in names if s.steps[n]]
+    stages = [Stage(n, s.steps[n], fit, lr=s.lr, augment=s.augment, stop=rules if n == names[-1] else ())
+              for n in names if s.steps[n]]
 
     def finish(x: Tensors) -> Result:
-        out = x["image"][..., : crop[0], : crop[1]]
+        out = compose(x)[..., : crop[0], : crop[1]]
         restored = _to_image(out)
         if fill is not None:
             restored = np.where(fill[..., None], restored, img)  # known pixels stay as they were
@@ -253,7 +294,7 @@ def build(
         return Result(task, s.name, images={"restored": restored.astype(np.float32)}, values=vals)
 
     def show(x: Tensors) -> Tensors:
-        return {"restored": x["image"][..., : crop[0], : crop[1]]}
+        return {"restored": compose(x)[..., : crop[0], : crop[1]]}
 
     problem = Problem(task, s.name, target, spec, compose, stages, finish, show=show, average=s.average,
                       operator=op, image_shape=image_shape)
