@@ -93,7 +93,7 @@ def main() -> None:
     ap.add_argument("--json", help="also write the raw figures to this file")
     ap.add_argument("--task", choices=["separate", "watermark", "multi", "all"], default="all",
                     help="one part only (after a change to that part's preset)")
-    ap.add_argument("--tables-from", metavar="JSON", help="print the tables of an earlier --json run, run nothing")
+    ap.add_argument("--tables-from", metavar="JSON", help="print the tables of a --json file a run wrote, run nothing")
     args = ap.parse_args()
     if args.tables_from:
         raw = json.loads(Path(args.tables_from).read_text())

@@ -90,8 +90,9 @@ def dehazing_cases() -> list[dict]:
         ("astronaut", data.astronaut(), (512, 512), 2.2, (0.92, 0.92, 0.95)),
         ("rocket", data.rocket(), (336, 504), 2.2, (0.85, 0.88, 0.92)),
         ("coffee", data.coffee(), (336, 504), 2.2, (0.9, 0.9, 0.9)),
-        # Added at stop 12, its airlight fixed before any method ran on it: the rocket's far end is a dark dusk sky
-        # that haze can only hide, which bounds what any transmission map can recover there (bench/probe_airlight.py).
+        # chelsea, its airlight chosen before any method ran on it, stands beside rocket, whose far end is a dark dusk
+        # sky that haze can only hide, which bounds what any transmission map can recover there
+        # (bench/probe_airlight.py).
         ("chelsea", data.chelsea(), (336, 504), 2.2, (0.88, 0.9, 0.94)),
     ]
     for name, src, shape, beta, a in specs:

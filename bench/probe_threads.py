@@ -1,16 +1,16 @@
-"""Why was the page slower than the CLI? The same optimisation stepped from the main thread, from a worker thread,
-and from worker threads through ``doubledip.pinned`` (the fix, see doubledip/threads.py).
+"""Where a server's stepping loses time against the CLI's: the same optimisation stepped from the main thread, from a
+worker thread, and from worker threads through ``doubledip.pinned`` (see doubledip/threads.py).
 
     python bench/probe_threads.py            # 150 segmentation steps on the first bundled case, each way, twice
 
 A Gradio server steps a generator handler from a worker thread (``anyio.to_thread.run_sync(next, ...)``); the CLI
-steps it from the main thread. This prints wall time and the process's CPU use for each. Measured 2026-11-27,
-2 threads: main thread 14.5–15.8 s at 187–193 % CPU, a worker thread (after the main thread had run torch too)
-17.7–22.3 s at 135–140 %; with DOUBLEDIP_THREADS=1 no difference (25.0 vs 22.6 s). In this script's order the
-main thread runs torch first, and from then on every way is slow, the main thread's second round too (00:01: main
-14.1 s, worker threads 19.6, pinned 19.3, then main 19.1, worker 19.0, pinned 19.2): the fix works only where no
-other thread runs torch, as in the app, whose main thread never does (a process that steps only through
-``pinned``: 14.0–15.4 s). Run it on an idle machine.
+steps it from the main thread. This prints wall time and the process's CPU use for each. Measured on a 2-core
+host, 2 threads: main thread 14.5–15.8 s at 187–193 % CPU, a worker thread (after the main thread had run
+torch too) 17.7–22.3 s at 135–140 %; with DOUBLEDIP_THREADS=1 no difference (25.0 vs 22.6 s). In this script's
+order the main thread runs torch first, and from then on every way is slow, the main thread's second round too
+(one run: main 14.1 s, worker threads 19.6, pinned 19.3, then main 19.1, worker 19.0, pinned 19.2): ``pinned``
+helps only where no other thread runs torch, as in the app, whose main thread never does (a process that steps
+only through ``pinned``: 14.0–15.4 s). Run it on an idle machine.
 """
 
 from __future__ import annotations
