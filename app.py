@@ -38,9 +38,10 @@ SEG_LAYERS = ["foreground (green brush)", "background (red brush)"]
 CURVE_SECONDS = 2.0  # the live loss plot's refresh interval
 # The live layers' refresh interval (snapshots come ~1.5 per second): each refresh costs the server an image
 # encoding per layer and the browser a decode and re-layout. With it and `show_progress="minimal"` (the runtime
-# only, no spinner over every output: its animation was most of the browser's CPU) the page's run took 58 s
-# instead of 76 (segmentation) and 35 instead of 50 (dehazing), browser and server on one 2-core host
-# (`python bench/probe_page_cpu.py`). Our own progress line says what the spinner said, and more.
+# only, no spinner over every output) a page run of the tab's first example measured 58 s (segmentation) and 35 s
+# (dehazing); with Gradio's spinner over every output and the layers refreshed at every snapshot, 76 s and 50 s,
+# the spinner's animation being most of the browser's CPU (`python bench/probe_page_cpu.py`, browser and server on
+# one 2-core host). Our own progress line says what the spinner said, and more.
 LAYERS_SECONDS = 1.0
 FG_COLOUR, BG_COLOUR = "rgb(0, 200, 0)", "rgb(220, 0, 0)"
 
