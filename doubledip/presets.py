@@ -1,4 +1,5 @@
-"""``fast`` and ``paper`` settings per task, and overriding any of them.
+"""``fast`` and ``paper`` settings per task: one frozen dataclass per task (:mod:`doubledip.settings`), its presets
+instances of it, and :func:`get_preset` to override any field (a misspelt one is an error).
 
 ``paper`` restates the published/official settings (../shared/PAPER_NOTES.md). Where the notes do not state a
 value (segmentation's and dehazing's learning rate), we use Adam's 1e-3 that the Double-DIP code base is built
@@ -7,152 +8,187 @@ around; the value is written here, not hidden in a task.
 ``fast`` is designed for a 2-core CPU: a working size of ~128–160 px (results are brought back to full size by
 guided upsampling, so the working size bounds the cost, not the output's sharpness), small fused generators, a
 10× larger learning rate so that a few hundred steps suffice, and early stopping on a measured PSNR plateau.
+The restorations' settings live in :mod:`doubledip.restore_presets`; :func:`get_preset` serves both.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from .nets import Arch
+from .settings import DecompositionSettings, Settings
 
 FIVE = Arch(down=(8, 16, 32, 64, 128), up=(8, 16, 32, 64, 128), skip=(4, 4, 4, 4, 4), kernel=3, input_channels=8)
 FIVE_5X5 = dataclasses.replace(FIVE, kernel=5)
+SMALL = Arch(down=(16, 32, 64, 64), up=(16, 32, 64, 64), skip=(4, 4, 4, 4), input_channels=8)
 
 
 @dataclass(frozen=True)
-class Preset:
-    name: str
-    size: int | None  # working long side in px (None: the input's own size)
-    arch: Arch
-    steps: tuple[int, ...]  # one entry per stage of the task
-    lr: float = 0.01
-    noise_scale: float = 0.1
-    reg_noise: float = 0.0
-    patience: int = 0  # early stopping on a PSNR plateau (0: off)
-    every: int = 10  # a snapshot every N steps
-    weights: dict[str, Any] = field(default_factory=dict)
+class SegmentSettings(DecompositionSettings):
+    """Segmentation (stages "hints", "decompose"). Loss weights: ``recon`` (L1 reconstruction), ``hint`` (layers and
+    mask against the hints, for the first ``hint_frac`` of stage "decompose"), ``binary`` (binarisation, ramped
+    0 → its weight). ``mask_skip``: the mask generator's skip channels (None: the layers' architecture).
+    ``colour_prior``: start the mask from the hints' colour odds; ``colour_refine``: re-decide the boundary band
+    at full size by colour; ``graph_cut``: GrabCut starts in the full-size majority vote (0: none). ``stop_psnr``:
+    end stage "decompose" at this reconstruction PSNR (the paper's 30 dB rule). ``video_hint_odds``: a clip's
+    other frames get weak hints where the first frame's colour odds pass ±this (0: none)."""
 
-    @property
-    def total_steps(self) -> int:
-        return sum(self.steps)
+    recon: float = 0.5
+    hint: float = 1.0
+    hint_frac: float = 1.0
+    binary: float = 0.01
+    mask_skip: tuple[int, ...] | None = None
+    colour_prior: bool = False
+    colour_refine: bool = False
+    graph_cut: int = 0
+    stop_psnr: float | None = None
+    video_hint_odds: float = 0.0
+    task: ClassVar[str] = "segment"
 
 
-PRESETS: dict[str, dict[str, Preset]] = {
+@dataclass(frozen=True)
+class DehazeSettings(DecompositionSettings):
+    """Dehazing (stages "prior", "decompose"). ``smooth``: smoothness weight on t; ``airlight_smooth`` and
+    ``airlight_prior_frac``: the learned airlight map's smoothness and how long it is pulled to the estimate;
+    ``thin``/``floor``: the soft dark-channel prior (a pull towards thin haze against an L1 hinge on the floor
+    t ≥ 1 − min_c I_c/A_c; 0: off); ``omega``: the dark-channel prior's ω for the warm start; ``average``: the
+    decay of the moving average of the last stage's layers that makes the result (0: the last step's)."""
+
+    smooth: float = 0.005
+    airlight_smooth: float = 0.1
+    airlight_prior_frac: float = 0.25
+    thin: float = 0.0
+    floor: float = 0.0
+    omega: float = 0.95
+    average: float = 0.0
+    task: ClassVar[str] = "dehaze"
+
+
+@dataclass(frozen=True)
+class SeparateSettings(DecompositionSettings):
+    """Transparency separation (stage "separate"). Two mixtures: ``exclusion`` weight, the alphas pulled to 0.5
+    (``alpha_pull``) for the first ``alpha_pull_frac`` of the run, the networks' layers used instead of the exact
+    unmixing when the alphas are closer than ``min_gap``. One image: ``single_exclusion``, ``single_lr`` (None:
+    ``lr``) and ``single_steps`` (None: ``steps``)."""
+
+    exclusion: float = 0.1
+    single_exclusion: float = 0.01
+    alpha_pull: float = 1.0
+    alpha_pull_frac: float = 0.1
+    min_gap: float = 0.1
+    single_lr: float | None = None
+    single_steps: int | None = None
+    task: ClassVar[str] = "separate"
+
+
+@dataclass(frozen=True)
+class WatermarkSettings(DecompositionSettings):
+    """Watermark removal (stages "inpaint", "mask", "decompose"). ``single_colour``: the watermark is one learned
+    colour, not a network. ``multi_steps``: the schedule's total with several photos (None: ``steps``)."""
+
+    single_colour: bool = False
+    multi_steps: int | None = None
+    task: ClassVar[str] = "watermark"
+
+
+PRESETS: dict[str, dict[str, Settings]] = {
     "segment": {
-        "fast": Preset(
-            "fast", 160, Arch(down=(16, 32, 64), up=(16, 32, 64), skip=(0, 0, 0), kernel=3, input_channels=8),
-            steps=(80, 420), lr=0.01, noise_scale=0.1, patience=80, every=10,
-            weights={"recon": 0.5, "hint": 1.0, "hint_frac": 1.0, "binary": 0.01, "mask_skip": (4, 4, 4),
-                     # graph_cut: GrabCut from five colour-model starts at full size, a majority vote (the task).
-                     "colour_prior": True, "colour_refine": True, "graph_cut": 5},
+        "fast": SegmentSettings(
+            "fast", Arch(down=(16, 32, 64), up=(16, 32, 64), skip=(0, 0, 0), kernel=3, input_channels=8),
+            size=160, steps={"hints": 80, "decompose": 420}, lr=0.01, noise_scale=0.1, patience=80, every=10,
+            recon=0.5, hint=1.0, hint_frac=1.0, binary=0.01, mask_skip=(4, 4, 4),
+            # graph_cut: GrabCut from five colour-model starts at full size, a majority vote (the task).
+            colour_prior=True, colour_refine=True, graph_cut=5,
         ),
-        "paper": Preset(
-            "paper", None, Arch(down=(8, 16, 32), up=(8, 16, 32), skip=(0, 0, 0), kernel=3, input_channels=8),
-            steps=(2000, 4000), lr=1e-3, noise_scale=0.01, every=50,
-            weights={"recon": 0.5, "hint": 1.0, "hint_frac": 0.25, "binary": 0.01, "stop_psnr": 30.0},
+        "paper": SegmentSettings(
+            "paper", Arch(down=(8, 16, 32), up=(8, 16, 32), skip=(0, 0, 0), kernel=3, input_channels=8),
+            size=None, steps={"hints": 2000, "decompose": 4000}, lr=1e-3, noise_scale=0.01, every=50,
+            recon=0.5, hint=1.0, hint_frac=0.25, binary=0.01, stop_psnr=30.0,
         ),
     },
     "dehaze": {
-        "fast": Preset(
-            "fast", 128, Arch(down=(16, 32, 64, 64), up=(16, 32, 64, 64), skip=(4, 4, 4, 4), input_channels=8),
-            steps=(60, 340), lr=0.01, noise_scale=0.1, reg_noise=1 / 30, patience=100, every=10,
+        "fast": DehazeSettings(
+            "fast", SMALL, size=128, steps={"prior": 60, "decompose": 340}, lr=0.01, noise_scale=0.1,
+            reg_noise=1 / 30, patience=100, every=10,
             # A 20× stronger smoothness than the paper's: true transmission follows depth, not texture, and the
             # short schedule leaves no time for the prior alone to smooth it.
             # "floor"/"thin": t as low as the scene's non-negativity allows, a soft dark-channel prior (see the
             # task). Measured on the bundled cases, seed 0 and the TRUE airlight: 24.1 / 18.9 / 26.0 dB (thin
             # 0.005) where the plain fit gave 19.5 / 13.7 / 21.4; with the estimated airlight, worst of seeds 0–2
             # (one thread): 15.6 / 10.7 / 26.2 dB at 0.003, 15.6 / 10.6 / 25.4 at 0.005, 0.002 loosened t.
-            # The airlight stays the dark-channel estimate, as in the paper: learning it as three scalars moved red
-            # and green DOWN on every case whatever the truth (the reconstruction does not determine it; t and J absorb
-            # either), which cost chelsea 3.5 dB and rocket 2.4 dB and gained coffee 1.0 (stop 12, worst of seeds
-            # 0–2). "average": the result is made from an exponential moving average of the layers over the
-            # last stage (decay 0.98, ~50 steps): worst seed astronaut / rocket / coffee / chelsea 20.0 / 12.9 /
-            # 23.6 / 20.8 dB without it, 25.3 (coffee) / 21.6 (chelsea) with it (0.95: 24.9 / 21.2).
-            weights={"smooth": 0.1, "airlight_smooth": 0.1, "airlight_prior_frac": 0.25, "average": 0.98,
-                     "thin": 0.003, "floor": 1.0},
+            # The airlight stays the estimate, as in the paper: learning it as three scalars moved red and green
+            # DOWN on every case whatever the truth (the reconstruction does not determine it; t and J absorb
+            # either), which cost chelsea 3.5 dB and rocket 2.4 dB and gained coffee 1.0 (worst of seeds 0–2).
+            # "average": the result is made from an exponential moving average of the layers over the last stage
+            # (decay 0.98, ~50 steps): worst seed astronaut / rocket / coffee / chelsea 20.0 / 12.9 / 23.6 / 20.8 dB
+            # without it, 25.3 (coffee) / 21.6 (chelsea) with it (0.95: 24.9 / 21.2).
+            smooth=0.1, airlight_smooth=0.1, airlight_prior_frac=0.25, average=0.98, thin=0.003, floor=1.0,
         ),
-        "paper": Preset(
-            "paper", 800, FIVE, steps=(0, 4000), lr=1e-3, noise_scale=0.1, reg_noise=1 / 30, every=50,
-            weights={"smooth": 0.005, "airlight_smooth": 0.1, "airlight_prior_frac": 0.25},
+        "paper": DehazeSettings(
+            "paper", FIVE, size=800, steps={"prior": 0, "decompose": 4000}, lr=1e-3, noise_scale=0.1,
+            reg_noise=1 / 30, every=50, smooth=0.005, airlight_smooth=0.1, airlight_prior_frac=0.25,
         ),
     },
     "separate": {
         # Two-image mode learns only the two alphas at a small size; the layers are then exact at full size.
-        "fast": Preset(
-            "fast", 128, Arch(down=(16, 32, 64, 64), up=(16, 32, 64, 64), skip=(4, 4, 4, 4), input_channels=8),
+        "fast": SeparateSettings(
             # 600 steps: at 300 one seed in three had not yet moved its alphas off the 0.5 start (measured).
-            steps=(600,), lr=0.01, noise_scale=0.1, reg_noise=1 / 30, patience=80, every=10,
-            weights={"exclusion": 0.1, "single_exclusion": 0.01, "alpha_pull": 1.0, "alpha_pull_frac": 0.1,
-                     "single_lr": 0.005, "min_gap": 0.1},
+            "fast", SMALL, size=128, steps={"separate": 600}, lr=0.01, noise_scale=0.1, reg_noise=1 / 30,
+            patience=80, every=10, exclusion=0.1, single_exclusion=0.01, alpha_pull=1.0, alpha_pull_frac=0.1,
+            single_lr=0.005, min_gap=0.1,
         ),
-        "paper": Preset(
-            "paper", None, FIVE_5X5, steps=(7000,), lr=1e-3, noise_scale=0.01, reg_noise=1 / 30, every=50,
-            weights={"exclusion": 0.1, "single_exclusion": 0.01, "alpha_pull": 1.0, "alpha_pull_frac": 0.1,
-                     "single_lr": 5e-4, "single_steps": 8000, "min_gap": 0.1},
+        "paper": SeparateSettings(
+            "paper", FIVE_5X5, size=None, steps={"separate": 7000}, lr=1e-3, noise_scale=0.01, reg_noise=1 / 30,
+            every=50, exclusion=0.1, single_exclusion=0.01, alpha_pull=1.0, alpha_pull_frac=0.1, single_lr=5e-4,
+            single_steps=8000, min_gap=0.1,
         ),
     },
     "watermark": {
-        # Stage 1 inpaints the clean layer from outside the hint; stage 2 fits only the mask (clean held); stage 3
-        # fits everything. Several photos without a hint run stage 3 only.
-        "fast": Preset(
-            "fast", 192, Arch(down=(16, 32, 64, 64), up=(16, 32, 64, 64), skip=(4, 4, 4, 4), input_channels=8),
-            steps=(150, 60, 290), lr=0.01, noise_scale=0.1, reg_noise=1 / 30, patience=100, every=10,
-            weights={"single_colour": True,
-                     # Several photos (found box, one clean generator each): 180 steps in all, 52 s and 29.0–32.5
-                     # dB on the bundled 3-photo case; 220 steps measured 47–61 s on one host, too close to 60.
-                     "multi_steps": 180},
+        # Stage "inpaint" fits the clean layer from outside the hint; "mask" fits only the mask (clean held);
+        # "decompose" fits everything. Several photos without a hint run "decompose" only.
+        "fast": WatermarkSettings(
+            "fast", SMALL, size=192, steps={"inpaint": 150, "mask": 60, "decompose": 290}, lr=0.01,
+            noise_scale=0.1, reg_noise=1 / 30, patience=100, every=10, single_colour=True,
+            # Several photos (found box, one clean generator each): 180 steps in all, 52 s and 29.0–32.5 dB on the
+            # bundled 3-photo case; 220 steps measured 47–61 s on one host, too close to 60.
+            multi_steps=180,
         ),
-        "paper": Preset(
-            "paper", None, FIVE_5X5, steps=(4000, 0, 7000), lr=1e-3, noise_scale=0.01, reg_noise=1 / 30, every=50,
+        "paper": WatermarkSettings(
+            "paper", FIVE_5X5, size=None, steps={"inpaint": 4000, "mask": 0, "decompose": 7000}, lr=1e-3,
+            noise_scale=0.01, reg_noise=1 / 30, every=50,
         ),
     },
 }
 
 
-
-def _video_presets(task: str, frames_per_step: int, **fast: Any) -> dict[str, Preset]:
+def _video_presets(task: str, frames_per_step: int, **fast: Any) -> dict[str, Settings]:
     """A clip's presets are its image task's, with the frames drawn per step (``paper``: all, as in the paper,
     where one batch holds every frame; ``fast``: a few random frames per step, which costs a few images per step
     whatever the clip's length while the shared network still sees every frame often)."""
     f, pp = PRESETS[task]["fast"], PRESETS[task]["paper"]
-    return {
-        "fast": dataclasses.replace(f, **fast, weights={**f.weights, "frames_per_step": frames_per_step}),
-        "paper": dataclasses.replace(pp, weights={**pp.weights, "frames_per_step": None}),
-    }
+    return {"fast": dataclasses.replace(f, frames_per_step=frames_per_step, **fast),
+            "paper": dataclasses.replace(pp, frames_per_step=None)}
 
 
-PRESETS["segment-video"] = _video_presets("segment", 4)
-PRESETS["segment-video"]["fast"] = dataclasses.replace(
-    PRESETS["segment-video"]["fast"], patience=0,
-    weights={**PRESETS["segment-video"]["fast"].weights, "video_hint_odds": 2.0})
+PRESETS["segment-video"] = _video_presets("segment", 4, patience=0, video_hint_odds=2.0)
 PRESETS["dehaze-video"] = _video_presets("dehaze", 4)
-PRESETS["separate-video"] = _video_presets("separate", 4, steps=(300,))  # one image per frame: no alphas to find
+# One image per frame: no alphas to find.
+PRESETS["separate-video"] = _video_presets("separate", 4, steps={"separate": 300})
 
 
-def get_preset(task: str, name: str = "fast", **overrides: Any) -> Preset:
-    """The named preset of ``task`` with any field replaced; ``steps=N`` rescales every stage to total N."""
+def get_preset(task: str, name: str = "fast", **overrides: Any) -> Settings:
+    """The named preset of ``task`` (a decomposition, its video variant or a restoration) with fields replaced.
+
+    ``steps=N`` rescales every stage to total N; ``steps={"stage": n}`` sets one stage. Raises ``ValueError`` for
+    an unknown task, preset, setting or stage (see :meth:`doubledip.settings.Settings.replace`)."""
     from .restore_presets import PRESETS as RESTORE
-    from .restore_presets import get_settings
 
-    if task in RESTORE:  # the restorations' settings are typed dataclasses of their own
-        return get_settings(task, name, **overrides)  # type: ignore[return-value]
+    table = RESTORE if task in RESTORE else PRESETS
     try:
-        preset = PRESETS[task][name]
+        preset = table[task][name]
     except KeyError:
-        known = ", ".join(PRESETS.get(task, {})) or "none"
+        known = ", ".join(table.get(task, {})) or "none"
         raise ValueError(f"unknown preset {name!r} for {task} (known: {known})") from None
-    overrides = {k: v for k, v in overrides.items() if v is not None}
-    total = overrides.pop("steps", None)
-    if total is not None:
-        total = int(total)
-        if total < 1:
-            raise ValueError("steps must be at least 1")
-        base = preset.total_steps or 1
-        steps = [int(round(s * total / base)) for s in preset.steps]
-        steps[-1] = max(1, total - sum(steps[:-1]))
-        overrides["steps"] = tuple(steps)
-    if "size" in overrides and int(overrides["size"]) < 32:
-        raise ValueError("working size must be at least 32 px")
-    return dataclasses.replace(preset, **overrides)
+    return preset.replace(**overrides)

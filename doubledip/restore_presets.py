@@ -1,8 +1,8 @@
 """Typed ``fast`` and ``paper`` settings of the four Deep-Image-Prior restorations.
 
-One frozen dataclass per restoration; its presets are instances. A misspelt setting is an error, not an ignored
-key: :meth:`RestoreSettings.replace` rejects unknown fields and unknown stage names and says which exist. Stage
-lengths are kept by stage name (``steps={"fit": 300}``); ``steps=N`` rescales every stage to N in all.
+One frozen dataclass per restoration (a :class:`~doubledip.settings.Settings`); its presets are instances. A
+misspelt setting is an error, not an ignored key: ``replace`` rejects unknown fields and unknown stage names and says
+which exist. Stage lengths are kept by stage name (``steps={"fit": 300}``); ``steps=N`` rescales every stage to N.
 
 ``paper`` restates the DIP paper's official settings (Ulyanov, Vedaldi, Lempitsky, CVPR 2018; see
 ../shared/PAPER_NOTES.md): 5-level skip networks with 128 channels, a 32-channel noise input, Adam at 0.01 and
@@ -21,12 +21,12 @@ and which of the issue's bars they miss).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .nets import Arch
+from .settings import Settings
 
 PAPER_ARCH = Arch(down=(128,) * 5, up=(128,) * 5, skip=(4,) * 5, kernel=3, input_channels=32)
 PAPER_JPEG_ARCH = Arch(down=(8, 16, 32, 64, 128), up=(8, 16, 32, 64, 128), skip=(4,) * 5, kernel=3,
@@ -34,7 +34,7 @@ PAPER_JPEG_ARCH = Arch(down=(8, 16, 32, 64, 128), up=(8, 16, 32, 64, 128), skip=
 
 
 @dataclass(frozen=True)
-class RestoreSettings:
+class RestoreSettings(Settings):
     """What every restoration's settings hold.
 
     ``arch``: the generator. ``steps``: optimisation steps by stage name, in order. ``lr``: Adam's learning rate.
@@ -79,61 +79,14 @@ class RestoreSettings:
 
     task: ClassVar[str] = "restore"
 
-    @property
-    def total_steps(self) -> int:
-        return sum(self.steps.values())
-
-    def replace(self, **overrides: Any) -> RestoreSettings:
-        """A copy with fields replaced; ``None`` values are ignored (an option left empty).
-
-        ``steps=N`` rescales every stage to total N; ``steps={"fit": n}`` sets named stages. Raises ``ValueError``
-        for an unknown field or stage, fewer than 1 step, an unknown input kind or an out-of-range value.
-        """
-        overrides = {k: v for k, v in overrides.items() if v is not None}
-        known = {f.name for f in dataclasses.fields(self)}
-        unknown = sorted(set(overrides) - known)
-        if unknown:
-            raise ValueError(f"unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
-                             f"for {self.task} (known: {', '.join(sorted(known - {'name'}))})")
-        if "steps" in overrides:
-            overrides["steps"] = self._steps(overrides["steps"])
-        for key in ("arch", "large_arch"):
-            value = overrides.get(key)
-            if isinstance(value, Mapping):  # {"down": [...], ...}: fields of the preset's own Arch replaced
-                base = getattr(self, key) or self.arch
-                parts = {k: tuple(v) if isinstance(v, list) else v for k, v in value.items()}
-                if "down" in parts:
-                    n = len(parts["down"])
-                    parts.setdefault("up", parts["down"])
-                    parts.setdefault("skip", (base.skip[0],) * n)
-                overrides[key] = dataclasses.replace(base, **parts)
-        new = dataclasses.replace(self, **overrides)
-        new.check()
-        return new
-
     def check(self) -> None:
+        super().check()
         if self.input not in ("noise", "meshgrid", "image"):
             raise ValueError(f"input must be 'noise', 'meshgrid' or 'image', got {self.input!r}")
         if not 0.0 <= self.decay < 1.0 or not 0.0 <= self.average < 1.0:
             raise ValueError("decay and average must lie in [0, 1)")
         if self.window < 2 or self.patience < 1 or self.lr <= 0:
             raise ValueError("window must be ≥ 2, patience ≥ 1 and lr > 0")
-
-    def _steps(self, value: int | Mapping[str, int]) -> dict[str, int]:
-        if isinstance(value, Mapping):
-            bad = sorted(set(value) - set(self.steps))
-            if bad:
-                raise ValueError(f"unknown stage {', '.join(map(repr, bad))} (stages: {', '.join(self.steps)})")
-            out = {**self.steps, **{k: int(v) for k, v in value.items()}}
-        else:
-            total = int(value)
-            base = self.total_steps or 1
-            names = list(self.steps)
-            out = {n: int(round(s * total / base)) for n, s in self.steps.items()}
-            out[names[-1]] = max(1, total - sum(out[n] for n in names[:-1]))
-        if sum(out.values()) < 1 or min(out.values()) < 0:
-            raise ValueError("steps must be at least 1")
-        return out
 
 
 @dataclass(frozen=True)
@@ -223,7 +176,7 @@ TASKS = tuple(PRESETS)
 
 
 def get_settings(task: str, preset: str = "fast", **overrides: Any) -> RestoreSettings:
-    """The named preset of a restoration with fields replaced (see :meth:`RestoreSettings.replace`)."""
+    """The named preset of a restoration with fields replaced (see :meth:`doubledip.settings.Settings.replace`)."""
     if task not in PRESETS:
         raise ValueError(f"unknown restoration {task!r} (known: {', '.join(PRESETS)})")
     try:

@@ -12,14 +12,13 @@ def test_the_decomposition_alone_segments_with_hints():
     the answer; the decomposition must find the edge. Measured IoU 1.0 / 0.994 / 1.0 for seeds 0 / 1 / 2."""
     from scipy.ndimage import binary_dilation, binary_erosion, distance_transform_edt
 
-    from doubledip.presets import PRESETS
 
     img, truth = two_regions()
     fg, bg = binary_erosion(truth, iterations=2), ~binary_dilation(truth, iterations=12)
     nearest = distance_transform_edt(~fg) < distance_transform_edt(~bg)
     trivial = max(iou(fg, truth), iou(~bg, truth), iou(nearest, truth))
-    alone = {**PRESETS["segment"]["fast"].weights, "graph_cut": 0, "colour_refine": False, "colour_prior": False}
-    snaps = list(iterate_segment(img, fg, bg, steps=200, size=64, seed=0, weights=alone))
+    snaps = list(iterate_segment(img, fg, bg, steps=200, size=64, seed=0, graph_cut=0, colour_refine=False,
+                                 colour_prior=False))
     network = snaps[-1].layers["mask"] > 0.5  # working resolution, before any refinement
     assert network.shape == truth.shape  # 64 px working size: the image's own size
     assert iou(network, truth) >= 0.95 > trivial + 0.15

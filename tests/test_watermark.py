@@ -121,5 +121,5 @@ def test_several_photos_run_their_own_shorter_schedule_even_when_steps_is_none()
     from doubledip.tasks.watermark import build
     imgs = [marked(seed)[0] for seed in range(3)]
     total = sum(st.steps for st in build(imgs, steps=None).stages)
-    assert total == get_preset("watermark").weights["multi_steps"]
+    assert total == get_preset("watermark").multi_steps
     assert sum(st.steps for st in build(imgs, steps=40).stages) == 40

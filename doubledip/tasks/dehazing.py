@@ -9,7 +9,7 @@ prior soft: J ≥ 0 means t ≥ 1 − min_c I_c/A_c at every pixel (an L1 hinge 
 towards thin haze puts t at a high local quantile of the floor, the t generator's smoothness standing in for
 He et al.'s patch (robust to noise and to small bright objects; ω = 0.95 in the floor was measured worse).
 The dehazed image is computed at the input's FULL resolution from the guided-upsampled t and A, never upsampled
-from the working-size J. What limits it on the bundled cases is the airlight estimate, not t (see README).
+from the working-size J. What limits it on the bundled cases is the airlight estimate, not t (see docs/performance.md).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from ..filters import (
     dcp_transmission,
     estimate_airlight,
     guided_upsample,
-    patch_size,
     recover_scene,
     resize,
     to_numpy,
@@ -97,10 +96,8 @@ def _build(
     a0 = given if given is not None else torch.stack([estimate_airlight(f[None]) for f in full]).median(0).values
     shape = working_shape(h, w, p.size or max(h, w), p.arch.multiple, p.arch.min_side)
     target = resize(full, shape)
-    patch = patch_size(*shape)
-    t_prior = dcp_transmission(target, a0, omega=p.weights.get("omega", 0.95))
+    t_prior = dcp_transmission(target, a0, omega=p.omega)
     j_prior = recover_scene(target, t_prior, a0, T_MIN)
-    wts = p.weights
     spec: dict = {
         "scene": Layer(3, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise, frames=n),
         "transmission": Layer(1, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise, frames=n),
@@ -130,12 +127,9 @@ def _build(
     def decompose(s: Step) -> Tensors:
         terms = {
             "recon": ((s.recon - s.target) ** 2).mean(),
-            "smooth": wts["smooth"] * losses.smoothness(s.layers["transmission"]),
+            "smooth": p.smooth * losses.smoothness(s.layers["transmission"]),
         }
-        if wts.get("dark"):
-            # The dark-channel prior as a soft term: haze-free scenes have a near-zero dark channel.
-            terms["dark"] = wts["dark"] * dark_channel(s.layers["scene"], patch).mean()
-        if wts.get("thin"):
+        if p.thin:
             # The scene cannot be darker than black: t ≥ 1 − min_c I_c/A_c at every pixel. A pull towards thin
             # haze (small t) against an L1 hinge on that floor puts t at the local (1 − thin/floor) quantile of
             # the floor: the dark-channel prior with a quantile for the patch minimum (robust to noise and to
@@ -143,19 +137,17 @@ def _build(
             t = s.layers["transmission"]
             a = airlight_of(s.layers).detach()
             floor = 1.0 - (s.target / a).min(dim=1, keepdim=True).values
-            terms["floor"] = wts["floor"] * torch.relu(floor - t).mean()
-            terms["thin"] = wts["thin"] * t.mean()
-        if wts.get("t_prior"):
-            terms["t_prior"] = wts["t_prior"] * ((s.layers["transmission"] - s.aug(t_prior)) ** 2).mean()
+            terms["floor"] = p.floor * torch.relu(floor - t).mean()
+            terms["thin"] = p.thin * t.mean()
         if learn_airlight:
-            terms["a_smooth"] = wts["airlight_smooth"] * losses.smoothness(s.layers["airlight"])
-            if s.frac < wts["airlight_prior_frac"]:
+            terms["a_smooth"] = p.airlight_smooth * losses.smoothness(s.layers["airlight"])
+            if s.frac < p.airlight_prior_frac:
                 terms["a_prior"] = ((s.layers["airlight"] - a_map) ** 2).mean()
         return terms
 
     stages = [
-        Stage("prior", p.steps[0], warm_start, lr=p.lr),
-        Stage("decompose", p.steps[1], decompose, lr=p.lr, patience=p.patience),
+        Stage("prior", p.steps["prior"], warm_start, lr=p.lr),
+        Stage("decompose", p.steps["decompose"], decompose, lr=p.lr, patience=p.patience),
     ]
 
     def values(a_mean: torch.Tensor) -> dict:
@@ -185,12 +177,12 @@ def _build(
     def show(x: Tensors) -> Tensors:
         return {"scene": x["scene"], "transmission": x["transmission"], "reconstruction": compose(x)}
 
-    if p.steps[0] == 0:
+    if p.steps["prior"] == 0:
         stages = stages[1:]
     if video:
         return Problem("dehaze-video", p.name, target, spec, compose, stages, finish_video, show=show,
-                       frames_per_step=wts.get("frames_per_step"), preview_frames=preview_strip(n))
-    return Problem("dehaze", p.name, target, spec, compose, stages, finish, show=show, average=wts.get("average", 0.0))
+                       frames_per_step=p.frames_per_step, preview_frames=preview_strip(n))
+    return Problem("dehaze", p.name, target, spec, compose, stages, finish, show=show, average=p.average)
 
 
 def render_frame(frame: torch.Tensor, layers: Tensors) -> dict[str, np.ndarray]:

@@ -95,10 +95,6 @@ def check_hints(
     return fg, bg
 
 
-def wts_video_hints(p) -> bool:
-    return bool(p.weights.get("video_hint_odds"))
-
-
 def _hint_tensor(m: np.ndarray, shape: tuple[int, int]) -> torch.Tensor:
     # Thin scribbles survive downsampling: a working pixel is hinted if a third of it was painted.
     return (resize(to_tensor(m.astype(np.float32)), shape) > 0.33).float()
@@ -150,7 +146,7 @@ def _build(
         fg_t = torch.cat([fg_t, torch.zeros(n - 1, 1, *shape)])
         bg_t = torch.cat([bg_t, torch.zeros(n - 1, 1, *shape)])
     prior = (fg_t - bg_t + 1) / 2
-    if p.weights.get("colour_prior"):
+    if p.colour_prior:
         # Where no hint speaks, start the mask from the hints' colour models instead of an undecided 0.5: the
         # decomposition then corrects a good guess rather than breaking a tie at random. Frames are stacked
         # into one tall image, so the first frame's hinted colours judge every frame.
@@ -158,18 +154,17 @@ def _build(
         odds = colour_log_odds(small, np.concatenate([to_numpy(t[None]) for t in fg_t]) > 0.5,
                                np.concatenate([to_numpy(t[None]) for t in bg_t]) > 0.5)
         odds_t = torch.from_numpy(odds).view(n, 1, *shape)
-        if n > 1 and wts_video_hints(p):
+        if n > 1 and p.video_hint_odds:
             # Frames without hints get weak ones: the pixels the first frame's colours judge with confidence
             # (odds beyond ±τ). Without them a frame's mask is free, and one layer soon explains it all.
-            tau = p.weights["video_hint_odds"]
+            tau = p.video_hint_odds
             fg_t[1:], bg_t[1:] = (odds_t[1:] > tau).float(), (odds_t[1:] < -tau).float()
         unknown = 1 - fg_t - bg_t
         prior = fg_t + unknown * torch.sigmoid(odds_t)
-    wts = p.weights
     layer = Layer(3, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise, frames=n)
     # The mask may get skip connections (sharp boundaries) while the layers keep none (smooth, "simple" layers
     # that cannot imitate each other's content): the preset says.
-    mask_arch = dataclasses.replace(p.arch, skip=tuple(wts.get("mask_skip", p.arch.skip)))
+    mask_arch = dataclasses.replace(p.arch, skip=tuple(p.mask_skip or p.arch.skip))
     spec = {"foreground": layer, "background": layer,
             "mask": Layer(1, mask_arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise, frames=n)}
 
@@ -181,7 +176,7 @@ def _build(
         return {
             "fg_hint": losses.masked_l1(s.layers["foreground"], s.target, fg_a),
             "bg_hint": losses.masked_l1(s.layers["background"], s.target, bg_a),
-            "mask_hint": losses.masked_l1(s.layers["mask"], s.aug(prior), fg_a + bg_a) * wts["hint"],
+            "mask_hint": losses.masked_l1(s.layers["mask"], s.aug(prior), fg_a + bg_a) * p.hint,
         }
 
     def fit_hints(s: Step) -> Tensors:
@@ -191,16 +186,16 @@ def _build(
         return t
 
     def decompose(s: Step) -> Tensors:
-        terms = {"recon": wts["recon"] * (s.recon - s.target).abs().mean()}
-        if s.frac < wts["hint_frac"]:
+        terms = {"recon": p.recon * (s.recon - s.target).abs().mean()}
+        if s.frac < p.hint_frac:
             terms.update(hint_terms(s))
-        terms["binary"] = wts["binary"] * s.frac * losses.binarisation(s.layers["mask"])
+        terms["binary"] = p.binary * s.frac * losses.binarisation(s.layers["mask"])
         return terms
 
     stages = [
-        Stage("hints", p.steps[0], fit_hints, lr=p.lr),
-        Stage("decompose", p.steps[1], decompose, lr=p.lr, patience=p.patience,
-              stop_psnr=wts.get("stop_psnr")),
+        Stage("hints", p.steps["hints"], fit_hints, lr=p.lr),
+        Stage("decompose", p.steps["decompose"], decompose, lr=p.lr, patience=p.patience,
+              stop_psnr=p.stop_psnr),
     ]
 
     def finish_video(x: Tensors) -> Result:
@@ -208,8 +203,8 @@ def _build(
             "foreground_fraction": round(float((x["mask"] >= 0.5).float().mean()), 4)}, notes=notes)
 
     def finish(x: Tensors) -> Result:
-        soft = refine_mask(x["mask"], full, fg, bg, colour=bool(wts.get("colour_refine")),
-                           graph_cut=int(wts.get("graph_cut", 0)))
+        soft = refine_mask(x["mask"], full, fg, bg, colour=p.colour_refine,
+                           graph_cut=p.graph_cut)
         return Result("segment", p.name, images=_full_layers(full, soft, x),
                       values={"foreground_fraction": round(float((soft >= 0.5).mean()), 4)}, notes=notes)
 
@@ -219,7 +214,7 @@ def _build(
 
     if video:
         return Problem("segment-video", p.name, target, spec, compose, stages, finish_video, show=show,
-                       frames_per_step=wts.get("frames_per_step"), preview_frames=preview_strip(n), key_frames=(0,))
+                       frames_per_step=p.frames_per_step, preview_frames=preview_strip(n), key_frames=(0,))
     return Problem("segment", p.name, target, spec, compose, stages, finish, show=show)
 
 

@@ -319,7 +319,6 @@ def _layers(p, frames: int = 1) -> dict:
 
 def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Problem:
     p = get_preset("separate", preset, **overrides)
-    wts = p.weights
     pair = prepare_pair(a, b)
     h, w = a.shape[:2]
     ch, cw = pair.first.shape[:2]
@@ -338,10 +337,10 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
     def loss(s: Step) -> Tensors:
         terms = {
             "recon": (weight * (s.recon - s.target) ** 2).mean() / weight.mean().clamp_min(1e-6),
-            "exclusion": wts["exclusion"] * losses.exclusion(s.layers["layer1"], s.layers["layer2"]),
+            "exclusion": p.exclusion * losses.exclusion(s.layers["layer1"], s.layers["layer2"]),
         }
-        if s.frac < wts["alpha_pull_frac"]:
-            terms["alpha_pull"] = wts["alpha_pull"] * ((s.layers["alphas"] - 0.5) ** 2).sum()
+        if s.frac < p.alpha_pull_frac:
+            terms["alpha_pull"] = p.alpha_pull * ((s.layers["alphas"] - 0.5) ** 2).sum()
         return terms
 
     def finish(x: Tensors) -> Result:
@@ -352,7 +351,7 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
         a1, a2, gain = least_gain(pair.first, pair.second, r1, r2, learned, pair.ok)
         values: dict = {"mode": "two mixtures", "alphas": [round(a1, 4), round(a2, 4)], "gain": round(gain, 4),
                         "networks_alphas": [round(l1, 4), round(l2, 4)], "edge_correlation": round(corr, 4)}
-        if abs(a1 - a2) >= wts["min_gap"]:
+        if abs(a1 - a2) >= p.min_gap:
             y1, y2 = unmix_raw(pair.first, pair.second / gain, a1, a2)
             y1, y2 = np.clip(y1, 0, 1), np.clip(y2, 0, 1)
             values["layers_from"] = "exact unmixing at full resolution"
@@ -400,7 +399,7 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
     def show(x: Tensors) -> Tensors:
         return {"layer1": x["layer1"], "layer2": x["layer2"], "reconstruction": compose(x)[:1]}
 
-    stages = [Stage("separate", p.steps[-1], loss, lr=p.lr, patience=p.patience)]
+    stages = [Stage("separate", p.steps["separate"], loss, lr=p.lr, patience=p.patience)]
     return Problem("separate", p.name, target, spec, compose, stages, finish, show=show)
 
 
@@ -408,9 +407,8 @@ def _build(frames: np.ndarray, preset: str, video: bool, **overrides) -> Problem
     task = "separate-video" if video else "separate"
     steps_override = overrides.get("steps")
     p = get_preset(task, preset, **overrides)
-    wts = p.weights
-    if steps_override is None and wts.get("single_steps"):
-        p = get_preset(task, preset, **{**overrides, "steps": wts["single_steps"]})
+    if steps_override is None and p.single_steps:
+        p = get_preset(task, preset, **{**overrides, "steps": p.single_steps})
     n, h, w = frames.shape[:3]
     full = torch.from_numpy(np.ascontiguousarray(frames.transpose(0, 3, 1, 2)))
     shape = working_shape(h, w, p.size or max(h, w), p.arch.multiple, p.arch.min_side)
@@ -422,10 +420,10 @@ def _build(frames: np.ndarray, preset: str, video: bool, **overrides) -> Problem
     def loss(s: Step) -> Tensors:
         return {
             "recon": (s.recon - s.target).abs().mean(),
-            "exclusion": wts["single_exclusion"] * losses.exclusion(s.layers["layer1"], s.layers["layer2"]),
+            "exclusion": p.single_exclusion * losses.exclusion(s.layers["layer1"], s.layers["layer2"]),
         }
 
-    stages = [Stage("separate", p.steps[-1], loss, lr=wts.get("single_lr", p.lr), augment=True,
+    stages = [Stage("separate", p.steps["separate"], loss, lr=p.single_lr or p.lr, augment=True,
                     patience=p.patience)]
 
     def finish(x: Tensors) -> Result:
@@ -454,7 +452,7 @@ def _build(frames: np.ndarray, preset: str, video: bool, **overrides) -> Problem
 
     if video:
         return Problem(task, p.name, target, _layers(p, n), compose, stages, finish_video, show=show,
-                       frames_per_step=wts.get("frames_per_step"), preview_frames=preview_strip(n))
+                       frames_per_step=p.frames_per_step, preview_frames=preview_strip(n))
     return Problem("separate", p.name, target, _layers(p), compose, stages, finish, show=show)
 
 def render_frame(frame: torch.Tensor, layers: Tensors) -> dict[str, np.ndarray]:

@@ -175,11 +175,10 @@ def build(
             raise InputError("watermark hint covers the whole image; mark only the watermark's area")
         has_hint = True
     p = get_preset("watermark", preset, **overrides)
-    if n > 1 and p.weights.get("multi_steps") and overrides.get("steps") is None:
+    if n > 1 and p.multi_steps and overrides.get("steps") is None:
         # More generators per step, but N times the evidence for the shared mask and colour: a shorter schedule
         # (measured: see the preset).
-        p = get_preset("watermark", preset, **{**overrides, "steps": p.weights["multi_steps"]})
-    wts = p.weights
+        p = get_preset("watermark", preset, **{**overrides, "steps": p.multi_steps})
     cy, cx = hint_crop(hint_full, min_side=p.arch.min_side) if has_hint else (slice(0, h), slice(0, w))
     ch, cw = cy.stop - cy.start, cx.stop - cx.start
     crops = torch.cat([to_tensor(a[cy, cx]) for a in imgs])  # (N, 3, ch, cw) at full resolution
@@ -191,7 +190,7 @@ def build(
     names = ["clean"] if n == 1 else [f"clean_{k}" for k in range(n)]
     lay = {"noise_scale": p.noise_scale, "reg_noise": p.reg_noise}
     spec: dict = {name: Layer(3, p.arch, **lay) for name in names}
-    colour = bool(wts.get("single_colour"))
+    colour = p.single_colour
     # A single-colour watermark (text, most logos) as a learned colour: a hard prior that leaves the mask alone
     # to explain the brightening/darkening, instead of a colour network that could absorb photo detail.
     spec["watermark"] = Scalar(_colour_start(target, hmask)) if colour else Layer(3, p.arch, **lay)
@@ -222,12 +221,12 @@ def build(
         return {"recon": ((compose(held, s.aug) - s.target) ** 2).mean()}
 
     stages = [
-        Stage("inpaint", p.steps[0], inpaint, lr=p.lr, trains=tuple(names)),
+        Stage("inpaint", p.steps["inpaint"], inpaint, lr=p.lr, trains=tuple(names)),
         # The clean layer held at its inpainting: only the mask (and colour) may explain what differs under the
         # hint, so the mask takes the watermark's shape before the clean generator, which draws sharp text as
         # readily as fur, can absorb it.
-        Stage("mask", p.steps[1], fit_mask, lr=p.lr, trains=("mask", "watermark")),
-        Stage("decompose", p.steps[-1], decompose, lr=p.lr, patience=p.patience),
+        Stage("mask", p.steps["mask"], fit_mask, lr=p.lr, trains=("mask", "watermark")),
+        Stage("decompose", p.steps["decompose"], decompose, lr=p.lr, patience=p.patience),
     ]
     stages = [st for st in stages if st.steps > 0 and (has_hint or st.name == "decompose")]
 

@@ -1,0 +1,97 @@
+"""Typed settings: one frozen dataclass per task, its presets instances of it.
+
+A misspelt setting is an error, not a silently ignored dict key: :meth:`Settings.replace` rejects unknown names
+and stage names, and says which exist. Stage lengths are kept by stage name (``steps={"prior": 60,
+"decompose": 340}``), so a task reads ``s.steps["decompose"]`` rather than a position in a tuple.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from .nets import Arch
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every task's settings hold.
+
+    ``arch``: the generators' architecture. ``steps``: optimisation steps per stage, by stage name, in order.
+    ``lr``: Adam's learning rate. ``noise_scale``: the scale of the generators' fixed uniform input z (DIP: 1/10,
+    Double-DIP: 1/100). ``reg_noise``: std of the Gaussian added to z at each step (DIP: 1/30). ``every``: a
+    snapshot every N steps.
+    """
+
+    name: str
+    arch: Arch
+    steps: Mapping[str, int] = field(default_factory=dict)
+    lr: float = 0.01
+    noise_scale: float = 0.1
+    reg_noise: float = 0.0
+    every: int = 10
+
+    task: ClassVar[str] = "task"
+
+    @property
+    def total_steps(self) -> int:
+        return sum(self.steps.values())
+
+    def replace(self, **overrides: Any) -> Settings:
+        """A copy with fields replaced; ``None`` values are ignored (an option left empty).
+
+        ``steps=N`` (an int) rescales every stage to total N; ``steps={"stage": n}`` sets named stages.
+        Raises ``ValueError`` for an unknown field or stage, fewer than 1 step, or what :meth:`check` refuses.
+        """
+        overrides = {k: v for k, v in overrides.items() if v is not None}
+        known = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise ValueError(f"unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
+                             f"for {self.task} (known: {', '.join(sorted(known - {'name'}))})")
+        if "steps" in overrides:
+            overrides["steps"] = self._steps(overrides["steps"])
+        new = dataclasses.replace(self, **overrides)
+        new.check()
+        return new
+
+    def check(self) -> None:
+        """Raise ``ValueError`` for values no run can use (subclasses add their own rules)."""
+        if self.lr <= 0 or self.every < 1:
+            raise ValueError("lr must be > 0 and every ≥ 1")
+
+    def _steps(self, value: int | Mapping[str, int]) -> dict[str, int]:
+        if isinstance(value, Mapping):
+            bad = sorted(set(value) - set(self.steps))
+            if bad:
+                raise ValueError(f"unknown stage {', '.join(map(repr, bad))} (stages: {', '.join(self.steps)})")
+            out = {**self.steps, **{k: int(v) for k, v in value.items()}}
+        else:
+            total = int(value)
+            if total < 1:
+                raise ValueError("steps must be at least 1")
+            base = self.total_steps or 1
+            names = list(self.steps)
+            out = {n: int(round(s * total / base)) for n, s in self.steps.items()}
+            out[names[-1]] = max(1, total - sum(out[n] for n in names[:-1]))
+        if sum(out.values()) < 1 or min(out.values()) < 0:
+            raise ValueError("steps must be at least 1")
+        return out
+
+
+@dataclass(frozen=True)
+class DecompositionSettings(Settings):
+    """A Double-DIP decomposition's settings: also ``size``, the working long side in px (None: the input's own;
+    results are brought back to full size), ``patience``, early stopping on a reconstruction-PSNR plateau of this
+    many steps (0: off), and, for a clip, ``frames_per_step`` (None: every frame at every step)."""
+
+    size: int | None = None
+    patience: int = 0
+    frames_per_step: int | None = None
+
+    def check(self) -> None:
+        super().check()
+        if self.size is not None and int(self.size) < 32:
+            raise ValueError("working size must be at least 32 px")
