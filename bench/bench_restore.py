@@ -306,7 +306,6 @@ def main(argv: list[str] | None = None) -> int:
     overrides = parse_set(args.set)
     tasks = [t.strip() for t in args.only.split(",") if t.strip()]
     args.out.mkdir(parents=True, exist_ok=True)
-    threads = torch.get_num_threads()
     all_rows, summaries = [], []
     for task in tasks:
         get_settings(task, "fast", **{k: v for k, v in overrides.items() if k != "sigma"})  # fail early on a typo
@@ -331,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
         summaries.append(summarise(task, rows, paper_s))
         contact_sheet(rows, cases, args.out / f"restore_{args.split}_{task}.png")
         all_rows += rows
+    threads = torch.get_num_threads()  # as the engine set it (DOUBLEDIP_THREADS, else every core)
     text = table(summaries)
     print(text)
     cmd = "python bench/bench_restore.py " + " ".join(argv if argv is not None else sys.argv[1:])
