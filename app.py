@@ -107,7 +107,10 @@ def _editor(value, what: str = "photo") -> tuple[np.ndarray, np.ndarray]:
     strokes = np.zeros((*bg.shape[:2], 4), np.uint8)
     for layer in value.get("layers") or []:
         layer = np.asarray(layer)
-        if layer.ndim == 3 and layer.shape[2] == 4 and layer.shape[:2] == bg.shape[:2]:
+        if layer.ndim == 3 and layer.shape[:2] != bg.shape[:2]:
+            raise gr.Error(f"a paint layer is {layer.shape[1]}×{layer.shape[0]} px but the photo is "
+                           f"{bg.shape[1]}×{bg.shape[0]} px; paint on the same photo")
+        if layer.ndim == 3 and layer.shape[2] == 4:
             # The page's paint is transparent where nothing was painted; an opaque image given as a layer (through
             # the API: a black-and-white mask) is painted where it is bright.
             opaque = bool((layer[..., 3] == 255).all())
@@ -278,24 +281,30 @@ def _task_inputs(task: Task, values: dict, painted: bool) -> tuple[dict, np.ndar
             mask = None if strokes is None else _fit_mask(strokes[..., 3] > 0, before.shape[:2])
             if mask is None or not mask.any():
                 if prm.required:
-                    raise gr.Error(f"Paint {prm.label} first.")
+                    raise gr.Error(f"Please {prm.label} first.")
                 mask = None
             kwargs[prm.name] = mask
         elif prm.kind == "hints":
             fg, bg = _strokes_split(strokes, before.shape[:2])
             if not fg.any() and not bg.any():
-                fg = bg = None
-                notes.append("no hints drawn: automatic hints were used (border = background, distinct colours = "
-                             "foreground)")
+                fg = bg = None  # the library uses automatic hints, and says so in the result's notes
             elif not fg.any() or not bg.any():
                 raise gr.Error("Draw both hints (green = foreground, red = background), or none for automatic "
                                "hints.")
             kwargs["fg_hint"], kwargs["bg_hint"] = fg, bg
         elif prm.kind == "text":
             kwargs[prm.name] = (values.get(prm.name) or "").strip() or None
-        elif prm.kind in ("choice", "flag"):
+        elif prm.kind == "choice":
             value = values.get(prm.name)
-            kwargs[prm.name] = prm.default if value is None else (bool(value) if prm.kind == "flag" else value)
+            if value is None:
+                kwargs[prm.name] = prm.default
+                continue
+            match = [c for c in prm.choices if str(c) == str(value).strip()]
+            if not match:
+                raise gr.Error(f"{prm.name} must be one of {', '.join(map(str, prm.choices))}; got {value!r}")
+            kwargs[prm.name] = match[0]
+        elif prm.kind == "flag":
+            kwargs[prm.name] = bool(values.get(prm.name))
     return kwargs, before, notes
 
 
@@ -345,13 +354,16 @@ def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
     parameters are the tab's inputs (the first one required, the others with defaults, as the API shows them)."""
     names = _input_names(tab_tasks)
     painted = _paints(tab_tasks)
-    defaults = {p.name: p.default for p in _components(tab_tasks)}
+    defaults = {p.name: str(p.default) if p.kind == "choice" else p.default for p in _components(tab_tasks)}
 
     def handler(*args, **kwargs):
         bound = handler.__signature__.bind(*args, **kwargs)
         bound.apply_defaults()
         values = dict(bound.arguments)
         settings = _settings(*(values.pop(k) for k in ("preset", "steps", "size", "seed")))
+        if not task.working_size:
+            if settings.pop("size") is not None:
+                raise gr.Error(f"{task.name} works at the photo's own size: leave the working size empty")
         kw, before, notes = _task_inputs(task, values, painted)
         with _page_errors():
             gen = task.iterate(**kw, **settings)
@@ -546,6 +558,19 @@ class _UprightEditor(gr.ImageEditor):
         return value
 
 
+class _UploadImage(gr.Image):
+    """An image upload whose unreadable file (a text file named .png, a truncated photo) is a readable page error
+    rather than Gradio's generic one. ``is_template``: the page draws it as an Image."""
+
+    is_template = True
+
+    def preprocess(self, payload):
+        try:
+            return super().preprocess(payload)
+        except Exception as e:  # noqa: BLE001  (every decoder failure means the same to the user)
+            raise gr.Error(f"not a readable image ({type(e).__name__})") from None
+
+
 def _editor_component(label: str, colours: list[str], canvas: tuple[int, int],
                       layers: list[str] | None = None) -> gr.ImageEditor:
     """``canvas`` = (width, height) of the tab's hinted examples: Gradio 6 places an example's paint layer on the
@@ -614,11 +639,11 @@ def _component(prm: Param, name: str, tasks: list[Task]):
         return gr.File(label="…or several photos sharing one watermark (no painting needed)", file_count="multiple",
                        file_types=["image"])
     if prm.kind == "image":
-        return gr.Image(label=prm.label, type="filepath", image_mode=None)
+        return _UploadImage(label=prm.label, type="filepath", image_mode=None)
     if prm.kind == "text":
         return gr.Textbox(label=prm.label, value="")
-    if prm.kind == "choice":
-        return gr.Radio(list(prm.choices), value=prm.default, label=prm.label)
+    if prm.kind == "choice":  # as text: the API then shows and takes the same values the page sends
+        return gr.Radio([str(c) for c in prm.choices], value=str(prm.default), label=prm.label)
     return gr.Checkbox(label=prm.label, value=bool(prm.default))
 
 

@@ -34,15 +34,17 @@ class Command:
     add_arguments: Callable[[argparse.ArgumentParser], None]
     # Returns the snapshot stream and the writer of the final files; raises InputError on bad input.
     start: Callable[[argparse.Namespace, dict], tuple[Iterator[Snapshot], Writer]]
+    working_size: bool = True  # whether --size applies (not to the restorations: they work at the photo's size)
 
 
 COMMANDS: list[Command] = []
 
 
 def register(name: str, help: str, add_arguments: Callable[[argparse.ArgumentParser], None],
-             start: Callable[[argparse.Namespace, dict], tuple[Iterator[Snapshot], Writer]]) -> None:
+             start: Callable[[argparse.Namespace, dict], tuple[Iterator[Snapshot], Writer]],
+             working_size: bool = True) -> None:
     """Add the sub-command ``name``: ``add_arguments`` declares its arguments, ``start`` begins its run."""
-    COMMANDS.append(Command(name, help, add_arguments, start))
+    COMMANDS.append(Command(name, help, add_arguments, start, working_size))
 
 
 def command(name: str, help: str, add_arguments: Callable[[argparse.ArgumentParser], None]):
@@ -55,19 +57,21 @@ def command(name: str, help: str, add_arguments: Callable[[argparse.ArgumentPars
     return decorate
 
 
-def _shared(p: argparse.ArgumentParser) -> None:
+def _shared(p: argparse.ArgumentParser, working_size: bool = True) -> None:
     p.add_argument("--out", required=True, help="output directory (created; written only when the run succeeds)")
     p.add_argument("--preset", default="fast", choices=["fast", "paper"], help="settings (default: fast)")
     p.add_argument("--steps", type=int, help="total optimisation steps (overrides the preset)")
-    p.add_argument("--size", type=int, help="working long side in px (overrides the preset)")
+    if working_size:  # the restorations work at the photo's own size
+        p.add_argument("--size", type=int, help="working long side in px (overrides the preset)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
+                   help="where the networks run (default auto: CUDA when present)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def settings(args: argparse.Namespace) -> dict:
     """The shared options as keyword arguments of every ``iterate_*`` function."""
-    return {"preset": args.preset, "steps": args.steps, "size": args.size, "seed": args.seed,
+    return {"preset": args.preset, "steps": args.steps, "size": getattr(args, "size", None), "seed": args.seed,
             "device": args.device}
 
 
@@ -86,12 +90,15 @@ def write_summary(result: Result, out: Path, extra: dict | None = None) -> None:
 def main(argv: list[str] | None = None) -> int:
     from . import commands  # noqa: F401  (registers the sub-commands)
 
-    parser = argparse.ArgumentParser(prog="python -m doubledip", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m doubledip",
+        description="Pull a photo apart into layers (Double-DIP) or restore it (Deep Image Prior) with small untrained "
+                    "networks optimised on the input itself. Each sub-command has its own --help.")
     sub = parser.add_subparsers(dest="command", required=True)
     for c in COMMANDS:
         p = sub.add_parser(c.name, help=c.help, description=c.help)
         c.add_arguments(p)
-        _shared(p)
+        _shared(p, c.working_size)
     args = parser.parse_args(argv)
     cmd = next(c for c in COMMANDS if c.name == args.command)
     out = Path(args.out)

@@ -82,6 +82,14 @@ class Task:
         fn = getattr(importlib.import_module(module, __package__), function)
         return functools.partial(fn, *self.bind) if self.bind else fn
 
+    @property
+    def working_size(self) -> bool:
+        """Whether the task works at a working size (``size=``) and brings its results back to full size; the
+        restorations work at the photo's own size."""
+        from .presets import get_preset
+
+        return hasattr(get_preset(self.name, "fast"), "size")
+
     def param(self, name: str) -> Param:
         return next(p for p in self.params if p.name == name)
 

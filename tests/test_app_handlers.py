@@ -81,7 +81,7 @@ def test_editor_layers_as_paint_or_as_a_black_and_white_mask():
 def test_segment_without_hints_says_it_used_automatic_hints():
     img, _ = two_regions()
     text = list(app.run_segment(_editor(img), "fast", 5, 64, 0))[-1][1]
-    assert "automatic hints" in text
+    assert "automatic weak hints" in text and text.count("automatic") == 1  # the library's note, once
 
 
 def test_huge_photo_is_downscaled_with_a_note():
@@ -168,3 +168,24 @@ def test_video_bad_clip_is_a_readable_error(tmp_path):
         list(app.run_video(str(tmp_path / "bad.mp4"), None, "dehazing", "fast", 5, 48, 0))
     with pytest.raises(gr.Error, match="upload a video"):
         list(app.run_video(None, None, "dehazing", "fast", 5, 48, 0))
+
+
+def test_a_paint_layer_of_another_size_is_a_readable_error():
+    photo = np.full((40, 60, 3), 0.5, np.float32)
+    layer = np.zeros((10, 10, 4), np.uint8)
+    layer[2:5, 2:5] = (255, 0, 255, 255)
+    with pytest.raises(gr.Error, match="paint layer is 10×10 px but the photo is 60×40 px"):
+        list(app.run_inpaint(_editor(photo, layer), steps=2))
+
+
+def test_restorations_refuse_a_working_size_and_take_the_scale_as_the_page_sends_it():
+    from PIL import Image
+
+    photo = np.random.default_rng(0).random((40, 60, 3)).astype(np.float32)
+    with pytest.raises(gr.Error, match="own size"):
+        list(app.run_denoise(_editor(photo), size=64, steps=2))
+    with pytest.raises(gr.Error, match="scale must be one of 2, 4, 8"):
+        list(app.run_superres(_editor(photo), scale="3", steps=2))
+    *_, files = list(app.run_superres(_editor(photo), scale="2", steps=3))[-1]
+    restored = next(f for f in files if f.endswith("restored.png"))
+    assert Image.open(restored).size == (120, 80)  # the input's size × scale

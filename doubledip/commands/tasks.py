@@ -93,4 +93,4 @@ def _start(task: Task):
 
 
 for _task in TASKS.values():
-    register(_task.name, _task.model, lambda p, t=_task: add_arguments(t, p), _start(_task))
+    register(_task.name, _task.model, lambda p, t=_task: add_arguments(t, p), _start(_task), _task.working_size)
