@@ -21,6 +21,7 @@ and which of the issue's bars they miss).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -79,6 +80,21 @@ class RestoreSettings(Settings):
 
     task: ClassVar[str] = "restore"
 
+    def replace(self, **overrides: Any) -> RestoreSettings:
+        """As :meth:`Settings.replace`; ``arch`` (and ``large_arch``) may also be a mapping of the preset's own
+        :class:`~doubledip.nets.Arch` fields to replace, e.g. ``{"down": [8, 16, 32, 64]}`` (``up`` follows
+        ``down``; ``skip`` keeps its width per level)."""
+        for key in ("arch", "large_arch"):
+            value = overrides.get(key)
+            if isinstance(value, Mapping) and hasattr(self, key):
+                base = getattr(self, key) or self.arch
+                parts = {k: tuple(v) if isinstance(v, list) else v for k, v in value.items()}
+                if "down" in parts:
+                    parts.setdefault("up", parts["down"])
+                    parts.setdefault("skip", (base.skip[0],) * len(parts["down"]))
+                overrides[key] = dataclasses.replace(base, **parts)
+        return super().replace(**overrides)  # type: ignore[return-value]
+
     def check(self) -> None:
         super().check()
         if self.input not in ("noise", "meshgrid", "image"):
@@ -105,11 +121,14 @@ class DenoiseSettings(RestoreSettings):
 @dataclass(frozen=True)
 class InpaintSettings(RestoreSettings):
     """Inpainting. A hole whose deepest pixel lies more than ``large_hole_px`` px from any known pixel is "large":
-    the generator then takes ``large_input`` and ``large_arch`` (DIP: meshgrid input, a deeper network)."""
+    the generator then takes ``large_input`` and ``large_arch`` (DIP: meshgrid input, a deeper network).
+    ``init``: "navier-stokes" fills the holes first with OpenCV's Navier–Stokes inpainting (Bertalmío, Bertozzi,
+    Sapiro 2001), the start that a ``residual`` correction and an image input build on; "none": holes start black."""
 
     large_hole_px: float = 6.0
     large_input: str = "meshgrid"
     large_arch: Arch | None = None
+    init: str = "none"
     task: ClassVar[str] = "inpaint"
 
 

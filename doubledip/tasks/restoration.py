@@ -66,29 +66,6 @@ def estimate_sigma(image: np.ndarray) -> float:
     return float(np.mean(sigmas))
 
 
-def nl_means(image: torch.Tensor, sigma: float, h_factor: float = 0.8, patch: int = 5, search: int = 6) -> torch.Tensor:
-    """Pixelwise non-local means (Buades, Coll, Morel 2005) in its fast form (Darbon et al. 2008): for every offset
-    in a (2·``search`` + 1)² window, the mean squared difference between the ``patch``×``patch`` patches around a
-    pixel and around the offset pixel (averaged over channels, by a box filter), weighted by
-    exp(−max(d − 2σ², 0) / h²) with h = ``h_factor``·σ. ``image``: (1, C, H, W) float in [0, 1]; ``sigma`` in the
-    same units. A classic start that the DIP refines."""
-    h2 = max(1e-12, (h_factor * sigma) ** 2)
-    r, p = int(search), int(patch) // 2
-    pad = F.pad(image, (r + p,) * 4, mode="reflect" if min(image.shape[-2:]) > r + p else "replicate")
-    H, W = image.shape[-2:]
-    core = pad[..., r: r + H + 2 * p, r: r + W + 2 * p]
-    num = torch.zeros_like(image)
-    den = torch.zeros_like(image[:, :1])
-    for dy in range(-r, r + 1):
-        for dx in range(-r, r + 1):
-            moved = pad[..., r + dy: r + dy + H + 2 * p, r + dx: r + dx + W + 2 * p]
-            d = F.avg_pool2d(((core - moved) ** 2).mean(1, keepdim=True), 2 * p + 1, stride=1)
-            w = torch.exp(-(d - 2 * sigma**2).clamp_min(0) / h2)
-            num += w * moved[..., p: p + H, p: p + W]
-            den += w
-    return num / den
-
-
 # --- input checks ----------------------------------------------------------------------------------------------
 
 
@@ -218,10 +195,16 @@ def build(
         if fill is not None:
             known[..., :h, :w] = torch.from_numpy(~fill).float()
             target = target * known
+            if s.init == "navier-stokes":  # type: ignore[attr-defined]
+                import cv2
+
+                u8 = (np.clip(img, 0, 1) * 255).round().astype(np.uint8)
+                filled = cv2.inpaint(u8, fill.astype(np.uint8) * 255, 3, cv2.INPAINT_NS).astype(np.float32) / 255
+                start_img = _pad_to(_to_tensor(np.where(fill[..., None], filled, img)), (ph, pw))
         op = Identity() if (ph, pw) == (h, w) and fill is None else PixelMask(known)
         crop = (h, w)
         image_shape = None
-        start = target
+        start = target if fill is None or s.init != "navier-stokes" else start_img  # type: ignore[attr-defined]
     pixels = (crop[0] * crop[1]) if task == "superres" else h * w
     if s.budget_pixels and pixels > s.budget_pixels and "steps" not in overrides:
         share = max(1 / 3, s.budget_pixels / pixels)
@@ -252,7 +235,7 @@ def build(
     weight = op.weight(target)
     n_valid = float(weight.sum()) * 3 if weight is not None else float(target.numel())
 
-    gamma = float(s.residual) if task != "inpaint" else 0.0
+    gamma = float(s.residual) if task != "inpaint" or s.init != "none" else 0.0  # type: ignore[attr-defined]
 
     def compose(x: Tensors) -> torch.Tensor:
         if gamma:
