@@ -98,6 +98,7 @@ def test_only_the_input_is_required(client):
                 for name, ep in client.view_api(print_info=False, return_format="dict")["named_endpoints"].items()}
     # The watermark takes one photo (editor) or several (photos): either, so neither is required.
     assert required == {"/segment": ["editor"], "/dehaze": ["image"], "/separate": ["image1"], "/watermark": [],
+                        "/denoise": ["editor"], "/inpaint": ["editor"], "/superres": ["editor"], "/jpeg": ["editor"],
                         "/video": ["video"]}
 
 
