@@ -98,8 +98,11 @@ def patch_size(height: int, width: int) -> int:
     return max(3, p | 1)
 
 
-def estimate_airlight(t: torch.Tensor, patch: int | None = None) -> torch.Tensor:
-    """Airlight: mean colour of the brightest input pixels among the 0.1 % most haze-opaque (dark channel)."""
+def estimate_airlight_he(t: torch.Tensor, patch: int | None = None) -> torch.Tensor:
+    """He et al. (2009, section 4.4): the mean colour of the brightest 10 % of the 0.1 % most haze-opaque pixels
+    (highest dark channel). ``t`` (1, 3, H, W) in [0, 1] → (3,) in [0.05, 1]. Kept as the classic baseline's rule
+    (:func:`dehaze_dcp`); it takes a bright object near the camera, or any white object under coloured haze, for
+    the haze (see :func:`estimate_airlight`)."""
     _, _, h, w = t.shape
     dark = dark_channel(t, patch or patch_size(h, w)).flatten()
     n = max(1, int(round(dark.numel() * 0.001)))
@@ -109,6 +112,59 @@ def estimate_airlight(t: torch.Tensor, patch: int | None = None) -> torch.Tensor
     k = max(1, n // 10)
     top = torch.topk(bright, k).indices
     return colours[:, top].mean(1).clamp(0.05, 1.0)
+
+
+AIRLIGHT_LONG_SIDE = 256  # the airlight is a global colour: estimated on a copy this size
+AIRLIGHT_WINDOW = 0.25  # share of the short side: objects narrower than this never fill a window
+AIRLIGHT_REGION = 0.02  # share of the picture taken as the most haze-opaque region
+AIRLIGHT_AGREE = 0.02  # He et al.'s answer within this share of the region's, every channel: the same haze
+
+
+def _coarse_copy(t: torch.Tensor) -> tuple[torch.Tensor, int]:
+    """A copy with long side at most ``AIRLIGHT_LONG_SIDE`` and the odd window ``AIRLIGHT_WINDOW`` of its short side."""
+    _, _, h, w = t.shape
+    scale = min(1.0, AIRLIGHT_LONG_SIDE / max(h, w))
+    small = resize(t[:, :3], (max(1, round(h * scale)), max(1, round(w * scale))))
+    return small, max(3, int(round(AIRLIGHT_WINDOW * min(small.shape[-2:]))) | 1)
+
+
+def estimate_airlight(t: torch.Tensor) -> torch.Tensor:
+    """Airlight A of a hazy image: ``t`` (1, 3, H, W) float in [0, 1] → (3,) float32 in [0.05, 1].
+
+    He et al.'s rule (:func:`estimate_airlight_he`) ranks single pixels by their dark channel over a small patch,
+    so a clipped white sign near the camera, or under yellow haze (whose blue is low) any white object, outranks
+    the haze itself. Haze thickens with depth and so covers large areas; an object is bounded. Here the most
+    haze-opaque region is found first with a dark channel over a window a quarter of the short side wide (a bright
+    object narrower than that never fills a window, and its surroundings pull the window's minimum down), taken
+    on I / A so that coloured haze counts as opaque (A white at first, then the region's 90th-percentile colour;
+    two passes). He et al.'s rule then runs inside that region only: the brightest 10 % (in I / A) of the region's
+    10 % most opaque pixels by the dark channel of I / A over He et al.'s patch, averaged. Computed on a copy whose long
+    side is at most 256 px.
+
+    Where even the thickest haze lets some scene light through (t > 0), that region's colour falls short of A,
+    and a dehazed image is very sensitive to an airlight set too low (J = A + (I − A)/t amplifies the shortfall
+    1/t-fold where the haze is thick). So when He et al.'s own answer (over the whole picture) agrees with the
+    region's within ``AIRLIGHT_AGREE`` in every channel, it is a less attenuated sample of the same haze and the
+    brighter of the two is kept, channel by channel; a bright object differs by far more (a white sign: +20 %;
+    white under yellow haze: +50 % in blue) and is ignored.
+    """
+    small, window = _coarse_copy(t)
+    sh, sw = small.shape[-2:]
+    colours = small.flatten(2)[0]  # (3, N)
+    a = torch.ones(3, dtype=t.dtype, device=t.device)
+    for _ in range(2):
+        coarse = dark_channel(small / a.view(1, 3, 1, 1), window).flatten()
+        region = coarse >= torch.quantile(coarse, 1.0 - AIRLIGHT_REGION)
+        inside = colours[:, region]
+        a = torch.quantile(inside, 0.9, dim=1).clamp(0.05, 1.0)
+    fine = dark_channel(small / a.view(1, 3, 1, 1), patch_size(sh, sw)).flatten()[region]
+    opaque = inside[:, torch.topk(fine, max(1, fine.numel() // 10)).indices]
+    bright = (opaque / a.view(3, 1)).mean(0)
+    a = opaque[:, torch.topk(bright, max(1, bright.numel() // 10)).indices].mean(1).clamp(0.05, 1.0)
+    he = estimate_airlight_he(t[:, :3])
+    if bool(((he - a).abs() <= AIRLIGHT_AGREE * a).all()):
+        a = torch.maximum(a, he)
+    return a
 
 
 def dcp_transmission(
@@ -136,7 +192,8 @@ def recover_scene(
 
 
 def dehaze_dcp(image: torch.Tensor, omega: float = 0.95) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """The classic baseline: dark-channel prior with guided-filter refinement. Returns (J, t, A)."""
-    a = estimate_airlight(image)
+    """The classic baseline (He et al. 2009): dark-channel prior, its own airlight rule and guided-filter
+    refinement. Returns (J, t, A)."""
+    a = estimate_airlight_he(image)
     t = dcp_transmission(image, a, omega)
     return recover_scene(image, t, a), t, a

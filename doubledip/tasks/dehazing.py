@@ -1,8 +1,8 @@
 """Dehazing:  I(x) = t(x)·J(x) + (1 − t(x))·A.
 
 A generator for the clear scene J and one for the transmission t (fused into one network); the airlight A is the
-dark-channel prior's colour unless given, or, with ``learn_airlight``, a third generator fed a meshgrid gives a
-smooth non-uniform airlight map, pulled towards the prior's colour at first. Stage "prior" starts t and J from the
+estimated colour (below) unless given, or, with ``learn_airlight``, a third generator fed a meshgrid gives a
+smooth non-uniform airlight map, pulled towards the estimate at first. Stage "prior" starts t and J from the
 dark-channel estimate (a warm start: it saves most of the steps the paper spends finding a plausible t); stage
 "decompose" fits the composition with a smoothness term on t and, in ``fast``, two terms that make the dark-channel
 prior soft: J ≥ 0 means t ≥ 1 − min_c I_c/A_c at every pixel (an L1 hinge on that floor), and a light pull
@@ -10,6 +10,10 @@ towards thin haze puts t at a high local quantile of the floor, the t generator'
 He et al.'s patch (robust to noise and to small bright objects; ω = 0.95 in the floor was measured worse).
 The dehazed image is computed at the input's FULL resolution from the guided-upsampled t and A, never upsampled
 from the working-size J. What limits it on the bundled cases is the airlight estimate, not t (see docs/performance.md).
+
+The airlight is found in the region that is haze-opaque at a scale larger than objects, not at the single
+brightest opaque pixels (:func:`doubledip.filters.estimate_airlight`): bright objects near the camera and white
+objects under coloured haze no longer pass for the haze.
 """
 
 from __future__ import annotations
@@ -80,8 +84,8 @@ def build(
 def build_video(
     frames: np.ndarray, airlight: str | tuple[float, ...] | None = None, preset: str = "fast", **overrides,
 ) -> Problem:
-    """Frames (T, H, W, 3) float: one airlight for the whole clip (the median of the frames' dark-channel
-    estimates), a transmission per frame from the shared network."""
+    """Frames (T, H, W, 3) float: one airlight for the whole clip (the median of the frames' estimates), a
+    transmission per frame from the shared network."""
     return _build(frames, airlight, False, preset, video=True, **overrides)
 
 
@@ -154,7 +158,8 @@ def _build(
         return {
             "airlight": [round(float(v), 4) for v in a_mean],
             "airlight_source": "given" if given is not None else (
-                "learned from the dark-channel prior's start" if learn_airlight else "dark-channel prior"),
+                "learned from the estimate's start" if learn_airlight
+                else "estimated: dark-channel prior over the haze-opaque region"),
             "airlight_learned": learn_airlight,
         }
 
