@@ -167,6 +167,22 @@ def estimate_airlight(t: torch.Tensor) -> torch.Tensor:
     return a
 
 
+def haze_opacity(t: torch.Tensor, airlight: torch.Tensor) -> float:
+    """How hazy a picture is, without a reference: the median over the picture of the dark channel of I / A over
+    windows a quarter of the short side wide (on the same small copy as :func:`estimate_airlight`).
+
+    By the scattering model I/A ≥ 1 − t in every channel, so this dark channel is at least the haze opacity 1 − t
+    where the window's haze is thinnest. A haze-free photo has a dark pixel (shadow, dark or saturated colour) in
+    almost every large window and scores near 0 (0.00–0.10 on scikit-image's astronaut, coffee, motorcycle and
+    cat photos); haze lifts every pixel of a window, so moderate haze scores 0.3–0.8 and even light haze
+    (t ≥ 0.7 everywhere) 0.15–0.25. A bright, low-contrast close-up (grey fur filling the frame) can score like
+    light haze: there the measure cannot tell the two apart. ``t`` (1, 3, H, W) in [0, 1]; ``airlight`` (3,).
+    """
+    small, window = _coarse_copy(t)
+    a = airlight.to(small).view(1, 3, 1, 1).clamp_min(1e-3)
+    return float(dark_channel(small / a, window).median())
+
+
 def dcp_transmission(
     t: torch.Tensor, airlight: torch.Tensor, omega: float = 0.95, patch: int | None = None,
     refine: bool = True,

@@ -3,11 +3,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import psnr
+from conftest import EXAMPLES, psnr
 
 from doubledip import InputError, dehaze, load_image
-from doubledip.filters import dcp_transmission, estimate_airlight, estimate_airlight_he, to_tensor
-from doubledip.tasks.dehazing import parse_airlight
+from doubledip.filters import dcp_transmission, estimate_airlight, estimate_airlight_he, haze_opacity, to_tensor
+from doubledip.tasks.dehazing import dehaze_strength, parse_airlight
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -99,7 +99,79 @@ def test_a_too_small_working_size_is_raised_to_what_the_network_takes():
     assert min(out.working_size) >= 32
 
 
-# --- field kinds: coloured haze, bright objects ------------------------------------------
+# --- field kinds: haze-free and dark photos, coloured haze, bright objects ------------------------------------------
+
+
+def _strength(img: np.ndarray) -> float:
+    x = to_tensor(img)
+    return dehaze_strength(haze_opacity(x, estimate_airlight(x)))
+
+
+def _channel_spread(img: np.ndarray) -> tuple[float, float]:
+    """How far apart the three channel means are (a colour cast moves them apart): in value, and as shares of
+    their sum (the chromaticity of the mean colour, which is what a cast on a dark photo changes)."""
+    m = img.reshape(-1, 3).mean(0)
+    return float(np.ptp(m)), float(np.ptp(m / m.sum()))
+
+
+def test_a_haze_free_photo_is_returned_as_it_is():
+    """dehaze_dark_clear/clear_no_haze.png (a cat, no haze): the dark-channel prior's airlight rule and t turned its
+    bright fur into 'haze' (18.0 dB from the input, mean brightness 0.45 → 0.35). The haze opacity (0.10) lies below
+    haze-free's bound: nothing is removed. Measured: identical to the input."""
+    img = load_image(DATA / "dehaze_dark_clear" / "clear_no_haze.png")
+    res = dehaze(img, steps=20, size=64)
+    out = res.images["dehazed"]
+    assert out.shape == img.shape
+    assert psnr(out, img) >= 30.0
+    assert abs(float(out.mean() - img.mean())) < 0.005
+    assert res.values["dehaze_strength"] == 0.0 and res.values["haze_opacity"] < 0.12
+    assert any("no haze" in n and "unchanged" in n for n in res.notes), res.notes
+
+
+def test_an_underexposed_photo_gets_no_colour_cast():
+    """dehaze_dark_clear/underexposed.png: the prior estimated a near-black airlight (0.10, 0.09, 0.09) and pushed the
+    channel means apart: spread 0.029 → 0.032, as shares of their sum 0.176 → 0.239 (a red cast). Measured now:
+    returned as it is (0.029 and 0.176 before and after)."""
+    img = load_image(DATA / "dehaze_dark_clear" / "underexposed.png")
+    res = dehaze(img, steps=20, size=64)
+    out = res.images["dehazed"]
+    (value_in, share_in), (value_out, share_out) = _channel_spread(img), _channel_spread(out)
+    assert value_out - value_in <= 0.01 and share_out - share_in <= 0.01
+    assert psnr(out, img) >= 30.0
+    assert res.values["dehaze_strength"] == 0.0
+
+
+def test_haze_free_photos_from_scikit_image_are_left_alone():
+    """Other haze-free photos of the kind (scikit-image's astronaut, coffee, motorcycle; opacity 0.00 / 0.04 / 0.03,
+    measured): nothing removed, and a whole run returns the photo itself."""
+    from skimage import data
+    from skimage.transform import resize as sk_resize
+
+    photos = {"astronaut": data.astronaut(), "coffee": data.coffee(), "motorcycle": data.stereo_motorcycle()[0]}
+    for name, photo in photos.items():
+        img = photo.astype(np.float32) / 255.0
+        assert _strength(img) == 0.0, name
+    small = sk_resize(photos["astronaut"], (128, 128), anti_aliasing=True).astype(np.float32)
+    out = dehaze(small, steps=20, size=64).images["dehazed"]
+    assert psnr(out, small) >= 30.0
+
+
+def test_hazy_photos_are_dehazed_in_full():
+    """The gate must not switch real haze off: every bundled haze case and both hazy field files score well above
+    HAZY (0.47–0.68 measured), and a LIGHT haze (t from 0.75 to 0.95 over coffee) still gets most of its haze
+    removed (measured: strength 1.0; t from 0.8 to 1.0: 0.42)."""
+    cases = json.loads((EXAMPLES / "cases.json").read_text())["dehaze"]
+    files = [EXAMPLES / c["image"] for c in cases]
+    files += [DATA / "dehaze_colour_cast" / "smog_yellow.png", DATA / "dehaze_bright_object" / "hazy_white_sign.png"]
+    for f in files:
+        assert _strength(load_image(f)) == 1.0, f.name
+    from skimage import data
+
+    clean = data.coffee().astype(np.float32) / 255.0
+    yy = np.linspace(0.0, 1.0, clean.shape[0], dtype=np.float32)[:, None, None]
+    t = 0.75 + 0.2 * yy  # thickest at the top: t 0.75, nearest 0.95
+    light = clean * t + (1 - t) * np.array([0.9, 0.9, 0.92], np.float32)
+    assert _strength(light) >= 0.9
 
 
 def _field_case(kind: str, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

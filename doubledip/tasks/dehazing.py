@@ -13,7 +13,9 @@ from the working-size J. What limits it on the bundled cases is the airlight est
 
 The airlight is found in the region that is haze-opaque at a scale larger than objects, not at the single
 brightest opaque pixels (:func:`doubledip.filters.estimate_airlight`): bright objects near the camera and white
-objects under coloured haze no longer pass for the haze.
+objects under coloured haze no longer pass for the haze. How much haze there is is measured without a reference
+(:func:`doubledip.filters.haze_opacity`); the haze removed is scaled from nothing (a haze-free or dark photo is
+returned as it is) to all of it across ``HAZE_FREE``–``HAZY``: t' = 1 − s·(1 − t).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from ..filters import (
     dcp_transmission,
     estimate_airlight,
     guided_upsample,
+    haze_opacity,
     recover_scene,
     resize,
     to_numpy,
@@ -39,6 +42,16 @@ from ..io import InputError, as_float_image
 from ..presets import get_preset
 
 T_MIN = 0.1
+# Haze opacity (filters.haze_opacity) below HAZE_FREE: no haze, the photo is left as it is; above HAZY: all the
+# haze found is removed; linear in between. scikit-image's haze-free photos score 0.00–0.10 (the cat 0.10), light
+# haze (t ≥ 0.7 everywhere) 0.15–0.25, moderate haze 0.3–0.8.
+HAZE_FREE = 0.12
+HAZY = 0.22
+
+
+def dehaze_strength(opacity: float) -> float:
+    """Share of the estimated haze to remove, in [0, 1], from :func:`doubledip.filters.haze_opacity`."""
+    return float(min(1.0, max(0.0, (opacity - HAZE_FREE) / (HAZY - HAZE_FREE))))
 
 
 def parse_airlight(value: str | tuple[float, ...] | list[float] | None) -> torch.Tensor | None:
@@ -84,8 +97,9 @@ def build(
 def build_video(
     frames: np.ndarray, airlight: str | tuple[float, ...] | None = None, preset: str = "fast", **overrides,
 ) -> Problem:
-    """Frames (T, H, W, 3) float: one airlight for the whole clip (the median of the frames' estimates), a
-    transmission per frame from the shared network."""
+    """Frames (T, H, W, 3) float: one airlight for the whole clip (the median of the frames' estimates) and one
+    dehazing strength (from the median of the frames' haze opacities), a transmission per frame from the shared
+    network."""
     return _build(frames, airlight, False, preset, video=True, **overrides)
 
 
@@ -98,6 +112,14 @@ def _build(
     full = torch.from_numpy(np.ascontiguousarray(frames.transpose(0, 3, 1, 2)))
     given = parse_airlight(airlight)
     a0 = given if given is not None else torch.stack([estimate_airlight(f[None]) for f in full]).median(0).values
+    opacity = float(np.median([haze_opacity(f[None], a0) for f in full]))
+    strength = dehaze_strength(opacity)
+    notes = []
+    if strength < 1.0:
+        notes.append(f"little or no haze found (haze opacity {opacity:.2f}; haze-free photos score below "
+                     f"{HAZE_FREE:g}, hazy ones above {HAZY:g}): "
+                     + ("the photo is returned unchanged" if strength == 0.0
+                        else f"{strength:.0%} of the estimated haze is removed"))
     shape = working_shape(h, w, p.size or max(h, w), p.arch.multiple, p.arch.min_side)
     target = resize(full, shape)
     t_prior = dcp_transmission(target, a0, omega=p.omega)
@@ -161,7 +183,13 @@ def _build(
                 "learned from the estimate's start" if learn_airlight
                 else "estimated: dark-channel prior over the haze-opaque region"),
             "airlight_learned": learn_airlight,
+            "haze_opacity": round(opacity, 4),
+            "dehaze_strength": round(strength, 4),
         }
+
+    def scaled(t: torch.Tensor) -> torch.Tensor:
+        # The haze removed scaled by the strength: t' = 1 − s·(1 − t); s = 0 gives t' = 1, J = I.
+        return 1.0 - strength * (1.0 - t)
 
     def finish(x: Tensors) -> Result:
         if learn_airlight:
@@ -169,15 +197,15 @@ def _build(
             a_mean = a_full.mean(dim=(0, 2, 3))
         else:
             a_full = a_mean = a_map.view(3)
-        images = render_frame(full, {"transmission": x["transmission"], "airlight": a_full})
+        images = render_frame(full, {"transmission": scaled(x["transmission"]), "airlight": a_full})
         if learn_airlight:
             images["airlight"] = to_numpy(a_full)
-        return Result("dehaze", p.name, images=images, values=values(a_mean))
+        return Result("dehaze", p.name, images=images, values=values(a_mean), notes=list(notes))
 
     def finish_video(x: Tensors) -> Result:
-        t = x["transmission"].clamp(T_MIN, 1.0).cpu().numpy()[:, 0]
+        t = scaled(x["transmission"]).clamp(T_MIN, 1.0).cpu().numpy()[:, 0]
         return Result("dehaze-video", p.name, images={"transmission": t},
-                      values=values(a_map.view(3)))
+                      values=values(a_map.view(3)), notes=list(notes))
 
     def show(x: Tensors) -> Tensors:
         return {"scene": x["scene"], "transmission": x["transmission"], "reconstruction": compose(x)}
