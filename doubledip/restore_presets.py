@@ -60,14 +60,8 @@ class RestoreSettings(Settings):
     the same steps at any size.
     """
 
-    name: str
-    arch: Arch
-    steps: Mapping[str, int] = field(default_factory=lambda: {"fit": 300})
-    lr: float = 0.01
+    steps: Mapping[str, int] = field(default_factory=lambda: {"fit": 300})  # name, arch, lr, …: see Settings
     input: str = "noise"
-    noise_scale: float = 0.1
-    reg_noise: float = 0.0
-    every: int = 10
     augment: bool = False
     early_stop: bool = True
     window: int = 20

@@ -94,8 +94,13 @@ def serve_app(**env: str) -> Iterator[tuple[str, subprocess.Popen]]:
             pytest.fail("the app did not start within 60 s")
         yield url, proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """End a server process: politely, then for sure after 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()

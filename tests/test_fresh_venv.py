@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, stop
 from PIL import Image
 
 pytestmark = pytest.mark.slow
@@ -93,8 +93,4 @@ def test_requirements_txt_alone_serves_the_page_and_a_dehazing(scratch):
         assert np.asarray(Image.open(files["dehazed.png"])).shape == (40, 56, 3)
         print(f"\nfresh venv ({python}): page HTTP {status}; /dehaze -> {out[1].splitlines()[0][:120]}")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
