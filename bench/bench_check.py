@@ -1,0 +1,406 @@
+"""Generalisation benchmark: ours (fast preset, seed 0) against the classic baseline on cases drawn by
+``bench/cases.py``, a table, a JSON file and a contact sheet per run.
+
+    python bench/bench_check.py --task dehaze --split tune               # the fixed tune cases (8)
+    python bench/bench_check.py --task dehaze --split check --seed 12345 # cases nobody tuned on
+    python bench/bench_check.py --task watermark --split check           # a fresh seed from the clock (printed)
+    python bench/bench_check.py --task video --split tune --cases 2      # a smoke run
+
+Settings are chosen on ``tune``; figures reported anywhere come from ``check`` runs with fresh seeds. Writes
+``bench/results/check_<task>_<split>_<seed>.md`` (per-case table and summary), ``.json`` (the same figures) and
+``.png`` (one row per case: input | ours | baseline | truth, each tile labelled with its figure).
+
+Scores and bars (issue "Quality that holds on inputs nobody tuned on"):
+
+- dehaze: PSNR (dB) to the clean photo; baseline the better of the dark-channel prior (He et al. 2009,
+  ``doubledip.filters.dehaze_dcp``) at full resolution and the same prior with t estimated on a copy with long side
+  256 px and guided-upsampled to full size. Bar: ours ≥ baseline + 1 dB; haze-free photos: PSNR to the input ≥ 30 dB.
+- watermark: PSNR inside the hint; baselines OpenCV's Telea inpainting of the hint and the untouched input.
+  Bar: ours ≥ the better baseline + 3 dB.
+- segment: IoU with the true mask; baseline GrabCut with the same hints. Bar: IoU ≥ 0.9 and ≥ GrabCut − 0.02.
+- separate: PSNR of each layer (best label assignment); baseline the mixtures taken as the layers (best
+  assignment). Bar: each layer ≥ its baseline + 6 dB.
+- video: mean IoU over frames; baseline the image segmentation (``doubledip.segment``, fast preset, the video's
+  working size) run on each frame with frame 0's hints carried over unchanged. Bar: mean IoU ≥ 0.85 and ≥ the
+  baseline's.
+
+Times are wall seconds on whatever machine runs it, upper bounds when the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_core import grabcut, iou, psnr  # noqa: E402  (bench/bench_core.py)
+from bench_layers import telea  # noqa: E402  (bench/bench_layers.py)
+from bench_video import SIZE as VIDEO_SIZE  # noqa: E402  (bench/bench_video.py)
+from bench_video import _timed_video  # noqa: E402
+from cases import DRAW, Case  # noqa: E402  (bench/cases.py)
+from timing import timed  # noqa: E402  (bench/timing.py)
+
+from doubledip import Clip, iterate_dehaze, iterate_segment, iterate_separate, iterate_watermark, segment  # noqa: E402
+from doubledip.filters import (  # noqa: E402
+    dcp_transmission,
+    dehaze_dcp,
+    estimate_airlight_he,
+    guided_upsample,
+    recover_scene,
+    resize,
+    to_numpy,
+    to_tensor,
+    working_shape,
+)
+
+TUNE_SEED = 20240611
+RESULTS = ROOT / "bench" / "results"
+TILE_H = 160
+HAZE_FREE_BAR = 30.0
+BARS = {"dehaze": 1.0, "watermark": 3.0, "segment": -0.02, "separate": 6.0, "video": 0.0}
+UNIT = {"dehaze": "dB", "watermark": "dB", "segment": "IoU", "separate": "dB", "video": "IoU"}
+
+
+# --- baselines ----------------------------------------------------------------------------------------------------
+
+
+def dcp_small(image: np.ndarray, long_side: int = 256) -> np.ndarray:
+    """The dark-channel prior with its airlight and transmission estimated on a copy with long side ``long_side``,
+    the transmission guided-upsampled (guide: the full-size photo) and the scene recovered at full size."""
+    x = to_tensor(image)
+    h, w = image.shape[:2]
+    small = resize(x, working_shape(h, w, long_side, 1))
+    a = estimate_airlight_he(small)
+    t = guided_upsample(dcp_transmission(small, a), x).clamp(0, 1)
+    return to_numpy(recover_scene(x, t, a))
+
+
+def _secs(fn, *args):
+    t0 = time.perf_counter()
+    out = fn(*args)
+    return out, time.perf_counter() - t0
+
+
+# --- one case per task --------------------------------------------------------------------------------------------
+
+
+def run_dehaze(case: Case) -> tuple[dict, list]:
+    img, clean = case.inputs["image"], case.truth["clean"]
+    res, _, secs = timed(iterate_dehaze(img, preset="fast", seed=0))
+    ours = res.images["dehazed"]
+    (full, _, _), full_s = _secs(lambda: dehaze_dcp(to_tensor(img)))
+    full = to_numpy(full)
+    small, small_s = _secs(dcp_small, img)
+    haze_free = case.kind == "haze_free"
+    ref = img if haze_free else clean
+    s_ours, s_full, s_small = psnr(ours, ref), psnr(full, ref), psnr(small, ref)
+    base, base_img, base_name = max((s_full, full, "DCP full"), (s_small, small, "DCP 256"), key=lambda v: v[0])
+    if haze_free:
+        margin, held = s_ours - HAZE_FREE_BAR, s_ours >= HAZE_FREE_BAR
+    else:
+        margin, held = s_ours - base, s_ours >= base + BARS["dehaze"]
+    row = {"ours": s_ours, "baseline": base, "baseline_name": base_name, "dcp_full": s_full, "dcp_256": s_small,
+           "input": psnr(img, clean), "margin": margin, "held": held, "seconds": secs,
+           "baseline_seconds": full_s + small_s, "values": _jsonable(res.values)}
+    t_ours = res.images.get("transmission")
+    tiles = [(img, f"{case.name}\ninput {row['input']:.1f} dB"),
+             (ours, f"ours {s_ours:.2f} dB" + (" (to input)" if haze_free else "")),
+             (base_img, f"{base_name} {base:.2f} dB"),
+             (clean, "truth"),
+             (t_ours if t_ours is not None else np.zeros(img.shape[:2]), "t ours"),
+             (case.truth["transmission"], f"t true (A={case.params['airlight']})")]
+    return row, [tiles]
+
+
+def _hint_box(hint: np.ndarray, grow: float = 0.4) -> tuple[slice, slice]:
+    ys, xs = np.nonzero(hint)
+    h, w = hint.shape
+    gy, gx = int((ys.max() - ys.min()) * grow) + 8, int((xs.max() - xs.min()) * grow) + 8
+    return (slice(max(0, ys.min() - gy), min(h, ys.max() + gy + 1)),
+            slice(max(0, xs.min() - gx), min(w, xs.max() + gx + 1)))
+
+
+def run_watermark(case: Case) -> tuple[dict, list]:
+    img, hint, clean = case.inputs["image"], case.inputs["hint"], case.truth["clean"]
+    res, _, secs = timed(iterate_watermark(img, hint, preset="fast", seed=0))
+    ours = res.images["clean"]
+    tel, tel_s = _secs(telea, img, hint)
+    s_ours, s_tel, s_in = psnr(ours[hint], clean[hint]), psnr(tel[hint], clean[hint]), psnr(img[hint], clean[hint])
+    base = max(s_tel, s_in)
+    row = {"ours": s_ours, "baseline": base, "baseline_name": "Telea" if s_tel >= s_in else "input",
+           "telea": s_tel, "input": s_in, "margin": s_ours - base, "held": s_ours >= base + BARS["watermark"],
+           "worse_than_input": s_ours < s_in, "reliable": res.values.get("reliable", True),
+           "notes": list(getattr(res, "notes", []) or []),
+           "outside_exact": bool(np.array_equal(ours[~hint], img[~hint])), "seconds": secs,
+           "baseline_seconds": tel_s}
+    ys, xs = _hint_box(hint)
+    outline = img.copy()
+    edge = hint ^ _erode1(hint)
+    outline[edge] = (1.0, 0.0, 1.0)
+    tiles = [(outline[ys, xs], f"{case.name}\ninput {s_in:.1f} dB (hint magenta)"),
+             (ours[ys, xs], f"ours {s_ours:.2f} dB"),
+             (tel[ys, xs], f"Telea {s_tel:.2f} dB"),
+             (clean[ys, xs], "truth"),
+             (res.images.get("watermark_mask", np.zeros(img.shape[:2]))[ys, xs]
+              if res.images.get("watermark_mask") is not None else np.zeros((1, 1)), "mask ours"),
+             (case.truth["mark"][ys, xs], "mark true")]
+    return row, [tiles]
+
+
+def _erode1(m: np.ndarray) -> np.ndarray:
+    out = m.copy()
+    out[1:] &= m[:-1]
+    out[:-1] &= m[1:]
+    out[:, 1:] &= m[:, :-1]
+    out[:, :-1] &= m[:, 1:]
+    return out
+
+
+def _with_hints(img: np.ndarray, fg: np.ndarray, bg: np.ndarray) -> np.ndarray:
+    out = img.copy()
+    out[fg] = 0.4 * out[fg] + 0.6 * np.array([0.0, 1.0, 0.0])
+    out[bg] = 0.4 * out[bg] + 0.6 * np.array([1.0, 0.0, 0.0])
+    return out
+
+
+def run_segment(case: Case) -> tuple[dict, list]:
+    img, fg, bg, truth = case.inputs["image"], case.inputs["fg_hint"], case.inputs["bg_hint"], case.truth["mask"]
+    res, _, secs = timed(iterate_segment(img, fg, bg, preset="fast", seed=0))
+    ours = res.images["mask"] > 0.5
+    gc, gc_s = _secs(grabcut, img, fg, bg)
+    s_ours, s_gc = iou(ours, truth), iou(gc, truth)
+    row = {"ours": s_ours, "baseline": s_gc, "baseline_name": "GrabCut", "margin": s_ours - s_gc,
+           "held": s_ours >= 0.9 and s_ours >= s_gc + BARS["segment"], "seconds": secs, "baseline_seconds": gc_s}
+    tiles = [(_with_hints(img, fg, bg), f"{case.name}\nhints fg green, bg red"),
+             (ours, f"ours IoU {s_ours:.3f}"), (gc, f"GrabCut IoU {s_gc:.3f}"), (truth, "truth")]
+    return row, [tiles]
+
+
+def run_separate(case: Case) -> tuple[dict, list]:
+    m1, m2 = case.inputs["mixture1"], case.inputs["mixture2"]
+    y1, y2 = case.truth["layer1"], case.truth["layer2"]
+    res, _, secs = timed(iterate_separate(m1, m2, preset="fast", seed=0))
+    l1, l2 = res.images["layer1"], res.images["layer2"]
+    if psnr(l1, y1) + psnr(l2, y2) < psnr(l1, y2) + psnr(l2, y1):
+        l1, l2 = l2, l1
+    b1, b2 = m1, m2
+    if psnr(m1, y1) + psnr(m2, y2) < psnr(m1, y2) + psnr(m2, y1):
+        b1, b2 = m2, m1
+    o1, o2, t1, t2 = psnr(l1, y1), psnr(l2, y2), psnr(b1, y1), psnr(b2, y2)
+    margin = min(o1 - t1, o2 - t2)
+    row = {"ours": min(o1, o2), "ours_layers": [o1, o2], "baseline": min(t1, t2), "baseline_layers": [t1, t2],
+           "baseline_name": "mixtures as layers", "margin": margin, "held": margin >= BARS["separate"],
+           "alphas_ours": res.values.get("alphas"), "seconds": secs, "baseline_seconds": 0.0}
+    tiles = [(m1, f"{case.name}\nmixture 1"), (m2, "mixture 2"),
+             (l1, f"ours layer 1 {o1:.2f} dB"), (l2, f"ours layer 2 {o2:.2f} dB"),
+             (y1, f"truth 1 (mixture {t1:.1f} dB)"), (y2, f"truth 2 (mixture {t2:.1f} dB)")]
+    return row, [tiles]
+
+
+def run_video(case: Case, baseline_every: int = 1) -> tuple[dict, list]:
+    frames, fg, bg, truth = case.inputs["frames"], case.inputs["fg_hint"], case.inputs["bg_hint"], case.truth["masks"]
+    clip = Clip.from_frames(frames, fps=24)
+    res, outs, secs = _timed_video("segment-video", clip, fg, bg)
+    masks = outs["mask"][..., 0] > 0.5 if outs["mask"].ndim == 4 else outs["mask"] > 0.5
+    ious = [iou(m, t) for m, t in zip(masks, truth)]
+    t0 = time.perf_counter()
+    idx = list(range(0, len(frames), baseline_every))
+    base_masks = {k: segment(frames[k], fg, bg, preset="fast", seed=0, size=VIDEO_SIZE).images["mask"] > 0.5
+                  for k in idx}
+    base_s = time.perf_counter() - t0
+    base_ious = {k: iou(m, truth[k]) for k, m in base_masks.items()}
+    mean_ours, mean_base = statistics.mean(ious), statistics.mean(base_ious.values())
+    # compare on the same frames when the baseline ran on a subset
+    mean_ours_same = statistics.mean(ious[k] for k in idx)
+    worst = int(np.argmin(ious))
+    row = {"ours": mean_ours, "worst_frame_iou": min(ious), "worst_frame": worst, "baseline": mean_base,
+           "baseline_name": "image segmentation per frame, frame 0's hints" + (
+               f" (every {baseline_every}th frame)" if baseline_every > 1 else ""),
+           "ours_on_baseline_frames": mean_ours_same, "margin": mean_ours_same - mean_base,
+           "held": mean_ours >= 0.85 and mean_ours_same >= mean_base, "seconds": secs, "baseline_seconds": base_s,
+           "frame_ious": [round(v, 4) for v in ious]}
+    kb = min(base_masks, key=lambda k: abs(k - worst))
+    last = len(frames) - 1
+    kl = min(base_masks, key=lambda k: abs(k - last))
+    rows = [[(_with_hints(frames[0], fg, bg), f"{case.name}\nframe 0 + hints"),
+             (masks[0], f"ours f0 IoU {ious[0]:.3f}"), (base_masks[0], f"per-frame f0 {base_ious[0]:.3f}"),
+             (truth[0], f"truth f0 (mean ours {mean_ours:.3f})")],
+            [(frames[worst], f"frame {worst} (worst)"), (masks[worst], f"ours f{worst} IoU {ious[worst]:.3f}"),
+             (base_masks[kb], f"per-frame f{kb} {base_ious[kb]:.3f}"), (truth[worst], f"truth f{worst}")]]
+    if last != worst:
+        rows.append([(frames[last], f"frame {last} (last)"), (masks[last], f"ours f{last} IoU {ious[last]:.3f}"),
+                     (base_masks[kl], f"per-frame f{kl} {base_ious[kl]:.3f}"), (truth[last], f"truth f{last}")])
+    return row, rows
+
+
+RUN = {"dehaze": run_dehaze, "watermark": run_watermark, "segment": run_segment, "separate": run_separate,
+       "video": run_video}
+
+
+# --- outputs ------------------------------------------------------------------------------------------------------
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, np.ndarray):
+        return _jsonable(v.tolist()) if v.size <= 16 else f"array{v.shape}"
+    if isinstance(v, (np.floating, float)):
+        return round(float(v), 4)
+    if isinstance(v, (np.integer, np.bool_)):
+        return v.item()
+    if hasattr(v, "tolist"):
+        return _jsonable(v.tolist())
+    return v if isinstance(v, (int, str, bool, type(None))) else str(v)
+
+
+def _rgb8(a: np.ndarray) -> Image.Image:
+    a = np.asarray(a)
+    if a.dtype == bool:
+        a = a.astype(np.float32)
+    a = np.asarray(a, np.float32)
+    if a.ndim == 3 and a.shape[2] == 1:
+        a = a[..., 0]
+    if a.ndim == 2:
+        a = np.repeat(a[..., None], 3, axis=2)
+    return Image.fromarray((np.clip(a[..., :3], 0, 1) * 255 + 0.5).astype(np.uint8))
+
+
+def contact_sheet(rows: list[list[tuple[np.ndarray, str]]], path: Path, tile_h: int = TILE_H) -> None:
+    """One row per list of (image, label) tiles, each scaled to ``tile_h`` px high and labelled top-left."""
+    font = ImageFont.load_default(size=11)
+    pics = []
+    for row in rows:
+        tiles = []
+        for a, label in row:
+            im = _rgb8(a)
+            w = max(1, int(round(im.width * tile_h / max(1, im.height))))
+            im = im.resize((min(w, 3 * tile_h), tile_h), Image.Resampling.LANCZOS)
+            d = ImageDraw.Draw(im)
+            box = d.multiline_textbbox((3, 2), label, font=font)
+            d.rectangle((box[0] - 2, box[1] - 1, box[2] + 2, box[3] + 1), fill=(0, 0, 0))
+            d.multiline_text((3, 2), label, fill=(255, 255, 0), font=font)
+            tiles.append(im)
+        pics.append(tiles)
+    width = max(sum(t.width + 2 for t in tiles) for tiles in pics)
+    sheet = Image.new("RGB", (width, len(pics) * (tile_h + 2)), (40, 40, 40))
+    for r, tiles in enumerate(pics):
+        x = 0
+        for t in tiles:
+            sheet.paste(t, (x, r * (tile_h + 2)))
+            x += t.width + 2
+    sheet.save(path, optimize=True)
+
+
+def _params(p: dict) -> str:
+    return json.dumps(_jsonable(p), ensure_ascii=False)[1:-1].replace('"', "").replace("|", "/")
+
+
+def report(task: str, split: str, seed: int, rows: list[dict]) -> str:
+    unit = UNIT[task]
+    f = "{:.3f}" if unit == "IoU" else "{:.2f}"
+    bar = {"dehaze": "ours ≥ baseline + 1 dB (haze-free: ≥ 30 dB from the input; margin = ours − 30)",
+           "watermark": "ours ≥ max(Telea, input) + 3 dB inside the hint",
+           "segment": "IoU ≥ 0.9 and ≥ GrabCut − 0.02", "separate": "each layer ≥ its baseline + 6 dB "
+           "(ours / baseline: the worse layer; margin: the smaller gain)",
+           "video": "mean IoU ≥ 0.85 and ≥ the per-frame baseline"}[task]
+    lines = [f"# {task}: split {split}, seed {seed}, {len(rows)} cases", "",
+             f"Command: `python bench/bench_check.py --task {task} --split {split}"
+             + (f" --seed {seed}" if split == "check" else "") + f" --cases {len(rows)}`  ",
+             f"Ours: fast preset, seed 0. Bar: {bar}. Unit: {unit}. Seconds: wall time of ours (upper bounds on a "
+             "shared machine).", "",
+             "| case | kind | params | size | ours | baseline | margin | ours s | baseline s | bar |",
+             "| --- | --- | --- | --- | ---: | --- | ---: | ---: | ---: | --- |"]
+    for r in rows:
+        lines.append(f"| {r['case']} | {r['kind']} | {_params(r['params'])} | {r['size']} | {f.format(r['ours'])} | "
+                     f"{r['baseline_name']} {f.format(r['baseline'])} | {r['margin']:+.3f} | {r['seconds']:.1f} | "
+                     f"{r['baseline_seconds']:.1f} | {'held' if r['held'] else '**MISSED**'} |")
+    margins = [r["margin"] for r in rows]
+    failed = sorted({r["kind"] for r in rows if not r["held"]})
+    lines += ["", "## Summary", "",
+              f"- cases: {len(rows)}, bar held on {sum(r['held'] for r in rows)}",
+              f"- worst margin: {min(margins):+.3f} ({rows[int(np.argmin(margins))]['case']}), "
+              f"median margin: {statistics.median(margins):+.3f}",
+              f"- slowest (ours): {max(r['seconds'] for r in rows):.1f} s "
+              f"({max(rows, key=lambda r: r['seconds'])['case']})",
+              f"- kinds that fail: {', '.join(failed) if failed else 'none'}"]
+    if task == "watermark":
+        worse = [r["case"] for r in rows if r.get("worse_than_input")]
+        lines.append(f"- worse than the untouched input: {', '.join(worse) if worse else 'none'}"
+                     + ("" if not worse else " (said so: " + ", ".join(
+                         r["case"] for r in rows if r.get("worse_than_input") and not r.get("reliable", True))
+                        + ")"))
+    return "\n".join(lines) + "\n"
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--task", choices=sorted(DRAW), required=True)
+    ap.add_argument("--split", choices=["tune", "check"], required=True)
+    ap.add_argument("--seed", type=int, help="the check split's seed (default: a fresh one from the clock)")
+    ap.add_argument("--cases", type=int, default=8)
+    ap.add_argument("--only", help="run only the cases whose name contains this")
+    ap.add_argument("--baseline-every", type=int, default=1,
+                    help="video: run the per-frame baseline on every k-th frame only")
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    args = ap.parse_args()
+    if args.split == "tune":
+        if args.seed is not None and args.seed != TUNE_SEED:
+            ap.error("the tune split has a fixed seed; --seed is for --split check")
+        seed = TUNE_SEED
+    else:
+        seed = args.seed if args.seed is not None else int(time.time() * 1000) % 1_000_000_007
+        print(f"check seed: {seed}", flush=True)
+    cases = DRAW[args.task](seed, args.cases)
+    if args.only:
+        cases = [c for c in cases if args.only in c.name]
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = args.out / f"check_{args.task}_{args.split}_{seed}"
+    rows, sheet = [], []
+    for c in cases:
+        first = next(iter(c.inputs.values()))
+        size = f"{first.shape[-2]}×{first.shape[-3]}" + (f"×{first.shape[0]}f" if first.ndim == 4 else "")
+        if args.task == "video":
+            row, tiles = run_video(c, args.baseline_every)
+        else:
+            row, tiles = RUN[args.task](c)
+        row = {"case": c.name, "kind": c.kind, "params": _jsonable(c.params), "size": size, **_jsonable(row)}
+        rows.append(row)
+        sheet += tiles
+        print(json.dumps({k: v for k, v in row.items() if k not in ("values", "frame_ious")}, ensure_ascii=False),
+              flush=True)
+        # written after every case, so a long run that is stopped keeps what it measured
+        stem.with_suffix(".json").write_text(json.dumps(
+            {"task": args.task, "split": args.split, "seed": seed, "cases": len(rows), "commit": _commit(),
+             "preset": "fast", "method_seed": 0, "rows": rows}, indent=1, ensure_ascii=False) + "\n")
+        stem.with_suffix(".md").write_text(report(args.task, args.split, seed, rows))
+        contact_sheet(sheet, stem.with_suffix(".png"))
+    print()
+    print(stem.with_suffix(".md").read_text())
+    print(f"wrote {stem}.md / .json / .png")
+
+
+if __name__ == "__main__":
+    main()

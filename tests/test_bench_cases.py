@@ -1,0 +1,140 @@
+"""The generalisation benchmark's case generators (bench/cases.py): reproducible from the seed, varied across
+seeds, every kind drawn, and truths that reproduce the inputs by each task's forward model."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+import cases  # noqa: E402  (bench/cases.py)
+
+SMALL = {"dehaze": {"size": (96, 128)}, "watermark": {"size": (128, 160)}, "segment": {"size": (96, 128)},
+         "separate": {"size": (96, 128)}, "video": {"frames": (4, 6), "size": (80, 96)}}
+
+
+def draw(task: str, seed: int, n: int) -> list[cases.Case]:
+    return cases.DRAW[task](seed, n, **SMALL[task])
+
+
+def _same(a: cases.Case, b: cases.Case) -> bool:
+    return (a.name == b.name and a.params == b.params and a.inputs.keys() == b.inputs.keys()
+            and all(np.array_equal(a.inputs[k], b.inputs[k]) for k in a.inputs)
+            and all(np.array_equal(a.truth[k], b.truth[k]) for k in a.truth))
+
+
+@pytest.mark.parametrize("task", sorted(cases.DRAW))
+def test_same_seed_same_cases_other_seed_other_cases(task):
+    n = 2
+    a, b, c = draw(task, 5, n), draw(task, 5, n), draw(task, 6, n)
+    assert all(_same(x, y) for x, y in zip(a, b))
+    assert not any(_same(x, y) for x, y in zip(a, c))
+    # case i depends on (seed, i) only: a shorter draw is a prefix of a longer one
+    assert _same(draw(task, 5, 1)[0], a[0])
+
+
+@pytest.mark.parametrize("task", ["dehaze", "watermark", "segment", "separate"])
+def test_every_kind_is_drawn_in_eight_cases_with_valid_shapes(task):
+    drawn = draw(task, 3, 8)
+    assert {c.kind for c in drawn} == set(cases.KINDS[task])
+    assert len({c.name for c in drawn}) == 8
+    for c in drawn:
+        for k, v in c.inputs.items():
+            if v.dtype == bool:
+                assert v.ndim == 2 and v.any(), (c.name, k)
+            else:
+                assert v.dtype == np.float32 and v.ndim == 3 and v.shape[2] == 3, (c.name, k)
+                assert 0.0 <= v.min() and v.max() <= 1.0, (c.name, k)
+
+
+def test_video_kinds_and_shapes():
+    drawn = draw("video", 3, 4)
+    assert {c.kind for c in drawn} == set(cases.KINDS["video"])
+    for c in drawn:
+        f, m = c.inputs["frames"], c.truth["masks"]
+        assert f.dtype == np.float32 and f.ndim == 4 and f.shape[3] == 3 and 4 <= len(f) <= 6
+        assert m.dtype == bool and m.shape == f.shape[:3] and m[0].any()
+        fg, bg = c.inputs["fg_hint"], c.inputs["bg_hint"]
+        assert fg.any() and bg.any() and not (fg & bg).any()
+        assert not (fg & ~m[0]).any() and not (bg & m[0]).any()  # hints agree with frame 0's truth
+
+
+def test_full_size_video_object_moves_and_partly_leaves():
+    c = cases.draw_video(9, 1)[0]  # kind blob_leaves at the default size
+    m = c.truth["masks"]
+    assert 24 <= len(m) <= 48 and max(m.shape[1:]) <= 224
+    assert 0.2 < m[-1].sum() / m[0].sum() < 0.9  # partly out of the frame at the end
+    cy0, cx0 = np.argwhere(m[0]).mean(0)
+    cy1, cx1 = np.argwhere(m[-1]).mean(0)
+    assert abs(cx1 - cx0) > 0.15 * m.shape[2]
+
+
+def test_dehaze_inputs_follow_the_scattering_model():
+    for c in draw("dehaze", 4, 5):
+        j, t, a = c.truth["clean"], c.truth["transmission"], c.truth["airlight"]
+        assert a.shape == (3,) and t.shape == j.shape[:2]
+        rebuilt = j * t[..., None] + a * (1 - t[..., None])
+        np.testing.assert_allclose(c.inputs["image"], rebuilt, atol=1e-5)
+        np.testing.assert_allclose(t, np.exp(-c.params["beta"] * c.truth["depth"]), atol=2e-3)
+        if c.kind == "haze_free":
+            assert np.array_equal(c.inputs["image"], j)
+        else:
+            assert t.min() < 0.9
+        if c.kind == "indoor":
+            assert t.min() >= 0.3
+        if c.kind == "bright_near":
+            near = c.truth["white_object"]
+            assert near.any() and np.median(j[near]) > 0.8  # a white-ish object near the camera
+            assert c.truth["depth"][near].max() <= 0.12
+
+
+def test_dehaze_layered_depth_has_sharp_edges():
+    c = next(c for c in draw("dehaze", 4, 5) if c.kind == "layered")
+    d = c.truth["depth"]
+    jump = max(np.abs(np.diff(d, axis=0)).max(), np.abs(np.diff(d, axis=1)).max())
+    assert jump > 0.1  # an object pasted nearer: a step in depth between neighbouring pixels
+
+
+def test_airlights_span_bluish_white_to_yellow_brown():
+    a = np.stack([c.truth["airlight"] for c in cases.draw_dehaze(1, 40, size=(32, 40))])
+    blue_minus_red = a[:, 2] - a[:, 0]
+    assert blue_minus_red.max() > 0.05 and blue_minus_red.min() < -0.15
+
+
+def test_watermark_composition_and_hint():
+    for c in draw("watermark", 2, 8):
+        img, hint, clean, m = c.inputs["image"], c.inputs["hint"], c.truth["clean"], c.truth["mark"]
+        assert np.array_equal(img[~hint], clean[~hint])  # outside the hint the photo is untouched
+        assert (m[~hint] == 0).all() and m.max() > 0.5
+        a, col = c.params["opacity"], np.asarray(c.params["colour"], np.float32)
+        assert 0.25 <= a <= 0.7
+        om = (a * m)[..., None]
+        np.testing.assert_allclose(img, (1 - om) * clean + om * col, atol=2e-3)  # colour rounded in params
+    regions = [c.params["region"] for c in draw("watermark", 2, 8)]
+    assert regions.count("flat") == 4
+
+
+def test_segment_mask_marks_the_pasted_object():
+    for c in draw("segment", 8, 4):
+        img, m = c.inputs["image"], c.truth["mask"]
+        assert m.dtype == bool and 0.02 < m.mean() < 0.9
+        assert not (c.inputs["fg_hint"] & ~m).any() and not (c.inputs["bg_hint"] & m).any()
+        np.testing.assert_array_equal(img, np.where(m[..., None], c.truth["foreground"], c.truth["background"]))
+        assert np.abs(c.truth["foreground"] - c.truth["background"])[m].mean() > 0.02  # two different photos
+
+
+def test_separate_mixtures_follow_the_model():
+    for c in draw("separate", 1, 4):
+        m1, m2 = c.inputs["mixture1"], c.inputs["mixture2"]
+        y1, y2 = c.truth["layer1"], c.truth["layer2"]
+        a1, a2 = c.params["alphas"]
+        assert abs(a1 - a2) >= 0.2 - 1e-3
+        np.testing.assert_allclose(m1, a1 * y1 + (1 - a1) * y2, atol=2e-3)
+        y2b = np.roll(y2, tuple(c.params["shift"]), axis=(0, 1))
+        np.testing.assert_allclose(m2, np.clip(c.params["gain"] * (a2 * y1 + (1 - a2) * y2b), 0, 1), atol=2e-3)
+        if c.kind == "gain":
+            assert abs(c.params["gain"] - 1) >= 0.05
