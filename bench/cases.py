@@ -538,16 +538,24 @@ def draw_watermark(seed: int, n: int, size: tuple[int, int] = (320, 480)) -> lis
 
 
 def _strokes(rng: np.random.Generator, allowed: np.ndarray, count: int, width: int, length: float,
-             ) -> np.ndarray:
+             spread: bool = False) -> np.ndarray:
     """``count`` wobbly strokes ``width`` px wide, each about ``length`` px long, kept inside ``allowed``: what a
-    user paints with a brush."""
+    user paints with a brush. ``spread``: one stroke from each cell of a 3×3 grid that has room for it (a user
+    paints over every part of the background, not one corner), then ``count`` more anywhere."""
     h, w = allowed.shape
     out = np.zeros((h, w), np.uint8)
     ys, xs = np.nonzero(allowed)
     if len(ys) == 0:
         return out > 0
-    for _ in range(count):
-        j = int(rng.integers(len(ys)))
+    starts = []
+    if spread:
+        cell = (3 * ys // h) * 3 + 3 * xs // w
+        for c in range(9):
+            idx = np.nonzero(cell == c)[0]
+            if len(idx) > 0.02 * h * w / 9:
+                starts.append(int(idx[int(rng.integers(len(idx)))]))
+    starts += [int(rng.integers(len(ys))) for _ in range(count)]
+    for j in starts:
         y, x = float(ys[j]), float(xs[j])
         ang = rng.uniform(0, 2 * np.pi)
         pts = [(x, y)]
@@ -576,7 +584,7 @@ def user_hints(rng: np.random.Generator, mask: np.ndarray, style: str | None = N
         return core, away, style
     width = max(3, int(0.02 * max(h, w)))
     fg = _strokes(rng, core, int(rng.integers(2, 5)), width, 0.5 * np.sqrt(mask.sum()))
-    bg = _strokes(rng, away, int(rng.integers(4, 8)), width, 0.4 * max(h, w))
+    bg = _strokes(rng, away, int(rng.integers(1, 4)), width, 0.4 * max(h, w), spread=True)
     if fg.sum() < 10:
         fg = core
     return fg, bg, style
