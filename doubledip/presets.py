@@ -53,8 +53,11 @@ class DehazeSettings(DecompositionSettings):
     """Dehazing (stages "prior", "decompose"). ``smooth``: smoothness weight on t; ``airlight_smooth`` and
     ``airlight_prior_frac``: the learned airlight map's smoothness and how long it is pulled to the estimate;
     ``thin``/``floor``: the soft dark-channel prior (a pull towards thin haze against an L1 hinge on the floor
-    t ≥ 1 − min_c I_c/A_c; 0: off); ``omega``: the dark-channel prior's ω for the warm start; ``average``: the
-    decay of the moving average of the last stage's layers that makes the result (0: the last step's)."""
+    t ≥ 1 − min_c I_c/A_c; 0: off); ``omega``: the share of the haze the prior removes (He et al.'s ω) for the warm
+    start; ``average``: the decay of the moving average of the last stage's layers that makes the result (0: the
+    last step's). ``boundary``: the prior is the boundary constraint (0 ≤ J ≤ 1, Meng et al. 2013) computed at the
+    input's full resolution, not the dark-channel prior on the working copy: it starts t, sets the floor, and gives
+    the full-size transmission its detail (the network's t corrects it below the working size's resolution)."""
 
     smooth: float = 0.005
     airlight_smooth: float = 0.1
@@ -63,6 +66,7 @@ class DehazeSettings(DecompositionSettings):
     floor: float = 0.0
     omega: float = 0.95
     average: float = 0.0
+    boundary: bool = False
     task: ClassVar[str] = "dehaze"
 
 
@@ -90,6 +94,9 @@ class WatermarkSettings(DecompositionSettings):
 
     single_colour: bool = False
     multi_steps: int | None = None
+    # closed_form: over flat surroundings (tasks.watermark.FLAT_SPREAD) one photo's mark is fitted in closed form
+    # against Telea's fill instead of by the networks (tasks.watermark.closed_form_mark).
+    closed_form: bool = False
     task: ClassVar[str] = "watermark"
 
 
@@ -124,7 +131,10 @@ PRESETS: dict[str, dict[str, Settings]] = {
             # "average": the result is made from an exponential moving average of the layers over the last stage
             # (decay 0.98, ~50 steps): worst seed astronaut / rocket / coffee / chelsea 20.0 / 12.9 / 23.6 / 20.8 dB
             # without it, 25.3 (coffee) / 21.6 (chelsea) with it (0.95: 24.9 / 21.2).
+            # "boundary"/"omega": the prior at full resolution with the boundary constraint, keeping 15 % of the
+            # haze (tune split, see bench/probe_dehaze.py).
             smooth=0.1, airlight_smooth=0.1, airlight_prior_frac=0.25, average=0.98, thin=0.003, floor=1.0,
+            boundary=True, omega=0.85,
         ),
         "paper": DehazeSettings(
             "paper", FIVE, size=800, steps={"prior": 0, "decompose": 4000}, lr=1e-3, noise_scale=0.1,
@@ -150,7 +160,7 @@ PRESETS: dict[str, dict[str, Settings]] = {
         # "decompose" fits everything. Several photos without a hint run "decompose" only.
         "fast": WatermarkSettings(
             "fast", SMALL, size=192, steps={"inpaint": 150, "mask": 60, "decompose": 290}, lr=0.01,
-            noise_scale=0.1, reg_noise=1 / 30, patience=100, every=10, single_colour=True,
+            noise_scale=0.1, reg_noise=1 / 30, patience=100, every=10, single_colour=True, closed_form=True,
             # Several photos (found box, one clean generator each): 180 steps in all, 52 s and 29.0–32.5 dB on the
             # bundled 3-photo case; 220 steps measured 47–61 s on one host, too close to 60.
             multi_steps=180,

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -49,6 +50,10 @@ MAX_INVERT = 0.85  # opacity above which the pixel is taken from the clean gener
 # One photo's removal is judged unreliable (the photo is returned unchanged, with a note) when the hint covers more
 # than this share of it: see unreliable_because.
 MAX_HINT_SHARE = 0.5
+# The photo around the hint counts as flat (the mark is then fitted in closed form, see closed_form_mark) when a
+# band just outside the hint, hidden and filled by Telea's inpainting, comes back within this RMS error.
+FLAT_SPREAD = 0.02
+_COVERAGE = np.linspace(0.0, 1.0, 21)  # the coverage values the closed-form fit weighs per pixel
 
 
 def hint_crop(
@@ -143,16 +148,118 @@ def unreliable_because(hint_share: float) -> str | None:
     return None
 
 
-def _colour_start(target: torch.Tensor, hmask: torch.Tensor) -> tuple[float, float, float]:
-    """White if the hint is brighter than its surroundings, else black: where semi-transparent marks start.
+def telea_fill(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """OpenCV's Telea inpainting (Telea 2004) of ``hole`` (H, W) bool in ``image`` (H, W, 3) float in [0, 1];
+    float32 (H, W, 3) in [0, 1] (8-bit inside OpenCV)."""
+    bgr = np.ascontiguousarray((np.clip(image, 0, 1)[..., ::-1] * 255 + 0.5).astype(np.uint8))
+    out = cv2.inpaint(bgr, hole.astype(np.uint8) * 255, 5, cv2.INPAINT_TELEA)
+    return out[..., ::-1].astype(np.float32) / 255.0
 
-    The colour is learned from there, but it moves slowly against the mask (the two trade off), so a start on the
-    right side matters: from mid-grey, a white text's colour stopped near 0.88 and the mask made up for it badly.
+
+def background_spread(image: np.ndarray, hint: np.ndarray, band: int = 6) -> float:
+    """How well the photo around the hint is predicted by inpainting: the RMS error (per channel, 0–1 units) of
+    Telea's fill of a ``band``-px ring just outside the hint, hidden together with the hint. Sky or a wall: under
+    0.01; fur, brick, grass: 0.04–0.13 (measured on the tune cases). ``image`` (H, W, 3), ``hint`` (H, W) bool."""
+    k = np.ones((2 * band + 1, 2 * band + 1), np.uint8)
+    ring = (cv2.dilate(hint.astype(np.uint8), k) > 0) & ~hint
+    if not ring.any():
+        return float("inf")
+    filled = telea_fill(image, hint | ring)
+    return float(np.sqrt(np.mean((image[ring] - filled[ring]) ** 2))) + 1e-3
+
+
+def departure_colour(image: np.ndarray, background: np.ndarray, hint: np.ndarray) -> np.ndarray:
+    """Where a semi-transparent mark starts its colour: the mark is where the photo departs from its inpainted
+    background, its colour what the pixels move towards. The median departure of the 10 % most departing hinted
+    pixels, followed from their median background to the edge of the RGB cube: white or black for a light or dark
+    mark whatever the region's own brightness and the box's padding, a hue for a coloured one. (3,) float64."""
+    d = image[hint].astype(np.float64) - background[hint]
+    n = np.linalg.norm(d, axis=1)
+    top = n >= np.quantile(n, 0.9)
+    direction = np.median(d[top], axis=0)
+    return np.clip(np.median(background[hint][top], axis=0) + direction / max(np.abs(direction).max(), 1e-6), 0, 1)
+
+
+def _coverage_posterior(img: np.ndarray, bg: np.ndarray, alpha: float, colour: np.ndarray, spread: float,
+                        prior: np.ndarray) -> tuple[np.ndarray, float]:
+    """Posterior over :data:`_COVERAGE` per pixel (N, K) and the log-likelihood: I ~ N((1 − αm)·B + αm·C, ((1 −
+    αm)·s)²) per channel (the background's texture seen through the mark is damped by 1 − αm)."""
+    am = alpha * _COVERAGE
+    pred = (1 - am)[None, :, None] * bg[:, None] + am[None, :, None] * colour[None, None]
+    sd = (1 - am) * spread
+    ll = -((img[:, None] - pred) ** 2).sum(2) / (2 * sd[None] ** 2) - 3 * np.log(sd)[None] + np.log(prior)[None]
+    top = ll.max(1, keepdims=True)
+    p = np.exp(ll - top)
+    total = p.sum(1, keepdims=True)
+    return p / total, float((top[:, 0] + np.log(total[:, 0])).sum())
+
+
+def closed_form_mark(image: np.ndarray, background: np.ndarray, hint: np.ndarray, spread: float,
+                     iters: int = 12, max_pixels: int = 20000) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """Fit a one-colour mark of one opacity to the hinted pixels against a known background, in closed form.
+
+    Model (Dekel et al. 2017's, with one opacity α and one colour C): I = (1 − α·M)·B + α·M·C + noise, M the
+    mark's coverage in [0, 1], B the inpainted background (``background``: Telea's fill), the noise the part of the
+    photo the inpainting cannot predict, of RMS ``spread`` (see :func:`background_spread`). Expectation-
+    maximisation: the posterior of each pixel's coverage over 21 levels (prior: 60 % bare, 35 % fully covered,
+    5 % anti-aliased edge) and α, C by weighted least squares on I − B = −α·B + α·C over the covered pixels, from
+    eight starts (α 0.3 / 0.6 × white, black, mid-grey and :func:`departure_colour`); the start with the highest
+    likelihood wins. The clean photo is the model inverted per pixel, (I − α·M·C) / (1 − α·M), M the posterior
+    mean: pixels the fit calls bare come back exactly as they are, covered ones with their own texture.
+
+    Meant for flat surroundings (``spread`` under :data:`FLAT_SPREAD`): there the background is known to 8-bit
+    precision and the fit is sharp. Over texture the least squares against a smeared fill are biased (α runs to
+    its bound): measured on the tune cases, −4 to +6 dB against the better of Telea and the input.
+
+    ``image``, ``background``: (H, W, 3) float; ``hint`` (H, W) bool. Returns the clean image (H, W, 3) float32
+    (unchanged outside the hint), α, C (3,) and the coverage (H, W) float32.
     """
-    inside = (target * hmask).sum() / (3 * hmask.sum()).clamp_min(1)
-    outside = (target * (1 - hmask)).sum() / (3 * (1 - hmask).sum()).clamp_min(1)
-    level = 0.99 if bool(inside >= outside) else 0.01  # no surroundings: outside is 0, so white
-    return (level, level, level)
+    img, bg = image[hint].astype(np.float64), background[hint].astype(np.float64)
+    d = img - bg
+    step = max(1, len(img) // max_pixels)
+    fi, fb, fd = img[::step], bg[::step], d[::step]
+    prior = np.full(len(_COVERAGE), 0.05 / (len(_COVERAGE) - 2))
+    prior[0], prior[-1] = 0.6, 0.35
+    far = departure_colour(image, background, hint)
+    starts = [(a, c) for a in (0.3, 0.6) for c in (np.zeros(3), np.ones(3), np.full(3, 0.5), far)]
+    best: tuple | None = None
+    for alpha, colour in starts:
+        for _ in range(iters):
+            post, _ = _coverage_posterior(fi, fb, alpha, colour, spread, prior)
+            r = post[:, -1]
+            rows = np.zeros((4, 4))
+            rhs = np.zeros(4)
+            for c in range(3):
+                design = np.zeros((len(fd), 4))
+                design[:, 0], design[:, 1 + c] = -fb[:, c], 1.0
+                rows += (design * r[:, None]).T @ design
+                rhs += (design * r[:, None]).T @ fd[:, c]
+            ridge = 1e-3 * np.trace(rows) + 1e-9  # the degenerate direction (a flat B) stays at the start
+            sol = np.linalg.solve(rows + ridge * np.eye(4), rhs + ridge * np.r_[alpha, alpha * colour])
+            alpha = float(np.clip(sol[0], 0.1, 0.9))
+            colour = np.clip(sol[1:] / max(sol[0], 1e-3), 0, 1)
+        _, like = _coverage_posterior(fi, fb, alpha, colour, spread, prior)
+        if best is None or like > best[0]:
+            best = (like, alpha, colour)
+    _, alpha, colour = best  # type: ignore[misc]
+    post, _ = _coverage_posterior(img, bg, alpha, colour, spread, prior)
+    cover = post @ _COVERAGE
+    am = (alpha * cover)[:, None]
+    out = image.astype(np.float32).copy()
+    out[hint] = np.clip((img - am * colour[None]) / (1 - am), 0, 1)
+    coverage = np.zeros(hint.shape, np.float32)
+    coverage[hint] = cover
+    return out, alpha, colour, coverage
+
+
+def moved_away(image: np.ndarray, result: np.ndarray, background: np.ndarray, hint: np.ndarray) -> bool:
+    """A check without the truth: removing a mark brings the hinted pixels CLOSER to what the surroundings predict
+    (the inpainted ``background``), since the mark is what the inpainting does not predict; a result farther from
+    it than the input (mean squared difference inside ``hint``) has added something, as an inverted mask does
+    (the sky taken for the mark, a dark blotch left)."""
+    d_in = float(np.mean((image[hint] - background[hint]) ** 2))
+    d_out = float(np.mean((result[hint] - background[hint]) ** 2))
+    return d_out >= d_in
 
 
 def build(
@@ -191,9 +298,22 @@ def build(
     lay = {"noise_scale": p.noise_scale, "reg_noise": p.reg_noise}
     spec: dict = {name: Layer(3, p.arch, **lay) for name in names}
     colour = p.single_colour
+    inside = hint_full[cy, cx]
+    crop_np = [a[cy, cx] for a in imgs]
+    # What the surroundings predict under the hint (Telea's fill, full crop resolution): where the mark's colour
+    # starts, what the self-check compares with, and, over flat surroundings, the background of the closed-form fit.
+    fills = [telea_fill(a, inside) for a in crop_np] if has_hint else None
+    spread = background_spread(crop_np[0], inside) if n == 1 and has_hint else float("inf")
+    closed = None
+    if p.closed_form and spread < FLAT_SPREAD:
+        closed = closed_form_mark(crop_np[0], fills[0], inside, spread)  # type: ignore[index]
+    start = (0.99, 0.99, 0.99)
+    if fills is not None:
+        stacked = (np.concatenate(crop_np), np.concatenate(fills), np.concatenate([inside] * n))
+        start = tuple(float(v) for v in np.clip(departure_colour(*stacked), 0.01, 0.99))
     # A single-colour watermark (text, most logos) as a learned colour: a hard prior that leaves the mask alone
     # to explain the brightening/darkening, instead of a colour network that could absorb photo detail.
-    spec["watermark"] = Scalar(_colour_start(target, hmask)) if colour else Layer(3, p.arch, **lay)
+    spec["watermark"] = Scalar(start) if colour else Layer(3, p.arch, **lay)
     spec["mask"] = Layer(1, p.arch, **lay)
 
     def clean_of(x: Tensors) -> torch.Tensor:
@@ -228,7 +348,7 @@ def build(
         Stage("mask", p.steps["mask"], fit_mask, lr=p.lr, trains=("mask", "watermark")),
         Stage("decompose", p.steps["decompose"], decompose, lr=p.lr, patience=p.patience),
     ]
-    stages = [st for st in stages if st.steps > 0 and (has_hint or st.name == "decompose")]
+    stages = [st for st in stages if st.steps > 0 and (has_hint or st.name == "decompose") and closed is None]
 
     def finish(x: Tensors) -> Result:
         size = (ch, cw)
@@ -239,13 +359,21 @@ def build(
         c_up = resize(clean_of(x), size, "bilinear")
         invertible = m_up <= MAX_INVERT
         inverted = ((crops - m_up * w_up) / (1 - m_up).clamp_min(1 - MAX_INVERT)).clamp(0, 1)
-        clean_crop = torch.where(invertible, inverted, c_up)
+        both = torch.where(invertible, inverted, c_up)
+        clean_crop = np.stack([to_numpy(both[k: k + 1]) for k in range(n)])
+        if closed is not None:
+            clean_crop = closed[0][None]
+            m_up = torch.from_numpy(closed[3])[None, None] * closed[1]
+            w_up = torch.from_numpy(closed[2].astype(np.float32)).view(1, 3, 1, 1).expand(1, 3, *size)
+            invertible = m_up <= 1
         images: dict[str, np.ndarray] = {}
         notes: list[str] = []
-        inside = hint_full[cy, cx]
         share = float(hint_full.mean())
         # Several photos are their own evidence for what lies under the mark; one photo has only what is outside.
         why = unreliable_because(share) if n == 1 else None
+        if n == 1 and not why and fills is not None and moved_away(crop_np[0], clean_crop[0], fills[0], inside):
+            why = ("the result under the hint is farther from what the surrounding photo predicts than the input is "
+                   "(the mark's colour or shape was not found)")
         if why:
             notes.append(f"{why}, so the removal is not reliable: the photo is returned unchanged (the watermark and "
                          "watermark_mask layers show what was taken for the mark)")
@@ -253,7 +381,7 @@ def build(
             out = imgs[k].copy()
             if not why:
                 region = out[cy, cx]
-                region[inside] = to_numpy(clean_crop[k: k + 1])[inside]
+                region[inside] = clean_crop[k][inside]
             images[name] = out
         mark = np.zeros((h, w, 3), np.float32)
         mark[cy, cx] = to_numpy(w_up)
@@ -265,7 +393,11 @@ def build(
                 "found from the photos' shared edges" if has_hint else "none: whole photos"),
             "inverted_fraction": round(float(invertible.float().mean()), 4),
             "hint_share": round(share, 4), "reliable": not why,
+            "background_spread": round(spread, 4) if np.isfinite(spread) else None,
+            "method": "closed-form fit (flat surroundings)" if closed is not None else "deep image prior",
         }
+        if closed is not None:
+            values.update(opacity=round(closed[1], 3), colour=[round(float(v), 3) for v in closed[2]])
         return Result("watermark", p.name, images=images, values=values, notes=notes)
 
     def show(x: Tensors) -> Tensors:
