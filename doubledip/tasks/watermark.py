@@ -262,6 +262,15 @@ def moved_away(image: np.ndarray, result: np.ndarray, background: np.ndarray, hi
     return d_out >= d_in
 
 
+def _brightness_start(target: torch.Tensor, hmask: torch.Tensor) -> tuple[float, float, float]:
+    """Several photos' shared mark: white if the found box is brighter than its surroundings, else black (the
+    measured schedule of the several-photo case starts here; the departure from a fill is for one photo)."""
+    inside = (target * hmask).sum() / (3 * hmask.sum()).clamp_min(1)
+    outside = (target * (1 - hmask)).sum() / (3 * (1 - hmask).sum()).clamp_min(1)
+    level = 0.99 if bool(inside >= outside) else 0.01  # no surroundings: outside is 0, so white
+    return (level, level, level)
+
+
 def build(
     images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray | None = None, preset: str = "fast", **overrides,
 ) -> Problem:
@@ -307,10 +316,9 @@ def build(
     closed = None
     if p.closed_form and spread < FLAT_SPREAD:
         closed = closed_form_mark(crop_np[0], fills[0], inside, spread)  # type: ignore[index]
-    start = (0.99, 0.99, 0.99)
-    if fills is not None:
-        stacked = (np.concatenate(crop_np), np.concatenate(fills), np.concatenate([inside] * n))
-        start = tuple(float(v) for v in np.clip(departure_colour(*stacked), 0.01, 0.99))
+    start = _brightness_start(target, hmask)
+    if n == 1 and fills is not None:
+        start = tuple(float(v) for v in np.clip(departure_colour(crop_np[0], fills[0], inside), 0.01, 0.99))
     # A single-colour watermark (text, most logos) as a learned colour: a hard prior that leaves the mask alone
     # to explain the brightening/darkening, instead of a colour network that could absorb photo detail.
     spec["watermark"] = Scalar(start) if colour else Layer(3, p.arch, **lay)
