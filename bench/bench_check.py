@@ -115,13 +115,19 @@ def run_dehaze(case: Case) -> tuple[dict, list]:
         # also above the hazy input itself: a result further from the truth than the input looks wrong whatever
         # the prior scores
         margin, held = s_ours - base, s_ours >= base + BARS["dehaze"] and s_ours > psnr(img, clean)
-    row = {"ours": s_ours, "baseline": base, "baseline_name": base_name, "dcp_full": s_full, "dcp_256": s_small,
+    # colour cast: the largest gap between a channel mean of the result and of the reference (a wrong airlight
+    # leaves a cast that a relative bar over a weak prior can hide)
+    def cast(x: np.ndarray) -> float:
+        return float(np.abs(x.reshape(-1, 3).mean(0) - ref.reshape(-1, 3).mean(0)).max())
+
+    row = {"cast_ours": cast(ours), "cast_baseline": cast(base_img),
+           "ours": s_ours, "baseline": base, "baseline_name": base_name, "dcp_full": s_full, "dcp_256": s_small,
            "input": psnr(img, clean), "below_input": not haze_free and s_ours <= psnr(img, clean),
            "margin": margin, "held": held, "seconds": secs,
            "baseline_seconds": full_s + small_s, "values": _jsonable(res.values)}
     t_ours = res.images.get("transmission")
     tiles = [(img, f"{case.name}\ninput {row['input']:.1f} dB"),
-             (ours, f"ours {s_ours:.2f} dB" + (" (to input)" if haze_free else "")),
+             (ours, f"ours {s_ours:.2f} dB" + (" (to input)" if haze_free else "") + f"\ncast {row['cast_ours']:.3f}"),
              (base_img, f"{base_name} {base:.2f} dB"),
              (clean, "truth"),
              (t_ours if t_ours is not None else np.zeros(img.shape[:2]), "t ours"),
@@ -340,18 +346,27 @@ def report(task: str, split: str, seed: int, rows: list[dict]) -> str:
         lines.append(f"| {r['case']} | {r['kind']} | {_params(r['params'])} | {r['size']} | {f.format(r['ours'])} | "
                      f"{r['baseline_name']} {f.format(r['baseline'])} | {r['margin']:+.3f} | {r['seconds']:.1f} | "
                      f"{r['baseline_seconds']:.1f} | {'held' if r['held'] else '**MISSED**'} |")
-    margins = [r["margin"] for r in rows]
+    # haze-free photos are scored against their own 30 dB bar (an untouched result scores 120 dB): kept out of
+    # the margins over the baseline, reported on their own line
+    scored = [r for r in rows if r["kind"] != "haze_free"] or rows
+    margins = [r["margin"] for r in scored]
     failed = sorted({r["kind"] for r in rows if not r["held"]})
     lines += ["", "## Summary", "",
               f"- cases: {len(rows)}, bar held on {sum(r['held'] for r in rows)}",
-              f"- worst margin: {min(margins):+.3f} ({rows[int(np.argmin(margins))]['case']}), "
-              f"median margin: {statistics.median(margins):+.3f}",
+              f"- worst margin over the baseline: {min(margins):+.3f} ({scored[int(np.argmin(margins))]['case']}), "
+              f"median margin: {statistics.median(margins):+.3f}"
+              + (f" ({len(scored)} cases with haze)" if len(scored) < len(rows) else ""),
+              *[f"- haze-free {r['case']}: {r['ours']:.2f} dB from the input (bar 30)" for r in rows
+                if r["kind"] == "haze_free"],
               f"- slowest (ours): {max(r['seconds'] for r in rows):.1f} s "
               f"({max(rows, key=lambda r: r['seconds'])['case']})",
               f"- kinds that fail: {', '.join(failed) if failed else 'none'}"]
     if task == "dehaze":
         below = [r["case"] for r in rows if r.get("below_input")]
         lines.append(f"- further from the truth than the hazy input: {', '.join(below) if below else 'none'}")
+        cast = [f"{r['case']} ({r['cast_ours']:.3f})" for r in rows if r.get("cast_ours", 0) > 0.05]
+        lines.append("- a colour cast left (a channel mean off the truth's by > 0.05): "
+                     + (", ".join(cast) if cast else "none"))
     if task == "watermark":
         shy = [f"{r['case']} ({r['on_mark_margin']:+.2f})" for r in rows
                if r["held"] and r.get("on_mark_margin", 99) < BARS["watermark"]]
