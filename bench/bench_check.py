@@ -5,6 +5,7 @@
     python bench/bench_check.py --task dehaze --split check --seed 12345 # cases nobody tuned on
     python bench/bench_check.py --task watermark --split check           # a fresh seed from the clock (printed)
     python bench/bench_check.py --task video --split tune --cases 2      # a smoke run
+    python bench/bench_check.py --report-from bench/results/check_dehaze_tune_20240611.json  # the table again
 
 Settings are chosen on ``tune``; figures reported anywhere come from ``check`` runs with fresh seeds. Writes
 ``bench/results/check_<task>_<split>_<seed>.md`` (per-case table and summary), ``.json`` (the same figures) and
@@ -364,14 +365,16 @@ def report(task: str, split: str, seed: int, rows: list[dict]) -> str:
     if task == "dehaze":
         below = [r["case"] for r in rows if r.get("below_input")]
         lines.append(f"- further from the truth than the hazy input: {', '.join(below) if below else 'none'}")
-        cast = [f"{r['case']} ({r['cast_ours']:.3f})" for r in rows if r.get("cast_ours", 0) > 0.05]
-        lines.append("- a colour cast left (a channel mean off the truth's by > 0.05): "
-                     + (", ".join(cast) if cast else "none"))
+        if any("cast_ours" in r for r in rows):
+            cast = [f"{r['case']} ({r['cast_ours']:.3f})" for r in rows if r.get("cast_ours", 0) > 0.05]
+            lines.append("- a colour cast left (a channel mean off the truth's by > 0.05): "
+                         + (", ".join(cast) if cast else "none"))
     if task == "watermark":
-        shy = [f"{r['case']} ({r['on_mark_margin']:+.2f})" for r in rows
-               if r["held"] and r.get("on_mark_margin", 99) < BARS["watermark"]]
-        lines.append("- bar held inside the hint but less than +3 dB over the best baseline on the mark's own pixels "
-                     f"(part of the mark left): {', '.join(shy) if shy else 'none'}")
+        if any("on_mark_margin" in r for r in rows):
+            shy = [f"{r['case']} ({r['on_mark_margin']:+.2f})" for r in rows
+                   if r["held"] and r.get("on_mark_margin", 99) < BARS["watermark"]]
+            lines.append("- bar held inside the hint but less than +3 dB over the best baseline on the mark's own "
+                         f"pixels (part of the mark left): {', '.join(shy) if shy else 'none'}")
         worse = [r["case"] for r in rows if r.get("worse_than_input")]
         lines.append(f"- worse than the untouched input: {', '.join(worse) if worse else 'none'}"
                      + ("" if not worse else " (said so: " + ", ".join(
@@ -390,15 +393,25 @@ def _commit() -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--task", choices=sorted(DRAW), required=True)
-    ap.add_argument("--split", choices=["tune", "check"], required=True)
+    ap.add_argument("--task", choices=sorted(DRAW))
+    ap.add_argument("--split", choices=["tune", "check"])
     ap.add_argument("--seed", type=int, help="the check split's seed (default: a fresh one from the clock)")
     ap.add_argument("--cases", type=int, default=8)
     ap.add_argument("--only", help="run only the cases whose name contains this")
     ap.add_argument("--baseline-every", type=int, default=1,
                     help="video: run the per-frame baseline on every k-th frame only")
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--report-from", type=Path, metavar="JSON",
+                    help="rewrite the .md table of a run's .json (runs nothing)")
     args = ap.parse_args()
+    if args.report_from:
+        raw = json.loads(args.report_from.read_text())
+        text = report(raw["task"], raw["split"], raw["seed"], raw["rows"])
+        args.report_from.with_suffix(".md").write_text(text)
+        print(text)
+        return
+    if not args.task or not args.split:
+        ap.error("--task and --split are required")
     if args.split == "tune":
         if args.seed is not None and args.seed != TUNE_SEED:
             ap.error("the tune split has a fixed seed; --seed is for --split check")
