@@ -19,16 +19,15 @@ loss (0.1) and a mask-sparsity loss (0.02) collapse the mask to zero; a binarise
 still holds then stays); a 120- or 200-step stage "mask" lets the mask copy texture (specular highlights look like
 a white mark). The ``paper`` preset learns the watermark's colour as a network, as the paper does.
 
-Over flat surroundings (sky, a wall: the hint's surroundings predicted by Telea's fill within
-:data:`FLAT_SPREAD`) the ``fast`` preset fits one photo's mark in closed form instead (:func:`closed_form_mark`:
-one colour, one opacity, each pixel's coverage by expectation-maximisation against the fill), with no network.
-Measured on four flat tune cases (white and black text, a coloured logo; box and brush hints), where Telea's fill
-is already 42–45 dB inside the hint and the networks reached 29.6 dB (white text) and 12.5 dB (black text, 2 dB
-below the input): 45.8 / 47.3 / 48.6 / 46.3 dB, +2.8 to +4.5 dB over the fill, 4–11 s. Over texture (fur, brick,
-grass) the same fit against a smeared fill is biased (−4 to +6 dB) and the networks keep the job. The learned
-colour of one photo starts from :func:`departure_colour` (what the hinted pixels move towards from the fill), not
-from whether the hint is brighter than its surroundings: a dark mark in a loose box over sky, with darker ground
-in the crop, started white under that rule and the mask inverted.
+Over flat surroundings (sky, a wall: the hint's surroundings predicted by Telea's fill within :data:`FLAT_SPREAD`) the
+``fast`` preset fits one photo's mark in closed form instead (:func:`closed_form_mark`: one colour, one opacity, each
+pixel's coverage by expectation-maximisation against the fill), with no network. Measured on four flat tune cases (white
+and black text, a coloured logo; box and brush hints), where Telea's fill is already 42–45 dB inside the hint and the
+networks reached 29.6 dB on the one measured (white text): 45.8 / 47.3 / 48.6 / 46.3 dB, +2.8 to +4.5 dB over the fill,
+4–11 s. Over texture (fur, brick, grass) the same fit against a smeared fill is biased (−4 to +6 dB) and the networks
+keep the job. The learned colour of one photo starts from :func:`departure_colour` (what the hinted pixels move towards
+from the fill), not from whether the hint is brighter than its surroundings: a dark mark in a loose box over sky, with
+darker ground in the crop, started white under that rule and the mask inverted.
 
 Never worse than the input without saying so: a result farther from the fill than the input (:func:`moved_away`)
 is returned as the input, with a note and ``values["reliable"]`` False. Also: when one photo's hint covers more than
