@@ -27,14 +27,16 @@ MAX_SIDE = 1024  # the cut runs at most at this long side: its cost grows faster
 
 def grabcut_vote(
     image: np.ndarray, start: np.ndarray, fg: np.ndarray, bg: np.ndarray, starts: int = 5, iterations: int = 5,
+    max_side: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(binary mask, fraction of the starts that voted foreground), both at the image's size.
 
     ``start``: the labelling to begin from (True = probably foreground); ``fg``/``bg``: pixels that are certain
-    (the user's hints). Larger images are cut at ``MAX_SIDE`` and the vote brought back by a guided filter.
+    (the user's hints). Larger images are cut at ``max_side`` (default :data:`MAX_SIDE`) px and the vote brought
+    back by a guided filter.
     """
     h, w = image.shape[:2]
-    scale = min(1.0, MAX_SIDE / max(h, w))
+    scale = min(1.0, (max_side or MAX_SIDE) / max(h, w))
     small = (max(1, round(h * scale)), max(1, round(w * scale)))
     if scale < 1.0:
         def down(m: np.ndarray, thr: float = 0.5) -> np.ndarray:

@@ -324,3 +324,23 @@ def test_over_long_and_video_less_files_are_refused_with_what_is_wrong(tmp_path)
         read_clip(sound)
     with pytest.raises(InputError, match="no video stream"):
         first_frame(sound)
+
+
+def test_a_frames_mask_is_cut_on_its_own_pixels_where_the_clips_network_lags():
+    """The clip's network works at ~160 px and lags fast motion; each rendered frame's mask is cut by GrabCut on
+    that frame's pixels, so a mask that trails the object by 6 px snaps back to it."""
+    from doubledip.tasks.segmentation import render_frame
+
+    rng = np.random.default_rng(0)
+    h, w = 120, 160
+    yy, xx = np.mgrid[:h, :w]
+    truth = (yy - 60) ** 2 + (xx - 84) ** 2 < 30**2
+    frame = np.where(truth[..., None], [0.85, 0.25, 0.2], [0.2, 0.55, 0.3]) + rng.normal(0, 0.04, (h, w, 3))
+    frame = np.clip(frame, 0, 1).astype(np.float32)
+    lagging = np.roll(truth, -6, axis=1)  # the network's mask, 6 px behind the object
+    small = torch.from_numpy(lagging.astype(np.float32))[None, None]
+    small = torch.nn.functional.interpolate(small, size=(h // 2, w // 2), mode="area")
+    full = torch.from_numpy(frame.transpose(2, 0, 1).copy())[None]
+    mask = render_frame(full, {"mask": small, "foreground": full, "background": full})["mask"] > 0.5
+    assert iou(lagging, truth) < 0.83
+    assert iou(mask, truth) > 0.97
