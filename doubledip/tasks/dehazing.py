@@ -2,14 +2,21 @@
 
 A generator for the clear scene J and one for the transmission t (fused into one network); the airlight A is the
 estimated colour (below) unless given, or, with ``learn_airlight``, a third generator fed a meshgrid gives a
-smooth non-uniform airlight map, pulled towards the estimate at first. Stage "prior" starts t and J from the
-dark-channel estimate (a warm start: it saves most of the steps the paper spends finding a plausible t); stage
-"decompose" fits the composition with a smoothness term on t and, in ``fast``, two terms that make the dark-channel
-prior soft: J ≥ 0 means t ≥ 1 − min_c I_c/A_c at every pixel (an L1 hinge on that floor), and a light pull
-towards thin haze puts t at a high local quantile of the floor, the t generator's smoothness standing in for
-He et al.'s patch (robust to noise and to small bright objects; ω = 0.95 in the floor was measured worse).
-The dehazed image is computed at the input's FULL resolution from the guided-upsampled t and A, never upsampled
-from the working-size J. What limits it on the bundled cases is the airlight estimate, not t (see docs/performance.md).
+smooth non-uniform airlight map, pulled towards the estimate at first. Stage "prior" starts t and J from a prior
+transmission (a warm start: it saves most of the steps the paper spends finding a plausible t); stage "decompose"
+fits the composition I ≈ t·J + (1 − t)·A with a smoothness term on t, an L1 hinge on the floor below which J would
+leave [0, 1], and optionally a pull towards thin haze (``thin``) and one towards the prior (``anchor``).
+
+The prior (``boundary``, the fast preset) is the boundary constraint of Meng et al. (2013): J ∈ [0, 1] bounds t
+from below at every pixel (J ≥ 0: the dark-channel prior's floor; J ≤ 1: bright objects near the camera), taken at
+its largest over He et al.'s patch, keeping a share of the haze (``omega``) and refined by a guided filter against
+the photo, all at the input's FULL resolution: on the working copy averaging lifts the darkest channel and biases t
+low (1–3 dB lost on the tune cases), and its edges are blurred. The network's transmission is read as a correction
+of that prior: t = prior + guided-up(t_net − shrunk prior), so the object edges and detail finer than the working
+size come from the full-size prior and the network's correction from the decomposition. Without ``boundary`` (the
+paper preset), the dark-channel prior on the working copy starts t, and the working t is guided-upsampled.
+The dehazed image is computed at the input's full resolution from the full-size t and A, never upsampled from the
+working-size J.
 
 The airlight is found in the region that is haze-opaque at a scale larger than objects, not at the single
 brightest opaque pixels (:func:`doubledip.filters.estimate_airlight`): bright objects near the camera and white
@@ -28,6 +35,8 @@ import torch
 from .. import losses
 from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, iterate, preview_strip
 from ..filters import (
+    boundary_floor,
+    boundary_transmission,
     dark_channel,
     dcp_transmission,
     estimate_airlight,
@@ -122,7 +131,15 @@ def _build(
                         else f"{strength:.0%} of the estimated haze is removed"))
     shape = working_shape(h, w, p.size or max(h, w), p.arch.multiple, p.arch.min_side)
     target = resize(full, shape)
-    t_prior = dcp_transmission(target, a0, omega=p.omega)
+    t_full_prior = floor_w = None
+    if p.boundary:
+        # The prior at the input's own resolution (on the working copy averaging lifts the darkest channel and
+        # biases t low), shrunk to start the network; its floor shrunk for the hinge.
+        t_full_prior = boundary_transmission(full, a0, omega=p.omega)
+        t_prior = resize(t_full_prior, shape)
+        floor_w = resize(boundary_floor(full, a0), shape)
+    else:
+        t_prior = dcp_transmission(target, a0, omega=p.omega)
     j_prior = recover_scene(target, t_prior, a0, T_MIN)
     spec: dict = {
         "scene": Layer(3, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise, frames=n),
@@ -161,10 +178,15 @@ def _build(
             # the floor: the dark-channel prior with a quantile for the patch minimum (robust to noise and to
             # bright objects) and the t network's smoothness for the patch.
             t = s.layers["transmission"]
-            a = airlight_of(s.layers).detach()
-            floor = 1.0 - (s.target / a).min(dim=1, keepdim=True).values
+            if floor_w is not None and not learn_airlight:
+                floor = s.aug(floor_w)
+            else:
+                a = airlight_of(s.layers).detach()
+                floor = 1.0 - (s.target / a).min(dim=1, keepdim=True).values
             terms["floor"] = p.floor * torch.relu(floor - t).mean()
             terms["thin"] = p.thin * t.mean()
+        if p.anchor:
+            terms["anchor"] = p.anchor * ((s.layers["transmission"] - s.aug(t_prior)) ** 2).mean()
         if learn_airlight:
             terms["a_smooth"] = p.airlight_smooth * losses.smoothness(s.layers["airlight"])
             if s.frac < p.airlight_prior_frac:
@@ -197,7 +219,8 @@ def _build(
             a_mean = a_full.mean(dim=(0, 2, 3))
         else:
             a_full = a_mean = a_map.view(3)
-        images = render_frame(full, {"transmission": scaled(x["transmission"]), "airlight": a_full})
+        images = render_frame(full, {"transmission": scaled(x["transmission"]), "airlight": a_full},
+                              prior=None if t_full_prior is None else scaled(t_full_prior))
         if learn_airlight:
             images["airlight"] = to_numpy(a_full)
         return Result("dehaze", p.name, images=images, values=values(a_mean), notes=list(notes))
@@ -218,10 +241,19 @@ def _build(
     return Problem("dehaze", p.name, target, spec, compose, stages, finish, show=show, average=p.average)
 
 
-def render_frame(frame: torch.Tensor, layers: Tensors) -> dict[str, np.ndarray]:
-    """Full size from the working transmission: guided-upsampled with the frame as guide, then J from the
-    scattering model at full resolution (never the working-size J upsampled)."""
-    t_full = guided_upsample(layers["transmission"], frame).clamp(T_MIN, 1.0)
+def render_frame(frame: torch.Tensor, layers: Tensors, prior: torch.Tensor | None = None) -> dict[str, np.ndarray]:
+    """Full size from the working transmission, then J from the scattering model at full resolution (never the
+    working-size J upsampled). ``frame`` (1, 3, H, W); ``layers``: "transmission" (1, 1, h, w) at the working
+    size, "airlight" (3,) or a map (1, 3, H, W). Without ``prior`` the transmission is guided-upsampled with the
+    frame as guide. With a full-size prior transmission ``prior`` (1, 1, H, W) the network's transmission is read
+    as a correction of it: t = prior + up(t_net − shrunk prior), the correction guided-upsampled; the edges and
+    detail finer than the working size come from the prior, which was refined against the frame at full size."""
+    t = layers["transmission"]
+    if prior is None:
+        t_full = guided_upsample(t, frame)
+    else:
+        t_full = prior + guided_upsample(t - resize(prior, tuple(t.shape[-2:])), frame)
+    t_full = t_full.clamp(T_MIN, 1.0)
     scene = recover_scene(frame, t_full, layers["airlight"], T_MIN)
     return {"dehazed": to_numpy(scene), "transmission": to_numpy(t_full)}
 
