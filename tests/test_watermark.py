@@ -29,8 +29,9 @@ def marked(seed: int = 0):
 
 
 def test_removal_raises_in_hint_psnr_and_keeps_outside_bit_exact():
+    """The networks' path (the closed-form fits off): a mark over two strongly textured regions."""
     img, clean, hint = marked()
-    r = watermark(img, hint, steps=150, size=64, seed=0)
+    r = watermark(img, hint, steps=150, size=64, seed=0, closed_form=False)
     out = r.images["clean"]
     assert out.shape == img.shape
     assert np.array_equal(out[~hint], img[~hint])
@@ -187,3 +188,57 @@ def test_a_result_farther_from_the_inpainting_than_the_input_is_caught():
     blotch = img.copy()
     blotch[hint] = 0.5 * img[hint] + 0.5 * np.array([0.4, 0.3, 0.2], np.float32)  # an inverted mask's blotch
     assert moved_away(img, blotch, fill, hint)
+
+
+def furry(seed: int = 0, h: int = 96, w: int = 128) -> np.ndarray:
+    """A fur-like texture: thin vertical strands over a slowly varying tan shade (background spread ≈ 0.08, as
+    the benchmark's fur and micrograph cases)."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    strands = cv2.GaussianBlur(rng.standard_normal((h, w)).astype(np.float32), (0, 0), sigmaX=0.7, sigmaY=4.0)
+    shade = cv2.GaussianBlur(rng.standard_normal((h, w)).astype(np.float32), (0, 0), 12)
+    g = 0.5 + 0.5 * strands + 2.0 * shade
+    return np.clip(g[..., None] * np.array([1.0, 0.8, 0.55], np.float32), 0, 1)
+
+
+def text_over_fur(colour, alpha: float = 0.4):
+    import cv2
+
+    clean = furry()
+    m = np.zeros(clean.shape[:2], np.uint8)
+    cv2.putText(m, "AB", (24, 66), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 255, 5, cv2.LINE_AA)
+    a = (alpha * m.astype(np.float32) / 255)[..., None]
+    img = ((1 - a) * clean + a * np.array(colour, np.float32)).astype(np.float32)
+    hint = np.zeros(m.shape, bool)
+    hint[18:76, 16:104] = True
+    return img, clean, hint
+
+
+def test_a_white_text_over_fur_is_removed_without_a_network():
+    """Over texture no inpainting predicts what lies under the mark (Telea 21.8 dB in the box here); the fast
+    preset cuts the mark's shape by GrabCut, fits one opacity and colour against the bare pixels around it and
+    inverts the model: measured 30.1 dB against the input's 18.6 (+8.3 dB over the better baseline; opacity 0.50
+    for a true 0.40)."""
+    from doubledip.tasks.watermark import telea_fill
+
+    img, clean, hint = text_over_fur((1.0, 1.0, 1.0))
+    r = watermark(img, hint, seed=0)
+    out = r.images["clean"]
+    assert r.values["method"].startswith("GrabCut") and r.values["reliable"] and not r.notes
+    assert np.array_equal(out[~hint], img[~hint])
+    base = max(psnr(img[hint], clean[hint]), psnr(telea_fill(img, hint)[hint], clean[hint]))
+    assert psnr(out[hint], clean[hint]) >= base + 3.0
+    assert r.values["seam_ratio"] < 0.8
+    assert r.images["watermark_mask"][hint].mean() > 0.05  # the mark's shape is shown
+
+
+def test_a_mark_over_fur_that_is_not_found_is_returned_unchanged_with_a_note():
+    """A grey text at opacity 0.4 over fur-grey texture: no GrabCut shape leaves its outline invisible, so the
+    photo comes back unchanged (never worse than the input) and the notes say so; before, the networks took
+    200–500 s on such cases and ended 2–5 dB below the input."""
+    img, clean, hint = text_over_fur((0.55, 0.55, 0.55))
+    r = watermark(img, hint, seed=0)
+    assert np.array_equal(r.images["clean"], img)
+    assert r.values["reliable"] is False
+    assert any("no one-colour mark was found" in n and "returned unchanged" in n for n in r.notes)

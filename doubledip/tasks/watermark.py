@@ -64,6 +64,9 @@ MAX_HINT_SHARE = 0.5
 # The photo around the hint counts as flat (the mark is then fitted in closed form, see closed_form_mark) when a
 # band just outside the hint, hidden and filled by Telea's inpainting, comes back within this RMS error.
 FLAT_SPREAD = 0.02
+# Over texture (see textured_mark) the mask found is kept when inverting the mark leaves less than this share of
+# the jump across its outline (tune cases: 0.26–0.75 where it was found, ≥ 0.9 or no mask where not).
+MAX_SEAM = 0.8
 _COVERAGE = np.linspace(0.0, 1.0, 21)  # the coverage values the closed-form fit weighs per pixel
 
 
@@ -263,6 +266,106 @@ def closed_form_mark(image: np.ndarray, background: np.ndarray, hint: np.ndarray
     return out, alpha, colour, coverage
 
 
+def _local_mean(image: np.ndarray, weight: np.ndarray, sigma: float) -> tuple[np.ndarray, np.ndarray]:
+    """Normalised convolution: the Gaussian-weighted (``sigma`` px) mean of ``image`` (H, W, 3) over the pixels
+    of ``weight`` (H, W) float, and the local weight total (H, W)."""
+    num = cv2.GaussianBlur((image * weight[..., None]).astype(np.float32), (0, 0), sigma)
+    den = cv2.GaussianBlur(weight.astype(np.float32), (0, 0), sigma)
+    return num / np.maximum(den, 1e-6)[..., None], den
+
+
+def fit_opacity_colour(image: np.ndarray, covered: np.ndarray, sigma: float = 3.0,
+                       near: float = 6.0) -> tuple[float, np.ndarray]:
+    """One opacity α and one colour C of a mark whose covered pixels ``covered`` (H, W) bool are known, over any
+    background. Covered pixels within ``near`` px of bare ones are I = (1 − α)·J + α·C with J close to the bare
+    pixels' local mean B (:func:`_local_mean`, ``sigma`` px): I − B = α·(C − B) + texture, solved for α and α·C by
+    least squares over the three channels, reweighted (Huber) so that texture the mean misses counts less.
+    Returns α in [0.05, 0.95] and C (3,) float64 in [0, 1]."""
+    if sigma > 0:
+        b, den = _local_mean(image, (~covered).astype(np.float32), sigma)
+    else:  # the nearest bare pixel's own value: stays on its side of an edge of the photo
+        _, labels = cv2.distanceTransformWithLabels(covered.astype(np.uint8), cv2.DIST_L2, 5,
+                                                    labelType=cv2.DIST_LABEL_PIXEL)
+        ys, xs = np.nonzero(~covered)
+        lut = np.zeros((labels.max() + 1, 3), np.float32)
+        lut[labels[ys, xs]] = image[ys, xs]
+        b, den = lut[labels], np.ones(covered.shape, np.float32)
+    dist = cv2.distanceTransform(covered.astype(np.uint8), cv2.DIST_L2, 3)
+    use = covered & (dist <= near) & (den > 0.05)
+    if use.sum() < 10:
+        use = covered
+    fb, fi = b[use].astype(np.float64), image[use].astype(np.float64)
+    design = np.zeros((3 * len(fb), 4))
+    y = np.zeros(3 * len(fb))
+    for c in range(3):
+        design[c::3, 0], design[c::3, 1 + c], y[c::3] = -fb[:, c], 1.0, fi[:, c] - fb[:, c]
+    w = np.ones(len(y))
+    for _ in range(5):
+        sol = np.linalg.lstsq(design * w[:, None], y * w, rcond=None)[0]
+        r = np.abs(design @ sol - y)
+        k = 1.5 * np.median(r) + 1e-6
+        w = np.sqrt(np.where(r < k, 1.0, k / np.maximum(r, 1e-12)))
+    return float(np.clip(sol[0], 0.05, 0.95)), np.clip(sol[1:] / max(sol[0], 1e-3), 0, 1)
+
+
+def seam_ratio(image: np.ndarray, clean: np.ndarray, covered: np.ndarray) -> float:
+    """How much of the jump across the mask's outline is left in the clean image: the summed absolute difference
+    of 4-neighbours on either side of ``covered``'s outline in ``clean``, over the same in ``image`` (both (H, W, 3)).
+    The mark's own edge vanishes when its shape, opacity and colour are right (about 0.3–0.6 over fur, brick or
+    micrographs on the tune cases); a wrong shape leaves its seam or adds one (≥ 0.9). 9.0 for an empty mask."""
+    num = den = 0.0
+    for dy, dx in ((0, 1), (1, 0)):
+        h, w = covered.shape
+        cut = covered[:h - dy, :w - dx] != covered[dy:, dx:]
+        num += float(np.abs(clean[:h - dy, :w - dx][cut] - clean[dy:, dx:][cut]).sum())
+        den += float(np.abs(image[:h - dy, :w - dx][cut] - image[dy:, dx:][cut]).sum())
+    return num / den if den > 0 else 9.0
+
+
+def _grabcut(image: np.ndarray, hint: np.ndarray, start: np.ndarray, iters: int = 5) -> np.ndarray:
+    """OpenCV's GrabCut (Rother et al. 2004) inside ``hint``: pixels outside it are certain background, ``start``
+    probable foreground, the rest of the hint probable background. (H, W) bool."""
+    bgr = np.ascontiguousarray((np.clip(image, 0, 1)[..., ::-1] * 255 + 0.5).astype(np.uint8))
+    m = np.where(hint, np.where(start, cv2.GC_PR_FGD, cv2.GC_PR_BGD), cv2.GC_BGD).astype(np.uint8)
+    cv2.setRNGSeed(0)
+    cv2.grabCut(bgr, m, None, np.zeros((1, 65)), np.zeros((1, 65)), iters, cv2.GC_INIT_WITH_MASK)
+    return hint & ((m == cv2.GC_FGD) | (m == cv2.GC_PR_FGD))
+
+
+def textured_mark(image: np.ndarray, background: np.ndarray, hint: np.ndarray,
+                  max_seam: float = MAX_SEAM) -> tuple[np.ndarray, float, np.ndarray, np.ndarray, float] | None:
+    """A one-colour, one-opacity mark over texture (fur, brick, a micrograph), without a network.
+
+    Over texture no inpainting predicts the pixels under the mark, but the mark still differs from the photo in
+    two ways a classical fit can use: its pixels share one colour shift (each moves towards C by the same fraction
+    α), which GrabCut's colour models (Rother et al. 2004) separate from the bare pixels around them, and its outline
+    is a sharp seam the texture does not continue. The shape M is cut by GrabCut inside the hint from two starts
+    (the closed-form coverage of :func:`closed_form_mark` against ``background``, and the whole hint); α and C are
+    fitted against the bare pixels nearby (:func:`fit_opacity_colour`); the clean photo is the model inverted,
+    J = (I − α·M·C) / (1 − α·M). The start whose inversion leaves the least of the seam (:func:`seam_ratio`) wins,
+    and is returned only when that ratio is under ``max_seam``; None otherwise (the mark was not found).
+
+    Measured on the 24 tune cases with surroundings above :data:`FLAT_SPREAD` (see bench/probe_watermark.py).
+    ``image``, ``background``: (H, W, 3) float; ``hint`` (H, W) bool. Returns the clean image (H, W, 3) float32,
+    α, C (3,), the coverage (H, W) float32 and the seam ratio.
+    """
+    spread = max(background_spread(image, hint), FLAT_SPREAD)
+    _, _, _, coverage = closed_form_mark(image, background, hint, spread)
+    best = None
+    for start in (coverage > 0.5, hint):
+        covered = _grabcut(image, hint, start)
+        if covered.sum() < 10:
+            continue
+        for sigma, near in ((3.0, 6.0), (0.0, 2.0)):
+            alpha, colour = fit_opacity_colour(image, covered, sigma, near)
+            am = (alpha * covered.astype(np.float32))[..., None]
+            clean = np.where(hint[..., None], np.clip((image - am * colour) / (1 - am), 0, 1), image)
+            seam = seam_ratio(image, clean, covered)
+            if best is None or seam < best[4]:
+                best = (clean.astype(np.float32), alpha, colour, covered.astype(np.float32), seam)
+    return best if best is not None and best[4] < max_seam else None
+
+
 def moved_away(image: np.ndarray, result: np.ndarray, background: np.ndarray, hint: np.ndarray) -> bool:
     """A check without the truth: removing a mark brings the hinted pixels CLOSER to what the surroundings predict
     (the inpainted ``background``), since the mark is what the inpainting does not predict; a result farther from
@@ -325,8 +428,20 @@ def build(
     fills = [telea_fill(a, inside) for a in crop_np] if has_hint else None
     spread = background_spread(crop_np[0], inside) if n == 1 and has_hint else float("inf")
     closed = None
+    method = "deep image prior"
+    seam = None
+    lost = False  # textured surroundings where no mark was found in closed form
     if p.closed_form and spread < FLAT_SPREAD:
         closed = closed_form_mark(crop_np[0], fills[0], inside, spread)  # type: ignore[index]
+        method = "closed-form fit (flat surroundings)"
+    elif p.closed_form and n == 1 and has_hint and float(hint_full.mean()) <= MAX_HINT_SHARE:
+        found = textured_mark(crop_np[0], fills[0], inside)  # type: ignore[index]
+        method = "GrabCut mask and fitted opacity and colour (textured surroundings)"
+        if found is not None:
+            closed, seam = found[:4], round(found[4], 3)
+        else:
+            lost = True
+            closed = (crop_np[0].astype(np.float32), 0.0, np.zeros(3), np.zeros(inside.shape, np.float32))
     start = _brightness_start(target, hmask)
     if n == 1 and fills is not None:
         start = tuple(float(v) for v in np.clip(departure_colour(crop_np[0], fills[0], inside), 0.01, 0.99))
@@ -390,7 +505,12 @@ def build(
         share = float(hint_full.mean())
         # Several photos are their own evidence for what lies under the mark; one photo has only what is outside.
         why = unreliable_because(share) if n == 1 else None
-        if n == 1 and not why and fills is not None and moved_away(crop_np[0], clean_crop[0], fills[0], inside):
+        if lost:
+            why = ("no one-colour mark was found over the textured surroundings (no shape whose removal leaves its "
+                   "outline invisible)")
+        # Over texture the fill is a smear: the seam check of textured_mark stands in for this one there.
+        if (n == 1 and not why and fills is not None and seam is None
+                and moved_away(crop_np[0], clean_crop[0], fills[0], inside)):
             why = ("the result under the hint is farther from what the surrounding photo predicts than the input is "
                    "(the mark's colour or shape was not found)")
         if why:
@@ -413,9 +533,9 @@ def build(
             "inverted_fraction": round(float(invertible.float().mean()), 4),
             "hint_share": round(share, 4), "reliable": not why,
             "background_spread": round(spread, 4) if np.isfinite(spread) else None,
-            "method": "closed-form fit (flat surroundings)" if closed is not None else "deep image prior",
+            "method": method, "seam_ratio": seam,
         }
-        if closed is not None:
+        if closed is not None and not lost:
             values.update(opacity=round(closed[1], 3), colour=[round(float(v), 3) for v in closed[2]])
         return Result("watermark", p.name, images=images, values=values, notes=notes)
 
