@@ -376,10 +376,9 @@ def report(task: str, split: str, seed: int, rows: list[dict]) -> str:
             lines.append("- bar held inside the hint but less than +3 dB over the best baseline on the mark's own "
                          f"pixels (part of the mark left): {', '.join(shy) if shy else 'none'}")
         worse = [r["case"] for r in rows if r.get("worse_than_input")]
+        said = [r["case"] for r in rows if r.get("worse_than_input") and not r.get("reliable", True)]
         lines.append(f"- worse than the untouched input: {', '.join(worse) if worse else 'none'}"
-                     + ("" if not worse else " (said so: " + ", ".join(
-                         r["case"] for r in rows if r.get("worse_than_input") and not r.get("reliable", True))
-                        + ")"))
+                     + ("" if not worse else f"; said so (values['reliable'] False): {', '.join(said) or 'none'}"))
     return "\n".join(lines) + "\n"
 
 
