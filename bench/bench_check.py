@@ -383,9 +383,14 @@ def report(task: str, split: str, seed: int, rows: list[dict]) -> str:
 
 
 def _commit() -> str:
+    """HEAD when the run started, with ``+dirty`` when doubledip/ had uncommitted changes (the library measured is
+    the one imported at the start, whatever is committed while the run goes on)."""
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                               check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "doubledip"], cwd=ROOT, capture_output=True,
+                               text=True, check=True).stdout.strip()
+        return head + ("+dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -424,6 +429,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     stem = args.out / f"check_{args.task}_{args.split}_{seed}"
     rows, sheet = [], []
+    commit = _commit()
     for c in cases:
         first = next(iter(c.inputs.values()))
         size = f"{first.shape[-2]}×{first.shape[-3]}" + (f"×{first.shape[0]}f" if first.ndim == 4 else "")
@@ -438,7 +444,7 @@ def main() -> None:
               flush=True)
         # written after every case, so a long run that is stopped keeps what it measured
         stem.with_suffix(".json").write_text(json.dumps(
-            {"task": args.task, "split": args.split, "seed": seed, "cases": len(rows), "commit": _commit(),
+            {"task": args.task, "split": args.split, "seed": seed, "cases": len(rows), "commit": commit,
              "preset": "fast", "method_seed": 0, "rows": rows}, indent=1, ensure_ascii=False) + "\n")
         stem.with_suffix(".md").write_text(report(args.task, args.split, seed, rows))
         contact_sheet(sheet, stem.with_suffix(".png"))
