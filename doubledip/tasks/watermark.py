@@ -28,7 +28,7 @@ networks reached 29.6 dB on the one measured (white text): 45.8 / 47.3 / 48.6 / 
 fill is biased (−4 to +6 dB); there the ``fast`` preset cuts the mark's shape by GrabCut and fits its opacity and
 colour against the bare pixels beside it (:func:`textured_mark`), again with no network, and returns the photo
 unchanged with a note when no shape's removal leaves its outline invisible. Tune split (24 cases, 16 above the flat
-spread): found on 9, +3.0 to +12.7 dB over the better of Telea and the input (1–8 s); not found on 7 (returned
+spread): found on 9, +2.96 to +12.7 dB over the better of Telea and the input (1–8 s); not found on 7 (returned
 unchanged, ``reliable`` False). The networks had lost 2–5 dB on such cases in 200–500 s.
 The learned colour of one photo starts from :func:`departure_colour` (what the hinted pixels move towards
 from the fill), not from whether the hint is brighter than its surroundings: a dark mark in a loose box over sky, with
