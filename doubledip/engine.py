@@ -313,7 +313,9 @@ def iterate(
     def snapshot(stage: str) -> Snapshot:
         with torch.no_grad():
             idx = None if problem.preview_frames is None else torch.tensor(problem.preview_frames)
-            layers = gens.forward(0, idx, noisy=False)
+            # Previews and the result are made on the CPU: the tasks' show/finish mix layers with tensors they
+            # built at set-up (hints, guides, full-size crops), which stay there.
+            layers = {n: v.cpu() for n, v in gens.forward(0, idx, noisy=False).items()}
             shown = problem.show(layers) if problem.show else {**layers, "reconstruction": problem.compose(layers)}
             images = {k: _to_images(v) for k, v in shown.items() if v.dim() == 4}
         return Snapshot(problem.task, stage, done, total, time.perf_counter() - start, images, dict(last_losses),
@@ -342,7 +344,7 @@ def iterate(
                 output = problem.compose(layers)
                 recon = output if op is None else _dihedral(op(_undihedral(output, k)), k)
                 ctx = Step(layers, recon, _dihedral(tgt, k), i, stage.steps, index,
-                           lambda x, k=k, index=index: _dihedral(_frames_of(x, index, n_frames), k), output,
+                           lambda x, k=k, index=index: _dihedral(_frames_of(x.to(dev), index, n_frames), k), output,
                            lambda shift, k=k, index=index: gens.forward(k, index, shift=shift))
                 terms = stage.loss(ctx)
                 loss = sum(terms.values())
@@ -393,7 +395,7 @@ def iterate(
                 final = best_layers
             else:
                 final = avg if avg is not None else gens.forward(0, None, noisy=False)
-            result = problem.finish(final)
+            result = problem.finish({n: v.cpu() for n, v in final.items()})
         if explicit:
             result.values.update(stop_info)
         result.task, result.preset = problem.task, problem.preset

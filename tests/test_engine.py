@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from doubledip.engine import Layer, Problem, Result, Scalar, Stage, iterate, run
+from doubledip.engine import Layer, Problem, Result, Scalar, Stage, iterate, resolve_device, run
 from doubledip.nets import Arch, SkipNet
 
 TINY = Arch(down=(8, 16), up=(8, 16), skip=(2, 2), input_channels=4)
@@ -68,10 +68,16 @@ def test_closing_the_generator_stops_the_work():
 
 
 def test_seed_reproduces_and_another_seed_differs():
+    """Bit-exact on the CPU. On CUDA, bilinear upsampling's backward adds with atomics in no fixed order (measured on
+    an H200: same-seed runs differed by up to 0.05), so there the same seed must only be much closer than another."""
     r1 = run(iterate(_problem(15), seed=3))
     r2 = run(iterate(_problem(15), seed=3))
     r3 = run(iterate(_problem(15), seed=4))
-    assert np.array_equal(r1.images["a"], r2.images["a"])
+    if resolve_device("auto").type == "cpu":
+        assert np.array_equal(r1.images["a"], r2.images["a"])
+    else:
+        same = np.abs(r1.images["a"] - r2.images["a"]).mean()
+        assert same < 0.25 * np.abs(r1.images["a"] - r3.images["a"]).mean()
     assert not np.array_equal(r1.images["a"], r3.images["a"])
 
 

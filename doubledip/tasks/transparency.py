@@ -336,7 +336,7 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
 
     def loss(s: Step) -> Tensors:
         terms = {
-            "recon": (weight * (s.recon - s.target) ** 2).mean() / weight.mean().clamp_min(1e-6),
+            "recon": (s.aug(weight) * (s.recon - s.target) ** 2).mean() / weight.mean().clamp_min(1e-6),
             "exclusion": p.exclusion * losses.exclusion(s.layers["layer1"], s.layers["layer2"]),
         }
         if s.frac < p.alpha_pull_frac:

@@ -464,7 +464,7 @@ def build(
         return x["watermark"].view(1, 3, 1, 1) if colour else x["watermark"]
 
     def opacity(x: Tensors, aug=lambda t: t) -> torch.Tensor:
-        return x["mask"] * aug(hmask)
+        return x["mask"] * aug(hmask).to(x["mask"].device)
 
     def compose(x: Tensors, aug=lambda t: t) -> torch.Tensor:
         mh = opacity(x, aug)
