@@ -708,17 +708,22 @@ EXTRAS: dict[str, Callable[[dict], None]] = {"separate": _mix_button}
 def gallery_tab() -> None:
     """Side by side, as in the paper's supplementary material: input, our layers, an earlier method, the truth.
 
-    Pictures and metrics are precomputed by ``bench/make_gallery.py`` (nothing is computed at start-up); the tab
-    only reads its manifest.
+    Pictures and metrics come from ``check`` runs of the generalisation benchmark (``bench/bench_check.py --split
+    check --gallery``: cases drawn from a fresh seed, none used to choose settings); nothing is computed at
+    start-up, the tab only reads the manifest.
     """
     manifest = EXAMPLES / "gallery" / "manifest.json"
     if not manifest.exists():
-        gr.Markdown("The comparison gallery has not been generated: run `python bench/make_gallery.py`.")
+        gr.Markdown("The comparison gallery has not been generated: run `python bench/bench_check.py --task TASK "
+                    "--split check --gallery`.")
         return
     data = json.loads(manifest.read_text())
+    runs = ", ".join(f"{t} seed {r['seed']}" for t, r in data.get("runs", {}).items())
     gr.Markdown(f"Every row: the input, our layers ({data.get('preset', 'fast')} preset, seed {data.get('seed', 0)}), "
                 "an earlier method given the same input and hints, and the ground truth, with the metric under "
-                f"each (IoU for masks, PSNR in dB for images). Reproduce with `{data.get('generated_by', '')}`.")
+                "each (IoU for masks, PSNR in dB for images). The cases are drawn at random by the benchmark's "
+                f"`check` split ({runs}): none was used to choose settings, and failures are shown as they are. "
+                "Reproduce with `python bench/bench_check.py --task TASK --split check --seed SEED --gallery`.")
     for row in data["rows"]:
         # The metric first: a narrow caption is cut at its end.
         cells = [(str(manifest.parent / c["image"]), f"{c['metric']} · {c['label']}" if c["metric"] else c["label"])

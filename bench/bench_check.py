@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -222,7 +224,8 @@ def run_separate(case: Case) -> tuple[dict, list]:
            "alphas_ours": res.values.get("alphas"), "seconds": secs, "baseline_seconds": 0.0}
     tiles = [(m1, f"{case.name}\nmixture 1"), (m2, "mixture 2"),
              (l1, f"ours layer 1 {o1:.2f} dB"), (l2, f"ours layer 2 {o2:.2f} dB"),
-             (y1, f"truth 1 (mixture {t1:.1f} dB)"), (y2, f"truth 2 (mixture {t2:.1f} dB)")]
+             (b1, f"mixtures as layers: 1 {t1:.2f} dB"), (b2, f"mixtures as layers: 2 {t2:.2f} dB"),
+             (y1, "truth 1"), (y2, "truth 2")]
     return row, [tiles]
 
 
@@ -252,13 +255,13 @@ def run_video(case: Case, baseline_every: int = 1) -> tuple[dict, list]:
     last = len(frames) - 1
     kl = min(base_masks, key=lambda k: abs(k - last))
     rows = [[(_with_hints(frames[0], fg, bg), f"{case.name}\nframe 0 + hints"),
-             (masks[0], f"ours f0 IoU {ious[0]:.3f}"), (base_masks[0], f"per-frame f0 {base_ious[0]:.3f}"),
+             (masks[0], f"ours f0 IoU {ious[0]:.3f}"), (base_masks[0], f"per-frame f0 IoU {base_ious[0]:.3f}"),
              (truth[0], f"truth f0 (mean ours {mean_ours:.3f})")],
             [(frames[worst], f"frame {worst} (worst)"), (masks[worst], f"ours f{worst} IoU {ious[worst]:.3f}"),
-             (base_masks[kb], f"per-frame f{kb} {base_ious[kb]:.3f}"), (truth[worst], f"truth f{worst}")]]
+             (base_masks[kb], f"per-frame f{kb} IoU {base_ious[kb]:.3f}"), (truth[worst], f"truth f{worst}")]]
     if last != worst:
         rows.append([(frames[last], f"frame {last} (last)"), (masks[last], f"ours f{last} IoU {ious[last]:.3f}"),
-                     (base_masks[kl], f"per-frame f{kl} {base_ious[kl]:.3f}"), (truth[last], f"truth f{last}")])
+                     (base_masks[kl], f"per-frame f{kl} IoU {base_ious[kl]:.3f}"), (truth[last], f"truth f{last}")])
     return row, rows
 
 
@@ -395,6 +398,68 @@ def _commit() -> str:
         return "unknown"
 
 
+# --- the comparison gallery ---------------------------------------------------------------------------------------
+
+GALLERY = ROOT / "examples" / "gallery"
+GALLERY_SIDE = 320
+TITLES = {"dehaze": "Dehazing", "watermark": "Watermark removal", "segment": "Segmentation",
+          "separate": "Transparency separation", "video": "Video segmentation"}
+_METRIC = re.compile(r"IoU (\d\.\d+)|(\d+\.\d+) dB")
+
+
+def _role(k: int, label: str) -> str:
+    """What a contact-sheet tile shows: the first is the input, then ours, the truth, a second input or a baseline."""
+    if k == 0 or re.match(r"(mixture|frame) \d", label):
+        return "input"
+    if label.startswith("ours") or label.endswith("ours"):
+        return "ours"
+    if label.startswith("truth") or "true" in label.split()[:2]:
+        return "truth"
+    return "baseline"
+
+
+def gallery_rows(task: str, case: Case, tiles: list[list[tuple[np.ndarray, str]]], out: Path) -> list[dict]:
+    """A check case's contact-sheet rows as gallery rows: each tile saved under ``out/<case>/`` (≤
+    ``GALLERY_SIDE`` px; masks PNG, pictures JPEG) with its role (input, ours, a baseline, truth) and its metric
+    ("IoU 0.953", "PSNR 24.10 dB") taken from the tile's label. Returns the manifest rows."""
+    rows = []
+    for r, row_tiles in enumerate(tiles):
+        name = case.name if len(tiles) == 1 else f"{case.name}_{r}"
+        folder = out / name
+        folder.mkdir(parents=True, exist_ok=True)
+        cells = []
+        for k, (a, label) in enumerate(row_tiles):
+            lines = label.split("\n")
+            text = lines[-1] if k == 0 and len(lines) > 1 else " ".join(lines)
+            found = _METRIC.search(text)
+            metric = "" if not found else (f"IoU {found.group(1)}" if found.group(1) else f"PSNR {found.group(2)} dB")
+            role = _role(k, text)
+            im = _rgb8(a)
+            im.thumbnail((GALLERY_SIDE, GALLERY_SIDE), Image.Resampling.LANCZOS)
+            mask = np.asarray(a).ndim == 2
+            fname = f"{k:02d}.{'png' if mask else 'jpg'}"
+            im.save(folder / fname, **({} if mask else {"quality": 88}))
+            cells.append({"label": f"{role}: {text}", "image": f"{task}/{name}/{fname}", "metric": metric})
+        rows.append({"task": task, "name": name, "kind": case.kind,
+                     "title": f"{TITLES[task]} — {case.kind.replace('_', ' ')} ({name})", "cells": cells})
+    return rows
+
+
+def write_gallery(task: str, seed: int, rows: list[dict], out: Path = GALLERY) -> None:
+    """Replace ``task``'s rows of ``out/manifest.json`` (other tasks' rows stay) with a check run's ``rows``."""
+    path = out / "manifest.json"
+    data = json.loads(path.read_text()) if path.exists() else {}
+    kept = [r for r in data.get("rows", []) if r["task"] != task]
+    runs = {**data.get("runs", {}), task: {"split": "check", "seed": seed,
+                                           "command": f"python bench/bench_check.py --task {task} --split check "
+                                                      f"--seed {seed} --gallery"}}
+    order = list(TITLES)
+    rows = sorted(kept + rows, key=lambda r: order.index(r["task"]))
+    path.write_text(json.dumps({"generated_by": "python bench/bench_check.py --split check --gallery",
+                                "preset": "fast", "seed": 0, "runs": runs, "rows": rows},
+                               indent=1, ensure_ascii=False) + "\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--task", choices=sorted(DRAW))
@@ -405,6 +470,8 @@ def main() -> None:
     ap.add_argument("--baseline-every", type=int, default=1,
                     help="video: run the per-frame baseline on every k-th frame only")
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--gallery", action="store_true",
+                    help="check split: also make this task's rows of the app's comparison gallery (examples/gallery)")
     ap.add_argument("--report-from", type=Path, metavar="JSON",
                     help="rewrite the .md table of a run's .json (runs nothing)")
     args = ap.parse_args()
@@ -416,6 +483,8 @@ def main() -> None:
         return
     if not args.task or not args.split:
         ap.error("--task and --split are required")
+    if args.gallery and args.split != "check":
+        ap.error("--gallery takes a check run: the gallery shows cases nobody tuned on")
     if args.split == "tune":
         if args.seed is not None and args.seed != TUNE_SEED:
             ap.error("the tune split has a fixed seed; --seed is for --split check")
@@ -428,7 +497,10 @@ def main() -> None:
         cases = [c for c in cases if args.only in c.name]
     args.out.mkdir(parents=True, exist_ok=True)
     stem = args.out / f"check_{args.task}_{args.split}_{seed}"
-    rows, sheet = [], []
+    rows, sheet, shown = [], [], []
+    fresh = GALLERY / f".{args.task}-new"  # swapped in when the run ends: an interrupted run leaves the old rows
+    if args.gallery:
+        shutil.rmtree(fresh, ignore_errors=True)
     commit = _commit()
     for c in cases:
         first = next(iter(c.inputs.values()))
@@ -440,6 +512,8 @@ def main() -> None:
         row = {"case": c.name, "kind": c.kind, "params": _jsonable(c.params), "size": size, **_jsonable(row)}
         rows.append(row)
         sheet += tiles
+        if args.gallery:
+            shown += gallery_rows(args.task, c, tiles, fresh)
         print(json.dumps({k: v for k, v in row.items() if k not in ("values", "frame_ious")}, ensure_ascii=False),
               flush=True)
         # written after every case, so a long run that is stopped keeps what it measured
@@ -448,6 +522,10 @@ def main() -> None:
              "preset": "fast", "method_seed": 0, "rows": rows}, indent=1, ensure_ascii=False) + "\n")
         stem.with_suffix(".md").write_text(report(args.task, args.split, seed, rows))
         contact_sheet(sheet, stem.with_suffix(".png"))
+    if args.gallery:
+        shutil.rmtree(GALLERY / args.task, ignore_errors=True)
+        fresh.rename(GALLERY / args.task)
+        write_gallery(args.task, seed, shown)
     print()
     print(stem.with_suffix(".md").read_text())
     print(f"wrote {stem}.md / .json / .png")
