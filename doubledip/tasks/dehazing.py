@@ -4,8 +4,9 @@ A generator for the clear scene J and one for the transmission t (fused into one
 estimated colour (below) unless given, or, with ``learn_airlight``, a third generator fed a meshgrid gives a
 smooth non-uniform airlight map, pulled towards the estimate at first. Stage "prior" starts t and J from a prior
 transmission (a warm start: it saves most of the steps the paper spends finding a plausible t); stage "decompose"
-fits the composition I ≈ t·J + (1 − t)·A with a smoothness term on t, an L1 hinge on the floor below which J would
-leave [0, 1], and optionally a pull towards thin haze (``thin``) and one towards the prior (``anchor``).
+fits the composition I ≈ t·J + (1 − t)·A with a smoothness term on t and, optionally, a pull towards thin haze
+against an L1 hinge on the floor below which J would leave [0, 1] (``thin`` > 0; off in the fast preset, whose t
+the pull drove back down to the floor) and a pull towards the prior (``anchor``).
 
 The prior (``boundary``, the fast preset) is the boundary constraint of Meng et al. (2013): J ∈ [0, 1] bounds t
 from below at every pixel (J ≥ 0: the dark-channel prior's floor; J ≤ 1: bright objects near the camera), taken at
