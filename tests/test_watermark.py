@@ -161,6 +161,28 @@ def test_a_dark_or_coloured_mark_over_flat_sky_is_removed(colour):
     assert np.abs(pull - 0.4 * (np.array(colour) - bg)).max() < 0.03
 
 
+def test_a_yellow_mark_over_grey_keeps_its_hue():
+    """Tune case wm21 (yellow text, bar and disc at opacity 0.53 over a grey wall): the colour's start was stepped
+    a fixed length from the background and clipped to (1, 1, 0), the flat fit stayed there and the result passed as
+    reliable 17 dB below Telea's fill. Followed to the RGB cube's surface, the start keeps the hue (measured here:
+    start (1, 0.76, 0.09), 50.7 dB against Telea's 43.6; the old start (1, 1, 0) ended at 33.7 dB, passed as
+    reliable)."""
+    from doubledip.tasks.watermark import departure_colour, telea_fill
+
+    colour = (0.98, 0.75, 0.12)
+    _, clean, hint, cover = flat_with_mark(colour, opacity=0.53)
+    grey = (0.545 + (clean.mean(2, keepdims=True) - clean.mean()) * np.ones(3, np.float32)).astype(np.float32)
+    om = (0.53 * cover)[..., None]
+    img = ((1 - om) * grey + om * np.asarray(colour, np.float32)).astype(np.float32)
+    start = departure_colour(img, telea_fill(img, hint), hint)
+    assert start[0] > 0.95 and 0.6 < start[1] < 0.9 and start[2] < 0.3  # yellow-orange, not (1, 1, 0)
+    r = watermark(img, hint, seed=0)
+    out = r.images["clean"]
+    assert r.values["method"].startswith("closed-form") and r.values["reliable"]
+    base = max(psnr(img[hint], grey[hint]), psnr(telea_fill(img, hint)[hint], grey[hint]))
+    assert psnr(out[hint], grey[hint]) >= base + 3.0
+
+
 def test_the_colour_starts_from_how_the_hint_departs_from_its_inpainting():
     """A dark mark on a region brighter than the photo around the crop: the old rule (hint brighter than its
     surroundings, so white) started it white and the mask inverted. The departure from Telea's fill says dark."""

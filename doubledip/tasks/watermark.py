@@ -190,13 +190,21 @@ def background_spread(image: np.ndarray, hint: np.ndarray, band: int = 6) -> flo
 def departure_colour(image: np.ndarray, background: np.ndarray, hint: np.ndarray) -> np.ndarray:
     """Where a semi-transparent mark starts its colour: the mark is where the photo departs from its inpainted
     background, its colour what the pixels move towards. The median departure of the 10 % most departing hinted
-    pixels, followed from their median background to the edge of the RGB cube: white or black for a light or dark
-    mark whatever the region's own brightness and the box's padding, a hue for a coloured one. (3,) float64."""
+    pixels, followed from their median background along that direction to where it leaves the RGB cube: white or
+    black for a light or dark mark whatever the region's own brightness and the box's padding, a hue for a coloured
+    one. Followed to the cube's surface, not stepped a fixed length and clipped: clipping bends the hue (a yellow
+    mark over grey started at (1, 1, 0) and the flat fit stayed there, 17 dB below Telea's fill). (3,) float64."""
     d = image[hint].astype(np.float64) - background[hint]
     n = np.linalg.norm(d, axis=1)
     top = n >= np.quantile(n, 0.9)
     direction = np.median(d[top], axis=0)
-    return np.clip(np.median(background[hint][top], axis=0) + direction / max(np.abs(direction).max(), 1e-6), 0, 1)
+    base = np.clip(np.median(background[hint][top], axis=0), 0, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        room = np.where(direction > 0, (1 - base) / direction, np.where(direction < 0, -base / direction, np.inf))
+    t = float(np.min(room))
+    if not np.isfinite(t):
+        return base
+    return np.clip(base + t * direction, 0, 1)
 
 
 def _coverage_posterior(img: np.ndarray, bg: np.ndarray, alpha: float, colour: np.ndarray, spread: float,
