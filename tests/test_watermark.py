@@ -183,6 +183,31 @@ def test_a_yellow_mark_over_grey_keeps_its_hue():
     assert psnr(out[hint], grey[hint]) >= base + 3.0
 
 
+def test_a_flat_fit_that_leaves_the_mark_gives_the_fill_with_a_note(monkeypatch):
+    """Over flat surroundings Telea's fill predicts the photo to about the background spread; a closed-form result
+    farther than 3 spreads from it is not trusted. Forced here with the old clipped colour start (1, 1, 0) for a
+    yellow mark over grey, which left part of the mark (33.7 dB, passed as reliable before): now the hint gets the
+    fill (43.6 dB here) and the notes say so."""
+    import doubledip.tasks.watermark as wm
+
+    colour = (0.98, 0.75, 0.12)
+    _, clean, hint, cover = flat_with_mark(colour, opacity=0.53)
+    grey = (0.545 + (clean.mean(2, keepdims=True) - clean.mean()) * np.ones(3, np.float32)).astype(np.float32)
+    om = (0.53 * cover)[..., None]
+    img = ((1 - om) * grey + om * np.asarray(colour, np.float32)).astype(np.float32)
+    fill = wm.telea_fill(img, hint)
+    spread = wm.background_spread(img, hint)
+    assert not wm.far_from_fill(grey, fill, hint, spread)  # the truth lies within 3 spreads of the fill
+    assert wm.far_from_fill(img, fill, hint, spread)  # the marked input does not
+    monkeypatch.setattr(wm, "departure_colour", lambda *a: np.array([1.0, 1.0, 0.0]))
+    r = watermark(img, hint, seed=0)
+    out = r.images["clean"]
+    assert r.values["reliable"] is False and any("Telea's inpainting" in n for n in r.notes)
+    assert np.array_equal(out[~hint], img[~hint])
+    assert psnr(out[hint], grey[hint]) == pytest.approx(psnr(fill[hint], grey[hint]), abs=0.01)
+    assert psnr(out[hint], grey[hint]) > 40.0
+
+
 def test_the_colour_starts_from_how_the_hint_departs_from_its_inpainting():
     """A dark mark on a region brighter than the photo around the crop: the old rule (hint brighter than its
     surroundings, so white) started it white and the mask inverted. The departure from Telea's fill says dark."""

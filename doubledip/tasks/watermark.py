@@ -35,7 +35,9 @@ from the fill), not from whether the hint is brighter than its surroundings: a d
 darker ground in the crop, started white under that rule and the mask inverted.
 
 Never worse than the input without saying so: a result farther from the fill than the input (:func:`moved_away`)
-is returned as the input, with a note and ``values["reliable"]`` False. Also: when one photo's hint covers more than
+is returned as the input, with a note and ``values["reliable"]`` False; over flat surroundings a closed-form result
+more than :data:`MAX_FILL_DEPARTURE` background spreads from the fill (:func:`far_from_fill`) is replaced by the fill,
+again with a note and ``reliable`` False. Also: when one photo's hint covers more than
 half of it (a mark tiled over the whole photo), too little of the photo is left to tell what lies under the hint; the
 photo is then returned unchanged, ``values["reliable"]`` is False and ``Result.notes`` says why (the page and
 summary.json show it). The mark and mask layers still show what was found. See :func:`unreliable_because`.
@@ -72,6 +74,11 @@ FLAT_SPREAD = 0.02
 # Over texture (see textured_mark) the mask found is kept when inverting the mark leaves less than this share of
 # the jump across its outline (tune cases: 0.26–0.75 where it was found, ≥ 0.9 or no mask where not).
 MAX_SEAM = 0.8
+# Over flat surroundings the fill predicts the photo to about the background spread; a closed-form result whose
+# hinted pixels lie farther than this many spreads (RMS) from the fill has drawn something the photo around it does
+# not predict (tune flat cases: 0.7–1.5 where the fit held, 6.9 where a clipped colour left the mark 17 dB below the
+# fill): see far_from_fill.
+MAX_FILL_DEPARTURE = 3.0
 _COVERAGE = np.linspace(0.0, 1.0, 21)  # the coverage values the closed-form fit weighs per pixel
 
 
@@ -391,6 +398,17 @@ def moved_away(image: np.ndarray, result: np.ndarray, background: np.ndarray, hi
     return d_out >= d_in
 
 
+def far_from_fill(result: np.ndarray, background: np.ndarray, hint: np.ndarray, spread: float,
+                  limit: float = MAX_FILL_DEPARTURE) -> bool:
+    """A check without the truth for flat surroundings: there Telea's fill ``background`` predicts the photo to
+    about ``spread`` (:func:`background_spread`, RMS per channel), so the true photo under the hint lies about that
+    far from it, and a correct removal too. A result whose hinted pixels lie more than ``limit`` spreads (RMS) from
+    the fill has left or added something the surroundings do not predict: the fill itself is then the better
+    answer. ``result``, ``background`` (H, W, 3), ``hint`` (H, W) bool."""
+    d = float(np.sqrt(np.mean((result[hint] - background[hint]) ** 2)))
+    return d > limit * spread
+
+
 def _brightness_start(target: torch.Tensor, hmask: torch.Tensor) -> tuple[float, float, float]:
     """Several photos' shared mark: white if the found box is brighter than its surroundings, else black (the
     measured schedule of the several-photo case starts here; the departure from a fill is for one photo)."""
@@ -528,6 +546,15 @@ def build(
                 and moved_away(crop_np[0], clean_crop[0], fills[0], inside)):
             why = ("the result under the hint is farther from what the surrounding photo predicts than the input is "
                    "(the mark's colour or shape was not found)")
+        fill_instead = False
+        if (n == 1 and not why and closed is not None and seam is None and spread < FLAT_SPREAD
+                and far_from_fill(clean_crop[0], fills[0], inside, spread)):  # type: ignore[index]
+            fill_instead = True
+            notes.append(f"the closed-form result under the hint lies more than {MAX_FILL_DEPARTURE:g}× the "
+                         "surroundings' spread from what they predict (part of the mark left, or something added), so "
+                         "the removal is not reliable: the hint is filled by Telea's inpainting of the flat "
+                         "surroundings instead")
+            clean_crop = fills[0][None]  # type: ignore[index]
         if why:
             notes.append(f"{why}, so the removal is not reliable: the photo is returned unchanged (the watermark and "
                          "watermark_mask layers show what was taken for the mark)")
@@ -546,7 +573,7 @@ def build(
             "images": n, "crop": [cy.start, cx.start, ch, cw], "hint": "given" if hint is not None else (
                 "found from the photos' shared edges" if has_hint else "none: whole photos"),
             "inverted_fraction": round(float(invertible.float().mean()), 4),
-            "hint_share": round(share, 4), "reliable": not why,
+            "hint_share": round(share, 4), "reliable": not why and not fill_instead,
             "background_spread": round(spread, 4) if np.isfinite(spread) else None,
             "method": method, "seam_ratio": seam,
         }
