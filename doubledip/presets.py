@@ -141,7 +141,7 @@ PRESETS: dict[str, dict[str, Settings]] = {
             # floor (omega ~1): -0.1 dB against that baseline on the motorcycle's depth; without the anchor the
             # smoothness blurred t's object edges and lost ~2 dB on it. The whole preset, seed 0, on the 13 hazy
             # tune cases of 16: margin over that baseline +1.42 (motorcycle depth, worst) to +10.53 dB, median
-            # +4.51, within 0.25 dB of the prior alone on each (the network's correction is held small). On the
+            # +4.51, within 0.3 dB of the prior alone on each (the network's correction is held small). On the
             # bundled dense-haze cases, whose scenes hold black pixels everywhere, the prior alone at 0.9 gives
             # 2–6 dB less than at 0.95 (astronaut 19.2 / 22.2 dB); the thin pull suits those (tests: PRIOR_HOLDS).
             smooth=0.1, airlight_smooth=0.1, airlight_prior_frac=0.25, average=0.98, thin=0.0, floor=1.0,
