@@ -1,0 +1,63 @@
+"""One line per task from the generalisation benchmark's ``check`` runs: the table the README and notes quote.
+
+    python bench/check_summary.py                 # every bench/results/check_<task>_check_<seed>.json
+    python bench/check_summary.py --markdown      # as a Markdown table
+
+Per task (the newest check run of each): its seed, cases, on how many the bar held, the worst and median margin
+over the baseline (haze-free photos apart, as in the run's own table), the slowest case (wall s of ours, an upper
+bound on a shared machine) and the kinds that failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+ORDER = ("segment", "dehaze", "separate", "watermark", "video")
+UNIT = {"segment": "IoU", "video": "IoU"}
+
+
+def summaries(results: Path = RESULTS) -> list[dict]:
+    out = []
+    for task in ORDER:
+        runs = sorted(results.glob(f"check_{task}_check_*.json"), key=lambda p: p.stat().st_mtime)
+        if not runs:
+            continue
+        raw = json.loads(runs[-1].read_text())
+        rows = raw["rows"]
+        scored = [r for r in rows if r["kind"] != "haze_free"] or rows
+        margins = [r["margin"] for r in scored]
+        worst = min(scored, key=lambda r: r["margin"])
+        slow = max(rows, key=lambda r: r["seconds"])
+        out.append({"task": task, "seed": raw["seed"], "cases": len(rows), "held": sum(r["held"] for r in rows),
+                    "worst": worst["margin"], "worst_case": worst["case"], "median": statistics.median(margins),
+                    "slowest": slow["seconds"], "slowest_case": slow["case"], "unit": UNIT.get(task, "dB"),
+                    "failed": sorted({r["kind"] for r in rows if not r["held"]}), "file": runs[-1].name})
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--markdown", action="store_true")
+    args = ap.parse_args()
+    rows = summaries()
+    if args.markdown:
+        print("| task | check seed | cases | bar held | worst / median margin | slowest s | kinds that failed |")
+        print("| --- | ---: | ---: | ---: | --- | ---: | --- |")
+    for s in rows:
+        f = "{:+.3f}" if s["unit"] == "IoU" else "{:+.2f}"
+        margin = f"{f.format(s['worst'])} / {f.format(s['median'])} {s['unit']}"
+        failed = ", ".join(s["failed"]) or "none"
+        if args.markdown:
+            print(f"| {s['task']} | {s['seed']} | {s['cases']} | {s['held']} | {margin} | {s['slowest']:.0f} | "
+                  f"{failed} |")
+        else:
+            print(f"{s['task']:9s} seed {s['seed']:>9} cases {s['cases']} held {s['held']} margin worst/median "
+                  f"{margin} slowest {s['slowest']:.0f} s ({s['slowest_case']}) failed: {failed}  [{s['file']}]")
+
+
+if __name__ == "__main__":
+    main()
