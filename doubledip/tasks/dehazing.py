@@ -177,7 +177,7 @@ def _build(
     a_map = a0.view(1, 3, 1, 1)
 
     def airlight_of(x: Tensors) -> torch.Tensor:
-        return x["airlight"] if learn_airlight else a_map
+        return x["airlight"] if learn_airlight else a_map.to(x["scene"].device)
 
     def compose(x: Tensors) -> torch.Tensor:
         t = x["transmission"]
@@ -189,7 +189,7 @@ def _build(
             "j_prior": ((s.layers["scene"] - s.aug(j_prior)) ** 2).mean(),
         }
         if learn_airlight:
-            terms["a_prior"] = ((airlight_of(s.layers) - a_map) ** 2).mean()
+            terms["a_prior"] = ((airlight_of(s.layers) - a_map.to(s.target.device)) ** 2).mean()
         return terms
 
     def decompose(s: Step) -> Tensors:
@@ -215,7 +215,7 @@ def _build(
         if learn_airlight:
             terms["a_smooth"] = p.airlight_smooth * losses.smoothness(s.layers["airlight"])
             if s.frac < p.airlight_prior_frac:
-                terms["a_prior"] = ((s.layers["airlight"] - a_map) ** 2).mean()
+                terms["a_prior"] = ((s.layers["airlight"] - a_map.to(s.target.device)) ** 2).mean()
         return terms
 
     stages = [
