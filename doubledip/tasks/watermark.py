@@ -27,10 +27,11 @@ networks reached 29.6 dB on the one measured (white text): 45.8 / 47.3 / 48.6 / 
 4–11 s. Over texture (fur, brick, grass, surroundings above :data:`FLAT_SPREAD`) the same fit against a smeared
 fill is biased (−4 to +6 dB); there the ``fast`` preset cuts the mark's shape by GrabCut and fits its opacity and
 colour against the bare pixels beside it (:func:`textured_mark`), again with no network, and returns the photo
-unchanged with a note when no shape's removal leaves its outline invisible. Tune split (24 cases, 17 above the flat
-spread): found on 11, +2.96 to +12.7 dB over the better of Telea and the input (1–5 s); not found on 6 (grey text
-over fur and over a cat's face, thin white text over a micrograph, a faint dark logo over grass, black text over
-gravel, a white logo: returned unchanged, ``reliable`` False). The networks had lost 2–5 dB on such cases in
+unchanged with a note when no shape's removal leaves its outline invisible. Tune split (24 cases, 18 above the flat
+spread): found on 11, +2.96 to +12.7 dB over the better of Telea and the input (1–5 s); not found on 7 (grey text
+over a cat's face and over a motorbike, a coloured text and ring over a grey photo, thin white text over a
+micrograph, a faint dark logo over grass, black text and a white logo over clutter: returned unchanged,
+``reliable`` False). The networks had lost 2–5 dB on such cases in
 200–500 s.
 The learned colour of one photo starts from :func:`departure_colour` (what the hinted pixels move towards
 from the fill), not from whether the hint is brighter than its surroundings: a dark mark in a loose box over sky, with
@@ -406,6 +407,8 @@ def textured_mark(image: np.ndarray, background: np.ndarray, hint: np.ndarray,
     best = None
     # Rejected (tune split): a third start, the coverage against the photo's 25 px median (thin strokes drop out of
     # it), found a black text's shape but also took a dark post inside a box for a black mark (seam 0.14).
+    # Rejected (tune split): GrabCut also run on a chroma image (luminance removed): +3.5 dB on a coloured logo,
+    # but the extra shapes won the seam on a black and a coloured text and cost them 2.8 and 0.9 dB.
     for start in (coverage > 0.5, hint):
         covered = _grabcut(image, hint, start)
         if covered.sum() < max(10.0, MIN_MARK_SHARE * hint.sum()):
