@@ -340,3 +340,18 @@ def test_a_black_text_over_a_floor_beside_a_dark_post_is_removed():
     base = max(psnr(img[hint], clean[hint]), psnr(telea_fill(img, hint)[hint], clean[hint]))
     assert psnr(out[hint], clean[hint]) >= base + 3.0
     assert abs(r.values["opacity"] - 0.59) < 0.1 and max(r.values["colour"]) < 0.15  # a black mark, not a grey one
+
+
+def test_the_outline_of_a_mark_over_texture_gets_partial_coverage():
+    """Anti-aliased text: the pixels on its outline are partly covered. Inverting them as fully covered or bare left a
+    fringe; each now gets its own coverage from how far it moves towards the mark (soft_edges). Measured: white text
+    over fur 33.6 dB against 30.4 for the binary shape; black text by a post 27.3 against 25.2."""
+    from doubledip.tasks.watermark import telea_fill, textured_mark
+
+    for img, clean, hint in (text_over_fur((1.0, 1.0, 1.0)), floor_with_text()[:3]):
+        out, alpha, colour, coverage, _ = textured_mark(img, telea_fill(img, hint), hint)
+        shape = coverage > 0.5
+        assert ((coverage > 0) & (coverage < 1)).sum() > 100  # the outline is partial
+        am = (alpha * shape.astype(np.float32))[..., None]
+        binary = np.where(hint[..., None], np.clip((img - am * colour) / (1 - am), 0, 1), img)
+        assert psnr(out[hint], clean[hint]) >= psnr(binary[hint], clean[hint]) + 1.5
