@@ -369,3 +369,27 @@ def test_a_shape_whose_soft_edged_removal_leaves_no_seam_is_kept():
     assert found is not None and found[4] < MAX_SOFT_SEAM
     base = max(psnr(img[hint], clean[hint]), psnr(fill[hint], clean[hint]))
     assert psnr(found[0][hint], clean[hint]) >= base + 3.0
+
+
+def test_a_coloured_mark_over_a_grey_texture_is_found_by_saturation_and_contrast(monkeypatch):
+    """A green text and ring at opacity 0.45 over grey fur (tune case wm05's kind: a coloured text and ring over a
+    grey photo): GrabCut on the colours finds no shape whose removal hides its outline; on saturation and local
+    contrast (mark_features) it does. Measured: +11.2 dB over the better of Telea and the input; None without."""
+    import cv2
+
+    import doubledip.tasks.watermark as wm
+
+    clean = np.repeat(furry(0).mean(2, keepdims=True), 3, 2).astype(np.float32)
+    m = np.zeros(clean.shape[:2], np.uint8)
+    cv2.putText(m, "AB", (20, 64), cv2.FONT_HERSHEY_TRIPLEX, 1.4, 255, 3, cv2.LINE_AA)
+    cv2.circle(m, (100, 50), 12, 255, 4, cv2.LINE_AA)
+    a = (0.45 * m.astype(np.float32) / 255)[..., None]
+    img = ((1 - a) * clean + a * np.array([0.55, 0.76, 0.19], np.float32)).astype(np.float32)
+    hint = np.zeros(m.shape, bool)
+    hint[18:76, 14:120] = True
+    fill = wm.telea_fill(img, hint)
+    base = max(psnr(img[hint], clean[hint]), psnr(fill[hint], clean[hint]))
+    found = wm.textured_mark(img, fill, hint)
+    assert found is not None and psnr(found[0][hint], clean[hint]) >= base + 3.0
+    monkeypatch.setattr(wm, "mark_features", lambda im: im)  # GrabCut on the colours again
+    assert wm.textured_mark(img, fill, hint) is None
