@@ -145,7 +145,7 @@ def test_separate_gives_layers_of_the_inputs_size(client, small, second):
 @pytest.mark.parametrize("hint", ["paint.png", "mask.png"], ids=["transparent_paint", "black_and_white_mask"])
 def test_watermark_hint_as_a_layer_gives_a_clean_photo_of_its_size(client, small, hint):
     n, out = _run(client, _editor(small / "wm.png", small / hint), steps=STEPS, size=SIZE, api_name="/watermark")
-    assert n >= 4
+    assert n >= 1  # one photo's mark is fitted in closed form in the fast preset: no optimiser steps to stream
     files = _downloads(out)
     clean = files["clean.png"]
     assert clean.shape == (H, W, 3) and files["watermark_mask.png"].shape == (H, W)
