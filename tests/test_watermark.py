@@ -393,3 +393,55 @@ def test_a_coloured_mark_over_a_grey_texture_is_found_by_saturation_and_contrast
     assert found is not None and psnr(found[0][hint], clean[hint]) >= base + 3.0
     monkeypatch.setattr(wm, "mark_features", lambda im: im)  # GrabCut on the colours again
     assert wm.textured_mark(img, fill, hint) is None
+
+
+def text_over_a_dark_patch(seed: int = 0):
+    """Black text (α 0.6) over a bright, folded texture, in a loose box, on a darker patch of the photo with sharp
+    edges (a patch at half brightness looks like a black mark at 0.5 on its outline). The text darkens by what it
+    takes off the bright texture, also on the patch, where it is nearly black. 30 px of context on every side."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    h, w = 72, 200
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    base = 0.8 + 0.1 * np.sin(xx / 7 + rng.uniform(0, 6)) * np.cos(yy / 9 + rng.uniform(0, 6))
+    for _ in range(3):  # folds: smooth darker blobs
+        cy, cx = rng.uniform(0, h), rng.uniform(0, w)
+        base -= 0.35 * np.exp(-((yy - cy) ** 2 / (2 * rng.uniform(4, 12) ** 2)
+                                + (xx - cx) ** 2 / (2 * rng.uniform(8, 25) ** 2)))
+    noise = cv2.GaussianBlur(rng.normal(0, 0.06, (h, w)).astype(np.float32), (0, 0), 1.0)
+    clean = np.clip(np.stack([base + noise, base + 0.9 * noise, 0.97 * base + noise], -1), 0, 1)
+    text = np.zeros((h, w), np.uint8)
+    cv2.putText(text, "stock photo", (14, h // 2 + 6), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 255, 2, cv2.LINE_AA)
+    ys, xs = np.nonzero(text)
+    hint = np.zeros((h, w), bool)
+    hint[ys.min() - 10:ys.max() + 10, xs.min() - 10:xs.max() + 10] = True
+    darkening = (text / 255.0 * 0.6)[..., None] * (clean - 0.03)
+    clean[ys.min() - 4:ys.max() + 4, xs.min() - 2:xs.max() + 2] *= 0.5  # the photo's own dark patch
+    img = np.clip(clean - darkening, 0, 1)
+    pad = ((30, 30), (30, 30), (0, 0))
+    return (np.pad(img, pad, "reflect").astype(np.float32), np.pad(clean, pad, "reflect").astype(np.float32),
+            np.pad(hint, pad[:2]))
+
+
+def test_a_blob_taken_around_text_over_texture_is_returned_unchanged_with_a_note(monkeypatch):
+    """GrabCut takes the dark patch with the text on it for the mark: one blob, its outline the patch's edge, which
+    inverting a dark mark removes, so the seam check passes. Measured without edges_inside_blob: seam 0.03, the
+    result 6.1 dB worse than the input inside the hint and marked reliable. The letters' edges inside the blob,
+    amplified by the inversion, give it away: the photo comes back unchanged, reliable False, with a note. The
+    text's own shape, inverted right, is not judged a blob."""
+    import doubledip.tasks.watermark as wm
+
+    img, clean, hint = text_over_a_dark_patch()
+    r = watermark(img, hint, preset="fast", seed=0)
+    assert np.array_equal(r.images["clean"], img)
+    assert r.values["reliable"] is False and r.values["seam_ratio"] < wm.MAX_SEAM
+    assert any("one blob with edges of its own inside" in n and "returned unchanged" in n for n in r.notes)
+    assert r.images["watermark_mask"].max() > 0  # what was taken for the mark is still shown
+    text = (np.abs(img - clean).max(2) > 0.05) & hint
+    assert not wm.edges_inside_blob(img, clean, hint, text.astype(np.float32))
+
+    monkeypatch.setattr(wm, "edges_inside_blob", lambda *a: False)
+    r = watermark(img, hint, preset="fast", seed=0)  # without the check: the silent failure
+    assert r.values["reliable"] is True
+    assert psnr(r.images["clean"][hint], clean[hint]) < psnr(img[hint], clean[hint]) - 3.0
