@@ -395,7 +395,9 @@ def _pts_expression(ticks: list[int]) -> str:
 
 
 class _Mp4:
-    """An H.264 mp4 (yuv420p, CRF 10) written frame by frame, each frame at its own time: ``times`` (seconds from
+    """An H.264 mp4 (yuv420p, CRF 10, no B-frames: packets in display order, so the last one ends the clip whatever
+    the content; with B-frames a reader that times the stream by its last packet saw a 0.8 s GIF's output as 1.0 s
+    on some contents) written frame by frame, each frame at its own time: ``times`` (seconds from
     the first frame, increasing) and ``duration`` (seconds) are the source's, so a variable frame rate, a pause or
     GIF delays play as in the source. Frames are uint8 (H, W, 3) with even sides. Raises :class:`InputError` when
     ffmpeg fails."""
@@ -411,7 +413,7 @@ class _Mp4:
                "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{w}x{h}", "-framerate", f"{TICKS}/{last}", "-i", "-",
                "-an", "-vf", f"settb=1/{TICKS},setpts={_pts_expression(ticks)}",
                "-fps_mode", "passthrough", "-enc_time_base:v", f"1/{TICKS}",
-               "-c:v", "libx264", "-crf", "10", "-pix_fmt", "yuv420p", str(path)]
+               "-c:v", "libx264", "-crf", "10", "-bf", "0", "-pix_fmt", "yuv420p", str(path)]
         self.path = path
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
 
