@@ -330,6 +330,17 @@ def _params(p: dict) -> str:
     return json.dumps(_jsonable(p), ensure_ascii=False)[1:-1].replace('"', "").replace("|", "/")
 
 
+def summarise(rows: list[dict]) -> dict:
+    """What a run's summary states: the cases whose margin counts (haze-free photos are scored against their own
+    30 dB bar — an untouched result scores 120 dB — so they are kept out of the margins over the baseline and
+    reported on their own line), their margins, the worst and median, the slowest case and the kinds that failed."""
+    scored = [r for r in rows if r["kind"] != "haze_free"] or rows
+    margins = [r["margin"] for r in scored]
+    return {"scored": scored, "margins": margins, "worst": min(scored, key=lambda r: r["margin"]),
+            "median": statistics.median(margins), "slowest": max(rows, key=lambda r: r["seconds"]),
+            "failed": sorted({r["kind"] for r in rows if not r["held"]})}
+
+
 def report(task: str, split: str, seed: int, rows: list[dict]) -> str:
     unit = UNIT[task]
     f = "{:.3f}" if unit == "IoU" else "{:.2f}"
@@ -350,11 +361,8 @@ def report(task: str, split: str, seed: int, rows: list[dict]) -> str:
         lines.append(f"| {r['case']} | {r['kind']} | {_params(r['params'])} | {r['size']} | {f.format(r['ours'])} | "
                      f"{r['baseline_name']} {f.format(r['baseline'])} | {r['margin']:+.3f} | {r['seconds']:.1f} | "
                      f"{r['baseline_seconds']:.1f} | {'held' if r['held'] else '**MISSED**'} |")
-    # haze-free photos are scored against their own 30 dB bar (an untouched result scores 120 dB): kept out of
-    # the margins over the baseline, reported on their own line
-    scored = [r for r in rows if r["kind"] != "haze_free"] or rows
-    margins = [r["margin"] for r in scored]
-    failed = sorted({r["kind"] for r in rows if not r["held"]})
+    summary = summarise(rows)
+    scored, margins, failed = summary["scored"], summary["margins"], summary["failed"]
     lines += ["", "## Summary", "",
               f"- cases: {len(rows)}, bar held on {sum(r['held'] for r in rows)}",
               f"- worst margin over the baseline: {min(margins):+.3f} ({scored[int(np.argmin(margins))]['case']}), "

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_check import UNIT, summarise  # noqa: E402  (bench/bench_check.py)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 ORDER = ("segment", "dehaze", "separate", "watermark", "video")
-UNIT = {"segment": "IoU", "video": "IoU"}
 
 
 def summaries(results: Path = RESULTS) -> list[dict]:
@@ -28,14 +31,12 @@ def summaries(results: Path = RESULTS) -> list[dict]:
             continue
         raw = json.loads(runs[-1].read_text())
         rows = raw["rows"]
-        scored = [r for r in rows if r["kind"] != "haze_free"] or rows
-        margins = [r["margin"] for r in scored]
-        worst = min(scored, key=lambda r: r["margin"])
-        slow = max(rows, key=lambda r: r["seconds"])
+        summary = summarise(rows)
+        worst, slow = summary["worst"], summary["slowest"]
         out.append({"task": task, "seed": raw["seed"], "cases": len(rows), "held": sum(r["held"] for r in rows),
-                    "worst": worst["margin"], "worst_case": worst["case"], "median": statistics.median(margins),
+                    "worst": worst["margin"], "worst_case": worst["case"], "median": summary["median"],
                     "slowest": slow["seconds"], "slowest_case": slow["case"], "unit": UNIT.get(task, "dB"),
-                    "failed": sorted({r["kind"] for r in rows if not r["held"]}), "file": runs[-1].name})
+                    "failed": summary["failed"], "file": runs[-1].name})
     return out
 
 
