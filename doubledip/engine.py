@@ -368,7 +368,7 @@ def iterate(
                     layers = {n: _undihedral(v, k) if v.dim() == 4 else v for n, v in layers.items()}
                     output = _undihedral(output, k)
                 for r in rules:
-                    if r.update(i, last_psnr, layers, output):
+                    if r.update(i, last_psnr, layers, output, last_losses):
                         stop, fired = True, r
                         break
                 if stop:

@@ -12,8 +12,10 @@ whole schedule: no early stopping, as published.
 
 ``fast`` is built for a 2-core CPU at 256–384 px (≤ 60 s an image): small networks, the degraded image itself in
 the network input where the task allows it (the network then has to learn a near-identity picture-to-picture map
-instead of drawing the picture from noise, which takes a few hundred steps rather than thousands) and the
-ES-WMV stopping rule with an averaged iterate (:class:`doubledip.stopping.VarianceMinimum`). Step counts are for a
+instead of drawing the picture from noise, which takes a few hundred steps rather than thousands) and early
+stopping with an averaged iterate: where its estimated error is lowest for denoising (SURE) and inpainting (held-out
+known pixels; :class:`doubledip.stopping.RiskMinimum`), at the variance minimum (ES-WMV,
+:class:`doubledip.stopping.VarianceMinimum`) for super-resolution and JPEG. Step counts are for a
 256 × 256 image and shrink in proportion on larger ones (``budget_pixels``). The values were chosen on the first
 cases of the benchmark's ``tune`` split (bench/bench_restore.py; bench/results/restore.md says what each reached
 and which of the issue's bars they miss).
@@ -46,9 +48,12 @@ class RestoreSettings(Settings):
     and the observation in another of the 8 flips/rotations (cycled); the stopping rule's average then also
     averages over orientations.
 
-    Stopping (the last stage): ``early_stop`` turns on ES-WMV (windowed moving variance of the images over
-    ``window`` steps, stop after ``patience`` steps without a new minimum, ignoring the first ``start`` steps) and
-    returns the exponential moving average (``decay``) of the images at the variance minimum. Without it the whole
+    Stopping (the last stage): ``early_stop`` turns it on. ``stop="variance"``: ES-WMV (windowed moving variance
+    of the images over ``window`` steps, stop after ``patience`` steps without a new minimum, ignoring the first
+    ``start`` steps), returning the exponential moving average (``decay``) of the images at the variance minimum.
+    ``stop="risk"``: the same average, taken where the task's unbiased estimate of its error is lowest
+    (:class:`doubledip.stopping.RiskMinimum`; denoising with SURE: Stein's estimate, inpainting: the error on the
+    known pixels held out of the fit), stopping after ``patience`` steps without a new minimum. Without it the whole
     schedule runs and the result is the average with decay ``average`` over the run (0: the last step).
 
     ``residual`` > 0: the image is the task's classic start (the degraded image; for super-resolution its
@@ -64,6 +69,7 @@ class RestoreSettings(Settings):
     input: str = "noise"
     augment: bool = False
     early_stop: bool = True
+    stop: str = "variance"
     window: int = 20
     patience: int = 60
     decay: float = 0.9
@@ -91,6 +97,8 @@ class RestoreSettings(Settings):
 
     def check(self) -> None:
         super().check()
+        if self.stop not in ("variance", "risk"):
+            raise ValueError(f"stop must be 'variance' or 'risk', got {self.stop!r}")
         if self.input not in ("noise", "meshgrid", "image"):
             raise ValueError(f"input must be 'noise', 'meshgrid' or 'image', got {self.input!r}")
         if not 0.0 <= self.decay < 1.0 or not 0.0 <= self.average < 1.0:
@@ -117,13 +125,23 @@ class InpaintSettings(RestoreSettings):
     """Inpainting. A hole whose deepest pixel lies more than ``large_hole_px`` px from any known pixel is "large":
     the generator then takes ``large_input`` and ``large_arch`` (DIP: meshgrid input, a deeper network).
     ``init``: "navier-stokes" fills the holes first with OpenCV's Navier–Stokes inpainting (Bertalmío, Bertozzi,
-    Sapiro 2001), the start that a ``residual`` correction and an image input build on; "none": holes start black."""
+    Sapiro 2001), the start that a ``residual`` correction and an image input build on; "none": holes start black.
+    ``holdout``: share of the known pixels left out of the fit, on which ``stop="risk"`` measures the error (they
+    are put back as they were in the result)."""
 
     large_hole_px: float = 6.0
+    holdout: float = 0.05
     large_input: str = "meshgrid"
     large_arch: Arch | None = None
     init: str = "none"
     task: ClassVar[str] = "inpaint"
+
+    def check(self) -> None:
+        super().check()
+        if not 0.0 <= self.holdout < 0.5:
+            raise ValueError(f"holdout must lie in [0, 0.5), got {self.holdout}")
+        if self.stop == "risk" and self.holdout <= 0.0:
+            raise ValueError("stop='risk' needs known pixels held out: holdout > 0")
 
 
 @dataclass(frozen=True)
@@ -153,13 +171,13 @@ PRESETS: dict[str, dict[str, RestoreSettings]] = {
     "denoise": {
         # DIP-SURE: a SURE step costs two forward passes, so the lighter network; 240 steps at 256² px.
         "fast": DenoiseSettings("fast", _LIGHT_ARCH, steps={"fit": 240}, lr=0.02, input="image", noise_scale=0.0,
-                                reg_noise=0.0, window=20, patience=50, decay=0.9, budget_pixels=_BUDGET),
+                                reg_noise=0.0, stop="risk", patience=50, decay=0.9, budget_pixels=_BUDGET),
         "paper": DenoiseSettings("paper", PAPER_ARCH, steps={"fit": 3000}, lr=0.01, input="noise", noise_scale=0.1,
                                  reg_noise=1 / 30, every=50, early_stop=False, average=0.99, sure=False),
     },
     "inpaint": {
         "fast": InpaintSettings("fast", _FAST_ARCH, steps={"fit": 300}, lr=0.01, input="noise", noise_scale=0.1,
-                                reg_noise=1 / 30, window=20, patience=60, decay=0.9, budget_pixels=_BUDGET,
+                                reg_noise=1 / 30, stop="risk", patience=60, decay=0.9, budget_pixels=_BUDGET,
                                 large_arch=Arch(down=(16, 32, 64, 64, 64), up=(16, 32, 64, 64, 64), skip=(0,) * 5,
                                                 kernel=3, input_channels=8)),
         "paper": InpaintSettings("paper", PAPER_ARCH, steps={"fit": 3000}, lr=0.01, input="noise", noise_scale=0.1,

@@ -6,6 +6,10 @@ also keep a better iterate than the last step's (:meth:`StopRule.best`), which t
 
 - :class:`PsnrTarget`: the reconstruction reached a PSNR (Double-DIP's segmentation rule: 30 dB).
 - :class:`Plateau`: the smoothed reconstruction PSNR has stopped rising.
+- :class:`RiskMinimum`: no ground truth either, but an unbiased estimate of the error of the averaged image that the
+  task supplies: Stein's unbiased risk estimate when the noise level is known (denoising), the error on known
+  pixels held out of the fit (inpainting: cross-validation). Stops once it has had no new minimum for ``patience``
+  steps and returns the averaged image at its minimum.
 - :class:`VarianceMinimum`: no ground truth and no noise level needed — ES-WMV (Wang, Li, Zhuang, Chen, Liang,
   Sun, "Early Stopping for Deep Image Prior", TMLR 2023). A DIP's iterates first settle onto the image (their
   step-to-step spread falls) and then start chasing the noise or the artefacts (the spread rises again). The rule
@@ -40,8 +44,10 @@ class StopRule:
         self.fired_at: int | None = None
         self.fired_time: float | None = None
 
-    def update(self, step: int, psnr: float, layers: Tensors, output: torch.Tensor) -> bool:
-        """Look at one step; True ends the stage (never in ``observe`` mode)."""
+    def update(self, step: int, psnr: float, layers: Tensors, output: torch.Tensor,
+               terms: dict[str, float] | None = None) -> bool:
+        """Look at one step (``terms``: the values of the step's loss terms); True ends the stage (never in
+        ``observe`` mode)."""
         raise NotImplementedError
 
     def best(self) -> Tensors | None:
@@ -65,7 +71,8 @@ class PsnrTarget(StopRule):
         self.db = float(db)
         super().__init__(observe)
 
-    def update(self, step: int, psnr: float, layers: Tensors, output: torch.Tensor) -> bool:
+    def update(self, step: int, psnr: float, layers: Tensors, output: torch.Tensor,
+               terms: dict[str, float] | None = None) -> bool:
         if psnr >= self.db:
             return self._fire(step, f"reconstruction reached {self.db:g} dB")
         return False
@@ -83,7 +90,8 @@ class Plateau(StopRule):
         super().reset()
         self._best, self._since, self._smooth = -math.inf, 0, None
 
-    def update(self, step: int, psnr: float, layers: Tensors, output: torch.Tensor) -> bool:
+    def update(self, step: int, psnr: float, layers: Tensors, output: torch.Tensor,
+               terms: dict[str, float] | None = None) -> bool:
         self._smooth = psnr if self._smooth is None else 0.9 * self._smooth + 0.1 * psnr
         if self._smooth > self._best + self.min_gain:
             self._best, self._since = self._smooth, 0
@@ -124,7 +132,8 @@ class VarianceMinimum(StopRule):
         self._added = 0
         self.variances: list[float] = []  # per step (nan before the window is full): for plots and tests
 
-    def update(self, step: int, psnr: float, layers: Tensors, output: torch.Tensor) -> bool:
+    def update(self, step: int, psnr: float, layers: Tensors, output: torch.Tensor,
+               terms: dict[str, float] | None = None) -> bool:
         with torch.no_grad():
             frozen = self.fired_at is not None
             if not frozen:
@@ -175,3 +184,84 @@ class VarianceMinimum(StopRule):
 
     def describe(self) -> dict:
         return {"best_step": self._min_step, "variance_min": self._min if self._min < math.inf else None}
+
+
+class RiskMinimum(StopRule):
+    """Stop when a ground-truth-free estimate of the averaged image's error has had no new minimum for
+    ``patience`` steps; return the exponential moving average of the layers (weight ``1 − decay`` on the newest
+    step) taken at that minimum.
+
+    ``risk(ema_layers, ema_terms)`` → float: the task's estimate of the error of the averaged layers, given them
+    and the same exponential average of the steps' loss-term values (e.g. a SURE divergence term: the divergence
+    of an average of outputs is the average of their divergences). Lower is better; only its minimum matters, so
+    constants may be left out. Estimators that fit this: Stein's unbiased risk estimate (Stein 1981; for DIP,
+    Jo, Chun, Choi, ICCV 2021) and the error on observed values held out of the loss (cross-validation). Unlike
+    ES-WMV (:class:`VarianceMinimum`), a rule that only sees the images, it measures the error itself, so it does
+    not stop on a lull while the image is still forming. ``start``: steps that neither count for the minimum nor
+    for the patience. ``growing``: the name of a loss term whose average only grows while the estimate holds
+    (SURE's divergence term: a fit takes in more of the image as it goes); once it falls below ``growing_share``
+    of its peak the fit has broken down, and the rule fires at once with the best average found so far; its peak
+    is taken from step ``growing_after`` on (a randomly initialised network's first estimates mean nothing: the
+    divergence of DIP-SURE's first steps starts high and falls before it grows).
+    """
+
+    def __init__(self, risk, patience: int = 50, decay: float = 0.9, start: int = 0, observe: bool = False,
+                 growing: str | None = None, growing_share: float = 0.5, growing_after: int = 30) -> None:
+        if patience < 1 or not 0.0 <= decay < 1.0:
+            raise ValueError("patience must be at least 1 and decay in [0, 1)")
+        self.risk, self.patience, self.decay, self.start = risk, int(patience), float(decay), int(start)
+        self.growing, self.growing_share, self.growing_after = growing, float(growing_share), int(growing_after)
+        super().__init__(observe)
+
+    def reset(self) -> None:
+        super().reset()
+        self._ema: Tensors | None = None
+        self._ema_terms: dict[str, float] = {}
+        self._best: Tensors | None = None
+        self._min = math.inf
+        self._min_step = -1
+        self._peak = -math.inf
+        self.risks: list[float] = []  # per step: for plots and tests
+
+    def update(self, step: int, psnr: float, layers: Tensors, output: torch.Tensor,
+               terms: dict[str, float] | None = None) -> bool:
+        if self.fired_at is not None:  # observing past the stop: the returned iterate stays frozen
+            return False
+        with torch.no_grad():
+            w = 1.0 - self.decay
+            if self._ema is None or self.decay <= 0:
+                self._ema = {k: v.detach().clone() for k, v in layers.items()}
+                self._ema_terms = dict(terms or {})
+            else:
+                for k, v in layers.items():
+                    self._ema[k].lerp_(v.detach(), w)
+                for k, v in (terms or {}).items():
+                    self._ema_terms[k] = self._ema_terms.get(k, v) + w * (v - self._ema_terms.get(k, v))
+            risk = float(self.risk(self._ema, self._ema_terms))
+        self.risks.append(risk)
+        if step < self.start:
+            return False
+        if self.growing is not None and self.growing in self._ema_terms and step >= self.growing_after:
+            g = self._ema_terms[self.growing]
+            self._peak = max(self._peak, g)
+            if self._peak > 0 and g < self.growing_share * self._peak and self._best is not None:
+                return self._fire(step, f"the error estimate broke down ({self.growing} fell below "
+                                        f"{self.growing_share:g} of its peak)")
+        if risk < self._min:
+            self._min, self._min_step = risk, step
+            self._best = {k: v.clone() for k, v in self._ema.items()}
+            return False
+        if step - self._min_step >= self.patience:
+            return self._fire(step, f"estimated error of the averaged image had no new minimum for {self.patience} "
+                                    "steps")
+        return False
+
+    def best(self) -> Tensors | None:
+        return self._best
+
+    @property
+    def best_step(self) -> int:
+        return self._min_step
+
+    def describe(self) -> dict:
+        return {"best_step": self._min_step, "risk_min": self._min if self._min < math.inf else None}

@@ -65,7 +65,8 @@ def test_stopping_rule_stops_before_the_noise_is_fitted_and_returns_a_near_best_
     # rises, peaks and falls as the network fits the noise. The rule observes, so the run goes on past the stop.
     truth, noisy = noisy_scene(sigma=40.0, h=32, w=32)
     problem, s = build("denoise", noisy, preset="fast", sure=False, input="noise", noise_scale=0.1, reg_noise=0.0,
-                       lr=0.01, steps=700, window=10, patience=30, decay=0.9, arch={"input_channels": 8})
+                       lr=0.01, steps=700, stop="variance", window=10, patience=30, decay=0.9,
+                       arch={"input_channels": 8})
     rule = problem.stages[-1].stop[0]
     rule.observe = True
     trace = []
@@ -89,6 +90,56 @@ def test_stopping_rule_stops_before_the_noise_is_fitted_and_returns_a_near_best_
     assert rule.fired_at == rule.best_step + 30 and rule.fired_at < 150
     assert psnr(result.images["restored"], truth) >= max(trace) - 0.5
     assert result.values["stopped_at"] == rule.fired_at + 1 and result.values["best_step"] == rule.best_step + 1
+
+
+def _observed_run(problem, truth, fill=None, known=None):
+    """Run with the rule observing past its stop; the PSNR of each step's image (known pixels put back)."""
+    rule = problem.stages[-1].stop[0]
+    rule.observe = True
+    trace = []
+    compose = problem.compose
+    h, w = truth.shape[:2]
+
+    def watched(layers):
+        out = compose(layers)
+        if torch.is_grad_enabled():
+            x = out.detach()[0, :, :h, :w].clamp(0, 1).numpy().transpose(1, 2, 0)
+            trace.append(psnr(x if fill is None else np.where(fill[..., None], x, known), truth))
+        return out
+
+    problem.compose = watched
+    result = list(iterate(problem, seed=0, device="cpu", every=10_000))[-1].result
+    return rule, trace, result
+
+
+def test_sure_risk_stops_where_the_error_is_lowest_without_the_truth():
+    # DIP-SURE (the fast preset's denoising) run far past its stop: the returned average, chosen by SURE alone, is
+    # within 0.5 dB of the best image any step reached, and the rule reports where it took it.
+    truth, noisy = noisy_scene(sigma=40.0, h=32, w=32)
+    problem, s = build("denoise", noisy, preset="fast", steps=400)
+    assert s.stop == "risk" and s.sure
+    rule, trace, result = _observed_run(problem, truth)
+    got = psnr(result.images["restored"], truth)
+    assert got >= max(trace) - 0.5, (got, max(trace))  # measured 25.21 dB, the best step 25.29
+    assert got > psnr(noisy, truth) + 5.0
+    assert rule.best_step > 100 and result.values["best_step"] == rule.best_step + 1
+    assert rule.risks[rule.best_step] == min(rule.risks)
+
+
+def test_inpainting_holds_out_known_pixels_to_measure_its_error():
+    truth = scene(64, 64)
+    fill = np.random.default_rng(2).random(truth.shape[:2]) < 0.5
+    holed = np.where(fill[..., None], 0.0, truth).astype(np.float32)
+    problem, s = build("inpaint", holed, fill, steps=200, holdout=0.1)  # ~200 px held out (5 %: ~100)
+    rule, trace, result = _observed_run(problem, truth, fill, holed)
+    n_held = result.values["held_out_pixels"]
+    assert 0.07 * (~fill).sum() < n_held < 0.13 * (~fill).sum()  # 10 % of the known pixels
+    # held-out pixels are not in the loss: the operator's weight leaves them out, and the result puts them back
+    weight = problem.operator.weight(problem.target)[0, 0]
+    assert int((weight[:64, :64] == 0).sum()) == int(fill.sum()) + n_held
+    assert np.array_equal(result.images["restored"][~fill], truth[~fill])
+    # the average returned, chosen on the held-out pixels, is within 0.5 dB of the best any step reached
+    assert psnr(result.images["restored"], truth) >= max(trace) - 0.5
 
 
 def test_inpaint_fills_half_missing_pixels_better_than_the_holes_and_keeps_known_pixels():

@@ -5,7 +5,7 @@ import torch
 
 from doubledip.engine import Layer, Problem, Result, Stage, iterate, run
 from doubledip.nets import Arch
-from doubledip.stopping import Plateau, PsnrTarget, VarianceMinimum
+from doubledip.stopping import Plateau, PsnrTarget, RiskMinimum, VarianceMinimum
 
 
 def _sequence(n=200, turn=80, seed=0):
@@ -55,6 +55,52 @@ def test_variance_minimum_waits_for_its_window_and_start():
     fired = [t for t in range(40) if rule.update(t, 0.0, {"image": x}, x)]
     assert fired and fired[0] >= 25  # a constant sequence: variance 0 from the window on, first counted at start
     assert all(np.isnan(v) for v in rule.variances[:9]) and rule.variances[9] == 0.0
+
+
+def test_risk_minimum_returns_the_average_where_the_estimated_error_is_lowest():
+    # Iterates approach the clean image and then drift away from it; the risk the task supplies is the averaged
+    # image's true error plus the averaged value of a loss term (as SURE adds its divergence term).
+    g = torch.Generator().manual_seed(0)
+    clean = torch.rand(1, 3, 8, 8, generator=g)
+    seen_terms = []
+
+    def risk(ema, ema_terms):
+        seen_terms.append(ema_terms["penalty"])
+        return float(((ema["image"] - clean) ** 2).mean()) + ema_terms["penalty"]
+
+    rule = RiskMinimum(risk, patience=20, decay=0.5)
+    fired = None
+    for t in range(200):
+        drift = abs(t - 60) / 60.0
+        x = clean + drift * 0.3
+        if rule.update(t, 0.0, {"image": x}, x, {"penalty": 0.0 if t < 100 else 1.0}):
+            fired = t
+            break
+    # The averaged image's error is lowest a step or two after the iterates' closest approach (step 60, the average
+    # lags); the rule fires `patience` steps later and returns that average, not the last iterate.
+    assert 60 <= rule.best_step <= 63 and fired == rule.best_step + 20
+    assert float(((rule.best()["image"] - clean) ** 2).mean()) < 1e-3
+    assert "no new minimum" in rule.reason and rule.describe()["best_step"] == rule.best_step
+    assert seen_terms[0] == 0.0 and len(rule.risks) == fired + 1
+
+
+def test_risk_minimum_averages_the_loss_terms_and_observes_past_its_stop():
+    vals = []
+
+    def risk(ema, terms):
+        vals.append(terms["d"])
+        return -float(len(vals)) if len(vals) <= 10 else 0.0  # falling for 10 steps, then flat
+
+    rule = RiskMinimum(risk, patience=5, decay=0.5, observe=True)
+    x = torch.zeros(1, 1, 2, 2)
+    assert not any(rule.update(t, 0.0, {"image": x + t}, x, {"d": float(t)}) for t in range(30))
+    assert vals[:3] == [0.0, 0.5, 1.25]  # terms averaged with weight 1 − decay on the newest step
+    assert rule.fired_at == 14 and rule.best_step == 9  # the lowest risk came at step 9
+    best = rule.best()["image"].clone()
+    assert 7.0 < float(best.mean()) < 9.0  # the average of the images up to step 9
+    assert len(vals) == 15  # frozen after the stop: observing, it no longer computes the risk
+    rule.update(40, 0.0, {"image": x + 100}, x, {"d": 0.0})
+    assert torch.equal(rule.best()["image"], best)
 
 
 def test_psnr_rules():
