@@ -13,9 +13,10 @@ where an estimate of its error is lowest. Denoising and inpainting (``stop="risk
 on 5 % of the known pixels held out of the fit (cross-validation; they are put back in the result). Super-resolution
 and JPEG artefact removal use ES-WMV (:class:`doubledip.stopping.VarianceMinimum`: the minimum of the running
 variance of the recent images). The result's values say the step it stopped at (``stopped_at``), why
-(``stop_reason``) and where the returned average was taken (``best_step``). Denoising in ``fast`` also fits Stein's unbiased estimate of the error to the clean image (SURE)
-rather than the error to the noisy one, with the noisy image itself as the network's input (DIP-SURE, Jo, Chun,
-Choi, ICCV 2021): it needs the noise level, estimated from the image unless given.
+(``stop_reason``) and where the returned average was taken (``best_step``). Denoising in ``fast`` also fits
+Stein's unbiased estimate of the error to the clean image (SURE) rather than the error to the noisy one, with the
+noisy image itself as the network's input (DIP-SURE, Jo, Chun, Choi, ICCV 2021): it needs the noise level,
+estimated from the image unless given.
 
 Images are float32 RGB ``(H, W, 3)`` in [0, 1]. Sides are padded (reflected) to what the network needs and the
 result cropped back, so ``restored`` has the input's size (super-resolution: the input's size × scale). The padded
