@@ -33,8 +33,10 @@ rocket (SpaceX: public domain), immunohistochemistry (no known copyright restric
 public domain), retina (Wikimedia Commons: CC0 1.0), brick (CC0 Textures: CC0), coins (no known copyright
 restrictions). Gray photos are used as gray RGB.
 
-Writes bench/results/restore.md (or ``--out``), restore_<split>.json and a contact sheet per restoration
-(restore_<split>_<task>.png: input, ours, baseline, truth per case).
+Writes, in bench/results (or ``--out``), restore_<split>[_<seed>][_<tasks>].{md,json} (the seed for check runs,
+the tasks when ``--only`` leaves some out) and a contact sheet per restoration (restore_<split>[_<seed>]_<task>.png:
+input, ours, baseline, truth per case). ``--merge A.json B.json`` joins runs of the same split and seed (two
+processes, each with ``--only``) into restore_<split>[_<seed>].{md,json}.
 """
 
 from __future__ import annotations
@@ -289,14 +291,19 @@ def case_table(rows: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--split", choices=("tune", "check"), required=True)
+    ap.add_argument("--split", choices=("tune", "check"), required="--merge" not in (argv or sys.argv))
     ap.add_argument("--seed", type=int, help="check split: the fresh seed (must differ from the tune seed)")
     ap.add_argument("--only", default=",".join(TASKS), help="comma-separated restorations")
     ap.add_argument("--cases", type=int, default=8)
     ap.add_argument("--set", action="append", default=[], help="key=value override of the fast preset (tune only)")
     ap.add_argument("--no-paper", action="store_true", help="skip the paper preset's extrapolated time")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    ap.add_argument("--merge", nargs="+", type=Path, metavar="JSON",
+                    help="only merge the .json files of runs on the same split and seed (e.g. two processes, each "
+                         "with --only) into one report")
     args = ap.parse_args(argv)
+    if args.merge:
+        return merge(args.merge, args.out, argv)
     if args.split == "check":
         if args.seed is None or args.seed == TUNE_SEED:
             ap.error(f"--split check needs --seed N with N ≠ {TUNE_SEED} (the tune seed)")
@@ -328,7 +335,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"cpu {row['cpu_seconds']:.1f}s", flush=True)
         paper_s = None if args.no_paper else paper_time(cases[0])
         summaries.append(summarise(task, rows, paper_s))
-        contact_sheet(rows, cases, args.out / f"restore_{args.split}_{task}.png")
+        tag = args.split if args.split == "tune" else f"check_{seed}"
+        contact_sheet(rows, cases, args.out / f"restore_{tag}_{task}.png")
         all_rows += rows
     threads = torch.get_num_threads()  # as the engine set it (DOUBLEDIP_THREADS, else every core)
     text = table(summaries)
@@ -337,12 +345,40 @@ def main(argv: list[str] | None = None) -> int:
     md = [f"# Restorations: `{cmd}`", "",
           f"Split {args.split}, seed {seed}, torch threads {threads} (DOUBLEDIP_THREADS), fast preset"
           + (f" with {overrides}" if overrides else "") + ".", "", text, "", "Per case:", "", case_table(all_rows), ""]
-    name = f"restore_{args.split}" + (f"_{'-'.join(tasks)}" if set(tasks) != set(TASKS) else "")
+    name = f"restore_{args.split}" + ("" if args.split == "tune" else f"_{seed}") + (
+        f"_{'-'.join(tasks)}" if set(tasks) != set(TASKS) else "")
     (args.out / f"{name}.md").write_text("\n".join(md))
     (args.out / f"{name}.json").write_text(json.dumps(
-        {"split": args.split, "seed": seed, "threads": threads, "overrides": overrides, "summaries": summaries,
+        {"split": args.split, "seed": seed, "threads": threads, "overrides": overrides, "command": cmd,
+         "summaries": summaries,
          "cases": [{k: v for k, v in r.items() if not k.endswith("_image")} for r in all_rows]}, indent=1,
         default=lambda o: o if not isinstance(o, float) or math.isfinite(o) else None))
+    return 0
+
+
+def merge(paths: list[Path], out: Path, argv: list[str] | None) -> int:
+    """One report (``restore_<split>[_<seed>].{md,json}``) from runs of the same split and seed."""
+    runs = [json.loads(p.read_text()) for p in paths]
+    split, seed, threads = runs[0]["split"], runs[0]["seed"], runs[0]["threads"]
+    if any((r["split"], r["seed"], r["overrides"]) != (split, seed, runs[0]["overrides"]) for r in runs):
+        raise SystemExit("error: the runs differ in split, seed or overrides")
+    summaries = [s for r in runs for s in r["summaries"]]
+    cases = [c for r in runs for c in r["cases"]]
+    order = [t for t in TASKS if any(s["task"] == t for s in summaries)]
+    summaries.sort(key=lambda s: order.index(s["task"]))
+    cases.sort(key=lambda c: order.index(c["task"]))
+    text = table(summaries)
+    cmds = " and ".join(f"`{r.get('command', 'python bench/bench_restore.py')}`" for r in runs)
+    md = [f"# Restorations: split {split}, seed {seed}", "", f"Merged from {len(runs)} runs ({cmds}), torch threads "
+          f"{threads} each (DOUBLEDIP_THREADS), fast preset" + (f" with {runs[0]['overrides']}" if runs[0]["overrides"]
+                                                                  else "") + ".", "", text, "", "Per case:", "",
+          case_table(cases), ""]
+    name = f"restore_{split}" + ("" if split == "tune" else f"_{seed}")
+    (out / f"{name}.md").write_text("\n".join(md))
+    (out / f"{name}.json").write_text(json.dumps({"split": split, "seed": seed, "threads": threads,
+                                                  "overrides": runs[0]["overrides"], "summaries": summaries,
+                                                  "cases": cases}, indent=1))
+    print(text)
     return 0
 
 

@@ -1,0 +1,62 @@
+"""Probe: the airlight estimate on the generalisation benchmark's TUNE split, and what it costs the dehazed image.
+
+    python bench/probe_airlight_split.py [--cases 40]
+
+For every hazy tune case (``bench_check.TUNE_SEED``; never a check seed): the true airlight, the estimate
+(``doubledip.filters.estimate_airlight``), the largest per-channel error, and the PSNR of the fast preset's prior
+alone (the boundary-constraint transmission at full resolution, omega 0.9, the haze-strength rule left out) with
+the estimated airlight and with the true one: the second minus the first is what a perfect airlight would add.
+No optimisation runs: a second or two a case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_check import TUNE_SEED  # noqa: E402
+from bench_core import psnr  # noqa: E402
+from cases import draw_dehaze  # noqa: E402
+
+from doubledip.filters import boundary_transmission, estimate_airlight, recover_scene, to_numpy, to_tensor  # noqa: E402
+
+
+def prior_dehazed(img: np.ndarray, a: torch.Tensor) -> np.ndarray:
+    x = to_tensor(img)
+    return to_numpy(recover_scene(x, boundary_transmission(x, a, omega=0.9), a, 0.1))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=40)
+    args = ap.parse_args()
+    rows = []
+    for case in draw_dehaze(TUNE_SEED, args.cases):
+        if case.kind == "haze_free":
+            continue
+        img, clean = case.inputs["image"], case.truth["clean"]
+        a_true = torch.tensor(case.params["airlight"], dtype=torch.float32)
+        a_est = estimate_airlight(to_tensor(img))
+        err = float((a_est - a_true).abs().max())
+        est, true = psnr(prior_dehazed(img, a_est), clean), psnr(prior_dehazed(img, a_true), clean)
+        rows.append((case.kind, err, est, true))
+        print(f"{case.name:24s} input {psnr(img, clean):5.2f} A true {np.round(a_true.numpy(), 3)} est "
+              f"{np.round(a_est.numpy(), 3)} |err| {err:.3f}  prior {est:5.2f} dB, with the true A {true:5.2f} "
+              f"({true - est:+.2f})", flush=True)
+    for kind in sorted({r[0] for r in rows}):
+        ks = [r for r in rows if r[0] == kind]
+        print(f"{kind:14s} n {len(ks)}  median |err| {statistics.median(r[1] for r in ks):.3f}  median loss to the "
+              f"true A {statistics.median(r[3] - r[2] for r in ks):+.2f} dB, worst {max(r[3] - r[2] for r in ks):+.2f}")
+
+
+if __name__ == "__main__":
+    main()
