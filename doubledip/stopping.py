@@ -198,19 +198,22 @@ class RiskMinimum(StopRule):
     Jo, Chun, Choi, ICCV 2021) and the error on observed values held out of the loss (cross-validation). Unlike
     ES-WMV (:class:`VarianceMinimum`), a rule that only sees the images, it measures the error itself, so it does
     not stop on a lull while the image is still forming. ``start``: steps that neither count for the minimum nor
-    for the patience. ``growing``: the name of a loss term whose average only grows while the estimate holds
-    (SURE's divergence term: a fit takes in more of the image as it goes); once it falls below ``growing_share``
-    of its peak the fit has broken down, and the rule fires at once with the best average found so far; its peak
-    is taken from step ``growing_after`` on (a randomly initialised network's first estimates mean nothing: the
-    divergence of DIP-SURE's first steps starts high and falls before it grows).
+    for the patience. ``growing`` / ``falling``: the names of two loss terms whose averages, while the estimate
+    holds, only grow (SURE's divergence term: a fit takes in more of the image as it goes) and only fall (the error
+    to the observation). Once the first is below ``growing_share`` of its peak AND the second is ``falling_tol``
+    above its lowest, the fit has broken down and the rule fires at once with the best average found so far. Both
+    are watched from step ``growing_after`` on (a randomly initialised network's first estimates mean nothing:
+    DIP-SURE's divergence starts high and falls before it grows, while the error to the observation falls fast).
     """
 
     def __init__(self, risk, patience: int = 50, decay: float = 0.9, start: int = 0, observe: bool = False,
-                 growing: str | None = None, growing_share: float = 0.5, growing_after: int = 30) -> None:
+                 growing: str | None = None, falling: str | None = None, growing_share: float = 0.5,
+                 falling_tol: float = 0.02, growing_after: int = 30) -> None:
         if patience < 1 or not 0.0 <= decay < 1.0:
             raise ValueError("patience must be at least 1 and decay in [0, 1)")
         self.risk, self.patience, self.decay, self.start = risk, int(patience), float(decay), int(start)
         self.growing, self.growing_share, self.growing_after = growing, float(growing_share), int(growing_after)
+        self.falling, self.falling_tol = falling, float(falling_tol)
         super().__init__(observe)
 
     def reset(self) -> None:
@@ -221,6 +224,7 @@ class RiskMinimum(StopRule):
         self._min = math.inf
         self._min_step = -1
         self._peak = -math.inf
+        self._low = math.inf
         self.risks: list[float] = []  # per step: for plots and tests
 
     def update(self, step: int, psnr: float, layers: Tensors, output: torch.Tensor,
@@ -241,12 +245,14 @@ class RiskMinimum(StopRule):
         self.risks.append(risk)
         if step < self.start:
             return False
-        if self.growing is not None and self.growing in self._ema_terms and step >= self.growing_after:
-            g = self._ema_terms[self.growing]
-            self._peak = max(self._peak, g)
-            if self._peak > 0 and g < self.growing_share * self._peak and self._best is not None:
-                return self._fire(step, f"the error estimate broke down ({self.growing} fell below "
-                                        f"{self.growing_share:g} of its peak)")
+        watched = (self.growing, self.falling)
+        if None not in watched and all(k in self._ema_terms for k in watched) and step >= self.growing_after:
+            g, f = self._ema_terms[self.growing], self._ema_terms[self.falling]  # type: ignore[index]
+            self._peak, self._low = max(self._peak, g), min(self._low, f)
+            if (self._peak > 0 and g < self.growing_share * self._peak and f > (1 + self.falling_tol) * self._low
+                    and self._best is not None):
+                return self._fire(step, f"the fit broke down ({self.growing} fell below {self.growing_share:g} of "
+                                        f"its peak while {self.falling} rose)")
         if risk < self._min:
             self._min, self._min_step = risk, step
             self._best = {k: v.clone() for k, v in self._ema.items()}

@@ -103,6 +103,25 @@ def test_risk_minimum_averages_the_loss_terms_and_observes_past_its_stop():
     assert torch.equal(rule.best()["image"], best)
 
 
+def test_risk_minimum_stops_when_the_fit_breaks_down_and_only_then():
+    # A "divergence" term that peaks and falls, and a "data" term that falls: no breakdown while the data term
+    # still falls (the early transient), a breakdown once it also rises 2 % above its lowest.
+    def run(data_rises_from):
+        rule = RiskMinimum(lambda ema, terms: 1.0, patience=1000, decay=0.0, growing="div", falling="data",
+                           growing_after=5)
+        x = torch.zeros(1, 1, 2, 2)
+        for t in range(100):
+            div = 1.0 if t < 10 else 0.1  # falls below half its peak at step 10
+            data = 1.0 - 0.001 * t if t < data_rises_from else 1.0 - 0.001 * data_rises_from + 0.05
+            if rule.update(t, 0.0, {"image": x}, x, {"div": div, "data": data}):
+                return rule
+        return rule
+
+    assert run(1000).fired_at is None  # the divergence fell but the data term kept falling: no stop
+    fired = run(40)
+    assert fired.fired_at == 40 and "broke down" in fired.reason and fired.best_step == 0
+
+
 def test_psnr_rules():
     target = PsnrTarget(20.0)
     assert not target.update(0, 19.9, {}, torch.zeros(1))
