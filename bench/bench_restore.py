@@ -359,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
 def merge(paths: list[Path], out: Path, argv: list[str] | None) -> int:
     """One report (``restore_<split>[_<seed>].{md,json}``) from runs of the same split and seed."""
     runs = [json.loads(p.read_text()) for p in paths]
+    out.mkdir(parents=True, exist_ok=True)
     split, seed, threads = runs[0]["split"], runs[0]["seed"], runs[0]["threads"]
     if any((r["split"], r["seed"], r["overrides"]) != (split, seed, runs[0]["overrides"]) for r in runs):
         raise SystemExit("error: the runs differ in split, seed or overrides")
