@@ -12,6 +12,7 @@ from doubledip.engine import iterate
 from doubledip.io import InputError
 from doubledip.operators import downsample
 from doubledip.restore_presets import PRESETS, get_settings
+from doubledip.stopping import RiskMinimum, VarianceMinimum
 from doubledip.tasks.restoration import (
     build,
     check_scale,
@@ -140,6 +141,23 @@ def test_inpainting_holds_out_known_pixels_to_measure_its_error():
     assert np.array_equal(result.images["restored"][~fill], truth[~fill])
     # the average returned, chosen on the held-out pixels, is within 0.5 dB of the best any step reached
     assert psnr(result.images["restored"], truth) >= max(trace) - 0.5
+
+
+def test_held_out_pixels_are_known_pixels_whatever_the_mask():
+    # A mask drawn the way the hold-out once was (the same generator and seed): every held-out pixel used to fall
+    # inside the holes, none was left to measure the error on, and the run returned its first step.
+    truth = scene(64, 64)
+    fill = np.random.default_rng(0).random((64, 64)) < 0.3
+    problem, s = build("inpaint", truth, fill, steps=2)
+    n_held = int(round(0.05 * (~fill).sum()))
+    weight = problem.operator.weight(problem.target)[0, 0, :64, :64].numpy()
+    assert int((weight == 0).sum()) == int(fill.sum()) + n_held  # n_held known pixels left out of the loss
+    assert isinstance(problem.stages[-1].stop[0], RiskMinimum)
+    # too few known pixels to hold any out: ES-WMV instead, and the values say so
+    tiny = np.ones((64, 64), bool)
+    tiny[0, :5] = False
+    problem, s = build("inpaint", truth, tiny, steps=2)
+    assert isinstance(problem.stages[-1].stop[0], VarianceMinimum)
 
 
 def test_inpaint_fills_half_missing_pixels_better_than_the_holes_and_keeps_known_pixels():

@@ -200,14 +200,20 @@ def build(
         if fill is not None:
             known[..., :h, :w] = torch.from_numpy(~fill).float()
             target = target * known
-            if s.early_stop and s.stop == "risk":  # type: ignore[attr-defined]
+            n_held = int(round(s.holdout * int((~fill).sum())))  # type: ignore[attr-defined]
+            if s.early_stop and s.stop == "risk" and n_held >= 1:  # type: ignore[attr-defined]
                 # Known pixels held out of the fit: the error there estimates the error on the filled ones
-                # (cross-validation). Drawn at random, with a fixed seed, among the known pixels.
-                draw = np.random.default_rng(0).random((h, w)) < s.holdout  # type: ignore[attr-defined]
+                # (cross-validation). Drawn (fixed seed) among the known pixels' own indices, so that no mask,
+                # however it was drawn, can hold them all inside its holes.
+                pick = np.random.default_rng(0).choice(np.flatnonzero(~fill), n_held, replace=False)
+                draw = np.zeros(h * w, bool)
+                draw[pick] = True
                 held = torch.zeros_like(known)
-                held[..., :h, :w] = torch.from_numpy(draw & ~fill).float()
+                held[..., :h, :w] = torch.from_numpy(draw.reshape(h, w)).float()
                 known = known - held
-                values["held_out_pixels"] = int(held.sum())
+                values["held_out_pixels"] = n_held
+            elif s.early_stop and s.stop == "risk":
+                values["held_out_pixels"] = 0  # too few known pixels to hold any out: ES-WMV instead (below)
             if s.init == "navier-stokes":  # type: ignore[attr-defined]
                 import cv2
 
@@ -248,7 +254,7 @@ def build(
     weight = op.weight(target)
     n_valid = float(weight.sum()) * 3 if weight is not None else float(target.numel())
 
-    if s.early_stop and s.stop == "risk" and not (task == "denoise" and s.sure) and held is None:  # type: ignore
+    if s.early_stop and s.stop == "risk" and not (task == "denoise" and s.sure) and fill is None:  # type: ignore
         raise ValueError("stop='risk' needs an error estimate: denoising with sure=True, or inpainting")
 
     gamma = float(s.residual) if task != "inpaint" or s.init != "none" else 0.0  # type: ignore[attr-defined]
@@ -288,7 +294,7 @@ def build(
         return float(data) + max(ema_terms.get("sure_divergence", 0.0), 0.0)
 
     rules = ()
-    if s.early_stop and s.stop == "risk":
+    if s.early_stop and s.stop == "risk" and (use_sure or held is not None):
         # SURE's divergence grows while the fit takes in more of the noisy image; at a learning rate that forms
         # the image in a few dozen steps the SURE fit can turn on itself: the divergence estimate falls (below 0)
         # and the error to the noisy image rises (tune split: retina from step ~80, the hubble deep field from
