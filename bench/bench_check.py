@@ -393,6 +393,17 @@ def report(task: str, split: str, seed: int, rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+CURRENT = RESULTS / "check_current.json"  # task -> the seed of the check run the README and notes quote
+
+
+def set_current(task: str, seed: int, path: Path = CURRENT) -> None:
+    """Make a finished check run of ``task`` the one ``check_summary.py`` reports (file times do not survive a
+    clone, so "the newest file" cannot say which run is current)."""
+    data = json.loads(path.read_text()) if path.exists() else {}
+    data[task] = seed
+    path.write_text(json.dumps(dict(sorted(data.items())), indent=1) + "\n")
+
+
 def _commit() -> str:
     """HEAD when the run started, with ``+dirty`` when doubledip/ had uncommitted changes (the library measured is
     the one imported at the start, whatever is committed while the run goes on)."""
@@ -534,6 +545,8 @@ def main() -> None:
         shutil.rmtree(GALLERY / args.task, ignore_errors=True)
         fresh.rename(GALLERY / args.task)
         write_gallery(args.task, seed, shown)
+    if args.split == "check" and not args.only and args.out.resolve() == RESULTS.resolve():
+        set_current(args.task, seed)
     print()
     print(stem.with_suffix(".md").read_text())
     print(f"wrote {stem}.md / .json / .png")

@@ -3,7 +3,8 @@
     python bench/check_summary.py                 # every bench/results/check_<task>_check_<seed>.json
     python bench/check_summary.py --markdown      # as a Markdown table
 
-Per task (the newest check run of each): its seed, cases, on how many the bar held, the worst and median margin
+Per task, the check run recorded in ``bench/results/check_current.json`` (a full check run of the task sets it;
+without an entry, the newest file): its seed, cases, on how many the bar held, the worst and median margin
 over the baseline (haze-free photos apart, as in the run's own table), the slowest case (wall s of ours, an upper
 bound on a shared machine) and the kinds that failed.
 """
@@ -26,7 +27,12 @@ ORDER = ("segment", "dehaze", "separate", "watermark", "video")
 def summaries(results: Path = RESULTS) -> list[dict]:
     out = []
     for task in ORDER:
-        runs = sorted(results.glob(f"check_{task}_check_*.json"), key=lambda p: p.stat().st_mtime)
+        current = json.loads((results / "check_current.json").read_text()) if (
+            results / "check_current.json").exists() else {}
+        if task in current:
+            runs = [results / f"check_{task}_check_{current[task]}.json"]
+        else:  # no run recorded as current: the newest file
+            runs = sorted(results.glob(f"check_{task}_check_*.json"), key=lambda p: p.stat().st_mtime)
         if not runs:
             continue
         raw = json.loads(runs[-1].read_text())

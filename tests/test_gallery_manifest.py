@@ -64,3 +64,22 @@ def test_a_runs_tiles_become_gallery_rows_with_roles_and_metrics(tmp_path):
     written = json.loads((tmp_path / "manifest.json").read_text())
     assert written["runs"]["separate"]["seed"] == 7 and written["runs"]["segment"]["seed"] == 9
     assert [r["name"] for r in written["rows"]] == ["sep00_plain"]  # another task's run keeps this task's rows
+
+
+def test_the_readme_table_comes_from_the_check_runs_recorded_as_current(tmp_path):
+    # check_current.json names the run per task (file times do not survive a clone); every one named exists, is a
+    # check run with its seed, and check_summary reports exactly those
+    import check_summary  # noqa: E402  (bench/check_summary.py)
+
+    current = json.loads((ROOT / "bench" / "results" / "check_current.json").read_text())
+    assert set(current) == set(check_summary.ORDER)
+    for task, seed in current.items():
+        raw = json.loads((ROOT / "bench" / "results" / f"check_{task}_check_{seed}.json").read_text())
+        assert raw["split"] == "check" and raw["seed"] == seed and raw["task"] == task
+    assert {r["task"]: r["seed"] for r in check_summary.summaries()} == current
+    # set_current records a finished run, keeping the other tasks'
+    path = tmp_path / "current.json"
+    bench_check.set_current("segment", 5, path)
+    bench_check.set_current("video", 7, path)
+    bench_check.set_current("segment", 9, path)
+    assert json.loads(path.read_text()) == {"segment": 9, "video": 7}
