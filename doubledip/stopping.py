@@ -102,7 +102,50 @@ class Plateau(StopRule):
         return False
 
 
-class VarianceMinimum(StopRule):
+class _AveragedMinimum(StopRule):
+    """What ES-WMV and the risk rule share: an exponential moving average of the layers (weight ``1 − decay`` on the
+    newest step; 0 keeps the raw layers), snapshotted at each new minimum of a watched value, and a stop once that
+    value has had no new minimum for ``patience`` steps. ``describe`` names the minimum ``<_min_key>``."""
+
+    _min_key = "minimum"
+
+    def reset(self) -> None:
+        super().reset()
+        self._ema: Tensors | None = None
+        self._best: Tensors | None = None
+        self._min = math.inf
+        self._min_step = -1
+
+    def _average(self, layers: Tensors) -> None:
+        if self._ema is None or self.decay <= 0:
+            self._ema = {k: v.detach().clone() for k, v in layers.items()}
+        else:
+            for k, v in layers.items():
+                self._ema[k].lerp_(v.detach(), 1 - self.decay)
+
+    def _track(self, step: int, value: float, reason: str) -> bool:
+        """A new minimum: snapshot the average; none for ``patience`` steps: fire with ``reason``."""
+        if value < self._min:
+            self._min, self._min_step = value, step
+            self._best = {k: v.clone() for k, v in self._ema.items()}  # type: ignore[union-attr]
+            return False
+        if step - self._min_step >= self.patience:
+            return self._fire(step, reason)
+        return False
+
+    def best(self) -> Tensors | None:
+        return self._best
+
+    @property
+    def best_step(self) -> int:
+        """Step (within the stage) of the minimum whose averaged iterate :meth:`best` returns; −1: none."""
+        return self._min_step
+
+    def describe(self) -> dict:
+        return {"best_step": self._min_step, self._min_key: self._min if self._min < math.inf else None}
+
+
+class VarianceMinimum(_AveragedMinimum):
     """ES-WMV: stop when the windowed moving variance of the images has not hit a new minimum for ``patience`` steps.
 
     ``window``: how many recent images the variance spans (W). The variance at step t is the mean over pixels and
@@ -112,6 +155,8 @@ class VarianceMinimum(StopRule):
     layers at the minimum). ``start``: steps at the beginning that neither count for the minimum nor for the
     patience (the first images of a DIP move fast and mean nothing). The rule never fires before ``start + window``.
     """
+
+    _min_key = "variance_min"
 
     def __init__(self, window: int = 20, patience: int = 60, decay: float = 0.9, start: int = 0,
                  observe: bool = False) -> None:
@@ -125,10 +170,6 @@ class VarianceMinimum(StopRule):
         self._buf: list[torch.Tensor] = []
         self._sum: torch.Tensor | None = None
         self._sq: torch.Tensor | None = None
-        self._ema: Tensors | None = None
-        self._best: Tensors | None = None
-        self._min = math.inf
-        self._min_step = -1
         self._added = 0
         self.variances: list[float] = []  # per step (nan before the window is full): for plots and tests
 
@@ -137,11 +178,7 @@ class VarianceMinimum(StopRule):
         with torch.no_grad():
             frozen = self.fired_at is not None
             if not frozen:
-                if self._ema is None or self.decay <= 0:
-                    self._ema = {k: v.detach().clone() for k, v in layers.items()}
-                else:
-                    for k, v in layers.items():
-                        self._ema[k].lerp_(v.detach(), 1 - self.decay)
+                self._average(layers)
             x = output.detach().to(torch.float64)
             self._buf.append(x)
             if self._sum is None:
@@ -165,28 +202,11 @@ class VarianceMinimum(StopRule):
             self.variances.append(var)
             if step < self.start or frozen:
                 return False
-            if var < self._min:
-                self._min, self._min_step = var, step
-                self._best = {k: v.clone() for k, v in self._ema.items()}  # type: ignore[union-attr]
-                return False
-            if step - self._min_step >= self.patience:
-                return self._fire(step, f"image variance over {self.window} steps had no new minimum for "
-                                        f"{self.patience} steps (noise fitting)")
-            return False
-
-    def best(self) -> Tensors | None:
-        return self._best
-
-    @property
-    def best_step(self) -> int:
-        """Step (within the stage) of the variance minimum whose averaged iterate :meth:`best` returns; −1: none."""
-        return self._min_step
-
-    def describe(self) -> dict:
-        return {"best_step": self._min_step, "variance_min": self._min if self._min < math.inf else None}
+            return self._track(step, var, f"image variance over {self.window} steps had no new minimum for "
+                                          f"{self.patience} steps (noise fitting)")
 
 
-class RiskMinimum(StopRule):
+class RiskMinimum(_AveragedMinimum):
     """Stop when a ground-truth-free estimate of the averaged image's error has had no new minimum for
     ``patience`` steps; return the exponential moving average of the layers (weight ``1 − decay`` on the newest
     step) taken at that minimum.
@@ -206,6 +226,8 @@ class RiskMinimum(StopRule):
     DIP-SURE's divergence starts high and falls before it grows, while the error to the observation falls fast).
     """
 
+    _min_key = "risk_min"
+
     def __init__(self, risk, patience: int = 50, decay: float = 0.9, start: int = 0, observe: bool = False,
                  growing: str | None = None, falling: str | None = None, growing_share: float = 0.5,
                  falling_tol: float = 0.02, growing_after: int = 30) -> None:
@@ -218,11 +240,7 @@ class RiskMinimum(StopRule):
 
     def reset(self) -> None:
         super().reset()
-        self._ema: Tensors | None = None
         self._ema_terms: dict[str, float] = {}
-        self._best: Tensors | None = None
-        self._min = math.inf
-        self._min_step = -1
         self._peak = -math.inf
         self._low = math.inf
         self.risks: list[float] = []  # per step: for plots and tests
@@ -234,13 +252,11 @@ class RiskMinimum(StopRule):
         with torch.no_grad():
             w = 1.0 - self.decay
             if self._ema is None or self.decay <= 0:
-                self._ema = {k: v.detach().clone() for k, v in layers.items()}
                 self._ema_terms = dict(terms or {})
             else:
-                for k, v in layers.items():
-                    self._ema[k].lerp_(v.detach(), w)
                 for k, v in (terms or {}).items():
                     self._ema_terms[k] = self._ema_terms.get(k, v) + w * (v - self._ema_terms.get(k, v))
+            self._average(layers)
             risk = float(self.risk(self._ema, self._ema_terms))
         self.risks.append(risk)
         if step < self.start:
@@ -253,21 +269,5 @@ class RiskMinimum(StopRule):
                     and self._best is not None):
                 return self._fire(step, f"the fit broke down ({self.growing} fell below {self.growing_share:g} of "
                                         f"its peak while {self.falling} rose)")
-        if risk < self._min:
-            self._min, self._min_step = risk, step
-            self._best = {k: v.clone() for k, v in self._ema.items()}
-            return False
-        if step - self._min_step >= self.patience:
-            return self._fire(step, f"estimated error of the averaged image had no new minimum for {self.patience} "
-                                    "steps")
-        return False
-
-    def best(self) -> Tensors | None:
-        return self._best
-
-    @property
-    def best_step(self) -> int:
-        return self._min_step
-
-    def describe(self) -> dict:
-        return {"best_step": self._min_step, "risk_min": self._min if self._min < math.inf else None}
+        return self._track(step, risk, f"estimated error of the averaged image had no new minimum for "
+                                       f"{self.patience} steps")
