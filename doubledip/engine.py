@@ -88,6 +88,8 @@ class Step:
 class Stage:
     name: str
     steps: int
+    # The step's loss terms by name; their sum is minimised. A name starting with "_" is WATCHED, not minimised:
+    # stopping rules and snapshots see its value, the gradient does not.
     loss: Callable[[Step], Tensors]
     lr: float = 0.01
     augment: bool = False
@@ -347,7 +349,7 @@ def iterate(
                            lambda x, k=k, index=index: _dihedral(_frames_of(x.to(dev), index, n_frames), k), output,
                            lambda shift, k=k, index=index: gens.forward(k, index, shift=shift))
                 terms = stage.loss(ctx)
-                loss = sum(terms.values())
+                loss = sum(v for n, v in terms.items() if not n.startswith("_"))
                 opt.zero_grad(set_to_none=True)
                 loss.backward()  # type: ignore[union-attr]
                 opt.step()

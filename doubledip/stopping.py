@@ -241,6 +241,7 @@ class RiskMinimum(_AveragedMinimum):
     def reset(self) -> None:
         super().reset()
         self._ema_terms: dict[str, float] = {}
+        self.best_terms: dict[str, float] = {}  # the averaged loss terms at the minimum (e.g. SURE's divergence)
         self._peak = -math.inf
         self._low = math.inf
         self.risks: list[float] = []  # per step: for plots and tests
@@ -269,5 +270,7 @@ class RiskMinimum(_AveragedMinimum):
                     and self._best is not None):
                 return self._fire(step, f"the fit broke down ({self.growing} fell below {self.growing_share:g} of "
                                         f"its peak while {self.falling} rose)")
+        if risk < self._min:
+            self.best_terms = dict(self._ema_terms)
         return self._track(step, risk, f"estimated error of the averaged image had no new minimum for "
                                        f"{self.patience} steps")

@@ -117,3 +117,23 @@ def test_average_makes_the_result_from_the_moving_average_of_the_steps_layers():
     last = run(iterate(plain, every=1))
     assert np.allclose(averaged.images["a"], expected, atol=1e-5)
     assert not np.allclose(last.images["a"], expected, atol=1e-3)  # and it is not the last step's layers
+
+
+def test_a_watched_term_is_reported_but_not_minimised():
+    # A loss term named "_…" reaches the snapshots (and stopping rules) but not the gradient: the run is the same
+    # step for step as without it, even when the watched value is large and depends on the parameters.
+    def watched(problem):
+        inner = problem.stages[0].loss
+
+        def loss(s):
+            terms = inner(s)
+            terms["_watched"] = 1e3 * (s.recon ** 2).mean()
+            return terms
+
+        problem.stages[0] = Stage("fit", 10, loss, lr=0.01)
+        return problem
+
+    plain = list(iterate(_problem(10), seed=3, every=5))
+    with_watch = list(iterate(watched(_problem(10)), seed=3, every=5))
+    assert "_watched" in with_watch[-1].losses and with_watch[-1].losses["_watched"] > 10
+    np.testing.assert_array_equal(plain[-1].result.images["a"], with_watch[-1].result.images["a"])

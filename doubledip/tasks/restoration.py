@@ -70,6 +70,64 @@ def estimate_sigma(image: np.ndarray) -> float:
     return float(np.mean(sigmas))
 
 
+def nonlocal_means(image: np.ndarray, sigma: float) -> np.ndarray:
+    """scikit-image's non-local means (Buades, Coll, Morel, CVPR 2005) of a noisy ``(H, W, 3)`` float32 image in
+    [0, 1] with Gaussian noise of std ``sigma`` (same units): h = 0.8σ, 5 × 5 patches searched over 13 × 13, the
+    fast mode. Returns ``(H, W, 3)`` float32."""
+    from skimage.restoration import denoise_nl_means
+
+    out = denoise_nl_means(np.asarray(image, np.float32), h=0.8 * sigma, sigma=sigma, fast_mode=True, patch_size=5,
+                           patch_distance=6, channel_axis=-1)
+    return np.asarray(out, np.float32)
+
+
+def mid_tones(image: np.ndarray, sigma: float) -> np.ndarray:
+    """Where a noisy ``(H, W, 3)`` image's noise is not clipped: the values (pixel and channel) whose 5 × 5 local
+    mean lies more than 2σ from 0 and from 1, ``(H, W, 3)`` bool. Clipping to [0, 1] takes noise away (a black
+    background keeps only its upward noise), which biases SURE; its sums are taken over these values. All values
+    when fewer than 1 % qualify."""
+    from scipy.ndimage import uniform_filter
+
+    local = uniform_filter(np.asarray(image, np.float64), size=(5, 5, 1), mode="reflect")
+    mid = (local > 2 * sigma) & (local < 1 - 2 * sigma)
+    return mid if mid.mean() >= 0.01 else np.ones(mid.shape, bool)
+
+
+def sure_blend(
+    dip: np.ndarray, noisy: np.ndarray, sigma: float, dip_divergence: float, region: np.ndarray | None = None,
+    probes: int = 5, eps: float = 0.01,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Mix a DIP estimate with non-local means at the weight that minimises SURE of the mix.
+
+    ``dip``, ``noisy``: ``(H, W, 3)`` float32 in [0, 1]; ``sigma``: the noise std in the same units;
+    ``dip_divergence``: DIP's SURE divergence term ``2σ²·div/n`` over ``region`` ((H, W, 3) bool, default all; n:
+    its values), as the risk rule averages it. SURE(λ) = ‖m − y‖²/n − σ² + 2σ²/n·(λ·div_DIP + (1 − λ)·div_NLM) for
+    m = λ·DIP + (1 − λ)·NLM is quadratic in λ; its minimiser, clipped to [0, 1], is the weight (aggregation by
+    SURE: Blu, Luisier, IEEE TIP 2007). NLM's divergence: ``probes`` Monte-Carlo probes bᵀ(f(y + εb) − f(y))/ε
+    (Ramani, Blu, Unser, IEEE TIP 2008). Returns the mix ``(H, W, 3)`` float32 and ``{"blend_weight": λ}``
+    (DIP's share)."""
+    y = np.asarray(noisy, np.float64)
+    a = np.asarray(dip, np.float64)
+    c = nonlocal_means(noisy, sigma).astype(np.float64)
+    inside = np.ones(y.shape, bool) if region is None else np.asarray(region, bool)
+
+    def mean(x: np.ndarray) -> float:
+        return float(x[inside].mean())
+
+    rng = np.random.default_rng(0)
+    div = []
+    for _ in range(probes):
+        b = rng.standard_normal(y.shape)
+        moved = nonlocal_means((y + eps * b).astype(np.float32), sigma).astype(np.float64)
+        div.append(mean(b * (moved - c)) / eps)
+    t_dip, t_nlm = max(float(dip_divergence), 0.0), 2.0 * sigma**2 * max(float(np.median(div)), 0.0)
+    d = a - c
+    dd = mean(d * d)
+    lam = 1.0 if dd <= 0 else float(np.clip(mean((y - c) * d) / dd - (t_dip - t_nlm) / (2.0 * dd), 0.0, 1.0))
+    mix = np.clip(c + lam * d, 0.0, 1.0)
+    return mix.astype(np.float32), {"blend_weight": round(lam, 3)}
+
+
 # --- input checks ----------------------------------------------------------------------------------------------
 
 
@@ -252,6 +310,11 @@ def build(
     use_sure = task == "denoise" and s.sure  # type: ignore[attr-defined]
     eps = float(getattr(s, "sure_eps", 1e-3))
     weight = op.weight(target)
+    mid = None  # denoising's blend: where the photo lies far enough from 0 and 1 for its noise not to be clipped
+    if use_sure and s.blend != "none" and h * w >= s.blend_min_pixels:  # type: ignore[attr-defined]
+        mid = _pad_to(_to_tensor(mid_tones(img, sigma).astype(np.float32)), target.shape[-2:])
+        if weight is not None:
+            mid = mid * weight
     n_valid = float(weight.sum()) * 3 if weight is not None else float(target.numel())
 
     if s.early_stop and s.stop == "risk" and not (task == "denoise" and s.sure) and fill is None:  # type: ignore
@@ -276,8 +339,13 @@ def build(
             if weight is not None:
                 b = b * weight.to(b.device)
             moved = compose(st.rerun({"image": eps * b}))  # (a residual's identity part adds a constant: left out)
-            div = (st.aug(b) * (moved - st.output)).sum() / (eps * n_valid)
+            probe = st.aug(b) * (moved - st.output)
+            div = probe.sum() / (eps * n_valid)
             terms["sure_divergence"] = 2.0 * sigma**2 * div  # type: ignore[operator]
+            if mid is not None:  # watched: the same over the mid-tones, for the blend with non-local means
+                m = st.aug(mid)
+                terms["_sure_divergence_mid"] = (2.0 * sigma**2 * (probe * m).sum().detach()  # type: ignore
+                                                 / (eps * m.sum().clamp_min(1.0)))
         return terms
 
     def risk(ema: Tensors, ema_terms: dict[str, float]) -> float:
@@ -315,6 +383,14 @@ def build(
         if fill is not None:
             restored = np.where(fill[..., None], restored, img)  # known pixels stay as they were
         vals = dict(values)
+        if mid is not None and rules:
+            region = mid[0, :, :h, :w].numpy().transpose(1, 2, 0) > 0  # type: ignore[index]
+            restored, mixed = sure_blend(restored, img, sigma,  # type: ignore[arg-type]
+                                         rules[0].best_terms.get("_sure_divergence_mid", 0.0), region,
+                                         s.blend_probes)  # type: ignore[attr-defined]
+            vals.update(mixed)
+        elif task == "denoise" and s.blend != "none":  # type: ignore[attr-defined]
+            vals["blend_weight"] = 1.0  # too small to weigh the mix by SURE: DIP alone
         if not s.early_stop:
             vals.update(stopped_at=s.total_steps, stop_reason=f"ran all {s.total_steps} steps ({s.name} preset: "
                         "no early stopping)" + (f"; exponential average {s.average}" if s.average else ""))
@@ -360,4 +436,4 @@ def jpeg(image: np.ndarray, **kw: Any) -> Result:
 
 
 __all__ = ["build", "check_scale", "denoise", "estimate_sigma", "fill_mask", "inpaint", "iterate_restore", "jpeg",
-           "superres"]
+           "mid_tones", "nonlocal_means", "superres", "sure_blend"]
