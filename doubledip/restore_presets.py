@@ -115,7 +115,9 @@ class DenoiseSettings(RestoreSettings):
     """Denoising. ``sigma``: the noise level in 0–255 units (None: estimated from the image, Donoho's wavelet
     median rule). ``sure``: fit with Stein's unbiased risk estimate of the error to the CLEAN image instead of the
     error to the noisy one (DIP-SURE: Jo, Chun, Choi, ICCV 2021; the divergence by one Monte-Carlo probe of size
-    ``sure_eps`` per step) — it needs ``input="image"``.
+    ``sure_eps`` per step) — it needs ``input="image"``. ``sure_region="mid"``: the risk rule's SURE sums only
+    the values whose noise is not clipped (:func:`doubledip.tasks.restoration.mid_tones`; clipping takes noise
+    away, so a dark photo's error to its noisy image reads low); "all": every value.
 
     ``blend="nlm"``: the result is ``λ·DIP + (1 − λ)·NLM``, the DIP estimate mixed with scikit-image's non-local
     means (Buades, Coll, Morel, CVPR 2005; h = 0.8σ, 5 × 5 patches, 13 × 13 search) at the weight λ ∈ [0, 1] that
@@ -133,6 +135,7 @@ class DenoiseSettings(RestoreSettings):
     sigma: float | None = None
     sure: bool = True
     sure_eps: float = 1e-3
+    sure_region: str = "all"
     blend: str = "none"
     blend_probes: int = 5
     blend_min_pixels: int = 96 * 96
@@ -140,6 +143,8 @@ class DenoiseSettings(RestoreSettings):
 
     def check(self) -> None:
         super().check()
+        if self.sure_region not in ("all", "mid"):
+            raise ValueError(f"sure_region must be 'all' or 'mid', got {self.sure_region!r}")
         if self.blend not in ("none", "nlm"):
             raise ValueError(f"blend must be 'none' or 'nlm', got {self.blend!r}")
         if self.blend != "none" and not (self.sure and self.early_stop and self.stop == "risk"):
@@ -200,7 +205,7 @@ PRESETS: dict[str, dict[str, RestoreSettings]] = {
         # DIP-SURE: a SURE step costs two forward passes, so the lighter network; 240 steps at 256² px.
         "fast": DenoiseSettings("fast", _LIGHT_ARCH, steps={"fit": 240}, lr=0.02, input="image", noise_scale=0.0,
                                 reg_noise=0.0, stop="risk", patience=50, decay=0.9, budget_pixels=_BUDGET,
-                                blend="nlm"),
+                                sure_region="mid", blend="nlm"),
         "paper": DenoiseSettings("paper", PAPER_ARCH, steps={"fit": 3000}, lr=0.01, input="noise", noise_scale=0.1,
                                  reg_noise=1 / 30, every=50, early_stop=False, average=0.99, sure=False),
     },

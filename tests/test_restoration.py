@@ -289,6 +289,8 @@ def test_settings_reject_unknown_names_and_stages():
         get_settings("denoise", "slow")
     with pytest.raises(ValueError):
         get_settings("denoise", input="photo")
+    with pytest.raises(ValueError, match="sure_region"):
+        get_settings("denoise", sure_region="dark")
     with pytest.raises(ValueError, match="blend"):
         get_settings("denoise", blend="nlm", sure=False)  # the mix is weighed by SURE
     with pytest.raises(ValueError, match="augment"):

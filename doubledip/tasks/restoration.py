@@ -310,11 +310,13 @@ def build(
     use_sure = task == "denoise" and s.sure  # type: ignore[attr-defined]
     eps = float(getattr(s, "sure_eps", 1e-3))
     weight = op.weight(target)
-    mid = None  # denoising's blend: where the photo lies far enough from 0 and 1 for its noise not to be clipped
-    if use_sure and s.blend != "none" and h * w >= s.blend_min_pixels:  # type: ignore[attr-defined]
+    mid = None  # SURE denoising: the values far enough from 0 and 1 for their noise not to be clipped
+    if use_sure:
         mid = _pad_to(_to_tensor(mid_tones(img, sigma).astype(np.float32)), target.shape[-2:])
         if weight is not None:
             mid = mid * weight
+    blend = use_sure and s.blend != "none" and h * w >= s.blend_min_pixels  # type: ignore[attr-defined]
+    mid_risk = use_sure and s.sure_region == "mid"  # type: ignore[attr-defined]
     n_valid = float(weight.sum()) * 3 if weight is not None else float(target.numel())
 
     if s.early_stop and s.stop == "risk" and not (task == "denoise" and s.sure) and fill is None:  # type: ignore
@@ -342,7 +344,7 @@ def build(
             probe = st.aug(b) * (moved - st.output)
             div = probe.sum() / (eps * n_valid)
             terms["sure_divergence"] = 2.0 * sigma**2 * div  # type: ignore[operator]
-            if mid is not None:  # watched: the same over the mid-tones, for the blend with non-local means
+            if mid is not None:  # watched: the same over the mid-tones (the clipping-aware risk and the blend)
                 m = st.aug(mid)
                 terms["_sure_divergence_mid"] = (2.0 * sigma**2 * (probe * m).sum().detach()  # type: ignore
                                                  / (eps * m.sum().clamp_min(1.0)))
@@ -358,6 +360,9 @@ def build(
         # A denoiser's divergence is ≥ 0 (it keeps some of each pixel's noise); a negative estimate shows the fit
         # gaming the one-probe estimate (the data term then rises too: seen at lr 0.02 after ~80 steps), and
         # counts as 0 so that the risk cannot fall by it.
+        if mid_risk:  # over the values whose noise is not clipped (see mid_tones)
+            m = mid.to(out.device)  # type: ignore[union-attr]
+            return float((d * m).sum() / m.sum().clamp_min(1.0)) + max(ema_terms.get("_sure_divergence_mid", 0.0), 0.0)
         data = d.mean() if weight is None else (d * weight.to(out.device)).sum() / (weight.sum() * 3).clamp_min(1.0)
         return float(data) + max(ema_terms.get("sure_divergence", 0.0), 0.0)
 
@@ -383,7 +388,7 @@ def build(
         if fill is not None:
             restored = np.where(fill[..., None], restored, img)  # known pixels stay as they were
         vals = dict(values)
-        if mid is not None and rules:
+        if blend and rules:
             region = mid[0, :, :h, :w].numpy().transpose(1, 2, 0) > 0  # type: ignore[index]
             restored, mixed = sure_blend(restored, img, sigma,  # type: ignore[arg-type]
                                          rules[0].best_terms.get("_sure_divergence_mid", 0.0), region,
