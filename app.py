@@ -159,7 +159,8 @@ def _live(snap: dd.Snapshot, curve: _Curve, strip: int = 1):
     the loss terms and paces the layers' refreshes too.
 
     ``strip`` > 1: the snapshot's layers are strips of that many video frames, each shown."""
-    curve.points += [{"step": snap.step, "term": k, "value": v} for k, v in snap.losses.items()]
+    curve.points += [{"step": snap.step, "term": k, "value": v} for k, v in snap.losses.items()
+                     if not k.startswith("_")]  # watched terms (not minimised) are not loss terms
     if not curve.layers_due():
         gallery = gr.skip()
     elif strip > 1:
@@ -349,6 +350,24 @@ def _docstring(task: Task, names: list[str]) -> str:
     return "\n".join(lines)
 
 
+@contextlib.contextmanager
+def _unexpected_errors(task: str) -> Iterator[None]:
+    """A failure that is not the visitor's input (a bug) still says what happened on the page, instead of Gradio's
+    bare "Error"; the traceback goes to the server's log, and the server goes on serving."""
+    try:
+        yield
+    except gr.Error:
+        raise
+    except FloatingPointError as e:  # the optimisation diverged: the engine's message says what to try
+        raise gr.Error(str(e)) from None
+    except Exception as e:  # noqa: BLE001  (shown, logged, and the job ends; nothing else is affected)
+        import traceback
+
+        traceback.print_exc()
+        raise gr.Error(f"{task} failed inside doubledip ({type(e).__name__}: {e}). This is a bug, not your input; "
+                       "the server goes on serving.") from None
+
+
 def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
     """The page/API handler of ``task`` in a tab serving ``tab_tasks``: a generator of page updates whose
     parameters are the tab's inputs (the first one required, the others with defaults, as the API shows them)."""
@@ -364,10 +383,11 @@ def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
         if not task.working_size:
             if settings.pop("size") is not None:
                 raise gr.Error(f"{task.name} works at the photo's own size: leave the working size empty")
-        kw, before, notes = _task_inputs(task, values, painted)
-        with _page_errors():
-            gen = task.iterate(**kw, **settings)
-        yield from _stream(gen, task, before, notes)
+        with _unexpected_errors(task.name):
+            kw, before, notes = _task_inputs(task, values, painted)
+            with _page_errors():
+                gen = task.iterate(**kw, **settings)
+            yield from _stream(gen, task, before, notes)
 
     # The photo is required, except beside a several-photos upload (either one will do).
     required = {names[0]} - {"editor" if "photos" in names else ""}
@@ -513,9 +533,10 @@ def _advanced(task: str):
         preset = gr.Radio(["fast", "paper"], value="fast", label="preset",
                           info="paper = the published settings: minutes to hours on a CPU")
         steps = gr.Number(value=None, label="steps (empty: the preset's)", precision=0, minimum=1)
+        # The restorations work at the photo's own size (and refuse a working size): no field for them.
         size = gr.Number(value=None, label=f"working long side in px (empty: the preset's, ~{default_size})"
                          if default_size else "working long side in px (empty: the photo's own size)",
-                         precision=0, minimum=32)
+                         precision=0, minimum=32, visible=bool(default_size))
         seed = gr.Number(value=0, label="seed", precision=0)
     return [preset, steps, size, seed]
 
@@ -567,20 +588,26 @@ class _UploadImage(gr.Image):
     def preprocess(self, payload):
         try:
             return super().preprocess(payload)
-        except Exception as e:  # noqa: BLE001  (every decoder failure means the same to the user)
-            raise gr.Error(f"not a readable image ({type(e).__name__})") from None
+        except Exception:  # noqa: BLE001  (every decoder failure means the same to the user)
+            raise gr.Error("not a readable image (PNG, JPEG, WebP, TIFF, BMP or GIF)") from None
 
 
 def _editor_component(label: str, colours: list[str], canvas: tuple[int, int],
-                      layers: list[str] | None = None) -> gr.ImageEditor:
+                      layers: list[str] | None = None, brush_size: int | str = "auto") -> gr.ImageEditor:
     """``canvas`` = (width, height) of the tab's hinted examples: Gradio 6 places an example's paint layer on the
     initial canvas, so a canvas of another size shows the bundled strokes shifted (uploads resize it anyway).
     ``layers``: named paint layers (segmentation: one for the foreground, one for the background). The hints are
     told apart by their colour, so strokes on any layer count; the layers let a visitor hide or clear one side."""
     opts = gr.LayerOptions(allow_additional_layers=False, layers=layers) if layers else True
     return _UprightEditor(label=label, type="numpy", height=420, layers=opts, canvas_size=canvas,
-                          brush=gr.Brush(colors=colours, default_color=colours[0], color_mode="fixed"),
+                          brush=gr.Brush(default_size=brush_size, colors=colours, default_color=colours[0],
+                                         color_mode="fixed"),
                           sources=["upload", "clipboard"])
+
+
+def _stopped() -> str:
+    return ("**stopped** — nothing runs now; the layers shown are the last ones drawn. Press **Run** to start "
+            "again.")
 
 
 def _run_stop():
@@ -614,6 +641,8 @@ def _example_value(name: str, prm: Param | None, example: dict, paint: str | Non
         photos = example.get("images")
         return [str(EXAMPLES / p) for p in photos] if isinstance(photos, list) else None
     value = example.get(name, prm.default if prm is not None else None)
+    if prm is not None and prm.kind == "choice" and value is not None:
+        return str(value)  # the radio's choices are text (as the API takes them)
     return str(EXAMPLES / value) if prm is not None and prm.kind in ("image", "images") and value else value
 
 
@@ -629,12 +658,15 @@ def _canvas(tasks: list[Task]) -> tuple[int, int]:
 
 
 def _component(prm: Param, name: str, tasks: list[Task]):
-    paint = next((p for t in tasks for p in t.params if p.kind in ("mask", "hints")), None)
+    owner, paint = next(((t, p) for t in tasks for p in t.params if p.kind in ("mask", "hints")), (None, None))
     if name == "editor":
         if paint is not None and paint.kind == "hints":
             return _editor_component("photo — paint green on the foreground, red on the background (no hints: "
                                      "automatic)", [FG_COLOUR, BG_COLOUR], _canvas(tasks), SEG_LAYERS)
-        return _editor_component(f"photo — {paint.label}", ["rgb(255, 0, 255)"], _canvas(tasks))
+        label = f"photo — {paint.label} (every painted pixel counts)"
+        if len(tasks) > 1:  # the restorations: only inpainting reads the paint
+            label = f"photo — for {owner.name}: {paint.label}, every painted pixel counts; the others take no paint"
+        return _editor_component(label, ["rgb(255, 0, 255)"], _canvas(tasks), brush_size=10)
     if name == "photos":
         return gr.File(label="…or several photos sharing one watermark (no painting needed)", file_count="multiple",
                        file_types=["image"])
@@ -679,19 +711,38 @@ def task_tab(tasks: list[Task]) -> None:
             yield from HANDLERS[choice](*values)
 
         events.append(_wire(run, False, dispatch, [chooser, *inputs], outs))
-    stop.click(None, None, None, cancels=events, api_name=False)
+    stop.click(_stopped, None, [outs[1]], cancels=events, api_name=False)
     paint = next((p.kind for t in tasks for p in t.params if p.kind in ("mask", "hints")), None)
+    if chooser is not None:
+        # Only what the chosen task reads is shown: the other tasks' inputs (superres's scale) are hidden, and
+        # the photo's label says whether painting on it means anything.
+        owned = [n for n in names if n not in ("editor", "photos")]
+
+        def show_inputs(choice):
+            task = next(t for t in tasks if t.name == choice)
+            own = {p.name for p in task.params}
+            painted = next((p for p in task.params if p.kind in ("mask", "hints")), None)
+            label = f"{task.params[0].help} — {painted.label}" if painted else f"{task.params[0].help} (no painting)"
+            return [gr.update(label=label)] + [gr.update(visible=n in own) for n in owned]
+
+        chooser.change(show_inputs, chooser, [comps["editor"], *[comps[n] for n in owned]], api_name=False)
+        first_view = show_inputs(tasks[0].name)  # the page opens on the first task: show only its inputs
+        for n, view in zip(owned, first_view[1:]):
+            comps[n].visible = view["visible"]
     for t in tasks:
-        # One block of examples per set of inputs they fill (e.g. a painted photo; several photos).
+        # One block of examples per set of inputs they fill (e.g. a painted photo; several photos). Where a chooser
+        # picks the task, an example sets it too, and fills only its own task's inputs.
+        own = {p.name for p in t.params} | {"editor", "photos"}
         blocks: dict[tuple[int, ...], list[list]] = {}
         for ex in t.examples:
-            row = [_example_value(n, by_name.get(n), ex, paint) for n in names]
+            row = [_example_value(n, by_name.get(n), ex, paint) if n in own else None for n in names]
             used = tuple(i for i, v in enumerate(row) if v is not None)
             blocks.setdefault(used, []).append([row[i] for i in used])
         for used, rows in blocks.items():
-            what = ", ".join(names[i] for i in used)
-            gr.Examples(rows, [comps[names[i]] for i in used], cache_examples=False,
-                        label=f"{t.name} examples ({what})")
+            targets = [comps[names[i]] for i in used]
+            if chooser is not None:
+                rows, targets = [[t.name, *r] for r in rows], [chooser, *targets]
+            gr.Examples(rows, targets, cache_examples=False, label=f"{t.title} examples")
 
 
 def _mix_button(comps: dict) -> None:

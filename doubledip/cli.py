@@ -104,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         return _fail(f"--out {out}: exists and is not a directory")
+    unwritable = _unwritable(out)
+    if unwritable:  # found before the run, not after minutes of it
+        return _fail(f"--out {out}: {unwritable}")
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", InputNote)
@@ -136,6 +139,11 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(tmp, ignore_errors=True)
     except InputError as e:
         return _fail(str(e))
+    except FloatingPointError as e:  # the optimisation diverged (engine): said plainly, nothing written
+        sys.stderr.write(f"\nerror: {e}\n")
+        return 1
+    except OSError as e:  # the output could not be written after all (disk full, permissions changed)
+        return _fail(f"--out {out}: could not write the results ({e.strerror or e}); nothing written")
     except ValueError as e:  # bad option values (preset, size, device) surface as ValueError from the library
         return _fail(str(e))
     except KeyboardInterrupt:
@@ -144,6 +152,21 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         sys.stderr.write(f"wrote {out}\n")
     return 0
+
+
+def _unwritable(out: Path) -> str | None:
+    """Why ``out`` (a directory to create or fill) cannot be written, or None: its nearest existing ancestor must be
+    a writable directory."""
+    probe = out.absolute()
+    while not probe.exists():
+        probe = probe.parent
+    if probe != out.absolute() and not probe.is_dir():
+        return f"{probe} is a file, not a directory"
+    try:  # a real try: permission bits do not tell (root, read-only or virtual file systems)
+        os.rmdir(tempfile.mkdtemp(prefix=".doubledip-probe-", dir=probe))
+    except OSError as e:
+        return f"cannot write in {probe} ({e.strerror or e})"
+    return None
 
 
 def _notes_from(caught: list[warnings.WarningMessage]) -> list[str]:

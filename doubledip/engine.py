@@ -131,7 +131,9 @@ class Result:
     def summary(self) -> dict[str, Any]:
         return {
             "task": self.task, "preset": self.preset, "steps": self.steps, "seconds": round(self.seconds, 2),
-            "working_size": list(self.working_size), "psnr": round(self.psnr, 3), **self.values,
+            "working_size": list(self.working_size),
+            "psnr": round(self.psnr, 3) if math.isfinite(self.psnr) else None,  # JSON has no NaN or infinity
+            **self.values,
             "notes": self.notes,
         }
 
@@ -350,6 +352,11 @@ def iterate(
                            lambda shift, k=k, index=index: gens.forward(k, index, shift=shift))
                 terms = stage.loss(ctx)
                 loss = sum(v for n, v in terms.items() if not n.startswith("_"))
+                if not bool(torch.isfinite(loss.detach())):  # type: ignore[union-attr]
+                    raise FloatingPointError(
+                        f"the optimisation broke down at step {done + 1} of stage {stage.name!r} (its loss is not a "
+                        f"finite number); nothing was returned. A photo of one flat colour gives this; otherwise try "
+                        f"another seed or a lower learning rate")
                 opt.zero_grad(set_to_none=True)
                 loss.backward()  # type: ignore[union-attr]
                 opt.step()

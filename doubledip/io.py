@@ -107,8 +107,10 @@ def _open(path: str | os.PathLike) -> Image.Image:
         img.load()
     except InputError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
-        raise InputError(f"{p}: not a readable image ({type(e).__name__})") from None
+    except Image.DecompressionBombError:
+        raise InputError(f"{p}: the image has too many pixels to be read safely") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise InputError(f"{p}: not a readable image (PNG, JPEG, WebP, TIFF, BMP or GIF)") from None
     return img
 
 
@@ -246,7 +248,7 @@ def check_mask(m: np.ndarray, shape: tuple[int, int], what: str = "hint", name: 
     if tuple(m.shape[:2]) != tuple(shape):
         raise InputError(
             f"{prefix}{what} is {m.shape[1]}×{m.shape[0]} px but the image is {shape[1]}×{shape[0]} px; "
-            "draw the hint on the same image"
+            f"draw the {what.split()[-1]} on the same image"
         )
     if not m.any():
         raise InputError(f"{prefix}{what} is empty: mark at least a few pixels")

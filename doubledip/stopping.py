@@ -142,7 +142,8 @@ class _AveragedMinimum(StopRule):
         return self._min_step
 
     def describe(self) -> dict:
-        return {"best_step": self._min_step, self._min_key: self._min if self._min < math.inf else None}
+        return {"best_step": self._min_step,
+                self._min_key: float(f"{self._min:.4g}") if self._min < math.inf else None}
 
 
 class VarianceMinimum(_AveragedMinimum):

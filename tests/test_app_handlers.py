@@ -189,3 +189,36 @@ def test_restorations_refuse_a_working_size_and_take_the_scale_as_the_page_sends
     *_, files = list(app.run_superres(_editor(photo), scale="2", steps=3))[-1]
     restored = next(f for f in files if f.endswith("restored.png"))
     assert Image.open(restored).size == (120, 80)  # the input's size × scale
+
+
+def test_restore_examples_fill_the_scale_as_text_and_choose_their_task():
+    from doubledip.registry import TASKS
+
+    scale = next(p for p in TASKS["superres"].params if p.name == "scale")
+    value = app._example_value("scale", scale, {"image": "restore_superres.png"}, None)
+    assert value == "4" and value in [str(c) for c in scale.choices]  # the radio's own (text) choices
+    examples = [b for b in app.demo.blocks.values() if isinstance(b, gr.Dataset) and "Restore" not in str(b.label)
+                and "examples" in str(b.label) and any(t in str(b.label) for t in ("Denoising", "Super-resolution"))]
+    assert len(examples) == 2
+    for ds in examples:  # the first column is the task chooser, set to the example's own task
+        chosen = {row[0] for row in ds.samples}
+        assert chosen == ({"denoise"} if "Denoising" in ds.label else {"superres"}), ds.samples
+
+
+def test_an_unexpected_failure_says_what_happened(monkeypatch):
+    from doubledip.registry import TASKS
+
+    def broken(*a, **k):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(type(TASKS["denoise"]), "iterate", lambda self, **kw: broken())
+    img = np.random.default_rng(0).random((40, 40, 3)).astype(np.float32)
+    with pytest.raises(gr.Error, match="RuntimeError: disk on fire"):
+        list(app.run_denoise(_editor(img)))
+
+
+def test_watched_terms_stay_out_of_the_loss_plot():
+    img = np.random.default_rng(0).uniform(0.2, 0.8, (100, 100, 3)).astype(np.float32)
+    *_, last = app.run_denoise(_editor(img), steps=3)
+    terms = set(last[2]["term"])
+    assert "data" in terms and not any(t.startswith("_") for t in terms)

@@ -125,6 +125,21 @@ def test_watermark_several_photos_example_runs_without_painting(page):
     assert _panel(page).locator(".dd-layers img").count() == 5  # three clean photos, the mark, its mask
 
 
+def test_a_restore_example_chooses_its_task_and_runs(page):
+    page.get_by_role("tab", name="Restore").click()
+    panel = _panel(page)
+    sync_api.expect(panel.get_by_label("8", exact=True)).to_be_hidden()  # denoising first: no scale to choose
+    panel.locator("tbody tr", has_text="superres").first.click()  # the chooser is set with the photo
+    sync_api.expect(panel.get_by_label("superres")).to_be_checked()
+    sync_api.expect(panel.get_by_label("4", exact=True)).to_be_checked()  # its scale, as one of the choices
+    panel.get_by_text("Advanced").click()
+    panel.get_by_label("steps (empty: the preset's)").fill("5")
+    page.wait_for_timeout(1000)
+    panel.get_by_role("button", name="Run", exact=True).click()
+    assert _wait(lambda: "done" in _progress(page), 120), _progress(page)
+    assert "scale: 4" in _progress(page)
+
+
 def test_stop_ends_the_run(page):
     _start_segmentation(page, steps=100000)
     assert _wait(lambda: "step" in _progress(page), 60)
@@ -133,6 +148,7 @@ def test_stop_ends_the_run(page):
     frozen = _progress(page)
     time.sleep(4)
     assert _progress(page) == frozen and "done" not in frozen
+    assert "stopped" in frozen  # the page says so, instead of a progress line that never moves again
 
 
 def test_a_closed_tab_ends_its_job(browser, server):

@@ -82,6 +82,18 @@ def test_bad_input_is_one_line_and_exit_2_and_no_output(files, tmp_path, capsys,
     assert not out.exists()
 
 
+def test_an_unwritable_out_fails_before_the_run(files, tmp_path, capsys):
+    # Under a file: found at once (not after the optimisation), one line, exit 2, nothing written.
+    import time
+
+    t0 = time.perf_counter()
+    code = main(["segment", str(files / "img.png"), "--out", str(files / "img.png" / "sub"), "--steps", "100000",
+                 "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: ") and "not a directory" in err and err.count("\n") == 1
+    assert time.perf_counter() - t0 < 10
+
+
 def test_bad_input_through_the_real_entry_point(files, tmp_path):
     r = cli("segment", files / "broken.png", "--out", tmp_path / "o")
     assert r.returncode == 2 and r.stderr.startswith("error: ") and "Traceback" not in r.stderr

@@ -137,3 +137,15 @@ def test_a_watched_term_is_reported_but_not_minimised():
     with_watch = list(iterate(watched(_problem(10)), seed=3, every=5))
     assert "_watched" in with_watch[-1].losses and with_watch[-1].losses["_watched"] > 10
     np.testing.assert_array_equal(plain[-1].result.images["a"], with_watch[-1].result.images["a"])
+
+
+def test_a_broken_down_optimisation_is_a_clear_error_and_the_summary_stays_json():
+    import json
+
+    problem = _problem(10)
+    inner = problem.stages[0].loss
+    problem.stages[0] = Stage("fit", 10, lambda st: {"recon": inner(st)["recon"] * float("nan")}, lr=0.01)
+    with pytest.raises(FloatingPointError, match="broke down at step 1"):
+        list(iterate(problem, every=5))
+    summary = Result("toy", "test", images={}, psnr=float("inf")).summary()
+    assert summary["psnr"] is None and json.loads(json.dumps(summary, allow_nan=False))["psnr"] is None

@@ -320,4 +320,6 @@ def test_bad_inputs_raise_input_error_before_any_work():
         build("deblur", img)
     with pytest.raises(InputError, match="sigma"):
         build("denoise", img, sigma=300)
+    with pytest.raises(InputError, match="flat colour"):
+        build("jpeg", np.full((20, 20, 3), 0.5, np.float32))
     assert check_scale("x4") == 4 and check_scale(8) == 4 * 2

@@ -23,7 +23,7 @@ def add_arguments(task: Task, p: argparse.ArgumentParser) -> None:
         elif prm.kind == "images":
             p.add_argument(prm.name, nargs="+" if prm.required else "*", help=prm.help)
         elif prm.kind == "mask":
-            p.add_argument(prm.flag, help=f"PNG the size of the image: {prm.help}")
+            p.add_argument(prm.flag, required=prm.required, help=f"PNG the size of the image: {prm.help}")
         elif prm.kind == "hints":
             p.add_argument("--fg-hint", help="PNG the size of the image: white (or opaque) where the foreground "
                                              "surely is")

@@ -213,6 +213,8 @@ def build(
         raise InputError("a scale is only used by super-resolution")
     if task == "inpaint" and mask is None:
         raise InputError("inpainting needs a mask: white where the image is to be filled")
+    if float(np.ptp(img)) == 0.0:
+        raise InputError("the photo is one flat colour: there is nothing to restore")
     fill = fill_mask(mask, (h, w)) if task == "inpaint" else None
     factor = check_scale(4 if scale is None else scale) if task == "superres" else 1
     if task == "superres" and max(h, w) > MAX_SUPERRES_SIDE:
