@@ -541,12 +541,15 @@ def _advanced(task: str):
     return [preset, steps, size, seed]
 
 
-def _outputs(video: bool = False):
+def _outputs(video: bool = False, single: bool = False):
+    """``single``: the tasks show one live image (the restorations): the gallery then takes the image's height (one
+    item fills the column's width, and a fixed height cut it)."""
     with gr.Column():
         progress = gr.Markdown("Press **Run** to start; layers appear here as the networks learn them.",
                                elem_classes=["dd-progress"])
         gallery = gr.Gallery(label="layers (live" + (": a strip of frames per layer)" if video else ")"),
-                             columns=4, height=320, object_fit="contain", elem_classes=["dd-layers"])
+                             columns=4, height="auto" if single else 320, object_fit="contain",
+                             elem_classes=["dd-layers"])
         player = gr.Video(label="result (every frame, the clip's size and frame rate)", elem_classes=["dd-video"]) \
             if video else None
         curve = gr.LinePlot(x="step", y="value", color="term", label="loss terms", height=220)
@@ -696,7 +699,7 @@ def task_tab(tasks: list[Task]) -> None:
                 extra(comps)
             adv = _advanced(tasks[0].name)
             run, stop = _run_stop()
-        outs = _outputs()
+        outs = _outputs(single=all(len(t.outputs) == 1 for t in tasks))
     inputs = [comps[n] for n in names] + adv
     events = []
     for t in tasks:
