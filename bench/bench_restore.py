@@ -179,10 +179,12 @@ def run_ours(case: dict, overrides: dict, seed: int = 0) -> dict:
     if at_stop is None:  # never fired: the whole budget ran
         at_stop, cpu_at_stop = total, cpu_total
     out = result.images["restored"]
-    stopped = out  # what the stopping rule returned: for a denoising blend, the DIP part before the mix
+    stopped = out  # what the stopping rule returned: with a mix (denoising, inpainting), the DIP part before it
     if "blend_weight" in result.values and rules and rules[0].best() is not None:
         with torch.no_grad():
             stopped = compose(rules[0].best())[0, :, :h, :w].clamp(0, 1).cpu().numpy().transpose(1, 2, 0)
+        if fill is not None:  # known pixels put back, as the trace and the result have them
+            stopped = np.where(fill[..., None], stopped, case["input"])
     raw_best = max(t[0] for t in trace)
     ema_best = max(t[1] for t in trace)
     best_step = int(np.argmax([max(t) for t in trace])) + 1

@@ -18,6 +18,7 @@ from doubledip.tasks.restoration import (
     check_scale,
     denoise,
     estimate_sigma,
+    holdout_blend,
     inpaint,
     iterate_restore,
     jpeg,
@@ -138,11 +139,13 @@ def test_denoise_mixes_in_non_local_means_where_sure_says_it_helps():
     truth = data.astronaut()[60:156, 100:196].astype(np.float32) / 255
     rng = np.random.default_rng(5)
     noisy = (np.round(np.clip(truth + rng.normal(0, 25 / 255, truth.shape), 0, 1) * 255) / 255).astype(np.float32)
-    mixed = denoise(noisy, seed=0, device="cpu")
-    alone = denoise(noisy, seed=0, device="cpu", blend="none")
-    assert 0.0 < mixed.values["blend_weight"] < 1.0 and "blend_weight" not in alone.values
+    problem, _ = build("denoise", noisy, preset="fast")
+    mixed = list(iterate(problem, seed=0, device="cpu", every=10_000))[-1].result
+    with torch.no_grad():  # the DIP part: the average the stopping rule returned, before the mix
+        alone = problem.compose(problem.stages[-1].stop[0].best())[0].clamp(0, 1).numpy().transpose(1, 2, 0)
+    assert 0.0 < mixed.values["blend_weight"] < 1.0
     nlm = psnr(nonlocal_means(noisy, mixed.values["sigma"] / 255), truth)
-    got, dip = psnr(mixed.images["restored"], truth), psnr(alone.images["restored"], truth)
+    got, dip = psnr(mixed.images["restored"], truth), psnr(alone, truth)
     assert got > max(nlm, dip) + 0.15, (got, nlm, dip)
     # Flat shapes with sharp edges, where NLM is far better (measured: DIP 30.3 dB, NLM 33.8): the mix follows NLM.
     truth, noisy = noisy_scene(h=96, w=96)
@@ -170,6 +173,22 @@ def test_sure_blend_weighs_an_estimate_by_its_estimated_error():
     oracle = max((psnr(lam * blur + (1 - lam) * nonlocal_means(noisy, sigma), truth), lam)
                  for lam in np.linspace(0, 1, 41))
     assert abs(v["blend_weight"] - oracle[1]) < 0.15 and psnr(mixed, truth) > oracle[0] - 0.1, (v, oracle)
+
+
+def test_holdout_blend_weighs_the_dip_fill_by_its_error_on_held_out_pixels():
+    from skimage.restoration import inpaint_biharmonic
+
+    truth = scene(64, 64)
+    rng = np.random.default_rng(0)
+    fill = rng.random((64, 64)) < 0.5
+    held = ~fill & (rng.random((64, 64)) < 0.1)
+    img = np.where(fill[..., None], 0.0, truth).astype(np.float32)
+    bh = psnr(inpaint_biharmonic(img, fill, channel_axis=-1), truth)
+    perfect, v = holdout_blend(truth, img, fill, held)  # a fill that is the truth itself: all its weight
+    assert v["blend_weight"] > 0.95 and psnr(perfect, truth) > bh + 10
+    useless, v = holdout_blend(np.zeros_like(truth), img, fill, held)  # a black fill: none of it
+    assert v["blend_weight"] < 0.05 and abs(psnr(useless, truth) - bh) < 0.2
+    assert np.array_equal(useless[~fill], img[~fill])  # known pixels, the held-out ones too, stay as they were
 
 
 def test_mid_tones_leave_out_values_near_the_clipping():
@@ -289,6 +308,8 @@ def test_settings_reject_unknown_names_and_stages():
         get_settings("denoise", "slow")
     with pytest.raises(ValueError):
         get_settings("denoise", input="photo")
+    with pytest.raises(ValueError, match="biharmonic"):
+        get_settings("inpaint", blend="biharmonic", holdout=0.0, stop="variance")
     with pytest.raises(ValueError, match="sure_region"):
         get_settings("denoise", sure_region="dark")
     with pytest.raises(ValueError, match="blend"):

@@ -128,6 +128,32 @@ def sure_blend(
     return mix.astype(np.float32), {"blend_weight": round(lam, 3)}
 
 
+def holdout_blend(
+    dip: np.ndarray, image: np.ndarray, fill: np.ndarray, held: np.ndarray,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Mix a DIP inpainting with scikit-image's biharmonic inpainting (Damelin, Hoang 2018) at the weight that
+    minimises the mix's error on known pixels held out of both (cross-validation).
+
+    ``dip``: the network's image ``(H, W, 3)`` float32 (its values at the held-out pixels never entered its fit);
+    ``image``: the photo; ``fill``: ``(H, W)`` bool, the pixels to fill; ``held``: ``(H, W)`` bool, known pixels
+    held out. The biharmonic fill is first made with the held-out pixels hidden too, so that both estimates are
+    scored on pixels neither saw; the weight λ ∈ [0, 1] (DIP's share) is the mix's least-squares weight there, and
+    the result fills ``fill`` with λ·DIP + (1 − λ)·biharmonic, the biharmonic fill now made from every known pixel.
+    Returns the result ``(H, W, 3)`` float32 and ``{"blend_weight": λ}``."""
+    from skimage.restoration import inpaint_biharmonic
+
+    img = np.asarray(image, np.float64)
+    scored = inpaint_biharmonic(np.where((fill | held)[..., None], 0.0, img), fill | held, channel_axis=-1)
+    d = (np.asarray(dip, np.float64) - scored)[held]
+    r = (img - scored)[held]
+    dd = float((d * d).sum())
+    lam = 1.0 if dd <= 0 else float(np.clip((r * d).sum() / dd, 0.0, 1.0))
+    bh = inpaint_biharmonic(np.where(fill[..., None], 0.0, img), fill, channel_axis=-1)
+    mixed = np.clip(lam * np.asarray(dip, np.float64) + (1 - lam) * bh, 0.0, 1.0)
+    out = np.where(fill[..., None], mixed, img)
+    return out.astype(np.float32), {"blend_weight": round(lam, 3)}
+
+
 # --- input checks ----------------------------------------------------------------------------------------------
 
 
@@ -213,13 +239,13 @@ def build(
         raise InputError("a scale is only used by super-resolution")
     if task == "inpaint" and mask is None:
         raise InputError("inpainting needs a mask: white where the image is to be filled")
-    if float(np.ptp(img)) == 0.0:
-        raise InputError("the photo is one flat colour: there is nothing to restore")
     fill = fill_mask(mask, (h, w)) if task == "inpaint" else None
     factor = check_scale(4 if scale is None else scale) if task == "superres" else 1
     if task == "superres" and max(h, w) > MAX_SUPERRES_SIDE:
         raise InputError(f"the image is {w}×{h} px; super-resolution takes inputs up to {MAX_SUPERRES_SIDE} px "
                          f"a side (the result would be {w * factor}×{h * factor} px)")
+    if float(np.ptp(img)) == 0.0:
+        raise InputError("the photo is one flat colour: there is nothing to restore")
     sigma_given = overrides.pop("sigma", None) if task == "denoise" else None
     s = get_settings(task, preset, **overrides)
     if task == "superres" and getattr(s, "steps_by_scale", None) and "steps" not in overrides:
@@ -386,10 +412,12 @@ def build(
 
     def finish(x: Tensors) -> Result:
         out = compose(x)[..., : crop[0], : crop[1]]
-        restored = _to_image(out)
-        if fill is not None:
-            restored = np.where(fill[..., None], restored, img)  # known pixels stay as they were
+        raw = _to_image(out)
+        restored = raw if fill is None else np.where(fill[..., None], raw, img)  # known pixels stay as they were
         vals = dict(values)
+        if fill is not None and held is not None and s.blend != "none" and not large:  # type: ignore[attr-defined]
+            restored, mixed = holdout_blend(raw, img, fill, held[0, 0, :h, :w].numpy() > 0)
+            vals.update(mixed)
         if blend and rules:
             region = mid[0, :, :h, :w].numpy().transpose(1, 2, 0) > 0  # type: ignore[index]
             restored, mixed = sure_blend(restored, img, sigma,  # type: ignore[arg-type]
@@ -443,4 +471,4 @@ def jpeg(image: np.ndarray, **kw: Any) -> Result:
 
 
 __all__ = ["build", "check_scale", "denoise", "estimate_sigma", "fill_mask", "inpaint", "iterate_restore", "jpeg",
-           "mid_tones", "nonlocal_means", "superres", "sure_blend"]
+           "holdout_blend", "mid_tones", "nonlocal_means", "superres", "sure_blend"]
