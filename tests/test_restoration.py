@@ -253,6 +253,7 @@ def test_inpaint_takes_the_large_hole_settings_for_a_big_hole():
     assert problem.layers["image"].arch == s.large_arch
     r = inpaint(truth, fill, steps=2, device="cpu")
     assert r.values["large_hole"] is True and r.values["hole_depth_px"] > 6
+    assert r.values["blend_weight"] == 1.0  # a large hole is DIP's alone: held-out pixels say nothing of its middle
 
 
 @pytest.mark.parametrize("scale", [2, 4])

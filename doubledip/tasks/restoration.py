@@ -418,6 +418,8 @@ def build(
         if fill is not None and held is not None and s.blend != "none" and not large:  # type: ignore[attr-defined]
             restored, mixed = holdout_blend(raw, img, fill, held[0, 0, :h, :w].numpy() > 0)
             vals.update(mixed)
+        elif fill is not None and s.blend != "none":  # type: ignore[attr-defined]
+            vals["blend_weight"] = 1.0  # a large hole (or too few pixels held out): DIP alone
         if blend and rules:
             region = mid[0, :, :h, :w].numpy().transpose(1, 2, 0) > 0  # type: ignore[index]
             restored, mixed = sure_blend(restored, img, sigma,  # type: ignore[arg-type]
