@@ -172,7 +172,7 @@ def _live(snap: dd.Snapshot, curve: _Curve, strip: int = 1):
     frac = min(1.0, snap.step / max(1, snap.total))
     bar = "█" * round(20 * frac) + "░" * (20 - round(20 * frac))
     return gallery, (f"`{bar}` {100 * frac:.0f} %  \n**{snap.stage}** — step {snap.step}/{snap.total}, "
-                     f"{snap.seconds:.1f} s{eta}, reconstruction {snap.psnr:.1f} dB")
+                     f"{snap.seconds:.1f} s{eta}, fit to the input {snap.psnr:.1f} dB")
 
 
 class _Curve:
@@ -203,7 +203,7 @@ class _Curve:
 
 def _done_text(res: dd.Result, notes: list[str]) -> str:
     text = (f"**done** in {res.seconds:.1f} s, {res.steps} steps at {res.working_size[1]}×"
-            f"{res.working_size[0]} px, reconstruction {res.psnr:.1f} dB")
+            f"{res.working_size[0]} px, fit to the input {res.psnr:.1f} dB")
     if res.values:
         text += "  \n" + ", ".join(f"{k}: {v}" for k, v in res.values.items() if not isinstance(v, bool))
     if notes + res.notes:
