@@ -24,7 +24,7 @@ import pandas as pd
 from PIL import Image
 
 import doubledip as dd
-from doubledip.engine import preview_strip
+from doubledip.engine import preview_strip, watched
 from doubledip.filters import resize, to_numpy, to_tensor
 from doubledip.io import InputError, as_float_image, load_image_with_notes, to_uint8
 from doubledip.registry import TASKS, Param, Task, output_items
@@ -159,8 +159,7 @@ def _live(snap: dd.Snapshot, curve: _Curve, strip: int = 1):
     the loss terms and paces the layers' refreshes too.
 
     ``strip`` > 1: the snapshot's layers are strips of that many video frames, each shown."""
-    curve.points += [{"step": snap.step, "term": k, "value": v} for k, v in snap.losses.items()
-                     if not k.startswith("_")]  # watched terms (not minimised) are not loss terms
+    curve.points += [{"step": snap.step, "term": k, "value": v} for k, v in snap.losses.items() if not watched(k)]
     if not curve.layers_due():
         gallery = gr.skip()
     elif strip > 1:

@@ -138,6 +138,12 @@ class Result:
         }
 
 
+def watched(term: str) -> bool:
+    """Whether a loss term is only watched (its name starts with "_"): stopping rules and snapshots see its value,
+    the gradient does not, and it is no loss term to plot."""
+    return term.startswith("_")
+
+
 @dataclass
 class Snapshot:
     task: str
@@ -351,12 +357,7 @@ def iterate(
                            lambda x, k=k, index=index: _dihedral(_frames_of(x.to(dev), index, n_frames), k), output,
                            lambda shift, k=k, index=index: gens.forward(k, index, shift=shift))
                 terms = stage.loss(ctx)
-                loss = sum(v for n, v in terms.items() if not n.startswith("_"))
-                if not bool(torch.isfinite(loss.detach())):  # type: ignore[union-attr]
-                    raise FloatingPointError(
-                        f"the optimisation broke down at step {done + 1} of stage {stage.name!r} (its loss is not a "
-                        f"finite number); nothing was returned. A photo of one flat colour gives this; otherwise try "
-                        f"another seed or a lower learning rate")
+                loss = sum(v for n, v in terms.items() if not watched(n))
                 opt.zero_grad(set_to_none=True)
                 loss.backward()  # type: ignore[union-attr]
                 opt.step()
@@ -372,6 +373,11 @@ def iterate(
                         mse = float(op.mse(_undihedral(recon, k), _undihedral(ctx.target, k)))
                 last_psnr = 10 * math.log10(1.0 / max(mse, 1e-12))
                 last_losses = {n: float(v.detach()) for n, v in terms.items()}
+                if not math.isfinite(sum(v for n, v in last_losses.items() if not watched(n))):
+                    raise FloatingPointError(
+                        f"the optimisation broke down at step {done} of stage {stage.name!r} (its loss is not a "
+                        f"finite number); nothing was returned. A photo of one flat colour gives this; otherwise try "
+                        f"another seed or a lower learning rate")
                 stop = False
                 if rules and k:  # rules see every step's images the right way up
                     layers = {n: _undihedral(v, k) if v.dim() == 4 else v for n, v in layers.items()}

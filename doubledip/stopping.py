@@ -127,11 +127,15 @@ class _AveragedMinimum(StopRule):
         """A new minimum: snapshot the average; none for ``patience`` steps: fire with ``reason``."""
         if value < self._min:
             self._min, self._min_step = value, step
-            self._best = {k: v.clone() for k, v in self._ema.items()}  # type: ignore[union-attr]
+            self._snapshot()
             return False
         if step - self._min_step >= self.patience:
             return self._fire(step, reason)
         return False
+
+    def _snapshot(self) -> None:
+        """What is kept at a new minimum: the averaged layers."""
+        self._best = {k: v.clone() for k, v in self._ema.items()}  # type: ignore[union-attr]
 
     def best(self) -> Tensors | None:
         return self._best
@@ -239,6 +243,10 @@ class RiskMinimum(_AveragedMinimum):
         self.falling, self.falling_tol = falling, float(falling_tol)
         super().__init__(observe)
 
+    def _snapshot(self) -> None:
+        super()._snapshot()
+        self.best_terms = dict(self._ema_terms)
+
     def reset(self) -> None:
         super().reset()
         self._ema_terms: dict[str, float] = {}
@@ -271,7 +279,5 @@ class RiskMinimum(_AveragedMinimum):
                     and self._best is not None):
                 return self._fire(step, f"the fit broke down ({self.growing} fell below {self.growing_share:g} of "
                                         f"its peak while {self.falling} rose)")
-        if risk < self._min:
-            self.best_terms = dict(self._ema_terms)
         return self._track(step, risk, f"estimated error of the averaged image had no new minimum for "
                                        f"{self.patience} steps")

@@ -103,8 +103,9 @@ def sure_blend(
     ``dip_divergence``: DIP's SURE divergence term ``2σ²·div/n`` over ``region`` ((H, W, 3) bool, default all; n:
     its values), as the risk rule averages it. SURE(λ) = ‖m − y‖²/n − σ² + 2σ²/n·(λ·div_DIP + (1 − λ)·div_NLM) for
     m = λ·DIP + (1 − λ)·NLM is quadratic in λ; its minimiser, clipped to [0, 1], is the weight (aggregation by
-    SURE: Blu, Luisier, IEEE TIP 2007). NLM's divergence: ``probes`` Monte-Carlo probes bᵀ(f(y + εb) − f(y))/ε
-    (Ramani, Blu, Unser, IEEE TIP 2008). Returns the mix ``(H, W, 3)`` float32 and ``{"blend_weight": λ}``
+    SURE: Blu, Luisier, IEEE TIP 2007). NLM's divergence: the median of ``probes`` Monte-Carlo probes
+    bᵀ(f(y + εb) − f(y))/ε (Ramani, Blu, Unser, IEEE TIP 2008; the median, because now and then one probe catches
+    NLM's weights switching and reads 5× the others). Returns the mix ``(H, W, 3)`` float32 and ``{"blend_weight": λ}``
     (DIP's share)."""
     y = np.asarray(noisy, np.float64)
     a = np.asarray(dip, np.float64)
@@ -338,13 +339,13 @@ def build(
     use_sure = task == "denoise" and s.sure  # type: ignore[attr-defined]
     eps = float(getattr(s, "sure_eps", 1e-3))
     weight = op.weight(target)
-    mid = None  # SURE denoising: the values far enough from 0 and 1 for their noise not to be clipped
-    if use_sure:
+    blend = use_sure and s.blend != "none" and h * w >= s.blend_min_pixels  # type: ignore[attr-defined]
+    mid_risk = use_sure and s.sure_region == "mid"  # type: ignore[attr-defined]
+    mid = None  # the values far enough from 0 and 1 for their noise not to be clipped: for the risk and the blend
+    if blend or mid_risk:
         mid = _pad_to(_to_tensor(mid_tones(img, sigma).astype(np.float32)), target.shape[-2:])
         if weight is not None:
             mid = mid * weight
-    blend = use_sure and s.blend != "none" and h * w >= s.blend_min_pixels  # type: ignore[attr-defined]
-    mid_risk = use_sure and s.sure_region == "mid"  # type: ignore[attr-defined]
     n_valid = float(weight.sum()) * 3 if weight is not None else float(target.numel())
 
     if s.early_stop and s.stop == "risk" and not (task == "denoise" and s.sure) and fill is None:  # type: ignore
