@@ -192,19 +192,47 @@ class InpaintSettings(RestoreSettings):
 @dataclass(frozen=True)
 class SuperresSettings(RestoreSettings):
     """Super-resolution. ``steps_by_scale``: the paper's step count per scale (used by ``paper``). ``init``: the
-    image the network input (``input="image"``) and a residual start from — "bicubic" interpolation or its
-    iterative "backprojection" onto the low-resolution input (:func:`doubledip.operators.back_project`)."""
+    image the network input (``input="image"``) and a residual start from — "bicubic" interpolation, its
+    iterative "backprojection" onto the low-resolution input (:func:`doubledip.operators.back_project`) or
+    "tv": that back-projection regularised by total variation (:func:`doubledip.operators.tv_superres`, weight
+    ``init_tv``). ``tv_weight``: a total-variation term in the network's loss too (DIP-TV, Liu, Sun, Xu,
+    Kamilov, ICASSP 2019); 0: none."""
 
     steps_by_scale: Mapping[int, int] = field(default_factory=dict)
     init: str = "backprojection"
+    init_tv: float = 3e-4
+    tv_weight: float = 0.0
     task: ClassVar[str] = "superres"
+
+    def check(self) -> None:
+        super().check()
+        if self.init not in ("bicubic", "backprojection", "tv"):
+            raise ValueError(f"init must be 'bicubic', 'backprojection' or 'tv', got {self.init!r}")
+        if self.init_tv < 0 or self.tv_weight < 0:
+            raise ValueError("init_tv and tv_weight must be ≥ 0")
 
 
 @dataclass(frozen=True)
 class JpegSettings(RestoreSettings):
-    """JPEG artefact removal (the identity operator; the artefacts are what the prior fits last)."""
+    """JPEG artefact removal (the identity operator; the artefacts are what the prior fits last).
 
+    ``blend="qcs"``: the JPEG's own quantisation, read back from its pixels (:func:`doubledip.jpeg_model.estimate`),
+    bounds the result: the luma is ``dip_weight``·DIP mixed with total-variation and non-local-means deblocking,
+    each projected onto the set of images that decode to the same JPEG, and the chroma is rebuilt along the
+    restored luma's edges (:func:`doubledip.jpeg_model.deblock`). Where no quantisation is found (not a JPEG of the
+    IJG family, or resized or cropped off its 8-px grid) the result is DIP alone, with a note. "none": DIP alone.
+    """
+
+    blend: str = "none"
+    dip_weight: float = 0.3
     task: ClassVar[str] = "jpeg"
+
+    def check(self) -> None:
+        super().check()
+        if self.blend not in ("none", "qcs"):
+            raise ValueError(f"blend must be 'none' or 'qcs', got {self.blend!r}")
+        if not 0.0 <= self.dip_weight <= 1.0:
+            raise ValueError(f"dip_weight must lie in [0, 1], got {self.dip_weight}")
 
 
 _FAST_ARCH = Arch(down=(16, 32, 64, 64), up=(16, 32, 64, 64), skip=(4, 4, 4, 4), kernel=3, input_channels=8)
@@ -245,7 +273,7 @@ PRESETS: dict[str, dict[str, RestoreSettings]] = {
     },
     "jpeg": {
         "fast": JpegSettings("fast", _LIGHT_ARCH, steps={"fit": 200}, lr=0.01, input="image", noise_scale=0.0,
-                             reg_noise=0.0, window=20, patience=60, decay=0.9, budget_pixels=_BUDGET),
+                             reg_noise=0.0, window=20, patience=60, decay=0.9, budget_pixels=_BUDGET, blend="qcs"),
         "paper": JpegSettings("paper", PAPER_JPEG_ARCH, steps={"fit": 2400}, lr=0.01, input="noise", noise_scale=0.1,
                               reg_noise=1 / 30, every=50, early_stop=False),
     },

@@ -36,7 +36,17 @@ from scipy.ndimage import convolve1d, distance_transform_edt
 
 from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, iterate, run
 from ..io import InputError, as_float_image, as_mask
-from ..operators import SCALES, Downsample, Identity, Operator, PixelMask, back_project, upsample_bicubic
+from ..operators import (
+    SCALES,
+    Downsample,
+    Identity,
+    Operator,
+    PixelMask,
+    back_project,
+    total_variation,
+    tv_superres,
+    upsample_bicubic,
+)
 from ..restore_presets import TASKS, RestoreSettings, get_settings
 from ..stopping import RiskMinimum, VarianceMinimum
 
@@ -249,6 +259,11 @@ def build(
         raise InputError("the photo is one flat colour: there is nothing to restore")
     sigma_given = overrides.pop("sigma", None) if task == "denoise" else None
     s = get_settings(task, preset, **overrides)
+    jpeg_model = None  # the JPEG's quantisation, read from its pixels, for the QCS mix
+    if task == "jpeg" and s.blend == "qcs":  # type: ignore[attr-defined]
+        from ..jpeg_model import estimate as estimate_jpeg
+
+        jpeg_model = estimate_jpeg(img)
     if task == "superres" and getattr(s, "steps_by_scale", None) and "steps" not in overrides:
         s = s.replace(steps={"fit": s.steps_by_scale[factor]})  # type: ignore[attr-defined]
     values: dict[str, Any] = {}
@@ -274,7 +289,10 @@ def build(
         op: Operator = Downsample(factor, known if (lh, lw) != (h, w) else None)
         crop = (h * factor, w * factor)
         image_shape: tuple[int, int] | None = (lh * factor, lw * factor)
-        if s.init == "backprojection":  # type: ignore[attr-defined]
+        if s.init == "tv":  # type: ignore[attr-defined]
+            start = tv_superres(target, factor, s.init_tv,  # type: ignore[attr-defined]
+                                known=known if (lh, lw) != (h, w) else None)
+        elif s.init == "backprojection":  # type: ignore[attr-defined]
             start = back_project(target, factor, known=known if (lh, lw) != (h, w) else None)
         else:
             start = upsample_bicubic(target, factor)
@@ -351,6 +369,7 @@ def build(
     if s.early_stop and s.stop == "risk" and not (task == "denoise" and s.sure) and fill is None:  # type: ignore
         raise ValueError("stop='risk' needs an error estimate: denoising with sure=True, or inpainting")
 
+    tv_weight = float(getattr(s, "tv_weight", 0.0))
     gamma = float(s.residual) if task != "inpaint" or s.init != "none" else 0.0  # type: ignore[attr-defined]
 
     def compose(x: Tensors) -> torch.Tensor:
@@ -363,6 +382,8 @@ def build(
         d = (st.recon - st.target) ** 2
         w = None if weight is None else st.aug(weight)
         terms = {"data": d.mean() if w is None else (d * w).sum() / (w.sum() * d.shape[1]).clamp_min(1.0)}
+        if tv_weight:
+            terms["tv"] = tv_weight * total_variation(st.output)
         if use_sure and st.rerun is not None:
             # SURE = ‖f(y) − y‖²/n − σ² + 2σ²/n · div f(y); the divergence by one Monte-Carlo probe b:
             # div ≈ bᵀ(f(y + εb) − f(y)) / ε (Ramani, Blu, Unser 2008). The constant −σ² is left out.
@@ -429,10 +450,21 @@ def build(
             vals.update(mixed)
         elif task == "denoise" and s.blend != "none":  # type: ignore[attr-defined]
             vals["blend_weight"] = 1.0  # too small to weigh the mix by SURE: DIP alone
+        notes = []
+        if jpeg_model is not None:
+            from ..jpeg_model import deblock
+
+            restored = deblock(restored, img, jpeg_model, s.dip_weight)  # type: ignore[attr-defined]
+            vals.update(blend_weight=s.dip_weight, jpeg_quality=jpeg_model.quality,  # type: ignore[attr-defined]
+                        chroma_subsampled=jpeg_model.subsampled)
+        elif task == "jpeg" and s.blend != "none":  # type: ignore[attr-defined]
+            vals["blend_weight"] = 1.0
+            notes.append("no JPEG quantisation found in the pixels (not a JPEG, or resized or cropped off its "
+                         "8-px grid): the result is the network's alone")
         if not s.early_stop:
             vals.update(stopped_at=s.total_steps, stop_reason=f"ran all {s.total_steps} steps ({s.name} preset: "
                         "no early stopping)" + (f"; exponential average {s.average}" if s.average else ""))
-        return Result(task, s.name, images={"restored": restored.astype(np.float32)}, values=vals)
+        return Result(task, s.name, images={"restored": restored.astype(np.float32)}, values=vals, notes=notes)
 
     def show(x: Tensors) -> Tensors:
         return {"restored": compose(x)[..., : crop[0], : crop[1]]}

@@ -1,0 +1,210 @@
+"""JPEG's forward model: the quantisation tables, their estimate from decoded pixels, and the quantisation
+constraint set (QCS) that every image decoding to the same JPEG lies in.
+
+A baseline JPEG (ITU-T T.81) converts RGB to YCbCr (JFIF, full range), usually halves the chroma both ways (4:2:0,
+a 2 × 2 box average in libjpeg), cuts each plane into 8 × 8 blocks, takes each block's orthonormal 2-D DCT of the
+level-shifted values (0–255 minus 128) and keeps ``k = round(c / q)`` for a table ``q`` per frequency. So the
+decoded image tells, for every coefficient, the interval ``[(k − ½)q, (k + ½)q]`` the original's coefficient lay
+in: projecting an estimate onto those intervals (Zakhor, IEEE TCSVT 1992; Yang, Galatsanos, Katsaggelos 1993) can
+only bring it closer to the original, in the DCT's norm, than it was. The tables are read back from the pixels:
+most encoders (libjpeg, Pillow, many cameras) scale the standard tables of T.81 Annex K by a quality 1–100,
+and the decoded coefficients sit on multiples of the table's entries.
+
+Planes here are float64 in 0–255 units; images ``(H, W, 3)`` float in [0, 1].
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.fft import dctn, idctn
+
+# ITU-T T.81 Annex K, tables K.1 (luminance) and K.2 (chrominance), in row-major (not zig-zag) order.
+LUMA_BASE = np.array([
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
+    14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+    49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99], float).reshape(8, 8)
+CHROMA_BASE = np.full((8, 8), 99.0)
+CHROMA_BASE[:4, :4] = np.array([17, 18, 24, 47, 18, 21, 26, 66, 24, 26, 56, 99, 47, 66, 99, 99], float).reshape(4, 4)
+
+
+def tables(quality: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (luma, chroma) 8 × 8 quantisation tables of the IJG quality scaling (libjpeg, Pillow): the Annex K
+    tables times 5000/Q % below quality 50 and (200 − 2Q) % above, rounded, clipped to 1–255."""
+    if not 1 <= int(quality) <= 100:
+        raise ValueError(f"JPEG quality must lie in 1..100, got {quality}")
+    q = int(quality)
+    scale = 5000 // q if q < 50 else 200 - 2 * q
+    return tuple(np.clip(np.floor((b * scale + 50) / 100), 1, 255) for b in (LUMA_BASE, CHROMA_BASE))  # type: ignore
+
+
+def to_ycbcr(image: np.ndarray) -> np.ndarray:
+    """JFIF YCbCr of an ``(H, W, 3)`` RGB image in [0, 1]: ``(H, W, 3)`` float64 in 0–255 units, chroma centred on
+    0 (Cb, Cr in −128..127) and luma level-shifted by −128, as the DCT sees them."""
+    r, g, b = (np.asarray(image, np.float64)[..., i] * 255.0 for i in range(3))
+    return np.stack([0.299 * r + 0.587 * g + 0.114 * b - 128.0,
+                     -0.168736 * r - 0.331264 * g + 0.5 * b,
+                     0.5 * r - 0.418688 * g - 0.081312 * b], axis=-1)
+
+
+def to_rgb(ycc: np.ndarray) -> np.ndarray:
+    """Inverse of :func:`to_ycbcr`: ``(H, W, 3)`` RGB float32 in [0, 1] (clipped)."""
+    y, cb, cr = ycc[..., 0] + 128.0, ycc[..., 1], ycc[..., 2]
+    rgb = np.stack([y + 1.402 * cr, y - 0.344136 * cb - 0.714136 * cr, y + 1.772 * cb], axis=-1) / 255.0
+    return np.clip(rgb, 0.0, 1.0).astype(np.float32)
+
+
+def _blocks(plane: np.ndarray) -> np.ndarray:
+    """(H, W), sides multiples of 8 → (H/8, W/8, 8, 8) DCT coefficients (orthonormal, as T.81's FDCT)."""
+    h, w = plane.shape
+    b = plane.reshape(h // 8, 8, w // 8, 8).transpose(0, 2, 1, 3)
+    return dctn(b, axes=(2, 3), norm="ortho")
+
+
+def _unblocks(coef: np.ndarray) -> np.ndarray:
+    n, m = coef.shape[:2]
+    return idctn(coef, axes=(2, 3), norm="ortho").transpose(0, 2, 1, 3).reshape(n * 8, m * 8)
+
+
+def _pad(plane: np.ndarray, multiple: int) -> np.ndarray:
+    """Edge-replicate a plane to sides that are multiples of ``multiple`` (as an encoder pads partial blocks)."""
+    h, w = plane.shape
+    return np.pad(plane, ((0, -h % multiple), (0, -w % multiple)), mode="edge")
+
+
+def _box2(plane: np.ndarray) -> np.ndarray:
+    h, w = plane.shape
+    return plane.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+
+
+def _fit(coef: np.ndarray, q: np.ndarray, tol: float = 1.5, miss: float = 0.15) -> tuple[float, float]:
+    """How well quantised coefficients sit on the multiples of a table ``q``: a log-likelihood ratio against
+    chance, and the share of the non-zero ones that sit within ``min(tol, q/4)`` of a multiple.
+
+    A non-zero coefficient on the lattice scores log(q / 2·tol), the surprise of landing there by chance (so that a
+    table whose entries divide the encoder's, which fits as many, scores less), one off it log(``miss``), the rate
+    at which the decoder's rounding and clipping push a coefficient off (~15 % at quality 10)."""
+    k = np.round(coef / q)
+    nonzero = k != 0
+    t = np.minimum(tol, q / 4)
+    fits = np.abs(coef - k * q) <= t
+    gain = np.broadcast_to(np.log(q / (2 * t)), coef.shape)
+    score = float(gain[nonzero & fits].sum()) + math.log(miss) * int((nonzero & ~fits).sum())
+    return score, float((nonzero & fits).sum()) / max(1, int(nonzero.sum()))
+
+
+@dataclass(frozen=True)
+class JpegModel:
+    """What a decoded JPEG tells about its original: the IJG ``quality`` whose tables fit its DCT coefficients,
+    the tables, whether the chroma was halved (``subsampled``: 4:2:0) and the share of the luma's non-zero
+    coefficients that sit on the table's multiples (``luma_fit``, 0–1)."""
+
+    quality: int
+    luma_table: np.ndarray
+    chroma_table: np.ndarray
+    subsampled: bool
+    luma_fit: float
+
+    def project(self, ycc: np.ndarray, decoded: np.ndarray) -> np.ndarray:
+        """Project an estimate onto the quantisation constraint set of the decoded JPEG.
+
+        ``ycc``: the estimate, ``decoded``: the decoded JPEG, both ``(H, W, 3)`` from :func:`to_ycbcr`. Each plane
+        is padded like an encoder's partial blocks; the luma's DCT coefficients are clipped into
+        ``[(k − ½)q, (k + ½)q]`` (an exact projection); the chroma's are clipped after the 2 × 2 box average when
+        the chroma was halved, and the change is spread back over each 2 × 2 block (the projection onto the set
+        of images whose box average satisfies the constraint: the average's rows are orthogonal). Returns
+        ``(H, W, 3)`` float64."""
+        h, w = ycc.shape[:2]
+        out = np.empty_like(ycc, dtype=np.float64)
+        pad = 16 if self.subsampled else 8
+        for c in range(3):
+            est, dec = _pad(ycc[..., c], pad), _pad(decoded[..., c], pad)
+            q = self.luma_table if c == 0 else self.chroma_table
+            if c and self.subsampled:
+                small = _box2(est)
+                moved = self._clip(small, _box2(dec), q) - small
+                est = est + np.repeat(np.repeat(moved, 2, axis=0), 2, axis=1)
+            else:
+                est = self._clip(est, dec, q)
+            out[..., c] = est[:h, :w]
+        return out
+
+    @staticmethod
+    def _clip(est: np.ndarray, dec: np.ndarray, q: np.ndarray) -> np.ndarray:
+        e, d = _blocks(_pad(est, 8)), _blocks(_pad(dec, 8))
+        k = np.round(d / q)
+        return _unblocks(np.clip(e, (k - 0.5) * q, (k + 0.5) * q))[: est.shape[0], : est.shape[1]]
+
+
+def estimate(image: np.ndarray, min_fit: float = 0.3) -> JpegModel | None:
+    """Read a decoded JPEG's quantisation back from its pixels.
+
+    ``image``: ``(H, W, 3)`` float in [0, 1], the JPEG as decoded, uncropped (its 8 × 8 grid starting at the top
+    left). Every IJG quality 1–100 is scored by :func:`_fit` on the luma's blocks; the best one is kept when at
+    least ``min_fit`` of its non-zero coefficients sit on the table's multiples (±1.5, the decoder's rounding, at
+    most a quarter of the entry; at quality 10 a colour photo's clipping pushes 25–55 % off, a photo never
+    compressed has ~1 % on) and the log-likelihood ratio is positive, else None (not a JPEG of this family,
+    resized or cropped off its grid). The chroma's layout (halved or not) is the one whose coefficients fit the
+    chroma table better."""
+    ycc = to_ycbcr(image)
+    luma = _blocks(_pad(ycc[..., 0], 8))
+    if int((np.abs(luma) > 8).sum()) < 16:  # too flat to read anything from
+        return None
+    (score, share), quality = max((_fit(luma, tables(q)[0]), q) for q in range(1, 101))
+    if score <= 0 or share < min_fit:
+        return None
+    qy, qc = tables(quality)
+    chroma = [ycc[..., c] for c in (1, 2)]
+    full = sum(_fit(_blocks(_pad(p, 8)), qc)[0] for p in chroma)
+    half = sum(_fit(_blocks(_pad(_box2(_pad(p, 16)), 8)), qc)[0] for p in chroma)
+    return JpegModel(quality, qy, qc, half > full, round(share, 3))
+
+
+def deblock(
+    dip: np.ndarray, decoded: np.ndarray, model: JpegModel, dip_weight: float = 0.3, tv_weight: float = 0.03,
+    nlm_h: float = 0.05, iterations: int = 3, chroma_radius: int = 6, chroma_eps: float = 1e-3,
+) -> np.ndarray:
+    """A JPEG's restoration: the DIP image's luma mixed with two classic deblockers, each kept consistent with the
+    JPEG, and the chroma rebuilt along the restored luma's edges.
+
+    - luma = ``dip_weight``·DIP + the rest shared equally by total-variation deblocking alternated with the
+      projection ``iterations`` times (POCS; Chambolle's TV, weight ``tv_weight``/√iterations a round, in [0, 1]
+      units) and non-local means (Buades et al. 2005; h = ``nlm_h``, 7 × 7 patches over 17 × 17), then projected
+      (:meth:`JpegModel.project`). The strengths are the ones chosen at quality 10 and scale with the mean of the
+      luma table (a finer table leaves less to smooth).
+    - chroma = the decoded chroma through a guided filter (He et al. 2010; radius ``chroma_radius`` px,
+      ``chroma_eps`` in [0, 1]² units) whose guide is that luma, then projected: 4:2:0 chroma is a quarter of the
+      samples, quantised coarser, and bleeds over the luma's edges.
+
+    ``dip``, ``decoded``: ``(H, W, 3)`` float in [0, 1]. Returns ``(H, W, 3)`` float32 in [0, 1]."""
+    import torch
+    from skimage.restoration import denoise_nl_means, denoise_tv_chambolle
+
+    from .filters import guided_filter
+
+    strength = min(1.5, float(model.luma_table.mean()) / float(tables(10)[0].mean()))
+    dec = to_ycbcr(decoded)
+    luma = dec[..., 0]
+    tv = dec.copy()
+    for _ in range(max(1, iterations)):
+        tv[..., 0] = (denoise_tv_chambolle((tv[..., 0] + 128) / 255, weight=strength * tv_weight / math.sqrt(
+            max(1, iterations))) * 255 - 128)
+        tv = model.project(tv, dec)
+    nlm = denoise_nl_means((luma + 128) / 255, h=strength * nlm_h, fast_mode=True, patch_size=7, patch_distance=8)
+    out = dec.copy()
+    out[..., 0] = (dip_weight * to_ycbcr(dip)[..., 0] + (1 - dip_weight) / 2 * (tv[..., 0] + nlm * 255 - 128))
+    out = model.project(out, dec)
+
+    def plane(a: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(np.ascontiguousarray(a, np.float32))[None, None]
+
+    guide = plane((out[..., 0] + 128) / 255)
+    for c in (1, 2):
+        out[..., c] = guided_filter(guide, plane(dec[..., c] / 255 + 0.5), chroma_radius, chroma_eps)[0, 0].numpy()
+        out[..., c] = (out[..., c] - 0.5) * 255
+    return to_rgb(model.project(out, dec))
+
+
+__all__ = ["CHROMA_BASE", "JpegModel", "LUMA_BASE", "deblock", "estimate", "tables", "to_rgb", "to_ycbcr"]
