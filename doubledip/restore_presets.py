@@ -164,8 +164,10 @@ class InpaintSettings(RestoreSettings):
 
     ``blend="biharmonic"``: the filled pixels are ``λ·DIP + (1 − λ)·biharmonic`` (scikit-image's biharmonic
     inpainting), λ ∈ [0, 1] the weight with the least error on the held-out pixels, which neither estimate saw
-    (:func:`doubledip.tasks.restoration.holdout_blend`); "biharmonic+nlm": plug-and-play non-local means joins the
-    mix (three non-negative weights, least squares on the held-out pixels); "none": DIP alone. Only where the
+    (:func:`doubledip.tasks.restoration.holdout_blend`); "biharmonic+nlm", "biharmonic+dct",
+    "biharmonic+nlm+dct": plug-and-play non-local means and/or iterated block-DCT thresholding
+    (:mod:`doubledip.fills`) join the mix (non-negative weights, least squares on the held-out pixels); "none": DIP
+    alone. Only where the
     holes are scattered pixels (not ``large_hole``): held-out pixels, scattered among the known ones, say how
     well a method fills scattered pixels, not the middle of a large hole. Needs ``holdout`` > 0 and ``stop="risk"``."""
 
@@ -183,8 +185,9 @@ class InpaintSettings(RestoreSettings):
             raise ValueError(f"holdout must lie in [0, 0.5), got {self.holdout}")
         if self.stop == "risk" and self.holdout <= 0.0:
             raise ValueError("stop='risk' needs known pixels held out: holdout > 0")
-        if self.blend not in ("none", "biharmonic", "biharmonic+nlm"):
-            raise ValueError(f"blend must be 'none', 'biharmonic' or 'biharmonic+nlm', got {self.blend!r}")
+        blends = ("none", "biharmonic", "biharmonic+nlm", "biharmonic+dct", "biharmonic+nlm+dct")
+        if self.blend not in blends:
+            raise ValueError(f"blend must be one of {', '.join(blends)}; got {self.blend!r}")
         if self.blend != "none" and not (self.holdout > 0 and self.early_stop and self.stop == "risk"):
             raise ValueError(f"blend={self.blend!r} weighs the mix on held-out pixels: it needs holdout > 0, "
                              "early_stop=True and stop='risk'")
@@ -251,12 +254,13 @@ PRESETS: dict[str, dict[str, RestoreSettings]] = {
                                  reg_noise=1 / 30, every=50, early_stop=False, average=0.99, sure=False),
     },
     "inpaint": {
-        # 200 steps: at 240 a tune case took 60.3 CPU s, over the 60 s budget; the DIP fill's weight in the mix
-        # was 0.00-0.02 on every tune case (its fill alone 3-13 dB below biharmonic at this step count), so the
-        # shorter fit costs the result nothing measurable.
-        "fast": InpaintSettings("fast", _FAST_ARCH, steps={"fit": 200}, lr=0.01, input="noise", noise_scale=0.1,
+        # 160 steps: the classic fills of the mix take ~10 s (each made twice: with held-out pixels hidden, then
+        # from all); at 240 steps and NLM alone a tune case already took 60.3 CPU s. The DIP fill's weight in the
+        # mix was 0.00-0.02 on every tune case (its fill alone 3-13 dB below biharmonic at this step count), so
+        # the shorter fit costs the result nothing measurable.
+        "fast": InpaintSettings("fast", _FAST_ARCH, steps={"fit": 160}, lr=0.01, input="noise", noise_scale=0.1,
                                 reg_noise=1 / 30, stop="risk", patience=60, decay=0.9, budget_pixels=_BUDGET,
-                                blend="biharmonic+nlm",
+                                blend="biharmonic+nlm+dct",
                                 large_arch=Arch(down=(16, 32, 64, 64, 64), up=(16, 32, 64, 64, 64), skip=(0,) * 5,
                                                 kernel=3, input_channels=8)),
         "paper": InpaintSettings("paper", PAPER_ARCH, steps={"fit": 3000}, lr=0.01, input="noise", noise_scale=0.1,

@@ -185,9 +185,12 @@ def test_the_nlm_fill_joins_the_mix_and_beats_biharmonic_on_a_photo():
     held = ~fill & (rng.random(truth.shape[:2]) < 0.1)
     img = np.where(fill[..., None], 0.0, truth).astype(np.float32)
     bh = psnr(inpaint_biharmonic(img, fill, channel_axis=-1), truth)
-    out, v = holdout_blend(np.zeros_like(truth), img, fill, held)  # a useless DIP fill: weight 0
+    out, v = holdout_blend(np.zeros_like(truth), img, fill, held, ("biharmonic", "nlm"))  # a useless DIP fill
     assert v["blend_weights"]["dip"] < 0.05 and v["blend_weights"]["nlm"] > 0.3
     assert psnr(out, truth) > bh + 0.5  # measured +1.15
+    out, v = holdout_blend(np.zeros_like(truth), img, fill, held)  # and the block-DCT fill: every classic fill
+    assert set(v["blend_weights"]) == {"dip", "biharmonic", "nlm", "dct"} and v["blend_weights"]["dct"] > 0.3
+    assert psnr(out, truth) > bh + 1.2  # measured +1.74
 
 
 def test_holdout_blend_weighs_the_dip_fill_by_its_error_on_held_out_pixels():
@@ -199,9 +202,10 @@ def test_holdout_blend_weighs_the_dip_fill_by_its_error_on_held_out_pixels():
     held = ~fill & (rng.random((64, 64)) < 0.1)
     img = np.where(fill[..., None], 0.0, truth).astype(np.float32)
     bh = psnr(inpaint_biharmonic(img, fill, channel_axis=-1), truth)
-    perfect, v = holdout_blend(truth, img, fill, held, nlm=False)  # a fill that is the truth itself: all its weight
+    # a fill that is the truth itself: all its weight
+    perfect, v = holdout_blend(truth, img, fill, held, ("biharmonic",))
     assert v["blend_weight"] > 0.95 and psnr(perfect, truth) > bh + 10
-    useless, v = holdout_blend(np.zeros_like(truth), img, fill, held, nlm=False)  # a black fill: none of it
+    useless, v = holdout_blend(np.zeros_like(truth), img, fill, held, ("biharmonic",))  # a black fill: none of it
     assert v["blend_weight"] < 0.05 and abs(psnr(useless, truth) - bh) < 0.2
     assert np.array_equal(useless[~fill], img[~fill])  # known pixels, the held-out ones too, stay as they were
 

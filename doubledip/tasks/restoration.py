@@ -139,52 +139,52 @@ def sure_blend(
     return mix.astype(np.float32), {"blend_weight": round(lam, 3)}
 
 
-def nlm_inpaint(image: np.ndarray, fill: np.ndarray, start: np.ndarray,
-                schedule: tuple[float, ...] = tuple(np.geomspace(0.06, 0.005, 8))) -> np.ndarray:
-    """Inpainting by plug-and-play non-local means (Venkatakrishnan, Bouman, Wohlberg 2013; with NLM as the
-    denoiser): from ``start`` (a first fill), alternately denoise with scikit-image's NLM at the next noise level
-    of ``schedule`` (std in [0, 1] units, decreasing) and put the known pixels back. NLM borrows each missing pixel
-    from patches that look alike anywhere near, where biharmonic inpainting only interpolates smoothly.
-    ``image``, ``start``: ``(H, W, 3)`` float in [0, 1]; ``fill``: ``(H, W)`` bool. Returns ``(H, W, 3)`` float32."""
-    y = np.asarray(image, np.float32)
-    x = np.asarray(start, np.float32)
-    for sigma in schedule:
-        x = np.where(fill[..., None], nonlocal_means(x, float(sigma)), y)
-    return x.astype(np.float32)
+FILLS = ("biharmonic", "nlm", "dct")  # the classic fills holdout_blend can stack with the DIP's
 
 
 def holdout_blend(
-    dip: np.ndarray, image: np.ndarray, fill: np.ndarray, held: np.ndarray, nlm: bool = True,
+    dip: np.ndarray, image: np.ndarray, fill: np.ndarray, held: np.ndarray,
+    fills: tuple[str, ...] = FILLS,
 ) -> tuple[np.ndarray, dict[str, Any]]:
-    """Mix a DIP inpainting with scikit-image's biharmonic inpainting (Damelin, Hoang 2018) and, with ``nlm``,
-    plug-and-play non-local means (:func:`nlm_inpaint`), at the weights that minimise the mix's error on known
-    pixels held out of all of them (cross-validation; stacking, Wolpert 1992).
+    """Stack a DIP inpainting with classic fills at the weights that minimise the mix's error on known pixels
+    held out of all of them (cross-validation; stacking, Wolpert 1992, Breiman 1996).
 
-    ``dip``: the network's image ``(H, W, 3)`` float32 (its values at the held-out pixels never entered its fit);
-    ``image``: the photo; ``fill``: ``(H, W)`` bool, the pixels to fill; ``held``: ``(H, W)`` bool, known pixels
-    held out. The classic fills are first made with the held-out pixels hidden too, so that every estimate is
-    scored on pixels none saw; the weights (≥ 0, non-negative least squares there) are then applied to the fills
-    made from every known pixel. They sum to about 1: the methods err in different places (biharmonic blurs
-    texture, NLM copies the wrong patch on fur, the DIP is blurry at few steps), and the mix beats each alone.
-    Returns the result ``(H, W, 3)`` float32 and ``{"blend_weight": DIP's weight, "blend_weights": {method:
-    weight}}``."""
+    ``fills``: which classic fills join, from :data:`FILLS` — scikit-image's biharmonic inpainting (Damelin, Hoang
+    2018; always, it is the others' start), plug-and-play non-local means and iterated block-DCT thresholding
+    (:mod:`doubledip.fills`). ``dip``: the network's image ``(H, W, 3)`` float32 (its values at the held-out pixels
+    never entered its fit); ``image``: the photo; ``fill``: ``(H, W)`` bool, the pixels to fill; ``held``:
+    ``(H, W)`` bool, known pixels held out. The classic fills are first made with the held-out pixels hidden too,
+    so that every estimate is scored on pixels none saw; the weights (≥ 0, non-negative least squares there) are
+    then applied to the fills made from every known pixel. They sum to about 1: the methods err in different
+    places (biharmonic blurs texture and edges, NLM copies the wrong patch on fur, the DCT rings on near-flat
+    dark regions, the DIP is blurry at few steps), and the mix beats each alone. Returns the result ``(H, W, 3)``
+    float32 and ``{"blend_weight": DIP's weight, "blend_weights": {method: weight}}``."""
     from scipy.optimize import nnls
     from skimage.restoration import inpaint_biharmonic
 
+    from ..fills import dct_inpaint, nlm_inpaint
+
+    unknown = [f for f in fills if f not in FILLS]
+    if unknown or "biharmonic" not in fills:
+        raise ValueError(f"fills must include 'biharmonic' and be among {FILLS}, got {fills}")
+    names = ["dip"] + [f for f in FILLS if f in fills]
     img = np.asarray(image, np.float64)
-    hidden = fill | held
 
-    def fills(hole: np.ndarray) -> list[np.ndarray]:
+    def classic(hole: np.ndarray) -> list[np.ndarray]:
         bh = inpaint_biharmonic(np.where(hole[..., None], 0.0, img), hole, channel_axis=-1)
-        return [bh, nlm_inpaint(img, hole, bh)] if nlm else [bh]
+        out = [bh]
+        if "nlm" in fills:
+            out.append(nlm_inpaint(img, hole, bh))
+        if "dct" in fills:
+            out.append(dct_inpaint(img, hole, bh))
+        return [np.asarray(o, np.float64) for o in out]
 
-    names = ["dip", "biharmonic"] + (["nlm"] if nlm else [])
-    scored = [np.asarray(dip, np.float64)] + fills(hidden)
+    scored = [np.asarray(dip, np.float64)] + classic(fill | held)
     a = np.stack([e[held].ravel() for e in scored], axis=1)
     w, _ = nnls(a, img[held].ravel())
     if not w.any():  # nothing fits: the biharmonic fill alone
         w[1] = 1.0
-    final = [np.asarray(dip, np.float64)] + fills(fill)
+    final = [np.asarray(dip, np.float64)] + classic(fill)
     mixed = np.clip(sum(wi * e for wi, e in zip(w, final)), 0.0, 1.0)
     out = np.where(fill[..., None], mixed, img)
     return out.astype(np.float32), {"blend_weight": round(float(w[0]), 3),
@@ -465,7 +465,7 @@ def build(
         vals = dict(values)
         if fill is not None and held is not None and s.blend != "none" and not large:  # type: ignore[attr-defined]
             restored, mixed = holdout_blend(raw, img, fill, held[0, 0, :h, :w].numpy() > 0,
-                                            nlm=s.blend == "biharmonic+nlm")  # type: ignore[attr-defined]
+                                            tuple(s.blend.split("+")))  # type: ignore[attr-defined]
             vals.update(mixed)
         elif fill is not None and s.blend != "none":  # type: ignore[attr-defined]
             vals["blend_weight"] = 1.0  # a large hole (or too few pixels held out): DIP alone
@@ -533,4 +533,4 @@ def jpeg(image: np.ndarray, **kw: Any) -> Result:
 
 
 __all__ = ["build", "check_scale", "denoise", "estimate_sigma", "fill_mask", "inpaint", "iterate_restore", "jpeg",
-           "holdout_blend", "mid_tones", "nlm_inpaint", "nonlocal_means", "superres", "sure_blend"]
+           "holdout_blend", "mid_tones", "nonlocal_means", "superres", "sure_blend"]
