@@ -99,13 +99,16 @@ def _fit(coef: np.ndarray, q: np.ndarray, tol: float = 1.5, miss: float = 0.15) 
 class JpegModel:
     """What a decoded JPEG tells about its original: the IJG ``quality`` whose tables fit its DCT coefficients,
     the tables, whether the chroma was halved (``subsampled``: 4:2:0) and the share of the luma's non-zero
-    coefficients that sit on the table's multiples (``luma_fit``, 0–1)."""
+    coefficients that sit on the table's multiples (``luma_fit``, 0–1). ``offset``: the (row, column) in px where
+    the JPEG's block grid starts in this image, (0, 0) unless it was cropped after decoding (the grid is 16 px when
+    the chroma was halved); the rows and columns before it are partial blocks, left as they are."""
 
     quality: int
     luma_table: np.ndarray
     chroma_table: np.ndarray
     subsampled: bool
     luma_fit: float
+    offset: tuple[int, int] = (0, 0)
 
     def project(self, ycc: np.ndarray, decoded: np.ndarray) -> np.ndarray:
         """Project an estimate onto the quantisation constraint set of the decoded JPEG.
@@ -116,8 +119,10 @@ class JpegModel:
         the chroma was halved, and the change is spread back over each 2 × 2 block (the projection onto the set
         of images whose box average satisfies the constraint: the average's rows are orthogonal). Returns
         ``(H, W, 3)`` float64."""
+        oy, ox = self.offset
+        out = np.array(ycc, dtype=np.float64)
+        ycc, decoded = ycc[oy:, ox:], decoded[oy:, ox:]
         h, w = ycc.shape[:2]
-        out = np.empty_like(ycc, dtype=np.float64)
         pad = 16 if self.subsampled else 8
         for c in range(3):
             est, dec = _pad(ycc[..., c], pad), _pad(decoded[..., c], pad)
@@ -128,7 +133,7 @@ class JpegModel:
                 est = est + np.repeat(np.repeat(moved, 2, axis=0), 2, axis=1)
             else:
                 est = self._clip(est, dec, q)
-            out[..., c] = est[:h, :w]
+            out[oy:, ox:, c] = est[:h, :w]
         return out
 
     @staticmethod
@@ -138,28 +143,59 @@ class JpegModel:
         return _unblocks(np.clip(e, (k - 0.5) * q, (k + 0.5) * q))[: est.shape[0], : est.shape[1]]
 
 
-def estimate(image: np.ndarray, min_fit: float = 0.3) -> JpegModel | None:
-    """Read a decoded JPEG's quantisation back from its pixels.
+def grid_offset(image: np.ndarray) -> tuple[int, int]:
+    """Where an 8 × 8 block grid starts in a decoded JPEG ``(H, W, 3)`` in [0, 1], (row, column) in 0..7: the
+    blocks are quantised apart, so the mean luma step between neighbouring rows (columns) is largest across
+    block boundaries; the boundary phase with the largest mean step is taken."""
+    y = to_ycbcr(image)[..., 0]
 
-    ``image``: ``(H, W, 3)`` float in [0, 1], the JPEG as decoded, uncropped (its 8 × 8 grid starting at the top
-    left). Every IJG quality 1–100 is scored by :func:`_fit` on the luma's blocks; the best one is kept when at
-    least ``min_fit`` of its non-zero coefficients sit on the table's multiples (±1.5, the decoder's rounding, at
-    most a quarter of the entry; at quality 10 a colour photo's clipping pushes 25–55 % off, a photo never
-    compressed has ~1 % on) and the log-likelihood ratio is positive, else None (not a JPEG of this family,
-    resized or cropped off its grid). The chroma's layout (halved or not) is the one whose coefficients fit the
-    chroma table better."""
-    ycc = to_ycbcr(image)
-    luma = _blocks(_pad(ycc[..., 0], 8))
+    def phase(d: np.ndarray) -> int:
+        steps = np.abs(d).mean(axis=1)  # the mean step before row (column) 1, 2, ...
+        energy = [steps[k - 1::8].mean() if k else steps[7::8].mean() for k in range(8)]
+        return int(np.argmax(energy))
+
+    return phase(np.diff(y, axis=0)), phase(np.diff(y, axis=1).T)
+
+
+def _estimate_at(ycc: np.ndarray, min_fit: float, offsets: list[tuple[int, int]]) -> JpegModel | None:
+    """:func:`estimate` with the luma grid starting at ``offsets[0]``; the chroma's 16-px grid (when halved) is
+    the one of ``offsets`` that fits best (weak evidence: the chroma, upsampled and converted back, fits its table
+    far worse than the luma does, so an uncropped JPEG is taken at (0, 0) without asking)."""
+    oy, ox = offsets[0]
+    luma = _blocks(_pad(ycc[oy:, ox:, 0], 8))
     if int((np.abs(luma) > 8).sum()) < 16:  # too flat to read anything from
         return None
     (score, share), quality = max((_fit(luma, tables(q)[0]), q) for q in range(1, 101))
     if score <= 0 or share < min_fit:
         return None
     qy, qc = tables(quality)
-    chroma = [ycc[..., c] for c in (1, 2)]
-    full = sum(_fit(_blocks(_pad(p, 8)), qc)[0] for p in chroma)
-    half = sum(_fit(_blocks(_pad(_box2(_pad(p, 16)), 8)), qc)[0] for p in chroma)
-    return JpegModel(quality, qy, qc, half > full, round(share, 3))
+    full = sum(_fit(_blocks(_pad(ycc[oy:, ox:, c], 8)), qc)[0] for c in (1, 2))
+    half, at = max((sum(_fit(_blocks(_pad(_box2(_pad(ycc[a:, b:, c], 16)), 8)), qc)[0] for c in (1, 2)), (a, b))
+                   for a, b in offsets)
+    return JpegModel(quality, qy, qc, half > full, round(share, 3), at if half > full else (oy, ox))
+
+
+def estimate(image: np.ndarray, min_fit: float = 0.3) -> JpegModel | None:
+    """Read a decoded JPEG's quantisation back from its pixels.
+
+    ``image``: ``(H, W, 3)`` float in [0, 1], the JPEG as decoded. Every IJG quality 1–100 is scored by
+    :func:`_fit` on the luma's blocks; the best one is kept when at least ``min_fit`` of its non-zero coefficients
+    sit on the table's multiples (±1.5, the decoder's rounding, at most a quarter of the entry; at quality 10 a
+    colour photo's clipping pushes 25–55 % off, a photo never compressed has ~1 % on) and the log-likelihood
+    ratio is positive, else None (not a JPEG of this family, or resized). The grid is taken at the top left
+    first; where nothing fits there (a JPEG cropped after decoding) at :func:`grid_offset`'s phase (a crop by a
+    multiple of 8 px fits at the top left, and its halved chroma's 16-px grid is then taken there too). The chroma's
+    layout (halved or not) is the one whose coefficients fit the chroma table better."""
+    ycc = to_ycbcr(image)
+    h, w = ycc.shape[:2]
+    model = _estimate_at(ycc, min_fit, [(0, 0)])
+    if model is not None:
+        return model
+    oy, ox = grid_offset(image)
+    if (oy, ox) == (0, 0) or h - oy < 16 or w - ox < 16:
+        return None
+    return _estimate_at(ycc, min_fit, [(a, b) for a in (oy, oy + 8) for b in (ox, ox + 8)
+                                       if h - a >= 16 and w - b >= 16])
 
 
 def deblock(
@@ -207,4 +243,5 @@ def deblock(
     return to_rgb(model.project(out, dec))
 
 
-__all__ = ["CHROMA_BASE", "JpegModel", "LUMA_BASE", "deblock", "estimate", "tables", "to_rgb", "to_ycbcr"]
+__all__ = ["CHROMA_BASE", "JpegModel", "LUMA_BASE", "deblock", "estimate", "grid_offset", "tables", "to_rgb",
+           "to_ycbcr"]

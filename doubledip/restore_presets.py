@@ -224,7 +224,8 @@ class JpegSettings(RestoreSettings):
     bounds the result: the luma is ``dip_weight``·DIP mixed with total-variation and non-local-means deblocking,
     each projected onto the set of images that decode to the same JPEG, and the chroma is rebuilt along the
     restored luma's edges (:func:`doubledip.jpeg_model.deblock`). Where no quantisation is found (not a JPEG of the
-    IJG family, or resized or cropped off its 8-px grid) the result is DIP alone, with a note. "none": DIP alone.
+    IJG family, or a resized one) the result is DIP alone, with a note; a JPEG cropped after decoding is found on its
+    shifted block grid. "none": DIP alone.
     """
 
     blend: str = "none"

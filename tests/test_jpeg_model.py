@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from doubledip.jpeg_model import deblock, estimate, tables, to_rgb, to_ycbcr
+from doubledip.jpeg_model import deblock, estimate, grid_offset, tables, to_rgb, to_ycbcr
 
 
 def psnr(a, b):
@@ -46,11 +46,22 @@ def test_the_quality_and_the_chroma_layout_are_read_back_from_the_pixels(name, q
         assert model.subsampled == (subsampling == 2)
 
 
-def test_a_photo_never_compressed_or_cut_off_its_grid_has_no_quantisation():
+def test_a_photo_never_compressed_has_no_quantisation():
     u8 = crop()
     assert estimate(u8.astype(np.float32) / 255) is None
+    assert estimate(u8[3:, 5:].astype(np.float32) / 255) is None
+
+
+@pytest.mark.parametrize("cut", [(3, 5), (11, 13)])
+def test_a_jpeg_cropped_after_decoding_is_found_on_its_shifted_grid_and_still_gains(cut):
+    u8 = crop("coffee", 128, 144)
     _, decoded = saved(u8, 10)
-    assert estimate(decoded[3:, 5:]) is None
+    part, truth = decoded[cut[0]:, cut[1]:], u8[cut[0]:, cut[1]:].astype(np.float32) / 255
+    model = estimate(part)
+    assert model is not None and model.quality == 10 and model.subsampled
+    assert [(-c) % 16 for c in cut] == list(model.offset)  # the 16-px MCU grid of 4:2:0, as seen in the crop
+    assert grid_offset(part) == tuple((-c) % 8 for c in cut)
+    assert psnr(deblock(part, part, model), truth) > psnr(part, truth) + 0.5  # measured +1.4 to +1.9
 
 
 def test_the_projection_keeps_the_jpeg_and_brings_an_estimate_closer_to_the_original():

@@ -486,8 +486,8 @@ def build(
                         chroma_subsampled=jpeg_model.subsampled)
         elif task == "jpeg" and s.blend != "none":  # type: ignore[attr-defined]
             vals["blend_weight"] = 1.0
-            notes.append("no JPEG quantisation found in the pixels (not a JPEG, or resized or cropped off its "
-                         "8-px grid): the result is the network's alone")
+            notes.append("no JPEG quantisation found in the pixels (not a JPEG, or a resized one): the result is "
+                         "the network's alone")
         if not s.early_stop:
             vals.update(stopped_at=s.total_steps, stop_reason=f"ran all {s.total_steps} steps ({s.name} preset: "
                         "no early stopping)" + (f"; exponential average {s.average}" if s.average else ""))
