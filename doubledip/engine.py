@@ -201,7 +201,8 @@ def resolve_device(device: str | torch.device | None = "auto") -> torch.device:
     return d
 
 
-def _use_all_cores() -> None:
+def use_all_cores() -> None:
+    """Torch on every core, or on DOUBLEDIP_THREADS of them."""
     # DOUBLEDIP_THREADS caps it on a shared host (several busy processes on few cores thrash otherwise).
     n = int(os.environ.get("DOUBLEDIP_THREADS", 0)) or os.cpu_count() or 1
     if torch.get_num_threads() != n:
@@ -299,16 +300,18 @@ class _Generators:
 
 def iterate(
     problem: Problem, *, seed: int = 0, device: str | torch.device | None = "auto", every: int = 10,
+    started: float | None = None,
 ) -> Iterator[Snapshot]:
     """Run ``problem``; yield a :class:`Snapshot` after the first step, every ``every`` steps and at each stage's end.
 
     The last snapshot carries the :class:`Result`. Closing the generator (``gen.close()``, or dropping it) stops
-    the work at the next step and releases the networks.
+    the work at the next step and releases the networks. ``started``: the ``time.perf_counter()`` at which the
+    caller began the work (its set-up before the problem existed then counts in the seconds and the ETA).
     """
     dev = resolve_device(device)
     if dev.type == "cpu":
-        _use_all_cores()
-    start = time.perf_counter()
+        use_all_cores()
+    start = time.perf_counter() if started is None else started
     target = problem.target.to(dev)
     gens = _Generators(problem, dev, seed)
     total = sum(s.steps for s in problem.stages)

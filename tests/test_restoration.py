@@ -374,3 +374,18 @@ def test_bad_inputs_raise_input_error_before_any_work():
     with pytest.raises(InputError, match="flat colour"):
         build("jpeg", np.full((20, 20, 3), 0.5, np.float32))
     assert check_scale("x4") == 4 and check_scale(8) == 4 * 2
+
+
+def test_steps_none_means_the_preset_and_its_scaling_to_the_image_size():
+    img = scene(320, 320)  # over the fast preset's 256 × 256 step budget: fewer steps
+    _, default = build("jpeg", img)
+    _, none = build("jpeg", img, steps=None)  # what the CLI passes without --steps
+    assert none.steps == default.steps and default.total_steps < get_settings("jpeg").total_steps
+
+
+def test_the_set_up_counts_in_the_seconds():
+    import time
+
+    t0 = time.perf_counter()
+    r = superres(scene(96, 96), 2, steps=2, device="cpu")  # the TV start (~0.5 s) runs before the first step
+    assert r.seconds >= 0.8 * (time.perf_counter() - t0) - 0.05

@@ -26,7 +26,8 @@ border is left out of the data term. Inpainting keeps the known pixels as they w
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -34,7 +35,7 @@ import torch
 import torch.nn.functional as F
 from scipy.ndimage import convolve1d, distance_transform_edt
 
-from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, iterate, run
+from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, iterate, run, use_all_cores
 from ..io import InputError, as_float_image, as_mask
 from ..operators import (
     SCALES,
@@ -268,6 +269,7 @@ def build(
     input, ``ValueError`` for an unknown setting.
     """
     _check_task(task)
+    overrides = {k: v for k, v in overrides.items() if v is not None}  # None: the preset's (as Settings.replace)
     img = as_float_image(image)
     h, w = img.shape[:2]
     if task != "inpaint" and mask is not None:
@@ -458,36 +460,52 @@ def build(
     stages = [Stage(n, s.steps[n], fit, lr=s.lr, augment=s.augment, stop=rules if n == names[-1] else ())
               for n in names if s.steps[n]]
 
+    def choose_mix() -> Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, dict[str, Any], list[str]]]:
+        """How the result mixes the network's image with classic methods, decided before the run: a function of
+        (the restored image, the network's raw image) → (the result, its values, notes)."""
+
+        def alone(why: str | None = None) -> Callable:
+            return lambda restored, raw: (restored, {"blend_weight": 1.0}, [why] if why else [])
+
+        if getattr(s, "blend", "none") == "none":  # super-resolution has no mix; "none": DIP alone
+            return lambda restored, raw: (restored, {}, [])
+        if task == "inpaint":
+            if held is None or large:  # a large hole (or too few pixels held out): DIP alone
+                return alone()
+            held_map = held[0, 0, :h, :w].numpy() > 0
+            fills = tuple(s.blend.split("+"))  # type: ignore[attr-defined]
+            return lambda restored, raw: (*holdout_blend(raw, img, fill, held_map, fills), [])  # type: ignore
+        if task == "denoise":
+            if not (blend and rules):  # too small to weigh the mix by SURE: DIP alone
+                return alone()
+            region = mid[0, :, :h, :w].numpy().transpose(1, 2, 0) > 0  # type: ignore[index]
+
+            def by_sure(restored: np.ndarray, raw: np.ndarray) -> tuple[np.ndarray, dict[str, Any], list[str]]:
+                divergence = rules[0].best_terms.get("_sure_divergence_mid", 0.0)  # type: ignore[attr-defined]
+                return (*sure_blend(restored, img, sigma, divergence, region, s.blend_probes), [])  # type: ignore
+
+            return by_sure
+        if jpeg_model is None:
+            return alone("no JPEG quantisation found in the pixels (not a JPEG, or a resized one): the result is "
+                         "the network's alone")
+
+        def within_quantisation(restored: np.ndarray, raw: np.ndarray) -> tuple[np.ndarray, dict[str, Any], list]:
+            from ..jpeg_model import deblock
+
+            return (deblock(restored, img, jpeg_model, s.dip_weight),  # type: ignore[attr-defined]
+                    {"blend_weight": s.dip_weight, "jpeg_quality": jpeg_model.quality,  # type: ignore[attr-defined]
+                     "chroma_subsampled": jpeg_model.subsampled}, [])
+
+        return within_quantisation
+
+    mix = choose_mix()
+
     def finish(x: Tensors) -> Result:
         out = compose(x)[..., : crop[0], : crop[1]]
         raw = _to_image(out)
         restored = raw if fill is None else np.where(fill[..., None], raw, img)  # known pixels stay as they were
-        vals = dict(values)
-        if fill is not None and held is not None and s.blend != "none" and not large:  # type: ignore[attr-defined]
-            restored, mixed = holdout_blend(raw, img, fill, held[0, 0, :h, :w].numpy() > 0,
-                                            tuple(s.blend.split("+")))  # type: ignore[attr-defined]
-            vals.update(mixed)
-        elif fill is not None and s.blend != "none":  # type: ignore[attr-defined]
-            vals["blend_weight"] = 1.0  # a large hole (or too few pixels held out): DIP alone
-        if blend and rules:
-            region = mid[0, :, :h, :w].numpy().transpose(1, 2, 0) > 0  # type: ignore[index]
-            restored, mixed = sure_blend(restored, img, sigma,  # type: ignore[arg-type]
-                                         rules[0].best_terms.get("_sure_divergence_mid", 0.0), region,
-                                         s.blend_probes)  # type: ignore[attr-defined]
-            vals.update(mixed)
-        elif task == "denoise" and s.blend != "none":  # type: ignore[attr-defined]
-            vals["blend_weight"] = 1.0  # too small to weigh the mix by SURE: DIP alone
-        notes = []
-        if jpeg_model is not None:
-            from ..jpeg_model import deblock
-
-            restored = deblock(restored, img, jpeg_model, s.dip_weight)  # type: ignore[attr-defined]
-            vals.update(blend_weight=s.dip_weight, jpeg_quality=jpeg_model.quality,  # type: ignore[attr-defined]
-                        chroma_subsampled=jpeg_model.subsampled)
-        elif task == "jpeg" and s.blend != "none":  # type: ignore[attr-defined]
-            vals["blend_weight"] = 1.0
-            notes.append("no JPEG quantisation found in the pixels (not a JPEG, or a resized one): the result is "
-                         "the network's alone")
+        restored, mixed, notes = mix(restored, raw)
+        vals = {**values, **mixed}
         if not s.early_stop:
             vals.update(stopped_at=s.total_steps, stop_reason=f"ran all {s.total_steps} steps ({s.name} preset: "
                         "no early stopping)" + (f"; exponential average {s.average}" if s.average else ""))
@@ -508,8 +526,10 @@ def iterate_restore(
     """Stream one restoration: :class:`~doubledip.engine.Snapshot` s (layer "restored"), the last one carrying the
     :class:`~doubledip.engine.Result` (images ``{"restored": (H·s, W·s, 3) float32}``, values incl. ``stopped_at``,
     ``stop_reason``). See :func:`build` for the arguments and what is raised (before the first step)."""
+    started = time.perf_counter()
+    use_all_cores()  # the set-up (a TV start, the JPEG's tables) runs torch and NumPy work too
     problem, s = build(task, image, mask, scale, preset, **overrides)
-    return iterate(problem, seed=seed, device=device, every=s.every)
+    return iterate(problem, seed=seed, device=device, every=s.every, started=started)
 
 
 def denoise(image: np.ndarray, *, sigma: float | None = None, **kw: Any) -> Result:
