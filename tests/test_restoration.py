@@ -300,11 +300,12 @@ def test_jpeg_gains_over_the_jpeg_input():
     assert psnr(alone.images["restored"], truth) > psnr(decoded, truth) + 0.15  # measured +0.28
 
 
-def test_jpeg_says_when_it_finds_no_quantisation():
+def test_jpeg_refuses_an_image_without_jpeg_compression_before_any_step():
     never_compressed = scene(64, 64)
-    r = jpeg(never_compressed, steps=5, seed=0, device="cpu")
-    assert r.values["blend_weight"] == 1.0 and "jpeg_quality" not in r.values
-    assert any("no JPEG quantisation" in n for n in r.notes)
+    with pytest.raises(InputError, match="no JPEG compression can be read"):
+        build("jpeg", never_compressed)
+    r = jpeg(never_compressed, preset="paper", steps=2, device="cpu")  # the network alone, as the paper
+    assert r.images["restored"].shape == never_compressed.shape
 
 
 def test_snapshots_stream_the_restored_layer_and_closing_stops():

@@ -292,6 +292,10 @@ def build(
         from ..jpeg_model import estimate as estimate_jpeg
 
         jpeg_model = estimate_jpeg(img)
+        if jpeg_model is None:
+            raise InputError("no JPEG compression can be read from this image's pixels (never a JPEG, resized or "
+                             "re-saved after decoding, or compressed too lightly to show): there are no JPEG "
+                             "artefacts to remove (the paper preset runs the network alone, which may blur it)")
     if task == "superres" and getattr(s, "steps_by_scale", None) and "steps" not in overrides:
         s = s.replace(steps={"fit": s.steps_by_scale[factor]})  # type: ignore[attr-defined]
     values: dict[str, Any] = {}
@@ -485,9 +489,8 @@ def build(
                 return (*sure_blend(restored, img, sigma, divergence, region, s.blend_probes), [])  # type: ignore
 
             return by_sure
-        if jpeg_model is None:
-            return alone("no JPEG quantisation found in the pixels (not a JPEG, or a resized one): the result is "
-                         "the network's alone")
+        if jpeg_model is None:  # blend="qcs" refused such an image in build(): only reached with other blends
+            return alone()
 
         def within_quantisation(restored: np.ndarray, raw: np.ndarray) -> tuple[np.ndarray, dict[str, Any], list]:
             from ..jpeg_model import deblock
