@@ -379,9 +379,9 @@ def test_bad_inputs_raise_input_error_before_any_work():
 
 def test_steps_none_means_the_preset_and_its_scaling_to_the_image_size():
     img = scene(320, 320)  # over the fast preset's 256 × 256 step budget: fewer steps
-    _, default = build("jpeg", img)
-    _, none = build("jpeg", img, steps=None)  # what the CLI passes without --steps
-    assert none.steps == default.steps and default.total_steps < get_settings("jpeg").total_steps
+    _, default = build("denoise", img)
+    _, none = build("denoise", img, steps=None)  # what the CLI passes without --steps
+    assert none.steps == default.steps and default.total_steps < get_settings("denoise").total_steps
 
 
 def test_the_set_up_counts_in_the_seconds():
