@@ -1,0 +1,70 @@
+"""The registry's contract, for every registered task: it builds from its declared inputs, streams snapshots with
+layers, stops when the stream is closed, and its result holds its main output."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+from skimage import data
+
+from doubledip.registry import TASKS, iterate, output_items, run_task
+
+
+def photo(h=64, w=64):
+    return np.ascontiguousarray(data.astronaut()[80: 80 + h, 180: 180 + w]).astype(np.float32) / 255
+
+
+def jpeg_photo(h=64, w=64):
+    buf = io.BytesIO()
+    Image.fromarray((photo(h, w) * 255).round().astype(np.uint8)).save(buf, "JPEG", quality=10)
+    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"), np.float32) / 255
+
+
+def inputs(name):
+    """The task's required inputs, tiny, by their declared kind; optional ones left to their defaults."""
+    task = TASKS[name]
+    args = {}
+    for p in task.params:
+        if not p.required and p.kind != "mask":
+            continue
+        if p.kind == "image":
+            args[p.name] = jpeg_photo() if name == "jpeg" else photo()
+        elif p.kind == "images":
+            args[p.name] = [photo()]
+        elif p.kind == "mask":
+            m = np.zeros((64, 64), bool)
+            if name == "inpaint":
+                m = np.random.default_rng(0).random((64, 64)) < 0.3
+            else:  # a box over where a watermark would be
+                m[20:40, 12:52] = True
+            args[p.name] = m
+        elif p.kind == "choice":
+            args[p.name] = p.default if p.default is not None else p.choices[0]
+    if name == "separate":
+        args["image2"] = np.clip(0.6 * photo() + 0.4 * photo()[::-1], 0, 1).astype(np.float32)
+    return args
+
+
+@pytest.mark.parametrize("name", list(TASKS))
+def test_every_task_streams_stops_when_closed_and_names_its_main_output(name):
+    task = TASKS[name]
+    streamed = 0
+    for preset in ("fast", "paper"):
+        gen = iterate(name, **inputs(name), preset=preset, steps=400, device="cpu")
+        snap = next(gen)
+        assert snap.task == name and snap.layers
+        if snap.done:  # a closed-form result (one watermarked photo in `fast`): one snapshot, the result
+            assert snap.result is not None
+            continue
+        assert snap.step >= 1 and snap.total == 400
+        gen.close()
+        with pytest.raises(StopIteration):
+            next(gen)
+        streamed += 1
+    assert streamed >= 1  # every task optimises a network in at least one preset
+
+    result = run_task(name, **inputs(name), steps=3, device="cpu")
+    names = [k for k, _ in output_items(task, result)]
+    assert names and (names[0] == task.main or names[0].startswith(task.main + "_"))
+    assert all(np.isfinite(v).all() for _, v in output_items(task, result))
