@@ -17,8 +17,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.fft import dctn, idctn
 
-# JFIF RGB → YCbCr (no offsets): the block DCT is thresholded on decorrelated planes.
-_YCC = np.array([[0.299, 0.587, 0.114], [-0.168736, -0.331264, 0.5], [0.5, -0.418688, -0.081312]])
+from .jpeg_model import YCBCR
 
 
 def nlm_inpaint(image: np.ndarray, fill: np.ndarray, start: np.ndarray,
@@ -64,11 +63,11 @@ def dct_inpaint(image: np.ndarray, fill: np.ndarray, start: np.ndarray,
     """Iterated block-DCT hard thresholding (:func:`block_dct_threshold`) on the YCbCr planes, the known pixels
     put back after each threshold of ``thresholds`` ([0, 1] units, decreasing: first only the strongest
     structure is kept, then finer detail)."""
-    y = np.asarray(image, np.float64) @ _YCC.T
-    x = np.asarray(start, np.float64) @ _YCC.T
+    y = np.asarray(image, np.float64) @ YCBCR.T  # the block DCT is thresholded on decorrelated planes
+    x = np.asarray(start, np.float64) @ YCBCR.T
     for t in thresholds:
         x = np.where(fill[..., None], block_dct_threshold(x, float(t)), y)
-    rgb = x @ np.linalg.inv(_YCC).T
+    rgb = x @ np.linalg.inv(YCBCR).T
     return np.where(fill[..., None], np.clip(rgb, 0.0, 1.0), image).astype(np.float32)
 
 

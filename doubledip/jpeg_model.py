@@ -40,13 +40,16 @@ def tables(quality: int) -> tuple[np.ndarray, np.ndarray]:
     return tuple(np.clip(np.floor((b * scale + 50) / 100), 1, 255) for b in (LUMA_BASE, CHROMA_BASE))  # type: ignore
 
 
+# JFIF RGB → YCbCr, without the offsets: rows Y, Cb, Cr.
+YCBCR = np.array([[0.299, 0.587, 0.114], [-0.168736, -0.331264, 0.5], [0.5, -0.418688, -0.081312]])
+
+
 def to_ycbcr(image: np.ndarray) -> np.ndarray:
     """JFIF YCbCr of an ``(H, W, 3)`` RGB image in [0, 1]: ``(H, W, 3)`` float64 in 0–255 units, chroma centred on
     0 (Cb, Cr in −128..127) and luma level-shifted by −128, as the DCT sees them."""
-    r, g, b = (np.asarray(image, np.float64)[..., i] * 255.0 for i in range(3))
-    return np.stack([0.299 * r + 0.587 * g + 0.114 * b - 128.0,
-                     -0.168736 * r - 0.331264 * g + 0.5 * b,
-                     0.5 * r - 0.418688 * g - 0.081312 * b], axis=-1)
+    ycc = (np.asarray(image, np.float64) * 255.0) @ YCBCR.T
+    ycc[..., 0] -= 128.0
+    return ycc
 
 
 def to_rgb(ycc: np.ndarray) -> np.ndarray:
@@ -79,20 +82,27 @@ def _box2(plane: np.ndarray) -> np.ndarray:
     return plane.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
 
 
-def _fit(coef: np.ndarray, q: np.ndarray, tol: float = 1.5, miss: float = 0.15) -> tuple[float, float]:
-    """How well quantised coefficients sit on the multiples of a table ``q``: a log-likelihood ratio against
-    chance, and the share of the non-zero ones that sit within ``min(tol, q/4)`` of a multiple.
+def _lattice(coef: np.ndarray, q: np.ndarray, tol: float = 1.5, miss: float = 0.15) -> tuple[np.ndarray, ...]:
+    """Per coefficient (``coef`` and ``q`` broadcast together): its log-likelihood ratio of sitting on the
+    multiples of ``q`` against chance, whether it is non-zero and whether it sits within ``min(tol, q/4)`` of a
+    multiple.
 
     A non-zero coefficient on the lattice scores log(q / 2·tol), the surprise of landing there by chance (so that a
     table whose entries divide the encoder's, which fits as many, scores less), one off it log(``miss``), the rate
-    at which the decoder's rounding and clipping push a coefficient off (~15 % at quality 10)."""
+    at which the decoder's rounding and clipping push a coefficient off (~15 % at quality 10); zeros score 0."""
     k = np.round(coef / q)
     nonzero = k != 0
     t = np.minimum(tol, q / 4)
     fits = np.abs(coef - k * q) <= t
-    gain = np.broadcast_to(np.log(q / (2 * t)), coef.shape)
-    score = float(gain[nonzero & fits].sum()) + math.log(miss) * int((nonzero & ~fits).sum())
-    return score, float((nonzero & fits).sum()) / max(1, int(nonzero.sum()))
+    score = np.where(nonzero & fits, np.log(q / (2 * t)), 0.0) + np.where(nonzero & ~fits, math.log(miss), 0.0)
+    return score, nonzero, fits
+
+
+def _fit(coef: np.ndarray, q: np.ndarray) -> tuple[float, float]:
+    """How well quantised coefficients sit on the multiples of a table ``q`` (:func:`_lattice`): the summed
+    log-likelihood ratio, and the share of the non-zero ones that sit on a multiple."""
+    score, nonzero, fits = _lattice(coef, q)
+    return float(score.sum()), float((nonzero & fits).sum()) / max(1, int(nonzero.sum()))
 
 
 @dataclass(frozen=True)
@@ -146,19 +156,12 @@ class JpegModel:
 
 def free_table(coef: np.ndarray, min_score: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
     """A quantisation table read entry by entry, for encoders that do not scale the standard tables (presets of
-    photo editors, web tools): for each of the 64 frequencies, the step 1–255 that :func:`_fit` scores best over
+    photo editors, web tools): for each of the 64 frequencies, the step 1–255 that :func:`_lattice` scores best over
     the blocks ``coef`` ``(n, m, 8, 8)``. Returns the table (8, 8) and whether each entry was read (its score
     above ``min_score``); an entry that was not (every coefficient rounds to 0 at any step the data allows) is
     255, the widest interval: no constraint that could exclude the original."""
     steps = np.arange(1, 256, dtype=np.float64)
-    c = coef.reshape(-1, 64).T[:, None, :]  # (64, 1, n)
-    q = steps[None, :, None]  # (1, 255, 1)
-    k = np.round(c / q)
-    t = np.minimum(1.5, q / 4)
-    nonzero = k != 0
-    fits = np.abs(c - k * q) <= t
-    score = (np.where(nonzero & fits, np.log(q / (2 * t)), 0.0).sum(axis=2)
-             + math.log(0.15) * (nonzero & ~fits).sum(axis=2))  # (64, 255)
+    score = _lattice(coef.reshape(-1, 64).T[:, None, :], steps[None, :, None])[0].sum(axis=2)  # (64, 255)
     best = score.argmax(axis=1)
     read = score[np.arange(64), best] > min_score
     table = np.where(read, steps[best], 255.0).reshape(8, 8)
@@ -293,5 +296,5 @@ def deblock(
     return to_rgb(model.project(out, dec))
 
 
-__all__ = ["CHROMA_BASE", "JpegModel", "LUMA_BASE", "deblock", "estimate", "grid_offset", "tables", "to_rgb",
+__all__ = ["CHROMA_BASE", "JpegModel", "LUMA_BASE", "YCBCR", "deblock", "estimate", "grid_offset", "tables", "to_rgb",
            "to_ycbcr"]

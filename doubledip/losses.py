@@ -26,6 +26,15 @@ def smoothness(x: torch.Tensor, size: int = 5) -> torch.Tensor:
     return ((g - blurred) ** 2).mean()
 
 
+def total_variation(x: torch.Tensor, eps: float = 1e-3) -> torch.Tensor:
+    """Mean isotropic total variation of ``(N, C, H, W)``, smoothed by ``eps`` (Charbonnier) so that it has a
+    gradient where the image is flat: mean of sqrt(∂x² + ∂y² + ε²) over pixels and channels (Rudin, Osher, Fatemi
+    1992)."""
+    dx = x[..., :-1, 1:] - x[..., :-1, :-1]
+    dy = x[..., 1:, :-1] - x[..., :-1, :-1]
+    return torch.sqrt(dx * dx + dy * dy + eps * eps).mean()
+
+
 def binarisation(mask: torch.Tensor) -> torch.Tensor:
     """1 / mean|m − 0.5|: smallest when every mask value sits at 0 or 1."""
     return 1.0 / (mask - 0.5).abs().mean().clamp_min(1e-3)

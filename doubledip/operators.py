@@ -16,6 +16,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from .losses import total_variation
+
 SCALES = (2, 4, 8)
 
 
@@ -147,22 +149,14 @@ def back_project(y: torch.Tensor, factor: int, iterations: int = 50, known: torc
     return x
 
 
-def total_variation(x: torch.Tensor, eps: float = 1e-3) -> torch.Tensor:
-    """Mean isotropic total variation of ``(N, C, H, W)``, smoothed by ``eps`` (Charbonnier) so that it has a
-    gradient where the image is flat: mean of sqrt(∂x² + ∂y² + ε²) over pixels and channels."""
-    dx = x[..., :-1, 1:] - x[..., :-1, :-1]
-    dy = x[..., 1:, :-1] - x[..., :-1, :-1]
-    return torch.sqrt(dx * dx + dy * dy + eps * eps).mean()
-
-
 def tv_superres(y: torch.Tensor, factor: int, weight: float = 3e-4, iterations: int = 150, lr: float = 0.005,
                 known: torch.Tensor | None = None) -> torch.Tensor:
     """Total-variation regularised super-resolution (Rudin, Osher, Fatemi 1992; as a super-resolution prior e.g.
-    Marquina & Osher 2008): from :func:`back_project`'s image, ``iterations`` Adam steps on
-    ``mse(A x, y) + weight · TV(x)`` (:func:`total_variation`, [0, 1] units). Back-projection matches ``y`` but
-    leaves whatever the downsampling cannot see as bicubic interpolation made it (ringing, jagged edges); TV picks,
-    among the images that shrink to nearly ``y``, one with sharp edges and flat regions. ``y``: (N, C, h, w);
-    returns (N, C, h·f, w·f) in [0, 1]."""
+    Marquina & Osher 2008): from :func:`back_project`'s image, ``iterations`` Adam steps on ``mse(A x, y) + weight ·
+    TV(x)`` (:func:`doubledip.losses.total_variation`, [0, 1] units). Back-projection matches ``y`` but leaves
+    whatever the downsampling cannot see as bicubic interpolation made it (ringing, jagged edges); TV picks, among
+    the images that shrink to nearly ``y``, one with sharp edges and flat regions. ``y``: (N, C, h, w); returns (N,
+    C, h·f, w·f) in [0, 1]."""
     op = Downsample(factor, known)
     start = back_project(y, factor, known=known)
     if weight <= 0 or iterations <= 0:

@@ -37,6 +37,7 @@ from scipy.ndimage import convolve1d, distance_transform_edt
 
 from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, iterate, run, use_all_cores
 from ..io import InputError, as_float_image, as_mask
+from ..losses import total_variation
 from ..operators import (
     SCALES,
     Downsample,
@@ -44,7 +45,6 @@ from ..operators import (
     Operator,
     PixelMask,
     back_project,
-    total_variation,
     tv_superres,
     upsample_bicubic,
 )
