@@ -464,40 +464,39 @@ def build(
     stages = [Stage(n, s.steps[n], fit, lr=s.lr, augment=s.augment, stop=rules if n == names[-1] else ())
               for n in names if s.steps[n]]
 
-    def choose_mix() -> Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, dict[str, Any], list[str]]]:
+    def choose_mix() -> Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, dict[str, Any]]]:
         """How the result mixes the network's image with classic methods, decided before the run: a function of
-        (the restored image, the network's raw image) → (the result, its values, notes)."""
+        (the restored image, the network's raw image) → (the result, its values)."""
 
-        def alone(why: str | None = None) -> Callable:
-            return lambda restored, raw: (restored, {"blend_weight": 1.0}, [why] if why else [])
+        def alone(restored: np.ndarray, raw: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
+            return restored, {"blend_weight": 1.0}
 
         if getattr(s, "blend", "none") == "none":  # super-resolution has no mix; "none": DIP alone
-            return lambda restored, raw: (restored, {}, [])
+            return lambda restored, raw: (restored, {})
         if task == "inpaint":
             if held is None or large:  # a large hole (or too few pixels held out): DIP alone
-                return alone()
+                return alone
             held_map = held[0, 0, :h, :w].numpy() > 0
             fills = tuple(s.blend.split("+"))  # type: ignore[attr-defined]
-            return lambda restored, raw: (*holdout_blend(raw, img, fill, held_map, fills), [])  # type: ignore
+            return lambda restored, raw: holdout_blend(raw, img, fill, held_map, fills)  # type: ignore
         if task == "denoise":
             if not (blend and rules):  # too small to weigh the mix by SURE: DIP alone
-                return alone()
+                return alone
             region = mid[0, :, :h, :w].numpy().transpose(1, 2, 0) > 0  # type: ignore[index]
 
-            def by_sure(restored: np.ndarray, raw: np.ndarray) -> tuple[np.ndarray, dict[str, Any], list[str]]:
+            def by_sure(restored: np.ndarray, raw: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
                 divergence = rules[0].best_terms.get("_sure_divergence_mid", 0.0)  # type: ignore[attr-defined]
-                return (*sure_blend(restored, img, sigma, divergence, region, s.blend_probes), [])  # type: ignore
+                return sure_blend(restored, img, sigma, divergence, region, s.blend_probes)  # type: ignore
 
             return by_sure
-        if jpeg_model is None:  # blend="qcs" refused such an image in build(): only reached with other blends
-            return alone()
+        assert jpeg_model is not None  # JPEG's one mix, "qcs", refuses an image without quantisation in build()
 
-        def within_quantisation(restored: np.ndarray, raw: np.ndarray) -> tuple[np.ndarray, dict[str, Any], list]:
+        def within_quantisation(restored: np.ndarray, raw: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
             from ..jpeg_model import deblock
 
             return (deblock(restored, img, jpeg_model, s.dip_weight),  # type: ignore[attr-defined]
                     {"blend_weight": s.dip_weight, "jpeg_quality": jpeg_model.quality,  # type: ignore[attr-defined]
-                     "chroma_subsampled": jpeg_model.subsampled}, [])
+                     "chroma_subsampled": jpeg_model.subsampled})
 
         return within_quantisation
 
@@ -507,12 +506,12 @@ def build(
         out = compose(x)[..., : crop[0], : crop[1]]
         raw = _to_image(out)
         restored = raw if fill is None else np.where(fill[..., None], raw, img)  # known pixels stay as they were
-        restored, mixed, notes = mix(restored, raw)
+        restored, mixed = mix(restored, raw)
         vals = {**values, **mixed}
         if not s.early_stop:
             vals.update(stopped_at=s.total_steps, stop_reason=f"ran all {s.total_steps} steps ({s.name} preset: "
                         "no early stopping)" + (f"; exponential average {s.average}" if s.average else ""))
-        return Result(task, s.name, images={"restored": restored.astype(np.float32)}, values=vals, notes=notes)
+        return Result(task, s.name, images={"restored": restored.astype(np.float32)}, values=vals)
 
     def show(x: Tensors) -> Tensors:
         return {"restored": compose(x)[..., : crop[0], : crop[1]]}
