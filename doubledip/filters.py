@@ -139,7 +139,8 @@ def estimate_airlight(t: torch.Tensor) -> torch.Tensor:
     on I / A so that coloured haze counts as opaque (A white at first, then the region's 90th-percentile colour;
     two passes). He et al.'s rule then runs inside that region only: the brightest 10 % (in I / A) of the region's
     10 % most opaque pixels by the dark channel of I / A over He et al.'s patch, averaged. Computed on a copy whose long
-    side is at most 256 px.
+    side is at most 256 px. A bright object that does fill a window (a 50×60 px white sign near the camera on a
+    160×240 photo) is still taken for the haze.
 
     Where even the thickest haze lets some scene light through (t > 0), that region's colour falls short of A,
     and a dehazed image is very sensitive to an airlight set too low (J = A + (I − A)/t amplifies the shortfall
