@@ -97,8 +97,8 @@ class WatermarkSettings(DecompositionSettings):
     single_colour: bool = False
     multi_steps: int | None = None
     # closed_form: over flat surroundings (tasks.watermark.FLAT_SPREAD) one photo's mark is fitted in closed form
-    # against Telea's fill instead of by the networks (tasks.watermark.closed_form_mark); over texture its shape is
-    # cut by GrabCut and its opacity and colour fitted against the bare pixels (tasks.watermark.textured_mark).
+    # against Telea's fill instead of by the networks (tasks.watermark.closed_form_mark); over texture its opacity,
+    # colour and coverage are fitted against the colours around the hint (mark_fit.fit_mark).
     closed_form: bool = False
     task: ClassVar[str] = "watermark"
 

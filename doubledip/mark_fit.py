@@ -1,0 +1,224 @@
+"""A one-colour semi-transparent mark fitted against the photo's own colour statistics, with no network.
+
+Model (Dekel et al. 2017, "On the effectiveness of visible watermarks", eq. 1, with one opacity and one colour):
+``I = (1 − α·m)·J + α·m·C``; ``m`` the mark's coverage in [0, 1], α its opacity, C its colour. Over texture no
+inpainting predicts J under the mark, but the photo's colours do: the pixels in a ring just outside the hint are
+certainly unmarked and are drawn from the same scene, so a Gaussian mixture fitted to them (:class:`ColourMixture`)
+is a density p_J for J. Each hinted pixel is then either bare (I = J) or covered at some level m, with
+``J = (I − α·m·C) / (1 − α·m)`` and the density of I the density of that J times the Jacobian
+``(1 − α·m)^-3``. α, C and the share of covered pixels are fitted by maximising the hinted pixels' likelihood under
+that mixture (:func:`fit_mark`); a pixel's coverage is its posterior, smoothed by a few mean-field rounds with its
+neighbours (a mark's strokes are several pixels wide); the clean photo is the posterior mean of J, so a pixel the
+fit is unsure of is moved only part of the way.
+
+A mark is what the photo's colours do not explain: a white text over red paint, a dark logo over sky, a coloured
+word over grey gravel. A mark of a colour the scene itself is full of (a grey mark over grey gravel) is only weakly
+identified; :class:`MarkFit` carries the figures that say so (``gain``: how much the mark explains; ``log_likelihood``
+below 0: some hinted pixels are explained by nothing) and the caller decides whether to trust it.
+
+Measured on the watermark benchmark's tune split (48 cases, bench/cases.py; the settings below were chosen there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import torch
+
+LEVELS = torch.linspace(0.0, 1.0, 11)  # the coverage levels a pixel's posterior is spread over
+RING = 10  # px of unmarked photo around the hint that the colour mixture is fitted to
+COMPONENTS = 6  # Gaussians in the colour mixture
+FIT_PIXELS = 2500  # hinted pixels (a fixed random sample) the opacity and colour are fitted on
+FIT_STEPS = 100  # Adam steps per start
+SMOOTHING = 1.0  # weight of the mean-field pull of a pixel's coverage towards its 3 × 3 neighbours'
+SMOOTHING_ROUNDS = 5
+FILL_WEIGHT = 0.3  # weight of the inpainted background as a second, local density for J (see fit_mark)
+OUT_OF_RANGE = 0.01  # a J this far outside [0, 1] costs one nat squared per channel
+GRID_STARTS = 3  # fits start from the best colours and opacities of a coarse grid (see _grid_starts) ...
+GRID_APART = 0.3  # ... that differ by at least this much in some channel
+GRID_OPACITIES = (0.3, 0.5, 0.7)
+GRID_PIXELS = 800  # hinted pixels the grid is scored on
+EDGE_SHARE = 0.05  # prior share of hinted pixels on a mark's anti-aliased edge
+
+
+class ColourMixture:
+    """A Gaussian mixture over RGB colours (full covariances), fitted by k-means then expectation-maximisation.
+
+    ``colours`` (N, 3) float in [0, 1]. Raises ValueError for fewer than 2·``components`` colours. A small ridge
+    (``ridge``, variance units) keeps a flat region's covariances invertible."""
+
+    def __init__(self, colours: np.ndarray, components: int = COMPONENTS, iters: int = 60, ridge: float = 4e-5,
+                 seed: int = 0):
+        x = torch.as_tensor(np.asarray(colours, np.float32))
+        if len(x) < 2 * components:
+            raise ValueError(f"{len(x)} colours are too few for a {components}-component mixture")
+        gen = torch.Generator().manual_seed(seed)
+        means = x[torch.randperm(len(x), generator=gen)[:components]].clone()
+        for _ in range(10):
+            label = torch.cdist(x, means).argmin(1)
+            for j in range(components):
+                if (label == j).any():
+                    means[j] = x[label == j].mean(0)
+        self.means, self.weights = means, torch.full((components,), 1.0 / components)
+        self.covs = torch.eye(3).repeat(components, 1, 1) * 0.01
+        self._factor()
+        for _ in range(iters):
+            r = torch.softmax(self._components(x), 1)
+            nk = r.sum(0) + 1e-6
+            self.weights = nk / nk.sum()
+            self.means = (r.T @ x) / nk[:, None]
+            d = x[:, None] - self.means
+            self.covs = torch.einsum("nk,nki,nkj->kij", r, d, d) / nk[:, None, None] + torch.eye(3) * ridge
+            self._factor()
+
+    def _factor(self) -> None:
+        chol = torch.linalg.cholesky(self.covs)
+        self._whiten = torch.linalg.inv(chol)
+        self._norm = (-torch.log(torch.diagonal(chol, dim1=-2, dim2=-1)).sum(-1) - 1.5 * np.log(2 * np.pi)
+                      + torch.log(self.weights + 1e-12))
+
+    def _components(self, x: torch.Tensor) -> torch.Tensor:
+        z = torch.einsum("kij,...kj->...ki", self._whiten, x[..., None, :] - self.means)
+        return -0.5 * (z ** 2).sum(-1) + self._norm
+
+    def log_pdf(self, x: torch.Tensor) -> torch.Tensor:
+        """Log density (nats) of colours ``x`` (..., 3) float32: shape (...)."""
+        return torch.logsumexp(self._components(x), -1)
+
+
+@dataclass
+class MarkFit:
+    """What :func:`fit_mark` found. ``clean`` (H, W, 3) float32 in [0, 1], equal to the input outside the hint;
+    ``coverage`` (H, W) float32 in [0, 1] (0 outside the hint); ``alpha`` the opacity; ``colour`` (3,) in [0, 1];
+    ``log_likelihood``: mean per hinted pixel (nats), under 0 when the fit explains some pixels by nothing;
+    ``gain``: how much higher that is than with no mark at all (nats per pixel)."""
+
+    clean: np.ndarray
+    coverage: np.ndarray
+    alpha: float
+    colour: np.ndarray
+    log_likelihood: float
+    gain: float
+
+
+def _level_log_likelihood(
+    pixels: torch.Tensor, alpha: torch.Tensor, colour: torch.Tensor, density: ColourMixture, levels: torch.Tensor,
+    background: torch.Tensor, spread: float,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Log-likelihood (..., N, L) of each pixel (N, 3) at each coverage level (L,), and the J (..., N, L, 3) it
+    implies; ``colour`` (3,) or (..., 1, 1, 3) for several colours at once."""
+    am = alpha * levels
+    clean = (pixels[:, None, :] - am[:, None] * colour) / (1 - am)[:, None]
+    ll = density.log_pdf(clean) - 3 * torch.log(1 - am)
+    ll = ll + FILL_WEIGHT * (-((clean - background[:, None, :]) ** 2).sum(-1) / (2 * spread ** 2)
+                             - 3 * np.log(spread))
+    outside = (torch.relu(-clean) + torch.relu(clean - 1)).sum(-1)
+    return ll - (outside / OUT_OF_RANGE) ** 2, clean
+
+
+def _grid_starts(pixels: torch.Tensor, density: ColourMixture, background: torch.Tensor, spread: float,
+                 count: int = GRID_STARTS) -> list[tuple[np.ndarray, float]]:
+    """The ``count`` best (colour, opacity) pairs of a coarse grid (colours 0, 0.2, …, 1 per channel; opacities 0.3,
+    0.5, 0.7) by the likelihood of ``pixels`` (N, 3) with a fixed share of covered pixels, at least
+    :data:`GRID_APART` apart in colour: where the gradient fit starts. A gradient fit from black, white or one guessed
+    colour alone got stuck on coloured marks (a yellow-green text over a grey photo, a pink word over gravel)."""
+    axis = torch.linspace(0, 1, 6)
+    colours = torch.cartesian_prod(axis, axis, axis)
+    scores = []
+    share = torch.log(torch.tensor([0.6, EDGE_SHARE, 0.4 - EDGE_SHARE]))
+    few = torch.tensor([0.0, 0.5, 1.0])
+    with torch.no_grad():
+        for alpha in GRID_OPACITIES:
+            ll, _ = _level_log_likelihood(pixels, torch.tensor(alpha), colours[:, None, None, :], density, few,
+                                          background, spread)  # (G, N, L)
+            total = torch.logsumexp(ll + share, -1).mean(-1)
+            scores += [(float(v), alpha, c.numpy().astype(np.float64)) for v, c in zip(total, colours)]
+    scores.sort(key=lambda v: -v[0])
+    chosen: list[tuple[np.ndarray, float]] = []
+    for _, alpha, c in scores:
+        if all(np.abs(c - d).max() >= GRID_APART for d, _ in chosen):
+            chosen.append((c, alpha))
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+def _log_shares(logit: torch.Tensor) -> torch.Tensor:
+    """Log prior shares of (bare, edge, covered) pixels: the edge share fixed at :data:`EDGE_SHARE`, the rest split
+    by ``logit``. Learned freely, the edge share grew and traded against the opacity: a grey colour at opacity 0.8,
+    half covered, fitted a white mark at 0.3 or a black one at 0.5 over dark texture (tune split)."""
+    covered = torch.sigmoid(logit) * (1 - EDGE_SHARE)
+    return torch.log(torch.stack([1 - EDGE_SHARE - covered, torch.tensor(EDGE_SHARE), covered]))
+
+
+def _logit(v: np.ndarray) -> torch.Tensor:
+    v = np.clip(np.asarray(v, np.float64), 0.02, 0.98)
+    return torch.tensor(np.log(v / (1 - v)), dtype=torch.float32)
+
+
+def fit_mark(image: np.ndarray, hint: np.ndarray, background: np.ndarray, spread: float,
+             starts: tuple[np.ndarray, ...] = ()) -> MarkFit:
+    """Fit one opacity, one colour and a coverage map to the hinted pixels (see the module docstring).
+
+    ``image`` (H, W, 3) float in [0, 1]; ``hint`` (H, W) bool with at least a few hundred unhinted pixels within
+    :data:`RING` px of it; ``background`` (H, W, 3): an inpainting of the hint (Telea's), a second, local density for
+    J (a Gaussian of RMS ``spread`` around it, weight :data:`FILL_WEIGHT`: sharp over flat surroundings, weak over
+    texture). The colour is fitted from the best colours of a coarse grid (:func:`_grid_starts`) and each of
+    ``starts`` (e.g. the colour the hinted pixels move towards); the start with the highest likelihood wins.
+    Raises ValueError when the ring holds too few pixels for the mixture.
+    """
+    k = np.ones((2 * RING + 1, 2 * RING + 1), np.uint8)
+    ring = (cv2.dilate(hint.astype(np.uint8), k) > 0) & ~hint
+    density = ColourMixture(image[ring])
+    pixels = torch.as_tensor(image[hint].astype(np.float32))
+    behind = torch.as_tensor(background[hint].astype(np.float32))
+    spread = max(float(spread), 0.01)
+    rng = np.random.default_rng(0)
+    sample = torch.as_tensor(rng.choice(len(pixels), min(len(pixels), FIT_PIXELS), replace=False))
+    few = torch.tensor([0.0, 0.5, 1.0])  # bare, an anti-aliased edge, covered: enough to fit α and C
+    best = None
+    for start, a0 in [*_grid_starts(pixels[sample[:GRID_PIXELS]], density, behind[sample[:GRID_PIXELS]], spread),
+                      *((np.asarray(c, np.float64), 0.5) for c in starts)]:
+        a_p = torch.logit(torch.tensor((a0 - 0.1) / 0.8)).requires_grad_(True)
+        c_p = _logit(start).requires_grad_(True)
+        prior_p = torch.tensor(0.5, requires_grad=True)  # logit of the covered share among the rest
+        opt = torch.optim.Adam([a_p, c_p, prior_p], lr=0.05)
+        for _ in range(FIT_STEPS):
+            alpha, colour = 0.1 + 0.8 * torch.sigmoid(a_p), torch.sigmoid(c_p)
+            ll, _ = _level_log_likelihood(pixels[sample], alpha, colour, density, few, behind[sample], spread)
+            total = torch.logsumexp(ll + _log_shares(prior_p), 1).mean()
+            opt.zero_grad()
+            (-total).backward()
+            opt.step()
+        value = float(total.detach())
+        if best is None or value > best[0]:
+            best = (value, alpha.detach(), colour.detach(), _log_shares(prior_p.detach()).exp())
+    value, alpha, colour, share = best  # type: ignore[misc]
+    with torch.no_grad():
+        bare, _ = _level_log_likelihood(pixels[sample], alpha, colour, density, few[:1], behind[sample], spread)
+        ll, clean = _level_log_likelihood(pixels, alpha, colour, density, LEVELS, behind, spread)
+    prior = torch.full((len(LEVELS),), float(share[1]) / (len(LEVELS) - 2))
+    prior[0], prior[-1] = share[0], share[2]
+    grid = np.zeros(hint.shape + (len(LEVELS),), np.float32)
+    grid[~hint, 1:] = -1e4  # outside the hint: bare
+    grid[hint] = (ll + torch.log(prior)).numpy()
+    q = _normalise(grid)
+    levels = LEVELS.numpy()
+    for _ in range(SMOOTHING_ROUNDS):
+        near = np.stack([cv2.blur(q[..., j], (3, 3)) for j in range(len(levels))], -1)
+        mean = (near * levels).sum(-1, keepdims=True)
+        q = _normalise(grid - SMOOTHING * 8 * (levels - mean) ** 2)
+    post = torch.as_tensor(q[hint])
+    out = image.astype(np.float32).copy()
+    out[hint] = (post[..., None] * clean).sum(1).clamp(0, 1).numpy()
+    coverage = np.zeros(hint.shape, np.float32)
+    coverage[hint] = (post * LEVELS).sum(1).numpy()
+    return MarkFit(out, coverage, float(alpha), colour.numpy().astype(np.float64), value,
+                   value - float(bare.mean()))
+
+
+def _normalise(log_p: np.ndarray) -> np.ndarray:
+    p = np.exp(log_p - log_p.max(-1, keepdims=True))
+    return p / p.sum(-1, keepdims=True)
