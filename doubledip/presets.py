@@ -45,6 +45,10 @@ class SegmentSettings(DecompositionSettings):
     graph_cut: int = 0
     stop_psnr: float | None = None
     video_hint_odds: float = 0.0
+    track: bool = False
+    track_inner: float = 0.03
+    track_outer: float = 0.06
+    track_accept: float = 0.8
     task: ClassVar[str] = "segment"
 
 
@@ -195,7 +199,7 @@ def _video_presets(task: str, frames_per_step: int, **fast: Any) -> dict[str, Se
             "paper": dataclasses.replace(pp, frames_per_step=None)}
 
 
-PRESETS["segment-video"] = _video_presets("segment", 4, patience=0, video_hint_odds=2.0)
+PRESETS["segment-video"] = _video_presets("segment", 4, patience=0, video_hint_odds=2.0, track=True)
 PRESETS["dehaze-video"] = _video_presets("dehaze", 4)
 # One image per frame: no alphas to find.
 PRESETS["separate-video"] = _video_presets("separate", 4, steps={"separate": 300})

@@ -13,6 +13,7 @@ the cut where exactly their edges run at full resolution.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterator
 
 import numpy as np
@@ -22,6 +23,7 @@ import torch.nn.functional as F
 from .. import losses
 from ..colour import colour_log_odds
 from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, frames_array, iterate, preview_strip
+from ..tracking import track
 from ..filters import guided_filter, resize, to_numpy, to_tensor, working_shape
 from ..graphcut import grabcut_vote
 from ..io import InputError, as_float_image, as_mask, check_mask, pin_to_hints
@@ -347,6 +349,64 @@ def iterate_segment_video(
     frames: np.ndarray, fg_hint: np.ndarray | None = None, bg_hint: np.ndarray | None = None, *,
     preset: str = "fast", seed: int = 0, device: str = "auto", **overrides,
 ) -> Iterator[Snapshot]:
+    """Segment frames (T, H, W, 3) float in [0, 1] from hints (bool (H, W)) drawn on frame 0. ``paper``: the
+    coupled networks over the whole clip (:func:`build_video`). ``fast`` (``track``): frame 0's labelling carried
+    through the clip by the object's optical-flow motion and a GrabCut per frame (:func:`track_video`)."""
+    p = get_preset("segment-video", preset, **overrides)
+    if p.track:
+        return track_video(frames, fg_hint, bg_hint, p)
     problem = build_video(frames, fg_hint, bg_hint, preset, **overrides)
-    every = get_preset("segment-video", preset, **overrides).every
-    return iterate(problem, seed=seed, device=device, every=every)
+    return iterate(problem, seed=seed, device=device, every=p.every)
+
+
+def track_video(
+    frames: np.ndarray, fg_hint: np.ndarray | None, bg_hint: np.ndarray | None, p,
+) -> Iterator[Snapshot]:
+    """The ``fast`` preset's clip segmentation, no network: :func:`doubledip.tracking.track` at the frames' own
+    size. Checks the hints as :func:`build_video` does (and makes automatic ones when none are given), at once,
+    before the first frame is tracked. Yields a snapshot per frame (the preview strip's frames tracked so far) and
+    a last one whose :class:`Result` holds per frame (T, H, W) masks in {0, 1} and the frame's visible pixels of
+    each layer (T, H, W, 3); a layer's hidden part is not estimated (no generator): black."""
+    frames = np.asarray(frames, np.float32)
+    if frames.ndim != 4 or frames.shape[-1] != 3 or not len(frames):
+        raise InputError(f"frames must be (T, H, W, 3); got {frames.shape}")
+    n, h, w = frames.shape[:3]
+    notes: list[str] = []
+    if fg_hint is None and bg_hint is None:
+        fg, bg = auto_hints(frames[0])
+        notes.append("no hints given: used automatic weak hints (border = background, distinct centre colours = "
+                     "foreground) on the first frame")
+    else:
+        if fg_hint is None or bg_hint is None:
+            raise InputError("give both a foreground and a background hint, or neither (automatic hints)")
+        fg, bg = check_hints(as_mask(fg_hint), as_mask(bg_hint), (h, w), notes)
+    notes.append("fast preset: frame 0's labelling carried through the clip by optical flow and a graph cut per "
+                 "frame (no network); the paper preset runs the Double-DIP networks")
+    return _tracked(frames, fg, bg, p, notes)
+
+
+def _tracked(frames: np.ndarray, fg: np.ndarray, bg: np.ndarray, p, notes: list[str]) -> Iterator[Snapshot]:
+    start = time.perf_counter()
+    n = len(frames)
+    strip = preview_strip(n)
+    masks = np.zeros(frames.shape[:3], np.float32)
+
+    def layers() -> dict[str, np.ndarray]:
+        m = masks[list(strip)]
+        return {"mask": m, "foreground": frames[list(strip)] * m[..., None],
+                "background": frames[list(strip)] * (1 - m[..., None])}
+
+    def snap(t: int, result: Result | None = None) -> Snapshot:
+        return Snapshot("segment-video", "track", t, n, time.perf_counter() - start, layers(), {}, float("nan"),
+                        result)
+
+    for t, m in enumerate(track(frames, fg, bg, inner=p.track_inner, outer=p.track_outer, accept=p.track_accept)):
+        masks[t] = m
+        if t + 1 < n:
+            yield snap(t + 1)
+    m4 = masks[..., None]
+    result = Result("segment-video", p.name, images={"mask": masks, "foreground": frames * m4,
+                                                     "background": frames * (1 - m4)},
+                    values={"foreground_fraction": round(float(masks.mean()), 4), "method": "flow + graph cut"},
+                    steps=n, seconds=time.perf_counter() - start, working_size=frames.shape[1:3], notes=notes)
+    yield snap(n, result)
