@@ -20,8 +20,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_core import iou  # noqa: E402
-from bench_video import SIZE  # noqa: E402
-from bench_video import _timed_video  # noqa: E402
+from bench_video import SIZE, _timed_video  # noqa: E402
 from cases import draw_video  # noqa: E402
 
 from doubledip import Clip  # noqa: E402

@@ -49,6 +49,7 @@ class SegmentSettings(DecompositionSettings):
     track_inner: float = 0.03
     track_outer: float = 0.06
     track_accept: float = 0.8
+    track_area: float = 0.05
     task: ClassVar[str] = "segment"
 
 

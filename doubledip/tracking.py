@@ -105,6 +105,7 @@ def _iou(a: np.ndarray, b: np.ndarray) -> float:
 def track(
     frames: np.ndarray, fg: np.ndarray, bg: np.ndarray, inner: float = 0.03, outer: float = 0.06,
     starts: int = 1, first_starts: int = 5, preset: str = "medium", accept: float = 0.8,
+    area: float = 0.05,
 ) -> Iterator[np.ndarray]:
     """Yield each frame's mask (bool (H, W)) in turn for ``frames`` (T, H, W, 3) float32 in [0, 1], from hints
     ``fg``/``bg`` (bool (H, W)) drawn on frame 0 (see the module's docstring). ``inner``/``outer``: the share of
@@ -132,7 +133,9 @@ def track(
         if moved.any() and sure_bg.any():
             cut, _ = grabcut_vote(frames[t], moved, sure_fg, sure_bg, starts=starts)
             cut = attached(cut, sure_fg)
-            mask = cut if _iou(cut, moved) >= accept else moved
+            ratio = cut.sum() / max(1, moved.sum())
+            ok = _iou(cut, moved) >= accept and (not area or 1 - area <= ratio <= 1 + area)
+            mask = cut if ok else moved
         else:  # nothing left to cut (the object has left the frame, or fills it)
             mask = moved
         prev = cur
