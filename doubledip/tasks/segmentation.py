@@ -34,7 +34,7 @@ from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, fra
 from ..filters import guided_filter, resize, to_numpy, to_tensor, working_shape
 from ..graphcut import grabcut_vote
 from ..io import InputError, as_float_image, as_mask, check_mask, pin_to_hints
-from ..presets import get_preset
+from ..presets import SegmentSettings, get_preset
 from ..tracking import track
 
 
@@ -105,6 +105,20 @@ def check_hints(
     return fg, bg
 
 
+def _hints(
+    img: np.ndarray, fg_hint: np.ndarray | None, bg_hint: np.ndarray | None, notes: list[str], video: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The user's hints checked (:func:`check_hints`), or automatic ones (:func:`auto_hints`) when none are given,
+    for ``img`` (H, W, 3), the frame they were drawn on."""
+    if fg_hint is None and bg_hint is None:
+        notes.append("no hints given: used automatic weak hints (border = background, distinct centre colours = "
+                     "foreground)" + (" on the first frame" if video else ""))
+        return auto_hints(img)
+    if fg_hint is None or bg_hint is None:
+        raise InputError("give both a foreground and a background hint, or neither (automatic hints)")
+    return check_hints(as_mask(fg_hint), as_mask(bg_hint), img.shape[:2], notes)
+
+
 def _hint_tensor(m: np.ndarray, shape: tuple[int, int]) -> torch.Tensor:
     # Thin scribbles survive downsampling: a working pixel is hinted if a third of it was painted.
     return (resize(to_tensor(m.astype(np.float32)), shape) > 0.33).float()
@@ -134,14 +148,7 @@ def _build(
     img = frames[0]  # the frame the hints were drawn on
     n, h, w = frames.shape[:3]
     notes: list[str] = []
-    if fg_hint is None and bg_hint is None:
-        fg, bg = auto_hints(img)
-        notes.append("no hints given: used automatic weak hints (border = background, distinct centre colours = "
-                     "foreground)" + (" on the first frame" if video else ""))
-    else:
-        if fg_hint is None or bg_hint is None:
-            raise InputError("give both a foreground and a background hint, or neither (automatic hints)")
-        fg, bg = check_hints(as_mask(fg_hint), as_mask(bg_hint), (h, w), notes)
+    fg, bg = _hints(img, fg_hint, bg_hint, notes, video)
     p = get_preset("segment-video" if video else "segment", preset, **overrides)
     size = p.size or max(h, w)
     shape = working_shape(h, w, size, p.arch.multiple, p.arch.min_side)
@@ -373,7 +380,8 @@ def iterate_segment_video(
 ) -> Iterator[Snapshot]:
     """Segment frames (T, H, W, 3) float in [0, 1] from hints (bool (H, W)) drawn on frame 0. ``paper``: the
     coupled networks over the whole clip (:func:`build_video`). ``fast`` (``track``): frame 0's labelling carried
-    through the clip by the object's optical-flow motion and a GrabCut per frame (:func:`track_video`)."""
+    through the clip by the object's optical-flow motion and a GrabCut per frame (:func:`track_video`), at the
+    frames' own size; the networks' settings (``steps``, ``size``, ``seed``, ``device``) are then unused."""
     p = get_preset("segment-video", preset, **overrides)
     if p.track:
         return track_video(frames, fg_hint, bg_hint, p)
@@ -382,7 +390,7 @@ def iterate_segment_video(
 
 
 def track_video(
-    frames: np.ndarray, fg_hint: np.ndarray | None, bg_hint: np.ndarray | None, p,
+    frames: np.ndarray, fg_hint: np.ndarray | None, bg_hint: np.ndarray | None, p: SegmentSettings,
 ) -> Iterator[Snapshot]:
     """The ``fast`` preset's clip segmentation, no network: :func:`doubledip.tracking.track` at the frames' own
     size. Checks the hints as :func:`build_video` does (and makes automatic ones when none are given), at once,
@@ -392,22 +400,16 @@ def track_video(
     frames = np.asarray(frames, np.float32)
     if frames.ndim != 4 or frames.shape[-1] != 3 or not len(frames):
         raise InputError(f"frames must be (T, H, W, 3); got {frames.shape}")
-    n, h, w = frames.shape[:3]
     notes: list[str] = []
-    if fg_hint is None and bg_hint is None:
-        fg, bg = auto_hints(frames[0])
-        notes.append("no hints given: used automatic weak hints (border = background, distinct centre colours = "
-                     "foreground) on the first frame")
-    else:
-        if fg_hint is None or bg_hint is None:
-            raise InputError("give both a foreground and a background hint, or neither (automatic hints)")
-        fg, bg = check_hints(as_mask(fg_hint), as_mask(bg_hint), (h, w), notes)
+    fg, bg = _hints(frames[0], fg_hint, bg_hint, notes, video=True)
     notes.append("fast preset: frame 0's labelling carried through the clip by optical flow and a graph cut per "
                  "frame (no network); the paper preset runs the Double-DIP networks")
     return _tracked(frames, fg, bg, p, notes)
 
 
-def _tracked(frames: np.ndarray, fg: np.ndarray, bg: np.ndarray, p, notes: list[str]) -> Iterator[Snapshot]:
+def _tracked(
+    frames: np.ndarray, fg: np.ndarray, bg: np.ndarray, p: SegmentSettings, notes: list[str],
+) -> Iterator[Snapshot]:
     start = time.perf_counter()
     n = len(frames)
     strip = preview_strip(n)
