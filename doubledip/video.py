@@ -459,7 +459,10 @@ def render(task: str, clip: Clip, result: Result, out: str | os.PathLike,
                 frame = as_float_image(np.asarray(frame))
                 k = int(np.abs(kept - i).argmin())
                 full = torch.from_numpy(np.ascontiguousarray(frame.transpose(2, 0, 1)))[None]
-                images = spec.render_frame(full, _layers_at(result, k))
+                layers = _layers_at(result, k)
+                # Whether these layers were made from this very frame (not from the nearest kept one).
+                layers["own_frame"] = torch.tensor(float(kept[k] == i))
+                images = spec.render_frame(full, layers)
                 for key, name in spec.outputs.items():
                     a = to_uint8(images[key])
                     if a.ndim == 2:

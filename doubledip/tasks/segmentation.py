@@ -8,11 +8,20 @@ pinned to the user's hints, and thresholded at 0.5. In ``fast`` its boundary ban
 models fitted to the decomposition's regions, and the whole mask snapped to the photo's edges by a graph cut
 (GrabCut from the decomposition's labelling; see :func:`refine_mask`): the networks decide what the regions are,
 the cut where exactly their edges run at full resolution.
+
+Clips (``segment-video``, hints on frame 0): ``paper`` runs the networks over the whole clip, one generator per
+layer shared by every frame (:func:`build_video`). ``fast`` runs no network: frame 0's labelling is carried through
+the clip by the object's optical-flow motion and snapped by a graph cut on every frame (:func:`track_video`,
+:mod:`doubledip.tracking`, where the method and its measurements are), as the watermark task's ``fast`` fits a
+closed form instead of networks where one exists. The networks, at 160 px and a few hundred steps shared by up
+to 48 frames, took 225–433 s per check clip and held the bar on 3 of 8 (their boundary lags fast motion, and one
+layer soon explains a frame the hints do not speak for); the tracker takes seconds.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterator
 
 import numpy as np
@@ -25,7 +34,8 @@ from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, fra
 from ..filters import guided_filter, resize, to_numpy, to_tensor, working_shape
 from ..graphcut import grabcut_vote
 from ..io import InputError, as_float_image, as_mask, check_mask, pin_to_hints
-from ..presets import get_preset
+from ..presets import SegmentSettings, get_preset
+from ..tracking import track
 
 
 def auto_hints(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -95,6 +105,20 @@ def check_hints(
     return fg, bg
 
 
+def _hints(
+    img: np.ndarray, fg_hint: np.ndarray | None, bg_hint: np.ndarray | None, notes: list[str], video: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The user's hints checked (:func:`check_hints`), or automatic ones (:func:`auto_hints`) when none are given,
+    for ``img`` (H, W, 3), the frame they were drawn on."""
+    if fg_hint is None and bg_hint is None:
+        notes.append("no hints given: used automatic weak hints (border = background, distinct centre colours = "
+                     "foreground)" + (" on the first frame" if video else ""))
+        return auto_hints(img)
+    if fg_hint is None or bg_hint is None:
+        raise InputError("give both a foreground and a background hint, or neither (automatic hints)")
+    return check_hints(as_mask(fg_hint), as_mask(bg_hint), img.shape[:2], notes)
+
+
 def _hint_tensor(m: np.ndarray, shape: tuple[int, int]) -> torch.Tensor:
     # Thin scribbles survive downsampling: a working pixel is hinted if a third of it was painted.
     return (resize(to_tensor(m.astype(np.float32)), shape) > 0.33).float()
@@ -124,14 +148,7 @@ def _build(
     img = frames[0]  # the frame the hints were drawn on
     n, h, w = frames.shape[:3]
     notes: list[str] = []
-    if fg_hint is None and bg_hint is None:
-        fg, bg = auto_hints(img)
-        notes.append("no hints given: used automatic weak hints (border = background, distinct centre colours = "
-                     "foreground)" + (" on the first frame" if video else ""))
-    else:
-        if fg_hint is None or bg_hint is None:
-            raise InputError("give both a foreground and a background hint, or neither (automatic hints)")
-        fg, bg = check_hints(as_mask(fg_hint), as_mask(bg_hint), (h, w), notes)
+    fg, bg = _hints(img, fg_hint, bg_hint, notes, video)
     p = get_preset("segment-video" if video else "segment", preset, **overrides)
     size = p.size or max(h, w)
     shape = working_shape(h, w, size, p.arch.multiple, p.arch.min_side)
@@ -236,9 +253,23 @@ def render_frame(frame: torch.Tensor, layers: Tensors) -> dict[str, np.ndarray]:
     decomposition): mean / worst frame IoU 0.819 / 0.777 with the guided filter alone, 0.899 / 0.825 with the cut
     (shrunk at full size instead: 0.889 / 0.837; by 0.02: 0.895 / 0.787; by 0.07: 0.859 / 0.830; colour passes
     before the cut: 0.885 / 0.835 at 2.4× the time).
+
+    ``frame``: (1, 3, H, W) float in [0, 1]; ``layers``: "mask" (1, 1, h, w), "foreground" / "background"
+    (1, 3, h, w), and optionally "own_frame" (a 0-d tensor, 1 when the layers were made from this very frame, as
+    :func:`doubledip.video.render` says). A mask that is already this frame's size and made from it (the ``fast``
+    preset's tracking, which cut it on these pixels) is only feathered, not cut again: the second cut re-decides
+    what the tracker's checks kept (tune split: the brick-on-moon clip's mean IoU 0.758 → 0.618 with it).
+    Returns "mask" (H, W) in {0, 1}, "soft_mask" (H, W) and the layers (H, W, 3), float32.
     """
     h, w = frame.shape[-2:]
     m = layers["mask"]
+    own = layers.get("own_frame")
+    if tuple(m.shape[-2:]) == (h, w) and own is not None and bool(own):
+        # Already cut on this very frame at this size (the fast preset's tracking): feathered only.
+        soft = to_numpy(guided_filter(frame, m.float(), 2, 1e-3).clamp(0, 1))
+        binary = to_numpy(m) > 0.5
+        soft = np.where(binary, np.maximum(soft, 0.5), np.minimum(soft, 0.499)).astype(np.float32)
+        return _full_layers(frame, soft, layers)
     # Shrunk at the working size (cheap at any source size), then brought to the frame's.
     r = max(1, int(round(VIDEO_SURE_SHRINK * min(m.shape[-2:]))))
 
@@ -347,6 +378,60 @@ def iterate_segment_video(
     frames: np.ndarray, fg_hint: np.ndarray | None = None, bg_hint: np.ndarray | None = None, *,
     preset: str = "fast", seed: int = 0, device: str = "auto", **overrides,
 ) -> Iterator[Snapshot]:
+    """Segment frames (T, H, W, 3) float in [0, 1] from hints (bool (H, W)) drawn on frame 0. ``paper``: the
+    coupled networks over the whole clip (:func:`build_video`). ``fast`` (``track``): frame 0's labelling carried
+    through the clip by the object's optical-flow motion and a GrabCut per frame (:func:`track_video`), at the
+    frames' own size; the networks' settings (``steps``, ``size``, ``seed``, ``device``) are then unused."""
+    p = get_preset("segment-video", preset, **overrides)
+    if p.track:
+        return track_video(frames, fg_hint, bg_hint, p)
     problem = build_video(frames, fg_hint, bg_hint, preset, **overrides)
-    every = get_preset("segment-video", preset, **overrides).every
-    return iterate(problem, seed=seed, device=device, every=every)
+    return iterate(problem, seed=seed, device=device, every=p.every)
+
+
+def track_video(
+    frames: np.ndarray, fg_hint: np.ndarray | None, bg_hint: np.ndarray | None, p: SegmentSettings,
+) -> Iterator[Snapshot]:
+    """The ``fast`` preset's clip segmentation, no network: :func:`doubledip.tracking.track` at the frames' own
+    size. Checks the hints as :func:`build_video` does (and makes automatic ones when none are given), at once,
+    before the first frame is tracked. Yields a snapshot per frame (the preview strip's frames tracked so far) and
+    a last one whose :class:`Result` holds per frame (T, H, W) masks in {0, 1} and the frame's visible pixels of
+    each layer (T, H, W, 3); a layer's hidden part is not estimated (no generator): black."""
+    frames = np.asarray(frames, np.float32)
+    if frames.ndim != 4 or frames.shape[-1] != 3 or not len(frames):
+        raise InputError(f"frames must be (T, H, W, 3); got {frames.shape}")
+    notes: list[str] = []
+    fg, bg = _hints(frames[0], fg_hint, bg_hint, notes, video=True)
+    notes.append("fast preset: frame 0's labelling carried through the clip by optical flow and a graph cut per "
+                 "frame (no network); the paper preset runs the Double-DIP networks")
+    return _tracked(frames, fg, bg, p, notes)
+
+
+def _tracked(
+    frames: np.ndarray, fg: np.ndarray, bg: np.ndarray, p: SegmentSettings, notes: list[str],
+) -> Iterator[Snapshot]:
+    start = time.perf_counter()
+    n = len(frames)
+    strip = preview_strip(n)
+    masks = np.zeros(frames.shape[:3], np.float32)
+
+    def layers() -> dict[str, np.ndarray]:
+        m = masks[list(strip)]
+        return {"mask": m, "foreground": frames[list(strip)] * m[..., None],
+                "background": frames[list(strip)] * (1 - m[..., None])}
+
+    def snap(t: int, result: Result | None = None) -> Snapshot:
+        return Snapshot("segment-video", "track", t, n, time.perf_counter() - start, layers(), {}, float("nan"),
+                        result)
+
+    for t, m in enumerate(track(frames, fg, bg, inner=p.track_inner, outer=p.track_outer, accept=p.track_accept,
+                               area=p.track_area)):
+        masks[t] = m
+        if t + 1 < n:
+            yield snap(t + 1)
+    m4 = masks[..., None]
+    result = Result("segment-video", p.name, images={"mask": masks, "foreground": frames * m4,
+                                                     "background": frames * (1 - m4)},
+                    values={"foreground_fraction": round(float(masks.mean()), 4), "method": "flow + graph cut"},
+                    steps=n, seconds=time.perf_counter() - start, working_size=frames.shape[1:3], notes=notes)
+    yield snap(n, result)
