@@ -103,7 +103,7 @@ def _secs(fn, *args):
 
 def run_dehaze(case: Case) -> tuple[dict, list]:
     img, clean = case.inputs["image"], case.truth["clean"]
-    res, _, secs = timed(iterate_dehaze(img, preset="fast", seed=0))
+    res, _, secs = timed(lambda: iterate_dehaze(img, preset="fast", seed=0))
     ours = res.images["dehazed"]
     (full, _, _), full_s = _secs(lambda: dehaze_dcp(to_tensor(img)))
     full = to_numpy(full)
@@ -148,7 +148,7 @@ def _hint_box(hint: np.ndarray, grow: float = 0.4) -> tuple[slice, slice]:
 
 def run_watermark(case: Case) -> tuple[dict, list]:
     img, hint, clean = case.inputs["image"], case.inputs["hint"], case.truth["clean"]
-    res, _, secs = timed(iterate_watermark(img, hint, preset="fast", seed=0))
+    res, _, secs = timed(lambda: iterate_watermark(img, hint, preset="fast", seed=0))
     ours = res.images["clean"]
     tel, tel_s = _secs(telea, img, hint)
     s_ours, s_tel, s_in = psnr(ours[hint], clean[hint]), psnr(tel[hint], clean[hint]), psnr(img[hint], clean[hint])
@@ -196,7 +196,7 @@ def _with_hints(img: np.ndarray, fg: np.ndarray, bg: np.ndarray) -> np.ndarray:
 
 def run_segment(case: Case) -> tuple[dict, list]:
     img, fg, bg, truth = case.inputs["image"], case.inputs["fg_hint"], case.inputs["bg_hint"], case.truth["mask"]
-    res, _, secs = timed(iterate_segment(img, fg, bg, preset="fast", seed=0))
+    res, _, secs = timed(lambda: iterate_segment(img, fg, bg, preset="fast", seed=0))
     ours = res.images["mask"] > 0.5
     gc, gc_s = _secs(grabcut, img, fg, bg)
     s_ours, s_gc = iou(ours, truth), iou(gc, truth)
@@ -210,7 +210,7 @@ def run_segment(case: Case) -> tuple[dict, list]:
 def run_separate(case: Case) -> tuple[dict, list]:
     m1, m2 = case.inputs["mixture1"], case.inputs["mixture2"]
     y1, y2 = case.truth["layer1"], case.truth["layer2"]
-    res, _, secs = timed(iterate_separate(m1, m2, preset="fast", seed=0))
+    res, _, secs = timed(lambda: iterate_separate(m1, m2, preset="fast", seed=0))
     l1, l2 = res.images["layer1"], res.images["layer2"]
     if psnr(l1, y1) + psnr(l2, y2) < psnr(l1, y2) + psnr(l2, y1):
         l1, l2 = l2, l1

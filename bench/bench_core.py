@@ -16,6 +16,7 @@ import json
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -77,7 +78,8 @@ def bench_segment(cases: list[dict], runs: int, paper_full: bool) -> list[dict]:
             "working_size": list(results[-1].working_size), "in_bar": True,
         }
         if paper_full:
-            pres, _, psecs = timed(iterate_segment(img, fg, bg, preset="paper", size=get_preset("segment").size))
+            start = partial(iterate_segment, img, fg, bg, preset="paper", size=get_preset("segment").size)
+            pres, _, psecs = timed(start)
             row["paper_same_size"] = iou(pres.images["mask"] > 0.5, truth)
             row["paper_same_size_s"] = psecs
         rows.append(row)
@@ -106,7 +108,7 @@ def bench_dehaze(cases: list[dict], runs: int, paper_full: bool) -> list[dict]:
             "oracle_estimated_airlight": oracle, "in_bar": oracle - dcp >= ADMISSIBLE_HEADROOM_DB,
         }
         if paper_full:
-            pres, _, psecs = timed(iterate_dehaze(img, preset="paper", size=get_preset("dehaze").size))
+            pres, _, psecs = timed(partial(iterate_dehaze, img, preset="paper", size=get_preset("dehaze").size))
             row["paper_same_size"] = psnr(pres.images["dehazed"], truth)
             row["paper_same_size_s"] = psecs
         rows.append(row)

@@ -41,7 +41,7 @@ def main() -> None:
     case = next(c for c in json.loads((ROOT / "examples" / "cases.json").read_text())["dehaze"]
                 if c["name"] == args.case)
     img, truth = load_image(ROOT / "examples" / case["image"]), load_image(ROOT / "examples" / case["truth"])
-    result, first, secs = timed(iterate_dehaze(img, preset=args.preset, seed=0, device="cuda"))
+    result, first, secs = timed(lambda: iterate_dehaze(img, preset=args.preset, seed=0, device="cuda"))
     dcp = to_numpy(dehaze_dcp(to_tensor(img))[0])
     print(json.dumps({"device": torch.cuda.get_device_name(), "task": "dehaze", "case": args.case,
                       "preset": args.preset, "steps": result.steps, "seconds": round(secs, 1),

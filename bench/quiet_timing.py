@@ -33,13 +33,13 @@ LIMIT = {"dehaze": 60.0, "segment": 60.0, "separate": 60.0, "watermark": 60.0, "
 def _run(task: str, case) -> float:
     x = case.inputs
     if task == "dehaze":
-        return timed(iterate_dehaze(x["image"], preset="fast", seed=0))[2]
+        return timed(lambda: iterate_dehaze(x["image"], preset="fast", seed=0))[2]
     if task == "segment":
-        return timed(iterate_segment(x["image"], x["fg_hint"], x["bg_hint"], preset="fast", seed=0))[2]
+        return timed(lambda: iterate_segment(x["image"], x["fg_hint"], x["bg_hint"], preset="fast", seed=0))[2]
     if task == "separate":
-        return timed(iterate_separate(x["mixture1"], x["mixture2"], preset="fast", seed=0))[2]
+        return timed(lambda: iterate_separate(x["mixture1"], x["mixture2"], preset="fast", seed=0))[2]
     if task == "watermark":
-        return timed(iterate_watermark(x["image"], x["hint"], preset="fast", seed=0))[2]
+        return timed(lambda: iterate_watermark(x["image"], x["hint"], preset="fast", seed=0))[2]
     clip = Clip.from_frames(x["frames"], fps=24)
     return _timed_video("segment-video", clip, x["fg_hint"], x["bg_hint"])[2]
 
