@@ -170,8 +170,10 @@ def _live(snap: dd.Snapshot, curve: _Curve, strip: int = 1):
     eta = "" if snap.eta != snap.eta else f", about {snap.eta:.0f} s left"
     frac = min(1.0, snap.step / max(1, snap.total))
     bar = "█" * round(20 * frac) + "░" * (20 - round(20 * frac))
+    # A tracked or closed-form step has no reconstruction to compare with the input: its PSNR is NaN.
+    fit = "" if snap.psnr != snap.psnr else f", fit to the input {snap.psnr:.1f} dB"
     return gallery, (f"`{bar}` {100 * frac:.0f} %  \n**{snap.stage}** — step {snap.step}/{snap.total}, "
-                     f"{snap.seconds:.1f} s{eta}, fit to the input {snap.psnr:.1f} dB")
+                     f"{snap.seconds:.1f} s{eta}{fit}")
 
 
 class _Curve:

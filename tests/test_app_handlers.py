@@ -222,3 +222,14 @@ def test_watched_terms_stay_out_of_the_loss_plot():
     *_, last = app.run_denoise(_editor(img), steps=3)
     terms = set(last[2]["term"])
     assert "data" in terms and not any(t.startswith("_") for t in terms)
+
+
+def test_the_progress_line_leaves_out_a_fit_that_a_tracked_frame_does_not_have():
+    """A tracked video frame (or a closed-form step) has no reconstruction: its PSNR is NaN, and the line says
+    nothing of a fit rather than "nan dB"; a step with a reconstruction still gives it."""
+    frame = np.zeros((2, 4, 4, 3), np.float32)
+    for psnr, shown in ((float("nan"), None), (23.46, "fit to the input 23.5 dB")):
+        snap = app.dd.Snapshot("segment-video", "track", 1, 2, 0.5, {"mask": frame}, {}, psnr)
+        _, line = app._live(snap, app._Curve(), strip=2)
+        assert "nan" not in line and "step 1/2" in line
+        assert (shown in line) if shown else ("fit to the input" not in line)
