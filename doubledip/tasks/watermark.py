@@ -29,10 +29,11 @@ predicts what lies under the mark; there the ``fast`` preset fits the mark again
 the hint (:func:`doubledip.mark_fit.fit_mark`: a Gaussian mixture of the ring's colours as the density of the
 clean photo, one opacity and colour by maximum likelihood, each pixel's coverage its smoothed posterior), again
 with no network, and returns the photo unchanged with a note when the fit is not to be trusted
-(:func:`distrust`). Tune split (48 cases, 30 of them above the flat spread; bench/results/watermark_tune.md): 33 of
-48 at +3 dB or more over the better of Telea and the input (the GrabCut cut that this replaced: 25), 5 refused, 4
-worse than the input without a note (achromatic marks over grey textures). The networks had lost 2–5 dB on such
-cases in 200–500 s.
+(:func:`distrust`). Tune split (48 cases, bench/results/check_watermark_tune_20240611.md): 31 at +3 dB or more
+over the better of Telea and the input (the GrabCut cut of the mark's shape that this replaced: 25), 6 textured fits
+refused with a note (2 flat fits gave the fill instead, also with a note), 4 worse than the input without a note
+(achromatic marks over grey textures: −0.6 to −8.1 dB). 2–10 s a photo. The networks had lost 2–5 dB on such cases
+in 200–500 s.
 The learned colour of one photo starts from :func:`departure_colour` (what the hinted pixels move towards
 from the fill), not from whether the hint is brighter than its surroundings: a dark mark in a loose box over sky, with
 darker ground in the crop, started white under that rule and the mask inverted.
@@ -315,8 +316,8 @@ def distrust(fit: MarkFit, seam: float, moved: bool) -> str | None:
     :func:`seam_ratio`), or the result is farther from the inpainted surroundings than the input (``moved``, see
     :func:`moved_away`: a grey mark at a high opacity fitted where a region under the hint is merely flatter than
     the ring around it, which "removing" then sharpens into noise). On the tune split's 30 textured cases these
-    refuse 5 fits (4 of them worse than the input, by 1.9 to 6.9 dB; one +6.6 dB lost) and miss 4 that are worse
-    (achromatic marks over grey textures, where colour is no evidence: −1.0 to −8.1 dB)."""
+    refuse 6 fits (most of them worse than the input, by 1.9 to 6.9 dB; one +6.6 dB lost) and miss 4 that are worse
+    (achromatic marks over grey textures, where colour is no evidence: −0.6 to −8.1 dB)."""
     if fit.log_likelihood < 0:
         return ("some hinted pixels are explained neither as the photo around the hint nor as one colour of mark "
                 "over it")
