@@ -487,7 +487,7 @@ def build(
         why = unreliable_because(share) if n == 1 else None
         if lost:
             why = lost
-        # Over texture the fill is a smear: the seam check of textured_mark stands in for this one there.
+        # Over texture distrust() has applied this check already; here it judges the flat fit and the networks.
         if (n == 1 and not why and fills is not None and seam is None
                 and moved_away(crop_np[0], clean_crop[0], fills[0], inside)):
             why = ("the result under the hint is farther from what the surrounding photo predicts than the input is "
