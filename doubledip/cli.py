@@ -79,8 +79,8 @@ def _progress(snap: Snapshot, width: int = 30) -> str:
     frac = min(1.0, snap.step / max(1, snap.total))
     bar = "#" * int(frac * width) + "-" * (width - int(frac * width))
     eta = "" if snap.eta != snap.eta else f" eta {snap.eta:5.0f}s"
-    return (f"\r{snap.task} [{bar}] {snap.step}/{snap.total} {snap.stage:<10} psnr {snap.psnr:5.2f} dB "
-            f"{snap.seconds:5.1f}s{eta}")
+    fit = "" if snap.psnr != snap.psnr else f" psnr {snap.psnr:5.2f} dB"  # NaN: nothing reconstructed
+    return f"\r{snap.task} [{bar}] {snap.step}/{snap.total} {snap.stage:<10}{fit} {snap.seconds:5.1f}s{eta}"
 
 
 def write_summary(result: Result, out: Path, extra: dict | None = None) -> None:

@@ -45,13 +45,25 @@ grey even with a good airlight.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import numpy as np
 import torch
 
 from .. import losses
-from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, iterate, preview_strip
+from ..engine import (
+    Layer,
+    Problem,
+    Result,
+    Snapshot,
+    Stage,
+    Step,
+    Tensors,
+    iterate,
+    preview_strip,
+    use_all_cores,
+)
 from ..filters import (
     boundary_floor,
     boundary_transmission,
@@ -303,8 +315,11 @@ def iterate_dehaze(
     image: np.ndarray, airlight: str | tuple[float, ...] | None = None, *, learn_airlight: bool = False,
     preset: str = "fast", seed: int = 0, device: str = "auto", **overrides,
 ) -> Iterator[Snapshot]:
+    started = time.perf_counter()  # the full-resolution prior and airlight are found in build()
+    use_all_cores()
     problem = build(image, airlight, learn_airlight, preset, **overrides)
-    return iterate(problem, seed=seed, device=device, every=get_preset("dehaze", preset, **overrides).every)
+    return iterate(problem, seed=seed, device=device, every=get_preset("dehaze", preset, **overrides).every,
+                   started=started)
 
 
 def iterate_dehaze_video(

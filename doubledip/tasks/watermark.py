@@ -55,6 +55,7 @@ watermark and mask generators) into one grouped network.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 
 import cv2
@@ -63,7 +64,7 @@ import torch
 import torch.nn.functional as F
 
 from .. import losses
-from ..engine import Layer, Problem, Result, Scalar, Snapshot, Stage, Step, Tensors, iterate
+from ..engine import Layer, Problem, Result, Scalar, Snapshot, Stage, Step, Tensors, iterate, use_all_cores
 from ..filters import guided_upsample, resize, to_numpy, to_tensor, working_shape
 from ..io import InputError, as_float_image, as_mask, check_mask
 from ..mark_fit import MarkFit, fit_mark
@@ -539,8 +540,11 @@ def iterate_watermark(
     seed: int = 0, device: str = "auto", **overrides,
 ) -> Iterator[Snapshot]:
     """Remove a watermark from one photo (hint required) or from several photos sharing it (no hint needed)."""
+    started = time.perf_counter()  # one photo's closed-form fit runs in build(): it counts in the seconds
+    use_all_cores()
     problem = build(images, hint, preset, **overrides)
-    return iterate(problem, seed=seed, device=device, every=get_preset("watermark", preset, **overrides).every)
+    return iterate(problem, seed=seed, device=device, every=get_preset("watermark", preset, **overrides).every,
+                   started=started)
 
 
 __all__ = ["iterate_watermark", "build", "hint_crop"]
