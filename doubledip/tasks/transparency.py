@@ -35,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 import torch
 
@@ -97,7 +98,7 @@ def unmix_raw(i1, i2, a1: float, a2: float):
 
 
 def least_gain(i1: np.ndarray, i2: np.ndarray, a1: float, a2: float, gain: float, ok: np.ndarray,
-               percentile: float = 99.9) -> tuple[float, float, float]:
+               percentile: float = 99.9, layers=None) -> tuple[float, float, float]:
     """Of the explanations of a mixture pair that share the layers' directions, the one with the least exposure
     change. Returns ``(α1, α2, gain)``.
 
@@ -109,13 +110,19 @@ def least_gain(i1: np.ndarray, i2: np.ndarray, a1: float, a2: float, gain: float
     (no member keeps both layers inside [0, 1]: the model does not fit), the member whose two layers overflow alike.
 
     ``i1``, ``i2``: ``(H, W, 3)`` float arrays (``i2`` as shot, not divided by the gain); ``ok``: ``(H, W)`` bool.
+    ``layers``: ``(α1, α2, gain) -> (y1, y2)``, the unclipped layers (default: :func:`unmix_raw` of ``i1`` and
+    ``i2 / gain``; :func:`unmix_moved` where a layer moved between the shots).
     """
     if abs(a1 - a2) < 1e-3:
         return a1, a2, gain
-    y1, y2 = unmix_raw(i1, i2 / gain, a1, a2)
+    if layers is None:
+        def layers(b1: float, b2: float, g: float):
+            return unmix_raw(i1, i2 / g, b1, b2)
     if a1 < a2:  # the formulas below take layer 1 as the one weighted more in the first mixture
-        b1, b2, g = least_gain(i1, i2, 1 - a1, 1 - a2, gain, ok, percentile)
+        b1, b2, g = least_gain(i1, i2, 1 - a1, 1 - a2, gain, ok, percentile,
+                               lambda c1, c2, gg: layers(1 - c1, 1 - c2, gg)[::-1])
         return 1 - b1, 1 - b2, g
+    y1, y2 = layers(a1, a2, gain)
     p1 = max(float(np.percentile(y1[ok], percentile)), 1e-3)
     p2 = max(float(np.percentile(y2[ok], percentile)), 1e-3)
 
@@ -202,6 +209,139 @@ def refine_alphas(i1: np.ndarray, i2: np.ndarray, a1: float, a2: float, ok: np.n
         else:
             step /= 2
     return a1, a2, best
+
+
+def shift_candidates(first: np.ndarray, second: np.ndarray, limit: int, count: int = 5) -> list[tuple[int, int]]:
+    """The ``count`` highest points, in whole pixels ``(dx, dy)`` within ``limit``, of the phase correlation of the
+    two mixtures' grey levels (Kuglin & Hines 1975; Hann window). Each layer's structure puts a peak of its own at the
+    translation that layer underwent between the shots (a reflection that moved against the scene puts a second peak
+    beside the first, weighted by its share of the two mixtures' structure, often in the first one's flank, so the
+    highest points are taken rather than local maxima only). ``first``, ``second``: ``(H, W, 3)`` float arrays."""
+    ga, gb = first.mean(axis=-1), second.mean(axis=-1)
+    window = cv2.createHanningWindow((ga.shape[1], ga.shape[0]), cv2.CV_64F)
+    fa = np.fft.fft2((ga - ga.mean()) * window)
+    fb = np.fft.fft2((gb - gb.mean()) * window)
+    cross = np.conj(fa) * fb
+    surface = np.real(np.fft.ifft2(cross / (np.abs(cross) + 1e-12)))
+    dys, dxs = np.mgrid[-limit: limit + 1, -limit: limit + 1]
+    values = surface[dys % surface.shape[0], dxs % surface.shape[1]]
+    order = np.argsort(-values, axis=None)[:count]
+    return [(int(dxs.flat[i]), int(dys.flat[i])) for i in order]
+
+
+def _phase(shape: tuple[int, int], dx: float, dy: float) -> np.ndarray:
+    """``exp(−2πi(k_y·dy/H + k_x·dx/W))`` on the ``rfft2`` grid of an ``(H, W)`` image: the transfer function of a
+    (circular) move by ``(dx, dy)`` px."""
+    h, w = shape
+    ky = np.fft.fftfreq(h)[:, None]
+    kx = np.fft.rfftfreq(w)[None, :]
+    return np.exp(-2j * np.pi * (ky * dy + kx * dx))
+
+
+def unmix_moved(f1: np.ndarray, f2: np.ndarray, a1: float, a2: float, e1: np.ndarray, e2: np.ndarray,
+                shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Invert ``I_1 = α1·y1 + (1 − α1)·y2``, ``I_2 = α2·T1 y1 + (1 − α2)·T2 y2`` (``T_k`` a translation of layer
+    ``k`` between the shots; ``I_2`` already divided by its gain) frequency by frequency: a 2×2 complex system per
+    frequency whose determinant ``α1(1 − α2)·e2 − α2(1 − α1)·e1`` is never smaller in modulus than ``|α1 − α2|``, so
+    a layer that moved is no harder to unmix than one that did not. ``f1``, ``f2``: ``rfft2`` of the mixtures over
+    axes 0, 1 (``(H, W//2+1)`` or ``(H, W//2+1, C)``); ``e1``, ``e2``: :func:`_phase` of each layer's move. Moves are
+    circular (exact for a layer rolled round the frame; the border strip of a real shot is less exact). Returns the
+    layers unclipped, ``shape`` ``(H, W)`` (+ channels)."""
+    if f1.ndim == 3:
+        e1, e2 = e1[..., None], e2[..., None]
+    det = a1 * (1 - a2) * e2 - a2 * (1 - a1) * e1
+    y1 = ((1 - a2) * e2 * f1 - (1 - a1) * f2) / det
+    y2 = (a1 * f2 - a2 * e1 * f1) / det
+    return (np.fft.irfft2(y1, s=shape, axes=(0, 1)), np.fft.irfft2(y2, s=shape, axes=(0, 1)))
+
+
+def _moved_cost(g1: np.ndarray, g2: np.ndarray, moves: tuple[tuple[float, float], tuple[float, float]],
+                border: int):
+    """``(α1, α2) -> correlation``: the :func:`layer_edge_correlation` of the layers :func:`unmix_moved` gives for
+    one pair of layer moves (``border`` px left out, where circular moves wrap); infinite outside ``α1 > α2``
+    (swapping the layers mirrors the rest). ``g1``, ``g2``: grey ``(H, W)`` mixtures (the second divided by its
+    gain)."""
+    shape = g1.shape
+    f1, f2 = np.fft.rfft2(g1), np.fft.rfft2(g2)
+    e1, e2 = _phase(shape, *moves[0]), _phase(shape, *moves[1])
+    inner = (slice(border, shape[0] - border), slice(border, shape[1] - border))
+    ok = np.ones((shape[0] - 2 * border, shape[1] - 2 * border), dtype=bool)
+
+    def cost(b1: float, b2: float) -> float:
+        if b1 - b2 < 0.02 or not (0.01 <= b2 and b1 <= 0.99):
+            return float("inf")
+        y1, y2 = unmix_moved(f1, f2, b1, b2, e1, e2, shape)
+        return edge_correlation(_grey_gradients(y1[inner][..., None], ok, 3),
+                                _grey_gradients(y2[inner][..., None], ok, 3), 1.0, 0.0)
+
+    return cost
+
+
+def _grid(cost) -> tuple[float, float, float]:
+    """The best of a 0.1 grid of alphas ``α1 > α2``: ``(α1, α2, cost)``."""
+    grid = [(b1, b2) for b1 in np.arange(0.15, 0.96, 0.1) for b2 in np.arange(0.05, b1 - 0.05, 0.1)]
+    scored = [(cost(b1, b2), b1, b2) for b1, b2 in grid]
+    c, b1, b2 = min(scored)
+    return float(b1), float(b2), float(c)
+
+
+def _pattern(cost, a1: float, a2: float, step: float = 0.04, tol: float = 0.002) -> tuple[float, float, float]:
+    """Pattern search from ``(α1, α2)`` (steps along the axes and diagonals, halved from ``step`` to ``tol``)."""
+    best = cost(a1, a2)
+    moves = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, -1), (1, -1), (-1, 1))
+    while step > tol:
+        for m1, m2 in moves:
+            c = cost(a1 + m1 * step, a2 + m2 * step)
+            if c < best:
+                best, a1, a2 = c, a1 + m1 * step, a2 + m2 * step
+                break
+        else:
+            step /= 2
+    return float(a1), float(a2), float(best)
+
+
+@dataclass
+class Moves:
+    """Each layer's translation between the shots, ``((dx1, dy1), (dx2, dy2))`` px, the alphas found for them (the
+    second mixture divided by ``gain0``), the layers' edge correlation there and, for comparison, at the best single
+    translation of both layers."""
+
+    moves: tuple[tuple[int, int], tuple[int, int]]
+    alphas: tuple[float, float]
+    correlation: float
+    single: float
+
+
+def find_moves(first: np.ndarray, second: np.ndarray, gain0: float, limit: int, count: int = 4) -> Moves | None:
+    """Whether the two layers moved differently between the shots (a reflection against the scene), and by what.
+
+    Pairs of candidate translations (:func:`shift_candidates`: the highest phase-correlation point for one layer,
+    another high point for the other) are screened by the least edge correlation their unmixing reaches on a 0.1
+    alpha grid at half resolution (shifts halved), the best pair is refined at full resolution (:func:`_pattern`)
+    and compared with the same search for one translation of both. Returns ``None`` when the best candidate is one
+    translation of both layers. ``first``, ``second``: ``(H, W, 3)`` float arrays, the full frames."""
+    cands = shift_candidates(first, second, limit, count + 1)
+    p0 = cands[0]
+    pairs = [(p0, p0)] + [(p0, c) for c in cands[1:]] + [(c, p0) for c in cands[1:]]
+    g1, g2 = first.mean(axis=-1), second.mean(axis=-1) / gain0
+    h, w = g1.shape[0] // 2 * 2, g1.shape[1] // 2 * 2
+    half1 = g1[:h, :w].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+    half2 = g2[:h, :w].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+    border = max(abs(v) for c in cands for v in c) + 2
+    screened = []
+    for mv in pairs:
+        half = tuple((dx / 2, dy / 2) for dx, dy in mv)
+        screened.append(_grid(_moved_cost(half1, half2, half, border // 2 + 1)) + (mv,))
+    best = min(screened[1:], key=lambda r: r[2])
+    if best[2] >= screened[0][2]:
+        return None
+    results = []
+    for a1, a2, _, mv in (screened[0], best):
+        results.append(_pattern(_moved_cost(g1, g2, mv, border), a1, a2) + (mv,))
+    (_, _, single, _), (a1, a2, corr, mv) = results
+    if corr >= single:
+        return None
+    return Moves(mv, (a1, a2), corr, single)
 
 
 def fit_db(i1: np.ndarray, i2: np.ndarray, y1: np.ndarray, y2: np.ndarray, a1: float, a2: float, gain: float,
@@ -347,41 +487,83 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
         notes = list(pair.notes)
         l1, l2 = (float(v) for v in x["alphas"])
         learned = pair.gain0 * float(x["gain"])
-        r1, r2, corr = refine_alphas(pair.first, pair.second / learned, l1, l2, pair.ok)
-        a1, a2, gain = least_gain(pair.first, pair.second, r1, r2, learned, pair.ok)
-        values: dict = {"mode": "two mixtures", "alphas": [round(a1, 4), round(a2, 4)], "gain": round(gain, 4),
-                        "networks_alphas": [round(l1, 4), round(l2, 4)], "edge_correlation": round(corr, 4)}
-        if abs(a1 - a2) >= p.min_gap:
-            y1, y2 = unmix_raw(pair.first, pair.second / gain, a1, a2)
-            y1, y2 = np.clip(y1, 0, 1), np.clip(y2, 0, 1)
-            values["layers_from"] = "exact unmixing at full resolution"
+        values: dict = {"mode": "two mixtures", "networks_alphas": [round(l1, 4), round(l2, 4)]}
+        ok_full = ~((a >= SATURATED).any(-1) | (b >= SATURATED).any(-1))
+        if ok_full.mean() < 0.05:
+            ok_full = np.ones_like(ok_full)
+        gain_full = float(b[ok_full].mean() / max(float(a[ok_full].mean()), 1e-6))
+        found = find_moves(a, b, gain_full, max(2, int(min(h, w) * MAX_SHIFT)))
+        if found is not None:
+            (m1x, m1y), (m2x, m2y) = found.moves
+            border = max(abs(v) for mv in found.moves for v in mv) + 2
+            inner = np.zeros_like(ok_full)
+            inner[border: h - border, border: w - border] = True
+            ok = ok_full & inner
+            f1, f2 = np.fft.rfft2(a, axes=(0, 1)), np.fft.rfft2(b, axes=(0, 1))
+            e1, e2 = _phase((h, w), m1x, m1y), _phase((h, w), m2x, m2y)
+
+            def moved_layers(b1: float, b2: float, g: float):
+                return unmix_moved(f1, f2 / g, b1, b2, e1, e2, (h, w))
+
+            a1, a2, gain = least_gain(a, b, *found.alphas, gain_full, ok, layers=moved_layers)
+            corr = found.correlation
+            y1, y2 = (np.clip(y, 0, 1) for y in moved_layers(a1, a2, gain))
+            g1, g2 = np.fft.rfft2(y1, axes=(0, 1)), np.fft.rfft2(y2, axes=(0, 1))
+            r2 = gain * np.fft.irfft2(a2 * e1[..., None] * g1 + (1 - a2) * e2[..., None] * g2, s=(h, w), axes=(0, 1))
+            mse = (float(((a1 * y1 + (1 - a1) * y2 - a)[ok] ** 2).mean()) + float(((r2 - b)[ok] ** 2).mean())) / 2
+            fit = float(10 * np.log10(1.0 / max(mse, 1e-12)))
+            values["layers_from"] = "exact unmixing at full resolution, each layer moved on its own"
+            values["layer_moves_px"] = [[m1x, m1y], [m2x, m2y]]
+            values["single_move_edge_correlation"] = round(found.single, 4)
+            notes.append(f"the layers moved differently between the shots (layer 1 by ({m1x}, {m1y}) px, layer 2 by "
+                         f"({m2x}, {m2y}) px across and down, as a reflection moves against the scene): each was "
+                         f"moved back on its own before unmixing (edge correlation {corr:.3f}, against "
+                         f"{found.single:.3f} for one shift of both); the {border} px border, where the moves "
+                         "wrap round the frame, is less exact")
+            if abs(gain - 1) > 0.02:
+                notes.append(f"the second mixture was {gain:.3f}× as bright; its brightness was matched")
+            saturated = float(1 - ok_full.mean())
         else:
-            y1, y2 = (to_numpy(resize(x[k], (ch, cw), "bilinear")) for k in ("layer1", "layer2"))
-            values["layers_from"] = "networks (alphas too close to invert)"
-            notes.append(f"alphas {a1:.3f} and {a2:.3f} are too close to invert the mixing; layers are the "
-                         "networks' own (working resolution, upsampled)")
-        fit = fit_db(pair.first, pair.second, y1, y2, a1, a2, gain, pair.ok)
+            r1, r2, corr = refine_alphas(pair.first, pair.second / learned, l1, l2, pair.ok)
+            a1, a2, gain = least_gain(pair.first, pair.second, r1, r2, learned, pair.ok)
+            if abs(a1 - a2) >= p.min_gap:
+                y1, y2 = unmix_raw(pair.first, pair.second / gain, a1, a2)
+                y1, y2 = np.clip(y1, 0, 1), np.clip(y2, 0, 1)
+                values["layers_from"] = "exact unmixing at full resolution"
+            else:
+                y1, y2 = (to_numpy(resize(x[k], (ch, cw), "bilinear")) for k in ("layer1", "layer2"))
+                values["layers_from"] = "networks (alphas too close to invert)"
+                notes.append(f"alphas {a1:.3f} and {a2:.3f} are too close to invert the mixing; layers are the "
+                             "networks' own (working resolution, upsampled)")
+            fit = fit_db(pair.first, pair.second, y1, y2, a1, a2, gain, pair.ok)
+            dx, dy = pair.applied
+            moved, brighter = (dx, dy) != (0.0, 0.0), abs(gain - 1) > 0.02
+            if moved or brighter:
+                said = [f"{dx:.3g} px across and {dy:.3g} px down from the first"] if moved else []
+                said += [f"{gain:.3f}× as bright"] if brighter else []
+                done = ("it was moved back and its brightness matched" if moved and brighter else
+                        "it was moved back" if moved else "its brightness was matched")
+                notes.append(f"registration: the second mixture was {' and '.join(said)}; {done} before unmixing")
+            lost = ((pair.rows.start, "top"), (h - pair.rows.stop, "bottom"), (pair.cols.start, "left"),
+                    (w - pair.cols.stop, "right"))
+            strip = [f"{n} px on the {side}" for n, side in lost if n]
+            if strip:
+                notes.append(f"the border seen in one mixture only ({', '.join(strip)}) is the layers' edge extended")
+            pad = ((pair.rows.start, h - pair.rows.stop), (pair.cols.start, w - pair.cols.stop), (0, 0))
+            y1, y2 = np.pad(y1, pad, mode="edge"), np.pad(y2, pad, mode="edge")
+            saturated = float(1 - pair.ok.mean())
+        values.update({"alphas": [round(a1, 4), round(a2, 4)], "gain": round(gain, 4),
+                       "edge_correlation": round(corr, 4)})
         dx, dy = pair.applied
         values["registration"] = {"shift_px": [round(pair.shift.dx, 2), round(pair.shift.dy, 2)],
                                   "applied_px": [round(dx, 2), round(dy, 2)], "peak": round(pair.shift.response, 3)}
         values["fit_db"] = round(fit, 2)
-        values["saturated"] = round(float(1 - pair.ok.mean()), 4)
-        moved, brighter = (dx, dy) != (0.0, 0.0), abs(gain - 1) > 0.02
-        if moved or brighter:
-            found = [f"{dx:.3g} px across and {dy:.3g} px down from the first"] if moved else []
-            found += [f"{gain:.3f}× as bright"] if brighter else []
-            done = ("it was moved back and its brightness matched" if moved and brighter else
-                    "it was moved back" if moved else "its brightness was matched")
-            notes.append(f"registration: the second mixture was {' and '.join(found)}; {done} before unmixing")
-        lost = ((pair.rows.start, "top"), (h - pair.rows.stop, "bottom"), (pair.cols.start, "left"),
-                (w - pair.cols.stop, "right"))
-        strip = [f"{n} px on the {side}" for n, side in lost if n]
-        if strip:
-            notes.append(f"the border seen in one mixture only ({', '.join(strip)}) is the layers' edge extended")
+        values["saturated"] = round(saturated, 4)
         if values["saturated"] > 0.01:
             notes.append(f"{100 * values['saturated']:.1f} % of the pixels are saturated in a mixture; the layers "
                          "there are less exact")
-        if corr > MAX_EDGE_CORRELATION or fit < MIN_FIT_DB:
+        reliable = corr <= MAX_EDGE_CORRELATION and fit >= MIN_FIT_DB
+        if not reliable:
             why = []
             if corr > MAX_EDGE_CORRELATION:
                 why.append(f"the layers still share edges (edge correlation {corr:.3f}; a clean separation stays "
@@ -391,9 +573,8 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
             notes.append("unreliable: " + " and ".join(why) + ", so the model I_k = α_k·y1 + (1 − α_k)·y2 does not "
                          "fit these photos (a reflection that moved against the scene, a non-linear exposure, other "
                          "photos); the layers may be worse than the mixtures themselves")
-        pad = ((pair.rows.start, h - pair.rows.stop), (pair.cols.start, w - pair.cols.stop), (0, 0))
-        images = {"layer1": np.pad(y1, pad, mode="edge").astype(np.float32),
-                  "layer2": np.pad(y2, pad, mode="edge").astype(np.float32)}
+        values["reliable"] = reliable
+        images = {"layer1": y1.astype(np.float32), "layer2": y2.astype(np.float32)}
         return Result("separate", p.name, images=images, values=values, notes=notes)
 
     def show(x: Tensors) -> Tensors:
