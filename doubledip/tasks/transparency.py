@@ -63,6 +63,9 @@ GAIN_LOW, GAIN_HIGH = 0.5, 2.0
 # A pixel at or above this in any channel of either mixture is saturated: its true value is unknown, so it takes no
 # part in fitting, in choosing the gain or in judging the fit (its layers are still unmixed, less exactly).
 SATURATED = 254.5 / 255
+# A gain within this (in log ratio) of the range a pair allows is taken as no exposure change: the range's ends
+# come from the layers' 99.9th percentiles, which sit at 1 (and a little beyond) for layers that reach white.
+EQUAL_EXPOSURE = 0.02
 # Two mixtures whose noise-discounted difference (after registration and the best brightness gain) is under this
 # share of the first one's contrast are refused as identical: about an alpha difference under 0.01–0.02, where
 # unmixing would multiply the noise 50–100 fold. Measured on the bundled layers: same picture + noise of σ up to
@@ -104,7 +107,7 @@ def unmix_raw(i1, i2, a1: float, a2: float):
 
 
 def least_gain(i1: np.ndarray, i2: np.ndarray, a1: float, a2: float, gain: float, ok: np.ndarray,
-               percentile: float = 99.9, layers=None) -> tuple[float, float, float]:
+               percentile: float = 99.9, layers=None, ends: bool = False):
     """Of the explanations of a mixture pair that share the layers' directions, the one with the least exposure
     change. Returns ``(α1, α2, gain)``.
 
@@ -117,16 +120,21 @@ def least_gain(i1: np.ndarray, i2: np.ndarray, a1: float, a2: float, gain: float
 
     ``i1``, ``i2``: ``(H, W, 3)`` float arrays (``i2`` as shot, not divided by the gain); ``ok``: ``(H, W)`` bool.
     ``layers``: ``(α1, α2, gain) -> (y1, y2)``, the unclipped layers (default: :func:`unmix_raw` of ``i1`` and
-    ``i2 / gain``; :func:`unmix_moved` where a layer moved between the shots).
+    ``i2 / gain``; :func:`unmix_moved` where a layer moved between the shots). ``ends``: return instead the two
+    members at the bounds, ``[(α1, α2, gain), (α1, α2, gain)]`` (empty when the bounds cross): the truth, if the
+    layers are inside [0, 1], lies between them, so they bound how far the chosen layers' brightness may be off.
     """
     if abs(a1 - a2) < 1e-3:
-        return a1, a2, gain
+        return [] if ends else (a1, a2, gain)
     if layers is None:
         def layers(b1: float, b2: float, g: float):
             return unmix_raw(i1, i2 / g, b1, b2)
     if a1 < a2:  # the formulas below take layer 1 as the one weighted more in the first mixture
-        b1, b2, g = least_gain(i1, i2, 1 - a1, 1 - a2, gain, ok, percentile,
-                               lambda c1, c2, gg: layers(1 - c1, 1 - c2, gg)[::-1])
+        got = least_gain(i1, i2, 1 - a1, 1 - a2, gain, ok, percentile,
+                         lambda c1, c2, gg: layers(1 - c1, 1 - c2, gg)[::-1], ends)
+        if ends:
+            return [(1 - b1, 1 - b2, g) for b1, b2, g in got]
+        b1, b2, g = got
         return 1 - b1, 1 - b2, g
     y1, y2 = layers(a1, a2, gain)
     p1 = max(float(np.percentile(y1[ok], percentile)), 1e-3)
@@ -136,16 +144,42 @@ def least_gain(i1: np.ndarray, i2: np.ndarray, a1: float, a2: float, gain: float
         return gain * (a2 * b1 / a1 + (1 - a2) * (1 - b1) / (1 - a1))
 
     lo, hi = a1 * p1, 1 - (1 - a1) * p2
+
+    def member(b1: float) -> tuple[float, float, float]:
+        g = gain_at(b1)
+        return b1, gain * a2 * b1 / (a1 * g), g
+
+    if ends:
+        return [member(lo), member(hi)] if lo <= hi else []
     if lo <= hi:
         g_lo, g_hi = gain_at(lo), gain_at(hi)
         if (g_lo - 1) * (g_hi - 1) <= 0 and g_lo != g_hi:
             b1 = lo + (1 - g_lo) / (g_hi - g_lo) * (hi - lo)
-        else:
+        elif min(abs(np.log(g_lo)), abs(np.log(g_hi))) <= EQUAL_EXPOSURE:  # 1 just outside (a layer at 1)
             b1 = lo if abs(np.log(g_lo)) <= abs(np.log(g_hi)) else hi
+        else:  # the pair shows the exposure changed: the middle of what it allows (the least worst case)
+            b1 = (lo + hi) / 2
     else:
         b1 = a1 * p1 / (a1 * p1 + (1 - a1) * p2)
-    g = gain_at(b1)
-    return b1, gain * a2 * b1 / (a1 * g), g
+    return member(b1)
+
+
+def brightness_doubt(i1: np.ndarray, i2: np.ndarray, ok: np.ndarray, layers, chosen: tuple[float, float, float],
+                     ends: list[tuple[float, float, float]]) -> float:
+    """How far the exposure ambiguity (:func:`least_gain`) may leave the layers from the truth, against how far the
+    mixtures are from them: the largest, over both layers, of ``2·d / D``, ``d`` the RMS change of a (clipped)
+    layer from the ``chosen`` member to the farther of the two ``ends`` and ``D`` its RMS distance to the nearer
+    mixture (``ok`` pixels). If the truth lies between the ends, a layer's error is at most ``d`` while the mixture's
+    is at least ``D − d``: under 1, the layers are surely nearer the truth than the mixtures; at 1 or more that is no
+    longer sure. ``layers``: ``(α1, α2, gain) -> (y1, y2)`` unclipped."""
+    made = [np.clip(y, 0, 1) for y in layers(*chosen)]
+    worst = 0.0
+    for end in ends:
+        for y, e in zip(made, layers(*end)):
+            d = float(np.sqrt(((np.clip(e, 0, 1) - y)[ok] ** 2).mean()))
+            far = min(float(np.sqrt(((m - y)[ok] ** 2).mean())) for m in (i1, i2))
+            worst = max(worst, 2 * d / max(far, 1e-6))
+    return worst
 
 
 def _grey_gradients(image: np.ndarray, ok: np.ndarray, levels: int) -> list[np.ndarray]:
@@ -516,6 +550,8 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
                 return unmix_moved(f1, f2 / g, b1, b2, e1, e2, (h, w))
 
             a1, a2, gain = least_gain(a, b, *found.alphas, gain_full, ok, layers=moved_layers)
+            ends = least_gain(a, b, *found.alphas, gain_full, ok, layers=moved_layers, ends=True)
+            frame = (a, b, ok, moved_layers)
             corr = found.correlation
             y1, y2 = (np.clip(y, 0, 1) for y in moved_layers(a1, a2, gain))
             g1, g2 = np.fft.rfft2(y1, axes=(0, 1)), np.fft.rfft2(y2, axes=(0, 1))
@@ -535,6 +571,9 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
             saturated = float(1 - ok_full.mean())
         else:
             a1, a2, gain = least_gain(pair.first, pair.second, r1, r2, learned, pair.ok)
+            ends = least_gain(pair.first, pair.second, r1, r2, learned, pair.ok, ends=True)
+            frame = (pair.first, pair.second, pair.ok,
+                     lambda b1, b2, g: unmix_raw(pair.first, pair.second / g, b1, b2))
             if abs(a1 - a2) >= p.min_gap:
                 y1, y2 = unmix_raw(pair.first, pair.second / gain, a1, a2)
                 y1, y2 = np.clip(y1, 0, 1), np.clip(y2, 0, 1)
@@ -582,6 +621,20 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
             notes.append("unreliable: " + " and ".join(why) + ", so the model I_k = α_k·y1 + (1 − α_k)·y2 does not "
                          "fit these photos (a reflection that moved against the scene, a non-linear exposure, other "
                          "photos); the layers may be worse than the mixtures themselves")
+        changed = abs(np.log(gain)) > EQUAL_EXPOSURE and bool(ends) and values["layers_from"].startswith("exact")
+        if changed:
+            doubt = brightness_doubt(*frame, (a1, a2, gain), ends)
+            lo, hi = sorted(e[2] for e in ends)
+            values["gain_range"] = [round(lo, 4), round(hi, 4)]
+            values["brightness_doubt"] = round(doubt, 3)
+            notes.append(f"the second shot's exposure changed, by {lo:.3f}–{hi:.3f}× by what the pair allows (the "
+                         f"middle, {gain:.3f}×, was taken): the pair alone cannot tell an exposure change from the "
+                         "layers' own brightness, so each layer's brightness is known only to within that range")
+            if doubt >= 1:
+                reliable = False
+                notes.append("unreliable: within that range the layers may be further from the truth than the "
+                             f"mixtures themselves (the range moves a layer {doubt:.2f}× half its distance to the "
+                             "nearer mixture)")
         values["reliable"] = reliable
         images = {"layer1": y1.astype(np.float32), "layer2": y2.astype(np.float32)}
         return Result("separate", p.name, images=images, values=values, notes=notes)
