@@ -340,6 +340,12 @@ def _pattern(cost, a1: float, a2: float, step: float = 0.04, tol: float = 0.002)
     return float(a1), float(a2), float(best)
 
 
+def _halve(grey: np.ndarray) -> np.ndarray:
+    """2×2 block averages of an ``(H, W)`` array (an odd last row or column dropped)."""
+    h, w = grey.shape[0] // 2 * 2, grey.shape[1] // 2 * 2
+    return grey[:h, :w].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+
+
 @dataclass
 class Moves:
     """Each layer's translation between the shots, ``((dx1, dy1), (dx2, dy2))`` px, the alphas found for them (the
@@ -364,9 +370,7 @@ def find_moves(first: np.ndarray, second: np.ndarray, gain0: float, limit: int, 
     p0 = cands[0]
     pairs = [(p0, p0)] + [(p0, c) for c in cands[1:]] + [(c, p0) for c in cands[1:]]
     g1, g2 = first.mean(axis=-1), second.mean(axis=-1) / gain0
-    h, w = g1.shape[0] // 2 * 2, g1.shape[1] // 2 * 2
-    half1 = g1[:h, :w].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
-    half2 = g2[:h, :w].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+    half1, half2 = _halve(g1), _halve(g2)
     border = max(abs(v) for c in cands for v in c) + 2
     screened = []
     for mv in pairs:
@@ -533,6 +537,12 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
             ok_full = np.ones_like(ok_full)
         gain_full = float(b[ok_full].mean() / max(float(a[ok_full].mean()), 1e-6))
         r1, r2, corr = refine_alphas(pair.first, pair.second / learned, l1, l2, pair.ok)
+        g1, g2 = _halve(pair.first.mean(axis=-1)), _halve(pair.second.mean(axis=-1) / learned)
+        s1, s2, _ = _grid(_moved_cost(g1, g2, ((0, 0), (0, 0)), 0))
+        grid = refine_alphas(pair.first, pair.second / learned, s1, s2, pair.ok)
+        values["grid_alphas"] = [round(grid[0], 4), round(grid[1], 4)]
+        if grid[2] < corr:  # the closed-form start found a better-separated basin than the networks
+            r1, r2, corr = grid
         found = find_moves(a, b, gain_full, max(2, int(min(h, w) * MAX_SHIFT)))
         if found is not None and not (found.correlation <= min(MAX_EDGE_CORRELATION, corr - MOVED_GAIN)
                                       and ALPHA_LOW / 2 <= found.alphas[1] < found.alphas[0] <= 1 - ALPHA_LOW / 2):
