@@ -8,20 +8,37 @@ full resolution by inverting the 2×2 mixing per pixel. The networks' alphas are
 principle, measured on those exact full-resolution layers (:func:`refine_alphas`), places them: on the bundled
 examples the networks' alphas were 0.05–0.15 off and their layers 28–44 dB from the truth; refined, the alphas are
 within 0.003 and the layers over 50 dB. When the alphas are too close (the mixing is ill-conditioned) the networks'
-own layers are used instead.
+own layers are used instead. The pattern search also starts from a closed-form guess (the least edge correlation on
+a 0.1 grid of alphas at half resolution) and keeps whichever basin separates better, so a run whose networks have
+not yet moved their alphas off the 0.5 start is still placed (tune split with 10 network steps instead of 480: every
+pair of the plain, textures and shifted kinds held +6 dB).
 
 Two real shots are rarely pixel-aligned and equally exposed, so before that (see :func:`prepare_pair`):
 
 * the second mixture is registered to the first (a translation, :mod:`doubledip.register`) and both are cropped to
   what they share; the layers are brought back to the input's size by extending their edges over the lost strip;
 * a pair that differs by no more than noise is refused (two identical mixtures carry no second equation);
+* the two layers need not have moved alike: a reflection moves against the scene behind the glass when the camera
+  moves. Each layer's structure puts a peak of its own in the two mixtures' phase correlation, so pairs of the
+  highest points are tried as the two layers' moves (:func:`find_moves`), and with a move per layer the mixing is
+  inverted frequency by frequency (:func:`unmix_moved`; a 2×2 complex system per frequency, never worse
+  conditioned than ``|α1 − α2|``). The moves are taken when their layers share fewer edges than the one-shift
+  unmixing's (tune split: the four pairs whose second layer moved 1–4 px, alphas 0.3–0.4 apart, went from
+  unseparated to +25–49 dB over the mixtures);
 * the second shot's exposure is a learned gain ``g``: ``I_2 = g·(α_2·y1 + (1 − α_2)·y2)``. A gain cannot be told
-  from the layers' own brightness by the model alone (every ``g`` in a range explains the pair, with the layers
-  brighter or darker in step), so of the explanations whose layers stay inside [0, 1] the one with the least
-  exposure change is taken (:func:`least_gain`): no gain at all when the plain model fits;
+  from the layers' own brightness by the model alone (every ``g`` in a range explains the pair exactly, with the
+  layers brighter or darker in step; only that both layers stay inside [0, 1] bounds the range). So when the range
+  holds ``g = 1`` no exposure change is assumed (:func:`least_gain`); when it does not, the pair shows the exposure
+  changed and the middle of the range is taken, the least worst case. Either way the layers' brightness is only
+  as certain as that range: on the tune split (10 network steps), the pairs whose second shot was 0.89–1.15× as
+  bright came out +12.7 to +17.3 dB over the mixtures, but one 0.944× as bright, whose range held 1, −0.9 dB
+  (nothing in the pair tells it from an equally exposed one). Where the exposure changed the range is in ``values["gain_range"]`` with a
+  note, and ``values["reliable"]`` is False when, within it, the layers may be further from the truth than the
+  mixtures (:func:`brightness_doubt`);
 * the result is checked without a truth: layers that still share edges (:func:`edge_correlation`) or that cannot
   re-make both mixtures (:func:`fit_db`: layers clipped heavily by the unmixing) mean that the model does not fit
-  these photos, and ``Result.notes`` says so: the layers may then be worse than the inputs.
+  these photos, and ``Result.notes`` and ``values["reliable"]`` (False) say so: the layers may then be worse than
+  the inputs.
 
 One image, ``I = y1 + y2``: the same two generators, L1 + exclusion, flip/rotation augmentation. The layers are
 upsampled and the full-resolution residual is shared between them so that they still add up to the input. One image
@@ -87,7 +104,7 @@ MAX_EDGE_CORRELATION_ONE = 0.25
 # only when their edge correlation is under MAX_EDGE_CORRELATION, under the one-shift unmixing's by more than this,
 # and their alphas are off the search's bounds (periodic or nearly edgeless layers can find a spurious second peak,
 # which the search explains with alphas of 0.99 and 0.01: two copies of the mixtures). Tune split: the four pairs
-# whose reflection moved measured -0.013–0.027 moved against 0.03–0.14 for one shift.
+# whose reflection moved measured -0.013–0.027 moved against 0.028–0.14 for one shift (same grid search).
 MOVED_GAIN = 0.0
 # A shift beyond this share of the shorter side is refused: the two photos frame different views.
 MAX_SHIFT = 1 / 8
@@ -115,7 +132,9 @@ def least_gain(i1: np.ndarray, i2: np.ndarray, a1: float, a2: float, gain: float
     with ``α1' = α1·u``, ``1 − α1' = (1 − α1)·v``: three unknowns, two equations, so the layers' brightness and the
     gain trade against each other along a line (the gain is linear in ``α1'``). What bounds the line is that both
     layers stay inside [0, 1] (their ``percentile`` -th value, over the ``ok`` pixels, at most 1); within those
-    bounds the gain closest to 1 (in ratio) is taken: exactly 1 when the plain model fits. When the bounds cross
+    bounds a gain of exactly 1 when the plain model fits (or misses it by under ``EQUAL_EXPOSURE``: the nearer
+    bound), else the middle of the bounds (the exposure did change; the middle is the least worst case). When the
+    bounds cross
     (no member keeps both layers inside [0, 1]: the model does not fit), the member whose two layers overflow alike.
 
     ``i1``, ``i2``: ``(H, W, 3)`` float arrays (``i2`` as shot, not divided by the gain); ``ok``: ``(H, W)`` bool.
