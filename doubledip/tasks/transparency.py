@@ -32,9 +32,9 @@ Two real shots are rarely pixel-aligned and equally exposed, so before that (see
   changed and the middle of the range is taken, the least worst case. Either way the layers' brightness is only
   as certain as that range: on the tune split (10 network steps), the pairs whose second shot was 0.89–1.15× as
   bright came out +12.7 to +17.3 dB over the mixtures, but one 0.944× as bright, whose range held 1, −0.9 dB
-  (nothing in the pair tells it from an equally exposed one). Where the exposure changed the range is in ``values["gain_range"]`` with a
-  note, and ``values["reliable"]`` is False when, within it, the layers may be further from the truth than the
-  mixtures (:func:`brightness_doubt`);
+  (nothing in the pair tells it from an equally exposed one). Where the exposure changed the range is in
+  ``values["gain_range"]`` with a note, and ``values["reliable"]`` is False when, within it, the layers may be
+  further from the truth than the mixtures (:func:`brightness_doubt`);
 * the result is checked without a truth: layers that still share edges (:func:`edge_correlation`) or that cannot
   re-make both mixtures (:func:`fit_db`: layers clipped heavily by the unmixing) mean that the model does not fit
   these photos, and ``Result.notes`` and ``values["reliable"]`` (False) say so: the layers may then be worse than
