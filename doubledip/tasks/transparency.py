@@ -384,7 +384,10 @@ def find_moves(first: np.ndarray, second: np.ndarray, gain0: float, limit: int, 
     another high point for the other) are screened by the least edge correlation their unmixing reaches on a 0.1
     alpha grid at half resolution (shifts halved), the best pair is refined at full resolution (:func:`_pattern`)
     and compared with the same search for one translation of both. Returns ``None`` when the best candidate is one
-    translation of both layers. ``first``, ``second``: ``(H, W, 3)`` float arrays, the full frames."""
+    translation of both layers, or the frames are under 32 px on a side (too few pixels to tell two peaks apart).
+    ``first``, ``second``: ``(H, W, 3)`` float arrays, the full frames."""
+    if min(first.shape[:2]) < 32:
+        return None
     cands = shift_candidates(first, second, limit, count + 1)
     p0 = cands[0]
     pairs = [(p0, p0)] + [(p0, c) for c in cands[1:]] + [(c, p0) for c in cands[1:]]
