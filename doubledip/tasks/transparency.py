@@ -29,12 +29,13 @@ Two real shots are rarely pixel-aligned and equally exposed, so before that (see
   from the layers' own brightness by the model alone (every ``g`` in a range explains the pair exactly, with the
   layers brighter or darker in step; only that both layers stay inside [0, 1] bounds the range). So when the range
   holds ``g = 1`` no exposure change is assumed (:func:`least_gain`); when it does not, the pair shows the exposure
-  changed and the middle of the range is taken, the least worst case. Either way the layers' brightness is only
-  as certain as that range: on the tune split (10 network steps), the pairs whose second shot was 0.89–1.15× as
-  bright came out +12.7 to +17.3 dB over the mixtures, but one 0.944× as bright, whose range held 1, −0.9 dB
-  (nothing in the pair tells it from an equally exposed one). Where the exposure changed the range is in
-  ``values["gain_range"]`` with a note, and ``values["reliable"]`` is False when, within it, the layers may be
-  further from the truth than the mixtures (:func:`brightness_doubt`);
+  changed and the least change it allows is taken (one layer just reaching white: right for the field pair, 25 %
+  brighter, found 1.236). Either way the layers' brightness is only as certain as that range: with the true
+  alphas, tune pairs whose second shot was 0.89–1.15× as bright came out +0.4 to +23.6 dB over the mixtures (the
+  middle of the range would have given +7.6 to +30.4 there, but moved the field pair's gain to 1.39). Where the
+  exposure changed the range is in ``values["gain_range"]`` with a note, which says when, within it, the layers
+  may be further from the truth than the mixtures (:func:`brightness_doubt`, also in ``values``; the field pair's
+  range would allow that, so it does not by itself make the result unreliable);
 * the result is checked without a truth: layers that still share edges (:func:`edge_correlation`) or that cannot
   re-make both mixtures (:func:`fit_db`: layers clipped heavily by the unmixing) mean that the model does not fit
   these photos, and ``Result.notes`` and ``values["reliable"]`` (False) say so: the layers may then be worse than
@@ -80,8 +81,7 @@ GAIN_LOW, GAIN_HIGH = 0.5, 2.0
 # A pixel at or above this in any channel of either mixture is saturated: its true value is unknown, so it takes no
 # part in fitting, in choosing the gain or in judging the fit (its layers are still unmixed, less exactly).
 SATURATED = 254.5 / 255
-# A gain within this (in log ratio) of the range a pair allows is taken as no exposure change: the range's ends
-# come from the layers' 99.9th percentiles, which sit at 1 (and a little beyond) for layers that reach white.
+# A gain within this (in log ratio) of 1 is reported as no exposure change.
 EQUAL_EXPOSURE = 0.02
 # Two mixtures whose noise-discounted difference (after registration and the best brightness gain) is under this
 # share of the first one's contrast are refused as identical: about an alpha difference under 0.01–0.02, where
@@ -132,9 +132,8 @@ def least_gain(i1: np.ndarray, i2: np.ndarray, a1: float, a2: float, gain: float
     with ``α1' = α1·u``, ``1 − α1' = (1 − α1)·v``: three unknowns, two equations, so the layers' brightness and the
     gain trade against each other along a line (the gain is linear in ``α1'``). What bounds the line is that both
     layers stay inside [0, 1] (their ``percentile`` -th value, over the ``ok`` pixels, at most 1); within those
-    bounds a gain of exactly 1 when the plain model fits (or misses it by under ``EQUAL_EXPOSURE``: the nearer
-    bound), else the middle of the bounds (the exposure did change; the middle is the least worst case). When the
-    bounds cross
+    bounds the gain closest to 1 (in ratio) is taken: exactly 1 when the plain model fits, else the bound where
+    one layer just reaches white. When the bounds cross
     (no member keeps both layers inside [0, 1]: the model does not fit), the member whose two layers overflow alike.
 
     ``i1``, ``i2``: ``(H, W, 3)`` float arrays (``i2`` as shot, not divided by the gain); ``ok``: ``(H, W)`` bool.
@@ -174,10 +173,8 @@ def least_gain(i1: np.ndarray, i2: np.ndarray, a1: float, a2: float, gain: float
         g_lo, g_hi = gain_at(lo), gain_at(hi)
         if (g_lo - 1) * (g_hi - 1) <= 0 and g_lo != g_hi:
             b1 = lo + (1 - g_lo) / (g_hi - g_lo) * (hi - lo)
-        elif min(abs(np.log(g_lo)), abs(np.log(g_hi))) <= EQUAL_EXPOSURE:  # 1 just outside (a layer at 1)
+        else:  # the pair shows the exposure changed: the least change it allows (a layer reaching white)
             b1 = lo if abs(np.log(g_lo)) <= abs(np.log(g_hi)) else hi
-        else:  # the pair shows the exposure changed: the middle of what it allows (the least worst case)
-            b1 = (lo + hi) / 2
     else:
         b1 = a1 * p1 / (a1 * p1 + (1 - a1) * p2)
     return member(b1)
@@ -660,13 +657,12 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
             values["gain_range"] = [round(lo, 4), round(hi, 4)]
             values["brightness_doubt"] = round(doubt, 3)
             notes.append(f"the second shot's exposure changed, by {lo:.3f}–{hi:.3f}× by what the pair allows (the "
-                         f"middle, {gain:.3f}×, was taken): the pair alone cannot tell an exposure change from the "
-                         "layers' own brightness, so each layer's brightness is known only to within that range")
-            if doubt >= 1:
-                reliable = False
-                notes.append("unreliable: within that range the layers may be further from the truth than the "
-                             f"mixtures themselves (the range moves a layer {doubt:.2f}× half its distance to the "
-                             "nearer mixture)")
+                         f"least change, {gain:.3f}×, was taken): the pair alone cannot tell an exposure change "
+                         "from the layers' own brightness, so each layer's brightness is known only to within that "
+                         "range" + ("" if doubt < 1 else
+                                    f"; at its far end a layer would be further from the truth than the mixtures "
+                                    f"themselves (the range moves a layer {doubt:.2f}× half its distance to the "
+                                    "nearer mixture)"))
         values["reliable"] = reliable
         images = {"layer1": y1.astype(np.float32), "layer2": y2.astype(np.float32)}
         return Result("separate", p.name, images=images, values=values, notes=notes)
