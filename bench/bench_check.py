@@ -221,7 +221,8 @@ def run_separate(case: Case) -> tuple[dict, list]:
     margin = min(o1 - t1, o2 - t2)
     row = {"ours": min(o1, o2), "ours_layers": [o1, o2], "baseline": min(t1, t2), "baseline_layers": [t1, t2],
            "baseline_name": "mixtures as layers", "margin": margin, "held": margin >= BARS["separate"],
-           "alphas_ours": res.values.get("alphas"), "seconds": secs, "baseline_seconds": 0.0}
+           "alphas_ours": res.values.get("alphas"), "seconds": secs, "baseline_seconds": 0.0,
+           "worse_than_input": margin < 0, "reliable": res.values.get("reliable", True)}
     tiles = [(m1, f"{case.name}\nmixture 1"), (m2, "mixture 2"),
              (l1, f"ours layer 1 {o1:.2f} dB"), (l2, f"ours layer 2 {o2:.2f} dB"),
              (b1, f"mixtures as layers: 1 {t1:.2f} dB"), (b2, f"mixtures as layers: 2 {t2:.2f} dB"),
@@ -386,6 +387,7 @@ def report(task: str, split: str, seed: int, rows: list[dict]) -> str:
                    if r["held"] and r.get("on_mark_margin", 99) < BARS["watermark"]]
             lines.append("- bar held inside the hint but less than +3 dB over the best baseline on the mark's own "
                          f"pixels (part of the mark left): {', '.join(shy) if shy else 'none'}")
+    if task in ("watermark", "separate"):
         worse = [r["case"] for r in rows if r.get("worse_than_input")]
         said = [r["case"] for r in rows if r.get("worse_than_input") and not r.get("reliable", True)]
         lines.append(f"- worse than the untouched input: {', '.join(worse) if worse else 'none'}"

@@ -8,20 +8,38 @@ full resolution by inverting the 2×2 mixing per pixel. The networks' alphas are
 principle, measured on those exact full-resolution layers (:func:`refine_alphas`), places them: on the bundled
 examples the networks' alphas were 0.05–0.15 off and their layers 28–44 dB from the truth; refined, the alphas are
 within 0.003 and the layers over 50 dB. When the alphas are too close (the mixing is ill-conditioned) the networks'
-own layers are used instead.
+own layers are used instead. The pattern search also starts from a closed-form guess (the least edge correlation on
+a 0.1 grid of alphas at half resolution) and keeps whichever basin separates better, so a run whose networks have
+not yet moved their alphas off the 0.5 start is still placed (tune split with 10 network steps instead of 480: every
+pair of the plain, textures and shifted kinds held +6 dB).
 
 Two real shots are rarely pixel-aligned and equally exposed, so before that (see :func:`prepare_pair`):
 
 * the second mixture is registered to the first (a translation, :mod:`doubledip.register`) and both are cropped to
   what they share; the layers are brought back to the input's size by extending their edges over the lost strip;
 * a pair that differs by no more than noise is refused (two identical mixtures carry no second equation);
+* the two layers need not have moved alike: a reflection moves against the scene behind the glass when the camera
+  moves. Each layer's structure puts a peak of its own in the two mixtures' phase correlation, so pairs of the
+  highest points are tried as the two layers' moves (:func:`find_moves`), and with a move per layer the mixing is
+  inverted frequency by frequency (:func:`unmix_moved`; a 2×2 complex system per frequency, never worse
+  conditioned than ``|α1 − α2|``). The moves are taken when their layers share fewer edges than the one-shift
+  unmixing's (tune split: the four pairs whose second layer moved 1–4 px, alphas 0.3–0.4 apart, went from
+  unseparated to +25–49 dB over the mixtures);
 * the second shot's exposure is a learned gain ``g``: ``I_2 = g·(α_2·y1 + (1 − α_2)·y2)``. A gain cannot be told
-  from the layers' own brightness by the model alone (every ``g`` in a range explains the pair, with the layers
-  brighter or darker in step), so of the explanations whose layers stay inside [0, 1] the one with the least
-  exposure change is taken (:func:`least_gain`): no gain at all when the plain model fits;
+  from the layers' own brightness by the model alone (every ``g`` in a range explains the pair exactly, with the
+  layers brighter or darker in step; only that both layers stay inside [0, 1] bounds the range). So when the range
+  holds ``g = 1`` no exposure change is assumed (:func:`least_gain`); when it does not, the pair shows the exposure
+  changed and the least change it allows is taken (one layer just reaching white: right for the field pair, 25 %
+  brighter, found 1.236). Either way the layers' brightness is only as certain as that range: with the true
+  alphas, tune pairs whose second shot was 0.89–1.15× as bright came out +0.4 to +23.6 dB over the mixtures (the
+  middle of the range would have given +7.6 to +30.4 there, but moved the field pair's gain to 1.39). Where the
+  exposure changed the range is in ``values["gain_range"]`` with a note, which says when, within it, the layers
+  may be further from the truth than the mixtures (:func:`brightness_doubt`, also in ``values``; the field pair's
+  range would allow that, so it does not by itself make the result unreliable);
 * the result is checked without a truth: layers that still share edges (:func:`edge_correlation`) or that cannot
   re-make both mixtures (:func:`fit_db`: layers clipped heavily by the unmixing) mean that the model does not fit
-  these photos, and ``Result.notes`` says so: the layers may then be worse than the inputs.
+  these photos, and ``Result.notes`` and ``values["reliable"]`` (False) say so: the layers may then be worse than
+  the inputs.
 
 One image, ``I = y1 + y2``: the same two generators, L1 + exclusion, flip/rotation augmentation. The layers are
 upsampled and the full-resolution residual is shared between them so that they still add up to the input. One image
@@ -35,6 +53,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 import torch
 
@@ -62,6 +81,8 @@ GAIN_LOW, GAIN_HIGH = 0.5, 2.0
 # A pixel at or above this in any channel of either mixture is saturated: its true value is unknown, so it takes no
 # part in fitting, in choosing the gain or in judging the fit (its layers are still unmixed, less exactly).
 SATURATED = 254.5 / 255
+# A gain within this (in log ratio) of 1 is reported as no exposure change.
+EQUAL_EXPOSURE = 0.02
 # Two mixtures whose noise-discounted difference (after registration and the best brightness gain) is under this
 # share of the first one's contrast are refused as identical: about an alpha difference under 0.01–0.02, where
 # unmixing would multiply the noise 50–100 fold. Measured on the bundled layers: same picture + noise of σ up to
@@ -79,6 +100,12 @@ MIN_FIT_DB = 30.0
 # One image: the two layers must keep their edges apart to count as separated. Measured: the field's true
 # transmission and reflection 0.05; the layers of runs that split the picture into two shares of itself 0.66–0.94.
 MAX_EDGE_CORRELATION_ONE = 0.25
+# Layers unmixed with a move of their own (a reflection that moved against the scene between the shots) are taken
+# only when their edge correlation is under MAX_EDGE_CORRELATION, under the one-shift unmixing's by more than this,
+# and their alphas are off the search's bounds (periodic or nearly edgeless layers can find a spurious second peak,
+# which the search explains with alphas of 0.99 and 0.01: two copies of the mixtures). Tune split: the four pairs
+# whose reflection moved measured -0.013–0.027 moved against 0.028–0.14 for one shift (same grid search).
+MOVED_GAIN = 0.0
 # A shift beyond this share of the shorter side is refused: the two photos frame different views.
 MAX_SHIFT = 1 / 8
 
@@ -97,7 +124,7 @@ def unmix_raw(i1, i2, a1: float, a2: float):
 
 
 def least_gain(i1: np.ndarray, i2: np.ndarray, a1: float, a2: float, gain: float, ok: np.ndarray,
-               percentile: float = 99.9) -> tuple[float, float, float]:
+               percentile: float = 99.9, layers=None, ends: bool = False):
     """Of the explanations of a mixture pair that share the layers' directions, the one with the least exposure
     change. Returns ``(α1, α2, gain)``.
 
@@ -105,17 +132,29 @@ def least_gain(i1: np.ndarray, i2: np.ndarray, a1: float, a2: float, gain: float
     with ``α1' = α1·u``, ``1 − α1' = (1 − α1)·v``: three unknowns, two equations, so the layers' brightness and the
     gain trade against each other along a line (the gain is linear in ``α1'``). What bounds the line is that both
     layers stay inside [0, 1] (their ``percentile`` -th value, over the ``ok`` pixels, at most 1); within those
-    bounds the gain closest to 1 (in ratio) is taken: exactly 1 when the plain model fits. When the bounds cross
+    bounds the gain closest to 1 (in ratio) is taken: exactly 1 when the plain model fits, else the bound where
+    one layer just reaches white. When the bounds cross
     (no member keeps both layers inside [0, 1]: the model does not fit), the member whose two layers overflow alike.
 
     ``i1``, ``i2``: ``(H, W, 3)`` float arrays (``i2`` as shot, not divided by the gain); ``ok``: ``(H, W)`` bool.
+    ``layers``: ``(α1, α2, gain) -> (y1, y2)``, the unclipped layers (default: :func:`unmix_raw` of ``i1`` and
+    ``i2 / gain``; :func:`unmix_moved` where a layer moved between the shots). ``ends``: return instead the two
+    members at the bounds, ``[(α1, α2, gain), (α1, α2, gain)]`` (empty when the bounds cross): the truth, if the
+    layers are inside [0, 1], lies between them, so they bound how far the chosen layers' brightness may be off.
     """
     if abs(a1 - a2) < 1e-3:
-        return a1, a2, gain
-    y1, y2 = unmix_raw(i1, i2 / gain, a1, a2)
+        return [] if ends else (a1, a2, gain)
+    if layers is None:
+        def layers(b1: float, b2: float, g: float):
+            return unmix_raw(i1, i2 / g, b1, b2)
     if a1 < a2:  # the formulas below take layer 1 as the one weighted more in the first mixture
-        b1, b2, g = least_gain(i1, i2, 1 - a1, 1 - a2, gain, ok, percentile)
+        got = least_gain(i1, i2, 1 - a1, 1 - a2, gain, ok, percentile,
+                         lambda c1, c2, gg: layers(1 - c1, 1 - c2, gg)[::-1], ends)
+        if ends:
+            return [(1 - b1, 1 - b2, g) for b1, b2, g in got]
+        b1, b2, g = got
         return 1 - b1, 1 - b2, g
+    y1, y2 = layers(a1, a2, gain)
     p1 = max(float(np.percentile(y1[ok], percentile)), 1e-3)
     p2 = max(float(np.percentile(y2[ok], percentile)), 1e-3)
 
@@ -123,16 +162,40 @@ def least_gain(i1: np.ndarray, i2: np.ndarray, a1: float, a2: float, gain: float
         return gain * (a2 * b1 / a1 + (1 - a2) * (1 - b1) / (1 - a1))
 
     lo, hi = a1 * p1, 1 - (1 - a1) * p2
+
+    def member(b1: float) -> tuple[float, float, float]:
+        g = gain_at(b1)
+        return b1, gain * a2 * b1 / (a1 * g), g
+
+    if ends:
+        return [member(lo), member(hi)] if lo <= hi else []
     if lo <= hi:
         g_lo, g_hi = gain_at(lo), gain_at(hi)
         if (g_lo - 1) * (g_hi - 1) <= 0 and g_lo != g_hi:
             b1 = lo + (1 - g_lo) / (g_hi - g_lo) * (hi - lo)
-        else:
+        else:  # the pair shows the exposure changed: the least change it allows (a layer reaching white)
             b1 = lo if abs(np.log(g_lo)) <= abs(np.log(g_hi)) else hi
     else:
         b1 = a1 * p1 / (a1 * p1 + (1 - a1) * p2)
-    g = gain_at(b1)
-    return b1, gain * a2 * b1 / (a1 * g), g
+    return member(b1)
+
+
+def brightness_doubt(i1: np.ndarray, i2: np.ndarray, ok: np.ndarray, layers, chosen: tuple[float, float, float],
+                     ends: list[tuple[float, float, float]]) -> float:
+    """How far the exposure ambiguity (:func:`least_gain`) may leave the layers from the truth, against how far the
+    mixtures are from them: the largest, over both layers, of ``2·d / D``, ``d`` the RMS change of a (clipped)
+    layer from the ``chosen`` member to the farther of the two ``ends`` and ``D`` its RMS distance to the nearer
+    mixture (``ok`` pixels). If the truth lies between the ends, a layer's error is at most ``d`` while the mixture's
+    is at least ``D − d``: under 1, the layers are surely nearer the truth than the mixtures; at 1 or more that is no
+    longer sure. ``layers``: ``(α1, α2, gain) -> (y1, y2)`` unclipped."""
+    made = [np.clip(y, 0, 1) for y in layers(*chosen)]
+    worst = 0.0
+    for end in ends:
+        for y, e in zip(made, layers(*end)):
+            d = float(np.sqrt(((np.clip(e, 0, 1) - y)[ok] ** 2).mean()))
+            far = min(float(np.sqrt(((m - y)[ok] ** 2).mean())) for m in (i1, i2))
+            worst = max(worst, 2 * d / max(far, 1e-6))
+    return worst
 
 
 def _grey_gradients(image: np.ndarray, ok: np.ndarray, levels: int) -> list[np.ndarray]:
@@ -202,6 +265,146 @@ def refine_alphas(i1: np.ndarray, i2: np.ndarray, a1: float, a2: float, ok: np.n
         else:
             step /= 2
     return a1, a2, best
+
+
+def shift_candidates(first: np.ndarray, second: np.ndarray, limit: int, count: int = 5) -> list[tuple[int, int]]:
+    """The ``count`` highest points, in whole pixels ``(dx, dy)`` within ``limit``, of the phase correlation of the
+    two mixtures' grey levels (Kuglin & Hines 1975; Hann window). Each layer's structure puts a peak of its own at the
+    translation that layer underwent between the shots (a reflection that moved against the scene puts a second peak
+    beside the first, weighted by its share of the two mixtures' structure, often in the first one's flank, so the
+    highest points are taken rather than local maxima only). ``first``, ``second``: ``(H, W, 3)`` float arrays."""
+    ga, gb = first.mean(axis=-1), second.mean(axis=-1)
+    window = cv2.createHanningWindow((ga.shape[1], ga.shape[0]), cv2.CV_64F)
+    fa = np.fft.fft2((ga - ga.mean()) * window)
+    fb = np.fft.fft2((gb - gb.mean()) * window)
+    cross = np.conj(fa) * fb
+    surface = np.real(np.fft.ifft2(cross / (np.abs(cross) + 1e-12)))
+    dys, dxs = np.mgrid[-limit: limit + 1, -limit: limit + 1]
+    values = surface[dys % surface.shape[0], dxs % surface.shape[1]]
+    order = np.argsort(-values, axis=None)[:count]
+    return [(int(dxs.flat[i]), int(dys.flat[i])) for i in order]
+
+
+def _phase(shape: tuple[int, int], dx: float, dy: float) -> np.ndarray:
+    """``exp(−2πi(k_y·dy/H + k_x·dx/W))`` on the ``rfft2`` grid of an ``(H, W)`` image: the transfer function of a
+    (circular) move by ``(dx, dy)`` px."""
+    h, w = shape
+    ky = np.fft.fftfreq(h)[:, None]
+    kx = np.fft.rfftfreq(w)[None, :]
+    return np.exp(-2j * np.pi * (ky * dy + kx * dx))
+
+
+def unmix_moved(f1: np.ndarray, f2: np.ndarray, a1: float, a2: float, e1: np.ndarray, e2: np.ndarray,
+                shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Invert ``I_1 = α1·y1 + (1 − α1)·y2``, ``I_2 = α2·T1 y1 + (1 − α2)·T2 y2`` (``T_k`` a translation of layer
+    ``k`` between the shots; ``I_2`` already divided by its gain) frequency by frequency: a 2×2 complex system per
+    frequency whose determinant ``α1(1 − α2)·e2 − α2(1 − α1)·e1`` is never smaller in modulus than ``|α1 − α2|``, so
+    a layer that moved is no harder to unmix than one that did not. ``f1``, ``f2``: ``rfft2`` of the mixtures over
+    axes 0, 1 (``(H, W//2+1)`` or ``(H, W//2+1, C)``); ``e1``, ``e2``: :func:`_phase` of each layer's move. Moves are
+    circular (exact for a layer rolled round the frame; the border strip of a real shot is less exact). Returns the
+    layers unclipped, ``shape`` ``(H, W)`` (+ channels)."""
+    if f1.ndim == 3:
+        e1, e2 = e1[..., None], e2[..., None]
+    det = a1 * (1 - a2) * e2 - a2 * (1 - a1) * e1
+    y1 = ((1 - a2) * e2 * f1 - (1 - a1) * f2) / det
+    y2 = (a1 * f2 - a2 * e1 * f1) / det
+    return (np.fft.irfft2(y1, s=shape, axes=(0, 1)), np.fft.irfft2(y2, s=shape, axes=(0, 1)))
+
+
+def _moved_cost(g1: np.ndarray, g2: np.ndarray, moves: tuple[tuple[float, float], tuple[float, float]],
+                border: int):
+    """``(α1, α2) -> correlation``: the :func:`layer_edge_correlation` of the layers :func:`unmix_moved` gives for
+    one pair of layer moves (``border`` px left out, where circular moves wrap); infinite outside ``α1 > α2``
+    (swapping the layers mirrors the rest). ``g1``, ``g2``: grey ``(H, W)`` mixtures (the second divided by its
+    gain)."""
+    shape = g1.shape
+    f1, f2 = np.fft.rfft2(g1), np.fft.rfft2(g2)
+    e1, e2 = _phase(shape, *moves[0]), _phase(shape, *moves[1])
+    inner = (slice(border, shape[0] - border), slice(border, shape[1] - border))
+    ok = np.ones((shape[0] - 2 * border, shape[1] - 2 * border), dtype=bool)
+
+    def cost(b1: float, b2: float) -> float:
+        if b1 - b2 < 0.02 or not (0.01 <= b2 and b1 <= 0.99):
+            return float("inf")
+        y1, y2 = unmix_moved(f1, f2, b1, b2, e1, e2, shape)
+        return edge_correlation(_grey_gradients(y1[inner][..., None], ok, 3),
+                                _grey_gradients(y2[inner][..., None], ok, 3), 1.0, 0.0)
+
+    return cost
+
+
+def _grid(cost) -> tuple[float, float, float]:
+    """The best of a 0.1 grid of alphas ``α1 > α2``: ``(α1, α2, cost)``."""
+    grid = [(b1, b2) for b1 in np.arange(0.15, 0.96, 0.1) for b2 in np.arange(0.05, b1 - 0.05, 0.1)]
+    scored = [(cost(b1, b2), b1, b2) for b1, b2 in grid]
+    c, b1, b2 = min(scored)
+    return float(b1), float(b2), float(c)
+
+
+def _pattern(cost, a1: float, a2: float, step: float = 0.04, tol: float = 0.002) -> tuple[float, float, float]:
+    """Pattern search from ``(α1, α2)`` (steps along the axes and diagonals, halved from ``step`` to ``tol``)."""
+    best = cost(a1, a2)
+    moves = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, -1), (1, -1), (-1, 1))
+    while step > tol:
+        for m1, m2 in moves:
+            c = cost(a1 + m1 * step, a2 + m2 * step)
+            if c < best:
+                best, a1, a2 = c, a1 + m1 * step, a2 + m2 * step
+                break
+        else:
+            step /= 2
+    return float(a1), float(a2), float(best)
+
+
+def _halve(grey: np.ndarray) -> np.ndarray:
+    """2×2 block averages of an ``(H, W)`` array (an odd last row or column dropped)."""
+    h, w = grey.shape[0] // 2 * 2, grey.shape[1] // 2 * 2
+    return grey[:h, :w].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+
+
+@dataclass
+class Moves:
+    """Each layer's translation between the shots, ``((dx1, dy1), (dx2, dy2))`` px, the alphas found for them (the
+    second mixture divided by ``gain0``), the layers' edge correlation there and, for comparison, at the best single
+    translation of both layers."""
+
+    moves: tuple[tuple[int, int], tuple[int, int]]
+    alphas: tuple[float, float]
+    correlation: float
+    single: float
+
+
+def find_moves(first: np.ndarray, second: np.ndarray, gain0: float, limit: int, count: int = 4) -> Moves | None:
+    """Whether the two layers moved differently between the shots (a reflection against the scene), and by what.
+
+    Pairs of candidate translations (:func:`shift_candidates`: the highest phase-correlation point for one layer,
+    another high point for the other) are screened by the least edge correlation their unmixing reaches on a 0.1
+    alpha grid at half resolution (shifts halved), the best pair is refined at full resolution (:func:`_pattern`)
+    and compared with the same search for one translation of both. Returns ``None`` when the best candidate is one
+    translation of both layers, or the frames are under 32 px on a side (too few pixels to tell two peaks apart).
+    ``first``, ``second``: ``(H, W, 3)`` float arrays, the full frames."""
+    if min(first.shape[:2]) < 32:
+        return None
+    cands = shift_candidates(first, second, limit, count + 1)
+    p0 = cands[0]
+    pairs = [(p0, p0)] + [(p0, c) for c in cands[1:]] + [(c, p0) for c in cands[1:]]
+    g1, g2 = first.mean(axis=-1), second.mean(axis=-1) / gain0
+    half1, half2 = _halve(g1), _halve(g2)
+    border = max(abs(v) for c in cands for v in c) + 2
+    screened = []
+    for mv in pairs:
+        half = tuple((dx / 2, dy / 2) for dx, dy in mv)
+        screened.append(_grid(_moved_cost(half1, half2, half, border // 2 + 1)) + (mv,))
+    best = min(screened[1:], key=lambda r: r[2])
+    if best[2] >= screened[0][2]:
+        return None
+    results = []
+    for a1, a2, _, mv in (screened[0], best):
+        results.append(_pattern(_moved_cost(g1, g2, mv, border), a1, a2) + (mv,))
+    (_, _, single, _), (a1, a2, corr, mv) = results
+    if corr >= single:
+        return None
+    return Moves(mv, (a1, a2), corr, single)
 
 
 def fit_db(i1: np.ndarray, i2: np.ndarray, y1: np.ndarray, y2: np.ndarray, a1: float, a2: float, gain: float,
@@ -347,41 +550,97 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
         notes = list(pair.notes)
         l1, l2 = (float(v) for v in x["alphas"])
         learned = pair.gain0 * float(x["gain"])
+        values: dict = {"mode": "two mixtures", "networks_alphas": [round(l1, 4), round(l2, 4)]}
+        ok_full = ~((a >= SATURATED).any(-1) | (b >= SATURATED).any(-1))
+        if ok_full.mean() < 0.05:
+            ok_full = np.ones_like(ok_full)
+        gain_full = float(b[ok_full].mean() / max(float(a[ok_full].mean()), 1e-6))
         r1, r2, corr = refine_alphas(pair.first, pair.second / learned, l1, l2, pair.ok)
-        a1, a2, gain = least_gain(pair.first, pair.second, r1, r2, learned, pair.ok)
-        values: dict = {"mode": "two mixtures", "alphas": [round(a1, 4), round(a2, 4)], "gain": round(gain, 4),
-                        "networks_alphas": [round(l1, 4), round(l2, 4)], "edge_correlation": round(corr, 4)}
-        if abs(a1 - a2) >= p.min_gap:
-            y1, y2 = unmix_raw(pair.first, pair.second / gain, a1, a2)
-            y1, y2 = np.clip(y1, 0, 1), np.clip(y2, 0, 1)
-            values["layers_from"] = "exact unmixing at full resolution"
+        g1, g2 = _halve(pair.first.mean(axis=-1)), _halve(pair.second.mean(axis=-1) / learned)
+        s1, s2, _ = _grid(_moved_cost(g1, g2, ((0, 0), (0, 0)), 0))
+        grid = refine_alphas(pair.first, pair.second / learned, s1, s2, pair.ok)
+        values["grid_alphas"] = [round(grid[0], 4), round(grid[1], 4)]
+        if grid[2] < corr:  # the closed-form start found a better-separated basin than the networks
+            r1, r2, corr = grid
+        found = find_moves(a, b, gain_full, max(2, int(min(h, w) * MAX_SHIFT)))
+        if found is not None and not (found.correlation <= min(MAX_EDGE_CORRELATION, corr - MOVED_GAIN)
+                                      and ALPHA_LOW / 2 <= found.alphas[1] < found.alphas[0] <= 1 - ALPHA_LOW / 2):
+            found = None
+        if found is not None:
+            (m1x, m1y), (m2x, m2y) = found.moves
+            border = max(abs(v) for mv in found.moves for v in mv) + 2
+            inner = np.zeros_like(ok_full)
+            inner[border: h - border, border: w - border] = True
+            ok = ok_full & inner
+            f1, f2 = np.fft.rfft2(a, axes=(0, 1)), np.fft.rfft2(b, axes=(0, 1))
+            e1, e2 = _phase((h, w), m1x, m1y), _phase((h, w), m2x, m2y)
+
+            def moved_layers(b1: float, b2: float, g: float):
+                return unmix_moved(f1, f2 / g, b1, b2, e1, e2, (h, w))
+
+            a1, a2, gain = least_gain(a, b, *found.alphas, gain_full, ok, layers=moved_layers)
+            ends = least_gain(a, b, *found.alphas, gain_full, ok, layers=moved_layers, ends=True)
+            frame = (a, b, ok, moved_layers)
+            corr = found.correlation
+            y1, y2 = (np.clip(y, 0, 1) for y in moved_layers(a1, a2, gain))
+            g1, g2 = np.fft.rfft2(y1, axes=(0, 1)), np.fft.rfft2(y2, axes=(0, 1))
+            r2 = gain * np.fft.irfft2(a2 * e1[..., None] * g1 + (1 - a2) * e2[..., None] * g2, s=(h, w), axes=(0, 1))
+            mse = (float(((a1 * y1 + (1 - a1) * y2 - a)[ok] ** 2).mean()) + float(((r2 - b)[ok] ** 2).mean())) / 2
+            fit = float(10 * np.log10(1.0 / max(mse, 1e-12)))
+            values["layers_from"] = "exact unmixing at full resolution, each layer moved on its own"
+            values["layer_moves_px"] = [[m1x, m1y], [m2x, m2y]]
+            values["single_move_edge_correlation"] = round(found.single, 4)
+            notes.append(f"the layers moved differently between the shots (layer 1 by ({m1x}, {m1y}) px, layer 2 by "
+                         f"({m2x}, {m2y}) px across and down, as a reflection moves against the scene): each was "
+                         f"moved back on its own before unmixing (edge correlation {corr:.3f}, against "
+                         f"{found.single:.3f} for one shift of both); the {border} px border, where the moves "
+                         "wrap round the frame, is less exact")
+            if abs(gain - 1) > 0.02:
+                notes.append(f"the second mixture was {gain:.3f}× as bright; its brightness was matched")
+            saturated = float(1 - ok_full.mean())
         else:
-            y1, y2 = (to_numpy(resize(x[k], (ch, cw), "bilinear")) for k in ("layer1", "layer2"))
-            values["layers_from"] = "networks (alphas too close to invert)"
-            notes.append(f"alphas {a1:.3f} and {a2:.3f} are too close to invert the mixing; layers are the "
-                         "networks' own (working resolution, upsampled)")
-        fit = fit_db(pair.first, pair.second, y1, y2, a1, a2, gain, pair.ok)
+            a1, a2, gain = least_gain(pair.first, pair.second, r1, r2, learned, pair.ok)
+            ends = least_gain(pair.first, pair.second, r1, r2, learned, pair.ok, ends=True)
+            frame = (pair.first, pair.second, pair.ok,
+                     lambda b1, b2, g: unmix_raw(pair.first, pair.second / g, b1, b2))
+            if abs(a1 - a2) >= p.min_gap:
+                y1, y2 = unmix_raw(pair.first, pair.second / gain, a1, a2)
+                y1, y2 = np.clip(y1, 0, 1), np.clip(y2, 0, 1)
+                values["layers_from"] = "exact unmixing at full resolution"
+            else:
+                y1, y2 = (to_numpy(resize(x[k], (ch, cw), "bilinear")) for k in ("layer1", "layer2"))
+                values["layers_from"] = "networks (alphas too close to invert)"
+                notes.append(f"alphas {a1:.3f} and {a2:.3f} are too close to invert the mixing; layers are the "
+                             "networks' own (working resolution, upsampled)")
+            fit = fit_db(pair.first, pair.second, y1, y2, a1, a2, gain, pair.ok)
+            dx, dy = pair.applied
+            moved, brighter = (dx, dy) != (0.0, 0.0), abs(gain - 1) > 0.02
+            if moved or brighter:
+                said = [f"{dx:.3g} px across and {dy:.3g} px down from the first"] if moved else []
+                said += [f"{gain:.3f}× as bright"] if brighter else []
+                done = ("it was moved back and its brightness matched" if moved and brighter else
+                        "it was moved back" if moved else "its brightness was matched")
+                notes.append(f"registration: the second mixture was {' and '.join(said)}; {done} before unmixing")
+            lost = ((pair.rows.start, "top"), (h - pair.rows.stop, "bottom"), (pair.cols.start, "left"),
+                    (w - pair.cols.stop, "right"))
+            strip = [f"{n} px on the {side}" for n, side in lost if n]
+            if strip:
+                notes.append(f"the border seen in one mixture only ({', '.join(strip)}) is the layers' edge extended")
+            pad = ((pair.rows.start, h - pair.rows.stop), (pair.cols.start, w - pair.cols.stop), (0, 0))
+            y1, y2 = np.pad(y1, pad, mode="edge"), np.pad(y2, pad, mode="edge")
+            saturated = float(1 - pair.ok.mean())
+        values.update({"alphas": [round(a1, 4), round(a2, 4)], "gain": round(gain, 4),
+                       "edge_correlation": round(corr, 4)})
         dx, dy = pair.applied
         values["registration"] = {"shift_px": [round(pair.shift.dx, 2), round(pair.shift.dy, 2)],
                                   "applied_px": [round(dx, 2), round(dy, 2)], "peak": round(pair.shift.response, 3)}
         values["fit_db"] = round(fit, 2)
-        values["saturated"] = round(float(1 - pair.ok.mean()), 4)
-        moved, brighter = (dx, dy) != (0.0, 0.0), abs(gain - 1) > 0.02
-        if moved or brighter:
-            found = [f"{dx:.3g} px across and {dy:.3g} px down from the first"] if moved else []
-            found += [f"{gain:.3f}× as bright"] if brighter else []
-            done = ("it was moved back and its brightness matched" if moved and brighter else
-                    "it was moved back" if moved else "its brightness was matched")
-            notes.append(f"registration: the second mixture was {' and '.join(found)}; {done} before unmixing")
-        lost = ((pair.rows.start, "top"), (h - pair.rows.stop, "bottom"), (pair.cols.start, "left"),
-                (w - pair.cols.stop, "right"))
-        strip = [f"{n} px on the {side}" for n, side in lost if n]
-        if strip:
-            notes.append(f"the border seen in one mixture only ({', '.join(strip)}) is the layers' edge extended")
+        values["saturated"] = round(saturated, 4)
         if values["saturated"] > 0.01:
             notes.append(f"{100 * values['saturated']:.1f} % of the pixels are saturated in a mixture; the layers "
                          "there are less exact")
-        if corr > MAX_EDGE_CORRELATION or fit < MIN_FIT_DB:
+        reliable = corr <= MAX_EDGE_CORRELATION and fit >= MIN_FIT_DB
+        if not reliable:
             why = []
             if corr > MAX_EDGE_CORRELATION:
                 why.append(f"the layers still share edges (edge correlation {corr:.3f}; a clean separation stays "
@@ -391,9 +650,21 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
             notes.append("unreliable: " + " and ".join(why) + ", so the model I_k = α_k·y1 + (1 − α_k)·y2 does not "
                          "fit these photos (a reflection that moved against the scene, a non-linear exposure, other "
                          "photos); the layers may be worse than the mixtures themselves")
-        pad = ((pair.rows.start, h - pair.rows.stop), (pair.cols.start, w - pair.cols.stop), (0, 0))
-        images = {"layer1": np.pad(y1, pad, mode="edge").astype(np.float32),
-                  "layer2": np.pad(y2, pad, mode="edge").astype(np.float32)}
+        changed = abs(np.log(gain)) > EQUAL_EXPOSURE and bool(ends) and values["layers_from"].startswith("exact")
+        if changed:
+            doubt = brightness_doubt(*frame, (a1, a2, gain), ends)
+            lo, hi = sorted(e[2] for e in ends)
+            values["gain_range"] = [round(lo, 4), round(hi, 4)]
+            values["brightness_doubt"] = round(doubt, 3)
+            notes.append(f"the second shot's exposure changed, by {lo:.3f}–{hi:.3f}× by what the pair allows (the "
+                         f"least change, {gain:.3f}×, was taken): the pair alone cannot tell an exposure change "
+                         "from the layers' own brightness, so each layer's brightness is known only to within that "
+                         "range" + ("" if doubt < 1 else
+                                    f"; at its far end a layer would be further from the truth than the mixtures "
+                                    f"themselves (the range moves a layer {doubt:.2f}× half its distance to the "
+                                    "nearer mixture)"))
+        values["reliable"] = reliable
+        images = {"layer1": y1.astype(np.float32), "layer2": y2.astype(np.float32)}
         return Result("separate", p.name, images=images, values=values, notes=notes)
 
     def show(x: Tensors) -> Tensors:
