@@ -266,9 +266,9 @@ def test_a_white_text_over_fur_is_removed_without_a_network():
     """Over texture no inpainting predicts what lies under the mark (Telea 21.8 dB in the box here); the fast
     preset fits one opacity, one colour and each pixel's coverage against the colours around the hint
     (mark_fit.fit_mark) and inverts the model."""
-    from doubledip.tasks.watermark import telea_fill
-
     import time
+
+    from doubledip.tasks.watermark import telea_fill
 
     img, clean, hint = text_over_fur((1.0, 1.0, 1.0))
     t0 = time.perf_counter()
