@@ -254,17 +254,7 @@ def refine_alphas(i1: np.ndarray, i2: np.ndarray, a1: float, a2: float, ok: np.n
             return float("inf")
         return edge_correlation(d1, d2, b1, b2)
 
-    best = cost(a1, a2)
-    moves = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, -1), (1, -1), (-1, 1))
-    while step > tol:
-        for m1, m2 in moves:
-            c = cost(a1 + m1 * step, a2 + m2 * step)
-            if c < best:
-                best, a1, a2 = c, a1 + m1 * step, a2 + m2 * step
-                break
-        else:
-            step /= 2
-    return a1, a2, best
+    return _pattern(cost, a1, a2, step, tol)
 
 
 def shift_candidates(first: np.ndarray, second: np.ndarray, limit: int, count: int = 5) -> list[tuple[int, int]]:
