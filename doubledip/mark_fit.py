@@ -41,6 +41,7 @@ GRID_APART = 0.3  # ... that differ by at least this much in some channel
 GRID_OPACITIES = (0.3, 0.5, 0.7)
 GRID_PIXELS = 800  # hinted pixels the grid is scored on
 EDGE_SHARE = 0.05  # prior share of hinted pixels on a mark's anti-aliased edge
+FIT_LEVELS = torch.tensor([0.0, 0.5, 1.0])  # bare, an anti-aliased edge, covered: enough to fit α and C
 
 
 class ColourMixture:
@@ -128,11 +129,10 @@ def _grid_starts(pixels: torch.Tensor, density: ColourMixture, background: torch
     colours = torch.cartesian_prod(axis, axis, axis)
     scores = []
     share = torch.log(torch.tensor([0.6, EDGE_SHARE, 0.4 - EDGE_SHARE]))
-    few = torch.tensor([0.0, 0.5, 1.0])
     with torch.no_grad():
         for alpha in GRID_OPACITIES:
-            ll, _ = _level_log_likelihood(pixels, torch.tensor(alpha), colours[:, None, None, :], density, few,
-                                          background, spread)  # (G, N, L)
+            ll, _ = _level_log_likelihood(pixels, torch.tensor(alpha), colours[:, None, None, :], density,
+                                          FIT_LEVELS, background, spread)  # (G, N, L)
             total = torch.logsumexp(ll + share, -1).mean(-1)
             scores += [(float(v), alpha, c.numpy().astype(np.float64)) for v, c in zip(total, colours)]
     scores.sort(key=lambda v: -v[0])
@@ -177,7 +177,6 @@ def fit_mark(image: np.ndarray, hint: np.ndarray, background: np.ndarray, spread
     spread = max(float(spread), 0.01)
     rng = np.random.default_rng(0)
     sample = torch.as_tensor(rng.choice(len(pixels), min(len(pixels), FIT_PIXELS), replace=False))
-    few = torch.tensor([0.0, 0.5, 1.0])  # bare, an anti-aliased edge, covered: enough to fit α and C
     best = None
     for start, a0 in [*_grid_starts(pixels[sample[:GRID_PIXELS]], density, behind[sample[:GRID_PIXELS]], spread),
                       *((np.asarray(c, np.float64), 0.5) for c in starts)]:
@@ -187,7 +186,7 @@ def fit_mark(image: np.ndarray, hint: np.ndarray, background: np.ndarray, spread
         opt = torch.optim.Adam([a_p, c_p, prior_p], lr=0.05)
         for _ in range(FIT_STEPS):
             alpha, colour = 0.1 + 0.8 * torch.sigmoid(a_p), torch.sigmoid(c_p)
-            ll, _ = _level_log_likelihood(pixels[sample], alpha, colour, density, few, behind[sample], spread)
+            ll, _ = _level_log_likelihood(pixels[sample], alpha, colour, density, FIT_LEVELS, behind[sample], spread)
             total = torch.logsumexp(ll + _log_shares(prior_p), 1).mean()
             opt.zero_grad()
             (-total).backward()
@@ -197,7 +196,7 @@ def fit_mark(image: np.ndarray, hint: np.ndarray, background: np.ndarray, spread
             best = (value, alpha.detach(), colour.detach(), _log_shares(prior_p.detach()).exp())
     value, alpha, colour, share = best  # type: ignore[misc]
     with torch.no_grad():
-        bare, _ = _level_log_likelihood(pixels[sample], alpha, colour, density, few[:1], behind[sample], spread)
+        bare, _ = _level_log_likelihood(pixels[sample], alpha, colour, density, FIT_LEVELS[:1], behind[sample], spread)
         ll, clean = _level_log_likelihood(pixels, alpha, colour, density, LEVELS, behind, spread)
     prior = torch.full((len(LEVELS),), float(share[1]) / (len(LEVELS) - 2))
     prior[0], prior[-1] = share[0], share[2]

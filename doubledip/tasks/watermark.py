@@ -408,14 +408,15 @@ def build(
     method = "deep image prior"
     seam = None
     lost: str | None = None  # why no mark was found in closed form over textured surroundings
+    # What the hinted pixels move towards from the fill: a start for the fit over texture and the learned colour.
+    away = departure_colour(crop_np[0], fills[0], inside) if n == 1 and fills is not None else None
     if p.closed_form and spread < FLAT_SPREAD:
         closed = closed_form_mark(crop_np[0], fills[0], inside, spread)  # type: ignore[index]
         method = "closed-form fit (flat surroundings)"
     elif p.closed_form and n == 1 and has_hint and float(hint_full.mean()) <= MAX_HINT_SHARE:
         method = "colour-mixture fit of opacity, colour and coverage (textured surroundings)"
         try:
-            fit = fit_mark(crop_np[0], inside, fills[0], spread,  # type: ignore[index]
-                           starts=(departure_colour(crop_np[0], fills[0], inside),))  # type: ignore[index]
+            fit = fit_mark(crop_np[0], inside, fills[0], spread, starts=(away,))  # type: ignore[index, arg-type]
         except ValueError:  # the hint reaches nearly all of the crop's border: no ring of photo to learn from
             lost = "too little of the photo around the hint is left to learn its colours from"
             closed = (crop_np[0].astype(np.float32), 0.0, np.zeros(3), np.zeros(inside.shape, np.float32))
@@ -424,8 +425,8 @@ def build(
             seam = round(seam_ratio(crop_np[0], fit.clean, fit.alpha * fit.coverage > COVERED), 3)
             lost = distrust(fit, seam, moved_away(crop_np[0], fit.clean, fills[0], inside))  # type: ignore[index]
     start = _brightness_start(target, hmask)
-    if n == 1 and fills is not None:
-        start = tuple(float(v) for v in np.clip(departure_colour(crop_np[0], fills[0], inside), 0.01, 0.99))
+    if away is not None:
+        start = tuple(float(v) for v in np.clip(away, 0.01, 0.99))
     # A single-colour watermark (text, most logos) as a learned colour: a hard prior that leaves the mask alone
     # to explain the brightening/darkening, instead of a colour network that could absorb photo detail.
     spec["watermark"] = Scalar(start) if colour else Layer(3, p.arch, **lay)
