@@ -335,7 +335,7 @@ def detail_ratio(clean: np.ndarray, covered: np.ndarray, hint: np.ndarray) -> fl
 
 def distrust(fit: MarkFit, seam: float, moved: bool, detail: float = float("nan")) -> str | None:
     """Why a mark fitted over texture (:func:`doubledip.mark_fit.fit_mark`) is not to be trusted, judged without the
-    truth; None when nothing speaks against it. Four signs, thresholds chosen on the tune split: the fit leaves
+    truth; None when nothing speaks against it. Five signs, thresholds chosen on the tune split: the fit leaves
     some hinted pixels explained by nothing (mean log-likelihood under 0: a mark of a colour it did not find), the
     mark explains little beyond the photo's own colours (``gain`` under :data:`MIN_GAIN` nats per pixel: texture
     taken for a mark), removing it leaves its outline (``seam`` over :data:`MAX_FIT_SEAM`, see
