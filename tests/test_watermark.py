@@ -383,21 +383,23 @@ def test_a_coloured_mark_over_a_grey_texture_is_fitted_with_its_colour():
     assert fit.coverage[~hint].max() == 0
 
 
-@pytest.mark.parametrize("loglik, gain, seam, moved, detail, says", [
-    (-2.0, 5.0, 0.3, False, 1.0, "explained neither"),
-    (5.0, 0.1, 0.3, False, 1.0, "hardly better"),
-    (5.0, 5.0, 1.5, False, 1.0, "leaves its outline"),
-    (5.0, 5.0, 0.3, True, 1.0, "farther from what the surrounding photo predicts"),
-    (5.0, 1.0, 0.3, False, 1.6, "texture was amplified"),
-    (5.0, 5.0, 0.3, False, 1.6, None),  # the colours identify the mark: its texture may well be busier
-    (5.0, 1.0, 0.3, False, 1.1, None),
-    (5.0, 1.0, 0.3, False, float("nan"), None),
-    (5.0, 5.0, 0.3, False, 1.0, None),
+@pytest.mark.parametrize("loglik, gain, seam, moved, alpha, detail, says", [
+    (-2.0, 5.0, 0.3, False, 0.5, 1.0, "explained neither"),
+    (5.0, 0.1, 0.3, False, 0.5, 1.0, "hardly better"),
+    (5.0, 5.0, 1.5, False, 0.5, 1.0, "leaves its outline"),
+    (5.0, 5.0, 0.3, True, 0.5, 1.0, "farther from what the surrounding photo predicts"),
+    (5.0, 1.0, 0.3, False, 0.7, 1.0, "multiply any error"),
+    (5.0, 1.0, 0.3, False, 0.5, 1.6, "texture was amplified"),
+    # the colours identify the mark: a high opacity or a busier texture under it is no sign of a wrong fit
+    (5.0, 5.0, 0.3, False, 0.7, 1.6, None),
+    (5.0, 1.0, 0.3, False, 0.5, 1.1, None),
+    (5.0, 1.0, 0.3, False, 0.5, float("nan"), None),
+    (5.0, 5.0, 0.3, False, 0.5, 1.0, None),
 ])
-def test_a_fit_over_texture_is_distrusted_for_each_sign(loglik, gain, seam, moved, detail, says):
+def test_a_fit_over_texture_is_distrusted_for_each_sign(loglik, gain, seam, moved, alpha, detail, says):
     from doubledip.mark_fit import MarkFit
 
-    fit = MarkFit(np.zeros((4, 4, 3), np.float32), np.zeros((4, 4), np.float32), 0.5, np.ones(3), loglik, gain)
+    fit = MarkFit(np.zeros((4, 4, 3), np.float32), np.zeros((4, 4), np.float32), alpha, np.ones(3), loglik, gain)
     why = wm.distrust(fit, seam, moved, detail)
     assert (why is None) if says is None else (says in why)
 
