@@ -235,3 +235,18 @@ def test_one_image_that_is_not_separated_says_so():
     for key in ("layer1", "layer2"):
         share_t, share_r = _shares(r.images[key], t, refl)
         assert share_r / share_t > 0.5
+
+
+def test_a_pair_that_allows_an_exposure_change_says_a_layer_may_be_worse():
+    """The second shot 6 % darker, its mixture nearly one layer (α 0.9) and the other layer dark (under half white):
+    the pair allows a range of exposures that holds 1, so none is assumed, and the layers' brightness is then off
+    by the true change. The range and its doubt are reported and a note says that a layer may be further from the
+    truth than the mixtures (before, a pair whose range held 1 got neither)."""
+    y1, y2 = field("layer1_truth.png")[:160, :240], 0.45 * field("layer2_truth.png")[:160, :240]
+    first = (0.3 * y1 + 0.7 * y2).astype(np.float32)
+    other = (0.94 * (0.9 * y1 + 0.1 * y2)).astype(np.float32)
+    r = separate(first, other, steps=30, size=64, seed=0)
+    lo, hi = r.values["gain_range"]
+    assert lo - 0.01 <= 0.94 <= hi + 0.01 and lo < 1 < hi
+    assert r.values["brightness_doubt"] >= 1
+    assert any("may be further from the truth than the mixtures" in n for n in r.notes), r.notes
