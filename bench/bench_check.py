@@ -222,7 +222,9 @@ def run_separate(case: Case) -> tuple[dict, list]:
     row = {"ours": min(o1, o2), "ours_layers": [o1, o2], "baseline": min(t1, t2), "baseline_layers": [t1, t2],
            "baseline_name": "mixtures as layers", "margin": margin, "held": margin >= BARS["separate"],
            "alphas_ours": res.values.get("alphas"), "seconds": secs, "baseline_seconds": 0.0,
-           "worse_than_input": margin < 0, "reliable": res.values.get("reliable", True)}
+           "worse_than_input": margin < 0, "reliable": res.values.get("reliable", True),
+           # said so: marked unreliable, or a note that the exposure range allows a layer worse than the mixtures
+           "warned": not res.values.get("reliable", True) or res.values.get("brightness_doubt", 0.0) >= 1}
     tiles = [(m1, f"{case.name}\nmixture 1"), (m2, "mixture 2"),
              (l1, f"ours layer 1 {o1:.2f} dB"), (l2, f"ours layer 2 {o2:.2f} dB"),
              (b1, f"mixtures as layers: 1 {t1:.2f} dB"), (b2, f"mixtures as layers: 2 {t2:.2f} dB"),
@@ -389,9 +391,11 @@ def report(task: str, split: str, seed: int, rows: list[dict]) -> str:
                          f"pixels (part of the mark left): {', '.join(shy) if shy else 'none'}")
     if task in ("watermark", "separate"):
         worse = [r["case"] for r in rows if r.get("worse_than_input")]
-        said = [r["case"] for r in rows if r.get("worse_than_input") and not r.get("reliable", True)]
+        said = [r["case"] for r in rows if r.get("worse_than_input") and r.get("warned", not r.get("reliable", True))]
+        how = ("values['reliable'] False" if task == "watermark" else
+               "values['reliable'] False, or brightness_doubt ≥ 1 with its note")
         lines.append(f"- worse than the untouched input: {', '.join(worse) if worse else 'none'}"
-                     + ("" if not worse else f"; said so (values['reliable'] False): {', '.join(said) or 'none'}"))
+                     + ("" if not worse else f"; said so ({how}): {', '.join(said) or 'none'}"))
     return "\n".join(lines) + "\n"
 
 
