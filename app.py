@@ -203,8 +203,9 @@ class _Curve:
 
 
 def _done_text(res: dd.Result, notes: list[str]) -> str:
+    fit = "" if res.psnr != res.psnr else f", fit to the input {res.psnr:.1f} dB"  # NaN: a closed-form result
     text = (f"**done** in {res.seconds:.1f} s, {res.steps} steps at {res.working_size[1]}×"
-            f"{res.working_size[0]} px, fit to the input {res.psnr:.1f} dB")
+            f"{res.working_size[0]} px{fit}")
     if res.values:
         text += "  \n" + ", ".join(f"{k}: {v}" for k, v in res.values.items() if not isinstance(v, bool))
     if notes + res.notes:

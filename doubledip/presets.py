@@ -17,6 +17,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from .io import InputError
 from .nets import Arch
 from .settings import DecompositionSettings, Settings
 
@@ -235,5 +236,5 @@ def get_preset(task: str, name: str = "fast", **overrides: Any) -> Settings:
         preset = table[task][name]
     except KeyError:
         known = ", ".join(table.get(task, {})) or "none"
-        raise ValueError(f"unknown preset {name!r} for {task} (known: {known})") from None
+        raise InputError(f"unknown preset {name!r} for {task} (known: {known})") from None
     return preset.replace(**overrides)

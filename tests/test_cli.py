@@ -97,3 +97,35 @@ def test_an_unwritable_out_fails_before_the_run(files, tmp_path, capsys):
 def test_bad_input_through_the_real_entry_point(files, tmp_path):
     r = cli("segment", files / "broken.png", "--out", tmp_path / "o")
     assert r.returncode == 2 and r.stderr.startswith("error: ") and "Traceback" not in r.stderr
+
+
+def test_a_result_written_over_an_earlier_one_leaves_none_of_its_files(files, tmp_path, capsys):
+    """--out reused for another task: the earlier result's layers go (they are listed in its summary.json), files
+    the user put there stay, and the new summary lists exactly what this run wrote."""
+    out = tmp_path / "reused"
+    assert main(["segment", str(files / "img.png"), "--fg-hint", str(files / "fg.png"), "--bg-hint",
+                 str(files / "bg.png"), "--out", str(out), "--steps", "2", "--size", "32", "--quiet"]) == 0
+    (out / "mine.txt").write_text("kept")
+    assert (out / "mask.png").exists()
+    assert main(["dehaze", str(files / "img.png"), "--out", str(out), "--steps", "2", "--size", "32",
+                 "--quiet"]) == 0
+    written = json.loads((out / "summary.json").read_text())["files"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([*written, "mine.txt"])
+    assert "dehazed.png" in written and not (out / "mask.png").exists()
+
+
+def test_a_bad_thread_count_is_one_line_and_exit_2(files, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("DOUBLEDIP_THREADS", "abc")
+    out = tmp_path / "o"
+    code = main(["dehaze", str(files / "img.png"), "--out", str(out), "--steps", "2", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and "DOUBLEDIP_THREADS" in err and err.count("\n") == 1 and not out.exists()
+
+
+def test_an_unknown_preset_through_the_api_is_an_input_error():
+    """The API's documented error for bad input (the CLI offers only the known presets)."""
+    import doubledip as dd
+
+    img, _ = two_regions()
+    with pytest.raises(dd.InputError, match="unknown preset 'slow'"):
+        dd.dehaze(img, preset="slow")

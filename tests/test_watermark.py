@@ -442,3 +442,10 @@ def test_a_black_mark_over_grey_grass_is_never_worse_than_the_input_without_a_no
     assert better or refused
     if refused:
         assert np.array_equal(r.images["clean"], img)
+
+
+def test_the_same_photo_twice_is_refused():
+    """Several photos are evidence of what lies under their shared mark only when they differ."""
+    img, _, _ = marked()
+    with pytest.raises(InputError, match="same photo"):
+        watermark([img, img.copy()])

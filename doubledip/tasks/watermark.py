@@ -132,6 +132,12 @@ def _images(images: np.ndarray | Sequence[np.ndarray]) -> list[np.ndarray]:
         if a.shape != first:
             raise InputError(f"all images must have the same size; image 1 is {first[1]}×{first[0]} px, image "
                              f"{k + 1} is {a.shape[1]}×{a.shape[0]} px")
+    for k, a in enumerate(imgs):
+        for j in range(k):
+            # The same photo twice adds no evidence of what lies under the mark (only different photos do).
+            if float(np.abs(a - imgs[j]).max()) < 2 / 255:
+                raise InputError(f"images {j + 1} and {k + 1} are the same photo; several photos must be different "
+                                 "photos carrying the same watermark")
     return imgs
 
 
