@@ -10,6 +10,7 @@ Clips: ``read_clip`` → ``iterate_video(task, clip, ...)`` → ``render_video(t
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -37,6 +38,10 @@ def _entry_points(name: str) -> tuple[Callable[..., Iterator[Snapshot]], Callabl
     def run_task(*args: Any, **kwargs: Any) -> Result:
         return _drain(task.iterate(*args, **kwargs))
 
+    # help() and IDEs show the task's own parameters, not (*args, **kwargs).
+    signature = inspect.signature(task.iterate)
+    iterate_task.__signature__ = signature  # type: ignore[attr-defined]
+    run_task.__signature__ = signature.replace(return_annotation="Result")  # type: ignore[attr-defined]
     inputs = ", ".join(p.name if p.kind != "hints" else "fg_hint, bg_hint" for p in task.params)
     iterate_task.__name__ = iterate_task.__qualname__ = f"iterate_{name}"
     run_task.__name__ = run_task.__qualname__ = name

@@ -68,3 +68,16 @@ def test_every_task_streams_stops_when_closed_and_names_its_main_output(name):
     names = [k for k, _ in output_items(task, result)]
     assert names and (names[0] == task.main or names[0].startswith(task.main + "_"))
     assert all(np.isfinite(v).all() for _, v in output_items(task, result))
+
+
+def test_the_generated_entry_points_show_their_tasks_parameters():
+    """help(dd.segment) shows the task's own inputs and options, not (*args, **kwargs)."""
+    import inspect
+
+    import doubledip as dd
+
+    for name in dd.TASKS:
+        for fn in (getattr(dd, name), getattr(dd, f"iterate_{name}")):
+            params = inspect.signature(fn).parameters
+            assert "preset" in params and "seed" in params and "args" not in params, (name, fn)
+    assert list(inspect.signature(dd.segment).parameters)[:3] == ["image", "fg_hint", "bg_hint"]
