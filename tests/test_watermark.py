@@ -388,7 +388,9 @@ def test_a_coloured_mark_over_a_grey_texture_is_fitted_with_its_colour():
     (5.0, 0.1, 0.3, False, 0.5, 1.0, "hardly better"),
     (5.0, 5.0, 1.5, False, 0.5, 1.0, "leaves its outline"),
     (5.0, 5.0, 0.3, True, 0.5, 1.0, "farther from what the surrounding photo predicts"),
-    (5.0, 1.0, 0.3, False, 0.7, 1.0, "multiply any error"),
+    (5.0, 1.0, 0.3, False, 0.7, 1.2, "multiplies any error"),
+    (5.0, 1.0, 0.3, False, 0.7, float("nan"), "multiplies any error"),
+    (5.0, 1.0, 0.3, False, 0.7, 0.6, None),  # a high opacity that restored the texture's own detail
     (5.0, 1.0, 0.3, False, 0.5, 1.6, "texture was amplified"),
     # the colours identify the mark: a high opacity or a busier texture under it is no sign of a wrong fit
     (5.0, 5.0, 0.3, False, 0.7, 1.6, None),

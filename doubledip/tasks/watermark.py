@@ -89,12 +89,12 @@ MIN_GAIN = 0.45
 MAX_FIT_SEAM = 1.1
 COVERED = 0.15
 # Below WEAK_GAIN nats per pixel the photo's colours hardly identify the mark (an achromatic mark over a grey or
-# pale texture); such a fit is then also not trusted at an opacity above MAX_WEAK_OPACITY (removing it multiplies
-# any error in α or C by 1 / (1 − α) ≥ 2.3), nor when the texture under the removed mark has more than
-# MAX_DETAIL_RATIO times the detail of the bare hinted pixels (see detail_ratio).
+# pale texture); such a fit is then also not trusted when the texture under the removed mark has more than
+# MAX_DETAIL_RATIO times the detail of the bare hinted pixels (see detail_ratio), or, at an opacity above
+# MAX_WEAK_OPACITY (removing it multiplies any error in α or C by 1 / (1 − α) ≥ 2.3), any more detail at all.
 WEAK_GAIN = 2.0
-MAX_WEAK_OPACITY = 0.57
 MAX_DETAIL_RATIO = 1.5
+MAX_WEAK_OPACITY = 0.57
 _COVERAGE = np.linspace(0.0, 1.0, 21)  # the coverage values the closed-form fit weighs per pixel
 
 
@@ -349,14 +349,15 @@ def distrust(fit: MarkFit, seam: float, moved: bool, detail: float = float("nan"
     :func:`seam_ratio`), or the result is farther from the inpainted surroundings than the input (``moved``, see
     :func:`moved_away`: a grey mark at a high opacity fitted where a region under the hint is merely flatter than
     the ring around it, which "removing" then sharpens into noise), or, when the colours hardly identify the mark
-    (``gain`` under :data:`WEAK_GAIN`: an achromatic mark over a grey texture, where colour is no evidence), its
-    opacity is high (over :data:`MAX_WEAK_OPACITY`) or the texture under it comes out more detailed than beside it
-    (``detail`` over :data:`MAX_DETAIL_RATIO`, see :func:`detail_ratio`). On the tune split's first 48 cases (30
-    textured) the first four refuse 6 fits (most of them worse than the input, by 1.9 to 6.9 dB; one +6.6 dB
-    lost). Over the first 91 tune cases, 19 fits were weakly identified and not refused by those four: sorted by
-    opacity, the 9 at 0.59–0.83 held 2 (+9.5, +9.7 dB) and were worse than the input on 6 (−1.0 to −11.5 dB);
-    the 10 at 0.25–0.55 were all held but one (−7.6 dB, detail 1.83; the held ones 0.53–1.40). The last two
-    signs refuse those 7 worse fits and one +1.8 dB miss, at the cost of the two held."""
+    (``gain`` under :data:`WEAK_GAIN`: an achromatic mark over a grey texture, where colour is no evidence), the
+    texture under it comes out more detailed than beside it (``detail``, see :func:`detail_ratio`: over
+    :data:`MAX_DETAIL_RATIO`, or over 1 at an opacity over :data:`MAX_WEAK_OPACITY`, where removal amplifies
+    every error at least 2.3-fold). On the tune split's first 48 cases (30 textured) the first four refuse 6 fits
+    (most of them worse than the input, by 1.9 to 6.9 dB; one +6.6 dB lost). Over the first 105 tune cases, 20
+    fits were weakly identified and not refused by those four: the 11 at opacities 0.25–0.55 were all held but one
+    (−7.6 dB, detail 1.83; the held ones 0.53–1.40); of the 9 at 0.59–0.83, the 3 held (+9.5, +9.7, +14.9 dB) had
+    detail 0.40–1.06, the 6 worse than the input (−1.0 to −11.5 dB) and a +1.8 dB miss 1.10–1.69. The last two
+    signs refuse those 7 worse fits and the miss, and one held fit (detail 1.06)."""
     if fit.log_likelihood < 0:
         return ("some hinted pixels are explained neither as the photo around the hint nor as one colour of mark "
                 "over it")
@@ -367,9 +368,10 @@ def distrust(fit: MarkFit, seam: float, moved: bool, detail: float = float("nan"
     if moved:
         return ("the result under the hint is farther from what the surrounding photo predicts than the input is "
                 "(the mark's colour or shape was not found)")
-    if fit.gain < WEAK_GAIN and fit.alpha > MAX_WEAK_OPACITY:
+    if fit.gain < WEAK_GAIN and fit.alpha > MAX_WEAK_OPACITY and not detail <= 1.0:  # NaN: not measured
         return (f"the photo's colours hardly tell the mark from the texture, and removing a mark of the opacity "
-                f"found ({fit.alpha:.2f}) would multiply any error in it {1 / (1 - fit.alpha):.1f}-fold")
+                f"found ({fit.alpha:.2f}), which multiplies any error in it {1 / (1 - fit.alpha):.1f}-fold, left the "
+                f"texture under it {detail:.2f}× as detailed as beside it")
     if fit.gain < WEAK_GAIN and detail > MAX_DETAIL_RATIO:
         return (f"the photo's colours hardly tell the mark from the texture, and the texture where the mark was "
                 f"removed came out {detail:.2f}× as detailed as beside it (the texture was amplified, not a mark "
