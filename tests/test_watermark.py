@@ -451,3 +451,35 @@ def test_the_same_photo_twice_is_refused():
     img, _, _ = marked()
     with pytest.raises(InputError, match="same photo"):
         watermark([img, img.copy()])
+
+
+def test_box_edge_share_measures_a_mark_running_out_of_its_box():
+    """A box is drawn around the mark with room: a true mark leaves its inner edge bare (0); a 'mark' covering the
+    box's right half covers half its edge (its right side, half its top and bottom); a brush is no box (None)."""
+    _, _, hint, cover = flat_with_mark((0.03, 0.03, 0.03))
+    assert wm.box_edge_share(0.4 * cover, hint) == 0.0
+    half = np.zeros_like(cover)
+    half[:, 42:] = 0.4
+    assert 0.4 < wm.box_edge_share(half, hint) < 0.6
+    brush = np.zeros_like(hint)
+    brush[30:50, 20:60] = True
+    brush[20:30, 40:44] = True
+    assert wm.box_edge_share(half, brush) is None
+
+
+def test_a_flat_fit_that_runs_into_the_box_edge_returns_the_photo_with_a_note(monkeypatch):
+    """A black text over a dark coat (check case): the closed-form fit took the coat, which runs on beyond the box,
+    for the mark and came back 10 dB worse than the input without a note. Forced here: a fit whose mark covers the
+    box's right half is refused, the photo comes back unchanged and the notes say why."""
+    img, _, hint, _ = flat_with_mark((0.03, 0.03, 0.03))
+
+    def coat(crop, fill, inside, spread):
+        cover = np.zeros(inside.shape, np.float32)
+        cover[:, inside.shape[1] // 2:] = 1.0
+        return crop.astype(np.float32) * 0.9, 0.5, np.zeros(3), cover * inside
+
+    monkeypatch.setattr(wm, "closed_form_mark", coat)
+    r = watermark(img, hint, seed=0)
+    assert r.values["reliable"] is False and np.array_equal(r.images["clean"], img)
+    assert any("edge of the box" in n for n in r.notes)
+

@@ -42,7 +42,9 @@ darker ground in the crop, started white under that rule and the mask inverted.
 Never worse than the input without saying so: a result farther from the fill than the input (:func:`moved_away`)
 is returned as the input, with a note and ``values["reliable"]`` False; over flat surroundings a closed-form result
 more than :data:`MAX_FILL_DEPARTURE` background spreads from the fill (:func:`far_from_fill`) is replaced by the fill,
-again with a note and ``reliable`` False. Also: when one photo's hint covers
+again with a note and ``reliable`` False. For both kinds of fit, a mark that covers more than :data:`MAX_BOX_EDGE` of a
+box hint's inner edge runs on beyond the box, so it is photo, not mark (a dark coat taken for a black text): the
+photo is returned unchanged with a note (:func:`box_edge_share`). Also: when one photo's hint covers
 more than half of it (a mark tiled over the whole photo), too little of the photo is left to tell what lies under
 the hint; the photo is then returned unchanged, ``values["reliable"]`` is False and ``Result.notes`` says why (the
 page and summary.json show it). The mark and mask layers still show what was found. See :func:`unreliable_because`.
@@ -94,6 +96,9 @@ COVERED = 0.15
 # MAX_WEAK_OPACITY (removing it multiplies any error in α or C by 1 / (1 − α) ≥ 2.3), any more detail at all.
 WEAK_GAIN = 2.0
 MAX_DETAIL_RATIO = 1.5
+# A mark found over more than this share of a box hint's inner edge is not trusted (see box_edge_share; tune split,
+# 96 cases: the box hints' held fits 0–0.033, the refused 0.14–0.86).
+MAX_BOX_EDGE = 0.1
 MAX_WEAK_OPACITY = 0.57
 _COVERAGE = np.linspace(0.0, 1.0, 21)  # the coverage values the closed-form fit weighs per pixel
 
@@ -322,6 +327,21 @@ def seam_ratio(image: np.ndarray, clean: np.ndarray, covered: np.ndarray) -> flo
     return num / den if den > 0 else 9.0
 
 
+def box_edge_share(opacity: np.ndarray, hint: np.ndarray, band: int = 2) -> float | None:
+    """The share of a box hint's inner edge (a ``band`` px strip just inside it) that the mark found covers
+    (``opacity`` α·m above :data:`COVERED`), or None when ``hint`` (H, W) bool is no box (it fills under 99 % of
+    its bounding box: a brush follows the mark, and may touch it). A box is drawn around the mark with some room,
+    so a true mark leaves its edge bare; a "mark" that runs into it continues beyond the box and is part of the
+    photo (a dark coat taken for a black text's mark). ``opacity`` (H, W) float."""
+    ys, xs = np.nonzero(hint)
+    if len(ys) == 0 or hint.sum() < 0.99 * (np.ptp(ys) + 1) * (np.ptp(xs) + 1):
+        return None
+    core = cv2.erode(hint.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=band,
+                     borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
+    strip = hint & ~core
+    return float((opacity[strip] > COVERED).mean()) if strip.any() else None
+
+
 def detail_ratio(clean: np.ndarray, covered: np.ndarray, hint: np.ndarray) -> float:
     """How much finer detail the result has under the mark than beside it: the standard deviation of the grey
     result's detail (minus a Gaussian blur of σ 2 px) over the covered pixels' core (``covered`` eroded by 1 px)
@@ -539,6 +559,10 @@ def build(
         why = unreliable_because(share) if n == 1 else None
         if lost:
             why = lost
+        edge = box_edge_share(m_up[0, 0].cpu().numpy(), inside) if n == 1 and has_hint else None
+        if not why and edge is not None and edge > MAX_BOX_EDGE:
+            why = (f"the mark found covers {100 * edge:.0f} % of the edge of the box drawn around it (a mark lies "
+                   "inside its box: what runs on beyond it is the photo)")
         # Over texture distrust() has applied this check already; here it judges the flat fit and the networks.
         if (n == 1 and not why and fills is not None and seam is None
                 and moved_away(crop_np[0], clean_crop[0], fills[0], inside)):
