@@ -170,10 +170,8 @@ def _live(snap: dd.Snapshot, curve: _Curve, strip: int = 1):
     eta = "" if snap.eta != snap.eta else f", about {snap.eta:.0f} s left"
     frac = min(1.0, snap.step / max(1, snap.total))
     bar = "█" * round(20 * frac) + "░" * (20 - round(20 * frac))
-    # A tracked or closed-form step has no reconstruction to compare with the input: its PSNR is NaN.
-    fit = "" if snap.psnr != snap.psnr else f", fit to the input {snap.psnr:.1f} dB"
     return gallery, (f"`{bar}` {100 * frac:.0f} %  \n**{snap.stage}** — step {snap.step}/{snap.total}, "
-                     f"{snap.seconds:.1f} s{eta}{fit}")
+                     f"{snap.seconds:.1f} s{eta}{_fit(snap.psnr)}")
 
 
 class _Curve:
@@ -202,10 +200,14 @@ class _Curve:
         return pd.DataFrame(self.points or [{"step": 0, "term": "-", "value": 0.0}])
 
 
+def _fit(psnr: float) -> str:
+    """The progress text's "fit to the input … dB", or nothing for a tracked or closed-form step or result (NaN)."""
+    return "" if psnr != psnr else f", fit to the input {psnr:.1f} dB"
+
+
 def _done_text(res: dd.Result, notes: list[str]) -> str:
-    fit = "" if res.psnr != res.psnr else f", fit to the input {res.psnr:.1f} dB"  # NaN: a closed-form result
     text = (f"**done** in {res.seconds:.1f} s, {res.steps} steps at {res.working_size[1]}×"
-            f"{res.working_size[0]} px{fit}")
+            f"{res.working_size[0]} px{_fit(res.psnr)}")
     if res.values:
         text += "  \n" + ", ".join(f"{k}: {v}" for k, v in res.values.items() if not isinstance(v, bool))
     if notes + res.notes:

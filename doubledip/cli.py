@@ -132,11 +132,10 @@ def main(argv: list[str] | None = None) -> int:
             write_summary(result, tmp, {"command": args.command, "files": files})
             stale = _previous_files(out) - set(files)
             out.mkdir(exist_ok=True)
-            for f in tmp.rglob("*"):
-                if f.is_file():
-                    dest = out / f.relative_to(tmp)
-                    dest.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(f, dest)
+            for name in files:
+                dest = out / name
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp / name, dest)
             _remove(out, stale)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -205,7 +205,7 @@ def use_all_cores() -> None:
     """Torch on every core, or on DOUBLEDIP_THREADS of them."""
     # DOUBLEDIP_THREADS caps it on a shared host (several busy processes on few cores thrash otherwise).
     raw = os.environ.get("DOUBLEDIP_THREADS", "").strip()
-    if raw and not (raw.isdigit() and int(raw) >= 0):
+    if raw and not raw.isdigit():
         raise ValueError(f"DOUBLEDIP_THREADS must be a whole number of threads (0: every core); got {raw!r}")
     n = int(raw or 0) or os.cpu_count() or 1
     if torch.get_num_threads() != n:

@@ -96,10 +96,10 @@ COVERED = 0.15
 # MAX_WEAK_OPACITY (removing it multiplies any error in α or C by 1 / (1 − α) ≥ 2.3), any more detail at all.
 WEAK_GAIN = 2.0
 MAX_DETAIL_RATIO = 1.5
+MAX_WEAK_OPACITY = 0.57
 # A mark found over more than this share of a box hint's inner edge is not trusted (see box_edge_share; tune split,
 # 96 cases: the box hints' held fits 0–0.033, the refused 0.14–0.86).
 MAX_BOX_EDGE = 0.1
-MAX_WEAK_OPACITY = 0.57
 _COVERAGE = np.linspace(0.0, 1.0, 21)  # the coverage values the closed-form fit weighs per pixel
 
 
@@ -489,11 +489,12 @@ def build(
             closed = (crop_np[0].astype(np.float32), 0.0, np.zeros(3), np.zeros(inside.shape, np.float32))
         else:
             closed = (fit.clean, fit.alpha, fit.colour, fit.coverage)
-            seam = round(seam_ratio(crop_np[0], fit.clean, fit.alpha * fit.coverage > COVERED), 3)
-            detail = detail_ratio(fit.clean, fit.alpha * fit.coverage > COVERED, inside)
+            covered = fit.alpha * fit.coverage > COVERED
+            seam = round(seam_ratio(crop_np[0], fit.clean, covered), 3)
+            ratio = detail_ratio(fit.clean, covered, inside)
             lost = distrust(fit, seam, moved_away(crop_np[0], fit.clean, fills[0], inside),  # type: ignore[index]
-                            detail)
-            detail = round(detail, 3) if np.isfinite(detail) else None
+                            ratio)
+            detail = round(ratio, 3) if np.isfinite(ratio) else None
     start = _brightness_start(target, hmask)
     if away is not None:
         start = tuple(float(v) for v in np.clip(away, 0.01, 0.99))
