@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     from . import commands  # noqa: F401  (registers the sub-commands)
 
     parser = argparse.ArgumentParser(
-        prog="python -m doubledip",
+        prog=_prog(),
         description="Pull a photo apart into layers (Double-DIP) or restore it (Deep Image Prior) with small untrained "
                     "networks optimised on the input itself. Each sub-command has its own --help.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -154,6 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         sys.stderr.write(f"wrote {out}\n")
     return 0
+
+
+def _prog() -> str:
+    """How the user called us, for the usage line: the installed ``doubledip`` command or ``python -m doubledip``."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return "doubledip" if name in ("doubledip", "doubledip.exe") else "python -m doubledip"
 
 
 def _previous_files(out: Path) -> set[str]:

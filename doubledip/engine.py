@@ -118,6 +118,11 @@ class Stage:
 
 @dataclass
 class Result:
+    """A finished run. ``images``: name → (H, W, 3) or (H, W) float32 in [0, 1] at the input's size; ``values``:
+    the task's figures (JSON-ready); ``seconds`` wall time (s); ``working_size`` the networks' (height, width) in px
+    (numpy order; the page writes it width×height); ``psnr`` the reconstruction's fit to the input (dB, NaN when the
+    task has none); ``notes`` what the user should know (e.g. why a result is not reliable)."""
+
     task: str
     preset: str
     images: dict[str, np.ndarray]

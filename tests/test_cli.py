@@ -129,3 +129,13 @@ def test_an_unknown_preset_through_the_api_is_an_input_error():
     img, _ = two_regions()
     with pytest.raises(dd.InputError, match="unknown preset 'slow'"):
         dd.dehaze(img, preset="slow")
+
+
+@pytest.mark.parametrize("argv0, usage", [("/usr/local/bin/doubledip", "usage: doubledip "),
+                                          ("/repo/doubledip/__main__.py", "usage: python -m doubledip ")])
+def test_the_usage_line_names_the_command_the_user_typed(monkeypatch, capsys, argv0, usage):
+    """The installed ``doubledip`` command says ``doubledip`` in its usage, ``python -m doubledip`` says that."""
+    monkeypatch.setattr(sys, "argv", [argv0])
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert capsys.readouterr().out.startswith(usage)
