@@ -140,7 +140,8 @@ def _fit(flow: np.ndarray, region: np.ndarray, samples: int) -> tuple[np.ndarray
 
 def register(prev: np.ndarray, cur: np.ndarray, region: np.ndarray, motion: np.ndarray, reach: int,
              ) -> np.ndarray:
-    """A corrected 2×3 float64 motion: ``motion`` (2×3, frame t − 1 → t) with its translation corrected so that ``region``'s pixels (bool (H, W)
+    """A corrected 2×3 float64 motion: ``motion`` (2×3, frame t − 1 → t) with its translation corrected
+    so that ``region``'s pixels (bool (H, W)
     on ``prev``) land where ``cur`` shows the same colours: ``prev`` (RGB (H, W, 3) float32 in [0, 1]) and
     ``region`` are moved by ``motion``, then the moved pixels are matched against ``cur`` over shifts of up to
     ``reach`` px (masked sum of squared RGB differences, ``cv2.matchTemplate`` with a mask; direct image
