@@ -410,3 +410,68 @@ def test_fast_video_segmentation_checks_the_hints_before_tracking():
     fg, _ = hints_for(masks[0])
     with pytest.raises(InputError, match="overlap"):
         iterate_video("segment-video", Clip.from_frames(frames), fg, fg.copy()).__next__()
+
+
+def _noise_texture(rng, shape, blur=1.5):
+    import cv2
+    a = rng.random((*shape, 3)).astype(np.float32)
+    return np.clip(cv2.GaussianBlur(a, (0, 0), blur), 0, 1)
+
+
+def test_tracking_motion_evidence_tells_layers_apart_where_colours_cannot():
+    """Object and background drawn from the same texture statistics (no colour model can tell them apart): the
+    layered-motion cue (doubledip.tracking.motion_evidence) still says which pixels move with which layer, and it
+    is right where it speaks."""
+    from doubledip.tracking import erode, motion_evidence
+
+    rng = np.random.default_rng(0)
+    h, w = 96, 128
+    bg0 = _noise_texture(rng, (h + 20, w + 20))
+    obj_tex = _noise_texture(rng, (h, w))
+    obj = np.zeros((h, w), bool)
+    obj[30:70, 40:50] = True  # a leg-like bar, 10 px wide
+    obj[30:40, 40:90] = True
+
+    def frame(ox, oy, bx, by):
+        m = np.roll(np.roll(obj, oy, 0), ox, 1)
+        tex = np.roll(np.roll(obj_tex, oy, 0), ox, 1)
+        bg = bg0[10 - by:10 - by + h, 10 - bx:10 - bx + w]
+        return np.where(m[..., None], tex, bg).astype(np.float32), m
+
+    prev, _ = frame(0, 0, 0, 0)
+    cur, m1 = frame(4, 2, -2, 1)
+    move = np.float64([[1, 0, 4], [0, 1, 2]])
+    behind = np.float64([[1, 0, -2], [0, 1, 1]])
+    is_obj, is_bg = motion_evidence(prev, cur, move, behind)
+    assert not (is_obj & is_bg).any()
+    assert (is_obj & ~m1).sum() <= 0.01 * is_obj.sum()
+    assert (is_bg & m1).sum() <= 0.01 * is_bg.sum()
+    # most of the bar's core (thin parts included) and of the background is decided
+    assert (is_obj & erode(m1, 2)).sum() >= 0.5 * erode(m1, 2).sum()
+    assert is_bg.sum() >= 0.5 * (~m1).sum()
+
+
+def test_tracking_register_corrects_a_wrong_flow_scale_and_shift():
+    """A flow fit off by 3 px and 6 % in scale (as DIS flow is inside a weakly textured thin object): matching the
+    object's own pixels (doubledip.tracking.register) finds the step to a fraction of a pixel."""
+    from doubledip.tracking import register
+
+    rng = np.random.default_rng(1)
+    h, w = 96, 128
+    bg = _noise_texture(rng, (h, w))
+    tex = _noise_texture(rng, (h, w))
+    obj = np.zeros((h, w), bool)
+    obj[30:70, 40:48] = True
+    obj[30:38, 40:90] = True
+    prev = np.where(obj[..., None], tex, bg).astype(np.float32)
+    true = np.float64([[1, 0, 5], [0, 1, -3]])
+    import cv2
+    m1 = cv2.warpAffine(obj.astype(np.float32), true, (w, h)) > 0.5
+    t1 = cv2.warpAffine(tex, true, (w, h))
+    cur = np.where(m1[..., None], t1, bg).astype(np.float32)
+    wrong = np.float64([[0.94, 0, 5 + 3 + 0.06 * 60], [0, 0.94, -3 + 0.06 * 45]])
+    fixed = register(prev, cur, obj, wrong, reach=8)
+    ys, xs = np.nonzero(obj)
+    pts = np.stack([xs, ys], 1).astype(np.float64)
+    err = np.abs(pts @ fixed[:, :2].T + fixed[:, 2] - (pts @ true[:, :2].T + true[:, 2])).max()
+    assert err < 1.0
