@@ -58,9 +58,17 @@ def as_float_image(a: np.ndarray) -> np.ndarray:
 
     Integers are scaled by their bit depth (uint8 by 255, uint16 by 65,535; see :func:`_integer_scale`), floats
     are taken as 0–1 (or as 0–255 when they exceed 1). Transparent pixels are put on white, the colour most viewers
-    show behind them. Raises :class:`InputError` for a shape that is no image or a side under ``MIN_SIDE``.
+    show behind them. Raises :class:`InputError` for a path instead of pixels (load it with :func:`load_image`), a
+    shape that is no image, a side under ``MIN_SIDE``, or NaN / infinite values.
     """
+    if isinstance(a, (str, os.PathLike)):
+        raise InputError(f"got the path {str(a)!r} where an image array is expected: load it first, "
+                         "e.g. dd.load_image(path)")
     a = np.asarray(a)
+    if a.dtype.kind not in "biuf":
+        raise InputError(f"an image must be an array of numbers; got one of dtype {a.dtype}")
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        raise InputError("the image holds NaN or infinite values")
     if a.dtype == bool:
         a = a.astype(np.float32)
     elif np.issubdtype(a.dtype, np.integer):

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from .io import InputError
 from .nets import Arch
 
 
@@ -71,13 +72,13 @@ class Settings:
         else:
             total = int(value)
             if total < 1:
-                raise ValueError("steps must be at least 1")
+                raise InputError("steps must be at least 1")
             base = self.total_steps or 1
             names = list(self.steps)
             out = {n: int(round(s * total / base)) for n, s in self.steps.items()}
             out[names[-1]] = max(1, total - sum(out[n] for n in names[:-1]))
         if sum(out.values()) < 1 or min(out.values()) < 0:
-            raise ValueError("steps must be at least 1")
+            raise InputError("steps must be at least 1")
         return out
 
 
@@ -94,4 +95,4 @@ class DecompositionSettings(Settings):
     def check(self) -> None:
         super().check()
         if self.size is not None and int(self.size) < 32:
-            raise ValueError("working size must be at least 32 px")
+            raise InputError("working size must be at least 32 px")

@@ -254,8 +254,11 @@ def read_clip(path: str | os.PathLike, max_frames: int = MAX_FRAMES, read_side: 
 
     Frames are read as displayed (rotation metadata applied), every source frame once with its own presentation
     time (variable frame rates and GIF delays kept). Raises :class:`InputError` for a missing, unreadable or empty
-    file and for one over ``MAX_SOURCE_FRAMES`` frames.
+    file, for one over ``MAX_SOURCE_FRAMES`` frames and for ``max_frames`` under 1. A single still image is read as
+    a one-frame clip, with a note (the photo tasks do more with one picture).
     """
+    if int(max_frames) < 1:
+        raise InputError(f"max_frames (the CLI's --max-frames) must be at least 1; got {max_frames}")
     p = Path(path)
     if not p.is_file():
         raise InputError(f"{p}: no such video file")
@@ -286,6 +289,9 @@ def read_clip(path: str | os.PathLike, max_frames: int = MAX_FRAMES, read_side: 
         pick = np.linspace(0, len(frames) - 1, max_frames).round().astype(int)
         frames, kept = [frames[j] for j in pick], [kept[j] for j in pick]
     notes = []
+    if count == 1:
+        notes.append(f"{p.name} holds a single picture: it was read as a one-frame clip (the photo tasks, e.g. "
+                     "dehaze or segment, do more with one picture)")
     if len(kept) < count:
         notes.append(f"the clip has {count} frames: optimised {len(kept)} of them, evenly spread; every other frame "
                      "takes its nearest optimised frame's layers, refined on its own pixels")

@@ -199,3 +199,24 @@ def test_a_16bit_rgb_phone_export_is_turned_upright_too(tmp_path):
     img = load_image(tmp_path / "o6.png")
     assert img.shape == (20, 32, 3)
     assert np.allclose(img, shown / 65535.0, atol=1e-7)
+
+
+@pytest.mark.parametrize("given, says", [
+    ("photo.png", "load it first"),
+    (np.full((40, 40, 3), np.nan, np.float32), "NaN or infinite"),
+    (np.full((40, 40, 3), "a"), "array of numbers"),
+])
+def test_what_is_no_image_is_an_input_error_with_a_plain_message(given, says):
+    """The API's promise: bad input raises dd.InputError with a message for users (a path passed as the image gave
+    "could not convert string to float", an all-NaN image a torch quantile error)."""
+    import doubledip as dd
+
+    with pytest.raises(dd.InputError, match=says):
+        dd.dehaze(given, steps=1)
+
+
+def test_a_step_count_under_one_is_an_input_error_through_the_api():
+    import doubledip as dd
+
+    with pytest.raises(dd.InputError, match="steps must be at least 1"):
+        dd.run("dehaze", np.zeros((40, 40, 3), np.float32), steps=0)

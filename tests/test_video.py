@@ -144,6 +144,8 @@ def test_cli_segment_video_writes_the_contract(clipfiles, tmp_path):
     (["dehaze-video", "{d}/empty.mp4"], "not a readable video"),
     (["separate-video", "{d}/missing.mp4"], "no such video"),
     (["segment-video", "{d}/disc.mp4", "--fg-hint", "{d}/small_hint.png", "--bg-hint", "{d}/bg.png"], "px"),
+    (["dehaze-video", "{d}/disc.mp4", "--max-frames", "0"], "--max-frames) must be at least 1"),
+    (["dehaze-video", "{d}/disc.mp4", "--max-frames", "-3"], "--max-frames) must be at least 1"),
 ])
 def test_cli_video_bad_input_exit_2_nothing_written(clipfiles, tmp_path, args, message):
     out = tmp_path / "out"
@@ -475,3 +477,13 @@ def test_tracking_register_corrects_a_wrong_flow_scale_and_shift():
     pts = np.stack([xs, ys], 1).astype(np.float64)
     err = np.abs(pts @ fixed[:, :2].T + fixed[:, 2] - (pts @ true[:, :2].T + true[:, 2])).max()
     assert err < 1.0
+
+
+def test_a_still_image_read_as_a_clip_says_so(tmp_path):
+    """A photo given to a video task is a one-frame clip, with a note pointing to the photo tasks."""
+    from doubledip import read_clip
+
+    Image.fromarray(np.full((48, 64, 3), 120, np.uint8)).save(tmp_path / "still.png")
+    clip = read_clip(tmp_path / "still.png")
+    assert clip.frames.shape[0] == 1
+    assert any("single picture" in n and "one-frame clip" in n for n in clip.notes)
