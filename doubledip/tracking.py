@@ -392,7 +392,8 @@ def track(
     ``fg``/``bg`` (bool (H, W)) drawn on frame 0 (see the module's docstring). ``inner``/``outer``: the share of
     the short side by which the warped mask is shrunk into sure foreground / grown before sure background;
     ``starts``: GrabCut starts per frame (a vote, see :func:`doubledip.graphcut.grabcut_vote`), ``first_starts`` on
-    frame 0; ``preset``: DIS flow's preset (``ultrafast``, ``fast`` or ``medium``)."""
+    frame 0; ``preset``: DIS flow's preset (``ultrafast``, ``fast`` or ``medium``); ``snap``: a refused frame's
+    moved mask is re-anchored on its cut (:func:`reanchor`)."""
     if frames.ndim != 4 or frames.shape[-1] != 3:
         raise InputError(f"frames must be (T, H, W, 3); got {frames.shape}")
     h, w = frames.shape[1:3]
