@@ -17,7 +17,9 @@ What runs, per frame t ≥ 1 (:func:`track`):
    grey moon) the cut shrinks the object a little every frame; this stops that drift. A refused frame's mask is
    the last accepted mask moved once by the object's motion composed since, not the previous frame's moved mask
    moved again: each bilinear resampling thins a thin part (a horse's legs) a little more, until the good cuts
-   that follow no longer agree with it and are refused for the rest of the clip.
+   that follow no longer agree with it and are refused for the rest of the clip. A refused frame's mask is
+   re-anchored on its cut (:func:`reanchor`: shifted by up to ``inner``, or grown 3 % and shifted, where that
+   makes it agree with the cut at IoU ≥ 0.64), so a motion that lags a scaling object does not drift off it.
 
 Steps 2 and 3 are helped by the object's own pixels (``motion=True``, the default): the flow's similarity is
 corrected by matching the previous mask's pixels in the new frame (:func:`register`), and the background's motion
@@ -325,16 +327,73 @@ def _iou(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.logical_and(a, b).sum() / union) if union else 1.0
 
 
+# A refused cut's re-anchoring (:func:`reanchor`): the largest scale step, and the share of ``accept`` the re-anchored
+# mask must reach against the cut.
+SNAP_SCALE = 0.03
+SNAP_ACCEPT = 0.8
+
+
+def best_shift(mask: np.ndarray, target: np.ndarray, reach: int) -> tuple[int, int, float]:
+    """The whole-pixel shift (dx, dy), each within ``reach`` px, that best overlaps ``mask`` with ``target`` (bool
+    (H, W) each), and that overlap's IoU ((0, 0) unless a shift beats none)."""
+    ys, xs = np.nonzero(mask | target)
+    if not len(ys):
+        return 0, 0, 1.0
+    y0, y1 = max(0, ys.min() - reach), min(mask.shape[0], ys.max() + 1 + reach)
+    x0, x1 = max(0, xs.min() - reach), min(mask.shape[1], xs.max() + 1 + reach)
+    m, tg = mask[y0:y1, x0:x1], target[y0:y1, x0:x1]
+    pm = np.pad(m, reach)
+    best = (0, 0, _iou(m, tg))
+    for dy in range(-reach, reach + 1):
+        for dx in range(-reach, reach + 1):
+            v = _iou(pm[reach - dy:reach - dy + m.shape[0], reach - dx:reach - dx + m.shape[1]], tg)
+            if v > best[2] + 1e-9:
+                best = (dx, dy, v)
+    return best
+
+
+def reanchor(moved: np.ndarray, cut: np.ndarray, reach: int, accept: float) -> np.ndarray | None:
+    """A correction (3×3 float64, applied after the object's motion) that re-anchors a refused frame's ``moved``
+    mask (bool (H, W)) on its ``cut`` (bool (H, W)): ``moved`` kept, or grown by :data:`SNAP_SCALE` about its
+    centroid, then shifted by up to ``reach`` px (:func:`best_shift`), whichever overlaps the cut best; None unless
+    that beats ``moved`` as it is and reaches IoU ≥ :data:`SNAP_ACCEPT` × ``accept``. The mask's shape stays the
+    motion's; only its position and size follow the cut.
+
+    Why: on a refused frame the moved mask follows the motion alone, and where the motion lags (a scaling horse
+    whose flow and matching miss 1–2 % of growth a step) it drifts off the object, after which every cut, good
+    or not, disagrees with it and is refused for the rest of the clip. Never shrunk: the cut's own drift is to
+    shrink an object whose colours are the background's (see the module's docstring). Tune split (16 clips and
+    the 12 horses of 48, tracking only): horses' mean / worst clip 0.892 / 0.580 → 0.921 / 0.802 (the dark horse
+    on a dark engine 0.580 → 0.870, a grey horse on grass 0.745 → 0.802, none worse); the 16 clips' other kinds
+    unchanged to the third decimal (worst 0.819). Shifts alone: horses 0.897 / 0.580; the re-anchored mask asked
+    to reach IoU 0.8 (not 0.64): the dark horse 0.580; shrinking by 3 % allowed too: a shrinking blob
+    0.819 → 0.808; 2 % steps instead of 3 %: the grey horse 0.756 (these from a first version that resampled the
+    last accepted mask for each candidate)."""
+    ys, xs = np.nonzero(moved)
+    if not len(ys):
+        return None
+    cx, cy = xs.mean(), ys.mean()
+    best, fix = _iou(cut, moved), None
+    for sc in (1.0, 1 + SNAP_SCALE):
+        grow = np.array([[sc, 0, cx - sc * cx], [0, sc, cy - sc * cy], [0, 0, 1]])
+        cand = moved if sc == 1.0 else move_mask(moved, grow[:2])
+        dx, dy, v = best_shift(cand, cut, reach)
+        if v > best + 1e-9:
+            best, fix = v, np.array([[1, 0, dx], [0, 1, dy], [0, 0, 1]], np.float64) @ grow
+    return fix if fix is not None and best >= SNAP_ACCEPT * accept else None
+
+
 def track(
     frames: np.ndarray, fg: np.ndarray, bg: np.ndarray, inner: float = 0.03, outer: float = 0.06,
     starts: int = 1, first_starts: int = 5, preset: str = "medium", accept: float = 0.8,
-    area: float = 0.05, motion: bool = True,
+    area: float = 0.05, motion: bool = True, snap: bool = True,
 ) -> Iterator[np.ndarray]:
     """Yield each frame's mask (bool (H, W)) in turn for ``frames`` (T, H, W, 3) float32 in [0, 1], from hints
     ``fg``/``bg`` (bool (H, W)) drawn on frame 0 (see the module's docstring). ``inner``/``outer``: the share of
     the short side by which the warped mask is shrunk into sure foreground / grown before sure background;
     ``starts``: GrabCut starts per frame (a vote, see :func:`doubledip.graphcut.grabcut_vote`), ``first_starts`` on
-    frame 0; ``preset``: DIS flow's preset (``ultrafast``, ``fast`` or ``medium``)."""
+    frame 0; ``preset``: DIS flow's preset (``ultrafast``, ``fast`` or ``medium``); ``snap``: a refused frame's
+    moved mask is re-anchored on its cut (:func:`reanchor`)."""
     if frames.ndim != 4 or frames.shape[-1] != 3:
         raise InputError(f"frames must be (T, H, W, 3); got {frames.shape}")
     h, w = frames.shape[1:3]
@@ -383,6 +442,11 @@ def track(
             ratio = cut.sum() / max(1, moved.sum())
             if _iou(cut, moved) >= accept and (not area or 1 - area <= ratio <= 1 + area):
                 mask, anchor, since = cut, cut, np.eye(3)
+            elif snap:  # refused: the moved mask, re-anchored on the cut where that makes them agree
+                fix = reanchor(moved, cut, r_in, accept)
+                if fix is not None:
+                    since = fix @ since
+                    mask = move_mask(anchor, since[:2])
         # else nothing left to cut (the object has left the frame, or fills it): the moved mask stands
         prev = cur
         yield mask

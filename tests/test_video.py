@@ -487,3 +487,29 @@ def test_a_still_image_read_as_a_clip_says_so(tmp_path):
     clip = read_clip(tmp_path / "still.png")
     assert clip.frames.shape[0] == 1
     assert any("single picture" in n and "one-frame clip" in n for n in clip.notes)
+
+
+def test_tracking_reanchor_moves_a_lagging_mask_onto_its_refused_cut_but_never_shrinks_it():
+    """A refused frame's moved mask that lags a growing object by 3 px is re-anchored on the cut (shifted, grown),
+    a cut elsewhere leaves it alone, and a cut smaller than the mask does not shrink it
+    (doubledip.tracking.reanchor)."""
+    from doubledip.tracking import _iou, move_mask, reanchor
+
+    h, w = 96, 128
+    moved = np.zeros((h, w), bool)
+    moved[30:70, 40:50] = True
+    moved[30:40, 40:90] = True
+    ys, xs = np.nonzero(moved)
+    cx, cy = xs.mean(), ys.mean()
+    grow = np.float64([[1.04, 0, 3 - 0.04 * cx], [0, 1.04, -2 - 0.04 * cy]])
+    cut = move_mask(moved, grow)
+    assert _iou(moved, cut) < 0.8  # refused by the check
+    fix = reanchor(moved, cut, reach=4, accept=0.8)
+    assert fix is not None and fix[0, 0] > 1
+    assert _iou(move_mask(moved, fix[:2]), cut) > 0.85
+    elsewhere = np.zeros((h, w), bool)
+    elsewhere[60:90, 95:125] = True
+    assert reanchor(moved, elsewhere, reach=4, accept=0.8) is None
+    shrink = np.float64([[0.9, 0, 0.1 * cx], [0, 0.9, 0.1 * cy]])
+    fix = reanchor(moved, move_mask(moved, shrink), reach=4, accept=0.8)
+    assert fix is None or fix[0, 0] >= 1
