@@ -249,10 +249,11 @@ def furry(seed: int = 0, h: int = 96, w: int = 128) -> np.ndarray:
     return np.clip(g[..., None] * np.array([1.0, 0.8, 0.55], np.float32), 0, 1)
 
 
-def text_over_fur(colour, alpha: float = 0.4):
+def text_over_fur(colour, alpha: float = 0.4, clean=None):
+    """A text "AB" of ``colour`` at opacity ``alpha`` over ``clean`` (default: the coloured fur) in a box hint."""
     import cv2
 
-    clean = furry()
+    clean = furry() if clean is None else clean
     m = np.zeros(clean.shape[:2], np.uint8)
     cv2.putText(m, "AB", (24, 66), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 255, 5, cv2.LINE_AA)
     a = (alpha * m.astype(np.float32) / 255)[..., None]
@@ -289,15 +290,8 @@ def test_a_mark_over_fur_that_is_not_found_is_returned_unchanged_with_a_note():
     """A grey text at opacity 0.4 over grey fur: the colours hardly tell the mark from the texture and the fit is
     not trusted (distrust), so the photo comes back unchanged (never worse than the input) and the notes say why;
     the networks took 200–500 s on such cases and ended 2–5 dB below the input."""
-    import cv2
-
-    clean = np.repeat(furry().mean(2, keepdims=True), 3, 2).astype(np.float32)
-    m = np.zeros(clean.shape[:2], np.uint8)
-    cv2.putText(m, "AB", (24, 66), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 255, 5, cv2.LINE_AA)
-    a = (0.4 * m.astype(np.float32) / 255)[..., None]
-    img = ((1 - a) * clean + a * 0.55).astype(np.float32)
-    hint = np.zeros(m.shape, bool)
-    hint[18:76, 16:104] = True
+    grey_fur = np.repeat(furry().mean(2, keepdims=True), 3, 2).astype(np.float32)
+    img, clean, hint = text_over_fur((0.55, 0.55, 0.55), clean=grey_fur)
     r = watermark(img, hint, seed=0)
     assert np.array_equal(r.images["clean"], img)
     assert r.values["reliable"] is False
