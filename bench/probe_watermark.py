@@ -70,12 +70,13 @@ def main() -> None:
     ap.add_argument("--cases", type=int, default=8)
     ap.add_argument("--only", default="", help="comma-separated case indices")
     ap.add_argument("--features", action="store_true", help="also print shape_features for textured results")
+    ap.add_argument("--first", type=int, default=0, help="skip the cases before this index")
     args = ap.parse_args()
     cases = draw_watermark(TUNE_SEED, args.cases)
     only = {int(v) for v in args.only.split(",") if v}
-    margins = []
+    margins, silent = [], 0
     for i, case in enumerate(cases):
-        if only and i not in only:
+        if (only and i not in only) or i < args.first:
             continue
         img, hint, clean = case.inputs["image"], case.inputs["hint"], case.truth["clean"]
         t0 = time.time()
@@ -87,15 +88,19 @@ def main() -> None:
         margin = s_ours - max(s_tel, s_in)
         margins.append(margin)
         v = res.values
+        silent += s_ours < s_in and v["reliable"]
         print(f"{case.name:28s} spread {v.get('background_spread')} {v['method'][:22]:22s} ours {s_ours:5.2f} "
               f"telea {s_tel:5.2f} input {s_in:5.2f} margin {margin:+6.2f} reliable {v['reliable']!s:5s} "
-              f"seam {v.get('seam_ratio')} {secs:5.1f} s", flush=True)
+              f"seam {v.get('seam_ratio')} detail {v.get('detail_ratio')} gain {v.get('fit_gain')} "
+              f"split {v.get('opacity_split')} opacity {v.get('opacity')} (true {case.params['opacity']}) "
+              f"{secs:5.1f} s",
+              flush=True)
         if args.features and v.get("seam_ratio") is not None:
             print("    " + shape_features(img, ours, hint, res.images["watermark_mask"] / max(v["opacity"], 1e-6)),
                   flush=True)
     if margins:
         print(f"held (+3 dB) {sum(m >= 3 for m in margins)}/{len(margins)}, worst {min(margins):+.2f}, "
-              f"median {sorted(margins)[len(margins) // 2]:+.2f}")
+              f"median {sorted(margins)[len(margins) // 2]:+.2f}, worse than the input and reliable {silent}")
 
 
 if __name__ == "__main__":

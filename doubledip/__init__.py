@@ -47,8 +47,16 @@ def _entry_points(name: str) -> tuple[Callable[..., Iterator[Snapshot]], Callabl
     run_task.__name__ = run_task.__qualname__ = name
     iterate_task.__doc__ = (f"{task.title} ({task.model}): stream snapshots. Inputs: {inputs}; then preset, seed, "
                             f"device and setting overrides. See ``{task.entry}``.")
+    size = "``size`` (working long side, px), " if task.working_size else ""
+    masks = any(p.kind in ("mask", "hints") for p in task.params)
+    masks = ", masks and hints (H, W) bool" if masks else ""
+    shared = (f"Settings: ``preset`` ('fast' or 'paper'), ``seed``, ``device`` ('auto', 'cpu', 'cuda'), ``steps`` "
+              f"(total optimisation steps), {size}or any field of ``get_preset({name!r}, preset)``. Images are "
+              f"(H, W, 3) float32 in [0, 1] (or uint8){masks}. Raises ``InputError`` (a plain message) on bad input "
+              "or settings.")
+    iterate_task.__doc__ += " " + shared
     run_task.__doc__ = (f"{task.title}: run ``iterate_{name}`` to the end; the result's images: "
-                        f"{', '.join(task.outputs)}.")
+                        f"{', '.join(task.outputs)}. " + shared)
     return iterate_task, run_task
 
 

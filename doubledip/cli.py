@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             write(result, tmp)
             files = sorted({f.relative_to(tmp).as_posix() for f in tmp.rglob("*") if f.is_file()} | {"summary.json"})
-            write_summary(result, tmp, {"command": args.command, "files": files})
+            write_summary(result, tmp, {"command": args.command, "seed": args.seed, "files": files})
             stale = _previous_files(out) - set(files)
             out.mkdir(exist_ok=True)
             for name in files:

@@ -37,7 +37,7 @@ def files(tmp_path_factory):
 def test_segment_writes_every_output_at_input_size(files, tmp_path):
     out = tmp_path / "seg"
     r = cli("segment", files / "img.png", "--fg-hint", files / "fg.png", "--bg-hint", files / "bg.png",
-            "--out", out, "--steps", "20", "--size", "64", "--quiet")
+            "--out", out, "--steps", "20", "--size", "64", "--seed", "3", "--quiet")
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""  # --quiet
     for name in ["mask.png", "soft_mask.png", "foreground.png", "background.png"]:
@@ -46,6 +46,7 @@ def test_segment_writes_every_output_at_input_size(files, tmp_path):
     assert set(np.unique(mask)) <= {0, 255}
     s = json.loads((out / "summary.json").read_text())
     assert s["task"] == "segment" and s["preset"] == "fast" and s["steps"] == 20
+    assert s["seed"] == 3  # the run can be repeated from its summary
     assert s["working_size"] == [48, 64] and s["seconds"] > 0 and np.isfinite(s["psnr"])
 
 

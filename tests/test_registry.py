@@ -81,3 +81,6 @@ def test_the_generated_entry_points_show_their_tasks_parameters():
             params = inspect.signature(fn).parameters
             assert "preset" in params and "seed" in params and "args" not in params, (name, fn)
     assert list(inspect.signature(dd.segment).parameters)[:3] == ["image", "fg_hint", "bg_hint"]
+    # ... and the settings every task shares, with units, and what is raised
+    assert "``size`` (working long side, px)" in dd.segment.__doc__ and "InputError" in dd.iterate_segment.__doc__
+    assert "``steps``" in dd.denoise.__doc__ and "``size``" not in dd.denoise.__doc__  # restorations: own size

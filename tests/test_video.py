@@ -135,6 +135,7 @@ def test_cli_segment_video_writes_the_contract(clipfiles, tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     # The fast preset tracks (no network, no optimisation steps): one step per frame.
     assert summary["task"] == "segment-video" and summary["frames"] == N and summary["steps"] == N
+    assert any("steps and size given but not used" in n for n in summary["notes"])
     meta = iio.immeta(out / "mask.mp4")
     assert meta["fps"] == pytest.approx(10) and iio.imread(out / "mask.mp4").shape[1:3] == (48, 64)
 

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 import torch
@@ -504,3 +505,27 @@ def test_a_flat_fit_that_runs_into_the_box_edge_returns_the_photo_with_a_note(mo
     assert any("edge of the box" in n for n in r.notes)
 
 
+
+
+def test_opacity_split_tells_one_opacity_from_a_photo_region_joined_to_the_mark():
+    """A bar of one opacity is fully covered inside and partly only on its anti-aliased edge (split ≈ 0); a bar
+    left at partial coverage because a disc of the photo beside it, taken for the mark, set the opacity, has both
+    full and partial coverage in its core (split well over MAX_OPACITY_SPLIT), and distrust() refuses that fit
+    whatever its gain."""
+    from doubledip.mark_fit import MarkFit
+
+    hint = np.zeros((80, 120), bool)
+    hint[10:70, 10:110] = True
+    bar = np.zeros((80, 120), np.float32)
+    bar[30:42, 20:100] = 1.0
+    bar = cv2.GaussianBlur(bar, (3, 3), 0.7)  # an anti-aliased edge
+    assert wm.opacity_split(bar, 0.5, hint) < 0.05
+    joined = 0.6 * bar
+    yy, xx = np.mgrid[:80, :120]
+    joined[(yy - 40) ** 2 + (xx - 60) ** 2 < 15 ** 2] = 1.0
+    split = wm.opacity_split(joined, 0.7, hint)
+    assert split > wm.MAX_OPACITY_SPLIT
+    fit = MarkFit(np.zeros((80, 120, 3), np.float32), joined, 0.7, np.zeros(3), 9.0, 7.0)
+    assert "not one opacity" in wm.distrust(fit, 0.5, False, 1.0, split)
+    assert wm.distrust(fit, 0.5, False, 1.0, wm.opacity_split(bar, 0.5, hint)) is None
+    assert wm.opacity_split(np.zeros((80, 120), np.float32), 0.5, hint) == 0.0

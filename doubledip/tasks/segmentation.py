@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import torch
@@ -384,19 +384,21 @@ def iterate_segment_video(
     frames' own size; the networks' settings (``steps``, ``size``, ``seed``, ``device``) are then unused."""
     p = get_preset("segment-video", preset, **overrides)
     if p.track:
-        return track_video(frames, fg_hint, bg_hint, p)
+        return track_video(frames, fg_hint, bg_hint, p, [k for k in ("steps", "size") if overrides.get(k) is not None])
     problem = build_video(frames, fg_hint, bg_hint, preset, **overrides)
     return iterate(problem, seed=seed, device=device, every=p.every)
 
 
 def track_video(
     frames: np.ndarray, fg_hint: np.ndarray | None, bg_hint: np.ndarray | None, p: SegmentSettings,
+    unused: Sequence[str] = (),
 ) -> Iterator[Snapshot]:
     """The ``fast`` preset's clip segmentation, no network: :func:`doubledip.tracking.track` at the frames' own
     size. Checks the hints as :func:`build_video` does (and makes automatic ones when none are given), at once,
     before the first frame is tracked. Yields a snapshot per frame (the preview strip's frames tracked so far) and
     a last one whose :class:`Result` holds per frame (T, H, W) masks in {0, 1} and the frame's visible pixels of
-    each layer (T, H, W, 3); a layer's hidden part is not estimated (no generator): black."""
+    each layer (T, H, W, 3); a layer's hidden part is not estimated (no generator): black. ``unused``: the
+    networks' settings the caller gave (``steps``, ``size``), which a note then says are not used."""
     frames = np.asarray(frames, np.float32)
     if frames.ndim != 4 or frames.shape[-1] != 3 or not len(frames):
         raise InputError(f"frames must be (T, H, W, 3); got {frames.shape}")
@@ -404,6 +406,9 @@ def track_video(
     fg, bg = _hints(frames[0], fg_hint, bg_hint, notes, video=True)
     notes.append("fast preset: frame 0's labelling carried through the clip by optical flow and a graph cut per "
                  "frame (no network); the paper preset runs the Double-DIP networks")
+    if unused:
+        notes.append(f"{' and '.join(unused)} given but not used: the fast preset tracks without a network, one step "
+                     "per frame; they apply to the paper preset")
     return _tracked(frames, fg, bg, p, notes)
 
 
