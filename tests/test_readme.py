@@ -108,3 +108,17 @@ def test_library_names_and_endpoints_in_the_readme_exist():
         assert hasattr(doubledip, name), name
     endpoints = set(re.findall(r'api_name="/(\w+)"', text))
     assert {"dehaze", "segment", "watermark"} <= endpoints <= {*TASKS, "video"}
+
+
+def test_the_results_table_is_the_one_the_check_runs_print():
+    """The README's results table is exactly ``python bench/check_summary.py --markdown`` (the check runs named in
+    bench/results/check_current.json): a re-run that is not copied into the README fails here."""
+    import subprocess
+    import sys
+
+    printed = subprocess.run([sys.executable, str(ROOT / "bench" / "check_summary.py"), "--markdown"],
+                             capture_output=True, text=True, check=True).stdout.strip().splitlines()
+    lines = _section("Results").splitlines()
+    start = lines.index(printed[0])
+    assert lines[start:start + len(printed)] == printed
+    assert len(printed) == 2 + 5  # a row per task
