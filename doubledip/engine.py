@@ -24,8 +24,10 @@ import numpy as np
 import torch
 
 from .filters import to_numpy
+from .io import InputError
 from .nets import Arch, SkipNet, make_frame_inputs
 from .operators import Operator
+from .settings import whole_number
 from .stopping import Plateau, PsnrTarget, StopRule
 
 Tensors = dict[str, torch.Tensor]
@@ -198,11 +200,18 @@ class Problem:
 
 
 def resolve_device(device: str | torch.device | None = "auto") -> torch.device:
+    """'auto' (CUDA when present), 'cpu', 'cuda' or 'cuda:N' → a torch device; raises
+    :class:`~doubledip.io.InputError` for anything else, or CUDA asked for where there is none."""
     if device in (None, "auto"):
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    d = torch.device(device)
+    try:
+        d = torch.device(device)
+    except (RuntimeError, TypeError):
+        d = None
+    if d is None or d.type not in ("cpu", "cuda"):
+        raise InputError(f"device must be 'auto', 'cpu' or 'cuda' (or 'cuda:N'); got {device!r}")
     if d.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError("CUDA was asked for but no CUDA device is available")
+        raise InputError("CUDA was asked for but no CUDA device is available")
     return d
 
 
@@ -316,6 +325,7 @@ def iterate(
     the work at the next step and releases the networks. ``started``: the ``time.perf_counter()`` at which the
     caller began the work (its set-up before the problem existed then counts in the seconds and the ETA).
     """
+    seed = whole_number(seed, "seed")
     dev = resolve_device(device)
     if dev.type == "cpu":
         use_all_cores()

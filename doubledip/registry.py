@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .engine import Result, Snapshot, run
+from .io import InputError
 
 # What each kind of input is, for the CLI and the page:
 #   image   one picture (CLI: a positional path; page: an upload or, when the task paints on it, an editor)
@@ -153,11 +154,11 @@ TASKS: dict[str, Task] = {t.name: t for t in [
 
 
 def get_task(name: str) -> Task:
-    """The task called ``name``; raises ``ValueError`` naming the known ones."""
+    """The task called ``name``; raises :class:`~doubledip.io.InputError` naming the known ones."""
     try:
         return TASKS[name]
-    except KeyError:
-        raise ValueError(f"unknown task {name!r} (known: {', '.join(TASKS)})") from None
+    except (KeyError, TypeError):
+        raise InputError(f"unknown task {name!r} (known: {', '.join(TASKS)})") from None
 
 
 def iterate(task: str, *args: Any, **kwargs: Any) -> Iterator[Snapshot]:

@@ -8,12 +8,23 @@ and stage names, and says which exist. Stage lengths are kept by stage name (``s
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .io import InputError
 from .nets import Arch
+
+
+def whole_number(value: Any, name: str) -> int:
+    """``value`` as an int when it is a whole number (an int, or a float such as 300.0); raises
+    :class:`~doubledip.io.InputError` naming ``name`` for anything else (NaN, 1.5, "a", True)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(float(value)) \
+            or float(value) != int(value):
+        raise InputError(f"{name} must be a whole number; got {value!r}")
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -44,13 +55,14 @@ class Settings:
         """A copy with fields replaced; ``None`` values are ignored (an option left empty).
 
         ``steps=N`` (an int) rescales every stage to total N; ``steps={"stage": n}`` sets named stages.
-        Raises ``ValueError`` for an unknown field or stage, fewer than 1 step, or what :meth:`check` refuses.
+        Raises :class:`~doubledip.io.InputError` (a ``ValueError``) for an unknown field or stage, steps that are not a
+        whole number ≥ 1, or what :meth:`check` refuses.
         """
         overrides = {k: v for k, v in overrides.items() if v is not None}
         known = {f.name for f in dataclasses.fields(self)}
         unknown = sorted(set(overrides) - known)
         if unknown:
-            raise ValueError(f"unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
+            raise InputError(f"unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
                              f"for {self.task} (known: {', '.join(sorted(known - {'name'}))})")
         if "steps" in overrides:
             overrides["steps"] = self._steps(overrides["steps"])
@@ -59,18 +71,18 @@ class Settings:
         return new
 
     def check(self) -> None:
-        """Raise ``ValueError`` for values no run can use (subclasses add their own rules)."""
-        if self.lr <= 0 or self.every < 1:
-            raise ValueError("lr must be > 0 and every ≥ 1")
+        """Raise :class:`~doubledip.io.InputError` for values no run can use (subclasses add their own rules)."""
+        if not self.lr > 0 or self.every < 1:
+            raise InputError("lr must be > 0 and every ≥ 1")
 
     def _steps(self, value: int | Mapping[str, int]) -> dict[str, int]:
         if isinstance(value, Mapping):
             bad = sorted(set(value) - set(self.steps))
             if bad:
-                raise ValueError(f"unknown stage {', '.join(map(repr, bad))} (stages: {', '.join(self.steps)})")
-            out = {**self.steps, **{k: int(v) for k, v in value.items()}}
+                raise InputError(f"unknown stage {', '.join(map(repr, bad))} (stages: {', '.join(self.steps)})")
+            out = {**self.steps, **{k: whole_number(v, f"steps[{k!r}]") for k, v in value.items()}}
         else:
-            total = int(value)
+            total = whole_number(value, "steps")
             if total < 1:
                 raise InputError("steps must be at least 1")
             base = self.total_steps or 1
@@ -94,5 +106,5 @@ class DecompositionSettings(Settings):
 
     def check(self) -> None:
         super().check()
-        if self.size is not None and int(self.size) < 32:
+        if self.size is not None and whole_number(self.size, "working size") < 32:
             raise InputError("working size must be at least 32 px")

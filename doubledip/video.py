@@ -352,7 +352,13 @@ def fit_hint(hint: np.ndarray | None, clip: Clip, what: str) -> np.ndarray | Non
 
 def iterate_video(task: str, clip: Clip, *args, **kwargs) -> Iterator[Snapshot]:
     """Stream a video task's snapshots; the last carries a :class:`Result` of working-resolution layers per frame
-    (render it with :func:`render`). The clip's notes are added to the result's."""
+    (render it with :func:`render`). The clip's notes are added to the result's. Raises
+    :class:`~doubledip.io.InputError` when ``clip`` is no :class:`Clip` (a path: read it with :func:`read_clip`)."""
+    if not isinstance(clip, Clip):
+        raise InputError(f"iterate_video takes a Clip; got {type(clip).__name__}: read the file first, e.g. "
+                         "dd.read_clip(path)")
+    if task not in TASKS:
+        raise InputError(f"unknown video task {task!r} (known: {', '.join(TASKS)})")
     for snap in TASKS[task].iterate(clip.frames, *args, **kwargs):
         if snap.result is not None:
             snap.result.notes = [*clip.notes, *snap.result.notes]

@@ -1,5 +1,7 @@
 """Typed settings: every task's presets are dataclasses; a misspelt setting or stage is an error."""
 
+import re
+
 import pytest
 
 from doubledip import TASKS, get_preset
@@ -39,3 +41,38 @@ def test_the_library_passes_settings_through_and_refuses_unknown_ones(disc):
     img, _ = disc
     with pytest.raises(ValueError, match="unknown setting 'bogus'"):
         next(dd.iterate_dehaze(img, bogus=1))
+
+
+@pytest.mark.parametrize("kwargs, says", [
+    ({"steps": float("nan")}, "steps must be a whole number"),
+    ({"steps": 1.5}, "steps must be a whole number"),
+    ({"steps": True}, "steps must be a whole number"),
+    ({"steps": {"decompose": 2.5}}, "whole number"),
+    ({"size": 40.5}, "working size must be a whole number"),
+    ({"seed": "a"}, "seed must be a whole number"),
+    ({"seed": 1.5}, "seed must be a whole number"),
+    ({"device": "tpu"}, "device must be 'auto', 'cpu' or 'cuda'"),
+    ({"stepz": 1}, "unknown setting 'stepz'"),
+])
+def test_bad_settings_through_the_api_are_input_errors(kwargs, says):
+    """What the README promises: a bad setting gives dd.InputError with a plain message (not a torch or numpy
+    error), before any work; a whole float (3.0) is a whole number."""
+    import numpy as np
+
+    import doubledip as dd
+
+    img = np.random.default_rng(0).random((48, 48, 3)).astype(np.float32)
+    with pytest.raises(dd.InputError, match=re.escape(says)):
+        dd.dehaze(img, **kwargs)
+    assert dd.dehaze(img, steps=3.0, size=48.0).steps == 3
+
+
+def test_unknown_tasks_and_a_path_for_a_clip_are_input_errors():
+    import doubledip as dd
+
+    with pytest.raises(dd.InputError, match="unknown task 'nope'"):
+        dd.run("nope", None)
+    with pytest.raises(dd.InputError, match="read_clip"):
+        next(dd.iterate_video("segment-video", "clip.mp4"))
+    with pytest.raises(dd.InputError, match="unknown video task"):
+        next(dd.iterate_video("nope", dd.Clip.__new__(dd.Clip)))
