@@ -350,15 +350,28 @@ def fit_hint(hint: np.ndarray | None, clip: Clip, what: str) -> np.ndarray | Non
     return m
 
 
+def _at_frame_size(a, clip: Clip):
+    """A 2-D array the source's size (a hint on the first frame) at the kept frames' size; anything else as it is."""
+    if isinstance(a, np.ndarray) and a.ndim == 2 and a.shape == tuple(clip.size) \
+            and a.shape != clip.frames.shape[1:3]:
+        return fit_hint(a, clip, "hint")
+    return a
+
+
 def iterate_video(task: str, clip: Clip, *args, **kwargs) -> Iterator[Snapshot]:
     """Stream a video task's snapshots; the last carries a :class:`Result` of working-resolution layers per frame
-    (render it with :func:`render`). The clip's notes are added to the result's. Raises
-    :class:`~doubledip.io.InputError` when ``clip`` is no :class:`Clip` (a path: read it with :func:`read_clip`)."""
+    (render it with :func:`render`). The clip's notes are added to the result's. Hints drawn on the source's first
+    frame, (H, W) bool at ``clip.size``, are brought to the size of the frames kept (a large clip's are smaller).
+    Raises :class:`~doubledip.io.InputError` when ``clip`` is no :class:`Clip` (a path: read it with
+    :func:`read_clip`)."""
     if not isinstance(clip, Clip):
         raise InputError(f"iterate_video takes a Clip; got {type(clip).__name__}: read the file first, e.g. "
                          "dd.read_clip(path)")
     if task not in TASKS:
         raise InputError(f"unknown video task {task!r} (known: {', '.join(TASKS)})")
+    # Hints drawn on the source's first frame (its size as displayed) are brought to the kept frames' size.
+    args = tuple(_at_frame_size(a, clip) for a in args)
+    kwargs = {k: _at_frame_size(v, clip) if k.endswith("hint") else v for k, v in kwargs.items()}
     for snap in TASKS[task].iterate(clip.frames, *args, **kwargs):
         if snap.result is not None:
             snap.result.notes = [*clip.notes, *snap.result.notes]

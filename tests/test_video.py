@@ -514,3 +514,23 @@ def test_tracking_reanchor_moves_a_lagging_mask_onto_its_refused_cut_but_never_s
     shrink = np.float64([[0.9, 0, 0.1 * cx], [0, 0.9, 0.1 * cy]])
     fix = reanchor(moved, move_mask(moved, shrink), reach=4, accept=0.8)
     assert fix is None or fix[0, 0] >= 1
+
+
+def test_hints_drawn_at_the_source_size_are_brought_to_the_kept_frames_size():
+    """A large clip's frames are kept smaller than the source; hints drawn on its first frame as displayed (the
+    source's size, as the CLI and the page take them) work through the API too, and a wrongly sized hint is an
+    InputError."""
+    import doubledip as dd
+
+    frames = np.zeros((3, 40, 60, 3), np.float32)
+    frames[:, 10:30, 20:40] = 1.0
+    clip = dd.Clip(frames, 10.0, (80, 120), 3, [0, 1, 2])  # a source twice the kept frames' size
+    fg = np.zeros((80, 120), bool)
+    fg[28:52, 48:72] = True
+    bg = np.zeros((80, 120), bool)
+    bg[:8] = True
+    result = dd.run(dd.iterate_video("segment-video", clip, fg, bg))
+    assert result.images["mask"].shape == (3, 40, 60)
+    assert result.images["mask"][:, 15:25, 25:35].mean() > 0.9 and result.images["mask"][:, :5].max() == 0
+    with pytest.raises(dd.InputError):
+        dd.run(dd.iterate_video("segment-video", clip, fg[:70], bg))
