@@ -64,6 +64,14 @@ def test_bad_settings_through_the_api_are_input_errors(kwargs, says):
     img = np.random.default_rng(0).random((48, 48, 3)).astype(np.float32)
     with pytest.raises(dd.InputError, match=re.escape(says)):
         dd.dehaze(img, **kwargs)
+
+
+def test_a_whole_float_is_a_whole_number():
+    import numpy as np
+
+    import doubledip as dd
+
+    img = np.random.default_rng(0).random((48, 48, 3)).astype(np.float32)
     assert dd.dehaze(img, steps=3.0, size=48.0).steps == 3
 
 
