@@ -481,14 +481,12 @@ class JudgedFit:
     why: str | None
 
 
-def judged_fit(image: np.ndarray, hint: np.ndarray, fill: np.ndarray | None, spread: float | None,
-               start: np.ndarray | None) -> JudgedFit:
+def judged_fit(image: np.ndarray, hint: np.ndarray, fill: np.ndarray, spread: float,
+               start: np.ndarray) -> JudgedFit:
     """Fit the mark inside ``hint`` (H, W) bool of ``image`` (H, W, 3) float and judge it. ``fill``, ``spread``:
-    Telea's fill of the hint and :func:`background_spread` (computed when None); ``start``: a colour the fit also
-    starts from (:func:`departure_colour`). Raises ValueError when too little photo surrounds the hint."""
-    fill = telea_fill(image, hint) if fill is None else fill
-    spread = background_spread(image, hint) if spread is None else spread
-    fit = fit_mark(image, hint, fill, spread, starts=() if start is None else (start,))
+    Telea's fill of the hint and :func:`background_spread`; ``start``: a colour the fit also starts from
+    (:func:`departure_colour`). Raises ValueError when too little photo surrounds the hint."""
+    fit = fit_mark(image, hint, fill, spread, starts=(start,))
     covered = fit.alpha * fit.coverage > COVERED
     seam = round(seam_ratio(image, fit.clean, covered), 3)
     detail = detail_ratio(fit.clean, covered, hint)
