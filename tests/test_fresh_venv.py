@@ -12,15 +12,13 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, stop
+from conftest import FRESH_VENV, ROOT, start_fresh_venv_install, stop
 from PIL import Image
 
 pytestmark = pytest.mark.slow
@@ -32,29 +30,20 @@ def _tail(path: Path, n: int = 4000) -> str:
     return path.read_text(errors="replace")[-n:] if path.exists() else ""
 
 
-def _run(cmd: list[str], log: Path, timeout: float) -> None:
-    with log.open("a") as out:
-        out.write(f"$ {' '.join(map(str, cmd))}\n")
-        out.flush()
-        r = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, timeout=timeout, cwd=ROOT)
-    assert r.returncode == 0, f"{cmd[0]} … exited {r.returncode}:\n{_tail(log)}"
-
-
-@pytest.fixture
-def scratch():
-    """A folder of its own, outside pytest's rotating temporary folders (a venv is large; it is removed after)."""
-    with tempfile.TemporaryDirectory(prefix="doubledip-fresh-venv-") as d:
-        yield Path(d)
-
-
-def test_requirements_txt_alone_serves_the_page_and_a_dehazing(scratch):
+def test_requirements_txt_alone_serves_the_page_and_a_dehazing():
     from gradio_client import Client, handle_file  # the test's own interpreter drives the app
 
-    tmp_path = scratch
-    venv, log = tmp_path / "venv", tmp_path / "fresh_venv.log"
-    _run([sys.executable, "-m", "venv", str(venv)], log, 300)
-    python = venv / "bin" / "python"
-    _run([str(python), "-m", "pip", "install", "-q", "-r", str(ROOT / "requirements.txt")], log, INSTALL_TIMEOUT)
+    # The venv and its install were started when this test was collected (conftest.start_fresh_venv_install):
+    # they overlap the rest of the suite, and this test runs last.
+    if not FRESH_VENV:
+        start_fresh_venv_install()
+    tmp_path, log, python, install = (FRESH_VENV[k] for k in ("folder", "log", "python", "proc"))
+    try:
+        rc = install.wait(timeout=INSTALL_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the install did not finish in {INSTALL_TIMEOUT} s:\n{_tail(log)}")
+    assert rc == 0, f"python -m venv / pip install -r requirements.txt exited {rc}:\n{_tail(log)}"
+    print(f"\nfresh venv: installed {time.monotonic() - FRESH_VENV['started']:.0f} s after collection")
     # The venv really is bare apart from requirements.txt: no test tool leaked in.
     probe = subprocess.run([str(python), "-c", "import importlib.util as u; print([m for m in ('pytest', "
                             "'playwright', 'psutil') if u.find_spec(m)])"],
