@@ -92,6 +92,12 @@ def dcp_small(image: np.ndarray, long_side: int = 256) -> np.ndarray:
     return to_numpy(recover_scene(x, t, a))
 
 
+def dcp_baseline_psnr(image: np.ndarray, clean: np.ndarray) -> float:
+    """PSNR (dB) against ``clean`` of the dehazing baseline: the better of the dark-channel prior at full
+    resolution and :func:`dcp_small` (the probes' short form of what :func:`run_dehaze` reports)."""
+    return max(psnr(to_numpy(dehaze_dcp(to_tensor(image))[0]), clean), psnr(dcp_small(image), clean))
+
+
 def _secs(fn, *args):
     t0 = time.perf_counter()
     out = fn(*args)

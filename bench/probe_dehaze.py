@@ -21,14 +21,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_check import TUNE_SEED, dcp_small  # noqa: E402
+from bench_check import TUNE_SEED, dcp_baseline_psnr  # noqa: E402
 from bench_core import psnr  # noqa: E402
 from cases import draw_dehaze  # noqa: E402
 
 from doubledip import dehaze  # noqa: E402
 from doubledip.filters import (  # noqa: E402
     boundary_transmission,
-    dehaze_dcp,
     estimate_airlight,
     recover_scene,
     to_numpy,
@@ -74,7 +73,7 @@ def main() -> None:
         if case.kind == "haze_free":
             print(f"{case.name:26s} haze-free: {psnr(ours, img):6.2f} dB from the input  {secs:5.1f} s", flush=True)
             continue
-        base = max(psnr(to_numpy(dehaze_dcp(to_tensor(img))[0]), clean), psnr(dcp_small(img), clean))
+        base = dcp_baseline_psnr(img, clean)
         s = psnr(ours, clean)
         margins.append(s - base)
         t_true = case.truth["transmission"]

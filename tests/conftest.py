@@ -127,11 +127,12 @@ def start_fresh_venv_install() -> None:
         out.flush()
         proc = subprocess.Popen(["nice", "-n", "15", "bash", "-c", script], cwd=ROOT, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
-    FRESH_VENV.update(folder=folder, venv=venv, log=log, python=python, proc=proc, started=time.monotonic())
+    FRESH_VENV.update(folder=folder, log=log, python=python, proc=proc, started=time.monotonic())
 
 
+@pytest.hookimpl(trylast=True)  # after -k / -m deselection: a deselected test starts no install
 def pytest_collection_modifyitems(session, config, items):
-    fresh = [i for i in items if i.nodeid.startswith("tests/test_fresh_venv.py")]
+    fresh = [i for i in items if i.path.name == "test_fresh_venv.py"]
     if fresh:
         items[:] = [i for i in items if i not in fresh] + fresh
         start_fresh_venv_install()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FRESH_VENV, ROOT, start_fresh_venv_install, stop
+from conftest import FRESH_VENV, ROOT, stop
 from PIL import Image
 
 pytestmark = pytest.mark.slow
@@ -35,8 +35,6 @@ def test_requirements_txt_alone_serves_the_page_and_a_dehazing():
 
     # The venv and its install were started when this test was collected (conftest.start_fresh_venv_install):
     # they overlap the rest of the suite, and this test runs last.
-    if not FRESH_VENV:
-        start_fresh_venv_install()
     tmp_path, log, python, install = (FRESH_VENV[k] for k in ("folder", "log", "python", "proc"))
     try:
         rc = install.wait(timeout=INSTALL_TIMEOUT)
