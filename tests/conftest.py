@@ -43,6 +43,23 @@ def require(module: str):
         missing(f"the Python package {module!r}")
 
 
+def run_cli(*args) -> subprocess.CompletedProcess:
+    """``python -m doubledip ARGS`` in this process: the same ``main()`` and the same exit code, stdout and stderr,
+    without a new interpreter's ~5 s start (importing torch) per call. ``tests/test_cli.py`` runs the real entry
+    point as a subprocess."""
+    import io
+
+    from doubledip.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as e:  # argparse's own errors and --help
+            code = e.code if isinstance(e.code, int) else 2
+    return subprocess.CompletedProcess(["doubledip", *map(str, args)], code, out.getvalue(), err.getvalue())
+
+
 def two_regions(h: int = 48, w: int = 64, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """A textured reddish disc on a textured bluish background, and its true mask."""
     rng = np.random.default_rng(seed)
@@ -107,9 +124,10 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 # --- the fresh-venv install, started early ------------------------------------------------------------------------
-# tests/test_fresh_venv.py installs requirements.txt into a new venv: two minutes of unpacking wheels that wait on
-# disk more than on the CPU. When that test is collected its install starts at once, niced, beside the rest of the
-# suite, and the test itself runs last and waits for it.
+# tests/test_fresh_venv.py installs requirements.txt into a new venv. When that test is collected its install starts
+# at once, niced, beside the rest of the suite, and the test itself runs last and waits for it. ``--no-compile``:
+# pip's byte-compiling of every installed module was more than half of the install's time (115 s against 50 s here),
+# and it took the CPU from the tests that ran beside it; the app compiles what it imports on its first start.
 FRESH_VENV: dict = {}
 
 
@@ -121,7 +139,8 @@ def start_fresh_venv_install() -> None:
     venv, log = folder / "venv", folder / "fresh_venv.log"
     python = venv / "bin" / "python"
     script = (f"{shlex.quote(sys.executable)} -m venv {shlex.quote(str(venv))} && "
-              f"{shlex.quote(str(python))} -m pip install -q -r {shlex.quote(str(ROOT / 'requirements.txt'))}")
+              f"{shlex.quote(str(python))} -m pip install -q --no-compile "
+              f"-r {shlex.quote(str(ROOT / 'requirements.txt'))}")
     with log.open("w") as out:
         out.write(f"$ {script}\n")
         out.flush()

@@ -1,18 +1,11 @@
 """The separate/watermark CLI contract: outputs at input size, summary.json, exit code 2 on bad input."""
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import run_cli as cli
 from PIL import Image
-
-
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "doubledip", *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300)
 
 
 def png(path, a):

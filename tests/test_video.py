@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import torch
 from conftest import hints_for, iou, psnr, two_regions
+from conftest import run_cli as cli
 from PIL import Image
-from test_cli import cli
 
 from doubledip import Clip, InputError, first_frame, iterate_video, read_clip, render_video, run
 from doubledip.nets import make_frame_inputs
