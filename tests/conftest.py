@@ -123,48 +123,18 @@ def stop(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
-# --- the fresh-venv install, started early ------------------------------------------------------------------------
-# tests/test_fresh_venv.py installs requirements.txt into a new venv. When that test is collected its install starts
-# at once, niced, beside the rest of the suite, and the test itself runs last and waits for it. ``--no-compile``:
-# pip's byte-compiling of every installed module was more than half of the install's time (115 s against 50 s here),
-# and it took the CPU from the tests that ran beside it; the app compiles what it imports on its first start.
-FRESH_VENV: dict = {}
+# --- running the suite on two workers (pytest-xdist, pyproject's addopts) -----------------------------------------
+# Each worker gets its share of the cores for torch: two processes with torch on every core thrash, and on small
+# pictures two threads gain little over one (three tests: 77 s on one thread, 70 s on two). App servers started by
+# the tests inherit it.
+_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
+if _WORKERS > 1:
+    os.environ.setdefault("DOUBLEDIP_THREADS", str(max(1, (os.cpu_count() or 1) // _WORKERS)))
 
 
-def start_fresh_venv_install() -> None:
-    import shlex
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp(prefix="doubledip-fresh-venv-"))
-    venv, log = folder / "venv", folder / "fresh_venv.log"
-    python = venv / "bin" / "python"
-    script = (f"{shlex.quote(sys.executable)} -m venv {shlex.quote(str(venv))} && "
-              f"{shlex.quote(str(python))} -m pip install -q --no-compile "
-              f"-r {shlex.quote(str(ROOT / 'requirements.txt'))}")
-    with log.open("w") as out:
-        out.write(f"$ {script}\n")
-        out.flush()
-        proc = subprocess.Popen(["nice", "-n", "15", "bash", "-c", script], cwd=ROOT, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-    FRESH_VENV.update(folder=folder, log=log, python=python, proc=proc, started=time.monotonic())
-
-
-@pytest.hookimpl(trylast=True)  # after -k / -m deselection: a deselected test starts no install
+@pytest.hookimpl(trylast=True)  # after -k / -m deselection
 def pytest_collection_modifyitems(session, config, items):
+    """tests/test_fresh_venv.py (a minute of installing wheels, niced) runs first, so that the other worker runs the
+    rest of the suite beside it instead of after it."""
     fresh = [i for i in items if i.path.name == "test_fresh_venv.py"]
-    if fresh:
-        items[:] = [i for i in items if i not in fresh] + fresh
-        start_fresh_venv_install()
-
-
-def pytest_sessionfinish(session, exitstatus):
-    import shutil
-    import signal
-
-    proc = FRESH_VENV.get("proc")
-    if proc is not None and proc.poll() is None:  # the run was cut short: end pip and its children
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    if FRESH_VENV.get("folder") is not None:
-        shutil.rmtree(FRESH_VENV["folder"], ignore_errors=True)
+    items[:] = fresh + [i for i in items if i not in fresh]
