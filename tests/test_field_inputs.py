@@ -253,5 +253,7 @@ def test_ordinary_hints_on_the_same_photo_give_a_usable_mask():
 
     img = load_image(HINTS / "photo_144x96.png")
     fg, bg = (load_mask(HINTS / f"{n}.png", img.shape[:2]) for n in ("fg_big", "bg_border"))
-    res = segment(img, fg, bg, steps=60, size=64)
-    assert iou(res.images["mask"] > 0.5, _png_mask(HINTS / "truth_144x96.png")) >= 0.8  # measured 0.86
+    # 100 steps: at 60 the mask was still settling, 0.92 on two torch threads and 0.64 on one (the sums' order
+    # differs); at 100, 0.91 and 0.92.
+    res = segment(img, fg, bg, steps=100, size=64)
+    assert iou(res.images["mask"] > 0.5, _png_mask(HINTS / "truth_144x96.png")) >= 0.8
