@@ -13,6 +13,12 @@ For every hazy tune case the prior alone (the boundary-constraint transmission a
 against the dark-channel baseline with four airlights: the estimate, the estimate's length along the true colour
 (what the right colour alone would give), the estimate's length along the colour-line direction, and the truth.
 Printed: held (margin ≥ 1 dB), worst and median margin, and the angle (degrees) between each colour and the truth.
+
+Measured (64 cases, 52 hazy): the estimate 41 held (worst −5.55, median +3.48); the true colour at the estimate's
+length 42 (−6.02, +4.03); the colour lines' colour at the estimate's length 37 (−8.98, +2.52); the true airlight 48
+(+0.26, +4.77). Angles to the true colour: the estimate median 1.6° (worst 10.7°), the colour lines 2.4° (11.3°).
+The estimate's colour is already close; what the true airlight gains is its brightness (too dark on dense dark
+scenes, too bright where a pale object fills the opaque region), so the library keeps its estimate.
 """
 
 from __future__ import annotations
