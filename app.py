@@ -718,7 +718,9 @@ def task_tab(tasks: list[Task]) -> None:
             yield from HANDLERS[choice](*values)
 
         events.append(_wire(run, False, dispatch, [chooser, *inputs], outs))
-    stop.click(_stopped, None, [outs[1]], cancels=events, api_name=False)
+    # No concurrency limit: the "stopped" line must not wait for the job slot that the cancelled run still holds
+    # while it winds down (under load it waited past the 6 s the browser test allows).
+    stop.click(_stopped, None, [outs[1]], cancels=events, api_name=False, concurrency_limit=None)
     paint = next((p.kind for t in tasks for p in t.params if p.kind in ("mask", "hints")), None)
     if chooser is not None:
         # Only what the chosen task reads is shown: the other tasks' inputs (superres's scale) are hidden, and
