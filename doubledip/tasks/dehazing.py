@@ -103,6 +103,22 @@ def dehaze_strength(opacity: float) -> float:
     return float(min(1.0, max(0.0, (opacity - HAZE_FREE) / (HAZY - HAZE_FREE))))
 
 
+def _shadows_rule_out_haze(opacity: float, clearest: float) -> bool:
+    # Near-black pixels in a tenth of the large windows: no haze lies over them, and a picture this light overall
+    # has no haze elsewhere either (a grey photo with a large bright sky scores like light haze).
+    return clearest < CLEAR_DARK and opacity < HAZY_SURE
+
+
+def haze_strength(opacity: float, clearest: float) -> float:
+    """Share of the estimated haze to remove, in [0, 1], from the haze opacity of the picture (median) and of its
+    clearest tenth (:func:`doubledip.filters.haze_opacity` at quantile 0.1): all of it when even the clearest tenth
+    is hazy (``CLEAR_HAZY``), none when that tenth holds near-black shadows and the picture is light overall,
+    else :func:`dehaze_strength`."""
+    if _shadows_rule_out_haze(opacity, clearest):
+        return 0.0
+    return 1.0 if clearest >= CLEAR_HAZY else dehaze_strength(opacity)
+
+
 def parse_airlight(value: str | tuple[float, ...] | list[float] | None) -> torch.Tensor | None:
     """The airlight A of I = t·J + (1 − t)·A as given by the user → a float32 colour tensor ``(3,)`` in (0, 1].
 
@@ -163,12 +179,9 @@ def _build(
     a0 = given if given is not None else torch.stack([estimate_airlight(f[None]) for f in full]).median(0).values
     opacity = float(np.median([haze_opacity(f[None], a0) for f in full]))
     clearest = float(np.median([haze_opacity(f[None], a0, quantile=0.1) for f in full]))
-    strength = 1.0 if clearest >= CLEAR_HAZY else dehaze_strength(opacity)
+    strength = haze_strength(opacity, clearest)
     notes = []
-    if clearest < CLEAR_DARK and opacity < HAZY_SURE and strength > 0.0:
-        # Near-black pixels in a tenth of the large windows: no haze lies over them, and a picture this light
-        # overall has no haze elsewhere either (a grey photo with a large bright sky scores like light haze).
-        strength = 0.0
+    if _shadows_rule_out_haze(opacity, clearest) and dehaze_strength(opacity) > 0.0:
         notes.append(f"near-black shadows in a tenth of the picture (their haze opacity {clearest:.2f}, below "
                      f"{CLEAR_DARK:g}) and little haze elsewhere (opacity {opacity:.2f}): the photo is returned "
                      "unchanged")
