@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import importlib
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -130,6 +132,45 @@ def stop(proc: subprocess.Popen) -> None:
 _WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
 if _WORKERS > 1:
     os.environ.setdefault("DOUBLEDIP_THREADS", str(max(1, (os.cpu_count() or 1) // _WORKERS)))
+
+
+# A time budget is a claim about a quiet machine: the library's default threads, nothing else running. A test marked
+# `quiet` gets one: every other test holds a shared lock on a file both workers know while it runs, a `quiet` test
+# holds it exclusively, so it waits for the other worker's test in progress and the other worker waits for it. A
+# second lock (the turnstile) is taken by a `quiet` test before it waits, and passed through by every other test
+# before it takes its shared lock, so that the other worker's next tests cannot starve it. Tests marked `niced`
+# (their work runs at low priority in subprocesses) take neither: a `quiet` test would wait minutes for them.
+_LOCKS = Path(tempfile.gettempdir()) / f"doubledip-tests-{os.environ.get('PYTEST_XDIST_TESTRUNUID', 'solo')}"
+
+
+@contextlib.contextmanager
+def _flock(path: Path, mode: int) -> Iterator[None]:
+    with path.open("a") as f:
+        fcntl.flock(f, mode)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+@pytest.fixture(autouse=True)
+def _share_the_machine(request, monkeypatch) -> Iterator[None]:
+    quiet = request.node.get_closest_marker("quiet") is not None
+    if quiet:
+        monkeypatch.delenv("DOUBLEDIP_THREADS", raising=False)  # the library's default: every core
+    if _WORKERS == 1 or request.node.get_closest_marker("niced") is not None:
+        yield
+        return
+    _LOCKS.mkdir(exist_ok=True)
+    turnstile, machine = _LOCKS / "turnstile", _LOCKS / "machine"
+    if quiet:
+        with _flock(turnstile, fcntl.LOCK_EX), _flock(machine, fcntl.LOCK_EX):
+            yield
+        return
+    with _flock(turnstile, fcntl.LOCK_EX):
+        pass
+    with _flock(machine, fcntl.LOCK_SH):
+        yield
 
 
 @pytest.hookimpl(trylast=True)  # after -k / -m deselection

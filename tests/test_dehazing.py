@@ -320,28 +320,20 @@ def test_a_grey_haze_free_photo_with_a_bright_sky_is_left_alone():
     assert res.values["haze_opacity_clearest"] >= CLEAR_HAZY and res.values["dehaze_strength"] == 1.0
 
 
-def test_the_fast_preset_fits_a_400_px_photo_in_a_minute_on_one_core(monkeypatch):
-    """The budget: no image slower than 60 s on the fast preset on a 2-core machine. A step costs the same at any
-    input size (the networks run at the preset's working size, 128 px), so one thread's process CPU time (an upper
-    bound on a quiet machine's wall time, and far less sensitive to other processes than wall time) per step is
-    measured on a 128 px photo and projected to the preset's whole schedule, plus the work done at full size
-    (airlight, full-size prior, render: 1.6 CPU s measured on a 390×400 photo, allowed 5 s). Measured: the 400-step
-    schedule this preset had took 62 CPU s on a 389×399 benchmark case; 150 steps took 28.6 CPU s there (a shared
-    machine); this projection gives about 25 s."""
+@pytest.mark.quiet
+@pytest.mark.slow
+def test_the_fast_preset_dehazes_a_400_px_photo_within_a_minute():
+    """The budget (issue 14, deliverable 5): no image slower than 60 s on the fast preset on a 2-core machine, as a
+    user runs it: the whole preset on a 390×400 photo, the library's default threads, wall time, the machine to the
+    test alone (the `quiet` marker). Measured here: 30–33 s on a 2-core machine on which the benchmark's photos take
+    32 s (17 s on a faster one); a projection from one thread's CPU time per step, which this test used before,
+    read 45–62 s on the same machines, as noisy as the budget is wide."""
     import time
 
-    from doubledip.presets import get_preset
-
-    monkeypatch.setenv("DOUBLEDIP_THREADS", "1")
-    hazy, _, _ = _hazy(128, 128)
-
-    def cpu(steps: int) -> float:
-        t0 = time.process_time()
-        dehaze(hazy, steps=steps, seed=0)
-        return time.process_time() - t0
-
-    cpu(2)  # warm-up: first-call costs are not the preset's
-    per_step = max(0.0, (cpu(11) - cpu(3)) / 8)
-    total = sum(get_preset("dehaze", "fast").steps.values())
-    projected = per_step * total + 5.0
-    assert projected < 60.0, (per_step, total)
+    hazy, _, _ = _hazy(390, 400)
+    dehaze(hazy[:64, :64], steps=2, seed=0)  # warm-up: first-call costs (imports, kernels) are not the preset's
+    t0 = time.perf_counter()
+    res = dehaze(hazy, seed=0)
+    wall = time.perf_counter() - t0
+    assert res.images["dehazed"].shape == (390, 400, 3)
+    assert wall < 60.0, wall
