@@ -50,6 +50,8 @@ from PIL import Image, ImageDraw, ImageFont
 from scipy import ndimage
 from skimage import data, transform
 
+from doubledip.tasks.segmentation import MIN_HINT_FRACTION
+
 KINDS: dict[str, tuple[str, ...]] = {
     "dehaze": ("stereo_depth", "layered", "indoor", "bright_near", "haze_free"),
     "watermark": ("text_white", "logo_dark", "text_black", "logo_colour", "text_grey", "text_logo", "text_colour",
@@ -585,8 +587,11 @@ def user_hints(rng: np.random.Generator, mask: np.ndarray, style: str | None = N
     width = max(3, int(0.02 * max(h, w)))
     fg = _strokes(rng, core, int(rng.integers(2, 5)), width, 0.5 * np.sqrt(mask.sum()))
     bg = _strokes(rng, away, int(rng.integers(1, 4)), width, 0.4 * max(h, w), spread=True)
-    if fg.sum() < 10:
+    least = max(10, MIN_HINT_FRACTION * h * w)  # below it the library asks for more: a user paints the core then
+    if fg.sum() < least:
         fg = core
+    if bg.sum() < least:
+        bg = away
     return fg, bg, style
 
 

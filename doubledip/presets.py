@@ -117,8 +117,13 @@ PRESETS: dict[str, dict[str, Settings]] = {
     "segment": {
         "fast": SegmentSettings(
             "fast", Arch(down=(16, 32, 64), up=(16, 32, 64), skip=(0, 0, 0), kernel=3, input_channels=8),
-            size=160, steps={"hints": 65, "decompose": 310}, lr=0.01, noise_scale=0.1, patience=80, every=10,
+            size=160, steps={"hints": 40, "decompose": 190}, lr=0.01, noise_scale=0.1, patience=80, every=10,
             recon=0.5, hint=1.0, hint_frac=1.0, binary=0.01, mask_skip=(4, 4, 4),
+            # 230 steps: the 375 (65 + 310) before took 75–82 s on a 2-core host slower than the one they were
+            # timed on (48 s there). On the tune split's first 12 cases (bench/probe_segment_budget.py, one thread)
+            # 230 steps gave the same IoU as 375 on 9 and more on 3 (0.567 → 0.588, 0.983 → 1.000, 0.973 → 0.974),
+            # the same 11 of 12 bars held, in 55–81 CPU s against 33–127; 128 px with 230 steps lost a blob
+            # (0.985 → 0.809).
             # graph_cut: GrabCut from five colour-model starts at full size, a majority vote (the task).
             colour_prior=True, colour_refine=True, graph_cut=5,
         ),
