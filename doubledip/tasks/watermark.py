@@ -94,6 +94,12 @@ MAX_FILL_DEPARTURE = 3.0
 MIN_GAIN = 0.45
 MAX_FIT_SEAM = 1.1
 COVERED = 0.15
+# A fit that is not trusted leaves the photo unchanged, unless the hinted pixels depart from Telea's fill by more
+# than this many times the fill's own error on the hint's shape beside it (see fill_departure_ratio): a mark that
+# plainly stands out of a surround the fill predicts is then filled. Tune split, 96 cases
+# (bench/probe_watermark_refused.py): of the 26 fits refused, the fill beat the input on 2 (+8.2 dB at a ratio of
+# 2.68, +4.1 dB at 1.17) and lost 1.5–13.8 dB on the 24 others, all at ratios under 1.43.
+FILL_OVER_INPUT = 2.0
 # Below WEAK_GAIN nats per pixel the photo's colours hardly identify the mark (an achromatic mark over a grey or
 # pale texture); such a fit is then also not trusted when the texture under the removed mark has more than
 # MAX_DETAIL_RATIO times the detail of the bare hinted pixels (see detail_ratio), or, at an opacity above
@@ -228,6 +234,40 @@ def background_spread(image: np.ndarray, hint: np.ndarray, band: int = 6) -> flo
         return float("inf")
     filled = telea_fill(image, hint | ring)
     return float(np.sqrt(np.mean((image[ring] - filled[ring]) ** 2))) + 1e-3
+
+
+def fill_error_beside(image: np.ndarray, hint: np.ndarray) -> float:
+    """The RMS error (per channel, 0–1 units) of Telea's fill on a hole of the hint's own shape moved beside it — by
+    the hint's bounding-box width or height plus 4 px, four ways, where it stays inside the photo and clear of the
+    hint — where the photo is known: what the fill is likely to get wrong under the hint itself (a ring around the
+    hint, :func:`background_spread`, underrates it for a wide hole). NaN when no move fits. ``image`` (H, W, 3),
+    ``hint`` (H, W) bool."""
+    ys, xs = np.nonzero(hint)
+    if not len(ys):
+        return float("nan")
+    hh, ww = ys.max() - ys.min() + 1, xs.max() - xs.min() + 1
+    h, w = hint.shape
+    near = cv2.dilate(hint.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    errs = []
+    for dy, dx in ((0, ww + 4), (0, -ww - 4), (hh + 4, 0), (-hh - 4, 0)):
+        if not (ys.min() + dy >= 0 and ys.max() + dy < h and xs.min() + dx >= 0 and xs.max() + dx < w):
+            continue
+        hole = np.zeros_like(hint)
+        hole[ys + dy, xs + dx] = True
+        if (hole & near).any():
+            continue
+        errs.append(np.mean((image[hole] - telea_fill(image, hole)[hole]) ** 2))
+    return float(np.sqrt(np.mean(errs))) if errs else float("nan")
+
+
+def fill_departure_ratio(image: np.ndarray, hint: np.ndarray) -> float:
+    """How far the hinted pixels lie from Telea's fill of the hint (RMS), in units of the fill's own error on the
+    hint's shape beside it (:func:`fill_error_beside`). The departure holds the mark and the fill's error, so a ratio
+    r puts the mark at about √(r² − 1) fill errors: over 2, the fill is nearer the photo under the mark than the
+    input is by ~4.8 dB or more. NaN when there is no room beside the hint. ``image`` (H, W, 3) float in [0, 1],
+    ``hint`` (H, W) bool: the whole photo, so that there is room beside the hint."""
+    departure = float(np.sqrt(np.mean((image[hint] - telea_fill(image, hint)[hint]) ** 2)))
+    return departure / max(fill_error_beside(image, hint), 1e-4)
 
 
 def departure_colour(image: np.ndarray, background: np.ndarray, hint: np.ndarray) -> np.ndarray:
@@ -649,14 +689,23 @@ def build(
                          "the removal is not reliable: the hint is filled by Telea's inpainting of the flat "
                          "surroundings instead")
             clean_crop = fills[0][None]  # type: ignore[index]
+        fill_ratio = None
+        if why and n == 1 and fills is not None:
+            fill_ratio = fill_departure_ratio(imgs[0], hint_full)
         cautions = caution_notes(gain, split) if not why and not fill_instead else []
         notes += cautions
-        if why:
+        if why and fill_ratio is not None and fill_ratio > FILL_OVER_INPUT:
+            fill_instead = True
+            clean_crop = fills[0][None]  # type: ignore[index]
+            notes.append(f"{why}, so the removal is not reliable: the hint is filled by Telea's inpainting instead "
+                         f"(the hinted pixels stand {fill_ratio:.1f}× as far from that fill as it errs on the same "
+                         "shape beside the hint: a mark that plainly stands out)")
+        elif why:
             notes.append(f"{why}, so the removal is not reliable: the photo is returned unchanged (the watermark and "
                          "watermark_mask layers show what was taken for the mark)")
         for k, name in enumerate(names):
             out = imgs[k].copy()
-            if not why:
+            if not why or fill_instead:
                 region = out[cy, cx]
                 region[inside] = clean_crop[k][inside]
             images[name] = out
@@ -673,6 +722,7 @@ def build(
             "background_spread": round(spread, 4) if np.isfinite(spread) else None,
             "method": method, "seam_ratio": seam, "detail_ratio": detail, "fit_gain": gain,
             "opacity_split": split,
+            "fill_departure_ratio": None if fill_ratio is None or not np.isfinite(fill_ratio) else round(fill_ratio, 3),
         }
         if closed is not None and not lost:
             values.update(opacity=round(closed[1], 3), colour=[round(float(v), 3) for v in closed[2]])

@@ -1,0 +1,59 @@
+"""Probe: what to return when one photo's watermark fit is refused (``values["reliable"]`` False and the photo
+returned unchanged), on the benchmark's TUNE split only (``bench_check.TUNE_SEED``; never a check seed).
+
+    DOUBLEDIP_THREADS=1 python bench/probe_watermark_refused.py [--cases 96] [--part 0/2]
+
+For each refused case: how far the hinted pixels lie from Telea's fill (``departure``, RMS per channel) against how
+well that fill predicts the photo around the hint (``spread``, :func:`doubledip.tasks.watermark.background_spread`),
+and PSNR inside the hint of the input and of the fill against the truth. A fill is worth returning when the input
+departs from it by more than the fill's own error. ``ratio``: departure / spread; ``beside``: departure / the fill's
+error on the hint's shape moved beside it (:func:`doubledip.tasks.watermark.fill_departure_ratio`), the rule the
+library keeps (``FILL_OVER_INPUT``). Measured: see that constant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_check import TUNE_SEED  # noqa: E402
+from bench_core import psnr  # noqa: E402
+from cases import draw_watermark  # noqa: E402
+
+from doubledip import watermark  # noqa: E402
+from doubledip.tasks.watermark import background_spread, fill_departure_ratio, telea_fill  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cases", type=int, default=96)
+    ap.add_argument("--part", default="0/1", help="k/n: every n-th case from the k-th (to split the run)")
+    args = ap.parse_args()
+    k, n = map(int, args.part.split("/"))
+    for case in draw_watermark(TUNE_SEED, args.cases)[k::n]:
+        img, hint, clean = case.inputs["image"], case.inputs["hint"], case.truth["clean"]
+        res = watermark(img, hint, seed=0)
+        refused = [t for t in res.notes if "so the removal is not reliable: the photo is returned unchanged" in t
+                   or "filled by Telea's inpainting instead" in t]
+        if not refused:
+            continue
+        fill = telea_fill(img, hint)
+        spread = background_spread(img, hint)
+        departure = float(np.sqrt(np.mean((img[hint] - fill[hint]) ** 2)))
+        p_in, p_fill = psnr(img[hint], clean[hint]), psnr(fill[hint], clean[hint])
+        beside = fill_departure_ratio(img, hint)
+        print(f"{case.name:28s} ratio {departure / spread:6.2f} beside {beside:6.2f} "
+              f"departure {departure:.4f} spread {spread:.4f} "
+              f"input {p_in:5.2f} fill {p_fill:5.2f} fill-input {p_fill - p_in:+6.2f} dB "
+              f"ours-input {psnr(res.images['clean'][hint], clean[hint]) - p_in:+6.2f} dB", flush=True)
+
+
+if __name__ == "__main__":
+    main()
