@@ -628,3 +628,14 @@ def test_a_refused_removal_fills_a_plain_mark_and_leaves_a_hidden_one(monkeypatc
     else:
         assert any("returned unchanged" in n for n in r.notes)
         assert np.array_equal(out, img)
+
+
+def test_steps_and_size_given_to_a_fit_without_a_network_are_said_to_be_unused():
+    """One photo's mark over flat sky is fitted in closed form: no network runs, so ``steps`` and ``size`` change
+    nothing, and the notes say so rather than accept them silently."""
+    img, clean, hint, _ = flat_with_mark((0.1, 0.1, 0.1))
+    plain = watermark(img, hint, seed=0)
+    given = watermark(img, hint, seed=0, steps=20, size=64)
+    assert not any("given but not used" in n for n in plain.notes)
+    assert any(n.startswith("steps and size given but not used") for n in given.notes)
+    assert np.array_equal(given.images["clean"], plain.images["clean"])

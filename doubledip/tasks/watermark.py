@@ -666,6 +666,10 @@ def build(
             invertible = m_up <= 1
         images: dict[str, np.ndarray] = {}
         notes: list[str] = []
+        unused = [k for k in ("steps", "size") if overrides.get(k) is not None]
+        if closed is not None and unused:
+            notes.append(f"{' and '.join(unused)} given but not used: one photo's mark is fitted without a network "
+                         "(they apply where networks run: the paper preset, or several photos)")
         share = float(hint_full.mean())
         # Several photos are their own evidence for what lies under the mark; one photo has only what is outside.
         why = unreliable_because(share) if n == 1 else None
