@@ -319,11 +319,13 @@ def iterate(
     problem: Problem, *, seed: int = 0, device: str | torch.device | None = "auto", every: int = 10,
     started: float | None = None,
 ) -> Iterator[Snapshot]:
-    """Run ``problem``; yield a :class:`Snapshot` after the first step, every ``every`` steps and at each stage's end.
+    """Run ``problem``; yield a :class:`Snapshot` after the first step, every ``every`` steps and at each stage's end,
+    never twice for one step.
 
-    The last snapshot carries the :class:`Result`. Closing the generator (``gen.close()``, or dropping it) stops
-    the work at the next step and releases the networks. ``started``: the ``time.perf_counter()`` at which the
-    caller began the work (its set-up before the problem existed then counts in the seconds and the ETA).
+    The last snapshot (stage ``"done"``, in place of the last stage's end) carries the :class:`Result`. Closing the
+    generator (``gen.close()``, or dropping it) stops the work at the next step and releases the networks.
+    ``started``: the ``time.perf_counter()`` at which the caller began the work (its set-up before the problem
+    existed then counts in the seconds and the ETA).
     """
     seed = whole_number(seed, "seed")
     dev = resolve_device(device)
@@ -357,8 +359,10 @@ def iterate(
     stop_info: dict[str, Any] = {}
     best_layers: Tensors | None = None
 
+    shown_at = -1  # the step of the last snapshot yielded: a stage's end that follows it would repeat it
     try:
         for stage in problem.stages:
+            last_stage = stage is problem.stages[-1]
             params = gens.parameters(stage.trains)
             opt = torch.optim.Adam(params, lr=stage.lr)
             rules = stage.rules()
@@ -410,7 +414,8 @@ def iterate(
                 if stop:
                     total -= stage.steps - i - 1
                     break
-                if done == 1 or done % every == 0:
+                if (done == 1 or done % every == 0) and not (last_stage and i == stage.steps - 1):
+                    shown_at = done
                     yield snapshot(stage.name)
             if explicit and stage is problem.stages[-1]:
                 if fired is None:
@@ -425,7 +430,9 @@ def iterate(
                 }
                 if "best_step" in stop_info and stop_info["best_step"] is not None and stop_info["best_step"] >= 0:
                     stop_info["best_step"] += first + 1
-            yield snapshot(stage.name)
+            if not last_stage and shown_at != done:
+                shown_at = done
+                yield snapshot(stage.name)
         with torch.no_grad():
             if best_layers is not None:
                 final = best_layers

@@ -57,6 +57,23 @@ def test_snapshots_arrive_with_layers_losses_and_result():
     assert snaps[-1].result.steps == 30
 
 
+def test_a_snapshot_comes_once_per_step_and_the_last_one_is_the_result():
+    """After the first step, every ``every`` steps and at a stage's end, never twice for one step: the last step of
+    the last stage is shown once, by the "done" snapshot that carries the result (it was shown three times: a
+    progress line printed thrice)."""
+    import dataclasses
+
+    one = _problem(15)
+    fit = one.stages[0]
+    two = dataclasses.replace(one, stages=[dataclasses.replace(fit, name="a", steps=7),
+                                           dataclasses.replace(fit, name="b", steps=8)])
+    snaps = list(iterate(two, every=5))
+    assert [(s.step, s.stage) for s in snaps] == [(1, "a"), (5, "a"), (7, "a"), (10, "b"), (15, "done")]
+    assert snaps[-1].result is not None and all(s.result is None for s in snaps[:-1])
+    steps = [s.step for s in iterate(_problem(20), every=10)]
+    assert steps == [1, 10, 20]
+
+
 def test_closing_the_generator_stops_the_work():
     gen = iterate(_problem(100_000), every=1)
     next(gen)
