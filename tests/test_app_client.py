@@ -114,7 +114,9 @@ def test_dehaze_needs_only_the_photo(client, small):
 def test_segment_from_the_photo_alone_gives_a_binary_mask_of_its_size(client, small):
     n, out = _run(client, {"background": handle_file(str(small / "a.png"))}, steps=STEPS, size=SIZE,
                   api_name="/segment")
-    assert n >= 4  # ≥ 3 live updates + the result
+    # 30 steps shown at steps 1, 10 and 20, then the result: ≥ 2 live updates + the result (the client may merge
+    # two updates that arrive together)
+    assert n >= 3
     files = _downloads(out)
     mask = files["mask.png"]
     assert mask.shape == (H, W) and set(np.unique(mask)) == {0, 255}
@@ -126,7 +128,7 @@ def test_segment_from_the_photo_alone_gives_a_binary_mask_of_its_size(client, sm
 
 def test_dehaze_gives_images_of_the_photos_size(client, small):
     n, out = _run(client, handle_file(str(small / "a.png")), steps=STEPS, size=SIZE, api_name="/dehaze")
-    assert n >= 4
+    assert n >= 3
     files = _downloads(out)
     assert files["dehazed.png"].shape == (H, W, 3) and files["transmission.png"].shape == (H, W)
     before, after = (np.asarray(Image.open(f)) for f in out[3])
@@ -137,7 +139,7 @@ def test_dehaze_gives_images_of_the_photos_size(client, small):
 def test_separate_gives_layers_of_the_inputs_size(client, small, second):
     args = [handle_file(str(small / "mix1.png"))] + ([handle_file(str(small / "mix2.png"))] if second else [])
     n, out = _run(client, *args, steps=STEPS, size=SIZE, api_name="/separate")
-    assert n >= 4
+    assert n >= 3
     files = _downloads(out)
     assert files["layer1.png"].shape == files["layer2.png"].shape == (H, W, 3)
 
@@ -160,7 +162,7 @@ def test_watermark_hint_as_a_layer_gives_a_clean_photo_of_its_size(client, small
 def test_watermark_from_several_photos_alone(client, small):
     photos = [handle_file(str(small / f"p{k}.png")) for k in range(3)]
     n, out = _run(client, photos=photos, steps=STEPS, size=SIZE, api_name="/watermark")
-    assert n >= 4
+    assert n >= 3
     files = _downloads(out)
     assert all(files[f"clean_{k}.png"].shape == (H, W, 3) for k in range(3))
     assert "images: 3" in out[1]
@@ -168,7 +170,7 @@ def test_watermark_from_several_photos_alone(client, small):
 
 def test_video_from_the_clip_alone_gives_every_frame_at_its_size(client, small):
     n, out = _run(client, handle_file(str(small / "disc.mp4")), steps=STEPS, size=SIZE, api_name="/video")
-    assert n >= 4
+    assert n >= 3
     gallery, text, _, _, downloads, player = out
     assert text.startswith("**done**") and "frames: 8" in text
     assert iio.imread(player).shape[:3] == (8, 48, 64)  # the main layer (the mask) as mp4: every frame
