@@ -387,7 +387,7 @@ def iterate(
                 loss.backward()  # type: ignore[union-attr]
                 opt.step()
                 done += 1
-                if problem.average and stage is problem.stages[-1] and k == 0 and index is None:
+                if problem.average and last_stage and k == 0 and index is None:
                     with torch.no_grad():
                         avg = ({n: v.detach().clone() for n, v in layers.items()} if avg is None else
                                {n: avg[n].lerp_(v.detach(), 1 - problem.average) for n, v in layers.items()})
@@ -417,7 +417,7 @@ def iterate(
                 if (done == 1 or done % every == 0) and not (last_stage and i == stage.steps - 1):
                     shown_at = done
                     yield snapshot(stage.name)
-            if explicit and stage is problem.stages[-1]:
+            if explicit and last_stage:
                 if fired is None:
                     fired = next((r for r in rules if r.fired_at is not None), None)  # observing rules
                 keeper = fired or next((r for r in rules if r.best() is not None), None)
