@@ -625,12 +625,13 @@ def draw_segment(seed: int, n: int, size: tuple[int, int] = (256, 400)) -> list[
 # --- separation ---------------------------------------------------------------------------------------------------
 
 
-def draw_separate(seed: int, n: int, size: tuple[int, int] = (256, 400)) -> list[Case]:
+def draw_separate(seed: int, n: int, size: tuple[int, int] = (256, 400), first: int = 0) -> list[Case]:
     """Two mixtures I_k = g_k·(α_k·y1 + (1 − α_k)·y2) of two photos, y1 and y2 as truth. Kinds: ``plain``,
     ``shifted`` (y2 moved by 1–4 px in the second mixture, as a hand-held second shot), ``gain`` (the second
-    mixture 0.85–1.15× brighter), ``textures`` (two textures: brick, grass, gravel, moon). |α1 − α2| ≥ 0.2."""
+    mixture 0.85–1.15× brighter), ``textures`` (two textures: brick, grass, gravel, moon). |α1 − α2| ≥ 0.2.
+    Cases ``first`` to ``n − 1`` (each case depends only on the seed and its index)."""
     cases = []
-    for i in range(n):
+    for i in range(first, n):
         rng = _rng("separate", seed, i)
         kind = KINDS["separate"][i % len(KINDS["separate"])]
         shape = _shape(rng, *size)

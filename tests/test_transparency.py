@@ -6,6 +6,7 @@ Field inputs (tests/data/separate_real_mixtures, crops of the bundled CC0 exampl
 real shots taken a moment apart are.
 """
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,8 +18,12 @@ from doubledip.register import measure_shift, move_back, overlap
 from doubledip.tasks.transparency import (
     MAX_EDGE_CORRELATION,
     MAX_EDGE_CORRELATION_ONE,
+    MAX_SHIFT,
     MIN_DIFFERENCE,
+    MOVED_ALPHA_LOW,
+    REFINED_MOVES,
     difference,
+    find_moves,
     layer_edge_correlation,
     prepare_pair,
 )
@@ -280,3 +285,26 @@ def test_a_pair_that_allows_an_exposure_change_says_a_layer_may_be_worse():
     assert lo - 0.01 <= 0.94 <= hi + 0.01 and lo < 1 < hi
     assert r.values["brightness_doubt"] >= 1
     assert any("may be further from the truth than the mixtures" in n for n in r.notes), r.notes
+
+
+@pytest.mark.parametrize("index", [125, 237])
+def test_the_layer_moves_are_refined_from_more_than_the_best_screened_pair(index):
+    """Benchmark TUNE pairs whose second layer moved (4, 0) px / whose first moved (1, 1) px: the pair of moves that
+    screens best at half resolution is wrong (one layer off by 3 px / none found), so only refining it gives the
+    wrong moves; refining the next screened pairs too (``REFINED_MOVES``) finds the true ones (tune split, 96
+    shifted pairs: 80 → 84 right; ``bench/probe_separate_moves.py``)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import cases  # noqa: PLC0415  (bench/cases.py)
+    from bench_check import TUNE_SEED  # noqa: PLC0415
+    from probe_separate_moves import truth_moves  # noqa: PLC0415
+
+    (case,) = cases.draw_separate(TUNE_SEED, index + 1, first=index)
+    a, b = case.inputs["mixture1"], case.inputs["mixture2"]
+    want = truth_moves(case.params)
+    limit = max(2, int(min(a.shape[:2]) * MAX_SHIFT))
+    gain = float(b.mean() / a.mean())
+    once = find_moves(a, b, gain, limit, refine=1)
+    assert once is None or once.moves != want
+    found = find_moves(a, b, gain, limit)
+    assert REFINED_MOVES > 1 and found is not None and found.moves == want
+    assert MOVED_ALPHA_LOW <= found.alphas[1] < found.alphas[0] <= 1 - MOVED_ALPHA_LOW

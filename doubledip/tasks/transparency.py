@@ -30,7 +30,9 @@ Two real shots are rarely pixel-aligned and equally exposed, so before that (see
   inverted frequency by frequency (:func:`unmix_moved`; a 2×2 complex system per frequency, never worse
   conditioned than ``|α1 − α2|``). The moves are taken when their layers share fewer edges than the one-shift
   unmixing's (tune split: the four pairs whose second layer moved 1–4 px, alphas 0.3–0.4 apart, went from
-  unseparated to +25–49 dB over the mixtures);
+  unseparated to +25–49 dB over the mixtures). The three best-screened pairs are refined, not only the best, and a
+  pair whose alphas end on the search's bounds is passed over (tune split, 96 pairs with a moved layer: moves right
+  on 80 → 84; the 72 other pairs' answers unchanged; ``bench/probe_separate_moves.py``);
 * the second shot's exposure is a learned gain ``g``: ``I_2 = g·(α_2·y1 + (1 − α_2)·y2)``. A gain cannot be told
   from the layers' own brightness by the model alone (every ``g`` in a range explains the pair exactly, with the
   layers brighter or darker in step; only that both layers stay inside [0, 1] bounds the range). So when the range
@@ -115,6 +117,11 @@ MAX_EDGE_CORRELATION_ONE = 0.25
 # which the search explains with alphas of 0.99 and 0.01: two copies of the mixtures). Tune split: the four pairs
 # whose reflection moved measured -0.013–0.027 moved against 0.028–0.14 for one shift (same grid search).
 MOVED_GAIN = 0.0
+# Screened pairs of layer moves refined at full resolution (:func:`find_moves`); a refined pair whose alphas end
+# within MOVED_ALPHA_LOW of 0 or 1 is a spurious peak and passed over. Tune split, 96 pairs with a moved layer: the
+# moves right on 80 with one pair refined, 84 with three (bench/probe_separate_moves.py).
+REFINED_MOVES = 3
+MOVED_ALPHA_LOW = ALPHA_LOW / 2
 # A shift beyond this share of the shorter side is refused: the two photos frame different views.
 MAX_SHIFT = 1 / 8
 
@@ -414,15 +421,18 @@ class Moves:
     single: float
 
 
-def find_moves(first: np.ndarray, second: np.ndarray, gain0: float, limit: int, count: int = 4) -> Moves | None:
+def find_moves(first: np.ndarray, second: np.ndarray, gain0: float, limit: int, count: int = 4,
+               refine: int = REFINED_MOVES) -> Moves | None:
     """Whether the two layers moved differently between the shots (a reflection against the scene), and by what.
 
     Pairs of candidate translations (:func:`shift_candidates`: the highest phase-correlation point for one layer,
     another high point for the other) are screened by the least edge correlation their unmixing reaches on a 0.1
-    alpha grid at half resolution (shifts halved), the best pair is refined at full resolution (:func:`_pattern`)
-    and compared with the same search for one translation of both. Returns ``None`` when the best candidate is one
-    translation of both layers, or the frames are under 32 px on a side (too few pixels to tell two peaks apart).
-    ``first``, ``second``: ``(H, W, 3)`` float arrays, the full frames."""
+    alpha grid at half resolution (shifts halved). The ``refine`` best-screened pairs are refined at full resolution
+    (:func:`_pattern`); a pair whose alphas end on the search's bounds (a spurious peak, explained as two copies of
+    the mixtures) is passed over, and the least correlated of the rest is compared with the same search for one
+    translation of both. Returns ``None`` when no pair of moves beats one translation of both layers, or the frames
+    are under 32 px on a side (too few pixels to tell two peaks apart). ``first``, ``second``: ``(H, W, 3)`` float
+    arrays, the full frames."""
     if min(first.shape[:2]) < 32:
         return None
     cands = shift_candidates(first, second, limit, count + 1)
@@ -435,16 +445,21 @@ def find_moves(first: np.ndarray, second: np.ndarray, gain0: float, limit: int, 
     for mv in pairs:
         half = tuple((dx / 2, dy / 2) for dx, dy in mv)
         screened.append(_grid(_moved_cost(half1, half2, half, border // 2 + 1)) + (mv,))
-    best = min(screened[1:], key=lambda r: r[2])
-    if best[2] >= screened[0][2]:
+    ranked = [r for r in sorted(screened[1:], key=lambda r: r[2])[:refine] if r[2] < screened[0][2]]
+    if not ranked:
         return None
-    results = []
-    for a1, a2, _, mv in (screened[0], best):
-        results.append(_pattern(_moved_cost(g1, g2, mv, border), a1, a2) + (mv,))
-    (_, _, single, _), (a1, a2, corr, mv) = results
-    if corr >= single:
+    a1, a2, _, mv = screened[0]
+    single = _pattern(_moved_cost(g1, g2, mv, border), a1, a2)[2]
+    best = None
+    for a1, a2, _, mv in ranked:
+        b1, b2, corr = _pattern(_moved_cost(g1, g2, mv, border), a1, a2)
+        if not MOVED_ALPHA_LOW <= b2 < b1 <= 1 - MOVED_ALPHA_LOW:
+            continue
+        if best is None or corr < best.correlation:
+            best = Moves(mv, (b1, b2), corr, single)
+    if best is None or best.correlation >= single:
         return None
-    return Moves(mv, (a1, a2), corr, single)
+    return best
 
 
 def fit_db(i1: np.ndarray, i2: np.ndarray, y1: np.ndarray, y2: np.ndarray, a1: float, a2: float, gain: float,
@@ -605,7 +620,7 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
         learned *= factor
         found = find_moves(a, b, gain_full, max(2, int(min(h, w) * MAX_SHIFT)))
         if found is not None and not (found.correlation <= min(MAX_EDGE_CORRELATION, corr - MOVED_GAIN)
-                                      and ALPHA_LOW / 2 <= found.alphas[1] < found.alphas[0] <= 1 - ALPHA_LOW / 2):
+                                      and MOVED_ALPHA_LOW <= found.alphas[1] < found.alphas[0] <= 1 - MOVED_ALPHA_LOW):
             found = None
         if found is not None:
             (m1x, m1y), (m2x, m2y) = found.moves
