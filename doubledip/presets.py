@@ -38,7 +38,8 @@ class SegmentSettings(DecompositionSettings):
     network, frame 0's labelling carried by optical flow and a graph cut per frame (:mod:`doubledip.tracking`),
     with its ``track_inner`` / ``track_outer`` (sure foreground / background beyond these shares of the short
     side from the moved mask) and the check on each cut, ``track_accept`` (IoU with the moved mask) and
-    ``track_area`` (relative area change)."""
+    ``track_area`` (relative area change). ``hinted_regions``: with the user's own hints, a foreground region that
+    no foreground hint touches is given to the background (see ``tasks.segmentation.keep_hinted_regions``)."""
 
     recon: float = 0.5
     hint: float = 1.0
@@ -55,6 +56,7 @@ class SegmentSettings(DecompositionSettings):
     track_outer: float = 0.06
     track_accept: float = 0.8
     track_area: float = 0.05
+    hinted_regions: bool = False
     task: ClassVar[str] = "segment"
 
 
@@ -126,6 +128,8 @@ PRESETS: dict[str, dict[str, Settings]] = {
             # (0.985 → 0.809).
             # graph_cut: GrabCut from five colour-model starts at full size, a majority vote (the task).
             colour_prior=True, colour_refine=True, graph_cut=5,
+            # Only the regions the user's strokes touch stay foreground (tasks.segmentation.keep_hinted_regions).
+            hinted_regions=True,
         ),
         "paper": SegmentSettings(
             "paper", Arch(down=(8, 16, 32), up=(8, 16, 32), skip=(0, 0, 0), kernel=3, input_channels=8),

@@ -113,3 +113,45 @@ def test_the_smallest_hint_accepted_is_a_tenth_of_a_percent_of_the_image():
     dot.flat[np.flatnonzero(dot)[0]] = False
     with pytest.raises(InputError, match=f"foreground hint marks only {least - 1} px"):
         check_hints(dot, bg, truth.shape, [])
+
+
+def _two_discs(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Two red discs of one colour on a noisy blue ground, 96×144; returns the photo and each disc's mask."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:96, 0:144]
+    left = (yy - 48) ** 2 + (xx - 36) ** 2 < 22 ** 2
+    right = (yy - 48) ** 2 + (xx - 108) ** 2 < 22 ** 2
+    img = np.empty((96, 144, 3), np.float32)
+    img[:] = (0.15, 0.3, 0.75)
+    img[left | right] = (0.85, 0.2, 0.15)
+    img = np.clip(img + rng.normal(0, 0.03, img.shape), 0, 1).astype(np.float32)
+    return img, left, right
+
+
+def test_a_region_no_foreground_stroke_touches_goes_to_the_background():
+    """Strokes on the left disc only, the background strokes along the top and bottom edges: the right disc has the
+    object's colour, so the graph cut takes it as foreground (``hinted_regions`` off), but the user asked for the
+    left one: it alone stays, and a note says one region was given to the background."""
+    from doubledip.tasks.segmentation import keep_hinted_regions
+
+    img, left, right = _two_discs()
+    fg = np.zeros_like(left)
+    fg[44:52, 26:46] = True
+    bg = np.zeros_like(left)
+    bg[:6], bg[-6:] = True, True
+    kept = segment(img, fg, bg, steps=30, size=64, seed=0)
+    off = segment(img, fg, bg, steps=30, size=64, seed=0, hinted_regions=False)
+    assert (off.images["mask"] > 0.5)[right].mean() > 0.9  # without the rule the cut takes both discs
+    mask = kept.images["mask"] > 0.5
+    assert iou(mask, left) >= 0.9 and not mask[right].any()
+    assert (kept.images["soft_mask"][right] < 0.5).all()  # the soft mask agrees with the binary one
+    assert any("1 foreground region that no foreground stroke touches" in n for n in kept.notes)
+    assert not any("foreground stroke touches" in n for n in off.notes)
+    # A stroke on each disc keeps both; the function alone drops exactly the untouched region.
+    fg2 = fg.copy()
+    fg2[44:52, 98:118] = True
+    both = segment(img, fg2, bg, steps=30, size=64, seed=0).images["mask"] > 0.5
+    assert iou(both, left | right) >= 0.9
+    soft = (left | right).astype(np.float32)
+    out, dropped, share = keep_hinted_regions(soft, fg)
+    assert dropped == 1 and np.array_equal(out > 0.5, left) and share == pytest.approx(right.mean())

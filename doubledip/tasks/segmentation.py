@@ -7,7 +7,12 @@ kept for the first part. The soft mask is brought to full resolution by a guided
 pinned to the user's hints, and thresholded at 0.5. In ``fast`` its boundary band is then re-decided by colour
 models fitted to the decomposition's regions, and the whole mask snapped to the photo's edges by a graph cut
 (GrabCut from the decomposition's labelling; see :func:`refine_mask`): the networks decide what the regions are,
-the cut where exactly their edges run at full resolution.
+the cut where exactly their edges run at full resolution. With the user's own hints, a region of the object's
+colours that no foreground stroke touches is then given back to the background (:func:`keep_hinted_regions`): tune
+split, the 22 cases with stroke hints among the first 40 (bench/probe_segment_regions.py): IoU ≥ 0.9 on 17 → 18,
+mean 0.885 → 0.915; a spoon beside a cup, a piece of the background beside a polygon and a blob's neighbour dropped
+(0.588 → 1.000, 0.889 → 1.000, 0.668 → 0.853), and one object of several that no stroke touched dropped with them
+(0.932 → 0.789): the note asks for a stroke on every object.
 
 Clips (``segment-video``, hints on frame 0): ``paper`` runs the networks over the whole clip, one generator per
 layer shared by every frame (:func:`build_video`). ``fast`` runs no network: frame 0's labelling is carried through
@@ -24,6 +29,7 @@ import dataclasses
 import time
 from collections.abc import Iterator, Sequence
 
+import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -148,6 +154,7 @@ def _build(
     img = frames[0]  # the frame the hints were drawn on
     n, h, w = frames.shape[:3]
     notes: list[str] = []
+    user_hints = fg_hint is not None
     fg, bg = _hints(img, fg_hint, bg_hint, notes, video)
     p = get_preset("segment-video" if video else "segment", preset, **overrides)
     size = p.size or max(h, w)
@@ -222,6 +229,12 @@ def _build(
     def finish(x: Tensors) -> Result:
         soft = refine_mask(x["mask"], full, fg, bg, colour=p.colour_refine,
                            graph_cut=p.graph_cut)
+        if p.hinted_regions and user_hints:
+            soft, dropped, share = keep_hinted_regions(soft, fg)
+            if dropped:
+                notes.append(f"{dropped} foreground region{'s' if dropped > 1 else ''} that no foreground stroke "
+                             f"touches ({100 * share:.1f} % of the image) went to the background: mark every object "
+                             "you want with a stroke")
         return Result("segment", p.name, images=_full_layers(full, soft, x),
                       values={"foreground_fraction": round(float((soft >= 0.5).mean()), 4)}, notes=notes)
 
@@ -291,6 +304,29 @@ def _full_layers(full: torch.Tensor, soft: np.ndarray, x: Tensors) -> dict[str, 
     # Full-resolution layers: the photo where the layer is visible, the generator's layer where it is hidden.
     return {"mask": (soft >= 0.5).astype(np.float32), "soft_mask": soft,
             "foreground": s * img + (1 - s) * y1, "background": (1 - s) * img + s * y2}
+
+
+def keep_hinted_regions(soft: np.ndarray, fg: np.ndarray) -> tuple[np.ndarray, int, float]:
+    """Give the background every foreground region that no foreground hint touches.
+
+    A user marks each object they want with a stroke; a region of the object's colours elsewhere in the photo (a
+    spoon beside a cup, a strip of a rocket beside an astronaut) that the graph cut joined to the foreground was not
+    asked for. Regions are the 8-connected components of ``soft`` > 0.5; an unwanted one is set just under 0.5 (at
+    most its value), so the soft and binary masks still agree. The connectivity constraint of interactive
+    segmentation (e.g. the seeds of Boykov & Jolly 2001 reach the object through its connected region; Vicente et
+    al. CVPR 2008 make it a constraint of the cut). ``soft`` (H, W) float in [0, 1], pinned to the hints (every
+    ``fg`` pixel is foreground); ``fg`` (H, W) bool. Returns the mask, how many regions were dropped and their share
+    of the image."""
+    count, labels = cv2.connectedComponents((soft > 0.5).astype(np.uint8), connectivity=8)
+    if count <= 2:
+        return soft, 0, 0.0
+    hinted = np.zeros(count, bool)
+    hinted[np.unique(labels[fg])] = True
+    drop = ~hinted[labels] & (labels > 0)
+    if not drop.any():
+        return soft, 0, 0.0
+    out = np.where(drop, np.minimum(soft, 0.499), soft).astype(soft.dtype)
+    return out, int(count - 1 - hinted[1:].sum()), float(drop.mean())
 
 
 def refine_mask(
