@@ -50,7 +50,7 @@ def main() -> None:
         t = time.perf_counter()
         soft = segment(img, fg, bg, preset="fast", seed=0, hinted_regions=False).images["soft_mask"]
         secs = time.perf_counter() - t
-        kept = keep_hinted_regions(soft, fg)[0]
+        kept, _ = keep_hinted_regions(soft, fg)
         off, on, gc = iou(soft > 0.5, truth), iou(kept > 0.5, truth), iou(grabcut(img, fg, bg), truth)
         rows.append((off, on))
         print(f"{case.name:18s} regions {regions(soft > 0.5):3d} truth {regions(truth)}  IoU without {off:.3f} "

@@ -153,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     if not args.quiet:
         sys.stderr.write(f"wrote {out}\n")
+        for note in result.notes:  # also in summary.json; said here so that a user watching the terminal sees them
+            sys.stderr.write(f"note: {note}\n")
     return 0
 
 

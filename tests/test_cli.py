@@ -50,6 +50,18 @@ def test_segment_writes_every_output_at_input_size(files, tmp_path):
     assert s["working_size"] == [48, 64] and s["seconds"] > 0 and np.isfinite(s["psnr"])
 
 
+def test_the_notes_are_said_on_the_terminal_as_in_summary_json(files, tmp_path):
+    """No hints: the result's note on the automatic hints reaches the terminal (stderr, after "wrote"), as it does
+    summary.json; --quiet keeps the terminal silent (the test above)."""
+    out = tmp_path / "auto"
+    r = cli("segment", files / "img.png", "--out", out, "--steps", "10", "--size", "64")
+    assert r.returncode == 0, r.stderr
+    notes = json.loads((out / "summary.json").read_text())["notes"]
+    assert any(n.startswith("no hints given") for n in notes)
+    said = r.stderr.split(f"wrote {out}\n", 1)[1].splitlines()
+    assert said == [f"note: {n}" for n in notes]
+
+
 def test_dehaze_writes_outputs_and_airlight_and_shows_progress(files, tmp_path):
     out = tmp_path / "dh"
     r = cli("dehaze", files / "gray16.png", "--out", out, "--steps", "10", "--size", "32", "--airlight", "0.9,0.9,0.9")

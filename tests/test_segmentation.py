@@ -132,7 +132,7 @@ def test_a_region_no_foreground_stroke_touches_goes_to_the_background():
     """Strokes on the left disc only, the background strokes along the top and bottom edges: the right disc has the
     object's colour, so the graph cut takes it as foreground (``hinted_regions`` off), but the user asked for the
     left one: it alone stays, and a note says one region was given to the background."""
-    from doubledip.tasks.segmentation import keep_hinted_regions
+    from doubledip.tasks.segmentation import dropped_regions_note, keep_hinted_regions
 
     img, left, right = _two_discs()
     fg = np.zeros_like(left)
@@ -153,5 +153,10 @@ def test_a_region_no_foreground_stroke_touches_goes_to_the_background():
     both = segment(img, fg2, bg, steps=30, size=64, seed=0).images["mask"] > 0.5
     assert iou(both, left | right) >= 0.9
     soft = (left | right).astype(np.float32)
-    out, dropped, share = keep_hinted_regions(soft, fg)
-    assert dropped == 1 and np.array_equal(out > 0.5, left) and share == pytest.approx(right.mean())
+    speck = np.zeros_like(left)
+    speck[2, 2] = True  # a 1 px region: dropped too
+    out, dropped = keep_hinted_regions(np.maximum(soft, speck), fg)
+    assert np.array_equal(out > 0.5, left) and sorted(dropped.tolist()) == [1, int(right.sum())]
+    # Only regions of a paintable size are said: specks alone give no note.
+    assert dropped_regions_note(dropped, soft.size).startswith("1 foreground region that no foreground stroke")
+    assert dropped_regions_note(np.array([1, 5]), soft.size) is None  # under 0.1 % of 96×144 (13.8 px)

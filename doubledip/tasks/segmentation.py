@@ -230,11 +230,10 @@ def _build(
         soft = refine_mask(x["mask"], full, fg, bg, colour=p.colour_refine,
                            graph_cut=p.graph_cut)
         if p.hinted_regions and user_hints:
-            soft, dropped, share = keep_hinted_regions(soft, fg)
-            if dropped:
-                notes.append(f"{dropped} foreground region{'s' if dropped > 1 else ''} that no foreground stroke "
-                             f"touches ({100 * share:.1f} % of the image) went to the background: mark every object "
-                             "you want with a stroke")
+            soft, dropped = keep_hinted_regions(soft, fg)
+            note = dropped_regions_note(dropped, soft.size)
+            if note:
+                notes.append(note)
         return Result("segment", p.name, images=_full_layers(full, soft, x),
                       values={"foreground_fraction": round(float((soft >= 0.5).mean()), 4)}, notes=notes)
 
@@ -306,7 +305,7 @@ def _full_layers(full: torch.Tensor, soft: np.ndarray, x: Tensors) -> dict[str, 
             "foreground": s * img + (1 - s) * y1, "background": (1 - s) * img + s * y2}
 
 
-def keep_hinted_regions(soft: np.ndarray, fg: np.ndarray) -> tuple[np.ndarray, int, float]:
+def keep_hinted_regions(soft: np.ndarray, fg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Give the background every foreground region that no foreground hint touches.
 
     A user marks each object they want with a stroke; a region of the object's colours elsewhere in the photo (a
@@ -315,18 +314,31 @@ def keep_hinted_regions(soft: np.ndarray, fg: np.ndarray) -> tuple[np.ndarray, i
     most its value), so the soft and binary masks still agree. The connectivity constraint of interactive
     segmentation (e.g. the seeds of Boykov & Jolly 2001 reach the object through its connected region; Vicente et
     al. CVPR 2008 make it a constraint of the cut). ``soft`` (H, W) float in [0, 1], pinned to the hints (every
-    ``fg`` pixel is foreground); ``fg`` (H, W) bool. Returns the mask, how many regions were dropped and their share
-    of the image."""
+    ``fg`` pixel is foreground); ``fg`` (H, W) bool. Returns the mask and the size (px) of each region dropped."""
     count, labels = cv2.connectedComponents((soft > 0.5).astype(np.uint8), connectivity=8)
+    none = np.zeros(0, np.int64)
     if count <= 2:
-        return soft, 0, 0.0
+        return soft, none
     hinted = np.zeros(count, bool)
+    hinted[0] = True  # the background
     hinted[np.unique(labels[fg])] = True
-    drop = ~hinted[labels] & (labels > 0)
+    drop = ~hinted[labels]
     if not drop.any():
-        return soft, 0, 0.0
+        return soft, none
     out = np.where(drop, np.minimum(soft, 0.499), soft).astype(soft.dtype)
-    return out, int(count - 1 - hinted[1:].sum()), float(drop.mean())
+    return out, np.bincount(labels.ravel(), minlength=count)[~hinted]
+
+
+def dropped_regions_note(sizes: np.ndarray, pixels: int) -> str | None:
+    """The note for the regions :func:`keep_hinted_regions` dropped (``sizes`` in px, of an image of ``pixels``):
+    specks under the least hint a user may paint (:data:`MIN_HINT_FRACTION`) go without a word (a few stray pixels
+    of a good mask made the note read "0.0 % of the image"); None when nothing else went."""
+    big = sizes[sizes >= MIN_HINT_FRACTION * pixels]
+    if not len(big):
+        return None
+    return (f"{len(big)} foreground region{'s' if len(big) > 1 else ''} that no foreground stroke touches "
+            f"({100 * big.sum() / pixels:.1f} % of the image) went to the background: mark every object you want "
+            "with a stroke")
 
 
 def refine_mask(
