@@ -51,9 +51,9 @@ def main() -> None:
         soft = segment(img, fg, bg, preset="fast", seed=0, hinted_regions=False).images["soft_mask"]
         secs = time.perf_counter() - t
         kept, _ = keep_hinted_regions(soft, fg)
-        off, on, gc = iou(soft > 0.5, truth), iou(kept > 0.5, truth), iou(grabcut(img, fg, bg), truth)
+        off, on, gc = iou(soft >= 0.5, truth), iou(kept >= 0.5, truth), iou(grabcut(img, fg, bg), truth)
         rows.append((off, on))
-        print(f"{case.name:18s} regions {regions(soft > 0.5):3d} truth {regions(truth)}  IoU without {off:.3f} "
+        print(f"{case.name:18s} regions {regions(soft >= 0.5):3d} truth {regions(truth)}  IoU without {off:.3f} "
               f"with {on:.3f} ({on - off:+.3f})  GrabCut {gc:.3f}  {secs:5.1f} s", flush=True)
     if rows:
         a = np.array(rows)

@@ -155,8 +155,9 @@ def test_a_region_no_foreground_stroke_touches_goes_to_the_background():
     soft = (left | right).astype(np.float32)
     speck = np.zeros_like(left)
     speck[2, 2] = True  # a 1 px region: dropped too
+    soft[right] = 0.5  # the binary mask is soft >= 0.5: a region at exactly 0.5 is foreground, and dropped whole
     out, dropped = keep_hinted_regions(np.maximum(soft, speck), fg)
-    assert np.array_equal(out > 0.5, left) and sorted(dropped.tolist()) == [1, int(right.sum())]
+    assert np.array_equal(out >= 0.5, left) and sorted(dropped.tolist()) == [1, int(right.sum())]
     # Only regions of a paintable size are said: specks alone give no note.
     assert dropped_regions_note(dropped, soft.size).startswith("1 foreground region that no foreground stroke")
     assert dropped_regions_note(np.array([1, 5]), soft.size) is None  # under 0.1 % of 96×144 (13.8 px)

@@ -310,12 +310,13 @@ def keep_hinted_regions(soft: np.ndarray, fg: np.ndarray) -> tuple[np.ndarray, n
 
     A user marks each object they want with a stroke; a region of the object's colours elsewhere in the photo (a
     spoon beside a cup, a strip of a rocket beside an astronaut) that the graph cut joined to the foreground was not
-    asked for. Regions are the 8-connected components of ``soft`` > 0.5; an unwanted one is set just under 0.5 (at
-    most its value), so the soft and binary masks still agree. The connectivity constraint of interactive
-    segmentation (e.g. the seeds of Boykov & Jolly 2001 reach the object through its connected region; Vicente et
-    al. CVPR 2008 make it a constraint of the cut). ``soft`` (H, W) float in [0, 1], pinned to the hints (every
-    ``fg`` pixel is foreground); ``fg`` (H, W) bool. Returns the mask and the size (px) of each region dropped."""
-    count, labels = cv2.connectedComponents((soft > 0.5).astype(np.uint8), connectivity=8)
+    asked for. Regions are the 8-connected components of the binary mask (``soft`` ≥ 0.5, as the result's); an
+    unwanted one is set just under 0.5 (at most its value), so the soft and binary masks still agree. The
+    connectivity constraint of interactive segmentation (e.g. the seeds of Boykov & Jolly 2001 reach the object
+    through its connected region; Vicente et al. CVPR 2008 make it a constraint of the cut). ``soft`` (H, W) float
+    in [0, 1], pinned to the hints (every ``fg`` pixel is foreground); ``fg`` (H, W) bool. Returns the mask and the
+    size (px) of each region dropped."""
+    count, labels = cv2.connectedComponents((soft >= 0.5).astype(np.uint8), connectivity=8)
     none = np.zeros(0, np.int64)
     if count <= 2:
         return soft, none
