@@ -122,8 +122,10 @@ class Stage:
 class Result:
     """A finished run. ``images``: name → (H, W, 3) or (H, W) float32 in [0, 1] at the input's size; ``values``:
     the task's figures (JSON-ready); ``seconds`` wall time (s); ``working_size`` the networks' (height, width) in px
-    (numpy order; the page writes it width×height); ``psnr`` the reconstruction's fit to the input (dB, NaN when the
-    task has none); ``notes`` what the user should know (e.g. why a result is not reliable)."""
+    (numpy order; the page writes it width×height); ``psnr`` the reconstruction's fit to the input (dB): the final
+    result's where the task re-makes the input from it (two mixtures: the final layers re-make both), else the
+    networks' at their last step (NaN when the task has none); ``notes`` what the user should know (e.g. why a
+    result is not reliable)."""
 
     task: str
     preset: str
@@ -442,7 +444,9 @@ def iterate(
         if explicit:
             result.values.update(stop_info)
         result.task, result.preset = problem.task, problem.preset
-        result.steps, result.seconds, result.psnr = done, time.perf_counter() - start, last_psnr
+        result.steps, result.seconds = done, time.perf_counter() - start
+        if not math.isfinite(result.psnr):  # a finish that re-made the input from its own result said how well
+            result.psnr = last_psnr
         result.working_size = tuple(int(v) for v in (problem.image_shape or target.shape[-2:]))  # type: ignore
         snap = snapshot("done")
         snap.result = result

@@ -731,7 +731,8 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
                              "cannot tell an exposure change from the layers' own brightness")
         values["reliable"] = reliable
         images = {"layer1": y1.astype(np.float32), "layer2": y2.astype(np.float32)}
-        return Result("separate", p.name, images=images, values=values, notes=notes)
+        # The layers come from exact unmixing at full size, not from the networks: their fit is the result's.
+        return Result("separate", p.name, images=images, values=values, notes=notes, psnr=fit)
 
     def show(x: Tensors) -> Tensors:
         return {"layer1": x["layer1"], "layer2": x["layer2"], "reconstruction": compose(x)[:1]}
