@@ -448,18 +448,17 @@ def find_moves(first: np.ndarray, second: np.ndarray, gain0: float, limit: int, 
     ranked = [r for r in sorted(screened[1:], key=lambda r: r[2])[:refine] if r[2] < screened[0][2]]
     if not ranked:
         return None
-    a1, a2, _, mv = screened[0]
-    single = _pattern(_moved_cost(g1, g2, mv, border), a1, a2)[2]
     best = None
     for a1, a2, _, mv in ranked:
         b1, b2, corr = _pattern(_moved_cost(g1, g2, mv, border), a1, a2)
-        if not MOVED_ALPHA_LOW <= b2 < b1 <= 1 - MOVED_ALPHA_LOW:
-            continue
-        if best is None or corr < best.correlation:
-            best = Moves(mv, (b1, b2), corr, single)
-    if best is None or best.correlation >= single:
+        if MOVED_ALPHA_LOW <= b2 < b1 <= 1 - MOVED_ALPHA_LOW and (best is None or corr < best[2]):
+            best = (b1, b2, corr, mv)
+    if best is None:
         return None
-    return best
+    a1, a2, _, mv = screened[0]
+    single = _pattern(_moved_cost(g1, g2, mv, border), a1, a2)[2]  # one translation of both, for comparison
+    b1, b2, corr, mv = best
+    return Moves(mv, (b1, b2), corr, single) if corr < single else None
 
 
 def fit_db(i1: np.ndarray, i2: np.ndarray, y1: np.ndarray, y2: np.ndarray, a1: float, a2: float, gain: float,
@@ -619,8 +618,9 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
             r1, r2, corr, factor = grid
         learned *= factor
         found = find_moves(a, b, gain_full, max(2, int(min(h, w) * MAX_SHIFT)))
-        if found is not None and not (found.correlation <= min(MAX_EDGE_CORRELATION, corr - MOVED_GAIN)
-                                      and MOVED_ALPHA_LOW <= found.alphas[1] < found.alphas[0] <= 1 - MOVED_ALPHA_LOW):
+        # find_moves has passed over moves whose alphas end on the bounds; here they must also beat the one-shift
+        # unmixing that the networks' alphas gave.
+        if found is not None and not found.correlation <= min(MAX_EDGE_CORRELATION, corr - MOVED_GAIN):
             found = None
         if found is not None:
             (m1x, m1y), (m2x, m2y) = found.moves
