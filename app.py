@@ -13,6 +13,7 @@ import inspect
 import json
 import os
 import tempfile
+import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -61,14 +62,43 @@ def _zero_gpu():
     return spaces
 
 
+# Runs in flight per visitor (Gradio's session hash): Stop says "stopped" only once its visitor's run has ended,
+# so that no update of the cancelled run can land after the line and overwrite it.
+_RUNS: dict[str | None, int] = {}
+_RUNS_CHANGED = threading.Condition()
+STOP_SETTLE = 5.0  # s that Stop waits at most for the cancelled run to end before it says "stopped" anyway
+
+
+def _session() -> str | None:
+    """The visitor whose event this thread is serving (Gradio sets it around every step of a handler)."""
+    from gradio.context import LocalContext
+
+    return getattr(LocalContext.request.get(None), "session_hash", None)
+
+
+@contextlib.contextmanager
+def _running(session: str | None) -> Iterator[None]:
+    with _RUNS_CHANGED:
+        _RUNS[session] = _RUNS.get(session, 0) + 1
+    try:
+        yield
+    finally:
+        with _RUNS_CHANGED:
+            _RUNS[session] -= 1
+            if not _RUNS[session]:
+                del _RUNS[session]
+            _RUNS_CHANGED.notify_all()
+
+
 def _heavy(fn: Callable) -> Callable:
     """A heavy handler: its whole body (input decoding, the optimisation, the final images) runs on the library's
     one torch thread (``dd.pinned``; why: doubledip/threads.py), its updates stream back to Gradio's thread; on a
-    ZeroGPU Space it also gets a GPU."""
+    ZeroGPU Space it also gets a GPU. While it runs, its visitor counts in ``_RUNS``."""
 
     @functools.wraps(fn)
     def on_torch_thread(*args, **kwargs):
-        yield from dd.pinned(lambda: fn(*args, **kwargs))
+        with _running(_session()):
+            yield from dd.pinned(lambda: fn(*args, **kwargs))
 
     spaces = _zero_gpu()
     return spaces.GPU(on_torch_thread) if spaces is not None else on_torch_thread
@@ -612,7 +642,12 @@ def _editor_component(label: str, colours: list[str], canvas: tuple[int, int],
                           sources=["upload", "clipboard"])
 
 
-def _stopped() -> str:
+def _stopped(request: gr.Request) -> str:
+    """Stop's line, said once the visitor's cancelled run has ended (at most :data:`STOP_SETTLE` s): said at once,
+    it raced the run's last update, which could land after it and leave a progress line that never moves again."""
+    session = getattr(request, "session_hash", None)
+    with _RUNS_CHANGED:
+        _RUNS_CHANGED.wait_for(lambda: session not in _RUNS, timeout=STOP_SETTLE)
     return ("**stopped** — nothing runs now; the layers shown are the last ones drawn. Press **Run** to start "
             "again.")
 
@@ -718,9 +753,11 @@ def task_tab(tasks: list[Task]) -> None:
             yield from HANDLERS[choice](*values)
 
         events.append(_wire(run, False, dispatch, [chooser, *inputs], outs))
-    # No concurrency limit: the "stopped" line must not wait for the job slot that the cancelled run still holds
-    # while it winds down (under load it waited past the 6 s the browser test allows).
-    stop.click(_stopped, None, [outs[1]], cancels=events, api_name=False, concurrency_limit=None)
+    # The cancel is its own listener, registered first: as part of the "stopped" event it was sent only once that
+    # event had ended, so the line could not wait for the run to end. No concurrency limit: the line must not wait
+    # for the job slot that the cancelled run holds while it winds down.
+    stop.click(None, None, None, cancels=events, api_name=False)
+    stop.click(_stopped, None, [outs[1]], api_name=False, concurrency_limit=None)
     paint = next((p.kind for t in tasks for p in t.params if p.kind in ("mask", "hints")), None)
     if chooser is not None:
         # Only what the chosen task reads is shown: the other tasks' inputs (superres's scale) are hidden, and

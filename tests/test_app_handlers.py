@@ -233,3 +233,30 @@ def test_the_progress_line_leaves_out_a_fit_that_a_tracked_frame_does_not_have()
         _, line = app._live(snap, app._Curve(), strip=2)
         assert "nan" not in line and "step 1/2" in line
         assert (shown in line) if shown else ("fit to the input" not in line)
+
+
+def test_stop_says_stopped_only_once_the_visitors_run_has_ended():
+    """Stop cancels the run and says "stopped"; said at once, it raced the cancelled run's last update, which could
+    land after it (a progress line that never moved again). The line now waits for that visitor's run to end, and
+    only for that visitor's."""
+    import threading  # noqa: PLC0415
+    import time  # noqa: PLC0415
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    ended = threading.Event()
+
+    def run(session: str, seconds: float) -> None:
+        with app._running(session):
+            time.sleep(seconds)
+        ended.set()
+
+    threading.Thread(target=run, args=("visitor", 0.6), daemon=True).start()
+    threading.Thread(target=run, args=("another", 3.0), daemon=True).start()
+    time.sleep(0.1)
+    t0 = time.perf_counter()
+    text = app._stopped(SimpleNamespace(session_hash="visitor"))
+    assert ended.is_set() and time.perf_counter() - t0 >= 0.4  # it waited for the visitor's run
+    assert text.startswith("**stopped**")
+    t0 = time.perf_counter()
+    app._stopped(SimpleNamespace(session_hash="nobody"))  # no run of its own: at once, whoever else runs
+    assert time.perf_counter() - t0 < 0.2
