@@ -62,14 +62,14 @@ def _zero_gpu():
     return spaces
 
 
-# Runs in flight per visitor (Gradio's session hash): Stop says "stopped" only once its visitor's run has ended,
-# so that no update of the cancelled run can land after the line and overwrite it.
+# Runs in flight per visitor (keyed by the hash Gradio gives each open page): Stop says "stopped" only once its
+# visitor's run has ended, so that no update of the cancelled run can land after the line and overwrite it.
 _RUNS: dict[str | None, int] = {}
 _RUNS_CHANGED = threading.Condition()
 STOP_SETTLE = 5.0  # s that Stop waits at most for the cancelled run to end before it says "stopped" anyway
 
 
-def _session() -> str | None:
+def _visitor() -> str | None:
     """The visitor whose event this thread is serving (Gradio sets it around every step of a handler)."""
     from gradio.context import LocalContext
 
@@ -77,16 +77,16 @@ def _session() -> str | None:
 
 
 @contextlib.contextmanager
-def _running(session: str | None) -> Iterator[None]:
+def _running(visitor: str | None) -> Iterator[None]:
     with _RUNS_CHANGED:
-        _RUNS[session] = _RUNS.get(session, 0) + 1
+        _RUNS[visitor] = _RUNS.get(visitor, 0) + 1
     try:
         yield
     finally:
         with _RUNS_CHANGED:
-            _RUNS[session] -= 1
-            if not _RUNS[session]:
-                del _RUNS[session]
+            _RUNS[visitor] -= 1
+            if not _RUNS[visitor]:
+                del _RUNS[visitor]
             _RUNS_CHANGED.notify_all()
 
 
@@ -97,7 +97,7 @@ def _heavy(fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def on_torch_thread(*args, **kwargs):
-        with _running(_session()):
+        with _running(_visitor()):
             yield from dd.pinned(lambda: fn(*args, **kwargs))
 
     spaces = _zero_gpu()
@@ -645,9 +645,9 @@ def _editor_component(label: str, colours: list[str], canvas: tuple[int, int],
 def _stopped(request: gr.Request) -> str:
     """Stop's line, said once the visitor's cancelled run has ended (at most :data:`STOP_SETTLE` s): said at once,
     it raced the run's last update, which could land after it and leave a progress line that never moves again."""
-    session = getattr(request, "session_hash", None)
+    visitor = getattr(request, "session_hash", None)
     with _RUNS_CHANGED:
-        _RUNS_CHANGED.wait_for(lambda: session not in _RUNS, timeout=STOP_SETTLE)
+        _RUNS_CHANGED.wait_for(lambda: visitor not in _RUNS, timeout=STOP_SETTLE)
     return ("**stopped** — nothing runs now; the layers shown are the last ones drawn. Press **Run** to start "
             "again.")
 

@@ -245,8 +245,8 @@ def test_stop_says_stopped_only_once_the_visitors_run_has_ended():
 
     ended = threading.Event()
 
-    def run(session: str, seconds: float) -> None:
-        with app._running(session):
+    def run(visitor: str, seconds: float) -> None:
+        with app._running(visitor):
             time.sleep(seconds)
         ended.set()
 
