@@ -476,7 +476,7 @@ def _flatness(img: np.ndarray, box: tuple[int, int]) -> np.ndarray:
     return np.sqrt(np.clip(var, 0, None))
 
 
-def draw_watermark(seed: int, n: int, size: tuple[int, int] = (320, 480)) -> list[Case]:
+def draw_watermark(seed: int, n: int, size: tuple[int, int] = (320, 480), first: int = 0) -> list[Case]:
     """Watermarked photos I = (1 − α·M)·J + α·M·C with a user's hint, J and M as truth.
 
     Kinds (mark and colour): ``text_white``, ``text_black``, ``text_grey``, ``text_colour``, ``logo_white``,
@@ -484,10 +484,11 @@ def draw_watermark(seed: int, n: int, size: tuple[int, int] = (320, 480)) -> lis
     (a word and shapes, coloured). Region: ``flat`` (the flattest window of a photo with sky or a wall) or
     ``textured`` (a busy window of fur, brick, grass, gravel…), half of each in every 8 cases. Opacity α in
     [0.25, 0.7]; fonts DejaVu / Liberation at 18–48 px. Hint: a box around the mark with 2–20 px padding, or a
-    brush (the mark dilated by 2–8 px).
+    brush (the mark dilated by 2–8 px). Cases ``first`` to ``n − 1`` (each case depends only on the seed and its
+    index).
     """
     cases = []
-    for i in range(n):
+    for i in range(first, n):
         rng = _rng("watermark", seed, i)
         kind = KINDS["watermark"][i % len(KINDS["watermark"])]
         block = _rng("watermark", seed, 1_000_000 + i // 8)  # which cases of this block of 8 are flat
