@@ -167,7 +167,7 @@ def run_watermark(case: Case) -> tuple[dict, list]:
            "baseline_name": "Telea" if s_tel >= s_in else "input",
            "telea": s_tel, "input": s_in, "margin": s_ours - base, "held": s_ours >= base + BARS["watermark"],
            "worse_than_input": s_ours < s_in, "reliable": res.values.get("reliable", True),
-           "notes": list(getattr(res, "notes", []) or []),
+           "notes": list(getattr(res, "notes", []) or []), "method": res.values.get("method"),
            "outside_exact": bool(np.array_equal(ours[~hint], img[~hint])), "seconds": secs,
            "baseline_seconds": tel_s}
     ys, xs = _hint_box(hint)
