@@ -652,6 +652,15 @@ def _stopped(request: gr.Request) -> str:
             "again.")
 
 
+def _wire_stop(stop: gr.Button, events: list, progress: gr.Markdown) -> None:
+    """Stop cancels the tab's runs, then says "stopped" in its progress line once the visitor's run has ended."""
+    # The cancel is its own listener, registered first: as part of the "stopped" event it was sent only once that
+    # event had ended, so the line could not wait for the run to end. No concurrency limit: the line must not wait
+    # for the job slot that the cancelled run holds while it winds down.
+    stop.click(None, None, None, cancels=events, api_name=False)
+    stop.click(_stopped, None, [progress], api_name=False, concurrency_limit=None)
+
+
 def _run_stop():
     with gr.Row():
         return gr.Button("Run", variant="primary"), gr.Button("Stop")
@@ -753,11 +762,7 @@ def task_tab(tasks: list[Task]) -> None:
             yield from HANDLERS[choice](*values)
 
         events.append(_wire(run, False, dispatch, [chooser, *inputs], outs))
-    # The cancel is its own listener, registered first: as part of the "stopped" event it was sent only once that
-    # event had ended, so the line could not wait for the run to end. No concurrency limit: the line must not wait
-    # for the job slot that the cancelled run holds while it winds down.
-    stop.click(None, None, None, cancels=events, api_name=False)
-    stop.click(_stopped, None, [outs[1]], api_name=False, concurrency_limit=None)
+    _wire_stop(stop, events, outs[1])
     paint = next((p.kind for t in tasks for p in t.params if p.kind in ("mask", "hints")), None)
     if chooser is not None:
         # Only what the chosen task reads is shown: the other tasks' inputs (superres's scale) are hidden, and
@@ -842,7 +847,7 @@ def video_tab() -> None:
         outs = _outputs(video=True)
     clip.upload(video_first_frame, clip, editor, api_name=False)
     event = _wire(run, "video", run_video, [clip, editor, task, *adv], outs)
-    stop.click(None, None, None, cancels=[event], api_name=False)
+    _wire_stop(stop, [event], outs[1])
     bunny = [str(EXAMPLES / "video" / "bunny.mp4"), _with_strokes("video/bunny_first.png", FG_BG), "segmentation"]
     gr.Examples([bunny], [clip, editor, task], cache_examples=False,
                 label="example (Big Buck Bunny © Blender Foundation, CC BY 3.0; hints on its first frame)")

@@ -167,6 +167,26 @@ def test_a_closed_tab_ends_its_job(browser, server):
     assert job.outputs()[-1][1].startswith("**done**")
 
 
+def test_stop_ends_a_video_run_and_says_so(page):
+    """The video tab's Stop cancels the clip's run and says so, as the image tabs' Stop does (it used to leave the
+    last progress line standing, as if the run had hung)."""
+    page.get_by_role("tab", name="Video").click()
+    panel = _panel(page)
+    panel.locator("button.gallery-item, tbody tr").first.click()  # the bundled clip
+    panel.get_by_label("dehazing").check()  # a network run: hours of steps at 100000
+    panel.get_by_text("Advanced").click()
+    panel.get_by_label("steps (empty: the preset's)").fill("100000")
+    panel.get_by_label("working long side", exact=False).fill("48")
+    page.wait_for_timeout(2000)
+    panel.get_by_role("button", name="Run", exact=True).click()
+    assert _wait(lambda: "step" in _progress(page), 120), _progress(page)
+    panel.get_by_role("button", name="Stop", exact=True).click()
+    time.sleep(2)
+    frozen = _progress(page)
+    time.sleep(4)
+    assert _progress(page) == frozen and "stopped" in frozen
+
+
 def test_video_example_streams_frame_strips_then_plays_the_result(page):
     page.get_by_role("tab", name="Video").click()
     panel = _panel(page)
