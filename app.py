@@ -379,8 +379,8 @@ def _docstring(task: Task, names: list[str]) -> str:
                                p.kind == "hints" for p in task.params) else ""))
     described["photos"] = "two or more photos sharing one watermark (then no paint is needed), or None"
     lines += [f"    {n}: {described.get(n, 'not used by ' + task.name)}" for n in names]
-    lines += ["    preset: \"fast\" or \"paper\".", "    steps: optimisation steps, None for the preset's.",
-              "    size: working long side in px, None for the preset's.", "    seed: random seed."]
+    lines += ["    preset: \"fast\" or \"paper\".", "    steps: optimisation steps, None or 0 for the preset's.",
+              "    size: working long side in px, None or 0 for the preset's.", "    seed: random seed."]
     return "\n".join(lines)
 
 
@@ -513,8 +513,8 @@ def run_video(video, editor=None, task_label="segmentation", preset="fast", step
         editor: ImageEditor value with hints on the first frame, or None (automatic hints; unused by other tasks).
         task_label: "segmentation", "dehazing" or "transparency separation".
         preset: "fast" or "paper".
-        steps: optimisation steps, None for the preset's.
-        size: working long side in px, None for the preset's.
+        steps: optimisation steps, None or 0 for the preset's.
+        size: working long side in px, None or 0 for the preset's.
         seed: random seed.
     """
     if not video:
@@ -566,11 +566,14 @@ def _advanced(task: str):
     with gr.Accordion("Advanced", open=False):
         preset = gr.Radio(["fast", "paper"], value="fast", label="preset",
                           info="paper = the published settings: minutes to hours on a CPU")
-        steps = gr.Number(value=None, label="steps (empty: the preset's)", precision=0, minimum=1)
+        # Empty fields show 0 once the accordion opens (Gradio 6's Number), so 0 means the preset's too, and the
+        # bounds are the library's (its InputError is shown in the page): a minimum here rejected the untouched 0
+        # before any handler ran, with a bare "Error".
+        steps = gr.Number(value=None, label="steps (0 or empty: the preset's)", precision=0)
         # The restorations work at the photo's own size (and refuse a working size): no field for them.
-        size = gr.Number(value=None, label=f"working long side in px (empty: the preset's, ~{default_size})"
-                         if default_size else "working long side in px (empty: the photo's own size)",
-                         precision=0, minimum=32, visible=bool(default_size))
+        size = gr.Number(value=None, label=f"working long side in px (0 or empty: the preset's, ~{default_size})"
+                         if default_size else "working long side in px (0 or empty: the photo's own size)",
+                         precision=0, visible=bool(default_size))
         seed = gr.Number(value=0, label="seed", precision=0)
     return [preset, steps, size, seed]
 

@@ -63,7 +63,7 @@ def _start_segmentation(page, steps: int) -> None:
     panel = _panel(page)
     panel.locator("button.gallery-item").first.click()  # the first bundled example, with its hints
     panel.get_by_text("Advanced").click()
-    panel.get_by_label("steps (empty: the preset's)").fill(str(steps))
+    panel.get_by_label("steps (0 or empty: the preset's)").fill(str(steps))
     panel.get_by_label("working long side", exact=False).fill("48")
     page.wait_for_timeout(1500)  # the example's photo and paint layer finish loading into the editor
     panel.get_by_role("button", name="Run", exact=True).click()
@@ -117,12 +117,29 @@ def test_watermark_several_photos_example_runs_without_painting(page):
     panel.locator("button.gallery-item", has_text="wm_multi_0.png").click()  # three photos, one shared mark
     sync_api.expect(panel.get_by_text("wm_multi_2.png").first).to_be_visible()
     panel.get_by_text("Advanced").click()
-    panel.get_by_label("steps (empty: the preset's)").fill("6")
+    panel.get_by_label("steps (0 or empty: the preset's)").fill("6")
     panel.get_by_label("working long side", exact=False).fill("48")
     panel.get_by_role("button", name="Run", exact=True).click()
     assert _wait(lambda: "done" in _progress(page), 120), _progress(page)
     assert "images: 3" in _progress(page) and "shared edges" in _progress(page)
     assert _panel(page).locator(".dd-layers img").count() == 5  # three clean photos, the mark, its mask
+
+
+def test_opening_advanced_and_running_uses_the_presets_settings(page):
+    """Opening Advanced shows its empty fields as 0; Run then failed with a bare "Error" (the fields' minimum
+    rejected the 0 before any handler ran). 0 means the preset's; a size the library refuses is said in the page."""
+    page.get_by_role("tab", name="Watermark removal").click()
+    panel = _panel(page)
+    panel.locator("button.gallery-item").first.click()  # a photo with its painted hint: fitted in seconds
+    panel.get_by_text("Advanced").click()
+    size = panel.get_by_label("working long side", exact=False)
+    sync_api.expect(size).to_have_value("0")
+    page.wait_for_timeout(1500)
+    panel.get_by_role("button", name="Run", exact=True).click()
+    assert _wait(lambda: "done" in _progress(page), 120), _progress(page)
+    size.fill("10")
+    panel.get_by_role("button", name="Run", exact=True).click()
+    sync_api.expect(page.get_by_text("working size must be at least 32 px").first).to_be_visible(timeout=60000)
 
 
 def test_a_restore_example_chooses_its_task_and_runs(page):
@@ -133,7 +150,7 @@ def test_a_restore_example_chooses_its_task_and_runs(page):
     sync_api.expect(panel.get_by_label("superres")).to_be_checked()
     sync_api.expect(panel.get_by_label("4", exact=True)).to_be_checked()  # its scale, as one of the choices
     panel.get_by_text("Advanced").click()
-    panel.get_by_label("steps (empty: the preset's)").fill("5")
+    panel.get_by_label("steps (0 or empty: the preset's)").fill("5")
     page.wait_for_timeout(1000)
     panel.get_by_role("button", name="Run", exact=True).click()
     assert _wait(lambda: "done" in _progress(page), 120), _progress(page)
@@ -175,7 +192,7 @@ def test_stop_ends_a_video_run_and_says_so(page):
     panel.locator("button.gallery-item, tbody tr").first.click()  # the bundled clip
     panel.get_by_label("dehazing").check()  # a network run: hours of steps at 100000
     panel.get_by_text("Advanced").click()
-    panel.get_by_label("steps (empty: the preset's)").fill("100000")
+    panel.get_by_label("steps (0 or empty: the preset's)").fill("100000")
     panel.get_by_label("working long side", exact=False).fill("48")
     page.wait_for_timeout(2000)
     panel.get_by_role("button", name="Run", exact=True).click()
@@ -192,7 +209,7 @@ def test_video_example_streams_frame_strips_then_plays_the_result(page):
     panel = _panel(page)
     panel.locator("button.gallery-item, tbody tr").first.click()  # the bundled clip with its first-frame hints
     panel.get_by_text("Advanced").click()
-    panel.get_by_label("steps (empty: the preset's)").fill("40")
+    panel.get_by_label("steps (0 or empty: the preset's)").fill("40")
     panel.get_by_label("working long side", exact=False).fill("48")
     page.wait_for_timeout(2000)
     panel.get_by_role("button", name="Run", exact=True).click()
