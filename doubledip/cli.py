@@ -76,6 +76,8 @@ def settings(args: argparse.Namespace) -> dict:
 
 
 def _progress(snap: Snapshot, width: int = 30) -> str:
+    if snap.total <= 0:  # fitted without network steps (one photo's watermark): an empty "0/0" bar said nothing
+        return f"\r{snap.task}: fitted without network steps, {snap.stage} {snap.seconds:5.1f}s"
     frac = min(1.0, snap.step / max(1, snap.total))
     bar = "#" * int(frac * width) + "-" * (width - int(frac * width))
     eta = "" if snap.eta != snap.eta else f" eta {snap.eta:5.0f}s"

@@ -72,6 +72,16 @@ def test_dehaze_writes_outputs_and_airlight_and_shows_progress(files, tmp_path):
     assert json.loads((out / "summary.json").read_text())["airlight"] == [0.9, 0.9, 0.9]
 
 
+def test_a_fit_without_network_steps_says_so_instead_of_an_empty_bar(tmp_path):
+    """One photo's watermark is fitted with no network steps: the terminal said "[-----…] 0/0"."""
+    out = tmp_path / "wm"
+    r = cli("watermark", ROOT / "examples" / "wm_coffee.png", "--hint", ROOT / "examples" / "wm_coffee_hint.png",
+            "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert "watermark: fitted without network steps" in r.stderr and "0/0" not in r.stderr
+    assert json.loads((out / "summary.json").read_text())["steps"] == 0
+
+
 @pytest.mark.parametrize("args, message", [
     (["segment", "{d}/missing.png"], "no such file"),
     (["segment", "{d}/broken.png"], "not a readable image"),
