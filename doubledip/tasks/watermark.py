@@ -368,7 +368,22 @@ def least_opacity(pull: np.ndarray, behind: np.ndarray) -> tuple[float, np.ndarr
     with np.errstate(divide="ignore", invalid="ignore"):
         need = np.where(pull > 0, pull / np.maximum(1 - behind, 1e-3), -pull / np.maximum(behind, 1e-3))
     alpha = float(np.clip(need.max(), 0.1, 0.9))
-    return alpha, np.clip(behind + pull / alpha, 0, 1)
+    return alpha, _colour_for(pull, behind, alpha)
+
+
+def _sure(hint: np.ndarray, post: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pixels known bare (outside the hint, or a posterior ≥ :data:`SURE_COVERAGE` at coverage 0) and known
+    fully covered (≥ :data:`SURE_COVERAGE` at 1), each (H, W) bool; ``post`` (N, K) the hinted pixels' posterior."""
+    bare = ~hint
+    bare[hint] = post[:, 0] >= SURE_COVERAGE
+    covered = np.zeros(hint.shape, bool)
+    covered[hint] = post[:, -1] >= SURE_COVERAGE
+    return bare, covered
+
+
+def _colour_for(pull: np.ndarray, behind: np.ndarray, alpha: float) -> np.ndarray:
+    """The colour (3,) that draws ``pull`` = α·(C − B) over ``behind`` = B at opacity ``alpha``, kept in the cube."""
+    return np.clip(behind + pull / alpha, 0, 1)
 
 
 def damped_opacity(image: np.ndarray, hint: np.ndarray, post: np.ndarray) -> float | None:
@@ -382,10 +397,7 @@ def damped_opacity(image: np.ndarray, hint: np.ndarray, post: np.ndarray) -> flo
     mark (texture), the regression explains little of the covered pixels' variance: the opacity is read only when it
     explains at least :data:`MIN_DAMPING_FIT` of it, from at least :data:`MIN_DAMPED` covered pixels beside bare
     ones. ``image`` (H, W, 3) float, ``hint`` (H, W) bool, ``post`` (N, K) the hinted pixels' coverage posterior."""
-    bare = ~hint.copy()
-    bare[hint] = post[:, 0] >= SURE_COVERAGE
-    covered = np.zeros(hint.shape, bool)
-    covered[hint] = post[:, -1] >= SURE_COVERAGE
+    bare, covered = _sure(hint, post)
     img = image.astype(np.float64)
     beside, weight = _neighbour_mean(img, bare, DAMPING_SIGMA)
     use = covered & (weight > 0.05)
@@ -430,11 +442,8 @@ def refine_by_neighbours(image: np.ndarray, hint: np.ndarray, background: np.nda
     img = image.astype(np.float64)
     inner = img[hint]
     for _ in range(rounds):
-        sure_bare, sure_covered = post[:, 0] >= SURE_COVERAGE, post[:, -1] >= SURE_COVERAGE
-        known = ~hint.copy()
-        known[hint] = sure_bare | sure_covered
-        covered = np.zeros(hint.shape, bool)
-        covered[hint] = sure_covered
+        bare, covered = _sure(hint, post)
+        known = bare | covered
         values = img.copy()
         values[covered] = (img[covered] - alpha * colour) / (1 - alpha)
         ahead, weight = _neighbour_mean(values, known, NEIGHBOUR_SIGMA)
@@ -447,8 +456,7 @@ def refine_by_neighbours(image: np.ndarray, hint: np.ndarray, background: np.nda
             return post
         behind = np.where((weight > 1e-3)[..., None], ahead, background.astype(np.float64))[hint]
         again, _ = _coverage_posterior(inner, behind, alpha, colour, local, _coverage_prior())
-        sure = (sure_bare | sure_covered)[:, None]
-        post = np.where(sure, post, again)
+        post = np.where(known[hint][:, None], post, again)
     return post
 
 
@@ -513,18 +521,19 @@ def closed_form_mark(image: np.ndarray, background: np.ndarray, hint: np.ndarray
     """
     img, bg = image[hint].astype(np.float64), background[hint].astype(np.float64)
     found = covered_pull(img, bg, spread)
+    post = None
     if found is not None:
         alpha, colour = least_opacity(*found)
         post, _ = _coverage_posterior(img, bg, alpha, colour, spread, _coverage_prior())
         damped = damped_opacity(image, hint, post)
         if damped is not None and damped > alpha:  # below the least opacity C would leave the RGB cube
-            pull, behind = found
             alpha = min(damped, 0.9)
-            colour = np.clip(behind + pull / alpha, 0, 1)
+            colour, post = _colour_for(*found, alpha), None
     else:
         step = max(1, len(img) // max_pixels)
         alpha, colour = _joint_fit(img[::step], bg[::step], spread, departure_colour(image, background, hint), iters)
-    post, _ = _coverage_posterior(img, bg, alpha, colour, spread, _coverage_prior())
+    if post is None:  # the least opacity's posterior stands when the opacity stayed
+        post, _ = _coverage_posterior(img, bg, alpha, colour, spread, _coverage_prior())
     post = refine_by_neighbours(image, hint, background, post, alpha, colour, spread)
     cover = post @ _COVERAGE
     am = (alpha * cover)[:, None]
