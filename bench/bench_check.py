@@ -207,9 +207,11 @@ def run_segment(case: Case) -> tuple[dict, list]:
     gc, gc_s = _secs(grabcut, img, fg, bg)
     s_ours, s_gc = iou(ours, truth), iou(gc, truth)
     row = {"ours": s_ours, "baseline": s_gc, "baseline_name": "GrabCut", "margin": s_ours - s_gc,
-           "held": s_ours >= 0.9 and s_ours >= s_gc + BARS["segment"], "seconds": secs, "baseline_seconds": gc_s}
+           "held": s_ours >= 0.9 and s_ours >= s_gc + BARS["segment"], "seconds": secs, "baseline_seconds": gc_s,
+           "labelling": res.values.get("labelling")}
+    from_hints = " (cut from hints)" if res.values.get("labelling") == "hints" else ""
     tiles = [(_with_hints(img, fg, bg), f"{case.name}\nhints fg green, bg red"),
-             (ours, f"ours IoU {s_ours:.3f}"), (gc, f"GrabCut IoU {s_gc:.3f}"), (truth, "truth")]
+             (ours, f"ours IoU {s_ours:.3f}{from_hints}"), (gc, f"GrabCut IoU {s_gc:.3f}"), (truth, "truth")]
     return row, [tiles]
 
 

@@ -574,8 +574,9 @@ def _strokes(rng: np.random.Generator, allowed: np.ndarray, count: int, width: i
 def user_hints(rng: np.random.Generator, mask: np.ndarray, style: str | None = None,
                ) -> tuple[np.ndarray, np.ndarray, str]:
     """Foreground and background hints for ``mask`` (bool (H, W)), as a user paints them: ``strokes`` (a few brush
-    strokes in the object's core and in the background away from it) or ``core`` (the object's core and everything
-    well away from it, as the bundled examples' hints). Returns (fg, bg, style)."""
+    strokes in the object's core, at least one on each of its separate parts, and in the background away from it)
+    or ``core`` (the object's core and everything well away from it, as the bundled examples' hints). Returns (fg,
+    bg, style)."""
     h, w = mask.shape
     margin = max(4, int(0.04 * max(h, w)))
     style = style or ("strokes" if rng.random() < 0.6 else "core")
@@ -593,16 +594,24 @@ def user_hints(rng: np.random.Generator, mask: np.ndarray, style: str | None = N
         fg = core
     if bg.sum() < least:
         bg = away
+    # One stroke on every object no stroke touched: the library drops a foreground region no stroke touches and
+    # says "mark every object you want with a stroke", as a user then does. (Drawn last, so a case whose strokes
+    # touch every object is the same as before this rule.)
+    count, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    for c in range(1, count):
+        part = core & (labels == c)
+        if part.sum() >= 20 and not (fg & (labels == c)).any():
+            fg |= _strokes(rng, part, 1, width, 0.5 * np.sqrt((labels == c).sum()))
     return fg, bg, style
 
 
-def draw_segment(seed: int, n: int, size: tuple[int, int] = (256, 400)) -> list[Case]:
+def draw_segment(seed: int, n: int, size: tuple[int, int] = (256, 400), first: int = 0) -> list[Case]:
     """Composites I = m·F + (1 − m)·B: a crop of one photo cut by a random shape pasted on a crop of another, the
     mask m as truth. Kinds (the shape): ``ellipse``, ``blob`` (thresholded smoothed noise), ``polygon``,
     ``several`` (two to five discs / ellipses, coins or cells style). Hints: see :func:`user_hints`. Truth: the
-    ``mask`` and the two crops it composes (``foreground``, ``background``)."""
+    ``mask`` and the two crops it composes (``foreground``, ``background``). Cases ``first`` to ``n − 1``."""
     cases = []
-    for i in range(n):
+    for i in range(first, n):
         rng = _rng("segment", seed, i)
         kind = KINDS["segment"][i % len(KINDS["segment"])]
         shape = _shape(rng, *size)

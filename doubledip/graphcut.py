@@ -66,3 +66,79 @@ def grabcut_vote(
         votes = to_numpy(full)
     votes = pin_to_hints(votes, fg, bg)
     return votes > 0.5, votes
+
+
+GMM_COMPONENTS = 5  # per region, as GrabCut's
+GMM_SAMPLES = 20000  # pixels per region the mixtures are fitted to (evaluated on all)
+SMOOTHNESS = 50.0  # GrabCut's γ
+
+
+def _gmm_log_likelihood(fit: np.ndarray, pixels: np.ndarray, rounds: int = 3) -> np.ndarray:
+    """log p(z) of each of ``pixels`` (N, 3) under a Gaussian mixture fitted to ``fit`` (M, 3): k-means start, then
+    ``rounds`` of hard assignment to the likeliest component and re-estimation (GrabCut's own scheme)."""
+    if len(fit) >= 8 * GMM_COMPONENTS:
+        k = GMM_COMPONENTS
+        cv2.setRNGSeed(0)
+        _, assign, _ = cv2.kmeans(fit.astype(np.float32), k, None,
+                                  (cv2.TERM_CRITERIA_MAX_ITER + cv2.TERM_CRITERIA_EPS, 10, 0.5), 1,
+                                  cv2.KMEANS_PP_CENTERS)
+        assign = assign.ravel()
+    else:  # a handful of pixels: one component
+        k, assign = 1, np.zeros(len(fit), np.int64)
+
+    def component_logs(z: np.ndarray, params: list[tuple[float, np.ndarray, np.ndarray]]) -> np.ndarray:
+        out = np.empty((len(z), len(params)))
+        for j, (w, mu, cov) in enumerate(params):
+            inv = np.linalg.inv(cov)
+            d = z - mu
+            out[:, j] = np.log(w) - 0.5 * np.einsum("ni,ij,nj->n", d, inv, d) - 0.5 * np.linalg.slogdet(cov)[1] \
+                - 1.5 * np.log(2 * np.pi)
+        return out
+
+    for r in range(rounds + 1):
+        params = []
+        for j in range(k):
+            z = fit[assign == j]
+            if len(z) < 4:
+                continue
+            params.append((len(z) / len(fit), z.mean(0), np.cov(z.T) + 1e-2 * np.eye(3)))
+        if not params:  # a handful of pixels: one Gaussian (unit variance per channel beside their spread)
+            cov = np.cov(fit.T) if len(fit) > 1 else np.zeros((3, 3))
+            params = [(1.0, fit.mean(0), cov + np.eye(3))]
+            break
+        if r < rounds:
+            assign = component_logs(fit, params).argmax(1)
+    logs = component_logs(pixels, params)
+    top = logs.max(1)
+    return top + np.log(np.exp(logs - top[:, None]).sum(1))
+
+
+def labelling_energy(image: np.ndarray, labels: np.ndarray, fg: np.ndarray | None = None,
+                     bg: np.ndarray | None = None) -> float:
+    """GrabCut's energy (Rother, Kolmogorov & Blake, SIGGRAPH 2004, eq. 7–11) of a binary labelling of ``image``
+    (H, W, 3) float in [0, 1], colours on GrabCut's 0–255 scale: −Σ log p(z | its region's 5-component Gaussian
+    mixture, fitted to that region) + γ Σ over 8-neighbour pairs labelled differently of exp(−β‖z_m − z_n‖²)/dist,
+    γ = 50, β = 1 / (2⟨‖z_m − z_n‖²⟩). ``labels`` (H, W) bool. Lower is better. With the hints ``fg`` / ``bg``
+    ((H, W) bool) the two mixtures are fitted to them instead, so that labellings are judged by the same models
+    (re-fitted to each labelling, as GrabCut's minimisation does, they favour a cut that takes background of the
+    object's colours: ``bench/probe_segment_choice.py``). Returns inf for a labelling with one region empty."""
+    z = np.clip(image, 0, 1).astype(np.float64) * 255
+    labels = labels.astype(bool)
+    flat, lab = z.reshape(-1, 3), labels.ravel()
+    if lab.all() or not lab.any():
+        return float("inf")
+    rng = np.random.default_rng(0)
+    data = 0.0
+    for region, hint in ((lab, fg), (~lab, bg)):
+        px = flat[region]
+        src = px if hint is None else flat[hint.ravel()]
+        fit = src[rng.choice(len(src), GMM_SAMPLES, replace=False)] if len(src) > GMM_SAMPLES else src
+        data -= _gmm_log_likelihood(fit, px).sum()
+    pairs = [(z[:, 1:] - z[:, :-1], labels[:, 1:] != labels[:, :-1], 1.0),
+             (z[1:] - z[:-1], labels[1:] != labels[:-1], 1.0),
+             (z[1:, 1:] - z[:-1, :-1], labels[1:, 1:] != labels[:-1, :-1], np.sqrt(2)),
+             (z[1:, :-1] - z[:-1, 1:], labels[1:, :-1] != labels[:-1, 1:], np.sqrt(2))]
+    sq = [(d ** 2).sum(-1) for d, _, _ in pairs]
+    beta = 1.0 / (2 * np.mean(np.concatenate([s.ravel() for s in sq])) + 1e-12)
+    smooth = sum((np.exp(-beta * s[cut]) / dist).sum() for s, (_, cut, dist) in zip(sq, pairs))
+    return float(data + SMOOTHNESS * smooth)

@@ -39,7 +39,9 @@ class SegmentSettings(DecompositionSettings):
     with its ``track_inner`` / ``track_outer`` (sure foreground / background beyond these shares of the short
     side from the moved mask) and the check on each cut, ``track_accept`` (IoU with the moved mask) and
     ``track_area`` (relative area change). ``hinted_regions``: with the user's own hints, a foreground region that
-    no foreground hint touches is given to the background (see ``tasks.segmentation.keep_hinted_regions``)."""
+    no foreground hint touches is given to the background (see ``tasks.segmentation.keep_hinted_regions``).
+    ``hint_cut``: with the user's own hints, a graph cut started from the hints alone replaces the result when it
+    explains the hinted colours better (see ``tasks.segmentation.prefer_hint_cut``)."""
 
     recon: float = 0.5
     hint: float = 1.0
@@ -57,6 +59,7 @@ class SegmentSettings(DecompositionSettings):
     track_accept: float = 0.8
     track_area: float = 0.05
     hinted_regions: bool = False
+    hint_cut: bool = False
     task: ClassVar[str] = "segment"
 
 
@@ -130,6 +133,11 @@ PRESETS: dict[str, dict[str, Settings]] = {
             colour_prior=True, colour_refine=True, graph_cut=5,
             # Only the regions the user's strokes touch stay foreground (tasks.segmentation.keep_hinted_regions).
             hinted_regions=True,
+            # And a cut from the hints alone replaces it when the hints' own colour models prefer it
+            # (tasks.segmentation.prefer_hint_cut). Tune split, first 80 cases (bench/probe_segment_choice.py,
+            # bench/results/probe_segment_choice_tune.txt): bar held 71 → 73 (0.770 → 1.000, 0.972 → 0.994), none
+            # worse; choosing by the energy with mixtures re-fitted to each labelling: 72, one 1.000 → 0.815.
+            hint_cut=True,
         ),
         "paper": SegmentSettings(
             "paper", Arch(down=(8, 16, 32), up=(8, 16, 32), skip=(0, 0, 0), kernel=3, input_channels=8),

@@ -127,6 +127,20 @@ def test_segment_mask_marks_the_pasted_object():
         assert np.abs(c.truth["foreground"] - c.truth["background"])[m].mean() > 0.02  # two different photos
 
 
+def test_stroke_hints_touch_every_separate_part_of_the_object():
+    import cv2  # noqa: PLC0415
+
+    several = [c for c in draw("segment", 2, 12) if c.params["hints"] == "strokes" and c.kind == "several"]
+    assert len(several) == 2  # seed 2 draws two, whose random strokes alone missed a part
+    for c in several:
+        m = c.truth["mask"]
+        count, labels = cv2.connectedComponents(m.astype(np.uint8), connectivity=8)
+        for part in range(1, count):
+            core = cases._shrink(m, max(4, int(0.04 * max(m.shape)))) & (labels == part)
+            if core.sum() >= 20:  # a part with room for a stroke gets one, as the library's note asks
+                assert (c.inputs["fg_hint"] & (labels == part)).any(), (c.name, part)
+
+
 def test_separate_mixtures_follow_the_model():
     for c in draw("separate", 1, 4):
         m1, m2 = c.inputs["mixture1"], c.inputs["mixture2"]

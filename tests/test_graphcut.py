@@ -56,3 +56,15 @@ def test_nothing_to_cut_when_one_region_is_empty():
     empty = np.zeros_like(truth)
     mask, _ = grabcut_vote(img, empty, empty, empty)
     assert not mask.any()
+
+
+def test_the_energy_prefers_the_true_labelling_and_takes_tiny_hints():
+    img, truth = two_regions(96, 128)
+    fg, bg = _sure(truth)
+    wide = binary_dilation(truth, iterations=6)
+    for hints in ((None, None), (fg, bg)):
+        assert graphcut.labelling_energy(img, truth, *hints) < graphcut.labelling_energy(img, wide, *hints)
+    one = np.zeros_like(truth)
+    one[48, 60] = True  # a one-pixel hint: one Gaussian, no crash
+    assert np.isfinite(graphcut.labelling_energy(img, truth, one & truth, bg))
+    assert graphcut.labelling_energy(img, np.ones_like(truth)) == float("inf")

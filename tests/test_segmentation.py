@@ -161,3 +161,71 @@ def test_a_region_no_foreground_stroke_touches_goes_to_the_background():
     # Only regions of a paintable size are said: specks alone give no note.
     assert dropped_regions_note(dropped, soft.size).startswith("1 foreground region that no foreground stroke")
     assert dropped_regions_note(np.array([1, 5]), soft.size) is None  # under 0.1 % of 96×144 (13.8 px)
+
+
+def _tune_segment_case(index: int):
+    """Benchmark TUNE case ``index`` of the segmentation generator (bench/cases.py)."""
+    import sys  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import cases  # noqa: PLC0415  (bench/cases.py)
+    from bench_check import TUNE_SEED  # noqa: PLC0415
+
+    (case,) = cases.draw_segment(TUNE_SEED, index + 1, first=index)
+    return case
+
+
+def test_a_cut_from_the_hints_alone_replaces_a_labelling_the_hints_colours_disagree_with():
+    """Tune case seg31 (three discs of a motorcycle photo over a cat): a labelling missing the objects' top third,
+    as a decomposition that gave a part to the background leaves it, is replaced by GrabCut from the hints alone;
+    tune case seg14 (a polygon of brick over a cat), where that cut spills into the cat's fur (IoU 0.70), keeps
+    the right labelling. Both decided by the energy under the hints' own colour models."""
+    from doubledip.filters import to_tensor
+    from doubledip.tasks.segmentation import prefer_hint_cut
+
+    case = _tune_segment_case(31)
+    img, fg, bg, truth = case.inputs["image"], case.inputs["fg_hint"], case.inputs["bg_hint"], case.truth["mask"]
+    wrong = truth.copy()
+    ys = np.nonzero(truth)[0]
+    wrong[:ys.min() + (ys.max() - ys.min()) // 3] = False
+    wrong |= fg
+    alt, _ = prefer_hint_cut(to_tensor(img), wrong.astype(np.float32), fg, bg, keep=True)
+    assert iou(wrong, truth) < 0.65 and alt is not None and iou(alt >= 0.5, truth) > 0.98
+
+    case = _tune_segment_case(14)
+    img, fg, bg, truth = case.inputs["image"], case.inputs["fg_hint"], case.inputs["bg_hint"], case.truth["mask"]
+    from doubledip.graphcut import grabcut_vote
+
+    spill = grabcut_vote(img, np.ones(fg.shape, bool), fg, bg, starts=1)[0]
+    assert iou(spill, truth) < 0.75  # the cut from the hints alone is wrong here ...
+    alt, dropped = prefer_hint_cut(to_tensor(img), truth.astype(np.float32), fg, bg, keep=True)
+    assert alt is None and len(dropped) == 0  # ... and is not taken
+
+
+def test_the_result_says_which_labelling_it_kept(monkeypatch):
+    """segment() consults prefer_hint_cut with the user's hints (not with automatic ones) and, when it offers a
+    labelling, returns that mask with a note and ``labelling: hints`` in its values."""
+    from doubledip.tasks import segmentation
+
+    img, left, right = _two_discs()
+    fg = np.zeros_like(left)
+    fg[44:52, 26:46] = True
+    fg[44:52, 98:118] = True
+    bg = np.zeros_like(left)
+    bg[:6], bg[-6:] = True, True
+    calls = []
+
+    def offer(full, soft, f, b, keep):
+        calls.append((f.copy(), keep))
+        return left.astype(np.float32), np.zeros(0, np.int64)
+
+    monkeypatch.setattr(segmentation, "prefer_hint_cut", offer)
+    res = segment(img, fg, bg, steps=20, size=64, seed=0)
+    assert len(calls) == 1 and np.array_equal(calls[0][0], fg) and calls[0][1]
+    assert np.array_equal(res.images["mask"] > 0.5, left) and res.values["labelling"] == "hints"
+    assert any("started from your hints alone" in n for n in res.notes)
+    auto = segment(img, steps=20, size=64, seed=0)
+    assert len(calls) == 1 and auto.values["labelling"] == "decomposition"
+    off = segment(img, fg, bg, steps=20, size=64, seed=0, hint_cut=False)
+    assert len(calls) == 1 and off.values["labelling"] == "decomposition"
