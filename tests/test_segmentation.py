@@ -229,3 +229,25 @@ def test_the_result_says_which_labelling_it_kept(monkeypatch):
     assert len(calls) == 1 and auto.values["labelling"] == "decomposition"
     off = segment(img, fg, bg, steps=20, size=64, seed=0, hint_cut=False)
     assert len(calls) == 1 and off.values["labelling"] == "decomposition"
+
+
+def test_a_large_photo_is_judged_at_a_smaller_size_and_its_thin_strokes_survive():
+    """Above JUDGE_SIDE px the choice is made on a smaller copy: tune case seg14 at three times its size, its hints
+    thinned to 1 px lines on every third row (which a nearest-neighbour shrink to 2/3 loses entirely), keeps the
+    right labelling."""
+    import cv2
+
+    from doubledip.filters import to_tensor
+    from doubledip.tasks.segmentation import JUDGE_SIDE, prefer_hint_cut
+
+    case = _tune_segment_case(14)
+    img = cv2.resize(case.inputs["image"], None, fx=3, fy=3, interpolation=cv2.INTER_LINEAR)
+    assert max(img.shape[:2]) > JUDGE_SIDE
+
+    def up(m: np.ndarray) -> np.ndarray:
+        return cv2.resize(m.astype(np.uint8), None, fx=3, fy=3, interpolation=cv2.INTER_NEAREST) > 0
+
+    rows = (np.arange(img.shape[0]) % 3 == 2)[:, None]
+    fg, bg, truth = up(case.inputs["fg_hint"]) & rows, up(case.inputs["bg_hint"]) & rows, up(case.truth["mask"])
+    alt, dropped = prefer_hint_cut(to_tensor(img), truth.astype(np.float32), fg, bg, keep=True)
+    assert alt is None and len(dropped) == 0

@@ -12,7 +12,9 @@ colours that no foreground stroke touches is then given back to the background (
 split, the 22 cases with stroke hints among the first 40 (bench/probe_segment_regions.py): IoU ≥ 0.9 on 17 → 18,
 mean 0.885 → 0.915; a spoon beside a cup, a piece of the background beside a polygon and a blob's neighbour dropped
 (0.588 → 1.000, 0.889 → 1.000, 0.668 → 0.853), and one object of several that no stroke touched dropped with them
-(0.932 → 0.789): the note asks for a stroke on every object.
+(0.932 → 0.789): the note asks for a stroke on every object. Last, GrabCut started from the user's hints alone
+replaces that result when the hints' own colour models give it the lower graph-cut energy
+(:func:`prefer_hint_cut`): where the decomposition misled the cut, the cut from the hints finds the object's edge.
 
 Clips (``segment-video``, hints on frame 0): ``paper`` runs the networks over the whole clip, one generator per
 layer shared by every frame (:func:`build_video`). ``fast`` runs no network: frame 0's labelling is carried through
@@ -38,7 +40,7 @@ from .. import losses
 from ..colour import colour_log_odds
 from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, frames_array, iterate, preview_strip
 from ..filters import guided_filter, resize, to_numpy, to_tensor, working_shape
-from ..graphcut import MAX_SIDE, grabcut_vote, labelling_energy
+from ..graphcut import grabcut_vote, labelling_energy
 from ..io import InputError, as_float_image, as_mask, check_mask, pin_to_hints
 from ..presets import SegmentSettings, get_preset
 from ..tracking import track
@@ -257,6 +259,9 @@ def _build(
     return Problem("segment", p.name, target, spec, compose, stages, finish, show=show)
 
 
+# The cut from the hints alone is judged at most at this long side (px; see prefer_hint_cut): the benchmark's cases
+# (≤ 400 px), on which it was chosen, are judged at their own size.
+JUDGE_SIDE = 512
 # A video frame's mask is cut by GrabCut at most at this long side (px): 48 frames at 336 px took 29 CPU s in all.
 VIDEO_CUT_SIDE = 400
 # What a frame's decomposition mask decides with certainty: its two regions shrunk by this share of the short side.
@@ -415,29 +420,40 @@ def prefer_hint_cut(
     the object's colours. TUNE split, the first 80 cases (``bench/probe_segment_choice.py``): the bar held on 71 →
     73, no case worse; on 3 it kept the decomposition's where the cut from the hints was better (by 0.02, 0.12 and
     0.41 IoU).
+    Cost: ~1 s on a 400 px photo; on a 6 MP one 3 s when the result stands, ~35 s when the winning cut is made at
+    full size (as long as the result's own cut; both cores shared with another job).
     ``full`` (1, 3, H, W) float in [0, 1]; ``soft`` (H, W) float; ``fg``/``bg`` (H, W) bool; ``keep``: the cut's
     regions that no foreground hint touches are dropped as ``soft``'s were (:func:`keep_hinted_regions`).
     Returns (soft mask (H, W) float32 or None, sizes in px of the regions dropped from it)."""
     img = to_numpy(full)
-    alt = _feathered(full, *grabcut_vote(img, np.ones(fg.shape, bool), fg, bg, starts=1), fg, bg)
-    dropped = np.zeros(0, np.int64)
-    if keep:
-        alt, dropped = keep_hinted_regions(alt, fg)
-    ours, theirs = soft >= 0.5, alt >= 0.5
-    if (ours == theirs).all() or not theirs.any():
-        return None, dropped
-    # Judged at most at the cut's size (a 12 MP photo's energy at full size takes seconds and gigabytes).
-    scale = min(1.0, MAX_SIDE / max(img.shape[:2]))
+    # Decided at most at JUDGE_SIDE px (on a 6 MP photo the cut from the hints alone took 20 s at 1024 px); a
+    # hint keeps there every pixel it touches, so a thin stroke does not vanish. Only a cut that wins is made
+    # at full size, as the result's own cut is.
+    scale = min(1.0, JUDGE_SIDE / max(img.shape[:2]))
     size = (max(1, round(img.shape[1] * scale)), max(1, round(img.shape[0] * scale)))
 
-    def small(m: np.ndarray) -> np.ndarray:
-        return m if scale == 1.0 else cv2.resize(m.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+    def small(m: np.ndarray, touched: bool = False) -> np.ndarray:
+        if scale == 1.0:
+            return m
+        if touched:
+            return cv2.resize(m.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0
+        return cv2.resize(m.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
 
     img_s = img if scale == 1.0 else cv2.resize(img, size, interpolation=cv2.INTER_AREA)
-    fg_s, bg_s = small(fg), small(bg)
-    if labelling_energy(img_s, small(theirs), fg_s, bg_s) < labelling_energy(img_s, small(ours), fg_s, bg_s):
-        return alt, dropped
-    return None, np.zeros(0, np.int64)
+    fg_s, bg_s, ours = small(fg, True), small(bg, True), small(soft >= 0.5)
+    cut = grabcut_vote(img_s, np.ones(fg_s.shape, bool), fg_s, bg_s, starts=1)
+    theirs = cut[0]
+    if keep:
+        theirs = keep_hinted_regions(theirs.astype(np.float32), fg_s)[0] >= 0.5
+    none = None, np.zeros(0, np.int64)
+    if (ours == theirs).all() or not theirs.any():
+        return none
+    if labelling_energy(img_s, theirs, fg_s, bg_s) >= labelling_energy(img_s, ours, fg_s, bg_s):
+        return none
+    if scale < 1.0:
+        cut = grabcut_vote(img, np.ones(fg.shape, bool), fg, bg, starts=1)
+    alt = _feathered(full, *cut, fg, bg)
+    return keep_hinted_regions(alt, fg) if keep else (alt, np.zeros(0, np.int64))
 
 
 def _colour_passes(
