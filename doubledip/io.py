@@ -226,6 +226,11 @@ def as_mask(a: np.ndarray) -> np.ndarray:
     a = np.asarray(a)
     if a.dtype == bool:
         return a if a.ndim == 2 else a.any(axis=-1)
+    return _levels(a)[0] > 0.5
+
+
+def _levels(a: np.ndarray) -> tuple[np.ndarray, bool]:
+    """How painted each pixel of a hint array is, (H, W) float in [0, 1], and whether that came from its alpha."""
     if np.issubdtype(a.dtype, np.integer):
         # 0/1 integers are a 0/1 mask; otherwise the bit depth is the scale (a 16-bit hint file: 65,535).
         a = a.astype(np.float32) / (1.0 if a.max(initial=0) <= 1 else 65535.0 if a.dtype == np.uint16 else 255.0)
@@ -235,9 +240,9 @@ def as_mask(a: np.ndarray) -> np.ndarray:
             a = a / 255.0
     if a.ndim == 3:
         if a.shape[2] in (2, 4) and a[..., -1].min() < 1.0:
-            return a[..., -1] > 0.5  # an alpha channel says where the user painted
+            return a[..., -1], True  # an alpha channel says where the user painted
         a = a[..., :3].max(axis=2) if a.shape[2] >= 3 else a[..., 0]
-    return a > 0.5
+    return a, False
 
 
 def load_mask(path: str | os.PathLike, shape: tuple[int, int], what: str = "hint") -> np.ndarray:
@@ -247,8 +252,33 @@ def load_mask(path: str | os.PathLike, shape: tuple[int, int], what: str = "hint
     for note in notes:
         warnings.warn(note, InputNote, stacklevel=2)
     m = as_mask(a)
+    _check_mask_file(a, m, shape, what, str(path))
     check_mask(m, shape, what, str(path))
     return m
+
+
+# A hint file with more than this share of its pixels neither dark nor light (grey levels 0.1–0.9) is a photo, not
+# strokes: the bundled hints have none, a soft brush's edges a few percent.
+PHOTO_LIKE = 0.25
+HINT_FORMAT = ("a hint is a black image of the photo's size, white or light where painted (or an opaque paint layer "
+               "on a transparent one); its colour does not matter")
+
+
+def _check_mask_file(a: np.ndarray, m: np.ndarray, shape: tuple[int, int], what: str, name: str) -> None:
+    """What a hint file's pixels say beyond :func:`check_mask`: strokes painted on a copy of the photo (most pixels
+    mid-grey: read as the photo's light pixels), or strokes too dark to count as painted."""
+    if a.dtype == bool or tuple(a.shape[:2]) != tuple(shape):
+        return  # the size is check_mask's to say
+    v, from_alpha = _levels(a)
+    if from_alpha:
+        return  # a transparent layer's alpha says where it was painted
+    mid = float(((v > 0.1) & (v < 0.9)).mean())
+    if mid > PHOTO_LIKE:
+        raise InputError(f"{name}: the {what} looks like a photo, not strokes ({100 * mid:.0f} % of its pixels are "
+                         f"neither dark nor light; painted on a copy of the photo?): {HINT_FORMAT}")
+    if not m.any() and (v > 0.05).any():
+        raise InputError(f"{name}: the {what} has marks, but none light or opaque enough to count as painted "
+                         f"(brightest channel above half): {HINT_FORMAT}")
 
 
 def check_mask(m: np.ndarray, shape: tuple[int, int], what: str = "hint", name: str = "") -> None:

@@ -28,6 +28,12 @@ def files(tmp_path_factory):
     Image.fromarray(np.zeros(truth.shape, np.uint8)).save(d / "empty.png")
     Image.fromarray(np.full((10, 10), 255, np.uint8)).save(d / "small_hint.png")
     Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(d / "tiny.png")
+    dark = np.zeros((*truth.shape, 3), np.uint8)
+    dark[fg] = (0, 110, 0)  # strokes in a dark green: too dark to count as painted
+    Image.fromarray(dark).save(d / "dark.png")
+    painted = (img * 255).astype(np.uint8)
+    painted[fg] = (0, 255, 0)  # green strokes painted onto a copy of the photo
+    Image.fromarray(painted).save(d / "painted.png")
     (d / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n garbage")
     (d / "gray16.png").write_bytes(b"")
     Image.fromarray((np.linspace(0, 65535, 48 * 64).reshape(48, 64)).astype(np.uint16)).save(d / "gray16.png")
@@ -89,6 +95,8 @@ def test_a_fit_without_network_steps_says_so_instead_of_an_empty_bar(tmp_path):
     (["segment", "{d}/img.png", "--fg-hint", "{d}/small_hint.png", "--bg-hint", "{d}/bg.png"], "same image"),
     (["segment", "{d}/img.png", "--fg-hint", "{d}/empty.png", "--bg-hint", "{d}/bg.png"], "empty"),
     (["segment", "{d}/img.png", "--fg-hint", "{d}/fg.png"], "both"),
+    (["segment", "{d}/img.png", "--fg-hint", "{d}/dark.png", "--bg-hint", "{d}/bg.png"], "light or opaque enough"),
+    (["segment", "{d}/img.png", "--fg-hint", "{d}/painted.png", "--bg-hint", "{d}/bg.png"], "looks like a photo"),
     (["segment", "{d}/img.png", "--size", "8"], "at least 32"),
     (["segment", "{d}/img.png", "--steps", "0"], "at least 1"),
     (["dehaze", "{d}/img.png", "--airlight", "1,2"], "three numbers"),

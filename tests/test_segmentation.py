@@ -224,7 +224,7 @@ def test_the_result_says_which_labelling_it_kept(monkeypatch):
     res = segment(img, fg, bg, steps=20, size=64, seed=0)
     assert len(calls) == 1 and np.array_equal(calls[0][0], fg) and calls[0][1]
     assert np.array_equal(res.images["mask"] > 0.5, left) and res.values["labelling"] == "hints"
-    assert any("started from your hints alone" in n for n in res.notes)
+    assert any("a graph cut of your hints alone" in n for n in res.notes)
     auto = segment(img, steps=20, size=64, seed=0)
     assert len(calls) == 1 and auto.values["labelling"] == "decomposition"
     off = segment(img, fg, bg, steps=20, size=64, seed=0, hint_cut=False)

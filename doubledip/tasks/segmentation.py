@@ -240,8 +240,8 @@ def _build(
             alt, alt_dropped = prefer_hint_cut(full, soft, fg, bg, keep)
             if alt is not None:
                 soft, dropped, source = alt, alt_dropped, "hints"
-                notes.append("a graph cut started from your hints alone explained the hinted colours better than "
-                             "the decomposition's labelling: it was used")
+                notes.append("the mask comes from a graph cut of your hints alone: it fitted the hinted colours "
+                             "better than the networks' mask")
         note = dropped_regions_note(dropped, soft.size)
         if note:
             notes.append(note)
