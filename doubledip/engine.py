@@ -164,6 +164,9 @@ class Snapshot:
     losses: dict[str, float]
     psnr: float
     result: Result | None = None
+    # Seconds per step since the previous snapshot (nan for the first): the set-up before the first step (a
+    # full-size colour model, the networks' first pass) is no guide to the steps' pace.
+    rate: float = float("nan")
 
     @property
     def done(self) -> bool:
@@ -171,9 +174,11 @@ class Snapshot:
 
     @property
     def eta(self) -> float:
-        if self.step <= 0:
+        """Seconds left at the recent pace if every step runs (early stopping may end sooner); nan until a pace
+        has been measured, i.e. at the first snapshot."""
+        if self.step <= 0 or self.rate != self.rate:
             return float("nan")
-        return self.seconds / self.step * max(0, self.total - self.step)
+        return self.rate * max(0, self.total - self.step)
 
 
 @dataclass
@@ -345,6 +350,8 @@ def iterate(
     last_psnr = float("nan")
     avg: Tensors | None = None
 
+    paced: list[tuple[int, float]] = []  # (step, seconds) of the previous snapshot
+
     def snapshot(stage: str) -> Snapshot:
         with torch.no_grad():
             idx = None if problem.preview_frames is None else torch.tensor(problem.preview_frames)
@@ -353,8 +360,10 @@ def iterate(
             layers = {n: v.cpu() for n, v in gens.forward(0, idx, noisy=False).items()}
             shown = problem.show(layers) if problem.show else {**layers, "reconstruction": problem.compose(layers)}
             images = {k: _to_images(v) for k, v in shown.items() if v.dim() == 4}
-        return Snapshot(problem.task, stage, done, total, time.perf_counter() - start, images, dict(last_losses),
-                        last_psnr)
+        now = time.perf_counter() - start
+        rate = (now - paced[-1][1]) / (done - paced[-1][0]) if paced and done > paced[-1][0] else float("nan")
+        paced[:] = [(done, now)]
+        return Snapshot(problem.task, stage, done, total, now, images, dict(last_losses), last_psnr, rate=rate)
 
     op = problem.operator
     explicit = any(s.stop for s in problem.stages)

@@ -166,3 +166,13 @@ def test_a_broken_down_optimisation_is_a_clear_error_and_the_summary_stays_json(
         list(iterate(problem, every=5))
     summary = Result("toy", "test", images={}, psnr=float("inf")).summary()
     assert summary["psnr"] is None and json.loads(json.dumps(summary, allow_nan=False))["psnr"] is None
+
+
+def test_the_time_left_follows_the_steps_pace_not_the_set_up():
+    """A run whose set-up took 50 s (``started`` 50 s back) says nothing at its first snapshot, then the time left
+    at the pace measured between snapshots: seconds, not the 50 s × remaining / done the set-up would suggest."""
+    snaps = list(iterate(_problem(40), every=10, started=time.perf_counter() - 50))
+    assert snaps[0].eta != snaps[0].eta  # nan: no pace measured yet
+    mid = snaps[1]
+    assert mid.seconds > 50 and 0 < mid.eta < 10 and mid.step < mid.total
+    assert mid.eta == pytest.approx(mid.rate * (mid.total - mid.step))

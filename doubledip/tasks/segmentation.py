@@ -546,8 +546,9 @@ def _tracked(
                 "background": frames[list(strip)] * (1 - m[..., None])}
 
     def snap(t: int, result: Result | None = None) -> Snapshot:
-        return Snapshot("segment-video", "track", t, n, time.perf_counter() - start, layers(), {}, float("nan"),
-                        result)
+        secs = time.perf_counter() - start
+        return Snapshot("segment-video", "track", t, n, secs, layers(), {}, float("nan"), result,
+                        rate=secs / t if t else float("nan"))
 
     for t, m in enumerate(track(frames, fg, bg, inner=p.track_inner, outer=p.track_outer, accept=p.track_accept,
                                area=p.track_area)):
