@@ -6,7 +6,7 @@ can the graph-cut energy tell which is right? TUNE split only (``bench_check.TUN
 
 Each case is segmented once (fast preset without ``hint_cut``, seed 0) and the decomposition's working-size mask,
 the library's result and GrabCut's (the benchmark's baseline) are cached. Offline, both labellings' energies
-(:func:`doubledip.graphcut.labelling_energy`) are printed beside their IoU, and how often the lower energy picks the
+(:func:`doubledip.graphcut.labelling_energies`) are printed beside their IoU, and how often the lower energy picks the
 better labelling.
 """
 
@@ -61,7 +61,7 @@ def flag(pick: float, a: float, b: float) -> str:
 
 
 def offline(cases, cache: Path) -> None:
-    from doubledip.graphcut import labelling_energy
+    from doubledip.graphcut import labelling_energies
     from doubledip.tasks.segmentation import keep_hinted_regions
 
     picks = []
@@ -79,8 +79,8 @@ def offline(cases, cache: Path) -> None:
         if (ours == gc).all():
             picks.append((a, b, a, a, base))
             continue
-        ea, eb = labelling_energy(img, ours), labelling_energy(img, gc)
-        ha, hb = labelling_energy(img, ours, fg, bg), labelling_energy(img, gc, fg, bg)
+        ea, eb = labelling_energies(img, [ours, gc])
+        ha, hb = labelling_energies(img, [ours, gc], fg, bg)
         pick, hpick = (a if ea <= eb else b), (a if ha <= hb else b)
         picks.append((a, b, pick, hpick, base))
         print(f"{case.name:18s} {case.params['hints']:8s} ours {a:.3f} | GrabCut {b:.3f}   refit dE {eb - ea:9.0f} "

@@ -350,9 +350,10 @@ def iterate(
     last_psnr = float("nan")
     avg: Tensors | None = None
 
-    paced: list[tuple[int, float]] = []  # (step, seconds) of the previous snapshot
+    paced_step, paced_at = -1, 0.0  # the previous snapshot's step and seconds
 
     def snapshot(stage: str) -> Snapshot:
+        nonlocal paced_step, paced_at
         with torch.no_grad():
             idx = None if problem.preview_frames is None else torch.tensor(problem.preview_frames)
             # Previews and the result are made on the CPU: the tasks' show/finish mix layers with tensors they
@@ -361,8 +362,8 @@ def iterate(
             shown = problem.show(layers) if problem.show else {**layers, "reconstruction": problem.compose(layers)}
             images = {k: _to_images(v) for k, v in shown.items() if v.dim() == 4}
         now = time.perf_counter() - start
-        rate = (now - paced[-1][1]) / (done - paced[-1][0]) if paced and done > paced[-1][0] else float("nan")
-        paced[:] = [(done, now)]
+        rate = (now - paced_at) / (done - paced_step) if 0 <= paced_step < done else float("nan")
+        paced_step, paced_at = done, now
         return Snapshot(problem.task, stage, done, total, now, images, dict(last_losses), last_psnr, rate=rate)
 
     op = problem.operator

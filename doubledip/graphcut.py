@@ -113,32 +113,45 @@ def _gmm_log_likelihood(fit: np.ndarray, pixels: np.ndarray, rounds: int = 3) ->
     return top + np.log(np.exp(logs - top[:, None]).sum(1))
 
 
-def labelling_energy(image: np.ndarray, labels: np.ndarray, fg: np.ndarray | None = None,
-                     bg: np.ndarray | None = None) -> float:
-    """GrabCut's energy (Rother, Kolmogorov & Blake, SIGGRAPH 2004, eq. 7–11) of a binary labelling of ``image``
+def labelling_energies(image: np.ndarray, labellings: list[np.ndarray], fg: np.ndarray | None = None,
+                       bg: np.ndarray | None = None) -> list[float]:
+    """GrabCut's energy (Rother, Kolmogorov & Blake, SIGGRAPH 2004, eq. 7–11) of each binary labelling of ``image``
     (H, W, 3) float in [0, 1], colours on GrabCut's 0–255 scale: −Σ log p(z | its region's 5-component Gaussian
     mixture, fitted to that region) + γ Σ over 8-neighbour pairs labelled differently of exp(−β‖z_m − z_n‖²)/dist,
-    γ = 50, β = 1 / (2⟨‖z_m − z_n‖²⟩). ``labels`` (H, W) bool. Lower is better. With the hints ``fg`` / ``bg``
-    ((H, W) bool) the two mixtures are fitted to them instead, so that labellings are judged by the same models
-    (re-fitted to each labelling, as GrabCut's minimisation does, they favour a cut that takes background of the
-    object's colours: ``bench/probe_segment_choice.py``). Returns inf for a labelling with one region empty."""
+    γ = 50, β = 1 / (2⟨‖z_m − z_n‖²⟩). ``labellings``: (H, W) bool each. Lower is better. With the hints ``fg`` /
+    ``bg`` ((H, W) bool) the two mixtures are fitted to them instead, once for every labelling, so that labellings
+    are judged by the same models (re-fitted to each labelling, as GrabCut's minimisation does, they favour a cut
+    that takes background of the object's colours: ``bench/probe_segment_choice.py``). inf for a labelling with one
+    region empty."""
     z = np.clip(image, 0, 1).astype(np.float64) * 255
-    labels = labels.astype(bool)
-    flat, lab = z.reshape(-1, 3), labels.ravel()
-    if lab.all() or not lab.any():
-        return float("inf")
-    rng = np.random.default_rng(0)
-    data = 0.0
-    for region, hint in ((lab, fg), (~lab, bg)):
-        px = flat[region]
-        src = px if hint is None else flat[hint.ravel()]
-        fit = src[rng.choice(len(src), GMM_SAMPLES, replace=False)] if len(src) > GMM_SAMPLES else src
-        data -= _gmm_log_likelihood(fit, px).sum()
-    pairs = [(z[:, 1:] - z[:, :-1], labels[:, 1:] != labels[:, :-1], 1.0),
-             (z[1:] - z[:-1], labels[1:] != labels[:-1], 1.0),
-             (z[1:, 1:] - z[:-1, :-1], labels[1:, 1:] != labels[:-1, :-1], np.sqrt(2)),
-             (z[1:, :-1] - z[:-1, 1:], labels[1:, :-1] != labels[:-1, 1:], np.sqrt(2))]
-    sq = [(d ** 2).sum(-1) for d, _, _ in pairs]
+    flat = z.reshape(-1, 3)
+
+    def log_likelihoods(regions: tuple[np.ndarray, np.ndarray]) -> list[np.ndarray]:
+        # Each region's mixture, fitted to (a sample of) it, evaluated on every pixel.
+        rng = np.random.default_rng(0)
+        out = []
+        for region in regions:
+            src = flat[region.ravel()]
+            fit = src[rng.choice(len(src), GMM_SAMPLES, replace=False)] if len(src) > GMM_SAMPLES else src
+            out.append(_gmm_log_likelihood(fit, flat))
+        return out
+
+    hinted = None if fg is None or bg is None else log_likelihoods((fg, bg))
+    diffs = [(z[:, 1:] - z[:, :-1], 1.0), (z[1:] - z[:-1], 1.0), (z[1:, 1:] - z[:-1, :-1], np.sqrt(2)),
+             (z[1:, :-1] - z[:-1, 1:], np.sqrt(2))]
+    sq = [(d ** 2).sum(-1) for d, _ in diffs]
     beta = 1.0 / (2 * np.mean(np.concatenate([s.ravel() for s in sq])) + 1e-12)
-    smooth = sum((np.exp(-beta * s[cut]) / dist).sum() for s, (_, cut, dist) in zip(sq, pairs))
-    return float(data + SMOOTHNESS * smooth)
+    weights = [np.exp(-beta * s) / dist for s, (_, dist) in zip(sq, diffs)]
+    energies = []
+    for labels in labellings:
+        labels = labels.astype(bool)
+        lab = labels.ravel()
+        if lab.all() or not lab.any():
+            energies.append(float("inf"))
+            continue
+        ll_fg, ll_bg = hinted or log_likelihoods((labels, ~labels))
+        data = -(ll_fg[lab].sum() + ll_bg[~lab].sum())
+        cuts = [labels[:, 1:] != labels[:, :-1], labels[1:] != labels[:-1], labels[1:, 1:] != labels[:-1, :-1],
+                labels[1:, :-1] != labels[:-1, 1:]]
+        energies.append(float(data + SMOOTHNESS * sum(w[cut].sum() for w, cut in zip(weights, cuts))))
+    return energies

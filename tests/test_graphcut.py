@@ -63,8 +63,9 @@ def test_the_energy_prefers_the_true_labelling_and_takes_tiny_hints():
     fg, bg = _sure(truth)
     wide = binary_dilation(truth, iterations=6)
     for hints in ((None, None), (fg, bg)):
-        assert graphcut.labelling_energy(img, truth, *hints) < graphcut.labelling_energy(img, wide, *hints)
+        e_truth, e_wide = graphcut.labelling_energies(img, [truth, wide], *hints)
+        assert e_truth < e_wide
     one = np.zeros_like(truth)
     one[48, 60] = True  # a one-pixel hint: one Gaussian, no crash
-    assert np.isfinite(graphcut.labelling_energy(img, truth, one & truth, bg))
-    assert graphcut.labelling_energy(img, np.ones_like(truth)) == float("inf")
+    assert np.isfinite(graphcut.labelling_energies(img, [truth], one & truth, bg)[0])
+    assert graphcut.labelling_energies(img, [np.ones_like(truth)]) == [float("inf")]

@@ -40,7 +40,7 @@ from .. import losses
 from ..colour import colour_log_odds
 from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, frames_array, iterate, preview_strip
 from ..filters import guided_filter, resize, to_numpy, to_tensor, working_shape
-from ..graphcut import grabcut_vote, labelling_energy
+from ..graphcut import grabcut_vote, labelling_energies
 from ..io import InputError, as_float_image, as_mask, check_mask, pin_to_hints
 from ..presets import SegmentSettings, get_preset
 from ..tracking import track
@@ -415,7 +415,7 @@ def prefer_hint_cut(
     Both are graph-cut minima (``soft`` is GrabCut started from the decomposition's labelling), and where the
     decomposition misled the cut (a white part of an object over a pale background went to the background, the
     cut then held it there) the cut from the hints alone finds the object's edge. What decides is GrabCut's
-    energy (:func:`doubledip.graphcut.labelling_energy`) with both colour mixtures fitted to the hints, the only
+    energy (:func:`doubledip.graphcut.labelling_energies`) with both colour mixtures fitted to the hints, the only
     pixels known: the energy with mixtures re-fitted to each labelling prefers a cut that spills into background of
     the object's colours. TUNE split, the first 80 cases (``bench/probe_segment_choice.py``): the bar held on 71 →
     73, no case worse; on 3 it kept the decomposition's where the cut from the hints was better (by 0.02, 0.12 and
@@ -448,7 +448,8 @@ def prefer_hint_cut(
     none = None, np.zeros(0, np.int64)
     if (ours == theirs).all() or not theirs.any():
         return none
-    if labelling_energy(img_s, theirs, fg_s, bg_s) >= labelling_energy(img_s, ours, fg_s, bg_s):
+    e_theirs, e_ours = labelling_energies(img_s, [theirs, ours], fg_s, bg_s)
+    if e_theirs >= e_ours:
         return none
     if scale < 1.0:
         cut = grabcut_vote(img, np.ones(fg.shape, bool), fg, bg, starts=1)
