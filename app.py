@@ -227,7 +227,9 @@ class _Curve:
         return self.final() if self._due("curve", CURVE_SECONDS) else gr.skip()
 
     def final(self) -> pd.DataFrame:
-        return pd.DataFrame(self.points or [{"step": 0, "term": "-", "value": 0.0}])
+        # A result found without optimisation (a watermark fitted in closed form, a photo returned as it is) has no
+        # loss to plot: the legend says so instead of an unlabelled flat line.
+        return pd.DataFrame(self.points or [{"step": 0, "term": "no optimisation steps in this run", "value": 0.0}])
 
 
 def _fit(psnr: float) -> str:

@@ -53,7 +53,7 @@ from skimage import data, transform
 from doubledip.tasks.segmentation import MIN_HINT_FRACTION
 
 KINDS: dict[str, tuple[str, ...]] = {
-    "dehaze": ("stereo_depth", "layered", "indoor", "bright_near", "haze_free"),
+    "dehaze": ("stereo_depth", "layered", "indoor", "bright_near", "haze_free", "distant"),
     "watermark": ("text_white", "logo_dark", "text_black", "logo_colour", "text_grey", "text_logo", "text_colour",
                   "logo_white"),
     "segment": ("ellipse", "blob", "polygon", "several"),
@@ -307,8 +307,9 @@ def draw_dehaze(seed: int, n: int, size: tuple[int, int] = (256, 400)) -> list[C
     sharp object edges), ``layered`` (a photo on a depth ramp in a random direction, 1–3 objects pasted nearer at
     constant depths), ``indoor`` (a layered scene of a photo without sky, β so that t ≥ 0.3 everywhere),
     ``bright_near`` (a layered scene with a white-ish object at small depth, its mask as truth ``white_object``),
-    ``haze_free`` (β = 0: I = J; a good
-    method returns it unchanged). ``size``: the range of the long side in px.
+    ``haze_free`` (β = 0: I = J; a good method returns it unchanged), ``distant`` (a layered scene whose near
+    25–50 % is clear, d = 0 there, and whose haze thickens with distance beyond: a landscape with a clear
+    foreground, the commonest hazy photo). ``size``: the range of the long side in px.
     """
     cases = []
     for i in range(n):
@@ -356,6 +357,10 @@ def draw_dehaze(seed: int, n: int, size: tuple[int, int] = (256, 400)) -> list[C
                 depth[m] = float(rng.uniform(0.02, 0.12))
                 objects.append({"shape": sk, "photo": "white", "depth": round(float(depth[m][0]), 3)})
                 white_mask = m
+            if kind == "distant":  # the near part clear, the depth measured from where the haze begins to the
+                # farthest point (d = 1 there: dense haze in the distance, as in a landscape)
+                depth = np.maximum(depth - float(np.quantile(depth, rng.uniform(0.25, 0.5))), 0.0)
+                depth = (depth / max(1e-6, float(depth.max()))).astype(np.float32)
             dmax = float(depth.max())
             if indoor:
                 beta = float(rng.uniform(0.35, 1.0) * -np.log(0.3) / dmax)

@@ -100,6 +100,7 @@ def test_a_fit_without_network_steps_says_so_instead_of_an_empty_bar(tmp_path):
     (["segment", "{d}/img.png", "--size", "8"], "at least 32"),
     (["segment", "{d}/img.png", "--steps", "0"], "at least 1"),
     (["dehaze", "{d}/img.png", "--airlight", "1,2"], "three numbers"),
+    (["dehaze", "{d}/img.png", "--strength", "2"], "strength must lie in 0–1"),
     (["dehaze", "{d}/broken.png"], "not a readable image"),
 ])
 def test_bad_input_is_one_line_and_exit_2_and_no_output(files, tmp_path, capsys, args, message):
