@@ -21,7 +21,7 @@ airlight as the intercept at t = 0 of a per-channel regression of the photo on t
 correlates with depth in these scenes: 6–14 held); choosing the factor by the share of clipped pixels in the dehazed
 image (does not separate the cases); leaving out of the haze-opaque region the pixels whose chromaticity is far from
 the region's median (white objects under yellow haze: +4 to +6 dB on 3 cases, but where the region is mostly scene
-the haze itself is left out, −5.6 dB on one: 61–63 held of 77 against 62).
+the haze itself is left out, −5.6 dB on one: 59–63 held of 77 against 62).
 """
 
 from __future__ import annotations
