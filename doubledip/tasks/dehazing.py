@@ -123,8 +123,8 @@ def hedged_airlight(airlight: torch.Tensor, opacity: float) -> torch.Tensor:
     The two ways an airlight estimate can miss do not cost alike: set too bright it leaves some haze; set too dark
     it over-corrects, and J = A + (I − A)/t multiplies the shortfall by 1/t, so the denser the haze the more a
     few per cent cost (tune case dehaze75, median opacity 0.90: 0.5 dB below the dark-channel baseline with the
-    estimate, 2.7 dB above it brightened ×1.06). The estimate errs both ways by a few per cent (see :func:`doubledip.filters.
-    estimate_airlight`), so where the haze is dense it is nudged bright. Tune split
+    estimate, 2.7 dB above it brightened ×1.06). The estimate errs both ways by a few per cent (see
+    :func:`doubledip.filters.estimate_airlight`), so where the haze is dense it is nudged bright. Tune split
     (``bench/probe_airlight_hedge.py``, the prior alone, 134 hazy cases): the +1 dB bar over the dark-channel
     baseline is held on as many cases as without (113), but the worst losses shrink (−5.7 → −2.4 dB on cases
     0–79, −4.2 → −1.5 on cases 80–159), at a cost of 1–6 dB on some cases that held with margin to spare.
