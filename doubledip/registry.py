@@ -122,8 +122,8 @@ TASKS: dict[str, Task] = {t.name: t for t in [
           Param("airlight", "text", "R,G,B airlight, all in 0–1 or all in 0–255 (default: estimated)",
                 page="airlight R,G,B, all in 0–1 or all in 0–255 (empty: estimated)"),
           Param("learn_airlight", "flag", "learn a smooth, non-uniform airlight map"),
-          Param("strength", "text", "share of the estimated haze to remove, 0–1 (default: decided from the photo, "
-                "which leaves a haze-free photo as it is)",
+          Param("strength", "text", "share of the estimated haze to remove, 0–1 (default, or auto: decided from "
+                "the photo, which leaves a haze-free photo as it is)",
                 page="haze to remove, 0–1 (empty: decided from the photo)")),
          ("dehazed", "transmission", "airlight"), video="dehaze-video",
          examples=tuple(_haze(n) for n in ("coffee", "astronaut", "chelsea", "rocket"))),

@@ -137,16 +137,17 @@ def test_a_photo_judged_haze_free_says_how_to_dehaze_it_and_a_given_strength_doe
     assert psnr(auto.images["dehazed"], hazy) >= 30.0
     assert auto.steps == 0
     note = " ".join(auto.notes)
-    assert "unchanged" in note and "give a strength" in note and "little haze" not in note, auto.notes
+    assert "unchanged" in note and "--strength 1" in note and "little haze" not in note, auto.notes
     forced = dehaze(hazy, steps=20, size=64, strength="1")
     assert forced.values["dehaze_strength"] == 1.0 and forced.values["strength_source"] == "given"
-    assert not forced.notes
+    # a strength given for a photo that scores as haze-free is done, with a caution
+    assert any("scores as haze-free" in n and "compare it with the input" in n for n in forced.notes), forced.notes
     assert psnr(forced.images["dehazed"], clean) > psnr(hazy, clean) + 3.0
     half = dehaze(hazy, steps=20, size=64, strength=0.5).images["dehazed"]
     assert psnr(hazy, clean) < psnr(half, clean) < psnr(forced.images["dehazed"], clean)
 
 
-@pytest.mark.parametrize("bad", ["strong", "1.5", "-0.1", "nan", "0,5"])
+@pytest.mark.parametrize("bad", ["strong", "1.5", "-0.1", "nan", "0,5", True])
 def test_bad_strengths_are_refused(bad):
     hazy, _, _ = _hazy()
     with pytest.raises(InputError, match="strength"):

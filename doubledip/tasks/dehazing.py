@@ -160,6 +160,8 @@ def parse_strength(value: str | float | None) -> float | None:
     :class:`InputError` for anything else (text that is no number, nan, a number outside [0, 1])."""
     if value is None or (isinstance(value, str) and value.strip().lower() in ("", "auto")):
         return None
+    if isinstance(value, bool):  # float(True) is 1.0: a yes/no is no share
+        raise InputError(f"strength must be a number from 0 to 1, or auto; got {value!r}")
     try:
         s = float(value)
     except (TypeError, ValueError):
@@ -241,12 +243,17 @@ def _build(
         strength = haze_strength(opacity, clearest)
     notes = []
     # What a user who knows the photo is hazy can do about a photo judged haze-free (or lightly hazy).
-    force = "if the photo is hazy, give a strength (1: remove all the haze found)"
-    if not given_strength and _shadows_rule_out_haze(opacity, clearest) and dehaze_strength(opacity) > 0.0:
-        notes.append(f"near-black shadows in a tenth of the picture (haze opacity {clearest:.2f} there, below "
-                     f"{CLEAR_DARK:g}) and the picture as a whole not clearly hazy (median haze opacity "
-                     f"{opacity:.2f}, below {HAZY_SURE:g}): taken for a haze-free photo and returned unchanged; "
-                     f"{force} — a photo whose near part is clear and far part hazy can look like this")
+    force = ("if the photo is hazy, give a strength of 1 to remove all the haze found (CLI --strength 1; the page's "
+             "'haze to remove'; the API's strength=1)")
+    auto = haze_strength(opacity, clearest)
+    if given_strength and strength > 0.0 and auto == 0.0:
+        notes.append(f"a strength of {strength:g} was given for a photo that scores as haze-free (median haze "
+                     f"opacity {opacity:.2f}): if it has no haze, the result is altered — compare it with the input")
+    elif not given_strength and _shadows_rule_out_haze(opacity, clearest) and dehaze_strength(opacity) > 0.0:
+        notes.append(f"near-black shadows in a tenth of the picture (haze opacity {clearest:.2f} there) with a median "
+                     f"haze opacity of {opacity:.2f}, as a haze-free photo with a bright sky scores: taken for one "
+                     f"and returned unchanged; {force} — a photo whose near part is clear and far part hazy can "
+                     "look like this")
     elif not given_strength and strength < 1.0:
         notes.append(f"little or no haze found (median haze opacity {opacity:.2f}; haze-free photos score below "
                      f"{HAZE_FREE:g}, hazy ones above {HAZY:g}): "
