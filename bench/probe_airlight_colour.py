@@ -35,11 +35,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_check import TUNE_SEED, dcp_baseline_psnr  # noqa: E402
+from bench_check import TUNE_SEED, dcp_baseline_psnr, held_summary, prior_dehazed  # noqa: E402
 from bench_core import psnr  # noqa: E402
 from cases import draw_dehaze  # noqa: E402
 
-from doubledip.filters import boundary_transmission, estimate_airlight, recover_scene, to_numpy, to_tensor  # noqa: E402
+from doubledip.filters import estimate_airlight, to_tensor  # noqa: E402
 
 
 def colour_line_direction(img: np.ndarray, patch: int = 7, long_side: int = 256) -> np.ndarray:
@@ -105,7 +105,7 @@ def main() -> None:
         row = []
         for k, a in airlights.items():
             at = torch.from_numpy(np.clip(a, 0.05, 1.0).astype(np.float32))
-            ours = psnr(to_numpy(recover_scene(x, boundary_transmission(x, at, omega=0.9), at, 0.1)), clean)
+            ours = psnr(prior_dehazed(x, at), clean)
             margins[k].append(ours - base)
             row.append(f"{k}: {ours - base:+.2f}")
         angles["estimate"].append(angle(est, true_a))
@@ -113,8 +113,7 @@ def main() -> None:
         print(f"{case.name:24s} A {np.round(true_a, 2)} est {np.round(est, 2)} angle est {angles['estimate'][-1]:4.1f}"
               f" lines {angles['colour lines'][-1]:4.1f}  " + "  ".join(row), flush=True)
     for k, m in margins.items():
-        print(f"{k:13s}: held {sum(v >= 1.0 for v in m)} of {len(m)}, worst {min(m):+.2f}, "
-              f"median {statistics.median(m):+.2f}")
+        print(f"{k:13s}: {held_summary(m)}")
     for k, v in angles.items():
         print(f"angle to the true colour, {k}: median {statistics.median(v):.1f}°, worst {max(v):.1f}°")
 

@@ -36,16 +36,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench_check import TUNE_SEED, dcp_baseline_psnr  # noqa: E402
+from bench_check import TUNE_SEED, dcp_baseline_psnr, prior_dehazed  # noqa: E402
 from bench_core import psnr  # noqa: E402
 from cases import draw_dehaze  # noqa: E402
 
 from doubledip.filters import (  # noqa: E402
     _coarse_copy,
-    boundary_transmission,
     estimate_airlight,
-    recover_scene,
-    to_numpy,
     to_tensor,
 )
 
@@ -127,8 +124,7 @@ def combined(t: torch.Tensor) -> torch.Tensor:
 
 
 def prior_psnr(img: np.ndarray, clean: np.ndarray, a: torch.Tensor) -> float:
-    x = to_tensor(img)
-    return psnr(to_numpy(recover_scene(x, boundary_transmission(x, a, omega=0.9), a, 0.1)), clean)
+    return psnr(prior_dehazed(to_tensor(img), a), clean)
 
 
 def main() -> None:

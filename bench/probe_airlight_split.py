@@ -25,16 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_check import TUNE_SEED  # noqa: E402
+from bench_check import TUNE_SEED, prior_dehazed  # noqa: E402
 from bench_core import psnr  # noqa: E402
 from cases import draw_dehaze  # noqa: E402
 
-from doubledip.filters import boundary_transmission, estimate_airlight, recover_scene, to_numpy, to_tensor  # noqa: E402
-
-
-def prior_dehazed(img: np.ndarray, a: torch.Tensor) -> np.ndarray:
-    x = to_tensor(img)
-    return to_numpy(recover_scene(x, boundary_transmission(x, a, omega=0.9), a, 0.1))
+from doubledip.filters import estimate_airlight, to_tensor  # noqa: E402
 
 
 def main() -> None:
@@ -47,11 +42,12 @@ def main() -> None:
             continue
         img, clean = case.inputs["image"], case.truth["clean"]
         a_true = torch.tensor(case.params["airlight"], dtype=torch.float32)
-        a_est = estimate_airlight(to_tensor(img))
+        x = to_tensor(img)
+        a_est = estimate_airlight(x)
         err = float((a_est - a_true).abs().max())
         signed = (a_est - a_true).numpy()
         chroma = float((a_est / a_est.sum() - a_true / a_true.sum()).abs().max())
-        est, true = psnr(prior_dehazed(img, a_est), clean), psnr(prior_dehazed(img, a_true), clean)
+        est, true = psnr(prior_dehazed(x, a_est), clean), psnr(prior_dehazed(x, a_true), clean)
         rows.append((case.kind, err, est, true, signed, chroma, bool(a_true[2] > a_true[0])))
         print(f"{case.name:24s} input {psnr(img, clean):5.2f} A true {np.round(a_true.numpy(), 3)} est "
               f"{np.round(a_est.numpy(), 3)} |err| {err:.3f}  prior {est:5.2f} dB, with the true A {true:5.2f} "
