@@ -239,13 +239,13 @@ def _build(
     if given is None:
         a0 = hedged_airlight(a0, opacity)
     given_strength = strength is not None
+    auto = haze_strength(opacity, clearest)
     if strength is None:
-        strength = haze_strength(opacity, clearest)
+        strength = auto
     notes = []
     # What a user who knows the photo is hazy can do about a photo judged haze-free (or lightly hazy).
     force = ("if the photo is hazy, give a strength of 1 to remove all the haze found (CLI --strength 1; the page's "
              "'haze to remove'; the API's strength=1)")
-    auto = haze_strength(opacity, clearest)
     if given_strength and strength > 0.0 and auto == 0.0:
         notes.append(f"a strength of {strength:g} was given for a photo that scores as haze-free (median haze "
                      f"opacity {opacity:.2f}): if it has no haze, the result is altered — compare it with the input")
