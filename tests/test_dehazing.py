@@ -7,7 +7,15 @@ from conftest import EXAMPLES, psnr
 
 from doubledip import InputError, dehaze, load_image
 from doubledip.filters import dcp_transmission, estimate_airlight, estimate_airlight_he, haze_opacity, to_tensor
-from doubledip.tasks.dehazing import dehaze_strength, hedge_factor, hedged_airlight, parse_airlight, parse_strength
+from doubledip.tasks.dehazing import (
+    DARK_AIRLIGHT,
+    dark_airlight,
+    dehaze_strength,
+    hedge_factor,
+    hedged_airlight,
+    parse_airlight,
+    parse_strength,
+)
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -108,6 +116,34 @@ def test_the_airlight_estimate_is_brightened_only_in_dense_haze():
 
     assert prior(est) < base
     assert prior(hedged_airlight(est, opacity)) > base + 1.0
+
+
+def test_a_photo_whose_airlight_estimate_is_too_dark_for_haze_is_left_alone():
+    """Tune case dehaze70: a haze-free grey brick texture with no dark pixels scores as dense haze (median opacity
+    0.73) against an airlight estimated from its palest bricks, 0.46 grey; dehazed, it was stretched into another
+    picture. Haze is a bright veil: an estimate whose brightest channel is under DARK_AIRLIGHT means no haze, so the
+    photo comes back unchanged, with no optimisation and a note that says how to dehaze it anyway."""
+    import sys
+
+    import torch
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from bench_check import TUNE_SEED
+    from cases import draw_dehaze
+
+    assert dark_airlight(torch.tensor([0.5, 0.5, DARK_AIRLIGHT - 0.01]))
+    assert not dark_airlight(torch.tensor([0.3, 0.4, DARK_AIRLIGHT + 0.01]))
+    img = draw_dehaze(TUNE_SEED, 71)[70].inputs["image"]
+    x = to_tensor(img)
+    assert float(estimate_airlight(x).max()) < DARK_AIRLIGHT and _strength(img) == 1.0  # the opacity alone: haze
+    res = dehaze(img, steps=20, size=64)
+    assert res.steps == 0 and res.values["dehaze_strength"] == 0.0
+    assert "too dark" in res.values["strength_source"]
+    assert np.array_equal(res.images["dehazed"], img)
+    assert any("brightest channel under" in n and "--strength 1" in n for n in res.notes), res.notes
+    forced = dehaze(img, steps=20, size=64, strength=1)
+    assert forced.values["dehaze_strength"] == 1.0
+    assert any("too dark for haze" in n and "compare it with the input" in n for n in forced.notes), forced.notes
 
 
 def _far_haze_near_clear(size=160):

@@ -101,6 +101,12 @@ HAZY_SURE = 0.25
 # dehazed at 69 % and 96 %). Haze-free photos measured 0.00–0.07 (scikit-image's rocket 0.057, the
 # immunohistochemistry slide 0.071), hazy tune cases 0.13 or more.
 CLEAR_HAZY = 0.10
+# An estimated airlight whose brightest channel is under DARK_AIRLIGHT: no haze (see dark_airlight). Chosen on the
+# tune split's cases 0–191 (bench/probe_dark_airlight.py): of the 13 haze-free photos dehazed there (grey coins,
+# brick and grass with no dark pixels), 4 estimated 0.43–0.54 and are left alone; one hazy case of 160 estimated
+# under it (0.53, true 0.76: held +2.8 dB, now returned unchanged). Cases 192–383, not looked at then: 7 of the
+# 12 haze-free photos dehazed are left alone, no hazy case estimated under it (lowest 0.554).
+DARK_AIRLIGHT = 0.55
 
 
 # An estimated airlight is brightened in dense haze (see hedged_airlight): by HEDGE_SLOPE per unit of median haze
@@ -141,6 +147,15 @@ def _shadows_rule_out_haze(opacity: float, clearest: float) -> bool:
     # Near-black pixels in a tenth of the large windows: no haze lies over them, and a picture this light overall
     # has no haze elsewhere either (a grey photo with a large bright sky scores like light haze).
     return clearest < CLEAR_DARK and opacity < HAZY_SURE
+
+
+def dark_airlight(airlight: torch.Tensor) -> bool:
+    """Whether an estimated airlight ``(3,)`` in [0, 1] is too dark to be haze: its brightest channel under
+    :data:`DARK_AIRLIGHT`. Haze is the daylight scattered towards the camera, so its most opaque part is among a
+    photo's brightest colours (He et al. 2009, section 4.4, take the airlight there); the estimate comes out dark
+    where the picture has no haze to find and its "most haze-opaque" pixels are merely its palest (a grey texture
+    with no shadows, a night sky). The dark-channel prior would then brighten and stretch the whole picture."""
+    return float(airlight.max()) < DARK_AIRLIGHT
 
 
 def haze_strength(opacity: float, clearest: float) -> float:
@@ -234,12 +249,13 @@ def _build(
     a0 = given if given is not None else torch.stack([estimate_airlight(f[None]) for f in full]).median(0).values
     opacity = float(np.median([haze_opacity(f[None], a0) for f in full]))
     clearest = float(np.median([haze_opacity(f[None], a0, quantile=0.1) for f in full]))
+    too_dark = given is None and dark_airlight(a0)  # the estimate as found, before any brightening
     # The airlight used: the estimate, brightened in dense haze; a given one as given.
     hedge = 1.0 if given is not None else hedge_factor(opacity)
     if given is None:
         a0 = hedged_airlight(a0, opacity)
     given_strength = strength is not None
-    auto = haze_strength(opacity, clearest)
+    auto = 0.0 if too_dark else haze_strength(opacity, clearest)
     if strength is None:
         strength = auto
     notes = []
@@ -247,8 +263,16 @@ def _build(
     force = ("if the photo is hazy, give a strength of 1 to remove all the haze found (CLI --strength 1; the page's "
              "'haze to remove'; the API's strength=1)")
     if given_strength and strength > 0.0 and auto == 0.0:
-        notes.append(f"a strength of {strength:g} was given for a photo that scores as haze-free (median haze "
-                     f"opacity {opacity:.2f}): if it has no haze, the result is altered — compare it with the input")
+        why = ("its airlight estimate is too dark for haze" if too_dark else
+               f"median haze opacity {opacity:.2f}")
+        notes.append(f"a strength of {strength:g} was given for a photo that scores as haze-free ({why}): if it has no "
+                     "haze, the result is altered — compare it with the input")
+    elif not given_strength and too_dark:
+        notes.append(f"the most haze-opaque part of the picture is dark (airlight estimate "
+                     f"{', '.join(f'{v:.2f}' for v in a0.tolist())}, brightest channel under {DARK_AIRLIGHT:g}): "
+                     f"haze is scattered daylight and shows as a bright veil, so the photo is taken for a haze-free "
+                     f"one (a grey texture without shadows, a dark scene) and returned unchanged; {force}, or "
+                     "the airlight (CLI --airlight R,G,B)")
     elif not given_strength and _shadows_rule_out_haze(opacity, clearest) and dehaze_strength(opacity) > 0.0:
         notes.append(f"near-black shadows in a tenth of the picture (haze opacity {clearest:.2f} there) with a median "
                      f"haze opacity of {opacity:.2f}, as a haze-free photo with a bright sky scores: taken for one "
@@ -344,7 +368,9 @@ def _build(
             "haze_opacity": round(opacity, 4),
             "haze_opacity_clearest": round(clearest, 4),
             "dehaze_strength": round(strength, 4),
-            "strength_source": "given" if given_strength else "decided from the haze opacity",
+            "strength_source": "given" if given_strength else (
+                "decided from the airlight estimate (too dark for haze)" if too_dark else
+                "decided from the haze opacity"),
         }
 
     def scaled(t: torch.Tensor) -> torch.Tensor:
