@@ -522,6 +522,39 @@ def test_a_flat_fit_that_runs_into_the_box_edge_returns_the_photo_with_a_note(mo
 
 
 
+def test_a_flat_fit_that_keeps_much_of_the_marks_departure_is_kept_with_a_caution(monkeypatch):
+    """A purple text over a flat clock face (check case): the closed-form fit found an opacity of 0.22 for 0.62 and
+    part of the clock's rim for mark, left the letters and came back 1.3 dB worse than the input without a note. The
+    result keeps 47 % of the hinted pixels' departure from Telea's fill (tune split: trusted flat fits keep at most
+    0.38). Here: a correct removal keeps almost none (reliable, no note); the photo unchanged keeps all of it; a
+    fit that removes 40 % of the mark keeps 0.6 and carries a caution, not marked reliable, and is kept."""
+    from doubledip.tasks.watermark import telea_fill
+
+    img, clean, hint, _ = flat_with_mark((0.6, 0.15, 0.75), 0.6)
+    fill = telea_fill(img, hint)
+    assert wm.departure_kept(img, img, fill, hint) == pytest.approx(1.0)
+    assert abs(wm.departure_kept(img, clean, fill, hint)) < 0.1
+    assert wm.departure_kept(img, (clean + 0.6 * (img - clean)).astype(np.float32), fill, hint) == pytest.approx(
+        0.6, abs=0.1)
+    r = watermark(img, hint, seed=0)
+    assert r.values["method"].startswith("closed-form") and r.values["reliable"] and not r.notes
+    assert r.values["departure_kept"] < wm.MAX_DEPARTURE_KEPT
+    real = wm.closed_form_mark
+
+    def timid(crop, fill_, inside, spread):
+        out, alpha, colour, cover = real(crop, fill_, inside, spread)
+        return (crop + 0.6 * (out - crop)).astype(np.float32), alpha, colour, cover
+
+    monkeypatch.setattr(wm, "closed_form_mark", timid)
+    # On this smooth synthetic sky the result also lies over 3 spreads from the fill (far_from_fill: refused); on
+    # the check case it lay 2.1 spreads away, which far_from_fill lets through: so here as there.
+    monkeypatch.setattr(wm, "far_from_fill", lambda *a, **k: False)
+    r = watermark(img, hint, seed=0)
+    assert r.values["reliable"] is False and r.values["departure_kept"] > wm.MAX_DEPARTURE_KEPT
+    assert any("departure from what the flat surroundings predict" in n for n in r.notes), r.notes
+    assert not np.array_equal(r.images["clean"], img)
+
+
 def test_opacity_split_tells_one_opacity_from_a_photo_region_joined_to_the_mark():
     """A bar of one opacity is fully covered inside and partly only on its anti-aliased edge (split ≈ 0); a bar
     left at partial coverage because a disc of the photo beside it, taken for the mark, set the opacity, has both
