@@ -241,7 +241,8 @@ def _done_text(res: dd.Result, notes: list[str]) -> str:
     text = (f"**done** in {res.seconds:.1f} s, {res.steps} steps at {res.working_size[1]}×"
             f"{res.working_size[0]} px{_fit(res.psnr)}")
     if res.values:
-        text += "  \n" + ", ".join(f"{k}: {v}" for k, v in res.values.items() if not isinstance(v, bool))
+        text += "  \n" + ", ".join(f"{k}: {'yes' if v else 'no'}" if isinstance(v, bool) else f"{k}: {v}"
+                                     for k, v in res.values.items())
     if notes + res.notes:
         text += "  \n*Note: " + "; ".join(notes + res.notes) + "*"
     return text

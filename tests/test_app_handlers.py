@@ -260,3 +260,16 @@ def test_stop_says_stopped_only_once_the_visitors_run_has_ended():
     t0 = time.perf_counter()
     app._stopped(SimpleNamespace(session_hash="nobody"))  # no run of its own: at once, whoever else runs
     assert time.perf_counter() - t0 < 0.2
+
+
+def test_the_done_text_says_whether_a_result_is_reliable():
+    """A new user found `mark_left` in the page's summary but not `reliable` (yes/no flags were left out): the flag
+    that says whether to trust a removal is now shown, as yes or no, beside the figures and before the notes."""
+    import doubledip as dd
+
+    res = dd.Result("watermark", "fast", images={}, values={"reliable": False, "mark_left": 0.8},
+                    notes=["about 80 % of the mark found is still in the result"])
+    text = app._done_text(res, [])
+    assert "reliable: no" in text and "mark_left: 0.8" in text
+    assert text.index("reliable: no") < text.index("*Note: about 80 %")
+    assert "reliable: yes" in app._done_text(dd.Result("watermark", "fast", images={}, values={"reliable": True}), [])

@@ -271,8 +271,8 @@ def _build(
         notes.append(f"the most haze-opaque part of the picture is dark (airlight estimate "
                      f"{', '.join(f'{v:.2f}' for v in a0.tolist())}, brightest channel under {DARK_AIRLIGHT:g}): "
                      f"haze is scattered daylight and shows as a bright veil, so the photo is taken for a haze-free "
-                     f"one (a grey texture without shadows, a dark scene) and returned unchanged; {force}, or "
-                     "the airlight (CLI --airlight R,G,B)")
+                     f"one (a grey texture without shadows, a dark scene) and returned unchanged; {force}, and "
+                     "the airlight too if you know it (CLI --airlight R,G,B: alone it does not force dehazing)")
     elif not given_strength and _shadows_rule_out_haze(opacity, clearest) and dehaze_strength(opacity) > 0.0:
         notes.append(f"near-black shadows in a tenth of the picture (haze opacity {clearest:.2f} there) with a median "
                      f"haze opacity of {opacity:.2f}, as a haze-free photo with a bright sky scores: taken for one "

@@ -697,9 +697,10 @@ def caution_notes(gain: float | None, split: float | None, left: float | None = 
     found is still in the result (``left``, see :func:`mark_left`: the mark found where it is, but not removed)."""
     notes = []
     if gain is not None and gain < WEAK_GAIN:
-        notes.append(f"the photo's colours hardly identify the mark ({gain:.2f} nats per pixel, under {WEAK_GAIN:g}): "
-                     "the removal passed every check but may still be worse than the input here, so it is not marked "
-                     "reliable; compare it with the input before keeping it")
+        notes.append(f"the photo's colours hardly identify the mark (the mark explains the hinted pixels only "
+                     f"{gain:.2f} nats per pixel better than the colours around them; marks that stand out score "
+                     f"{WEAK_GAIN:g} or more): no check found the removal wrong, but it may still be worse than the "
+                     "input here, so it is not marked reliable; compare it with the input before keeping it")
     if split is not None and split > MAX_OPACITY_SPLIT:
         notes.append(f"the mark found is not one opacity ({100 * split:.0f} % of it fully covered, as much only "
                      "partly): part of the photo may have been taken for the mark, so the removal may be worse than "
