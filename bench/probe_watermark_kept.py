@@ -35,10 +35,12 @@ from doubledip.presets import get_preset  # noqa: E402
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--first", type=int, default=0)
-    ap.add_argument("--cases", type=int, default=192, help="cases [first, cases) of the tune split")
+    ap.add_argument("--cases", type=int, default=192, help="cases [first, cases) of the split")
+    ap.add_argument("--seed", type=int, default=None,
+                    help="a check seed (default: the tune split); only to report, never to choose the threshold")
     args = ap.parse_args()
     p = get_preset("watermark", "fast")
-    for case in draw_watermark(TUNE_SEED, args.cases)[args.first:]:
+    for case in draw_watermark(TUNE_SEED if args.seed is None else args.seed, args.cases)[args.first:]:
         img, hint, clean = case.inputs["image"], case.inputs["hint"], case.truth["clean"]
         cy, cx = wm.hint_crop(hint, min_side=p.arch.min_side)
         im, hi, cl = img[cy, cx], hint[cy, cx], clean[cy, cx]
