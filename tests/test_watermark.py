@@ -555,6 +555,34 @@ def test_a_flat_fit_that_keeps_much_of_the_marks_departure_is_kept_with_a_cautio
     assert not np.array_equal(r.images["clean"], img)
 
 
+def test_a_flat_fit_that_draws_an_outline_the_photo_did_not_have_is_refused(monkeypatch):
+    """A grey text nearly the colour of a flat clock face (invisible: 62 dB inside the hint) beside the face's
+    bright rim (check case): the closed-form fit took the smooth rim for the mark and darkened it, a blotch with an
+    outline, 27.6 dB worse than the input and marked reliable. The texture fit's outline check (seam_ratio over
+    MAX_FIT_SEAM) now judges the flat fit too (tune split: trusted flat fits 0.10–0.60, none refused by it). Here a
+    correct flat removal keeps a low seam ratio; a fit that darkens a disc of the sky is refused with a note."""
+    img, clean, hint, _ = flat_with_mark((0.03, 0.03, 0.03))
+    r = watermark(img, hint, seed=0)
+    assert r.values["reliable"] and r.values["seam_ratio"] < 0.5
+
+    def blotch(crop, fill, inside, spread):
+        yy, xx = np.mgrid[:inside.shape[0], :inside.shape[1]]
+        disc = ((yy - inside.shape[0] / 2) ** 2 + (xx - inside.shape[1] / 2) ** 2 < 8 ** 2) & inside
+        out = crop.astype(np.float32).copy()
+        out[disc] *= 0.8
+        return out, 0.2, np.zeros(3), disc.astype(np.float32)
+
+    monkeypatch.setattr(wm, "closed_form_mark", blotch)
+    # A blotch drawn on this flat sky also moves the result away from the fill (moved_away: refused); the rim on the
+    # check case was darkened TOWARDS the fill, which moved_away lets through: so here as there.
+    monkeypatch.setattr(wm, "moved_away", lambda *a, **k: False)
+    r = watermark(img, hint, seed=0)
+    assert r.values["reliable"] is False and r.values["seam_ratio"] > wm.MAX_FIT_SEAM
+    assert any("draws an outline the photo did not have" in n for n in r.notes), r.notes
+    out = r.images["clean"]
+    assert np.array_equal(out, img) or np.allclose(out[hint], wm.telea_fill(img, hint)[hint])  # not the blotch
+
+
 def test_opacity_split_tells_one_opacity_from_a_photo_region_joined_to_the_mark():
     """A bar of one opacity is fully covered inside and partly only on its anti-aliased edge (split ≈ 0); a bar
     left at partial coverage because a disc of the photo beside it, taken for the mark, set the opacity, has both

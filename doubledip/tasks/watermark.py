@@ -53,13 +53,14 @@ A fit over texture that passes every check is still kept only with a caution (a 
 input, and ``reliable`` False; :func:`caution_notes`) when the colours hardly identify the mark, the mark comes out
 at two opacities (:func:`opacity_split`) or much of it is still in the result (:func:`mark_left`): the checks refuse
 most such failures, not all; so is a closed-form fit over flat surroundings whose result keeps much of the hinted
-pixels' departure from the fill (:func:`departure_kept`: part of the mark left). For both kinds of fit, a mark that
-covers more than :data:`MAX_BOX_EDGE` of a box hint's inner edge runs on beyond the box, so it is photo, not mark (a
-dark coat taken for a black text): the photo is returned unchanged with a note (:func:`box_edge_share`). Also: when
-one photo's hint covers more than half of it (a mark tiled over the whole photo), too little of the photo is left to
-tell what lies under the hint; the photo is then returned unchanged, ``values["reliable"]`` is False and
-``Result.notes`` says why (the page and summary.json show it). The mark and mask layers still show what was found.
-See :func:`unreliable_because`.
+pixels' departure from the fill (:func:`departure_kept`: part of the mark left), and a closed-form fit whose removal
+draws an outline the photo did not have (:func:`seam_ratio` over :data:`MAX_FIT_SEAM`: a smooth bright rim taken for
+the mark) is refused like a distrusted fit. For both kinds of fit, a mark that covers more than :data:`MAX_BOX_EDGE`
+of a box hint's inner edge runs on beyond the box, so it is photo, not mark (a dark coat taken for a black text):
+the photo is returned unchanged with a note (:func:`box_edge_share`). Also: when one photo's hint covers more than
+half of it (a mark tiled over the whole photo), too little of the photo is left to tell what lies under the hint;
+the photo is then returned unchanged, ``values["reliable"]`` is False and ``Result.notes`` says why (the page and
+summary.json show it). The mark and mask layers still show what was found. See :func:`unreliable_because`.
 
 Several photos sharing one watermark need no hint: one clean generator per photo and shared watermark and mask
 generators. We use SEPARATE clean layers rather than one network with one input per photo (``Layer(frames=N)``): a
@@ -103,8 +104,9 @@ MAX_FILL_DEPARTURE = 3.0
 # 0–191 where it was chosen: the 34 trusted flat fits kept 0.00–0.24. Cases 192–383, not looked at then: trusted
 # fits 0.00–0.38, all held (the one over it, 0.38, +3.9 dB: a caution it did not need).
 MAX_DEPARTURE_KEPT = 0.35
-# A mark fitted over texture (see distrust) is not trusted below this gain in log-likelihood per hinted pixel or
-# above this seam ratio; COVERED: the effective opacity α·m above which a pixel counts as under the mark for the seam.
+# A mark fitted over texture (see distrust) is not trusted below this gain in log-likelihood per hinted pixel or above
+# this seam ratio (nor is a flat fit above it: tune split, cases 0–383, the 66 trusted flat fits 0.10–0.60); COVERED:
+# the effective opacity α·m above which a pixel counts as under the mark for the seam.
 MIN_GAIN = 0.45
 MAX_FIT_SEAM = 1.1
 COVERED = 0.15
@@ -927,6 +929,14 @@ def build(
                 and moved_away(crop_np[0], clean_crop[0], fills[0], inside)):
             why = ("the result under the hint is farther from what the surrounding photo predicts than the input is "
                    "(the mark's colour or shape was not found)")
+        # The texture fit's outline check (seam_ratio, MAX_FIT_SEAM) applied to the flat fit: a removal that draws
+        # an outline where the photo had none has taken part of the photo for the mark.
+        flat_seam = None
+        if n == 1 and closed is not None and seam is None and spread < FLAT_SPREAD and (closed[3] > 0.5).any():
+            flat_seam = round(seam_ratio(crop_np[0], clean_crop[0], closed[3] > 0.5), 3)
+            if not why and flat_seam > MAX_FIT_SEAM:
+                why = (f"removing the mark found draws an outline the photo did not have ({flat_seam:.1f}× the jump "
+                       "across it in the input: part of the photo was taken for the mark)")
         fill_instead = False
         far = (n == 1 and not why and closed is not None and seam is None and spread < FLAT_SPREAD
                and far_from_fill(clean_crop[0], fills[0], inside, spread))  # type: ignore[index]
@@ -974,7 +984,8 @@ def build(
             "inverted_fraction": round(float(invertible.float().mean()), 4),
             "hint_share": round(share, 4), "reliable": not why and not fill_instead and not cautions,
             "background_spread": round(spread, 4) if np.isfinite(spread) else None,
-            "method": method, "seam_ratio": seam, "detail_ratio": detail, "fit_gain": gain,
+            "method": method, "seam_ratio": seam if seam is not None else flat_seam, "detail_ratio": detail,
+            "fit_gain": gain,
             "opacity_split": split, "mark_left": left, "departure_kept": kept,
             "fill_departure_ratio": None if fill_ratio is None or not np.isfinite(fill_ratio) else round(fill_ratio, 3),
         }
