@@ -929,17 +929,19 @@ def build(
                 and moved_away(crop_np[0], clean_crop[0], fills[0], inside)):
             why = ("the result under the hint is farther from what the surrounding photo predicts than the input is "
                    "(the mark's colour or shape was not found)")
+        # One photo's closed-form fit over flat surroundings: what the flat checks below judge.
+        flat = n == 1 and closed is not None and seam is None and spread < FLAT_SPREAD and fills is not None
         # The texture fit's outline check (seam_ratio, MAX_FIT_SEAM) applied to the flat fit: a removal that draws
         # an outline where the photo had none has taken part of the photo for the mark.
         flat_seam = None
-        if n == 1 and closed is not None and seam is None and spread < FLAT_SPREAD and (closed[3] > 0.5).any():
-            flat_seam = round(seam_ratio(crop_np[0], clean_crop[0], closed[3] > 0.5), 3)
+        core = closed[3] > 0.5 if flat else None  # type: ignore[index]  # the pixels the fit calls covered
+        if core is not None and core.any():
+            flat_seam = round(seam_ratio(crop_np[0], clean_crop[0], core), 3)
             if not why and flat_seam > MAX_FIT_SEAM:
                 why = (f"removing the mark found draws an outline the photo did not have ({flat_seam:.1f}× the jump "
                        "across it in the input: part of the photo was taken for the mark)")
         fill_instead = False
-        far = (n == 1 and not why and closed is not None and seam is None and spread < FLAT_SPREAD
-               and far_from_fill(clean_crop[0], fills[0], inside, spread))  # type: ignore[index]
+        far = flat and not why and far_from_fill(clean_crop[0], fills[0], inside, spread)  # type: ignore[index]
         if far:
             why = (f"the closed-form result under the hint lies more than {MAX_FILL_DEPARTURE:g}× the surroundings' "
                    "spread from what they predict (part of the mark left, or something added)")
@@ -948,8 +950,8 @@ def build(
             fill_ratio = fill_departure_ratio(imgs[0], hint_full)
         cautions = caution_notes(gain, split, left) if not why else []
         kept = None
-        if n == 1 and closed is not None and seam is None and spread < FLAT_SPREAD and fills is not None:
-            kept = round(departure_kept(crop_np[0], clean_crop[0], fills[0], inside), 3)
+        if flat:
+            kept = round(departure_kept(crop_np[0], clean_crop[0], fills[0], inside), 3)  # type: ignore[index]
             if not why and kept > MAX_DEPARTURE_KEPT:
                 cautions.append(f"the result keeps {100 * kept:.0f} % of the hinted pixels' departure from what the "
                                 "flat surroundings predict (part of the mark left: its opacity or shape was not "
