@@ -41,7 +41,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
@@ -71,6 +71,8 @@ from doubledip.filters import (  # noqa: E402
     to_tensor,
     working_shape,
 )
+from doubledip.presets import get_preset  # noqa: E402
+from doubledip.tasks.watermark import background_spread, hint_crop  # noqa: E402
 
 TUNE_SEED = 20240611
 RESULTS = ROOT / "bench" / "results"
@@ -105,6 +107,37 @@ def held_summary(margins: list[float]) -> str:
     """"held N of M, worst …, median …" for margins (dB) over the dehazing baseline (bar: +1 dB)."""
     return (f"held {sum(v >= 1.0 for v in margins)} of {len(margins)}, worst {min(margins):+.2f}, "
             f"median {statistics.median(margins):+.2f}")
+
+
+def probe_arguments(ap: argparse.ArgumentParser, cases: int) -> None:
+    """The cases a tune probe runs on: [``--first``, ``--cases``) of the tune split, or of ``--seed``, a check seed
+    given only to report a setting on, never to choose one (see :func:`probe_cases`)."""
+    ap.add_argument("--first", type=int, default=0)
+    ap.add_argument("--cases", type=int, default=cases, help="cases [first, cases) of the split")
+    ap.add_argument("--seed", type=int, default=None,
+                    help="a check seed (default: the tune split); only to report, never to choose the threshold")
+
+
+def probe_cases(task: str, args: argparse.Namespace) -> list[Case]:
+    """The ``task``'s cases that :func:`probe_arguments` names."""
+    return DRAW[task](TUNE_SEED if args.seed is None else args.seed, args.cases)[args.first:]
+
+
+class WatermarkCrop(NamedTuple):
+    """A watermark case cropped around its hint as the fast preset crops it (:func:`watermark_crop`)."""
+
+    window: tuple[slice, slice]  # rows, columns of the full photo
+    image: np.ndarray
+    hint: np.ndarray
+    clean: np.ndarray  # the truth
+    spread: float  # background_spread: under FLAT_SPREAD the closed-form fit, else the colour mixture
+
+
+def watermark_crop(case: Case) -> WatermarkCrop:
+    """``case`` cropped as the fast preset crops it (``hint_crop``), with its surroundings' spread."""
+    cy, cx = hint_crop(case.inputs["hint"], min_side=get_preset("watermark", "fast").arch.min_side)
+    image, hint = case.inputs["image"][cy, cx], case.inputs["hint"][cy, cx]
+    return WatermarkCrop((cy, cx), image, hint, case.truth["clean"][cy, cx], background_spread(image, hint))
 
 
 def dcp_baseline_psnr(image: np.ndarray, clean: np.ndarray) -> float:

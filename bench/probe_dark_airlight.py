@@ -1,5 +1,5 @@
 """Probe: is an airlight estimate too dark for haze a sign of a haze-free photo? On the benchmark's TUNE split only
-(``bench_check.TUNE_SEED``; never a check seed): for each dehazing case, the airlight estimate
+(``bench_check.TUNE_SEED``; a check seed only to report on): for each dehazing case, the airlight estimate
 (:func:`doubledip.filters.estimate_airlight`), its brightest channel, and the strength the haze opacity alone would
 decide (:func:`doubledip.tasks.dehazing.haze_strength`); then, per threshold, how many haze-free photos that the
 opacity alone would dehaze are left alone, and how many hazy cases would be returned unchanged.
@@ -24,8 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_check import TUNE_SEED  # noqa: E402
-from cases import draw_dehaze  # noqa: E402
+from bench_check import probe_arguments, probe_cases  # noqa: E402
 
 from doubledip.filters import estimate_airlight, haze_opacity  # noqa: E402
 from doubledip.tasks.dehazing import DARK_AIRLIGHT, haze_strength  # noqa: E402
@@ -33,14 +32,10 @@ from doubledip.tasks.dehazing import DARK_AIRLIGHT, haze_strength  # noqa: E402
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--first", type=int, default=0)
-    ap.add_argument("--cases", type=int, default=192, help="cases [first, cases) of the split")
-    ap.add_argument("--seed", type=int, default=None,
-                    help="a check seed (default: the tune split); only to report, never to choose the threshold")
+    probe_arguments(ap, 192)
     args = ap.parse_args()
     rows = []
-    seed = TUNE_SEED if args.seed is None else args.seed
-    for case in draw_dehaze(seed, args.cases)[args.first:]:
+    for case in probe_cases("dehaze", args):
         x = torch.from_numpy(np.ascontiguousarray(case.inputs["image"].transpose(2, 0, 1)))[None]
         a = estimate_airlight(x)
         strength = haze_strength(haze_opacity(x, a), haze_opacity(x, a, quantile=0.1))

@@ -25,33 +25,24 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_check import TUNE_SEED  # noqa: E402
+from bench_check import probe_arguments, probe_cases, watermark_crop  # noqa: E402
 from bench_core import psnr  # noqa: E402
-from cases import draw_watermark  # noqa: E402
 
 import doubledip.tasks.watermark as wm  # noqa: E402
 from doubledip import watermark  # noqa: E402
-from doubledip.presets import get_preset  # noqa: E402
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--first", type=int, default=0)
-    ap.add_argument("--cases", type=int, default=192, help="cases [first, cases) of the split")
-    ap.add_argument("--seed", type=int, default=None,
-                    help="a check seed (default: the tune split); only to report, never to choose the threshold")
+    probe_arguments(ap, 192)
     args = ap.parse_args()
-    p = get_preset("watermark", "fast")
-    for case in draw_watermark(TUNE_SEED if args.seed is None else args.seed, args.cases)[args.first:]:
-        img, hint, clean = case.inputs["image"], case.inputs["hint"], case.truth["clean"]
-        cy, cx = wm.hint_crop(hint, min_side=p.arch.min_side)
-        im, hi, cl = img[cy, cx], hint[cy, cx], clean[cy, cx]
-        spread = wm.background_spread(im, hi)
+    for case in probe_cases("watermark", args):
+        window, im, hi, cl, spread = watermark_crop(case)
         if spread >= wm.FLAT_SPREAD:
             continue
         fill = wm.telea_fill(im, hi)
-        res = watermark(img, hint, seed=0)
-        out = res.images["clean"][cy, cx]
+        res = watermark(case.inputs["image"], case.inputs["hint"], seed=0)
+        out = res.images["clean"][window]
         kept = wm.departure_kept(im, out, fill, hi)
         p_in, p_fill, p_out = psnr(im[hi], cl[hi]), psnr(fill[hi], cl[hi]), psnr(out[hi], cl[hi])
         returned = "input" if np.array_equal(out, im) else "fill" if np.allclose(out[hi], fill[hi]) else "fit"

@@ -23,29 +23,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_check import TUNE_SEED  # noqa: E402
+from bench_check import probe_arguments, probe_cases, watermark_crop  # noqa: E402
 from bench_core import psnr  # noqa: E402
-from cases import draw_watermark  # noqa: E402
 
 import doubledip.tasks.watermark as wm  # noqa: E402
-from doubledip.presets import get_preset  # noqa: E402
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--first", type=int, default=0)
-    ap.add_argument("--cases", type=int, default=96, help="cases [first, cases) of the split")
-    ap.add_argument("--seed", type=int, default=None,
-                    help="a check seed (default: the tune split); only to report, never to choose the threshold")
+    probe_arguments(ap, 96)
     ap.add_argument("--part", default="0/1", help="k/n: every n-th case from the k-th (to split the run)")
     args = ap.parse_args()
     k, n = map(int, args.part.split("/"))
-    p = get_preset("watermark", "fast")
-    for case in draw_watermark(TUNE_SEED if args.seed is None else args.seed, args.cases)[args.first:][k::n]:
-        img, hint, clean = case.inputs["image"], case.inputs["hint"], case.truth["clean"]
-        cy, cx = wm.hint_crop(hint, min_side=p.arch.min_side)
-        im, hi, cl = img[cy, cx], hint[cy, cx], clean[cy, cx]
-        spread = wm.background_spread(im, hi)
+    for case in probe_cases("watermark", args)[k::n]:
+        _, im, hi, cl, spread = watermark_crop(case)
         if spread < wm.FLAT_SPREAD:
             continue
         fill = wm.telea_fill(im, hi)
