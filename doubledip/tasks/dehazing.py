@@ -25,7 +25,11 @@ objects under coloured haze no longer pass for the haze. How much haze there is 
 (:func:`doubledip.filters.haze_opacity`); the haze removed is scaled from nothing (a haze-free or dark photo is
 returned as it is) to all of it across ``HAZE_FREE``–``HAZY``: t' = 1 − s·(1 − t); the clearest tenth of the
 picture decides first (all of it when even that is hazy, ``CLEAR_HAZY``; nothing when it holds near-black shadows
-and the picture is light overall, ``CLEAR_DARK`` / ``HAZY_SURE``).
+and the picture is light overall, ``CLEAR_DARK`` / ``HAZY_SURE``). The strength "regions" removes the haze region
+by region, from the local haze opacity (:func:`doubledip.filters.haze_opacity_map`, :func:`strength_map`): for a
+clear foreground under a hazy distance, which the automatic judgement returns unchanged; the note offers it where
+the picture's haziest tenth is hazy (``PARTLY_HAZY``). It is not chosen automatically: a bright backdrop behind a
+haze-free colour photo's subject scores as hazy distance too.
 
 The fast preset runs 150 steps (22 warm-start, 128 decomposition): the 400 it had took 62 CPU s on a 389×399
 photo (one thread), over the minute's budget; 150 take about 29 there. With the network's t held to the full-size
@@ -77,6 +81,7 @@ from ..filters import (
     estimate_airlight,
     guided_upsample,
     haze_opacity,
+    haze_opacity_map,
     recover_scene,
     resize,
     to_numpy,
@@ -107,6 +112,16 @@ CLEAR_HAZY = 0.10
 # under it (0.53, true 0.76: held +2.8 dB, now returned unchanged). Cases 192–383, not looked at then: 7 of the
 # 12 haze-free photos dehazed are left alone, no hazy case estimated under it (lowest 0.554).
 DARK_AIRLIGHT = 0.55
+# A clear tenth (haze opacity at quantile 0.1 below CLEAR_HAZY) and a haziest tenth (quantile 0.9) at PARTLY_HAZY or
+# more: perhaps haze in part of the picture only; the note offers the strength "regions" (see partly_hazy). Chosen
+# on the tune split's cases 0–191 (bench/probe_dehaze_regions.py), before the colour check below: at 0.5 a
+# haze-free grey camera crop with a bright sky (0.51) was taken for partly hazy.
+PARTLY_HAZY = 0.55
+# A picture whose channels differ by under COLOURLESS on average has no colour (a greyscale photo saved as RGB: 0;
+# scikit-image's colour photos 0.15–0.42): region by region, the light-grey surfaces of such a photo read as haze.
+COLOURLESS = 0.01
+# The strength that asks for the haze to be removed region by region (see strength_map).
+REGIONS = "regions"
 
 
 # An estimated airlight is brightened in dense haze (see hedged_airlight): by HEDGE_SLOPE per unit of median haze
@@ -158,6 +173,33 @@ def dark_airlight(airlight: torch.Tensor) -> bool:
     return float(airlight.max()) < DARK_AIRLIGHT
 
 
+def partly_hazy(clearest: float, haziest: float) -> bool:
+    """Whether the haze may lie over part of the picture only: its clearest tenth clear (haze opacity under
+    ``CLEAR_HAZY``) while its haziest tenth is hazy (``PARTLY_HAZY`` or more). A landscape's clear foreground and
+    hazy distance, the commonest hazy photo, scores so; one strength for the whole picture either leaves the haze
+    (the median, or the foreground's near-black shadows, score as a haze-free photo's) or, removing it all,
+    brightens and stretches a grey foreground that held none, so the note then offers the strength "regions".
+    Tune split (bench/probe_dehaze_regions.py, the prior alone): used automatically there, the far-hazy cases
+    would hold the bar 4 → 19 of 32 (cases 0–191) and 6 → 17 (192–383) with no haze-free case lost, but 14 of 360
+    random crops of scikit-image's haze-free colour photos score so from a bright backdrop (``--crops 60``)."""
+    return clearest < CLEAR_HAZY and haziest >= PARTLY_HAZY
+
+
+def colourless(image: torch.Tensor) -> bool:
+    """Whether ``image`` (N, 3, H, W) in [0, 1] has no colour: its channels' spread (max − min) under
+    ``COLOURLESS`` on average. Without colour the dark channel measures brightness alone, so a light-grey surface
+    scores like haze: a haze-free grey crop of scikit-image's camera (a bright sky, light grass) scores 0.89 in its
+    haziest tenth and was darkened to 20.9 dB from the input region by region. Haze under all but a perfectly grey
+    airlight tints a grey scene (one hazy tune case of 64 far-hazy ones had no colour)."""
+    return float((image.amax(dim=1) - image.amin(dim=1)).mean()) < COLOURLESS
+
+
+def strength_map(opacity_map: torch.Tensor) -> torch.Tensor:
+    """The share of the haze to remove at each place, :func:`dehaze_strength` of the local haze opacity
+    (:func:`doubledip.filters.haze_opacity_map`): 0 over the clear part, 1 where the haze is dense. Same shape."""
+    return ((opacity_map - HAZE_FREE) / (HAZY - HAZE_FREE)).clamp(0.0, 1.0)
+
+
 def haze_strength(opacity: float, clearest: float) -> float:
     """Share of the estimated haze to remove, in [0, 1], from the haze opacity of the picture (median) and of its
     clearest tenth (:func:`doubledip.filters.haze_opacity` at quantile 0.1): all of it when even the clearest tenth
@@ -168,20 +210,23 @@ def haze_strength(opacity: float, clearest: float) -> float:
     return 1.0 if clearest >= CLEAR_HAZY else dehaze_strength(opacity)
 
 
-def parse_strength(value: str | float | None) -> float | None:
-    """The share of the estimated haze to remove, as given by the user → a float in [0, 1], or None (decided from
-    the photo: :func:`haze_strength`). ``value``: a number from 0 (the photo is returned as it is) to 1 (all the
-    haze found is removed), as a float or text; ``None``, ``""`` or ``"auto"`` → None. Raises
-    :class:`InputError` for anything else (text that is no number, nan, a number outside [0, 1])."""
+def parse_strength(value: str | float | None) -> float | str | None:
+    """The share of the estimated haze to remove, as given by the user → a float in [0, 1], ``REGIONS`` (a share
+    per region, :func:`strength_map`), or None (decided from the photo: :func:`haze_strength`). ``value``: a number
+    from 0 (the photo is returned as it is) to 1 (all the haze found is removed), as a float or text; "regions";
+    ``None``, ``""`` or ``"auto"`` → None. Raises :class:`InputError` for anything else (text that is no number,
+    nan, a number outside [0, 1])."""
     if value is None or (isinstance(value, str) and value.strip().lower() in ("", "auto")):
         return None
+    if isinstance(value, str) and value.strip().lower() == REGIONS:
+        return REGIONS
     if isinstance(value, bool):  # float(True) is 1.0: a yes/no is no share
         raise InputError(f"strength must be a number from 0 to 1, or auto; got {value!r}")
     try:
         s = float(value)
     except (TypeError, ValueError):
         raise InputError(f"strength must be a number from 0 (leave the photo as it is) to 1 (remove all the haze "
-                         f"found), or auto; got {value!r}") from None
+                         f"found), regions (a share per region) or auto; got {value!r}") from None
     if not 0.0 <= s <= 1.0:  # also nan
         raise InputError(f"strength must lie in 0–1 (0: leave the photo as it is, 1: remove all the haze found); "
                          f"got {value!r}")
@@ -240,7 +285,7 @@ def build_video(
 
 def _build(
     frames: np.ndarray, airlight: str | tuple[float, ...] | None, learn_airlight: bool, preset: str, video: bool,
-    strength: float | None = None, **overrides,
+    strength: float | str | None = None, **overrides,
 ) -> Problem:
     n, h, w = frames.shape[:3]
     p = get_preset("dehaze-video" if video else "dehaze", preset, **overrides)
@@ -249,7 +294,12 @@ def _build(
     a0 = given if given is not None else torch.stack([estimate_airlight(f[None]) for f in full]).median(0).values
     opacity = float(np.median([haze_opacity(f[None], a0) for f in full]))
     clearest = float(np.median([haze_opacity(f[None], a0, quantile=0.1) for f in full]))
+    haziest = float(np.median([haze_opacity(f[None], a0, quantile=0.9) for f in full]))
     too_dark = given is None and dark_airlight(a0)  # the estimate as found, before any brightening
+    partial = not too_dark and partly_hazy(clearest, haziest) and not colourless(full)
+    # Strength "regions": a map (coarse, one per frame), resized to each transmission.
+    local_map = (torch.cat([strength_map(haze_opacity_map(f[None], a0)) for f in full])
+                 if strength == REGIONS else None)
     # The airlight used: the estimate, brightened in dense haze; a given one as given.
     hedge = 1.0 if given is not None else hedge_factor(opacity)
     if given is None:
@@ -258,14 +308,21 @@ def _build(
     auto = 0.0 if too_dark else haze_strength(opacity, clearest)
     if strength is None:
         strength = auto
+    elif local_map is not None:
+        strength = float(local_map.mean())
     notes = []
     # What a user who knows the photo is hazy can do about a photo judged haze-free (or lightly hazy).
     force = ("if the photo is hazy, give a strength of 1 to remove all the haze found (CLI --strength 1; the page's "
              "'haze to remove'; the API's strength=1)")
+    if partial:
+        force += (f"; its haziest tenth scores {haziest:.2f}, as a hazy distance does (a bright sky or backdrop can "
+                  "too): if only the distance is hazy, give the strength 'regions' to remove the haze where it lies "
+                  "and leave the clear part as it is (CLI --strength regions)")
     if given_strength and strength > 0.0 and auto == 0.0:
         why = ("its airlight estimate is too dark for haze" if too_dark else
                f"median haze opacity {opacity:.2f}")
-        notes.append(f"a strength of {strength:g} was given for a photo that scores as haze-free ({why}): if it has no "
+        given_as = "the strength 'regions'" if local_map is not None else f"a strength of {strength:g}"
+        notes.append(f"{given_as} was given for a photo that scores as haze-free ({why}): if it has no "
                      "haze, the result is altered — compare it with the input")
     elif not given_strength and too_dark:
         notes.append(f"the most haze-opaque part of the picture is dark (airlight estimate "
@@ -367,15 +424,20 @@ def _build(
             "airlight_brightened": round(hedge, 4),
             "haze_opacity": round(opacity, 4),
             "haze_opacity_clearest": round(clearest, 4),
+            "haze_opacity_haziest": round(haziest, 4),
             "dehaze_strength": round(strength, 4),
-            "strength_source": "given" if given_strength else (
+            "strength_source": ("given: region by region, from the local haze opacity" if local_map is not None
+                                else "given") if given_strength else (
                 "decided from the airlight estimate (too dark for haze)" if too_dark else
                 "decided from the haze opacity"),
         }
 
     def scaled(t: torch.Tensor) -> torch.Tensor:
         # The haze removed scaled by the strength: t' = 1 − s·(1 − t); s = 0 gives t' = 1, J = I.
-        return 1.0 - strength * (1.0 - t)
+        if local_map is None:
+            return 1.0 - strength * (1.0 - t)
+        s = resize(local_map.to(t.device), tuple(t.shape[-2:]), "bilinear").clamp(0.0, 1.0)
+        return 1.0 - s * (1.0 - t)
 
     def finish(x: Tensors) -> Result:
         if learn_airlight:
@@ -399,7 +461,7 @@ def _build(
 
     if p.steps["prior"] == 0:
         stages = stages[1:]
-    if strength == 0.0 and not video:
+    if strength == 0.0 and local_map is None and not video:
         # Nothing is removed (t' = 1, J = I whatever the networks find): no optimisation is run.
         stages = []
     if video:
@@ -431,8 +493,9 @@ def iterate_dehaze(
 ) -> Iterator[Snapshot]:
     """Dehaze one photo. ``image`` (H, W, 3) float in [0, 1] or uint8; ``airlight``: see :func:`parse_airlight`
     (None: estimated); ``strength``: the share of the estimated haze to remove, 0–1 (None or "auto": decided from
-    the photo, so that a haze-free photo is returned as it is; see :func:`haze_strength`). The result's images:
-    "dehazed" (H, W, 3) float32 in [0, 1], "transmission" (H, W) float32 in [T_MIN, 1]. Raises
+    the photo, so that a haze-free photo is returned as it is; see :func:`haze_strength`), or "regions": a share per
+    region from the local haze opacity, for a clear foreground under a hazy distance (:func:`strength_map`). The
+    result's images: "dehazed" (H, W, 3) float32 in [0, 1], "transmission" (H, W) float32 in [T_MIN, 1]. Raises
     :class:`~doubledip.io.InputError` for a bad image, airlight or strength."""
     started = time.perf_counter()  # the full-resolution prior and airlight are found in build()
     use_all_cores()
