@@ -155,7 +155,7 @@ def hedged_airlight(airlight: torch.Tensor, opacity: float) -> torch.Tensor:
 
 def dehaze_strength(opacity: float) -> float:
     """Share of the estimated haze to remove, in [0, 1], from :func:`doubledip.filters.haze_opacity`."""
-    return float(min(1.0, max(0.0, (opacity - HAZE_FREE) / (HAZY - HAZE_FREE))))
+    return float(strength_map(torch.tensor(opacity)))
 
 
 def _shadows_rule_out_haze(opacity: float, clearest: float) -> bool:
@@ -434,9 +434,7 @@ def _build(
 
     def scaled(t: torch.Tensor) -> torch.Tensor:
         # The haze removed scaled by the strength: t' = 1 − s·(1 − t); s = 0 gives t' = 1, J = I.
-        if local_map is None:
-            return 1.0 - strength * (1.0 - t)
-        s = resize(local_map.to(t.device), tuple(t.shape[-2:]), "bilinear").clamp(0.0, 1.0)
+        s = strength if local_map is None else resize(local_map.to(t.device), tuple(t.shape[-2:]), "bilinear")
         return 1.0 - s * (1.0 - t)
 
     def finish(x: Tensors) -> Result:
