@@ -181,8 +181,13 @@ def haze_opacity(t: torch.Tensor, airlight: torch.Tensor, quantile: float = 0.5)
     ``quantile``: that quantile of the windows' dark channels instead of the median (0.1: how hazy the clearest
     tenth of the picture is; haze over the whole picture lifts even that).
     """
+    return haze_opacities(t, airlight, (quantile,))[0]
+
+
+def haze_opacities(t: torch.Tensor, airlight: torch.Tensor, quantiles: tuple[float, ...]) -> tuple[float, ...]:
+    """:func:`haze_opacity` at several quantiles from one window dark channel (0.5: its median)."""
     dark = _window_opacity(t, airlight)[0].flatten()
-    return float(dark.median() if quantile == 0.5 else torch.quantile(dark, quantile))
+    return tuple(float(dark.median() if q == 0.5 else torch.quantile(dark, q)) for q in quantiles)
 
 
 def _window_opacity(t: torch.Tensor, airlight: torch.Tensor) -> tuple[torch.Tensor, int]:

@@ -80,7 +80,7 @@ from ..filters import (
     dcp_transmission,
     estimate_airlight,
     guided_upsample,
-    haze_opacity,
+    haze_opacities,
     haze_opacity_map,
     recover_scene,
     resize,
@@ -292,9 +292,9 @@ def _build(
     full = torch.from_numpy(np.ascontiguousarray(frames.transpose(0, 3, 1, 2)))
     given = parse_airlight(airlight)
     a0 = given if given is not None else torch.stack([estimate_airlight(f[None]) for f in full]).median(0).values
-    opacity = float(np.median([haze_opacity(f[None], a0) for f in full]))
-    clearest = float(np.median([haze_opacity(f[None], a0, quantile=0.1) for f in full]))
-    haziest = float(np.median([haze_opacity(f[None], a0, quantile=0.9) for f in full]))
+    # The median, clearest and haziest tenth's haze opacity, each the median over the frames.
+    opacity, clearest, haziest = (float(v) for v in np.median(
+        [haze_opacities(f[None], a0, (0.5, 0.1, 0.9)) for f in full], axis=0))
     too_dark = given is None and dark_airlight(a0)  # the estimate as found, before any brightening
     partial = not too_dark and partly_hazy(clearest, haziest) and not colourless(full)
     # Strength "regions": a map (coarse, one per frame), resized to each transmission.
