@@ -4,6 +4,7 @@
     DOUBLEDIP_THREADS=1 python bench/probe_video.py                       # the tracker's defaults
     DOUBLEDIP_THREADS=1 python bench/probe_video.py inner=0.02 outer=0.08 # settings to compare
     DOUBLEDIP_THREADS=1 python bench/probe_video.py --full                # the whole task: iterate_video + render
+    DOUBLEDIP_THREADS=1 python bench/probe_video.py --cases=32            # more tune clips (default 8)
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def main() -> None:
     for a in args:
         k, v = a.split("=")
         kw[k] = v if not v[0].isdigit() else float(v) if "." in v else int(v)
-    cases = draw_video(TUNE_SEED, 8)
+    count = [int(a.split("=")[1]) for a in sys.argv[1:] if a.startswith("--cases=")]
+    cases = draw_video(TUNE_SEED, count[-1] if count else 8)
     means = []
     for c in cases:
         frames, fg, bg, truth = c.inputs["frames"], c.inputs["fg_hint"], c.inputs["bg_hint"], c.truth["masks"]
