@@ -704,9 +704,11 @@ def caution_notes(gain: float | None, split: float | None, left: float | None = 
                      f"{WEAK_GAIN:g} or more): no check found the removal wrong, but it may still be worse than the "
                      "input here, so it is not marked reliable; compare it with the input before keeping it")
     if split is not None and split > MAX_OPACITY_SPLIT:
-        notes.append(f"the mark found is not one opacity ({100 * split:.0f} % of it fully covered, as much only "
-                     "partly): part of the photo may have been taken for the mark, so the removal may be worse than "
-                     "the input here and is not marked reliable; compare it with the input before keeping it")
+        notes.append(f"the mark found is not one opacity: inside its strokes, at least {100 * split:.0f} % is "
+                     f"fully covered and at least {100 * split:.0f} % only partly (a mark of one opacity is partly "
+                     "covered only along its edges), so part of the photo may have been taken for the mark; the "
+                     "removal may be worse than the input here and is not marked reliable; compare it with the "
+                     "input before keeping it")
     if left is not None and left > MAX_MARK_LEFT:
         notes.append(f"about {100 * min(left, 1):.0f} % of the mark found is still in the result (its opacity or "
                      "colour was not found), so the removal may be worse than the input here and is not marked "
