@@ -454,6 +454,93 @@ def test_tracking_motion_evidence_tells_layers_apart_where_colours_cannot():
     assert is_bg.sum() >= 0.5 * (~m1).sum()
 
 
+def _drifting_disc(speed: float, count: int = 3):
+    """A textured disc drifting ``speed`` px a frame to the right over a still background of the same texture
+    statistics: (frames (T, 96, 128, 3), frame 0's true mask, fg hint, bg hint)."""
+    import cv2
+
+    from doubledip.tracking import erode
+
+    rng = np.random.default_rng(0)
+    h, w = 96, 128
+    back, tex = _noise_texture(rng, (h, w)), _noise_texture(rng, (h, w))
+    disc = np.zeros((h, w), np.float32)
+    cv2.circle(disc, (60, 48), 22, 1, -1)
+    frames, masks = [], []
+    for k in range(count):
+        move = np.float32([[1, 0, speed * k], [0, 1, 0]])
+        m = cv2.warpAffine(disc, move, (w, h)) > 0.5
+        t = cv2.warpAffine(tex, move, (w, h), borderMode=cv2.BORDER_REFLECT)
+        frames.append(np.where(m[..., None], t, back).astype(np.float32))
+        masks.append(m)
+    m0 = masks[0]
+    return np.stack(frames), m0, erode(m0, 8), ~(cv2.dilate(m0.astype(np.uint8), np.ones((21, 21), np.uint8)) > 0)
+
+
+def test_frame_0s_motion_cue_is_also_read_two_frames_on_where_one_frame_moves_too_little():
+    """An object drifting 1 px a frame over a background of its own texture statistics: frame 1 alone moves it too
+    little for the layered-motion cue to decide any pixel between the hints, frame 2 (FAR_FRAME) decides hundreds,
+    all but a few of them right (doubledip.tracking.first_evidence)."""
+    import cv2
+
+    from doubledip.tracking import FAR_FRAME, _gray, first_evidence
+
+    frames, m0, fg, bg = _drifting_disc(1.0, FAR_FRAME + 1)
+    dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
+    dis.setFinestScale(0)
+
+    def flow_to(k):
+        return dis.calc(_gray(frames[0]), _gray(frames[k]), None)
+
+    between = ~fg & ~bg
+    near_obj, near_bg = first_evidence(frames[:2], fg, bg, flow_to, 6)
+    assert not ((near_obj | near_bg) & between).any()
+    obj, behind = first_evidence(frames, fg, bg, flow_to, 6)
+    assert (obj & between & m0).sum() >= 50 and (behind & between & ~m0).sum() >= 100
+    assert (obj & ~m0).sum() <= 0.02 * obj.sum() and (behind & m0).sum() <= 0.02 * behind.sum()
+
+
+def test_frame_2s_motion_cue_counts_only_where_frame_1_leans_its_way_and_the_colours_do_not_object(monkeypatch):
+    """Two frames on, the object has covered more of the background, and a smooth patch there can match its motion:
+    that answer is kept only where frame 1's residuals lean the same way (however little) and the hints' colour
+    odds do not contradict it by more than ODDS_GATE; a pixel frame 1 says the opposite of stays undecided
+    (doubledip.tracking.first_evidence)."""
+    import doubledip.tracking as tracking
+    from doubledip.colour import colour_log_odds
+
+    h, w = 80, 120
+    frame = np.zeros((h, w, 3), np.float32)
+    frame[:, :60] = (0.9, 0.1, 0.1)  # red, like the background hint
+    frame[:, 60:] = (0.5, 0.5, 0.5)  # grey, like the foreground hint
+    frames = np.stack([frame] * 3)
+    frames[1, 0, 0, 0], frames[2, 0, 0, 0] = 0.25, 0.75  # which frame a call is about
+    fg, bg = np.zeros((h, w), bool), np.zeros((h, w), bool)
+    fg[:40, 64:], bg[:40, :56] = True, True
+    assert colour_log_odds(frames[0], fg, bg)[0, 0] < -tracking.ODDS_GATE  # the hints' colours speak clearly
+    said_bg = np.zeros((h, w), bool)
+    said_bg[60:, 90:] = True  # frame 1 puts these grey pixels in the background
+    obj_motion, bg_motion = np.float64([[1, 0, 1], [0, 1, 0]]), np.float64([[1, 0, 0], [0, 1, 0]])
+    columns = np.broadcast_to(np.arange(w), (h, w))
+
+    def evidence(prev, cur, obj, behind):  # frame 1: background at said_bg; frame 2: the object everywhere
+        everything, nothing = np.ones((h, w), bool), np.zeros((h, w), bool)
+        return (nothing, said_bg) if prev[0, 0, 0] == 0.25 else (everything, nothing)
+
+    def residual(prev, cur, motion):  # frame 1 leans towards the object left of column 100, beyond it the other way
+        lean_obj = columns < 100
+        return np.where(lean_obj, 0.0, 1.0) if motion is obj_motion else np.where(lean_obj, 1.0, 0.0)
+
+    monkeypatch.setattr(tracking, "_layer_motions", lambda *a: (obj_motion, bg_motion))
+    monkeypatch.setattr(tracking, "motion_evidence", evidence)
+    monkeypatch.setattr(tracking, "motion_residual", residual)
+    obj, behind = tracking.first_evidence(frames, fg, bg, lambda k: None, 4)
+    assert not obj[:, :60].any()  # red: the colours say background, beyond the gate
+    assert not obj[:, 100:].any()  # frame 1 leans towards the background
+    assert obj[:60, 60:100].all()  # grey, frame 1 leaning the object's way: frame 2's answer counts
+    assert not obj[60:, 90:100].any() and not behind[60:, 90:100].any()  # the two frames disagree: undecided
+    assert behind[60:, 100:].all()  # frame 1's answer where frame 2's does not count
+
+
 def test_tracking_register_corrects_a_wrong_flow_scale_and_shift():
     """A flow fit off by 3 px and 6 % in scale (as DIS flow is inside a weakly textured thin object): matching the
     object's own pixels (doubledip.tracking.register) finds the step to a fraction of a pixel."""
