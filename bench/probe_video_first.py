@@ -22,25 +22,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from bench_check import probe_arguments, probe_cases  # noqa: E402
 from bench_core import iou  # noqa: E402
-from cases import draw_video  # noqa: E402
 
 import doubledip.tracking as tracking  # noqa: E402
-
-TUNE_SEED = 20240611
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--cases", type=int, default=32)
-    ap.add_argument("--first", type=int, default=0, help="skip the clips before this index")
+    probe_arguments(ap, 32)
     ap.add_argument("--far", type=int, default=tracking.FAR_FRAME, help="the far frame; 0: frame 1 alone")
     ap.add_argument("--gate", type=float, default=tracking.ODDS_GATE, help="colour-odds gate (inf: none)")
     args = ap.parse_args()
     tracking.FAR_FRAME = args.far if args.far > 1 else 10 ** 9  # a clip shorter than that reads frame 1 alone
     tracking.ODDS_GATE = args.gate
     means, firsts = [], []
-    for c in draw_video(TUNE_SEED, args.cases)[args.first:]:
+    for c in probe_cases("video", args):
         frames, truth = c.inputs["frames"], c.truth["masks"]
         t0 = time.perf_counter()
         masks = list(tracking.track(frames, c.inputs["fg_hint"], c.inputs["bg_hint"]))

@@ -22,13 +22,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
+from bench_check import probe_arguments, probe_cases  # noqa: E402
 from bench_core import psnr  # noqa: E402
-from cases import draw_watermark  # noqa: E402
 
 from doubledip.mark_fit import fit_mark  # noqa: E402
 from doubledip.tasks import watermark as wm  # noqa: E402
-
-TUNE_SEED = 20240611
 
 
 def _grow(m: np.ndarray, r: int) -> np.ndarray:
@@ -65,11 +63,10 @@ def invert(img: np.ndarray, coverage: np.ndarray, alpha: float, colour: np.ndarr
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--cases", type=int, default=48)
-    ap.add_argument("--first", type=int, default=0)
+    probe_arguments(ap, 48)
     args = ap.parse_args()
     rows = []
-    for case in draw_watermark(TUNE_SEED, args.cases)[args.first:]:
+    for case in probe_cases("watermark", args):
         img, hint, clean, cov = case.inputs["image"], case.inputs["hint"], case.truth["clean"], case.truth["mark"]
         spread = wm.background_spread(img, hint)
         if spread < wm.FLAT_SPREAD:

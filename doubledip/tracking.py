@@ -449,8 +449,8 @@ def track(
     gray = [_gray(frames[0])]
     evidence = None
     if motion and len(frames) > 1:
-        gray.append(_gray(frames[1]))
-        evidence = first_evidence(frames, fg, bg, lambda k: flow.calc(gray[0], _gray(frames[k]), None), reach)
+        gray += [_gray(f) for f in frames[1:FAR_FRAME + 1]]  # the frames first_evidence reads; the loop reuses them
+        evidence = first_evidence(frames, fg, bg, lambda k: flow.calc(gray[0], gray[k], None), reach)
     mask = first_mask(frames[0], fg, bg, first_starts, evidence)
     # The last mask a cut made (or frame 0's) and the object's motion since: a mask the checks refused is that
     # mask moved once, not the previous frame's moved again (each resampling thins a thin part a little more).
