@@ -271,6 +271,8 @@ def test_moved_layers_that_share_some_edges_by_themselves_are_still_moved_back()
     inputs = best_assignment(first, other, y1, y2)
     assert min(o - i for o, i in zip(ours, inputs)) >= 6.0, (ours, inputs, r.values)
     assert r.values["reliable"] is False
+    (note,) = [n for n in r.notes if n.startswith("unreliable: the layers still share edges")]
+    assert "two photos can also do by themselves" in note and "a reflection that moved" not in note
 
 
 def _shares(layer: np.ndarray, transmission: np.ndarray, reflection: np.ndarray) -> tuple[float, float]:

@@ -711,9 +711,16 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
                            f"under {MAX_EDGE_CORRELATION})")
             if fit < MIN_FIT_DB:
                 why.append(f"they re-make the mixtures only to {fit:.1f} dB (a fit is over {MIN_FIT_DB:.0f} dB)")
-            notes.append("unreliable: " + " and ".join(why) + ", so the model I_k = α_k·y1 + (1 − α_k)·y2 does not "
-                         "fit these photos (a reflection that moved against the scene, a non-linear exposure, other "
-                         "photos); the layers may be worse than the mixtures themselves")
+            if found is not None and fit >= MIN_FIT_DB:  # the moves were taken: they are not the cause
+                notes.append("unreliable: " + " and ".join(why) + ", which two photos can also do by themselves (a "
+                             "dark sky and a dark surround share their outlines); the moves took the layers' shared "
+                             f"edges from {found.single:.3f} to {corr:.3f}, but whether what is left is the photos' "
+                             "own or a part left unseparated cannot be told: the layers may be worse than the "
+                             "mixtures themselves; compare them with the mixtures before keeping them")
+            else:
+                notes.append("unreliable: " + " and ".join(why) + ", so the model I_k = α_k·y1 + (1 − α_k)·y2 does "
+                             "not fit these photos (a reflection that moved against the scene, a non-linear exposure, "
+                             "other photos); the layers may be worse than the mixtures themselves")
         exact = values["layers_from"].startswith("exact")
         changed = abs(np.log(gain)) > EQUAL_EXPOSURE and bool(ends) and exact
         # The range is as wide whether or not the least change in it is none: a pair that allows both an equal and
