@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import sys
@@ -121,9 +122,10 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stderr.write(_progress(snap))
                 sys.stderr.flush()
             result = snap.result
-        if not args.quiet:
-            sys.stderr.write(f"\ndone in {time.perf_counter() - t0:.1f}s\n")
         assert result is not None
+        if not args.quiet:  # the bar's psnr is the networks' at the working size; the result may re-make the input
+            fit = f", the result re-makes the input to {result.psnr:.2f} dB" if math.isfinite(result.psnr) else ""
+            sys.stderr.write(f"\ndone in {time.perf_counter() - t0:.1f}s{fit}\n")
         result.notes = [*input_notes, *result.notes]  # how the inputs were read, first
         # Write into a sibling temporary directory, then move it into place: no half-written --out on failure.
         out.parent.mkdir(parents=True, exist_ok=True)

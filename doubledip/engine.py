@@ -155,6 +155,13 @@ def watched(term: str) -> bool:
 
 @dataclass
 class Snapshot:
+    """What a run yields while it optimises (see :func:`iterate`), as diffusers' step callbacks do: ``stage`` and
+    ``step`` of ``total`` steps; ``seconds`` since the run began (s); ``layers`` name → preview image, ``(h, w, 3)``
+    or ``(h, w)`` float32 in [0, 1] at the working size; ``losses`` each loss term's value at that step; ``psnr`` the
+    networks' reconstruction of the input at the working size (dB; NaN when the task has none; the final
+    :class:`Result` may re-make the input at full size, and report that instead); ``result`` the finished
+    :class:`Result` on the last snapshot only; ``rate`` seconds per step since the previous snapshot."""
+
     task: str
     stage: str
     step: int

@@ -302,5 +302,8 @@ def to_uint8(a: np.ndarray) -> np.ndarray:
 
 
 def save_image(path: str | os.PathLike, a: np.ndarray) -> None:
+    """Write an image to ``path`` in the format its suffix names (PNG, JPEG, …; Pillow). ``a``: ``(H, W, 3)`` or
+    ``(H, W)``, uint8 as it is, or float in [0, 1] (clipped, rounded to 8 bits). Raises OSError / ValueError as
+    Pillow does for an unwritable path or an unknown suffix."""
     arr = np.asarray(a)
     Image.fromarray(arr if arr.dtype == np.uint8 else to_uint8(arr)).save(path)

@@ -1,6 +1,7 @@
 """The CLI contract: outputs, summary.json, and one clear line + exit code 2 for every bad input."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -75,7 +76,11 @@ def test_dehaze_writes_outputs_and_airlight_and_shows_progress(files, tmp_path):
     assert "10/10" in r.stderr  # the progress bar
     assert Image.open(out / "dehazed.png").size == (64, 48)
     assert Image.open(out / "transmission.png").size == (64, 48)
-    assert json.loads((out / "summary.json").read_text())["airlight"] == [0.9, 0.9, 0.9]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["airlight"] == [0.9, 0.9, 0.9]
+    # The bar shows the networks' fit as it goes; the last line says the result's, which summary.json holds.
+    said = re.search(r"done in [0-9.]+s, the result re-makes the input to ([0-9.]+) dB", r.stderr)
+    assert said and abs(float(said.group(1)) - summary["psnr"]) <= 0.006
 
 
 def test_a_fit_without_network_steps_says_so_instead_of_an_empty_bar(tmp_path):

@@ -741,9 +741,11 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
                 said = ("within that range" if changed else
                         f"the pair allows the second shot's exposure to have changed by {lo:.3f}–{hi:.3f}× (none "
                         "was assumed), and if it did, within that range")
-                notes.append(f"{said} a layer may be further from the truth than the mixtures themselves (the range "
-                             f"moves a layer {doubt:.2f}× half its distance to the nearer mixture): the pair alone "
-                             "cannot tell an exposure change from the layers' own brightness")
+                notes.append(f"{said} a layer may be further from the truth than the mixtures themselves: across "
+                             f"that range a layer changes by up to {50 * doubt:.0f} % of its distance from the nearer "
+                             "mixture, and the pair alone cannot tell an exposure change from the layers' own "
+                             "brightness" + ("" if changed else "; if the exposure did not change, as assumed, the "
+                                             "layers are as shown"))
         values["reliable"] = reliable
         images = {"layer1": y1.astype(np.float32), "layer2": y2.astype(np.float32)}
         # The layers come from exact unmixing at full size, not from the networks: their fit is the result's.
