@@ -3,7 +3,7 @@
 truth-free checks switched off (:func:`doubledip.tasks.watermark.distrust`, ``moved_away`` and the box-edge rule),
 and the fit they refused is scored.
 
-    DOUBLEDIP_THREADS=1 python bench/probe_watermark_unrefused.py [--cases 96] [--part 0/2]
+    DOUBLEDIP_THREADS=1 python bench/probe_watermark_unrefused.py [--first 0] [--cases 96] [--part 0/2]
 
 Prints per case the in-hint PSNR of the input, Telea's fill, the result and the unrefused fit, the unrefused fit's
 margin over the better of the input and the fill (the bar is +3 dB), the fit's figures and the first note. A refusal
@@ -23,9 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_check import TUNE_SEED  # noqa: E402
+from bench_check import probe_arguments, probe_cases  # noqa: E402
 from bench_core import psnr  # noqa: E402
-from cases import draw_watermark  # noqa: E402
 
 import doubledip.tasks.watermark as wm  # noqa: E402
 from doubledip import watermark  # noqa: E402
@@ -45,11 +44,11 @@ def unrefused(img: np.ndarray, hint: np.ndarray):
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cases", type=int, default=96)
+    probe_arguments(ap, 96)
     ap.add_argument("--part", default="0/1", help="k/n: every n-th case from the k-th (to split the run)")
     args = ap.parse_args()
     k, n = map(int, args.part.split("/"))
-    for case in draw_watermark(TUNE_SEED, args.cases)[k::n]:
+    for case in probe_cases("watermark", args)[k::n]:
         img, hint, clean = case.inputs["image"], case.inputs["hint"], case.truth["clean"]
         res = watermark(img, hint, seed=0)
         if res.values["reliable"]:
