@@ -672,7 +672,9 @@ def distrust(fit: MarkFit, seam: float, moved: bool, detail: float = float("nan"
     fits were weakly identified and not refused by those four: the 11 at opacities 0.25–0.55 were all held but one
     (−7.6 dB, detail 1.83; the held ones 0.53–1.40); of the 9 at 0.59–0.83, the 3 held (+9.5, +9.7, +14.9 dB) had
     detail 0.40–1.06, the 6 worse than the input (−1.0 to −11.5 dB) and a +1.8 dB miss 1.10–1.69. The last two
-    signs refuse those 7 worse fits and the miss, and one held fit (detail 1.06)."""
+    signs refuse those 7 worse fits and the miss, and one held fit (detail 1.06). The low-gain and moved signs are
+    waived for a clean removal, one that leaves no outline (``seam`` at most :data:`CLEAN_SEAM`) and no texture more
+    detailed than beside the hint (``detail`` at most 1): see that constant for the tune figures."""
     if fit.log_likelihood < 0:
         return ("some hinted pixels are explained neither as the photo around the hint nor as one colour of mark "
                 "over it")
