@@ -116,11 +116,13 @@ def probe_arguments(ap: argparse.ArgumentParser, cases: int) -> None:
     ap.add_argument("--cases", type=int, default=cases, help="cases [first, cases) of the split")
     ap.add_argument("--seed", type=int, default=None,
                     help="a check seed (default: the tune split); only to report, never to choose the threshold")
+    ap.add_argument("--part", default="0/1", help="k/n: every n-th of those cases from the k-th (to split the run)")
 
 
 def probe_cases(task: str, args: argparse.Namespace) -> list[Case]:
-    """The ``task``'s cases that :func:`probe_arguments` names."""
-    return DRAW[task](TUNE_SEED if args.seed is None else args.seed, args.cases)[args.first:]
+    """The ``task``'s cases that :func:`probe_arguments` names (every n-th from the k-th, ``--part k/n``)."""
+    k, n = map(int, args.part.split("/"))
+    return DRAW[task](TUNE_SEED if args.seed is None else args.seed, args.cases)[args.first:][k::n]
 
 
 class WatermarkCrop(NamedTuple):

@@ -32,10 +32,8 @@ import doubledip.tasks.watermark as wm  # noqa: E402
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     probe_arguments(ap, 96)
-    ap.add_argument("--part", default="0/1", help="k/n: every n-th case from the k-th (to split the run)")
     args = ap.parse_args()
-    k, n = map(int, args.part.split("/"))
-    for case in probe_cases("watermark", args)[k::n]:
+    for case in probe_cases("watermark", args):
         _, im, hi, cl, spread = watermark_crop(case)
         if spread < wm.FLAT_SPREAD:
             continue
