@@ -104,7 +104,9 @@ HAZY_SURE = 0.25
 # Haze over the whole picture lifts even its clearest tenth: at CLEAR_HAZY or above all the haze found is removed,
 # whatever the median (light haze over the motorcycle's depth: clearest 0.14 and 0.16, medians 0.19 and 0.22, were
 # dehazed at 69 % and 96 %). Haze-free photos measured 0.00–0.07 (scikit-image's rocket 0.057, the
-# immunohistochemistry slide 0.071), hazy tune cases 0.13 or more.
+# immunohistochemistry slide 0.071), hazy tune cases 0.13 or more. Lower thresholds, tune split cases 0–191 with the
+# prior alone (bench/probe_dehaze_light.py): 0.09 holds the bar on one more light haze over the motorcycle's depth
+# (clearest 0.097) and dehazes two more haze-free grass and gravel crops (0.093); 0.06 loses 4 haze-free, gains 2.
 CLEAR_HAZY = 0.10
 # An estimated airlight whose brightest channel is under DARK_AIRLIGHT: no haze (see dark_airlight). Chosen on the
 # tune split's cases 0–191 (bench/probe_dark_airlight.py): of the 13 haze-free photos dehazed there (grey coins,

@@ -1,0 +1,81 @@
+"""Probe: how much of the haze to remove where the clearest tenth of the picture is nearly clear. On the benchmark's
+TUNE split only (``bench_check.TUNE_SEED``; a check seed only to report on): for each dehazing case, the haze opacity
+of the clearest tenth and the median (:func:`doubledip.filters.haze_opacity`), then the fast preset's prior alone
+(no optimisation: within ~0.5 dB of the preset) dehazed with the strength that :func:`haze_strength` gives when all
+the haze is removed from a clearest tenth of each candidate ``CLEAR_HAZY`` up; per kind, how many cases hold the
+benchmark's bar (hazy: ≥ the dark-channel baseline + 1 dB and above the hazy input; haze-free: ≥ 30 dB from the
+input) at each candidate.
+
+    python bench/probe_dehaze_light.py --first 0 --cases 192      # where a threshold is chosen
+    python bench/probe_dehaze_light.py --first 192 --cases 384    # not looked at while choosing
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_check import BARS, HAZE_FREE_BAR, dcp_baseline_psnr, probe_arguments, probe_cases  # noqa: E402
+from bench_core import psnr  # noqa: E402
+
+from doubledip.filters import boundary_transmission, estimate_airlight, haze_opacity, recover_scene, to_numpy  # noqa: E402
+from doubledip.tasks import dehazing  # noqa: E402
+
+CANDIDATES = (dehazing.CLEAR_HAZY, 0.09, 0.08, 0.07, 0.06)
+
+
+def strength(q50: float, q10: float, clear_hazy: float) -> float:
+    """:func:`dehazing.haze_strength` with ``CLEAR_HAZY`` set to ``clear_hazy``."""
+    if q10 < dehazing.CLEAR_DARK and q50 < dehazing.HAZY_SURE:
+        return 0.0
+    return 1.0 if q10 >= clear_hazy else dehazing.dehaze_strength(q50)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    probe_arguments(ap, 192)
+    args = ap.parse_args()
+    held: collections.Counter = collections.Counter()
+    for case in probe_cases("dehaze", args):
+        img = case.inputs["image"]
+        x = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))[None]
+        a = estimate_airlight(x)
+        q10, q50 = haze_opacity(x, a, quantile=0.1), haze_opacity(x, a, quantile=0.5)
+        dark = dehazing.dark_airlight(a)
+        a_used = dehazing.hedged_airlight(a, q50)
+        t = boundary_transmission(x, a_used, omega=0.9)
+        cells = []
+        if case.kind != "haze_free":
+            base, hazy = dcp_baseline_psnr(img, case.truth["clean"]), psnr(img, case.truth["clean"])
+        for c in CANDIDATES:
+            s = 0.0 if dark else strength(q50, q10, c)
+            out = to_numpy(recover_scene(x, 1.0 - s * (1.0 - t), a_used, dehazing.T_MIN))
+            if case.kind == "haze_free":
+                v = psnr(out, img)
+                ok = v >= HAZE_FREE_BAR
+            else:
+                v = psnr(out, case.truth["clean"])
+                ok = v >= base + BARS["dehaze"] and v > hazy
+            held[(case.kind, c)] += ok
+            cells.append(f"{c:g}: s {s:.2f} {min(v, 99):5.2f} {'held' if ok else 'MISS'}")
+        held[(case.kind, "n")] += 1
+        tail = "" if case.kind == "haze_free" else f" | baseline {base:5.2f}"
+        print(f"{case.name:24s} {case.params.get('photo', ''):11s} clearest {q10:.3f} median {q50:.3f} | "
+              + " | ".join(cells) + tail, flush=True)
+    print("bar held per kind, with all the haze removed from a clearest tenth of each threshold up")
+    for kind in sorted({k for k, _ in held}):
+        counts = " ".join(f"{c:g}: {held[(kind, c)]:3d}" for c in CANDIDATES)
+        print(f"{kind:13s} cases {held[(kind, 'n')]:3d} {counts}")
+
+
+if __name__ == "__main__":
+    main()
