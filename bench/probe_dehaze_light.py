@@ -1,12 +1,14 @@
-"""Probe: how much of the haze to remove where the clearest tenth of the picture is nearly clear. On the benchmark's
-TUNE split only (``bench_check.TUNE_SEED``; a check seed only to report on): for each dehazing case, the haze opacity
-of the clearest tenth and the median (:func:`doubledip.filters.haze_opacity`), then the fast preset's prior alone
-(no optimisation: within ~0.5 dB of the preset) dehazed with the strength that :func:`haze_strength` gives when all
-the haze is removed from a clearest tenth of each candidate ``CLEAR_HAZY`` up; per kind, how many cases hold the
-benchmark's bar (hazy: ≥ the dark-channel baseline + 1 dB and above the hazy input; haze-free: ≥ 30 dB from the
-input) at each candidate.
+"""Probe: how much of the haze to remove, by rules that differ from the library's (:func:`haze_strength`) where a
+picture is nearly clear or has no colour. On the benchmark's TUNE split only (``bench_check.TUNE_SEED``; a check
+seed only to report on): for each dehazing case, the haze opacity of the clearest tenth and the median
+(:func:`doubledip.filters.haze_opacity`) and whether the photo is :func:`colourless`, then the fast preset's prior
+alone (no optimisation: within ~0.5 dB of the preset) dehazed with the strength each rule gives; per kind, how many
+cases hold the benchmark's bar (hazy: ≥ the dark-channel baseline + 1 dB and above the hazy input; haze-free: ≥ 30
+dB from the input) under each rule. Rules: ``now`` (the library's), ``clear<c>`` (all the haze removed from a
+clearest tenth of c up, instead of ``CLEAR_HAZY``), ``grey`` (the library's, but nothing removed from a photo
+without colour).
 
-    python bench/probe_dehaze_light.py --first 0 --cases 192      # where a threshold is chosen
+    python bench/probe_dehaze_light.py --first 0 --cases 192      # where a rule is chosen
     python bench/probe_dehaze_light.py --first 192 --cases 384    # not looked at while choosing
 """
 
@@ -30,14 +32,19 @@ from bench_core import psnr  # noqa: E402
 from doubledip.filters import boundary_transmission, estimate_airlight, haze_opacity, recover_scene, to_numpy  # noqa: E402
 from doubledip.tasks import dehazing  # noqa: E402
 
-CANDIDATES = (dehazing.CLEAR_HAZY, 0.09, 0.08, 0.07, 0.06)
-
 
 def strength(q50: float, q10: float, clear_hazy: float) -> float:
     """:func:`dehazing.haze_strength` with ``CLEAR_HAZY`` set to ``clear_hazy``."""
     if q10 < dehazing.CLEAR_DARK and q50 < dehazing.HAZY_SURE:
         return 0.0
     return 1.0 if q10 >= clear_hazy else dehazing.dehaze_strength(q50)
+
+
+RULES = {
+    "now": lambda q50, q10, grey: dehazing.haze_strength(q50, q10),
+    **{f"clear{c:g}": (lambda q50, q10, grey, c=c: strength(q50, q10, c)) for c in (0.09, 0.08, 0.07, 0.06)},
+    "grey": lambda q50, q10, grey: 0.0 if grey else dehazing.haze_strength(q50, q10),
+}
 
 
 def main() -> None:
@@ -53,11 +60,12 @@ def main() -> None:
         dark = dehazing.dark_airlight(a)
         a_used = dehazing.hedged_airlight(a, q50)
         t = boundary_transmission(x, a_used, omega=0.9)
+        grey = dehazing.colourless(x)
         cells = []
         if case.kind != "haze_free":
             base, hazy = dcp_baseline_psnr(img, case.truth["clean"]), psnr(img, case.truth["clean"])
-        for c in CANDIDATES:
-            s = 0.0 if dark else strength(q50, q10, c)
+        for c, rule in RULES.items():
+            s = 0.0 if dark else rule(q50, q10, grey)
             out = to_numpy(recover_scene(x, 1.0 - s * (1.0 - t), a_used, dehazing.T_MIN))
             if case.kind == "haze_free":
                 v = psnr(out, img)
@@ -66,14 +74,14 @@ def main() -> None:
                 v = psnr(out, case.truth["clean"])
                 ok = v >= base + BARS["dehaze"] and v > hazy
             held[(case.kind, c)] += ok
-            cells.append(f"{c:g}: s {s:.2f} {min(v, 99):5.2f} {'held' if ok else 'MISS'}")
+            cells.append(f"{c}: s {s:.2f} {min(v, 99):5.2f} {'held' if ok else 'MISS'}")
         held[(case.kind, "n")] += 1
         tail = "" if case.kind == "haze_free" else f" | baseline {base:5.2f}"
-        print(f"{case.name:24s} {case.params.get('photo', ''):11s} clearest {q10:.3f} median {q50:.3f} | "
-              + " | ".join(cells) + tail, flush=True)
-    print("bar held per kind, with all the haze removed from a clearest tenth of each threshold up")
+        head = f"{case.name:24s} {case.params.get('photo', ''):11s} clearest {q10:.3f} median {q50:.3f}"
+        print(head + (" grey" if grey else "") + " | " + " | ".join(cells) + tail, flush=True)
+    print("bar held per kind under each rule")
     for kind in sorted({k for k, _ in held}):
-        counts = " ".join(f"{c:g}: {held[(kind, c)]:3d}" for c in CANDIDATES)
+        counts = " ".join(f"{c}: {held[(kind, c)]:3d}" for c in RULES)
         print(f"{kind:13s} cases {held[(kind, 'n')]:3d} {counts}")
 
 
