@@ -28,6 +28,9 @@ def files(tmp_path_factory):
     Image.fromarray(bg.astype(np.uint8) * 255).save(d / "bg.png")
     Image.fromarray(np.zeros(truth.shape, np.uint8)).save(d / "empty.png")
     Image.fromarray(np.full((10, 10), 255, np.uint8)).save(d / "small_hint.png")
+    inverted = np.full(truth.shape, 255, np.uint8)
+    inverted[4:12, 6:30] = 0  # white everywhere but around a mark: an inverted watermark hint
+    Image.fromarray(inverted).save(d / "inverted.png")
     Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(d / "tiny.png")
     dark = np.zeros((*truth.shape, 3), np.uint8)
     dark[fg] = (0, 110, 0)  # strokes in a dark green: too dark to count as painted
@@ -107,6 +110,7 @@ def test_a_fit_without_network_steps_says_so_instead_of_an_empty_bar(tmp_path):
     (["dehaze", "{d}/img.png", "--airlight", "1,2"], "three numbers"),
     (["dehaze", "{d}/img.png", "--strength", "2"], "strength must lie in 0–1"),
     (["dehaze", "{d}/broken.png"], "not a readable image"),
+    (["watermark", "{d}/img.png", "--hint", "{d}/inverted.png"], "is the hint inverted?"),
 ])
 def test_bad_input_is_one_line_and_exit_2_and_no_output(files, tmp_path, capsys, args, message):
     # In-process (the same main() that `python -m doubledip` runs) to keep the suite quick.

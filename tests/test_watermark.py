@@ -45,30 +45,36 @@ def test_removal_raises_in_hint_psnr_and_keeps_outside_bit_exact():
     assert r.values["reliable"] and not r.notes  # a hint around the mark leaves enough photo to inpaint from
 
 
-def test_a_mark_tiled_over_the_whole_photo_is_returned_unchanged_with_a_note():
+def test_a_hint_over_most_of_the_photo_is_refused_before_any_work():
     """Field case: a text mark tiled over the photo, all but a 16 px border hinted (84 % of the photo). The removal
-    made the hinted area 5.5 dB worse than the input (the mask took the white cup); now the photo comes back
-    unchanged and the notes (summary.json, the page) say why."""
+    made the hinted area 5.5 dB worse than the input (the mask took the white cup); later the photo came back
+    unchanged with a note, after 100–120 s of network steps. Such a hint (an inverted one is the commonest) is now
+    an input error at once, which says what to do."""
+    import time
+
     import doubledip as dd
 
     d = DATA / "watermark_tiled"
-    img, clean = dd.load_image(d / "wm_tiled.png"), dd.load_image(d / "clean.png")
+    img = dd.load_image(d / "wm_tiled.png")
     hint = dd.load_mask(d / "hint_all_but_border.png", img.shape[:2])
-    r = watermark(img, hint, steps=10, size=64, seed=0)
-    out = r.images["clean"]
-    assert np.array_equal(out, img)  # never worse than the input
-    assert psnr(out[hint], clean[hint]) == pytest.approx(psnr(img[hint], clean[hint]))
-    assert r.values["reliable"] is False and r.values["hint_share"] == pytest.approx(0.84, abs=0.005)
-    assert any("84 % of the photo" in n and "returned unchanged" in n for n in r.notes)
-    assert r.summary()["notes"] == r.notes
-    assert r.images["watermark_mask"].max() > 0  # what was taken for the mark is still shown
+    t0 = time.perf_counter()
+    with pytest.raises(dd.InputError, match=r"covers 84 % of the photo.*inverted.*several photos"):
+        watermark(img, hint, seed=0)
+    assert time.perf_counter() - t0 < 5.0
+    # An inverted box hint (white everywhere but the mark's box) too; several photos may share a large hint.
+    box = np.zeros(img.shape[:2], bool)
+    box[20:60, 30:120] = True
+    with pytest.raises(dd.InputError, match="inverted"):
+        watermark(img, ~box, seed=0)
+    r = watermark([img, img[:, ::-1].copy()], ~box, steps=2, size=64, seed=0)
+    assert r.values["hint_share"] == pytest.approx(float((~box).mean()), abs=1e-3)
 
 
 def test_the_hint_share_rule():
-    from doubledip.tasks.watermark import MAX_HINT_SHARE, unreliable_because
+    from doubledip.tasks.watermark import MAX_HINT_SHARE, hint_too_large
 
-    assert unreliable_because(MAX_HINT_SHARE) is None
-    assert "51 %" in unreliable_because(0.51)
+    assert hint_too_large(MAX_HINT_SHARE) is None
+    assert "51 %" in hint_too_large(0.51)
 
 
 def test_several_images_share_one_watermark_without_hint():
@@ -740,7 +746,8 @@ def test_a_refused_removal_fills_a_plain_mark_and_leaves_a_hidden_one(monkeypatc
     """Whatever refuses a fit (forced here), the photo is not simply returned: a mark that plainly stands out of a
     surround the fill predicts gets Telea's fill, with a note and ``reliable`` False; one the fill cannot tell from
     texture comes back unchanged."""
-    monkeypatch.setattr(wm, "unreliable_because", lambda share: "a reason given by the test")
+    # The refusal of a fit whose mark runs on beyond a box, forced (every hint here counts as a box touched).
+    monkeypatch.setattr(wm, "box_edge_share", lambda *a, **k: 1.0)
     if plain:
         img, clean, hint = smooth_with_text()
     else:
@@ -751,8 +758,8 @@ def test_a_refused_removal_fills_a_plain_mark_and_leaves_a_hidden_one(monkeypatc
     assert r.values["reliable"] is False and any("so the removal is not reliable" in n for n in r.notes)
     assert np.array_equal(out[~hint], img[~hint])
     if plain:
-        assert any(n.startswith("a reason given by the test") and "filled by Telea's inpainting instead" in n
-                   for n in r.notes)
+        assert any(n.startswith("the mark found covers 100 % of the edge of the box") and
+                   "filled by Telea's inpainting instead" in n for n in r.notes)
         assert r.values["fill_departure_ratio"] > wm.FILL_OVER_INPUT
         assert np.allclose(out[hint], wm.telea_fill(img, hint)[hint], atol=2 / 255)
         assert psnr(out[hint], clean[hint]) > psnr(img[hint], clean[hint]) + 5

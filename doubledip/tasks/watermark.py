@@ -57,10 +57,9 @@ pixels' departure from the fill (:func:`departure_kept`: part of the mark left),
 draws an outline the photo did not have (:func:`seam_ratio` over :data:`MAX_FIT_SEAM`: a smooth bright rim taken for
 the mark) is refused like a distrusted fit. For both kinds of fit, a mark that covers more than :data:`MAX_BOX_EDGE`
 of a box hint's inner edge runs on beyond the box, so it is photo, not mark (a dark coat taken for a black text):
-the photo is returned unchanged with a note (:func:`box_edge_share`). Also: when one photo's hint covers more than
-half of it (a mark tiled over the whole photo), too little of the photo is left to tell what lies under the hint;
-the photo is then returned unchanged, ``values["reliable"]`` is False and ``Result.notes`` says why (the page and
-summary.json show it). The mark and mask layers still show what was found. See :func:`unreliable_because`.
+the photo is returned unchanged with a note (:func:`box_edge_share`). One photo's hint that covers more than half
+of it (a mark tiled over the whole photo, or an inverted hint) leaves too little of the photo to tell what lies
+under the hint, and is refused before any work (:func:`hint_too_large`).
 
 Several photos sharing one watermark need no hint: one clean generator per photo and shared watermark and mask
 generators. We use SEPARATE clean layers rather than one network with one input per photo (``Layer(frames=N)``): a
@@ -88,8 +87,7 @@ from ..mark_fit import MarkFit, fit_mark
 from ..presets import get_preset
 
 MAX_INVERT = 0.85  # opacity above which the pixel is taken from the clean generator instead of inverted
-# One photo's removal is judged unreliable (the photo is returned unchanged, with a note) when the hint covers more
-# than this share of it: see unreliable_because.
+# One photo's hint may cover at most this share of it: see hint_too_large.
 MAX_HINT_SHARE = 0.5
 # The photo around the hint counts as flat (the mark is then fitted in closed form, see closed_form_mark) when a
 # band just outside the hint, hidden and filled by Telea's inpainting, comes back within this RMS error.
@@ -236,14 +234,15 @@ def shared_mark_hint(images: Sequence[np.ndarray], grow: float = 0.1) -> np.ndar
     return hint
 
 
-def unreliable_because(hint_share: float) -> str | None:
-    """Why a one-photo removal is not to be trusted, judged without the truth; None when nothing speaks against it.
+def hint_too_large(hint_share: float) -> str | None:
+    """Why one photo's hint cannot be used, or None. ``hint_share``: the fraction of the photo under the hint.
 
-    ``hint_share``: the fraction of the photo under the hint. The clean layer under the hint is inpainted from the
-    rest of the photo (stage "inpaint"); with more than :data:`MAX_HINT_SHARE` of it under the hint there is less
-    photo to learn from than to fill, and what the inpainting cannot predict (an object wholly inside the hint) is
-    taken for the mark and "removed". Measured on a text mark tiled over a whole photo, all but a 16 px border
-    hinted (84 %): the mask took the white cup and the in-hint PSNR fell 5.5 dB below the input's.
+    The clean photo under the hint is learned from the rest of the photo; with more than :data:`MAX_HINT_SHARE` of
+    it under the hint there is less photo to learn from than to fill, and what cannot be predicted (an object wholly
+    inside the hint) is taken for the mark and "removed". Measured on a text mark tiled over a whole photo, all but a
+    16 px border hinted (84 %): the mask took the white cup and the in-hint PSNR fell 5.5 dB below the input's. Such
+    a hint is refused before any work (it was once run for 100–120 s and the photo returned unchanged): an inverted
+    hint (white everywhere but the mark) is the commonest way to give one.
 
     Rejected: judging the result by its edges under the hint (a removed mark takes its edges away; −20 % and −24 %
     on the bundled text marks). Removing a semi-transparent mark also gives back the contrast it took from the photo
@@ -251,8 +250,10 @@ def unreliable_because(hint_share: float) -> str | None:
     to the truth.
     """
     if hint_share > MAX_HINT_SHARE:
-        return (f"the hint covers {100 * hint_share:.0f} % of the photo: what lies under it would be guessed from "
-                "too little of the photo")
+        return (f"the watermark hint covers {100 * hint_share:.0f} % of the photo: the photo under the hint is "
+                f"learned from the rest of it, so the hint may cover at most {100 * MAX_HINT_SHARE:.0f} %; mark only "
+                "the watermark's area (white on black: is the hint inverted?); a mark tiled over the whole photo needs "
+                "several photos that share it, given without a hint")
     return None
 
 
@@ -817,6 +818,9 @@ def build(
         check_mask(hint_full, (h, w), "watermark hint")
         if hint_full.all():
             raise InputError("watermark hint covers the whole image; mark only the watermark's area")
+        too_large = hint_too_large(float(hint_full.mean())) if n == 1 else None
+        if too_large:
+            raise InputError(too_large)
         has_hint = True
     p = get_preset("watermark", preset, **overrides)
     if n > 1 and p.multi_steps and overrides.get("steps") is None:
@@ -850,7 +854,7 @@ def build(
     if p.closed_form and spread < FLAT_SPREAD:
         closed = closed_form_mark(crop_np[0], fills[0], inside, spread)  # type: ignore[index]
         method = "closed-form fit (flat surroundings)"
-    elif p.closed_form and n == 1 and has_hint and float(hint_full.mean()) <= MAX_HINT_SHARE:
+    elif p.closed_form and n == 1 and has_hint:
         method = "colour-mixture fit of opacity, colour and coverage (textured surroundings)"
         try:
             judged = judged_fit(crop_np[0], inside, fills[0], spread, away)  # type: ignore[index, arg-type]
@@ -928,10 +932,7 @@ def build(
             notes.append(f"{' and '.join(unused)} given but not used: one photo's mark is fitted without a network "
                          "(they apply where networks run: the paper preset, or several photos)")
         share = float(hint_full.mean())
-        # Several photos are their own evidence for what lies under the mark; one photo has only what is outside.
-        why = unreliable_because(share) if n == 1 else None
-        if lost:
-            why = lost
+        why = lost
         edge = box_edge_share(m_up[0, 0].cpu().numpy(), inside) if n == 1 and has_hint else None
         if not why and edge is not None and edge > MAX_BOX_EDGE:
             why = (f"the mark found covers {100 * edge:.0f} % of the edge of the box drawn around it (a mark lies "
