@@ -215,6 +215,18 @@ def test_what_is_no_image_is_an_input_error_with_a_plain_message(given, says):
         dd.dehaze(given, steps=1)
 
 
+@pytest.mark.parametrize("task", ["segment", "dehaze", "separate", "watermark"])
+def test_a_path_given_as_the_image_is_named_in_the_error_by_every_task(task):
+    """dd.watermark("photo.png") read the text as a list of photos and named its first letter ('p')."""
+    import doubledip as dd
+
+    img = np.zeros((40, 40, 3), np.float32)
+    args = {"separate": ("photo.png", img), "watermark": ("photo.png", np.ones((40, 40), bool))}
+    args = args.get(task, ("photo.png",))
+    with pytest.raises(dd.InputError, match="got the path 'photo.png' where an image array is expected"):
+        getattr(dd, task)(*args, steps=1)
+
+
 def test_a_step_count_under_one_is_an_input_error_through_the_api():
     import doubledip as dd
 

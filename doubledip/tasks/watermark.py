@@ -70,6 +70,7 @@ watermark and mask generators) into one grouped network.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -178,8 +179,8 @@ def hint_crop(
 
 
 def _images(images: np.ndarray | Sequence[np.ndarray]) -> list[np.ndarray]:
-    if isinstance(images, np.ndarray) and images.ndim in (2, 3):
-        items = [images]
+    if (isinstance(images, np.ndarray) and images.ndim in (2, 3)) or isinstance(images, (str, os.PathLike)):
+        items = [images]  # one photo (a path is refused by as_float_image, by name, not as a list of letters)
     else:
         items = list(images)
     if not items:
