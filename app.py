@@ -423,7 +423,7 @@ def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
         with _unexpected_errors(task.name):
             kw, before, notes = _task_inputs(task, values, painted)
             with _page_errors():
-                gen = task.iterate(**kw, **settings)
+                gen = task.start(**kw, **settings)
             yield from _stream(gen, task, before, notes)
 
     # The photo is required, except beside a several-photos upload (either one will do).

@@ -33,10 +33,10 @@ def _entry_points(name: str) -> tuple[Callable[..., Iterator[Snapshot]], Callabl
     task = TASKS[name]
 
     def iterate_task(*args: Any, **kwargs: Any) -> Iterator[Snapshot]:
-        return task.iterate(*args, **kwargs)
+        return task.start(*args, **kwargs)
 
     def run_task(*args: Any, **kwargs: Any) -> Result:
-        return _drain(task.iterate(*args, **kwargs))
+        return _drain(task.start(*args, **kwargs))
 
     # help() and IDEs show the task's own parameters, not (*args, **kwargs).
     signature = inspect.signature(task.iterate)

@@ -9,8 +9,11 @@ One name per task everywhere: ``doubledip/tasks/<name>.py``, ``python -m doubled
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import functools
 import importlib
+import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -94,6 +97,25 @@ class Task:
     def param(self, name: str) -> Param:
         return next(p for p in self.params if p.name == name)
 
+    def start(self, *args: Any, **kwargs: Any) -> Iterator[Snapshot]:
+        """``iterate(*args, **kwargs)``, its keywords checked first: one that is neither the task's own (its inputs,
+        ``preset``, ``seed``, ``device``…) nor a field of its preset raises :class:`InputError` naming the nearest
+        known keyword and both lists (``strenght=`` was answered with the preset's fields alone, ``strength``
+        not among them)."""
+        fn = self.iterate
+        from .presets import get_preset
+
+        own = [p.name for p in inspect.signature(fn).parameters.values()
+               if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+        fields = sorted(f.name for f in dataclasses.fields(get_preset(self.name, "fast")) if f.name != "name")
+        unknown = [k for k in kwargs if k not in own and k not in fields]
+        if unknown:
+            near = difflib.get_close_matches(unknown[0], own + fields, n=1)
+            raise InputError(f"unknown keyword {unknown[0]!r} for {self.name}"
+                             + (f" (did you mean {near[0]!r}?)" if near else "")
+                             + f"; the task's own: {', '.join(own)}; settings of its preset: {', '.join(fields)}")
+        return fn(*args, **kwargs)
+
 
 _IMAGE = Param("image", "image", "the photo", required=True)
 
@@ -167,7 +189,7 @@ def get_task(name: str) -> Task:
 
 def iterate(task: str, *args: Any, **kwargs: Any) -> Iterator[Snapshot]:
     """Stream the snapshots of ``task`` (see :class:`~doubledip.engine.Snapshot`); arguments as its params."""
-    return get_task(task).iterate(*args, **kwargs)
+    return get_task(task).start(*args, **kwargs)
 
 
 def run_task(task: str, *args: Any, **kwargs: Any) -> Result:

@@ -39,7 +39,7 @@ def test_the_library_passes_settings_through_and_refuses_unknown_ones(disc):
     import doubledip as dd
 
     img, _ = disc
-    with pytest.raises(ValueError, match="unknown setting 'bogus'"):
+    with pytest.raises(ValueError, match="unknown keyword 'bogus' for dehaze"):
         next(dd.iterate_dehaze(img, bogus=1))
 
 
@@ -52,7 +52,7 @@ def test_the_library_passes_settings_through_and_refuses_unknown_ones(disc):
     ({"seed": "a"}, "seed must be a whole number"),
     ({"seed": 1.5}, "seed must be a whole number"),
     ({"device": "tpu"}, "device must be 'auto', 'cpu' or 'cuda'"),
-    ({"stepz": 1}, "unknown setting 'stepz'"),
+    ({"stepz": 1}, "unknown keyword 'stepz' for dehaze (did you mean 'steps'?)"),
 ])
 def test_bad_settings_through_the_api_are_input_errors(kwargs, says):
     """What the README promises: a bad setting gives dd.InputError with a plain message (not a torch or numpy
@@ -64,6 +64,24 @@ def test_bad_settings_through_the_api_are_input_errors(kwargs, says):
     img = np.random.default_rng(0).random((48, 48, 3)).astype(np.float32)
     with pytest.raises(dd.InputError, match=re.escape(says)):
         dd.dehaze(img, **kwargs)
+
+
+@pytest.mark.parametrize("call", ["entry", "run"])
+def test_a_misspelt_keyword_names_the_nearest_one_among_the_tasks_own_and_its_settings(call):
+    """``dd.dehaze(img, strenght=0.5)`` was answered with the preset's fields alone, ``strength`` not among them."""
+    import numpy as np
+
+    import doubledip as dd
+
+    img = np.zeros((48, 48, 3), np.float32)
+    with pytest.raises(dd.InputError) as e:
+        dd.dehaze(img, strenght=0.5) if call == "entry" else dd.run("dehaze", img, strenght=0.5)
+    said = str(e.value)
+    assert "unknown keyword 'strenght' for dehaze (did you mean 'strength'?)" in said
+    assert "the task's own: image, airlight, learn_airlight, strength, preset, seed, device" in said
+    assert "settings of its preset: " in said and "smooth" in said
+    with pytest.raises(dd.InputError, match=r"did you mean 'hint'\?"):
+        dd.watermark(img, hnt=np.ones((48, 48), bool))
 
 
 def test_a_whole_float_is_a_whole_number():

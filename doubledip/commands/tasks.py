@@ -86,7 +86,7 @@ def write_outputs(task: Task, result: Result, out: Path) -> None:
 
 def _start(task: Task):
     def start(args: argparse.Namespace, opts: dict):
-        snaps = task.iterate(**load_arguments(task, args), **opts)
+        snaps = task.start(**load_arguments(task, args), **opts)
         return snaps, lambda result, out: write_outputs(task, result, out)
 
     return start
