@@ -67,6 +67,9 @@ def test_given_airlight_is_used_and_reported():
     res = dehaze(hazy, "230,230,235", steps=5, size=32)
     assert res.values["airlight"] == pytest.approx([230 / 255, 230 / 255, 235 / 255], abs=1e-3)
     assert res.values["airlight_source"] == "given"
+    # Given and learned: the airlight reported is the learned one, and the source says so (it said "given").
+    res = dehaze(hazy, "230,230,235", learn_airlight=True, steps=5, size=32)
+    assert res.values["airlight_source"] == "learned from the given start" and res.values["airlight_learned"]
 
 
 def test_without_a_given_airlight_the_prior_estimate_is_used_unchanged():

@@ -418,7 +418,8 @@ def _build(
     def values(a_mean: torch.Tensor) -> dict:
         return {
             "airlight": [round(float(v), 4) for v in a_mean],
-            "airlight_source": "given" if given is not None else (
+            "airlight_source": ("learned from the given start" if learn_airlight else "given")
+            if given is not None else (
                 "learned from the estimate's start" if learn_airlight
                 else "estimated: dark-channel prior over the haze-opaque region"
                 + (f", brightened ×{hedge:.3f} for dense haze" if hedge > 1.0 else "")),

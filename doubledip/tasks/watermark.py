@@ -699,7 +699,7 @@ def distrust(fit: MarkFit, seam: float, moved: bool, detail: float = float("nan"
     return None
 
 
-def caution_notes(gain: float | None, split: float | None, left: float | None = None) -> list[str]:
+def caution_notes(gain: float | None, split: float | None, left: float | None = None, where: str = "") -> list[str]:
     """Why a fit over texture that :func:`distrust` let through may still be worse than the input (it is then kept,
     with these notes, and not marked reliable); empty over flat surroundings (``gain``, ``split``, ``left`` None).
     Three signs:
@@ -708,7 +708,8 @@ def caution_notes(gain: float | None, split: float | None, left: float | None = 
     miss one), and the mark came out at two opacities (``split`` over :data:`MAX_OPACITY_SPLIT`, see
     :func:`opacity_split`: part of the photo taken for the mark; tune: −6.2 dB and a +2.1 dB miss, but the bundled
     coffee example, +11.6 dB, too, so such a fit is not refused), and more than :data:`MAX_MARK_LEFT` of the mark
-    found is still in the result (``left``, see :func:`mark_left`: the mark found where it is, but not removed)."""
+    found is still in the result (``left``, see :func:`mark_left`: the mark found where it is, but not removed;
+    ``where`` names the photo it was measured on, when there are several)."""
     notes = []
     if gain is not None and gain < WEAK_GAIN:
         notes.append(f"the photo's colours hardly identify the mark (the mark explains the hinted pixels only "
@@ -722,9 +723,9 @@ def caution_notes(gain: float | None, split: float | None, left: float | None = 
                      "removal may be worse than the input here and is not marked reliable; compare it with the "
                      "input before keeping it")
     if left is not None and left > MAX_MARK_LEFT:
-        notes.append(f"about {100 * min(left, 1):.0f} % of the mark found is still in the result (its opacity or "
-                     "colour was not found), so the removal may be worse than the input here and is not marked "
-                     "reliable; compare it with the input before keeping it")
+        notes.append(f"about {100 * min(left, 1):.0f} % of the mark found is still in the result{where} (its "
+                     "opacity or colour was not found), so the removal may be worse than the input here and is not "
+                     "marked reliable; compare it with the input before keeping it")
     return notes
 
 
@@ -962,7 +963,15 @@ def build(
         fill_ratio = None
         if why and n == 1 and fills is not None:
             fill_ratio = fill_departure_ratio(imgs[0], hint_full)
-        cautions = caution_notes(gain, split, left) if not why else []
+        lefts, most_left = None, left
+        if n > 1 and fills is not None:
+            # Several photos: the networks' mark, judged per photo by the share of it each result still holds.
+            found = [mark_left(crop_np[k], clean_crop[k], fills[k], m_up[0, 0].cpu().numpy(), inside)
+                     for k in range(n)]
+            lefts = [round(v, 3) if np.isfinite(v) else None for v in found]
+            most_left = max((v for v in found if np.isfinite(v)), default=None)
+        where = f" of photo {1 + found.index(most_left)}" if lefts is not None and most_left is not None else ""
+        cautions = caution_notes(gain, split, most_left, where) if not why else []
         kept = None
         if flat:
             kept = round(departure_kept(crop_np[0], clean_crop[0], fills[0], inside), 3)  # type: ignore[index]
@@ -1002,7 +1011,7 @@ def build(
             "background_spread": round(spread, 4) if np.isfinite(spread) else None,
             "method": method, "seam_ratio": seam if seam is not None else flat_seam, "detail_ratio": detail,
             "fit_gain": gain,
-            "opacity_split": split, "mark_left": left, "departure_kept": kept,
+            "opacity_split": split, "mark_left": lefts if lefts is not None else left, "departure_kept": kept,
             "fill_departure_ratio": None if fill_ratio is None or not np.isfinite(fill_ratio) else round(fill_ratio, 3),
         }
         if closed is not None and not lost:
