@@ -466,6 +466,33 @@ def test_a_grey_haze_free_photo_with_a_bright_sky_is_left_alone():
     assert res.values["haze_opacity_clearest"] >= CLEAR_HAZY and res.values["dehaze_strength"] == 1.0
 
 
+def test_a_photo_without_colour_is_not_dehazed_unless_asked():
+    """A black-and-white photo has no colour for the haze measure to read: its darkest channel is its brightness,
+    so pale surfaces score as haze (on the tune split every haze-free crop of the grey brick, clock, coins and grass
+    photos that was dehazed: a clock crop 7.4 dB from the input). It is returned unchanged with a note that says
+    how to force it; given a strength it is dehazed, with a caution; the same scene under tinted haze is dehazed."""
+    from skimage import data
+    from skimage.transform import resize as sk_resize
+
+    from doubledip.tasks.dehazing import haze_strength
+
+    clock = np.repeat(data.clock()[..., None], 3, axis=2).astype(np.float32) / 255.0
+    img = np.ascontiguousarray(sk_resize(clock[60:300, 120:400], (96, 112), anti_aliasing=True).astype(np.float32))
+    res = dehaze(img, steps=5, size=32)
+    # the haze measure alone would dehaze it (a pale grey surface without dark pixels)
+    assert haze_strength(res.values["haze_opacity"], res.values["haze_opacity_clearest"]) > 0.0
+    assert res.values["dehaze_strength"] == 0.0 and res.steps == 0
+    assert np.allclose(res.images["dehazed"], img, atol=1e-5)
+    assert res.values["strength_source"] == "decided from the photo's colour (none)"
+    assert any("no colour" in n and "--strength 1" in n for n in res.notes), res.notes
+    forced = dehaze(img, steps=5, size=32, strength=1)
+    assert forced.values["dehaze_strength"] == 1.0 and psnr(forced.images["dehazed"], img) < 30.0
+    assert any("it has no colour" in n and "compare it with the input" in n for n in forced.notes), forced.notes
+    t = np.exp(-1.5 * np.linspace(0.2, 1.0, img.shape[1], dtype=np.float32))[None, :, None]
+    hazy = (img * t + (1 - t) * np.array([0.86, 0.8, 0.66], np.float32)).astype(np.float32)  # a yellowish haze
+    assert dehaze(hazy, steps=5, size=32).values["dehaze_strength"] == 1.0
+
+
 @pytest.mark.quiet
 @pytest.mark.slow
 def test_the_fast_preset_dehazes_a_400_px_photo_within_a_minute():

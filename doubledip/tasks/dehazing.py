@@ -25,7 +25,8 @@ objects under coloured haze no longer pass for the haze. How much haze there is 
 (:func:`doubledip.filters.haze_opacity`); the haze removed is scaled from nothing (a haze-free or dark photo is
 returned as it is) to all of it across ``HAZE_FREE``–``HAZY``: t' = 1 − s·(1 − t); the clearest tenth of the
 picture decides first (all of it when even that is hazy, ``CLEAR_HAZY``; nothing when it holds near-black shadows
-and the picture is light overall, ``CLEAR_DARK`` / ``HAZY_SURE``). The strength "regions" removes the haze region
+and the picture is light overall, ``CLEAR_DARK`` / ``HAZY_SURE``; nothing in a photo without colour, whose darkest
+channel is its brightness, ``COLOURLESS``). The strength "regions" removes the haze region
 by region, from the local haze opacity (:func:`doubledip.filters.haze_opacity_map`, :func:`strength_map`): for a
 clear foreground under a hazy distance, which the automatic judgement returns unchanged; the note offers it where
 the picture's haziest tenth is hazy (``PARTLY_HAZY``). It is not chosen automatically: a bright backdrop behind a
@@ -120,7 +121,10 @@ DARK_AIRLIGHT = 0.55
 # haze-free grey camera crop with a bright sky (0.51) was taken for partly hazy.
 PARTLY_HAZY = 0.55
 # A picture whose channels differ by under COLOURLESS on average has no colour (a greyscale photo saved as RGB: 0;
-# scikit-image's colour photos 0.15–0.42): region by region, the light-grey surfaces of such a photo read as haze.
+# scikit-image's colour photos 0.15–0.42): its light-grey surfaces read as haze, so it is not dehazed unless asked.
+# Tune split (bench/probe_dehaze_light.py, prior alone, rule "grey"): cases 0–191, haze-free held 24 → 32 of 32 (the
+# grey brick, clock, coins and grass crops that were dehazed), hazy 2 lost of 160 (dense haze under a near-grey
+# airlight over grey coins and brick); cases 192–383, not looked at then: haze-free 27 → 32, hazy 2 lost.
 COLOURLESS = 0.01
 # The strength that asks for the haze to be removed region by region (see strength_map).
 REGIONS = "regions"
@@ -298,7 +302,8 @@ def _build(
     opacity, clearest, haziest = (float(v) for v in np.median(
         [haze_opacities(f[None], a0, (0.5, 0.1, 0.9)) for f in full], axis=0))
     too_dark = given is None and dark_airlight(a0)  # the estimate as found, before any brightening
-    partial = not too_dark and partly_hazy(clearest, haziest) and not colourless(full)
+    grey = colourless(full)  # no colour: the haze measure reads brightness alone
+    partial = not too_dark and not grey and partly_hazy(clearest, haziest)
     # Strength "regions": a map (coarse, one per frame), resized to each transmission.
     local_map = (torch.cat([strength_map(haze_opacity_map(f[None], a0)) for f in full])
                  if strength == REGIONS else None)
@@ -307,7 +312,9 @@ def _build(
     if given is None:
         a0 = hedged_airlight(a0, opacity)
     given_strength = strength is not None
-    auto = 0.0 if too_dark else haze_strength(opacity, clearest)
+    measured = 0.0 if too_dark else haze_strength(opacity, clearest)
+    grey_out = grey and measured > 0.0  # haze found, but in a photo without colour
+    auto = 0.0 if grey_out else measured
     if strength is None:
         strength = auto
     elif local_map is not None:
@@ -321,7 +328,7 @@ def _build(
                   "too): if only the distance is hazy, give the strength 'regions' to remove the haze where it lies "
                   "and leave the clear part as it is (CLI --strength regions)")
     if given_strength and strength > 0.0 and auto == 0.0:
-        why = ("its airlight estimate is too dark for haze" if too_dark else
+        why = ("its airlight estimate is too dark for haze" if too_dark else "it has no colour" if grey_out else
                f"median haze opacity {opacity:.2f}")
         given_as = "the strength 'regions'" if local_map is not None else f"a strength of {strength:g}"
         notes.append(f"{given_as} was given for a photo that scores as haze-free ({why}): if it has no "
@@ -332,6 +339,10 @@ def _build(
                      f"haze is scattered daylight and shows as a bright veil, so the photo is taken for a haze-free "
                      f"one (a grey texture without shadows, a dark scene) and returned unchanged; {force}, and "
                      "the airlight too if you know it (CLI --airlight R,G,B: alone it does not force dehazing)")
+    elif not given_strength and grey_out:
+        notes.append("the photo has no colour (a black-and-white photo): haze is judged by how it lifts the darkest "
+                     "colour channel, which without colour is the brightness itself, so pale surfaces would read as "
+                     f"haze; the photo is returned unchanged; {force}")
     elif not given_strength and _shadows_rule_out_haze(opacity, clearest) and dehaze_strength(opacity) > 0.0:
         notes.append(f"near-black shadows in a tenth of the picture (haze opacity {clearest:.2f} there) with a median "
                      f"haze opacity of {opacity:.2f}, as a haze-free photo with a bright sky scores: taken for one "
@@ -432,6 +443,7 @@ def _build(
             "strength_source": ("given: region by region, from the local haze opacity" if local_map is not None
                                 else "given") if given_strength else (
                 "decided from the airlight estimate (too dark for haze)" if too_dark else
+                "decided from the photo's colour (none)" if grey_out else
                 "decided from the haze opacity"),
         }
 
