@@ -19,6 +19,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from .engine import Result, Snapshot
 from .io import InputError, InputNote
@@ -90,10 +91,19 @@ def write_summary(result: Result, out: Path, extra: dict | None = None) -> None:
     (out / "summary.json").write_text(json.dumps({**result.summary(), **(extra or {})}, indent=2) + "\n")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the house's one-line errors: ``error: …`` and exit code 2, not seven lines of usage."""
+
+    def error(self, message: str) -> NoReturn:
+        if message.endswith("expected one argument"):
+            message += " (a value that starts with '-' is given as --option=value, e.g. --airlight=-1,0,0)"
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     from . import commands  # noqa: F401  (registers the sub-commands)
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=_prog(),
         description="Pull a photo apart into layers (Double-DIP) or restore it (Deep Image Prior) with small untrained "
                     "networks optimised on the input itself. Each sub-command has its own --help.")

@@ -123,6 +123,21 @@ def test_bad_input_is_one_line_and_exit_2_and_no_output(files, tmp_path, capsys,
     assert not out.exists()
 
 
+@pytest.mark.parametrize("args, message", [
+    (["dehaze", "{d}/img.png", "--airlight", "-1,0,0"], "given as --option=value"),
+    (["dehaze", "{d}/img.png", "--steps", "abc"], "invalid int value: 'abc'"),
+    (["dehaze", "{d}/img.png", "--preset", "slow"], "invalid choice: 'slow'"),
+    (["dehaze", "{d}/img.png"], "required: --out"),
+])
+def test_a_malformed_command_line_is_one_line_and_exit_2(files, tmp_path, args, message):
+    """argparse's own errors (a value it cannot parse, a missing option) printed seven lines of usage."""
+    out = tmp_path / "out"
+    r = cli(*[a.format(d=files) for a in args], *(["--out", out] if "required" not in message else []))
+    assert r.returncode == 2 and message in r.stderr and "--help" in r.stderr
+    assert r.stderr.startswith("error: ") and r.stderr.count("\n") == 1 and "usage" not in r.stderr
+    assert not out.exists()
+
+
 def test_an_unwritable_out_fails_before_the_run(files, tmp_path, capsys):
     # Under a file: found at once (not after the optimisation), one line, exit 2, nothing written.
     import time
