@@ -211,7 +211,7 @@ def test_an_unexpected_failure_says_what_happened(monkeypatch):
     def broken(*a, **k):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(type(TASKS["denoise"]), "iterate", lambda self, **kw: broken())
+    monkeypatch.setattr(type(TASKS["denoise"]), "start", lambda self, *a, **kw: broken())
     img = np.random.default_rng(0).random((40, 40, 3)).astype(np.float32)
     with pytest.raises(gr.Error, match="RuntimeError: disk on fire"):
         list(app.run_denoise(_editor(img)))
