@@ -5,7 +5,8 @@
 
 Per task, the check run recorded in ``bench/results/check_current.json`` (a full check run of the task sets it;
 without an entry, the newest file): its seed, cases, on how many the bar held, the worst and median margin
-over the baseline (haze-free photos apart, as in the run's own table), the slowest case (wall s of ours, an upper
+over the baseline (haze-free photos apart, as in the run's own table; for masks also the worst IoU itself: a
+case at 0.25 can be a small margin over GrabCut when GrabCut fails too), the slowest case (wall s of ours, an upper
 bound on a shared machine) and the kinds that failed.
 """
 
@@ -42,7 +43,9 @@ def summaries(results: Path = RESULTS) -> list[dict]:
         out.append({"task": task, "seed": raw["seed"], "cases": len(rows), "held": sum(r["held"] for r in rows),
                     "worst": worst["margin"], "worst_case": worst["case"], "median": summary["median"],
                     "slowest": slow["seconds"], "slowest_case": slow["case"], "unit": UNIT.get(task, "dB"),
-                    "failed": summary["failed"], "file": runs[-1].name})
+                    "failed": summary["failed"], "file": runs[-1].name,
+                    # masks: the worst IoU itself, since a margin over GrabCut can look fine on a failed mask
+                    "worst_iou": min(r["ours"] for r in rows) if UNIT.get(task) == "IoU" else None})
     return out
 
 
@@ -57,6 +60,8 @@ def main() -> None:
     for s in rows:
         f = "{:+.3f}" if s["unit"] == "IoU" else "{:+.2f}"
         margin = f"{f.format(s['worst'])} / {f.format(s['median'])} {s['unit']}"
+        if s["worst_iou"] is not None:
+            margin += f" (worst IoU {s['worst_iou']:.3f})"
         failed = ", ".join(s["failed"]) or "none"
         if args.markdown:
             print(f"| {s['task']} | {s['seed']} | {s['cases']} | {s['held']} | {margin} | {s['slowest']:.0f} | "
