@@ -136,6 +136,11 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quiet:  # the bar's psnr is the networks' at the working size; the result may re-make the input
             fit = f", the result re-makes the input to {result.psnr:.2f} dB" if math.isfinite(result.psnr) else ""
             sys.stderr.write(f"\ndone in {time.perf_counter() - t0:.1f}s{fit}\n")
+        size = getattr(args, "size", None)
+        if size and result.steps and max(result.working_size) < size:  # steps 0: no networks ran
+            h, w = result.working_size
+            input_notes.append(f"--size {size} is more than the photo's long side: worked at {w}×{h} px (a photo is "
+                               "never enlarged to work on)")
         result.notes = [*input_notes, *result.notes]  # how the inputs were read, first
         # Write into a sibling temporary directory, then move it into place: no half-written --out on failure.
         out.parent.mkdir(parents=True, exist_ok=True)

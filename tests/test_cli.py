@@ -86,6 +86,18 @@ def test_dehaze_writes_outputs_and_airlight_and_shows_progress(files, tmp_path):
     # The bar shows the networks' fit as it goes; the last line says the result's, which summary.json holds.
     said = re.search(r"done in [0-9.]+s, the result re-makes the input to ([0-9.]+) dB", r.stderr)
     assert said and abs(float(said.group(1)) - summary["psnr"]) <= 0.006
+    assert "is more than the photo's long side" not in r.stderr  # 32 px on a 64 px photo is used as given
+
+
+def test_a_working_size_over_the_photos_own_says_what_was_used(files, tmp_path):
+    """--size 100000 was capped to the photo's size without a word."""
+    out = tmp_path / "big"
+    r = cli("dehaze", files / "img.png", "--out", out, "--steps", "2", "--size", "100000", "--strength", "1")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    h, w = summary["working_size"]
+    note = f"--size 100000 is more than the photo's long side: worked at {w}×{h} px"
+    assert f"note: {note}" in r.stderr and any(n.startswith(note) for n in summary["notes"])
 
 
 def test_a_fit_without_network_steps_says_so_instead_of_an_empty_bar(tmp_path):
