@@ -242,8 +242,8 @@ def hint_too_large(hint_share: float) -> str | None:
     it under the hint there is less photo to learn from than to fill, and what cannot be predicted (an object wholly
     inside the hint) is taken for the mark and "removed". Measured on a text mark tiled over a whole photo, all but a
     16 px border hinted (84 %): the mask took the white cup and the in-hint PSNR fell 5.5 dB below the input's. Such
-    a hint is refused before any work (it was once run for 100–120 s and the photo returned unchanged): an inverted
-    hint (white everywhere but the mark) is the commonest way to give one.
+    a hint is refused before any work, rather than spending minutes of network steps on a photo then returned
+    unchanged: an inverted hint (white everywhere but the mark) is the commonest way to give one.
 
     Rejected: judging the result by its edges under the hint (a removed mark takes its edges away; −20 % and −24 %
     on the bundled text marks). Removing a semi-transparent mark also gives back the contrast it took from the photo
@@ -963,14 +963,15 @@ def build(
         fill_ratio = None
         if why and n == 1 and fills is not None:
             fill_ratio = fill_departure_ratio(imgs[0], hint_full)
-        lefts, most_left = None, left
+        lefts, most_left, where = None, left, ""
         if n > 1 and fills is not None:
             # Several photos: the networks' mark, judged per photo by the share of it each result still holds.
-            found = [mark_left(crop_np[k], clean_crop[k], fills[k], m_up[0, 0].cpu().numpy(), inside)
-                     for k in range(n)]
+            coverage = m_up[0, 0].cpu().numpy()
+            found = [mark_left(crop_np[k], clean_crop[k], fills[k], coverage, inside) for k in range(n)]
             lefts = [round(v, 3) if np.isfinite(v) else None for v in found]
-            most_left = max((v for v in found if np.isfinite(v)), default=None)
-        where = f" of photo {1 + found.index(most_left)}" if lefts is not None and most_left is not None else ""
+            finite = [v for v in found if np.isfinite(v)]
+            most_left = max(finite) if finite else None
+            where = f" of photo {1 + found.index(most_left)}" if finite else ""
         cautions = caution_notes(gain, split, most_left, where) if not why else []
         kept = None
         if flat:
