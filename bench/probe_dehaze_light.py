@@ -18,6 +18,7 @@ import argparse
 import collections
 import sys
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import torch
@@ -34,10 +35,10 @@ from doubledip.tasks import dehazing  # noqa: E402
 
 
 def strength(q50: float, q10: float, clear_hazy: float) -> float:
-    """:func:`dehazing.haze_strength` with ``CLEAR_HAZY`` set to ``clear_hazy``."""
-    if q10 < dehazing.CLEAR_DARK and q50 < dehazing.HAZY_SURE:
-        return 0.0
-    return 1.0 if q10 >= clear_hazy else dehazing.dehaze_strength(q50)
+    """:func:`dehazing.haze_strength` with ``CLEAR_HAZY`` set to ``clear_hazy`` (the library's rule itself, not a
+    copy of it)."""
+    with mock.patch.object(dehazing, "CLEAR_HAZY", clear_hazy):
+        return dehazing.haze_strength(q50, q10)
 
 
 RULES = {
