@@ -1,5 +1,6 @@
 """Case generators for the generalisation benchmark (``bench/bench_check.py``): varied cases with ground truth,
-drawn from a seed, for segmentation, dehazing, watermark removal, two-image separation and video segmentation.
+drawn from a seed, for segmentation, dehazing, watermark removal (one photo with a hint, or several photos that
+share a mark), two-image separation and video segmentation.
 
 ``draw_<task>(seed, n)`` returns ``n`` :class:`Case` s. Case ``i`` depends only on ``(seed, task, i)``, so
 ``draw_x(s, 2)`` is the first two cases of ``draw_x(s, 8)``. The kinds of each task are cycled (case ``i`` has
@@ -14,7 +15,8 @@ Forward models (the truths reproduce the inputs exactly, up to float rounding):
 
 - dehaze: I = J·t + A·(1 − t), t = exp(−β·d) (Koschmieder's scattering model, as in He et al. 2009 and Double-DIP
   section 4.3), d a depth map in [0, 1]; β = 0 for haze-free photos (then I = J).
-- watermark: I = (1 − α·M)·J + α·M·C, M the mark's coverage in [0, 1], α its opacity, C its colour.
+- watermark: I = (1 − α·M)·J + α·M·C, M the mark's coverage in [0, 1], α its opacity, C its colour;
+  watermark_several: the same mark at the same place on 2–4 different photos J_k, no hint.
 - segment / video: I = m·F + (1 − m)·B with a hard mask m (the pasted object F over the background B).
 - separate: I_k = g_k·(α_k·y1 + (1 − α_k)·y2) (Double-DIP section 4.2), y2 shifted by a few pixels in the second
   mixture for the ``shifted`` kind; gain g_1 = 1, g_2 ≠ 1 only for the ``gain`` kind.
@@ -60,7 +62,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     "separate": ("plain", "shifted", "gain", "textures"),
     "video": ("blob_leaves", "polygon_grows", "horse_crosses", "blob_shrinks"),
 }
-_SALT = {"dehaze": 11, "watermark": 23, "segment": 37, "separate": 41, "video": 53}
+KINDS["watermark_several"] = KINDS["watermark"]
+_SALT = {"dehaze": 11, "watermark": 23, "segment": 37, "separate": 41, "video": 53, "watermark_several": 29}
 
 # Photos by role. Gray photos become gray RGB.
 COLOUR = ("astronaut", "cat", "chelsea", "coffee", "rocket", "immunohistochemistry", "motorcycle", "hubble_deep_field",
@@ -542,6 +545,44 @@ def draw_watermark(seed: int, n: int, size: tuple[int, int] = (320, 480), first:
     return cases
 
 
+def draw_watermark_several(seed: int, n: int, size: tuple[int, int] = (256, 400), first: int = 0) -> list[Case]:
+    """Several photos carrying one mark at one place, no hint: I_k = (1 − α·M)·J_k + α·M·C for k = 1…K.
+
+    K in 2–4 photos, each a crop of a different bundled photo (any of them, so the mark lies over sky in one and
+    over fur or brick in another), all of one size; the mark's kinds, fonts, colours and opacities as
+    :func:`draw_watermark`'s, placed anywhere clear of the border by 8 px. Truth: each photo's J and the mark's
+    coverage M. Cases ``first`` to ``n − 1``.
+    """
+    names = tuple(sorted(set(COLOUR + TEXTURE + FLAT + NO_SKY)))
+    cases = []
+    for i in range(first, n):
+        rng = _rng("watermark_several", seed, i)
+        kind = KINDS["watermark_several"][i % len(KINDS["watermark_several"])]
+        shape = _shape(rng, *size)
+        count = int(rng.integers(2, 5))
+        chosen = [str(v) for v in rng.choice(names, size=count, replace=False)]
+        cleans = np.stack([_crop(rng, photo(name), shape, zoom=(0.6, 1.0))[0] for name in chosen]).astype(np.float32)
+        m, mparams = _mark_coverage(rng, kind)
+        h, w = shape
+        limit = (int(0.7 * h), int(0.7 * w))
+        if m.shape[0] > limit[0] or m.shape[1] > limit[1]:
+            f = min(limit[0] / m.shape[0], limit[1] / m.shape[1])
+            m = _resize(m, (max(4, int(m.shape[0] * f)), max(4, int(m.shape[1] * f))))
+        mh, mw = m.shape
+        y0, x0 = int(rng.integers(8, h - mh - 8)), int(rng.integers(8, w - mw - 8))
+        cov = np.zeros(shape, np.float32)
+        cov[y0:y0 + mh, x0:x0 + mw] = m
+        alpha = float(rng.uniform(0.25, 0.7))
+        colour = _mark_colour(rng, kind)
+        om = (alpha * cov)[None, ..., None]
+        images = ((1 - om) * cleans + om * colour).astype(np.float32)
+        params = {"photos": chosen, "opacity": round(alpha, 3), "colour": [round(float(v), 3) for v in colour],
+                  **mparams}
+        cases.append(Case(f"wms{i:02d}_{kind}_{count}", kind, {"images": images}, {"clean": cleans, "mark": cov},
+                          params))
+    return cases
+
+
 # --- segmentation -------------------------------------------------------------------------------------------------
 
 
@@ -750,4 +791,4 @@ def draw_video(seed: int, n: int, frames: tuple[int, int] = (24, 48), size: tupl
 
 
 DRAW = {"dehaze": draw_dehaze, "watermark": draw_watermark, "segment": draw_segment, "separate": draw_separate,
-        "video": draw_video}
+        "video": draw_video, "watermark_several": draw_watermark_several}

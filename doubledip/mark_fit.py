@@ -21,6 +21,7 @@ Measured on the watermark benchmark's tune split (48 cases, bench/cases.py; the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -91,17 +92,22 @@ class ColourMixture:
 
 @dataclass
 class MarkFit:
-    """What :func:`fit_mark` found. ``clean`` (H, W, 3) float32 in [0, 1], equal to the input outside the hint;
-    ``coverage`` (H, W) float32 in [0, 1] (0 outside the hint); ``alpha`` the opacity; ``colour`` (3,) in [0, 1];
-    ``log_likelihood``: mean per hinted pixel (nats), under 0 when the fit explains some pixels by nothing;
-    ``gain``: how much higher that is than with no mark at all (nats per pixel)."""
+    """What :func:`fit_mark` found. ``cleans``: one (H, W, 3) float32 in [0, 1] per photo, equal to it outside the
+    hint (``clean``: the first); ``coverage`` (H, W) float32 in [0, 1] (0 outside the hint), shared by the photos;
+    ``alpha`` the opacity; ``colour`` (3,) in [0, 1]; ``log_likelihood``: mean per hinted pixel and photo (nats),
+    under 0 when the fit explains some pixels by nothing; ``gain``: how much higher that is than with no mark at all
+    (nats per pixel and photo)."""
 
-    clean: np.ndarray
+    cleans: list[np.ndarray]
     coverage: np.ndarray
     alpha: float
     colour: np.ndarray
     log_likelihood: float
     gain: float
+
+    @property
+    def clean(self) -> np.ndarray:
+        return self.cleans[0]
 
 
 def _level_log_likelihood(
@@ -119,10 +125,21 @@ def _level_log_likelihood(
     return ll - (outside / OUT_OF_RANGE) ** 2, clean
 
 
-def _grid_starts(pixels: torch.Tensor, density: ColourMixture, background: torch.Tensor, spread: float,
-                 count: int = GRID_STARTS) -> list[tuple[np.ndarray, float]]:
+def _shared_log_likelihood(
+    pixels: list[torch.Tensor], alpha: torch.Tensor, colour: torch.Tensor, densities: list[ColourMixture],
+    levels: torch.Tensor, backgrounds: list[torch.Tensor], spreads: list[float],
+) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    """:func:`_level_log_likelihood` summed over photos that share the mark (one list entry per photo, the same
+    hinted pixels in each): a pixel's coverage must explain every photo at once, and each photo's J is its own."""
+    lls, cleans = zip(*(_level_log_likelihood(x, alpha, colour, d, levels, b, s)
+                        for x, d, b, s in zip(pixels, densities, backgrounds, spreads)))
+    return torch.stack(lls).sum(0), list(cleans)
+
+
+def _grid_starts(pixels: list[torch.Tensor], densities: list[ColourMixture], backgrounds: list[torch.Tensor],
+                 spreads: list[float], count: int = GRID_STARTS) -> list[tuple[np.ndarray, float]]:
     """The ``count`` best (colour, opacity) pairs of a coarse grid (colours 0, 0.2, …, 1 per channel; opacities 0.3,
-    0.5, 0.7) by the likelihood of ``pixels`` (N, 3) with a fixed share of covered pixels, at least
+    0.5, 0.7) by the likelihood of ``pixels`` (one (N, 3) per photo) with a fixed share of covered pixels, at least
     :data:`GRID_APART` apart in colour: where the gradient fit starts. A gradient fit from black, white or one guessed
     colour alone got stuck on coloured marks (a yellow-green text over a grey photo, a pink word over gravel)."""
     axis = torch.linspace(0, 1, 6)
@@ -131,8 +148,8 @@ def _grid_starts(pixels: torch.Tensor, density: ColourMixture, background: torch
     share = torch.log(torch.tensor([0.6, EDGE_SHARE, 0.4 - EDGE_SHARE]))
     with torch.no_grad():
         for alpha in GRID_OPACITIES:
-            ll, _ = _level_log_likelihood(pixels, torch.tensor(alpha), colours[:, None, None, :], density,
-                                          FIT_LEVELS, background, spread)  # (G, N, L)
+            ll, _ = _shared_log_likelihood(pixels, torch.tensor(alpha), colours[:, None, None, :], densities,
+                                           FIT_LEVELS, backgrounds, spreads)  # (G, N, L)
             total = torch.logsumexp(ll + share, -1).mean(-1)
             scores += [(float(v), alpha, c.numpy().astype(np.float64)) for v, c in zip(total, colours)]
     scores.sort(key=lambda v: -v[0])
@@ -158,27 +175,37 @@ def _logit(v: np.ndarray) -> torch.Tensor:
     return torch.tensor(np.log(v / (1 - v)), dtype=torch.float32)
 
 
-def fit_mark(image: np.ndarray, hint: np.ndarray, background: np.ndarray, spread: float,
+def fit_mark(images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray,
+             backgrounds: np.ndarray | Sequence[np.ndarray], spreads: float | Sequence[float],
              starts: tuple[np.ndarray, ...] = ()) -> MarkFit:
     """Fit one opacity, one colour and a coverage map to the hinted pixels (see the module docstring).
 
-    ``image`` (H, W, 3) float in [0, 1]; ``hint`` (H, W) bool with at least a few hundred unhinted pixels within
-    :data:`RING` px of it; ``background`` (H, W, 3): an inpainting of the hint (Telea's), a second, local density for
-    J (a Gaussian of RMS ``spread`` around it, weight :data:`FILL_WEIGHT`: sharp over flat surroundings, weak over
-    texture). The colour is fitted from the best colours of a coarse grid (:func:`_grid_starts`) and each of
-    ``starts`` (e.g. the colour the hinted pixels move towards); the start with the highest likelihood wins.
-    Raises ValueError when the ring holds too few pixels for the mixture.
+    ``images``: one photo (H, W, 3) float in [0, 1], or several of one size that carry the same mark at the same
+    place (their likelihoods are summed, so the coverage is decided by all of them at once: what is texture in one
+    photo is not in the others); ``hint`` (H, W) bool with at least a few hundred unhinted pixels within
+    :data:`RING` px of it; ``backgrounds`` (H, W, 3), one per photo: an inpainting of the hint (Telea's), a second,
+    local density for J (a Gaussian of RMS ``spreads`` around it, weight :data:`FILL_WEIGHT`: sharp over flat
+    surroundings, weak over texture). The colour is fitted from the best colours of a coarse grid
+    (:func:`_grid_starts`) and each of ``starts`` (e.g. the colour the hinted pixels move towards); the start with
+    the highest likelihood wins. Raises ValueError when the ring holds too few pixels for the mixture.
     """
+    one = isinstance(images, np.ndarray) and images.ndim == 3
+    images = [images] if one else list(images)  # type: ignore[list-item]
+    backgrounds = [backgrounds] if one else list(backgrounds)  # type: ignore[list-item]
+    spreads = [spreads] if one else list(spreads)  # type: ignore[list-item]
     k = np.ones((2 * RING + 1, 2 * RING + 1), np.uint8)
     ring = (cv2.dilate(hint.astype(np.uint8), k) > 0) & ~hint
-    density = ColourMixture(image[ring])
-    pixels = torch.as_tensor(image[hint].astype(np.float32))
-    behind = torch.as_tensor(background[hint].astype(np.float32))
-    spread = max(float(spread), 0.01)
+    densities = [ColourMixture(a[ring]) for a in images]
+    pixels = [torch.as_tensor(a[hint].astype(np.float32)) for a in images]
+    behind = [torch.as_tensor(b[hint].astype(np.float32)) for b in backgrounds]
+    spreads = [max(float(s), 0.01) for s in spreads]
+    count = len(images)
     rng = np.random.default_rng(0)
-    sample = torch.as_tensor(rng.choice(len(pixels), min(len(pixels), FIT_PIXELS), replace=False))
+    sample = torch.as_tensor(rng.choice(len(pixels[0]), min(len(pixels[0]), FIT_PIXELS), replace=False))
+    few = sample[:GRID_PIXELS]
+    on = [x[sample] for x in pixels], [b[sample] for b in behind]
     best = None
-    for start, a0 in [*_grid_starts(pixels[sample[:GRID_PIXELS]], density, behind[sample[:GRID_PIXELS]], spread),
+    for start, a0 in [*_grid_starts([x[few] for x in pixels], densities, [b[few] for b in behind], spreads),
                       *((np.asarray(c, np.float64), 0.5) for c in starts)]:
         a_p = torch.logit(torch.tensor((a0 - 0.1) / 0.8)).requires_grad_(True)
         c_p = _logit(start).requires_grad_(True)
@@ -186,8 +213,8 @@ def fit_mark(image: np.ndarray, hint: np.ndarray, background: np.ndarray, spread
         opt = torch.optim.Adam([a_p, c_p, prior_p], lr=0.05)
         for _ in range(FIT_STEPS):
             alpha, colour = 0.1 + 0.8 * torch.sigmoid(a_p), torch.sigmoid(c_p)
-            ll, _ = _level_log_likelihood(pixels[sample], alpha, colour, density, FIT_LEVELS, behind[sample], spread)
-            total = torch.logsumexp(ll + _log_shares(prior_p), 1).mean()
+            ll, _ = _shared_log_likelihood(on[0], alpha, colour, densities, FIT_LEVELS, on[1], spreads)
+            total = torch.logsumexp(ll + _log_shares(prior_p), 1).mean() / count
             opt.zero_grad()
             (-total).backward()
             opt.step()
@@ -196,8 +223,8 @@ def fit_mark(image: np.ndarray, hint: np.ndarray, background: np.ndarray, spread
             best = (value, alpha.detach(), colour.detach(), _log_shares(prior_p.detach()).exp())
     value, alpha, colour, share = best  # type: ignore[misc]
     with torch.no_grad():
-        bare, _ = _level_log_likelihood(pixels[sample], alpha, colour, density, FIT_LEVELS[:1], behind[sample], spread)
-        ll, clean = _level_log_likelihood(pixels, alpha, colour, density, LEVELS, behind, spread)
+        bare, _ = _shared_log_likelihood(on[0], alpha, colour, densities, FIT_LEVELS[:1], on[1], spreads)
+        ll, cleans = _shared_log_likelihood(pixels, alpha, colour, densities, LEVELS, behind, spreads)
     prior = torch.full((len(LEVELS),), float(share[1]) / (len(LEVELS) - 2))
     prior[0], prior[-1] = share[0], share[2]
     grid = np.zeros(hint.shape + (len(LEVELS),), np.float32)
@@ -210,12 +237,15 @@ def fit_mark(image: np.ndarray, hint: np.ndarray, background: np.ndarray, spread
         mean = (near * levels).sum(-1, keepdims=True)
         q = _normalise(grid - SMOOTHING * 8 * (levels - mean) ** 2)
     post = torch.as_tensor(q[hint])
-    out = image.astype(np.float32).copy()
-    out[hint] = (post[..., None] * clean).sum(1).clamp(0, 1).numpy()
+    outs = []
+    for a, clean in zip(images, cleans):
+        out = a.astype(np.float32).copy()
+        out[hint] = (post[..., None] * clean).sum(1).clamp(0, 1).numpy()
+        outs.append(out)
     coverage = np.zeros(hint.shape, np.float32)
     coverage[hint] = (post * LEVELS).sum(1).numpy()
-    return MarkFit(out, coverage, float(alpha), colour.numpy().astype(np.float64), value,
-                   value - float(bare.mean()))
+    return MarkFit(outs, coverage, float(alpha), colour.numpy().astype(np.float64), value,
+                   value - float(bare.mean()) / count)
 
 
 def _normalise(log_p: np.ndarray) -> np.ndarray:

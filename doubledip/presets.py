@@ -113,7 +113,8 @@ class WatermarkSettings(DecompositionSettings):
     multi_steps: int | None = None
     # closed_form: over flat surroundings (tasks.watermark.FLAT_SPREAD) one photo's mark is fitted in closed form
     # against Telea's fill instead of by the networks (tasks.watermark.closed_form_mark); over texture its opacity,
-    # colour and coverage are fitted against the colours around the hint (mark_fit.fit_mark).
+    # colour and coverage are fitted against the colours around the hint (mark_fit.fit_mark); several photos' shared
+    # mark is fitted to all of them at once (the same function), in the box their gradients agree on.
     closed_form: bool = False
     task: ClassVar[str] = "watermark"
 

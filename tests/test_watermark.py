@@ -77,23 +77,38 @@ def test_the_hint_share_rule():
     assert "51 %" in hint_too_large(0.51)
 
 
+def _stamp(photos: list[np.ndarray], colour: float, opacity: float = 0.5) -> tuple[list[np.ndarray], np.ndarray]:
+    """The same grey or white mark (three bars and a ring) at the same place on every photo, and its coverage."""
+    h, w = photos[0].shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    cover = np.zeros((h, w), np.float32)
+    cy, cx = h // 2, w // 2
+    for dx in (-14, -2, 10):
+        cover[cy - 8:cy + 8, cx + dx:cx + dx + 4] = 1.0
+    cover[np.abs(np.hypot(yy - cy, xx - cx) - 12) < 1.5] = 1.0
+    a = (opacity * cover)[..., None]
+    return [((1 - a) * p + a * colour).astype(np.float32) for p in photos], cover
+
+
+def _crops(count: int, size: int = 128) -> list[np.ndarray]:
+    from skimage import data
+
+    photos = [data.astronaut(), data.coffee(), data.chelsea(), data.rocket()][:count]
+    return [cv2.resize(p, (size, size), interpolation=cv2.INTER_AREA).astype(np.float32) / 255 for p in photos]
+
+
 def test_several_images_share_one_watermark_without_hint():
-    imgs, cleans = [], []
-    for seed in range(3):
-        img, clean, _ = marked(seed)
-        imgs.append(np.roll(img, 0))
-        cleans.append(clean)
-    r = watermark(imgs, steps=20, size=64, seed=0)
+    imgs, _ = _stamp(_crops(3), 1.0)
+    r = watermark(imgs, seed=0)
     assert {"clean_0", "clean_1", "clean_2", "watermark", "watermark_mask"} <= set(r.images)
     assert r.images["clean_2"].shape == imgs[2].shape
 
 
 def test_shared_mark_hint_boxes_the_common_watermark_only():
-    imgs = [marked(seed)[0] for seed in range(3)]
-    alpha = marked()[0] != marked()[1]  # where the mark changed the photo
+    imgs, cover = _stamp(_crops(3), 1.0)
     hint = shared_mark_hint(imgs)
     assert hint is not None
-    assert hint[alpha.any(axis=2)].all()  # the whole mark is inside
+    assert hint[cover > 0].all()  # the whole mark is inside
     assert hint.mean() < 0.5  # and not the whole photo
     # Unrelated photos with nothing in common: no box.
     rng = np.random.default_rng(0)
@@ -101,9 +116,10 @@ def test_shared_mark_hint_boxes_the_common_watermark_only():
 
 
 def test_several_photos_outside_the_found_box_stay_bit_exact():
-    imgs, cleans = zip(*[marked(seed)[:2] for seed in range(3)])
+    cleans = _crops(3)
+    imgs, _ = _stamp(cleans, 1.0)
     hint = shared_mark_hint(imgs)
-    r = watermark(list(imgs), steps=60, size=64, seed=0)
+    r = watermark(list(imgs), seed=0)
     assert r.values["hint"].startswith("found")
     for k, (img, clean) in enumerate(zip(imgs, cleans)):
         out = r.images[f"clean_{k}"]
@@ -115,13 +131,60 @@ def test_several_photos_whose_mark_is_left_are_not_marked_reliable():
     """Several photos were marked reliable with no note while the mark stayed plainly visible (the bundled three:
     +3.4 to +4.8 dB). Each result is now judged by the share of the mark found that it still holds (mark_left): a run
     stopped after 2 steps, the mark hardly removed, says so and names the photo."""
-    imgs = [marked(seed)[0] for seed in range(3)]
-    r = watermark(imgs, steps=2, size=64, seed=0)
+    imgs, _ = _stamp(_crops(3), 1.0)
+    r = watermark(imgs, steps=2, size=64, seed=0, closed_form=False)  # the networks' path, stopped at once
     lefts = r.values["mark_left"]
     assert len(lefts) == 3 and max(v for v in lefts if v is not None) > wm.MAX_MARK_LEFT
-    worst = 1 + lefts.index(max(v for v in lefts if v is not None))
+    over = [k for k, v in enumerate(lefts) if v is not None and v > wm.MAX_MARK_LEFT]
     assert r.values["reliable"] is False
-    assert any(f"still in the result of photo {worst} " in n for n in r.notes)
+    named = ", ".join(f"{k + 1} (clean_{k})" for k in over)  # every such photo, by its output's name too
+    assert any(f"still in the result of photo{'s' if len(over) > 1 else ''} {named} " in n for n in r.notes)
+
+
+def test_a_mark_shared_by_several_photos_is_found_whether_brighter_or_darker_than_them():
+    """A mid-grey mark lies brighter than a dark photo and darker than a bright one, so its edges have opposite
+    signs in them: the box rule that asked for one sign in every photo found nothing on such marks (tune split:
+    2 of 8 none, 4 of 8 boxes cutting the mark). The photos' gradients are now correlated whatever their signs."""
+    photos = _crops(4)
+    photos[0] = photos[0] * 0.4  # a dark photo under a mark brighter than it
+    photos[1] = 0.6 + 0.4 * photos[1]  # a bright one under a mark darker than it
+    imgs, cover = _stamp(photos, 0.5)
+    hint = shared_mark_hint(imgs)
+    assert hint is not None and hint[cover > 0].all() and hint.mean() < 0.4
+    assert shared_mark_hint(photos) is None  # the same photos without the mark share nothing
+
+
+def test_several_photos_are_cleaned_by_one_fit_of_the_shared_mark_without_networks():
+    """The networks left the bundled three photos' mark plainly visible (+3.4 to +4.8 dB in 85–166 s); one
+    colour-mixture fit whose coverage must explain every photo at once (fit_mark with several photos) removes a
+    mark over four different photos by more than 6 dB each, in seconds, with no network step."""
+    import time
+
+    cleans = _crops(4)
+    imgs, cover = _stamp(cleans, 1.0, 0.45)
+    t0 = time.perf_counter()
+    r = watermark(imgs, seed=0)
+    assert time.perf_counter() - t0 < 60
+    assert r.values["method"].startswith("colour-mixture fit") and r.values["hint"].startswith("found")
+    box = r.values["crop"]
+    on = cover > 0
+    for k, (img, clean) in enumerate(zip(imgs, cleans)):
+        out = r.images[f"clean_{k}"]
+        assert psnr(out[on], clean[on]) > psnr(img[on], clean[on]) + 6.0, k
+    assert abs(r.values["opacity"] - 0.45) < 0.1 and min(r.values["colour"]) > 0.85
+    assert len(box) == 4
+
+
+def test_several_photos_with_no_shared_mark_are_returned_unchanged_and_say_so():
+    """Two photos in which no shared mark was found ran the networks over the whole photos, which drew over them
+    (tune split: 5 to 28 dB worse than the input) and were marked reliable; such photos now come back unchanged,
+    not reliable, with a note that asks for a hint."""
+    photos = _crops(4)[1:]  # three photos with nothing in common (two may share an edge by chance)
+    r = watermark(photos, seed=0)
+    assert r.values["reliable"] is False and r.values["hint"] == "none: whole photos"
+    for k, p in enumerate(photos):
+        assert np.array_equal(r.images[f"clean_{k}"], p)
+    assert any("no mark shared by the photos was found" in n and "give a hint" in n for n in r.notes)
 
 
 @pytest.mark.parametrize("hint, message", [
@@ -145,10 +208,10 @@ def test_several_photos_run_their_own_shorter_schedule_even_when_steps_is_none()
     # The CLI passes steps=None when no --steps is given; that once made several photos run the one-photo schedule.
     from doubledip.presets import get_preset
     from doubledip.tasks.watermark import build
-    imgs = [marked(seed)[0] for seed in range(3)]
-    total = sum(st.steps for st in build(imgs, steps=None).stages)
+    imgs, _ = _stamp(_crops(3), 1.0)
+    total = sum(st.steps for st in build(imgs, steps=None, closed_form=False).stages)
     assert total == get_preset("watermark").multi_steps
-    assert sum(st.steps for st in build(imgs, steps=40).stages) == 40
+    assert sum(st.steps for st in build(imgs, steps=40, closed_form=False).stages) == 40
 
 
 def flat_with_mark(colour, opacity: float = 0.4, size: int = 80):
@@ -684,7 +747,7 @@ def test_a_fit_that_leaves_most_of_the_mark_is_kept_with_a_caution(monkeypatch):
 
     def timid(image, hint_, *a, **k):
         fit = real(image, hint_, *a, **k)
-        fit.clean = (image + 0.3 * (fit.clean - image)).astype(np.float32)  # 70 % of the removal undone
+        fit.cleans[0] = (image + 0.3 * (fit.clean - image)).astype(np.float32)  # 70 % of the removal undone
         return fit
 
     monkeypatch.setattr(wm, "fit_mark", timid)
