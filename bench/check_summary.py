@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_check import UNIT, summarise  # noqa: E402  (bench/bench_check.py)
 
 RESULTS = Path(__file__).resolve().parent / "results"
-ORDER = ("segment", "dehaze", "separate", "watermark", "video")
+ORDER = ("segment", "dehaze", "separate", "watermark", "watermark_several", "video")
 
 
 def summaries(results: Path = RESULTS) -> list[dict]:
@@ -67,7 +67,7 @@ def main() -> None:
             print(f"| {s['task']} | {s['seed']} | {s['cases']} | {s['held']} | {margin} | {s['slowest']:.0f} | "
                   f"{failed} |")
         else:
-            print(f"{s['task']:9s} seed {s['seed']:>9} cases {s['cases']} held {s['held']} margin worst/median "
+            print(f"{s['task']:17s} seed {s['seed']:>9} cases {s['cases']} held {s['held']} margin worst/median "
                   f"{margin} slowest {s['slowest']:.0f} s ({s['slowest_case']}) failed: {failed}  [{s['file']}]")
 
 

@@ -14,7 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import cases  # noqa: E402  (bench/cases.py)
 
 SMALL = {"dehaze": {"size": (96, 128)}, "watermark": {"size": (128, 160)}, "segment": {"size": (96, 128)},
-         "separate": {"size": (96, 128)}, "video": {"frames": (4, 6), "size": (80, 96)}}
+         "separate": {"size": (96, 128)}, "video": {"frames": (4, 6), "size": (80, 96)},
+         "watermark_several": {"size": (128, 160)}}
 
 
 def draw(task: str, seed: int, n: int) -> list[cases.Case]:
@@ -116,6 +117,20 @@ def test_watermark_composition_and_hint():
         np.testing.assert_allclose(img, (1 - om) * clean + om * col, atol=2e-3)  # colour rounded in params
     regions = [c.params["region"] for c in draw("watermark", 2, 8)]
     assert regions.count("flat") == 4
+
+
+def test_several_photos_share_one_mark_by_the_model():
+    """watermark_several: 2–4 different photos, each I_k = (1 − α·M)·J_k + α·M·C with one M, α and C."""
+    drawn = draw("watermark_several", 8, 8)
+    assert {c.kind for c in drawn} == set(cases.KINDS["watermark_several"])
+    for c in drawn:
+        imgs, cleans, m = c.inputs["images"], c.truth["clean"], c.truth["mark"]
+        assert imgs.dtype == np.float32 and imgs.ndim == 4 and 2 <= len(imgs) <= 4 and imgs.shape == cleans.shape
+        assert len(set(c.params["photos"])) == len(imgs)
+        a = c.params["opacity"] * m[..., None]
+        for img, clean in zip(imgs, cleans):
+            assert np.abs((1 - a) * clean + a * np.array(c.params["colour"]) - img).max() < 2e-3
+        assert np.abs(cleans[0] - cleans[1]).mean() > 0.02  # different photos, not one photo twice
 
 
 def test_segment_mask_marks_the_pasted_object():
