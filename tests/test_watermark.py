@@ -154,6 +154,19 @@ def test_a_mark_shared_by_several_photos_is_found_whether_brighter_or_darker_tha
     assert shared_mark_hint(photos) is None  # the same photos without the mark share nothing
 
 
+def test_a_shared_mark_invisible_in_one_photo_is_still_boxed_from_the_others():
+    """A mark of one photo's own colour (a white text over a white wall) leaves no edge in that photo, and every pair
+    with it dilutes a mean over the pairs: the better half of the pairs is what counts (shared_agreement)."""
+    photos = _crops(4)
+    photos[3] = np.ones_like(photos[3])  # a white wall under a white mark: the mark is invisible there
+    imgs, cover = _stamp(photos, 1.0, 0.3)
+    pairs = wm.pair_agreement(imgs)
+    assert len(pairs) == 6
+    assert wm.shared_agreement(pairs)[cover > 0].mean() > pairs.mean(0)[cover > 0].mean() + 0.1
+    hint = shared_mark_hint(imgs)
+    assert hint is not None and hint[cover > 0].all() and hint.mean() < 0.5
+
+
 def test_several_photos_are_cleaned_by_one_fit_of_the_shared_mark_without_networks():
     """The networks left the bundled three photos' mark plainly visible (+3.4 to +4.8 dB in 85–166 s); one
     colour-mixture fit whose coverage must explain every photo at once (fit_mark with several photos) removes a
