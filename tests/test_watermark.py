@@ -167,6 +167,17 @@ def test_a_shared_mark_invisible_in_one_photo_is_still_boxed_from_the_others():
     assert hint is not None and hint[cover > 0].all() and hint.mean() < 0.5
 
 
+def test_large_photos_are_compared_on_small_copies_and_boxed_at_full_size():
+    """The photos' gradient fields are compared at SHARED_SIDE px at most (at 40 MP they take ~1 GB a photo): the box
+    found on the copies, scaled back, still holds the whole mark at full size."""
+    small, cover = _stamp(_crops(3), 1.0)
+    imgs = [cv2.resize(p, (1600, 1280), interpolation=cv2.INTER_LINEAR) for p in small]  # the mark ~400 px across
+    cover = cv2.resize(cover, (1600, 1280), interpolation=cv2.INTER_LINEAR)
+    hint = shared_mark_hint(imgs)
+    assert hint is not None and hint[cover > 0].all() and hint.mean() < 0.5
+    assert wm.SHARED_SIDE < 1600
+
+
 def test_several_photos_are_cleaned_by_one_fit_of_the_shared_mark_without_networks():
     """The networks left the bundled three photos' mark plainly visible (+3.4 to +4.8 dB in 85–166 s); one
     colour-mixture fit whose coverage must explain every photo at once (fit_mark with several photos) removes a

@@ -107,6 +107,7 @@ SHARED_WINDOW = 15
 SHARED_AGREEMENT = 0.3
 SHARED_PEAK = 0.5
 SHARED_GROUP = 1 / 6  # groups of agreeing pixels with at least this share of the best group's agreement are boxed
+SHARED_SIDE = 640  # px: the long side photos are compared at (see shared_mark_hint)
 MAX_INVERT = 0.85  # opacity above which the pixel is taken from the clean generator instead of inverted
 # One photo's hint may cover at most this share of it: see hint_too_large.
 MAX_HINT_SHARE = 0.5
@@ -290,10 +291,24 @@ def shared_mark_hint(images: Sequence[np.ndarray]) -> np.ndarray | None:
     one sign in every photo) failed on grey and coloured marks over photos both darker and brighter than the mark (of
     the first 8: none found on 2, part of the mark cut off on 4). Two photos are weak evidence: a single pair of
     unrelated photos peaks at 0.36–0.91 on the tune split, so two photos may box an edge they share by chance.
+    Photos over :data:`SHARED_SIDE` px are compared on copies of that long side (the tune cases are 256–400 px, and
+    their gradient fields at 40 MP would take about 1 GB a photo), the box scaled back with a pixel of margin.
     The fit that follows is sensitive to the box: growing it by 0.2 of its size plus 14 px instead changed the tune
     cases' smallest per-photo margins by up to 12 dB either way (8 of 16 held, against 9), so the box is not grown
     more."""
-    return box_of_agreement(shared_agreement(pair_agreement(images)))
+    h, w = images[0].shape[:2]
+    scale = min(1.0, SHARED_SIDE / max(h, w))
+    small = [cv2.resize(a, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+             if scale < 1 else a for a in images]
+    hint = box_of_agreement(shared_agreement(pair_agreement(small)))
+    if hint is None or scale == 1:
+        return hint
+    ys, xs = np.nonzero(hint)
+    pad = int(np.ceil(1 / scale))
+    box = np.zeros((h, w), bool)
+    box[max(0, int(ys.min() / scale) - pad):int((ys.max() + 1) / scale) + pad,
+        max(0, int(xs.min() / scale) - pad):int((xs.max() + 1) / scale) + pad] = True
+    return box
 
 
 def hint_too_large(hint_share: float) -> str | None:
