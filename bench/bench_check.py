@@ -526,7 +526,8 @@ def _commit() -> str:
 GALLERY = ROOT / "examples" / "gallery"
 GALLERY_SIDE = 320
 TITLES = {"dehaze": "Dehazing", "watermark": "Watermark removal", "segment": "Segmentation",
-          "separate": "Transparency separation", "video": "Video segmentation"}
+          "separate": "Transparency separation", "video": "Video segmentation",
+          "watermark_several": "Watermark removal, several photos"}
 _METRIC = re.compile(r"IoU (\d\.\d+)|(\d+\.\d+) dB")
 
 

@@ -6,6 +6,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+import cv2
 import imageio.v3 as iio
 import numpy as np
 import pytest
@@ -59,10 +60,11 @@ def small(tmp_path_factory):
     mask = np.zeros((H, W), np.uint8)  # as an API user may make it: black and white, white over the mark
     mask[BOX] = 255
     Image.fromarray(mask).save(d / "mask.png")
-    rng = np.random.default_rng(1)
-    for k in range(3):
-        photo = rng.uniform(0.1, 0.6, (H, W, 3))
-        photo[20:36, 30:66] = 0.5 * photo[20:36, 30:66] + 0.5
+    from skimage import data
+
+    for k, photo in enumerate([data.astronaut(), data.coffee(), data.chelsea()]):  # different photos, one mark
+        photo = cv2.resize(photo, (2 * W, 2 * H), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
+        photo[40:72, 60:132] = 0.5 * photo[40:72, 60:132] + 0.5
         save(f"p{k}.png", photo)
     tiny, _ = two_regions(24, 32)
     save("tiny.png", tiny)
@@ -162,9 +164,10 @@ def test_watermark_hint_as_a_layer_gives_a_clean_photo_of_its_size(client, small
 def test_watermark_from_several_photos_alone(client, small):
     photos = [handle_file(str(small / f"p{k}.png")) for k in range(3)]
     n, out = _run(client, photos=photos, steps=STEPS, size=SIZE, api_name="/watermark")
-    assert n >= 3
+    assert n >= 1  # several photos' shared mark is fitted without a network in the fast preset: no steps to stream
     files = _downloads(out)
-    assert all(files[f"clean_{k}.png"].shape == (H, W, 3) for k in range(3))
+    assert all(files[f"clean_{k}.png"].shape == (2 * H, 2 * W, 3) for k in range(3))
+    assert files["watermark_mask.png"][40:72, 60:132].mean() > 2 * files["watermark_mask.png"].mean()  # found
     assert "images: 3" in out[1]
 
 
