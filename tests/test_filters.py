@@ -60,3 +60,24 @@ def test_a_white_sign_near_the_camera_is_not_taken_for_coloured_or_bluish_haze()
         x = filters.to_tensor((img * t + (1 - t) * air).astype(np.float32))
         assert np.abs(filters.estimate_airlight(x).numpy() - air).max() < 0.04
         assert np.abs(filters.estimate_airlight_he(x).numpy() - air).max() > 0.15
+
+
+def test_the_window_maximum_is_the_square_max_pool_in_two_passes_and_a_long_strip_dehazes_in_seconds():
+    """The dark channel's patch grows with the long side (15 px at 600 px): on a 20,000 × 20 px strip a 500 px
+    square max-pool made dehazing take 171 s (10,000 px: 25 s). Two 1-D passes give the same maximum."""
+    import time
+
+    import torch.nn.functional as F
+
+    import doubledip as dd
+
+    gen = torch.Generator().manual_seed(0)
+    for shape, size in [((1, 1, 37, 51), 15), ((2, 3, 20, 300), 7), ((1, 1, 9, 9), 5)]:
+        t = torch.rand(shape, generator=gen)
+        square = F.max_pool2d(F.pad(t, [size // 2] * 4, mode="replicate"), size, stride=1)
+        assert torch.equal(filters.window_max(t, size), square)
+    strip = np.zeros((20, 20000, 3), np.float32)
+    t0 = time.perf_counter()
+    r = dd.dehaze(strip)
+    assert time.perf_counter() - t0 < 30
+    assert np.array_equal(r.images["dehazed"], strip)  # a black strip is no haze: returned as it is
