@@ -286,16 +286,15 @@ def shared_mark_hint(images: Sequence[np.ndarray]) -> np.ndarray | None:
 
     Tune split (bench/cases.py ``watermark_several``, 48 cases of 2–4 photos; bench/probe_watermark_several_box.py,
     bench/results/probe_watermark_several_box_tune_48.txt): the box holds the whole mark on 40, part of it on 4,
-    none is found on 4; with the mean over all pairs and the 1–99 % quantiles of the agreeing pixels for a box, 33, 0
-    and 15; the earlier rule (gradients of
-    one sign in every photo) failed on grey and coloured marks over photos both darker and brighter than the mark (of
-    the first 8: none found on 2, part of the mark cut off on 4). Two photos are weak evidence: a single pair of
-    unrelated photos peaks at 0.36–0.91 on the tune split, so two photos may box an edge they share by chance.
-    Photos over :data:`SHARED_SIDE` px are compared on copies of that long side (the tune cases are 256–400 px, and
-    their gradient fields at 40 MP would take about 1 GB a photo), the box scaled back with a pixel of margin.
-    The fit that follows is sensitive to the box: growing it by 0.2 of its size plus 14 px instead changed the tune
-    cases' smallest per-photo margins by up to 12 dB either way (8 of 16 held, against 9), so the box is not grown
-    more."""
+    none is found on 4; with the mean over all pairs and the 1–99 % quantiles of the agreeing pixels for a box, 33,
+    0 and 15; the earlier rule (gradients of one sign in every photo) failed on grey and coloured marks over photos
+    both darker and brighter than the mark (of the first 8: none found on 2, part of the mark cut off on 4). Two
+    photos are weak evidence: a single pair of unrelated photos peaks at 0.36–0.91 on the tune split, so two photos
+    may box an edge they share by chance. Photos over :data:`SHARED_SIDE` px are compared on copies of that long
+    side (the tune cases are 256–400 px, and their gradient fields at 40 MP would take about 1 GB a photo), the box
+    scaled back with a pixel of margin. The fit that follows is sensitive to the box: growing it by 0.2 of its size
+    plus 14 px instead changed the tune cases' smallest per-photo margins by up to 12 dB either way (8 of 16 held,
+    against 9), so the box is not grown more."""
     h, w = images[0].shape[:2]
     scale = min(1.0, SHARED_SIDE / max(h, w))
     small = [cv2.resize(a, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
