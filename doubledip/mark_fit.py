@@ -43,6 +43,12 @@ GRID_OPACITIES = (0.3, 0.5, 0.7)
 GRID_PIXELS = 800  # hinted pixels the grid is scored on
 EDGE_SHARE = 0.05  # prior share of hinted pixels on a mark's anti-aliased edge
 FIT_LEVELS = torch.tensor([0.0, 0.5, 1.0])  # bare, an anti-aliased edge, covered: enough to fit α and C
+# Several photos' α and C are fitted over finer edge levels: with three, a lower opacity and a more extreme colour
+# explained the photos better than the truth (a teal text: 0.54 and the colour at the cube's edge for 0.60, the
+# truth 0.5 nats per pixel less likely), and the mark stayed visible. Tune split (watermark_several, 23 cases):
+# median opacity error 0.043 → 0.031, margins up on 9 cases and down on 4 (by more than 0.3 dB; mean +0.37 dB, the
+# median of the smallest photo's gain +3.9 → +3.2 dB), the bar held on 12 either way; about 1.5× the time.
+SHARED_FIT_LEVELS = torch.linspace(0.0, 1.0, 5)
 
 
 class ColourMixture:
@@ -170,6 +176,15 @@ def _log_shares(logit: torch.Tensor) -> torch.Tensor:
     return torch.log(torch.stack([1 - EDGE_SHARE - covered, torch.tensor(EDGE_SHARE), covered]))
 
 
+def _spread_edge(log_shares: torch.Tensor, count: int) -> torch.Tensor:
+    """(bare, edge, covered) log shares (3,) spread over ``count`` levels (count,): the edge share split evenly
+    between the inner levels (:data:`SHARED_FIT_LEVELS`)."""
+    if count == 3:
+        return log_shares
+    edge = (log_shares[1] - np.log(count - 2)).repeat(count - 2)
+    return torch.cat([log_shares[:1], edge, log_shares[2:]])
+
+
 def _logit(v: np.ndarray) -> torch.Tensor:
     v = np.clip(np.asarray(v, np.float64), 0.02, 0.98)
     return torch.tensor(np.log(v / (1 - v)), dtype=torch.float32)
@@ -187,7 +202,8 @@ def fit_mark(images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray,
     local density for J (a Gaussian of RMS ``spreads`` around it, weight :data:`FILL_WEIGHT`: sharp over flat
     surroundings, weak over texture). The colour is fitted from the best colours of a coarse grid
     (:func:`_grid_starts`) and each of ``starts`` (e.g. the colour the hinted pixels move towards); the start with
-    the highest likelihood wins. Raises ValueError when the ring holds too few pixels for the mixture.
+    the highest likelihood wins (several photos: over :data:`SHARED_FIT_LEVELS`). Raises ValueError when the ring
+    holds too few pixels for the mixture.
     """
     one = isinstance(images, np.ndarray) and images.ndim == 3
     images = [images] if one else list(images)  # type: ignore[list-item]
@@ -203,6 +219,7 @@ def fit_mark(images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray,
     rng = np.random.default_rng(0)
     sample = torch.as_tensor(rng.choice(len(pixels[0]), min(len(pixels[0]), FIT_PIXELS), replace=False))
     few = sample[:GRID_PIXELS]
+    fit_levels = FIT_LEVELS if count == 1 else SHARED_FIT_LEVELS
     on = [x[sample] for x in pixels], [b[sample] for b in behind]
     best = None
     for start, a0 in [*_grid_starts([x[few] for x in pixels], densities, [b[few] for b in behind], spreads),
@@ -213,8 +230,8 @@ def fit_mark(images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray,
         opt = torch.optim.Adam([a_p, c_p, prior_p], lr=0.05)
         for _ in range(FIT_STEPS):
             alpha, colour = 0.1 + 0.8 * torch.sigmoid(a_p), torch.sigmoid(c_p)
-            ll, _ = _shared_log_likelihood(on[0], alpha, colour, densities, FIT_LEVELS, on[1], spreads)
-            total = torch.logsumexp(ll + _log_shares(prior_p), 1).mean() / count
+            ll, _ = _shared_log_likelihood(on[0], alpha, colour, densities, fit_levels, on[1], spreads)
+            total = torch.logsumexp(ll + _spread_edge(_log_shares(prior_p), len(fit_levels)), 1).mean() / count
             opt.zero_grad()
             (-total).backward()
             opt.step()

@@ -774,7 +774,8 @@ def distrust(fit: MarkFit, seam: float, moved: bool, detail: float = float("nan"
     return None
 
 
-def caution_notes(gain: float | None, split: float | None, left: float | None = None, where: str = "") -> list[str]:
+def caution_notes(gain: float | None, split: float | None, left: float | None = None, where: str = "",
+                  photos: int = 1) -> list[str]:
     """Why a fit over texture that :func:`distrust` let through may still be worse than the input (it is then kept,
     with these notes, and not marked reliable); empty over flat surroundings (``gain``, ``split``, ``left`` None).
     Three signs:
@@ -784,10 +785,11 @@ def caution_notes(gain: float | None, split: float | None, left: float | None = 
     :func:`opacity_split`: part of the photo taken for the mark; tune: −6.2 dB and a +2.1 dB miss, but the bundled
     coffee example, +11.6 dB, too, so such a fit is not refused), and more than :data:`MAX_MARK_LEFT` of the mark
     found is still in the result (``left``, see :func:`mark_left`: the mark found where it is, but not removed;
-    ``where`` names the photo it was measured on, when there are several)."""
+    ``where`` names the photo it was measured on, when there are several; ``photos``: how many were given)."""
     notes = []
     if gain is not None and gain < WEAK_GAIN:
-        notes.append(f"the photo's colours hardly identify the mark (the mark explains the hinted pixels only "
+        whose, what = ("photo's", "hinted pixels") if photos == 1 else ("photos'", "pixels in its box, photo by photo,")
+        notes.append(f"the {whose} colours hardly identify the mark (the mark explains the {what} only "
                      f"{gain:.2f} nats per pixel better than the colours around them; marks that stand out score "
                      f"{WEAK_GAIN:g} or more): no check found the removal wrong, but it may still be worse than the "
                      "input here, so it is not marked reliable; compare it with the input before keeping it")
@@ -1065,7 +1067,7 @@ def build(
             over = [k for k, v in enumerate(found) if np.isfinite(v) and v > MAX_MARK_LEFT]
             where = (" of photo" + ("s " if len(over) > 1 else " ") + ", ".join(f"{k + 1} (clean_{k})" for k in over)
                      if over else "")
-        cautions = caution_notes(gain, split, most_left, where) if not why else []
+        cautions = caution_notes(gain, split, most_left, where, n) if not why else []
         kept = None
         if flat:
             kept = round(departure_kept(crop_np[0], clean_crop[0], fills[0], inside), 3)  # type: ignore[index]
@@ -1086,7 +1088,8 @@ def build(
         elif why:
             notes.append(f"{why}, so the removal is not reliable: the "
                          + ("photo is returned unchanged" if n == 1 else "photos are returned unchanged")
-                         + " (the watermark and watermark_mask layers show what was taken for the mark)")
+                         + ("" if not has_hint else
+                            " (the watermark and watermark_mask layers show what was taken for the mark)"))
         for k, name in enumerate(names):
             out = imgs[k].copy()
             if not why or fill_instead:
