@@ -63,15 +63,16 @@ under the hint, and is refused before any work (:func:`hint_too_large`).
 
 Several photos sharing one watermark need no hint: the mark is boxed where their gradients agree
 (:func:`shared_mark_hint`) and the ``fast`` preset fits ONE opacity, colour and coverage to all of them at once
-(:func:`doubledip.mark_fit.fit_mark` with several photos: each pixel's coverage must explain every photo, so what
-is texture in one photo is told from the mark by the others), again with no network; where no shared mark is found
-the photos come back unchanged with a note asking for a hint. Tune split (bench/cases.py ``watermark_several``,
-24 cases of 2–4 photos): every photo +3 dB or more over the better of Telea's fill and the input on 13 (median of
-the smallest photo's gain +4.2 dB), one photo worse than the input (said so: a grey text over two grey photos),
-5–10 s a case; the networks below, which this replaced, had drawn over whole photos where no box
-was found (5 to 28 dB worse than the input, marked reliable) and left the bundled SAMPLE mark plainly visible
-(+3.4 to +4.8 dB in 85–166 s). With the ``paper`` preset (or ``closed_form=False``) the networks run: one clean
-generator per photo and shared watermark and mask generators. We use SEPARATE clean layers rather than one
+(:func:`doubledip.mark_fit.fit_mark` with several photos: each pixel's coverage must explain every photo, so what is
+texture in one photo is told from the mark by the others), again with no network; where no shared mark is found the
+photos come back unchanged with a note asking for a hint. Tune split (bench/cases.py ``watermark_several``, 24 cases
+of 2–4 photos): every photo +3 dB or more over the better of Telea's fill and the input on 13 (median of the
+smallest photo's gain +4.2 dB), one photo worse than the input (said so: a grey text over two grey photos), 5–10 s a
+case, with the opacity and colour fitted over three coverage levels (over five, as now: 12 of the first 23, see
+:data:`doubledip.mark_fit.SHARED_FIT_LEVELS`); the networks below, which this replaced, had drawn over whole photos
+where no box was found (5 to 28 dB worse than the input, marked reliable) and left the bundled SAMPLE mark plainly
+visible (+3.4 to +4.8 dB in 85–166 s). With the ``paper`` preset (or ``closed_form=False``) the networks run: one
+clean generator per photo and shared watermark and mask generators. We use SEPARATE clean layers rather than one
 network with one input per photo (``Layer(frames=N)``): a shared network would find the shared watermark the
 cheapest thing to draw into every photo — exactly what must not go into the clean layers — while separate layers
 cost the same per step, since the engine fuses them (and the watermark and mask generators) into one grouped
