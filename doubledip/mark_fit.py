@@ -179,8 +179,6 @@ def _log_shares(logit: torch.Tensor) -> torch.Tensor:
 def _spread_edge(log_shares: torch.Tensor, count: int) -> torch.Tensor:
     """(bare, edge, covered) log shares (3,) spread over ``count`` levels (count,): the edge share split evenly
     between the inner levels (:data:`SHARED_FIT_LEVELS`)."""
-    if count == 3:
-        return log_shares
     edge = (log_shares[1] - np.log(count - 2)).repeat(count - 2)
     return torch.cat([log_shares[:1], edge, log_shares[2:]])
 
