@@ -588,7 +588,7 @@ def main() -> None:
     ap.add_argument("--split", choices=["tune", "check"])
     ap.add_argument("--seed", type=int, help="the check split's seed (default: a fresh one from the clock)")
     ap.add_argument("--cases", type=int, default=8)
-    ap.add_argument("--only", help="run only the cases whose name contains this")
+    ap.add_argument("--only", help="run only the cases whose name contains this (or one of these, comma-separated)")
     ap.add_argument("--baseline-every", type=int, default=1,
                     help="video: run the per-frame baseline on every k-th frame only")
     ap.add_argument("--out", type=Path, default=RESULTS)
@@ -618,7 +618,7 @@ def main() -> None:
         print(f"check seed: {seed}", flush=True)
     cases = DRAW[args.task](seed, args.cases)
     if args.only:
-        cases = [c for c in cases if args.only in c.name]
+        cases = [c for c in cases if any(part in c.name for part in args.only.split(","))]
     args.out.mkdir(parents=True, exist_ok=True)
     stem = args.out / f"check_{args.task}_{args.split}_{seed}"
     rows, sheet, shown = [], [], []

@@ -23,6 +23,7 @@ from doubledip.tasks.transparency import (
     MOVED_ALPHA_LOW,
     MOVED_RATIO,
     REFINED_MOVES,
+    choose_shift,
     difference,
     find_moves,
     layer_edge_correlation,
@@ -172,6 +173,24 @@ def test_translation_is_measured_and_undone():
     # A fraction of a pixel is kept as such (interpolated), not rounded away.
     half = move_back(mix, 0.5, 0.0)
     assert np.abs(half[:, 1:-2] - (mix[:, 1:-2] + mix[:, 2:-1]) / 2).mean() < 0.01
+
+
+def test_a_half_pixel_shift_is_applied_only_when_it_separates_better_than_whole_pixels(monkeypatch):
+    """Phase correlation can put two aligned mixtures half a pixel apart; interpolating by that half pixel blurs one
+    of them and no alphas unmix it. The shift whose unmixing separates best is applied: none for an aligned pair,
+    the half pixel for a pair that really moved by it."""
+    y1, y2 = field("layer1_truth.png"), field("layer2_truth.png")
+    first = (0.7 * y1 + 0.3 * y2).astype(np.float32)
+    second = (0.35 * y1 + 0.65 * y2).astype(np.float32)
+    assert choose_shift(first, second, 0.5, 0.0) == (0.0, 0.0)
+    assert choose_shift(first, second, 0.48, 0.51) == (0.0, 0.0)
+    moved = move_back(second, -0.5, 0.0)  # content half a pixel to the right
+    assert choose_shift(first, moved, 0.5, 0.0) == (0.5, 0.0)
+    # prepare_pair asks choose_shift whenever the measured shift is a fraction of a pixel.
+    monkeypatch.setattr("doubledip.register.measure_shift",
+                        lambda a, b: type(measure_shift(a, a))(0.49, 0.05, 0.8))
+    assert prepare_pair(first, second).applied == (0.0, 0.0)
+    assert prepare_pair(first, moved).applied == (0.49, 0.05)
 
 
 def test_field_shifted_brighter_pair_is_registered_and_gain_matched():
