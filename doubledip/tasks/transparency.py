@@ -22,7 +22,9 @@ a gain pair at +6.25 now +5.98; with the true alphas' slopes it is +5.55, its br
 Two real shots are rarely pixel-aligned and equally exposed, so before that (see :func:`prepare_pair`):
 
 * the second mixture is registered to the first (a translation, :mod:`doubledip.register`) and both are cropped to
-  what they share; the layers are brought back to the input's size by extending their edges over the lost strip;
+  what they share; the layers are brought back to the input's size by extending their edges over the lost strip.
+  A shift measured as a fraction of a pixel is applied only if the pair then separates better than after the
+  whole-pixel shifts around it (:func:`choose_shift`): phase correlation puts some aligned pairs half a pixel apart;
 * a pair that differs by no more than noise is refused (two identical mixtures carry no second equation);
 * the two layers need not have moved alike: a reflection moves against the scene behind the glass when the camera
   moves. Each layer's structure puts a peak of its own in the two mixtures' phase correlation, so pairs of the
