@@ -175,22 +175,35 @@ def test_translation_is_measured_and_undone():
     assert np.abs(half[:, 1:-2] - (mix[:, 1:-2] + mix[:, 2:-1]) / 2).mean() < 0.01
 
 
-def test_a_half_pixel_shift_is_applied_only_when_it_separates_better_than_whole_pixels(monkeypatch):
-    """Phase correlation can put two aligned mixtures half a pixel apart; interpolating by that half pixel blurs one
-    of them and no alphas unmix it. The shift whose unmixing separates best is applied: none for an aligned pair,
-    the half pixel for a pair that really moved by it."""
-    y1, y2 = field("layer1_truth.png"), field("layer2_truth.png")
+def test_the_shift_applied_is_the_one_after_which_the_pair_separates_best(monkeypatch):
+    """Phase correlation misplaces two mixtures by up to half a pixel: it can put an aligned pair half a pixel apart
+    (interpolating by that half pixel blurs one mixture, and no alphas unmix it) and measure a real half-pixel move
+    as 0.2 px. The shift applied is the one near the measurement whose unmixing separates best."""
+    y1, y2 = field("layer1_truth.png")[:192, :256], field("layer2_truth.png")[:192, :256]
     first = (0.7 * y1 + 0.3 * y2).astype(np.float32)
     second = (0.35 * y1 + 0.65 * y2).astype(np.float32)
     assert choose_shift(first, second, 0.5, 0.0) == (0.0, 0.0)
     assert choose_shift(first, second, 0.48, 0.51) == (0.0, 0.0)
     moved = move_back(second, -0.5, 0.0)  # content half a pixel to the right
-    assert choose_shift(first, moved, 0.5, 0.0) == (0.5, 0.0)
-    # prepare_pair asks choose_shift whenever the measured shift is a fraction of a pixel.
+    for measured in ((0.5, 0.0), (0.2, 0.03), (0.0, 0.0)):
+        dx, dy = choose_shift(first, moved, *measured)
+        assert abs(dx - 0.5) <= 0.1 and abs(dy) <= 0.1, measured
+    # prepare_pair places every measured shift so.
     monkeypatch.setattr("doubledip.register.measure_shift",
                         lambda a, b: type(measure_shift(a, a))(0.49, 0.05, 0.8))
     assert prepare_pair(first, second).applied == (0.0, 0.0)
-    assert prepare_pair(first, moved).applied == (0.49, 0.05)
+    dx, dy = prepare_pair(first, moved).applied
+    assert abs(dx - 0.5) <= 0.1 and abs(dy) <= 0.1
+
+
+def test_two_unrelated_photos_are_not_reported_as_a_reliable_separation():
+    """Two different photos given as the mixtures unmix "cleanly" into themselves (alphas near 0 and 1, no shared
+    edges); no translation lines them up, so the result says it is not reliable."""
+    y1, y2 = field("layer1_truth.png")[:192, :256], field("layer2_truth.png")[:192, :256]
+    r = separate(y1, y2, steps=10, size=64, seed=0)
+    assert r.values["registration"]["peak"] < 0.1
+    assert r.values["reliable"] is False
+    assert any(n.startswith("unreliable: the two mixtures share no structure") for n in r.notes)
 
 
 def test_field_shifted_brighter_pair_is_registered_and_gain_matched():

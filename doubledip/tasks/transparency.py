@@ -23,8 +23,8 @@ Two real shots are rarely pixel-aligned and equally exposed, so before that (see
 
 * the second mixture is registered to the first (a translation, :mod:`doubledip.register`) and both are cropped to
   what they share; the layers are brought back to the input's size by extending their edges over the lost strip.
-  A shift measured as a fraction of a pixel is applied only if the pair then separates better than after the
-  whole-pixel shifts around it (:func:`choose_shift`): phase correlation puts some aligned pairs half a pixel apart;
+  The shift applied is the one near the measured shift after which the pair separates best (:func:`choose_shift`):
+  phase correlation puts some aligned pairs half a pixel apart and measures a real half-pixel move as 0.2 px;
 * a pair that differs by no more than noise is refused (two identical mixtures carry no second equation);
 * the two layers need not have moved alike: a reflection moves against the scene behind the glass when the camera
   moves. Each layer's structure puts a peak of its own in the two mixtures' phase correlation, so pairs of the
@@ -133,11 +133,11 @@ REFINED_MOVES = 3
 MOVED_ALPHA_LOW = ALPHA_LOW / 2
 # A shift beyond this share of the shorter side is refused: the two photos frame different views.
 MAX_SHIFT = 1 / 8
-# A measured shift that is a fraction of a pixel is checked against the whole-pixel shifts around it: the one whose
-# unmixing separates best is applied (:func:`choose_shift`), judged on a centre crop of at most this side (px).
-# Phase correlation puts two mixtures of the same aligned layers half a pixel apart on some pairs (tune split: 8 of
-# the 64 unshifted pairs among the first 128 measured 0.46–0.52 px in one axis); interpolating by that half pixel
-# blurs one mixture, so no alphas cancel the other layer (a grass-and-moon pair, +1.4 dB over the mixtures).
+# The measured shift is placed where the pair separates best (:func:`choose_shift`), judged on a centre crop of at
+# most this side (px). Phase correlation puts two mixtures of the same aligned layers half a pixel apart on some
+# pairs (tune split: 8 of the 64 unshifted pairs among the first 128 measured 0.46–0.52 px in one axis);
+# interpolating by that half pixel blurs one mixture, so no alphas cancel the other layer (a grass-and-moon pair,
+# +1.4 dB over the mixtures). It also measures a real move of 0.5 px as about 0.2 and one of 1.5 as 1.15.
 SHIFT_SCORE_SIDE = 384
 
 
@@ -514,6 +514,12 @@ def difference(i1: np.ndarray, i2: np.ndarray, ok: np.ndarray) -> float:
                float(np.sqrt(fine) / max(float(flat.std()), 1e-6)))
 
 
+def _unsaturated(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """``(H, W)`` bool: pixels under :data:`SATURATED` in both mixtures (all of them if fewer than 5 % are)."""
+    ok = ~((first >= SATURATED).any(-1) | (second >= SATURATED).any(-1))
+    return ok if ok.mean() >= 0.05 else np.ones_like(ok)
+
+
 def _registered(a: np.ndarray, b: np.ndarray, dx: float, dy: float):
     """``a`` and ``b`` moved back by ``(dx, dy)``, both cropped to their overlap: ``(first, second, rows, cols)``."""
     moved = b if (dx, dy) == (0.0, 0.0) else register.move_back(b, dx, dy)
@@ -521,37 +527,58 @@ def _registered(a: np.ndarray, b: np.ndarray, dx: float, dy: float):
     return a[rows, cols], moved[rows, cols], rows, cols
 
 
-def aligned_separation(first: np.ndarray, second: np.ndarray) -> float:
+def aligned_separation(first: np.ndarray, second: np.ndarray,
+                       start: tuple[float, float] | None = None) -> tuple[float, float, float]:
     """How well two mixtures taken as aligned can be separated: the least :func:`edge_correlation` of their
-    unmixed layers, found from the best of :func:`_grid` at half resolution by :func:`refine_alphas` at full
-    resolution. ``first``, ``second``: ``(H, W, 3)`` float arrays (the second at any brightness: the slopes absorb
-    it). Near 0 when some alphas unmix them into layers that keep their own edges."""
-    ok = ~((first >= SATURATED).any(-1) | (second >= SATURATED).any(-1))
-    if ok.mean() < 0.05:
-        ok = np.ones_like(ok)
+    unmixed layers, found by :func:`refine_alphas` at full resolution from ``start`` (alphas) or else from the best
+    of :func:`_grid` at half resolution. ``first``, ``second``: ``(H, W, 3)`` float arrays (the second at any
+    brightness: the slopes absorb it). Returns ``(correlation, α1, α2)``; near 0 when some alphas unmix the pair
+    into layers that keep their own edges."""
+    ok = _unsaturated(first, second)
     gain = float(second[ok].mean() / max(float(first[ok].mean()), 1e-6))
-    g1, g2 = _halve(first.mean(axis=-1)), _halve(second.mean(axis=-1) / gain)
-    b1, b2, _ = _grid(_moved_cost(g1, g2, ((0, 0), (0, 0)), 0))
-    return refine_alphas(first, second / gain, b1, b2, ok)[2]
+    if start is None:
+        g1, g2 = _halve(first.mean(axis=-1)), _halve(second.mean(axis=-1) / gain)
+        start = _grid(_moved_cost(g1, g2, ((0, 0), (0, 0)), 0))[:2]
+    b1, b2, corr, _ = refine_alphas(first, second / gain, *start, ok)
+    return corr, b1, b2
 
 
 def choose_shift(a: np.ndarray, b: np.ndarray, dx: float, dy: float,
                  side: int = SHIFT_SCORE_SIDE) -> tuple[float, float]:
-    """Of a sub-pixel shift ``(dx, dy)`` measured between mixtures ``a`` and ``b`` (``(H, W, 3)``) and the whole-pixel
-    shifts around it (each axis rounded down and up), the one after which the pair separates best
-    (:func:`aligned_separation`, on the centre ``side`` × ``side`` px of the overlap: alignment shows at the finest
-    scale, so the crop keeps full resolution)."""
+    """The translation of mixture ``b`` against ``a`` (``(H, W, 3)``) after which the pair separates best
+    (:func:`aligned_separation`), near the measured ``(dx, dy)``. Phase correlation misplaces a pair of mixtures by
+    up to half a pixel either way: it puts some aligned pairs half a pixel apart, and measures a real half-pixel
+    move as 0.2 px. So the measurement and the whole-pixel shifts around it (each axis rounded down and up) are
+    scored, and from the best, each axis is moved by half and then quarter pixels while that separates better.
+    Judged on the centre ``side`` × ``side`` px of the overlap: alignment shows at the finest scale, so the crop
+    keeps full resolution."""
     h, w = a.shape[:2]
     top, left = max(0, (h - side) // 2), max(0, (w - side) // 2)
     crop = (slice(top, top + side), slice(left, left + side))
+
+    def score(cx: float, cy: float, start: tuple[float, float] | None) -> tuple[float, float, float]:
+        first, second, _, _ = _registered(a, b, cx, cy)
+        return aligned_separation(first[crop], second[crop], start)
+
     candidates = [(dx, dy)] + sorted({(float(x), float(y)) for x in (np.floor(dx), np.ceil(dx))
                                       for y in (np.floor(dy), np.ceil(dy))})
-    scored = []
-    for cx, cy in candidates:
-        first, second, _, _ = _registered(a, b, cx, cy)
-        scored.append((aligned_separation(first[crop], second[crop]), cx, cy))
-    _, cx, cy = min(scored)
-    return cx, cy
+    best = min((score(cx, cy, None), (cx, cy)) for cx, cy in candidates)
+    (corr, b1, b2), (cx, cy) = best
+    seen = set(candidates)
+    for step in (0.5, 0.25):
+        moved = True
+        while moved:
+            moved = False
+            for ox, oy in ((step, 0), (-step, 0), (0, step), (0, -step)):
+                nx, ny = round(cx + ox, 4), round(cy + oy, 4)
+                if (nx, ny) in seen:
+                    continue
+                seen.add((nx, ny))
+                got = score(nx, ny, (b1, b2))
+                if got[0] < corr:
+                    (corr, b1, b2), cx, cy, moved = got, nx, ny, True
+                    break
+    return float(cx), float(cy)
 
 
 @dataclass
@@ -588,12 +615,8 @@ def prepare_pair(a: np.ndarray, b: np.ndarray) -> Pair:
     elif max(abs(dx), abs(dy)) > limit:
         raise InputError(f"the second mixture is shifted by {dx:.1f} px across and {dy:.1f} px down against the "
                          f"first: more than {limit} px, so they frame different views; crop both to the same view")
-    elif not shift.whole:
-        dx, dy = choose_shift(a, b, dx, dy)
     first, second, rows, cols = _registered(a, b, dx, dy)
-    ok = ~((first >= SATURATED).any(-1) | (second >= SATURATED).any(-1))
-    if ok.mean() < 0.05:
-        ok = np.ones_like(ok)
+    ok = _unsaturated(first, second)
     diff = difference(first, second, ok)
     if diff < MIN_DIFFERENCE:
         aligned = "" if (dx, dy) == (0.0, 0.0) else f" once lined up ({dx:.3g}, {dy:.3g} px)"
@@ -602,6 +625,13 @@ def prepare_pair(a: np.ndarray, b: np.ndarray) -> Pair:
             f"{100 * diff:.1f} % of its contrast (at least {100 * MIN_DIFFERENCE:.1f} % is needed). Two identical "
             "mixtures carry no second equation to tell the layers apart: give two shots in which the layers mix "
             "differently (e.g. a polariser turned between them), or give one image alone to split it")
+    if shift.response >= register.MIN_RESPONSE:  # placed where the pair separates best (after the refusal above:
+        # two copies of one picture separate "better" when one is blurred by a sub-pixel move)
+        chosen = choose_shift(a, b, shift.dx, shift.dy)
+        if chosen != (dx, dy):
+            dx, dy = chosen
+            first, second, rows, cols = _registered(a, b, dx, dy)
+            ok = _unsaturated(first, second)
     gain0 = float(second[ok].mean() / max(float(first[ok].mean()), 1e-6))
     return Pair(first, second, rows, cols, ok, gain0, shift, (dx, dy), notes)
 
@@ -660,9 +690,7 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
         l1, l2 = (float(v) for v in x["alphas"])
         learned = pair.gain0 * float(x["gain"])
         values: dict = {"mode": "two mixtures", "networks_alphas": [round(l1, 4), round(l2, 4)]}
-        ok_full = ~((a >= SATURATED).any(-1) | (b >= SATURATED).any(-1))
-        if ok_full.mean() < 0.05:
-            ok_full = np.ones_like(ok_full)
+        ok_full = _unsaturated(a, b)
         gain_full = float(b[ok_full].mean() / max(float(a[ok_full].mean()), 1e-6))
         r1, r2, corr, factor = refine_alphas(pair.first, pair.second / learned, l1, l2, pair.ok)
         g1, g2 = _halve(pair.first.mean(axis=-1)), _halve(pair.second.mean(axis=-1) / learned)
@@ -751,8 +779,14 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
         if values["saturated"] > 0.01:
             notes.append(f"{100 * values['saturated']:.1f} % of the pixels are saturated in a mixture; the layers "
                          "there are less exact")
-        reliable = corr <= MAX_EDGE_CORRELATION and fit >= MIN_FIT_DB
-        if not reliable:
+        # Two unrelated photos unmix "cleanly" into themselves (alphas near 0 and 1), so the checks below pass them.
+        unrelated = pair.shift.response < register.MIN_RESPONSE
+        if unrelated:
+            notes.append("unreliable: the two mixtures share no structure that one translation lines up (tune "
+                         "split: two mixtures of the same layers peak at 0.25 or more), so the layers may be the "
+                         "two photos themselves rather than what they share")
+        reliable = corr <= MAX_EDGE_CORRELATION and fit >= MIN_FIT_DB and not unrelated
+        if corr > MAX_EDGE_CORRELATION or fit < MIN_FIT_DB:
             why = []
             if corr > MAX_EDGE_CORRELATION:
                 why.append(f"the layers still share edges (edge correlation {corr:.3f}; a clean separation stays "
