@@ -59,7 +59,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "watermark": ("text_white", "logo_dark", "text_black", "logo_colour", "text_grey", "text_logo", "text_colour",
                   "logo_white"),
     "segment": ("ellipse", "blob", "polygon", "several"),
-    "separate": ("plain", "shifted", "gain", "textures"),
+    "separate": ("plain", "shifted", "gain", "textures", "handheld"),
     "video": ("blob_leaves", "polygon_grows", "horse_crosses", "blob_shrinks"),
 }
 KINDS["watermark_several"] = KINDS["watermark"]
@@ -681,11 +681,23 @@ def draw_segment(seed: int, n: int, size: tuple[int, int] = (256, 400), first: i
 # --- separation ---------------------------------------------------------------------------------------------------
 
 
+def camera_move(image: np.ndarray, dx: float, dy: float) -> np.ndarray:
+    """``image`` (H, W, C) as a second shot taken after the camera moved: its content moved by ``(dx, dy)`` px
+    (fractions of a pixel too; x right, y down: ``out(x + dx, y + dy) = image(x, y)``, the convention of
+    :mod:`doubledip.register`), resampled with a Lanczos kernel (not the library's cubic one), edges mirrored."""
+    m = np.array([[1.0, 0.0, dx], [0.0, 1.0, dy]])
+    out = cv2.warpAffine(np.ascontiguousarray(image, np.float32), m, (image.shape[1], image.shape[0]),
+                         flags=cv2.INTER_LANCZOS4, borderMode=cv2.BORDER_REFLECT)
+    return out.reshape(image.shape)
+
+
 def draw_separate(seed: int, n: int, size: tuple[int, int] = (256, 400), first: int = 0) -> list[Case]:
     """Two mixtures I_k = g_k·(α_k·y1 + (1 − α_k)·y2) of two photos, y1 and y2 as truth. Kinds: ``plain``,
-    ``shifted`` (y2 moved by 1–4 px in the second mixture, as a hand-held second shot), ``gain`` (the second
-    mixture 0.85–1.15× brighter), ``textures`` (two textures: brick, grass, gravel, moon). |α1 − α2| ≥ 0.2.
-    Cases ``first`` to ``n − 1`` (each case depends only on the seed and its index)."""
+    ``shifted`` (y2 moved by 1–4 px in the second mixture: a reflection that moved against the scene between two
+    shots), ``gain`` (the second mixture 0.85–1.15× brighter), ``textures`` (two textures: brick, grass, gravel,
+    moon), ``handheld`` (the whole second mixture moved by up to 2.5 px, a fraction of a pixel in at least one axis:
+    two hand-held shots; :func:`camera_move`). |α1 − α2| ≥ 0.2. Cases ``first`` to ``n − 1`` (each case depends only
+    on the seed and its index)."""
     cases = []
     for i in range(first, n):
         rng = _rng("separate", seed, i)
@@ -707,11 +719,18 @@ def draw_separate(seed: int, n: int, size: tuple[int, int] = (256, 400), first: 
         if kind == "gain":
             gain = float(1 + rng.choice([-1, 1]) * rng.uniform(0.05, 0.15))
         m1 = (a1 * y1 + (1 - a1) * y2).astype(np.float32)
-        m2 = np.clip(gain * (a2 * y1 + (1 - a2) * y2b), 0, 1).astype(np.float32)
+        m2 = gain * (a2 * y1 + (1 - a2) * y2b)
+        params = {"layer1": n1, "layer2": n2, "alphas": [round(a1, 3), round(a2, 3)], "gain": round(gain, 3),
+                  "shift": list(shift)}
+        if kind == "handheld":
+            move = [float(rng.uniform(-2.5, 2.5)) for _ in range(2)]
+            j = int(rng.integers(2))  # at least one axis a clear fraction of a pixel
+            move[j] = float(np.floor(move[j]) + rng.uniform(0.25, 0.75))
+            params["camera_move"] = [round(v, 3) for v in move]
+            m2 = camera_move(m2, *params["camera_move"])
+        m2 = np.clip(m2, 0, 1).astype(np.float32)
         cases.append(Case(f"sep{i:02d}_{kind}", kind, {"mixture1": m1, "mixture2": m2},
-                          {"layer1": y1, "layer2": y2},
-                          {"layer1": n1, "layer2": n2, "alphas": [round(a1, 3), round(a2, 3)],
-                           "gain": round(gain, 3), "shift": list(shift)}))
+                          {"layer1": y1, "layer2": y2}, params))
     return cases
 
 

@@ -157,13 +157,21 @@ def test_stroke_hints_touch_every_separate_part_of_the_object():
 
 
 def test_separate_mixtures_follow_the_model():
-    for c in draw("separate", 1, 4):
+    for c in draw("separate", 1, 5):
         m1, m2 = c.inputs["mixture1"], c.inputs["mixture2"]
         y1, y2 = c.truth["layer1"], c.truth["layer2"]
         a1, a2 = c.params["alphas"]
         assert abs(a1 - a2) >= 0.2 - 1e-3
         np.testing.assert_allclose(m1, a1 * y1 + (1 - a1) * y2, atol=2e-3)
         y2b = np.roll(y2, tuple(c.params["shift"]), axis=(0, 1))
-        np.testing.assert_allclose(m2, np.clip(c.params["gain"] * (a2 * y1 + (1 - a2) * y2b), 0, 1), atol=2e-3)
+        second = c.params["gain"] * (a2 * y1 + (1 - a2) * y2b)
+        if c.kind == "handheld":  # the whole second shot moved, by a fraction of a pixel in some axis
+            move = c.params["camera_move"]
+            assert max(abs(v) for v in move) <= 2.5
+            assert any(0.25 <= v % 1 <= 0.75 for v in move)
+            second = cases.camera_move(second, *move)
+            # the move is real: the unmoved mixture does not fit it
+            assert np.abs(m2 - np.clip(c.params["gain"] * (a2 * y1 + (1 - a2) * y2b), 0, 1)).mean() > 1e-3
+        np.testing.assert_allclose(m2, np.clip(second, 0, 1), atol=2e-3)
         if c.kind == "gain":
             assert abs(c.params["gain"] - 1) >= 0.05

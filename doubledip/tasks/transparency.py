@@ -560,8 +560,10 @@ def choose_shift(a: np.ndarray, b: np.ndarray, dx: float, dy: float,
         first, second, _, _ = _registered(a, b, cx, cy)
         return aligned_separation(first[crop], second[crop], start)
 
-    candidates = [(dx, dy)] + sorted({(float(x), float(y)) for x in (np.floor(dx), np.ceil(dx))
-                                      for y in (np.floor(dy), np.ceil(dy))})
+    whole = sorted({(float(x), float(y)) for x in (np.floor(dx), np.ceil(dx)) for y in (np.floor(dy), np.ceil(dy))})
+    # A measurement within register.WHOLE_PIXEL_TOLERANCE of whole pixels is not scored itself: a tiny
+    # interpolation would only blur (the quarter-pixel steps below still reach a real fraction).
+    candidates = whole if register.Shift(dx, dy, 1.0).whole else [(dx, dy), *whole]
     best = min((score(cx, cy, None), (cx, cy)) for cx, cy in candidates)
     (corr, b1, b2), (cx, cy) = best
     seen = set(candidates)
