@@ -691,17 +691,19 @@ def camera_move(image: np.ndarray, dx: float, dy: float) -> np.ndarray:
     return out.reshape(image.shape)
 
 
-def draw_separate(seed: int, n: int, size: tuple[int, int] = (256, 400), first: int = 0) -> list[Case]:
+def draw_separate(seed: int, n: int, size: tuple[int, int] = (256, 400), first: int = 0,
+                  kinds: tuple[str, ...] = KINDS["separate"]) -> list[Case]:
     """Two mixtures I_k = g_k·(α_k·y1 + (1 − α_k)·y2) of two photos, y1 and y2 as truth. Kinds: ``plain``,
     ``shifted`` (y2 moved by 1–4 px in the second mixture: a reflection that moved against the scene between two
     shots), ``gain`` (the second mixture 0.85–1.15× brighter), ``textures`` (two textures: brick, grass, gravel,
     moon), ``handheld`` (the whole second mixture moved by up to 2.75 px, a fraction of a pixel in at least one axis:
     two hand-held shots; :func:`camera_move`). |α1 − α2| ≥ 0.2. Cases ``first`` to ``n − 1`` (each case depends only
-    on the seed and its index)."""
+    on the seed and its index; case i is of kind ``kinds[i % len(kinds)]``: the first four kinds alone give the
+    cases drawn before ``handheld`` was added)."""
     cases = []
     for i in range(first, n):
         rng = _rng("separate", seed, i)
-        kind = KINDS["separate"][i % len(KINDS["separate"])]
+        kind = kinds[i % len(kinds)]
         shape = _shape(rng, *size)
         pool = ("brick", "grass", "gravel", "moon", "coffee", "chelsea") if kind == "textures" else COLOUR
         n1 = _pick(rng, pool)

@@ -349,16 +349,17 @@ def test_a_pair_that_allows_an_exposure_change_says_a_layer_may_be_worse():
 
 @pytest.mark.parametrize("index", [125, 237])
 def test_the_layer_moves_are_refined_from_more_than_the_best_screened_pair(index):
-    """Benchmark TUNE pairs whose second layer moved (4, 0) px / whose first moved (1, 1) px: the pair of moves that
-    screens best at half resolution is wrong (one layer off by 3 px / none found), so only refining it gives the
-    wrong moves; refining the next screened pairs too (``REFINED_MOVES``) finds the true ones (tune split, 96
-    shifted pairs: 80 → 84 right; ``bench/probe_separate_moves.py``)."""
+    """Benchmark TUNE pairs (drawn with the four kinds before ``handheld``) whose second layer moved (4, 0) px /
+    whose first moved (1, 1) px: the pair of moves that screens best at half resolution is wrong (one layer off by
+    3 px / none found), so only refining it gives the wrong moves; refining the next screened pairs too
+    (``REFINED_MOVES``) finds the true ones (tune split, 96 shifted pairs: 80 → 84 right;
+    ``bench/probe_separate_moves.py``)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     import cases  # noqa: PLC0415  (bench/cases.py)
     from bench_check import TUNE_SEED  # noqa: PLC0415
     from probe_separate_moves import truth_moves  # noqa: PLC0415
 
-    (case,) = cases.draw_separate(TUNE_SEED, index + 1, first=index)
+    (case,) = cases.draw_separate(TUNE_SEED, index + 1, first=index, kinds=cases.KINDS["separate"][:4])
     a, b = case.inputs["mixture1"], case.inputs["mixture2"]
     want = truth_moves(case.params)
     limit = max(2, int(min(a.shape[:2]) * MAX_SHIFT))

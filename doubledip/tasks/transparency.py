@@ -139,6 +139,13 @@ MAX_SHIFT = 1 / 8
 # interpolating by that half pixel blurs one mixture, so no alphas cancel the other layer (a grass-and-moon pair,
 # +1.4 dB over the mixtures). It also measures a real move of 0.5 px as about 0.2 and one of 1.5 as 1.15.
 SHIFT_SCORE_SIDE = 384
+# ... and taken only when its layers share at most this share of the edges the measurement's own shift leaves
+# shared. Tune split: the 8 spurious half pixels 0.14 or less (the aligned pair's edge correlation near 0); the 16
+# handheld pairs among the first 80, really moved by fractions of a pixel, 0.10–0.59; a new user's shots moved by
+# 0.5 and 1.5 px with bilinear interpolation 0.53–0.61. Smooth synthetic layers with few edges
+# (tests/test_transparency.py, aligned) 0.67 a pixel away, where the edges tell nothing and the blur of an
+# interpolation or a crop lowers the score a little: the threshold lies between, with little room on either side.
+SHIFT_RATIO = 0.65
 
 
 def unmix(i1: torch.Tensor, i2: torch.Tensor, a1: float, a2: float) -> tuple[torch.Tensor, torch.Tensor]:
@@ -546,40 +553,43 @@ def aligned_separation(first: np.ndarray, second: np.ndarray,
 def choose_shift(a: np.ndarray, b: np.ndarray, dx: float, dy: float,
                  side: int = SHIFT_SCORE_SIDE) -> tuple[float, float]:
     """The translation of mixture ``b`` against ``a`` (``(H, W, 3)``) after which the pair separates best
-    (:func:`aligned_separation`), near the measured ``(dx, dy)``. Phase correlation misplaces a pair of mixtures by
-    up to half a pixel either way: it puts some aligned pairs half a pixel apart, and measures a real half-pixel
-    move as 0.2 px. So the measurement and the whole-pixel shifts around it (each axis rounded down and up) are
-    scored, and from the best, each axis is moved by half and then quarter pixels while that separates better.
+    (:func:`aligned_separation`), within a pixel of the measured ``(dx, dy)``. Phase correlation misplaces a pair of
+    mixtures by up to half a pixel either way: it puts some aligned pairs half a pixel apart, and measures a real
+    half-pixel move as 0.2 px. So the measurement (unless within a quarter pixel of whole pixels: a tiny
+    interpolation only blurs) and the whole-pixel shifts around it (each axis rounded down and up) are scored, and
+    from the best, each axis is moved by half and then quarter pixels while that separates better. The shift found
+    replaces the measurement's own (:attr:`doubledip.register.Shift.used`) only when its layers share at most
+    :data:`SHIFT_RATIO` of the edges that the measurement's share: where no shift separates the pair (layers that
+    moved differently, layers with few edges), the blur of an interpolation alone lowers the score a little.
     Judged on the centre ``side`` × ``side`` px of the overlap: alignment shows at the finest scale, so the crop
     keeps full resolution."""
     h, w = a.shape[:2]
     top, left = max(0, (h - side) // 2), max(0, (w - side) // 2)
     crop = (slice(top, top + side), slice(left, left + side))
+    measured = register.Shift(dx, dy, 1.0)
 
     def score(cx: float, cy: float, start: tuple[float, float] | None) -> tuple[float, float, float]:
         first, second, _, _ = _registered(a, b, cx, cy)
         return aligned_separation(first[crop], second[crop], start)
 
     whole = sorted({(float(x), float(y)) for x in (np.floor(dx), np.ceil(dx)) for y in (np.floor(dy), np.ceil(dy))})
-    # A measurement within register.WHOLE_PIXEL_TOLERANCE of whole pixels is not scored itself: a tiny
-    # interpolation would only blur (the quarter-pixel steps below still reach a real fraction).
-    candidates = whole if register.Shift(dx, dy, 1.0).whole else [(dx, dy), *whole]
-    best = min((score(cx, cy, None), (cx, cy)) for cx, cy in candidates)
-    (corr, b1, b2), (cx, cy) = best
-    seen = set(candidates)
+    scores = {c: score(*c, None) for c in (whole if measured.whole else [(dx, dy), *whole])}
+    default = scores[measured.used]
+    (cx, cy), (corr, b1, b2) = min(scores.items(), key=lambda item: item[1][0])
     for step in (0.5, 0.25):
         moved = True
         while moved:
             moved = False
             for ox, oy in ((step, 0), (-step, 0), (0, step), (0, -step)):
                 nx, ny = round(cx + ox, 4), round(cy + oy, 4)
-                if (nx, ny) in seen:
+                if (nx, ny) in scores or max(abs(nx - dx), abs(ny - dy)) > 1:
                     continue
-                seen.add((nx, ny))
-                got = score(nx, ny, (b1, b2))
+                scores[nx, ny] = got = score(nx, ny, (b1, b2))
                 if got[0] < corr:
                     (corr, b1, b2), cx, cy, moved = got, nx, ny, True
                     break
+    if corr > SHIFT_RATIO * default[0]:
+        return measured.used
     return float(cx), float(cy)
 
 
