@@ -534,20 +534,22 @@ def _registered(a: np.ndarray, b: np.ndarray, dx: float, dy: float):
     return a[rows, cols], moved[rows, cols], rows, cols
 
 
-def aligned_separation(first: np.ndarray, second: np.ndarray,
-                       start: tuple[float, float] | None = None) -> tuple[float, float, float]:
-    """How well two mixtures taken as aligned can be separated: the least :func:`edge_correlation` of their
-    unmixed layers, found by :func:`refine_alphas` at full resolution from ``start`` (alphas) or else from the best
-    of :func:`_grid` at half resolution. ``first``, ``second``: ``(H, W, 3)`` float arrays (the second at any
-    brightness: the slopes absorb it). Returns ``(correlation, α1, α2)``; near 0 when some alphas unmix the pair
-    into layers that keep their own edges."""
-    ok = _unsaturated(first, second)
-    gain = float(second[ok].mean() / max(float(first[ok].mean()), 1e-6))
+def aligned_separation(first: np.ndarray, second: np.ndarray, ok: np.ndarray | None = None,
+                       gain: float | None = None, start: tuple[float, float] | None = None,
+                       ) -> tuple[float, float, float, float]:
+    """How well two mixtures taken as aligned can be separated: :func:`refine_alphas` at full resolution of
+    ``first`` and ``second / gain``, from ``start`` (alphas) or else from the best of :func:`_grid` at half
+    resolution. ``first``, ``second``: ``(H, W, 3)`` float arrays; ``ok`` (H, W) bool, default
+    :func:`_unsaturated`; ``gain`` default the ratio of the two mixtures' means over ``ok``. Returns
+    :func:`refine_alphas`'s ``(α1, α2, correlation, gain factor)``; the correlation is near 0 when some alphas unmix
+    the pair into layers that keep their own edges."""
+    ok = _unsaturated(first, second) if ok is None else ok
+    if gain is None:
+        gain = float(second[ok].mean() / max(float(first[ok].mean()), 1e-6))
     if start is None:
         g1, g2 = _halve(first.mean(axis=-1)), _halve(second.mean(axis=-1) / gain)
         start = _grid(_moved_cost(g1, g2, ((0, 0), (0, 0)), 0))[:2]
-    b1, b2, corr, _ = refine_alphas(first, second / gain, *start, ok)
-    return corr, b1, b2
+    return refine_alphas(first, second / gain, *start, ok)
 
 
 def choose_shift(a: np.ndarray, b: np.ndarray, dx: float, dy: float,
@@ -569,8 +571,10 @@ def choose_shift(a: np.ndarray, b: np.ndarray, dx: float, dy: float,
     measured = register.Shift(dx, dy, 1.0)
 
     def score(cx: float, cy: float, start: tuple[float, float] | None) -> tuple[float, float, float]:
+        """(correlation, α1, α2) of the pair moved back by (cx, cy)."""
         first, second, _, _ = _registered(a, b, cx, cy)
-        return aligned_separation(first[crop], second[crop], start)
+        b1, b2, corr, _ = aligned_separation(first[crop], second[crop], start=start)
+        return corr, b1, b2
 
     whole = sorted({(float(x), float(y)) for x in (np.floor(dx), np.ceil(dx)) for y in (np.floor(dy), np.ceil(dy))})
     scores = {c: score(*c, None) for c in (whole if measured.whole else [(dx, dy), *whole])}
@@ -705,9 +709,7 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
         ok_full = _unsaturated(a, b)
         gain_full = float(b[ok_full].mean() / max(float(a[ok_full].mean()), 1e-6))
         r1, r2, corr, factor = refine_alphas(pair.first, pair.second / learned, l1, l2, pair.ok)
-        g1, g2 = _halve(pair.first.mean(axis=-1)), _halve(pair.second.mean(axis=-1) / learned)
-        s1, s2, _ = _grid(_moved_cost(g1, g2, ((0, 0), (0, 0)), 0))
-        grid = refine_alphas(pair.first, pair.second / learned, s1, s2, pair.ok)
+        grid = aligned_separation(pair.first, pair.second, pair.ok, learned)
         values["grid_alphas"] = [round(grid[0], 4), round(grid[1], 4)]
         if grid[2] < corr:  # the closed-form start found a better-separated basin than the networks
             r1, r2, corr, factor = grid
