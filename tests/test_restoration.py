@@ -119,14 +119,18 @@ def _observed_run(problem, truth, fill=None, known=None):
 
 
 def test_sure_risk_stops_where_the_error_is_lowest_without_the_truth():
-    # DIP-SURE (the fast preset's denoising) run far past its stop: the returned average, chosen by SURE alone, is
-    # within 0.5 dB of the best image any step reached, and the rule reports where it took it.
-    truth, noisy = noisy_scene(sigma=40.0, h=32, w=32)
-    problem, s = build("denoise", noisy, preset="fast", steps=400, blend="none")  # the rule's own choice
+    # DIP-SURE (the fast preset's denoising) run past its stop: the returned average, chosen by SURE alone, is
+    # within 0.5 dB of the best image any step reached, and the rule reports where it took it. 48 px, not less:
+    # SURE's one-probe divergence is noisy in proportion to 1/sqrt(pixels), and at 32 px its minimum wandered by
+    # 0.7 dB from host to host (the same seed gave 25.21 dB against a best step of 25.29 on one, 24.77 against
+    # 25.48 on another); at 48 px noise seeds 0, 1, 2 gave -0.09, +0.06, +0.09 dB from the best step.
+    truth, noisy = noisy_scene(sigma=40.0, h=48, w=48)
+    problem, s = build("denoise", noisy, preset="fast", steps=500, blend="none")  # the rule's own choice
     assert s.stop == "risk" and s.sure
     rule, trace, result = _observed_run(problem, truth)
     got = psnr(result.images["restored"], truth)
-    assert got >= max(trace) - 0.5, (got, max(trace))  # measured 25.21 dB, the best step 25.29
+    assert got >= max(trace) - 0.5, (got, max(trace))  # measured 27.47 dB, the best step 27.2-27.4
+    assert rule.fired_at is not None and rule.fired_at < 500  # measured: fired at 385
     assert got > psnr(noisy, truth) + 5.0
     assert rule.best_step > 100 and result.values["best_step"] == rule.best_step + 1
     assert rule.risks[rule.best_step] == min(rule.risks)
