@@ -131,6 +131,14 @@ MOVED_RATIO = 0.7
 # moves right on 80 with one pair refined, 84 with three (bench/probe_separate_moves.py).
 REFINED_MOVES = 3
 MOVED_ALPHA_LOW = ALPHA_LOW / 2
+# A layer's own move is looked for only at phase-correlation points at least this share of the highest one's height
+# (each layer's peak is weighted by its share of the pair's structure). Tune split: the spurious moves found on 7 of
+# 121 pairs whose layers had not moved (the 96 of the first 128 four-kind draws, the 25 `textures` of the first 128
+# five-kind ones) stood at 0.003-0.009 of the top (a neighbour of it, or a point 10-36 px away); one of them cost a
+# moon-and-gravel pair 24 dB. Of the 48 pairs with a moved layer among the first 192, the 5 whose moving layer
+# peaked under 0.02 (0.0035-0.018) were not helped by a move (none found, a wrong one, or 0.25 and 2 dB worse than
+# one shift for both); the lowest helped ones stood at 0.024-0.028 (+11 and +15 dB over one shift).
+MOVED_PEAK_SHARE = 0.015
 # A shift beyond this share of the shorter side is refused: the two photos frame different views.
 MAX_SHIFT = 1 / 8
 # The measured shift is placed where the pair separates best (:func:`choose_shift`), judged on a centre crop of at
@@ -336,12 +344,14 @@ def refine_alphas(i1: np.ndarray, i2: np.ndarray, a1: float, a2: float, ok: np.n
     return float(b1), float(b2), corr, gain
 
 
-def shift_candidates(first: np.ndarray, second: np.ndarray, limit: int, count: int = 5) -> list[tuple[int, int]]:
+def shift_candidates(first: np.ndarray, second: np.ndarray, limit: int, count: int = 5,
+                     ) -> list[tuple[tuple[int, int], float]]:
     """The ``count`` highest points, in whole pixels ``(dx, dy)`` within ``limit``, of the phase correlation of the
-    two mixtures' grey levels (Kuglin & Hines 1975; Hann window). Each layer's structure puts a peak of its own at the
-    translation that layer underwent between the shots (a reflection that moved against the scene puts a second peak
-    beside the first, weighted by its share of the two mixtures' structure, often in the first one's flank, so the
-    highest points are taken rather than local maxima only). ``first``, ``second``: ``(H, W, 3)`` float arrays."""
+    two mixtures' grey levels (Kuglin & Hines 1975; Hann window), each with its height, highest first. Each layer's
+    structure puts a peak of its own at the translation that layer underwent between the shots (a reflection that
+    moved against the scene puts a second peak beside the first, weighted by its share of the two mixtures'
+    structure, often in the first one's flank, so the highest points are taken rather than local maxima only).
+    ``first``, ``second``: ``(H, W, 3)`` float arrays."""
     ga, gb = first.mean(axis=-1), second.mean(axis=-1)
     window = cv2.createHanningWindow((ga.shape[1], ga.shape[0]), cv2.CV_64F)
     fa = np.fft.fft2((ga - ga.mean()) * window)
@@ -351,7 +361,7 @@ def shift_candidates(first: np.ndarray, second: np.ndarray, limit: int, count: i
     dys, dxs = np.mgrid[-limit: limit + 1, -limit: limit + 1]
     values = surface[dys % surface.shape[0], dxs % surface.shape[1]]
     order = np.argsort(-values, axis=None)[:count]
-    return [(int(dxs.flat[i]), int(dys.flat[i])) for i in order]
+    return [((int(dxs.flat[i]), int(dys.flat[i])), float(values.flat[i])) for i in order]
 
 
 def _phase(shape: tuple[int, int], dx: float, dy: float) -> np.ndarray:
@@ -448,16 +458,21 @@ def find_moves(first: np.ndarray, second: np.ndarray, gain0: float, limit: int, 
     """Whether the two layers moved differently between the shots (a reflection against the scene), and by what.
 
     Pairs of candidate translations (:func:`shift_candidates`: the highest phase-correlation point for one layer,
-    another high point for the other) are screened by the least edge correlation their unmixing reaches on a 0.1
-    alpha grid at half resolution (shifts halved). The ``refine`` best-screened pairs are refined at full resolution
-    (:func:`_pattern`); a pair whose alphas end on the search's bounds (a spurious peak, explained as two copies of
-    the mixtures) is passed over, and the least correlated of the rest is compared with the same search for one
-    translation of both. Returns ``None`` when no pair of moves beats one translation of both layers, or the frames
-    are under 32 px on a side (too few pixels to tell two peaks apart). ``first``, ``second``: ``(H, W, 3)`` float
+    another high point, at least :data:`MOVED_PEAK_SHARE` of its height, for the other) are screened by the least
+    edge correlation their unmixing reaches on a 0.1 alpha grid at half resolution (shifts halved). The ``refine``
+    best-screened pairs are refined at full resolution (:func:`_pattern`); a pair whose alphas end on the search's
+    bounds (a spurious peak, explained as two copies of the mixtures) is passed over, and the least correlated of
+    the rest is compared with the same search for one translation of both. Returns ``None`` when no other point is
+    that high, no pair of moves beats one translation of both layers, or the frames are under 32 px on a side (too
+    few pixels to tell two peaks apart). ``first``, ``second``: ``(H, W, 3)`` float
     arrays, the full frames."""
     if min(first.shape[:2]) < 32:
         return None
-    cands = shift_candidates(first, second, limit, count + 1)
+    ranked_points = shift_candidates(first, second, limit, count + 1)
+    top = ranked_points[0][1]
+    cands = [ranked_points[0][0]] + [c for c, height in ranked_points[1:] if height >= MOVED_PEAK_SHARE * top]
+    if len(cands) < 2:
+        return None
     p0 = cands[0]
     pairs = [(p0, p0)] + [(p0, c) for c in cands[1:]] + [(c, p0) for c in cands[1:]]
     g1, g2 = first.mean(axis=-1), second.mean(axis=-1) / gain0
