@@ -130,7 +130,6 @@ def test_sure_risk_stops_where_the_error_is_lowest_without_the_truth():
     rule, trace, result = _observed_run(problem, truth)
     got = psnr(result.images["restored"], truth)
     assert got >= max(trace) - 0.5, (got, max(trace))  # measured 27.47 dB, the best step 27.2-27.4
-    assert rule.fired_at is not None and rule.fired_at < 500  # measured: fired at 385
     assert got > psnr(noisy, truth) + 5.0
     assert rule.best_step > 100 and result.values["best_step"] == rule.best_step + 1
     assert rule.risks[rule.best_step] == min(rule.risks)
