@@ -28,13 +28,14 @@ Two real shots are rarely pixel-aligned and equally exposed, so before that (see
 * a pair that differs by no more than noise is refused (two identical mixtures carry no second equation);
 * the two layers need not have moved alike: a reflection moves against the scene behind the glass when the camera
   moves. Each layer's structure puts a peak of its own in the two mixtures' phase correlation, so pairs of the
-  highest points are tried as the two layers' moves (:func:`find_moves`), and with a move per layer the mixing is
-  inverted frequency by frequency (:func:`unmix_moved`; a 2×2 complex system per frequency, never worse
-  conditioned than ``|α1 − α2|``). The moves are taken when their layers share fewer edges than the one-shift
-  unmixing's (tune split: the four pairs whose second layer moved 1–4 px, alphas 0.3–0.4 apart, went from
-  unseparated to +25–49 dB over the mixtures). The three best-screened pairs are refined, not only the best, and a
-  pair whose alphas end on the search's bounds is passed over (tune split, 96 pairs with a moved layer: moves right
-  on 80 → 84; the 72 other pairs' answers unchanged; ``bench/probe_separate_moves.py``);
+  highest points are tried as the two layers' moves (:func:`find_moves`; a point under 1.5 % of the top's height,
+  :data:`MOVED_PEAK_SHARE`, is noise there, and a move read into it cost an unmoved moon-and-gravel pair 24 dB), and
+  with a move per layer the mixing is inverted frequency by frequency (:func:`unmix_moved`; a 2×2 complex system per
+  frequency, never worse conditioned than ``|α1 − α2|``). The moves are taken when their layers share fewer edges
+  than the one-shift unmixing's (tune split: the four pairs whose second layer moved 1–4 px, alphas 0.3–0.4 apart,
+  went from unseparated to +25–49 dB over the mixtures). The three best-screened pairs are refined, not only the
+  best, and a pair whose alphas end on the search's bounds is passed over (tune split, 96 pairs with a moved layer:
+  moves right on 80 → 84; the 72 other pairs' answers unchanged; ``bench/probe_separate_moves.py``);
 * the second shot's exposure is a learned gain ``g``: ``I_2 = g·(α_2·y1 + (1 − α_2)·y2)``. A gain cannot be told
   from the layers' own brightness by the model alone (every ``g`` in a range explains the pair exactly, with the
   layers brighter or darker in step; only that both layers stay inside [0, 1] bounds the range). So when the range
