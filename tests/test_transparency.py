@@ -348,6 +348,19 @@ def test_a_pair_that_allows_an_exposure_change_says_a_layer_may_be_worse():
     assert any("may be further from the truth than the mixtures" in n for n in r.notes), r.notes
 
 
+def _tune_pair(index: int, four_kinds: bool = False):
+    """The benchmark's TUNE separation pair ``index`` (drawn with the four kinds before ``handheld`` if asked):
+    ``(case, mixture1, mixture2, find_moves' limit, gain)``."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import cases  # noqa: PLC0415  (bench/cases.py)
+    from bench_check import TUNE_SEED  # noqa: PLC0415
+
+    kinds = cases.KINDS["separate"][:4] if four_kinds else cases.KINDS["separate"]
+    (case,) = cases.draw_separate(TUNE_SEED, index + 1, first=index, kinds=kinds)
+    a, b = case.inputs["mixture1"], case.inputs["mixture2"]
+    return case, a, b, max(2, int(min(a.shape[:2]) * MAX_SHIFT)), float(b.mean() / a.mean())
+
+
 @pytest.mark.parametrize("index", [125, 237])
 def test_the_layer_moves_are_refined_from_more_than_the_best_screened_pair(index):
     """Benchmark TUNE pairs (drawn with the four kinds before ``handheld``) whose second layer moved (4, 0) px /
@@ -355,16 +368,10 @@ def test_the_layer_moves_are_refined_from_more_than_the_best_screened_pair(index
     3 px / none found), so only refining it gives the wrong moves; refining the next screened pairs too
     (``REFINED_MOVES``) finds the true ones (tune split, 96 shifted pairs: 80 → 84 right;
     ``bench/probe_separate_moves.py``)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    import cases  # noqa: PLC0415  (bench/cases.py)
-    from bench_check import TUNE_SEED  # noqa: PLC0415
-    from probe_separate_moves import truth_moves  # noqa: PLC0415
+    case, a, b, limit, gain = _tune_pair(index, four_kinds=True)
+    from probe_separate_moves import truth_moves  # noqa: PLC0415  (bench/, put on the path by _tune_pair)
 
-    (case,) = cases.draw_separate(TUNE_SEED, index + 1, first=index, kinds=cases.KINDS["separate"][:4])
-    a, b = case.inputs["mixture1"], case.inputs["mixture2"]
     want = truth_moves(case.params)
-    limit = max(2, int(min(a.shape[:2]) * MAX_SHIFT))
-    gain = float(b.mean() / a.mean())
     once = find_moves(a, b, gain, limit, refine=1)
     assert once is None or once.moves != want
     found = find_moves(a, b, gain, limit)
@@ -378,14 +385,8 @@ def test_a_layer_move_is_not_read_into_a_faint_phase_correlation_point(monkeypat
     correlation -0.003 against 0.0005), and the move read from it cost the layers 24 dB (+15.3 dB over the
     mixtures with one shift, -8.3 with the move). Moves are now read only from points of at least
     ``MOVED_PEAK_SHARE`` of the top's height."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    import cases  # noqa: PLC0415  (bench/cases.py)
-    from bench_check import TUNE_SEED  # noqa: PLC0415
-
-    (case,) = cases.draw_separate(TUNE_SEED, 14, first=13)
-    a, b = case.inputs["mixture1"], case.inputs["mixture2"]
+    case, a, b, limit, gain = _tune_pair(13)
     assert case.params["shift"] == [0, 0] and "camera_move" not in case.params
-    limit, gain = max(2, int(min(a.shape[:2]) * MAX_SHIFT)), float(b.mean() / a.mean())
     assert find_moves(a, b, gain, limit) is None
     monkeypatch.setattr(transparency, "MOVED_PEAK_SHARE", 0.0)
     spurious = find_moves(a, b, gain, limit)
