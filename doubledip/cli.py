@@ -72,9 +72,12 @@ def _shared(p: argparse.ArgumentParser, working_size: bool = True) -> None:
 
 
 def settings(args: argparse.Namespace) -> dict:
-    """The shared options as keyword arguments of every ``iterate_*`` function."""
-    return {"preset": args.preset, "steps": args.steps, "size": getattr(args, "size", None), "seed": args.seed,
-            "device": args.device}
+    """The shared options as keyword arguments of the command's ``iterate_*`` function: ``size`` only where the
+    command has ``--size`` (the restorations work at the photo's own size and refuse a ``size`` keyword)."""
+    opts = {"preset": args.preset, "steps": args.steps, "seed": args.seed, "device": args.device}
+    if hasattr(args, "size"):
+        opts["size"] = args.size
+    return opts
 
 
 def _progress(snap: Snapshot, width: int = 30) -> str:
@@ -114,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
         _shared(p, c.working_size)
     args = parser.parse_args(argv)
     cmd = next(c for c in COMMANDS if c.name == args.command)
+    if not args.out.strip():  # Path("") is the current directory: an empty value is a slip, not a choice
+        return _fail("--out is empty: give the directory to write the results to (e.g. --out result; "
+                     "--out . for the current one)")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         return _fail(f"--out {out}: exists and is not a directory")

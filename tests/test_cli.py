@@ -11,6 +11,7 @@ from conftest import ROOT, hints_for, two_regions
 from PIL import Image
 
 from doubledip.cli import main
+from doubledip.registry import TASKS
 
 
 def cli(*args, cwd=None):
@@ -110,6 +111,29 @@ def test_a_fit_without_network_steps_says_so_instead_of_an_empty_bar(tmp_path):
     assert json.loads((out / "summary.json").read_text())["steps"] == 0
 
 
+RESTORATIONS = [t.name for t in TASKS.values() if t.group == "Restore"]
+
+
+@pytest.mark.parametrize("task", RESTORATIONS)
+def test_every_restoration_command_runs_end_to_end(files, tmp_path, capsys, task):
+    """The restorations have no --size; the shared options once passed size=None to them all, and every one of
+    these commands failed with "unknown keyword 'size'"."""
+    rng = np.random.default_rng(0)
+    img = np.clip(np.linspace(0.2, 0.8, 40)[:, None, None] + 0.1 * rng.standard_normal((40, 48, 3)), 0, 1)
+    photo = tmp_path / "photo.jpg"  # a JPEG, so that the jpeg task finds artefacts to remove
+    Image.fromarray((img * 255).astype(np.uint8)).save(photo, quality=20)
+    mask = np.zeros((40, 48), np.uint8)
+    mask[10:20, 12:24] = 255
+    Image.fromarray(mask).save(tmp_path / "mask.png")
+    extra = {"inpaint": ["--mask", tmp_path / "mask.png"], "superres": ["--scale", "2"]}.get(task, [])
+    out = tmp_path / task
+    rc = main([task, str(photo), *map(str, extra), "--out", str(out), "--steps", "2", "--quiet"])
+    assert rc == 0, capsys.readouterr().err
+    restored = Image.open(out / "restored.png")
+    assert restored.size == ((96, 80) if task == "superres" else (48, 40))
+    assert json.loads((out / "summary.json").read_text())["task"] == task
+
+
 @pytest.mark.parametrize("args, message", [
     (["segment", "{d}/missing.png"], "no such file"),
     (["segment", "{d}/broken.png"], "not a readable image"),
@@ -162,6 +186,15 @@ def test_an_unwritable_out_fails_before_the_run(files, tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("error: ") and "not a directory" in err and err.count("\n") == 1
     assert time.perf_counter() - t0 < 10
+
+
+def test_an_empty_out_is_refused_not_read_as_the_current_directory(files, tmp_path, capsys, monkeypatch):
+    """--out "" wrote the results into the current directory (and removed an earlier result's files there)."""
+    monkeypatch.chdir(tmp_path)
+    code = main(["dehaze", str(files / "img.png"), "--out", "", "--steps", "2", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: --out is empty") and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_bad_input_through_the_real_entry_point(files, tmp_path):
