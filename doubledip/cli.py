@@ -68,7 +68,8 @@ def _shared(p: argparse.ArgumentParser, working_size: bool = True) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
                    help="where the networks run (default auto: CUDA when present)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--quiet", action="store_true",
+                   help="print nothing: no progress, no notes (summary.json keeps the notes)")
 
 
 def settings(args: argparse.Namespace) -> dict:
@@ -145,8 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         size = getattr(args, "size", None)
         if size and result.steps and max(result.working_size) < size:  # steps 0: no networks ran
             h, w = result.working_size
-            input_notes.append(f"--size {size} is more than the photo's long side: worked at {w}×{h} px (a photo is "
-                               "never enlarged to work on)")
+            input_notes.append(f"--size {size} is more than the photo's long side: worked at {w}×{h} px (the photo's "
+                               "own size, each side rounded to a multiple the networks take; a photo is never "
+                               "enlarged beyond that)")
         result.notes = [*input_notes, *result.notes]  # how the inputs were read, first
         # Write into a sibling temporary directory, then move it into place: no half-written --out on failure.
         out.parent.mkdir(parents=True, exist_ok=True)
