@@ -47,6 +47,12 @@ LAYERS_SECONDS = 1.0
 FG_COLOUR, BG_COLOUR = "rgb(0, 200, 0)", "rgb(220, 0, 0)"
 
 
+def _shown(message: str) -> gr.Error:
+    """The page's error for ``message``: shown to the visitor, not logged with a traceback (a visitor's bad input is
+    not the server's failure; a bug logs its own traceback, see :func:`_unexpected_errors`)."""
+    return gr.Error(message, print_exception=False)
+
+
 def _device() -> str:
     """On a ZeroGPU Space the heavy handlers get a GPU; everywhere else the library picks its device."""
     return "cuda" if _zero_gpu() is not None else "auto"
@@ -109,7 +115,7 @@ def _image(value, what: str = "image") -> tuple[np.ndarray, list[str]]:
     a note. A file is read as the CLI reads it (``io.load_image_with_notes``): as displayed (EXIF orientation), by
     its bit depth (16-bit), an animated one as its first frame with a note."""
     if value is None:
-        raise gr.Error(f"Please give an {what} first.")
+        raise _shown(f"Please give an {what} first.")
     notes: list[str] = []
     try:
         if isinstance(value, (str, os.PathLike)):
@@ -117,7 +123,7 @@ def _image(value, what: str = "image") -> tuple[np.ndarray, list[str]]:
         else:
             img = as_float_image(np.asarray(value))
     except InputError as e:
-        raise gr.Error(str(e)) from None
+        raise _shown(str(e)) from None
     notes = list(notes)
     h, w = img.shape[:2]
     if max(h, w) > MAX_SIDE:
@@ -132,13 +138,13 @@ def _image(value, what: str = "image") -> tuple[np.ndarray, list[str]]:
 def _editor(value, what: str = "photo") -> tuple[np.ndarray, np.ndarray]:
     """ImageEditor value → (photo RGB float, painted strokes RGBA uint8 at the photo's size)."""
     if not value or value.get("background") is None:
-        raise gr.Error(f"Please upload a {what} first.")
+        raise _shown(f"Please upload a {what} first.")
     bg = np.asarray(value["background"])
     strokes = np.zeros((*bg.shape[:2], 4), np.uint8)
     for layer in value.get("layers") or []:
         layer = np.asarray(layer)
         if layer.ndim == 3 and layer.shape[:2] != bg.shape[:2]:
-            raise gr.Error(f"a paint layer is {layer.shape[1]}×{layer.shape[0]} px but the photo is "
+            raise _shown(f"a paint layer is {layer.shape[1]}×{layer.shape[0]} px but the photo is "
                            f"{bg.shape[1]}×{bg.shape[0]} px; paint on the same photo")
         if layer.ndim == 3 and layer.shape[2] == 4:
             # The page's paint is transparent where nothing was painted; an opaque image given as a layer (through
@@ -164,7 +170,7 @@ def _page_errors() -> Iterator[None]:
     try:
         yield
     except (InputError, ValueError) as e:
-        raise gr.Error(str(e)) from None
+        raise _shown(str(e)) from None
 
 
 def _settings(preset: str, steps, size, seed) -> dict:
@@ -267,7 +273,7 @@ def _stream(gen: Iterator[dd.Snapshot], task: Task, before: np.ndarray, notes: l
             slider = (to_uint8(before), to_uint8(_rgb(main)))
             yield final, _done_text(res, notes), curve.final(), slider, _downloads(res)
     except InputError as e:
-        raise gr.Error(str(e)) from None
+        raise _shown(str(e)) from None
     finally:
         gen.close()
 
@@ -319,7 +325,7 @@ def _task_inputs(task: Task, values: dict, painted: bool) -> tuple[dict, np.ndar
             mask = None if strokes is None else _fit_mask(strokes[..., 3] > 0, before.shape[:2])
             if mask is None or not mask.any():
                 if prm.required:
-                    raise gr.Error(f"Please {prm.label} first.")
+                    raise _shown(f"Please {prm.label} first.")
                 mask = None
             kwargs[prm.name] = mask
         elif prm.kind == "hints":
@@ -327,7 +333,7 @@ def _task_inputs(task: Task, values: dict, painted: bool) -> tuple[dict, np.ndar
             if not fg.any() and not bg.any():
                 fg = bg = None  # the library uses automatic hints, and says so in the result's notes
             elif not fg.any() or not bg.any():
-                raise gr.Error("Draw both hints (green = foreground, red = background), or none for automatic "
+                raise _shown("Draw both hints (green = foreground, red = background), or none for automatic "
                                "hints.")
             kwargs["fg_hint"], kwargs["bg_hint"] = fg, bg
         elif prm.kind == "text":
@@ -339,7 +345,7 @@ def _task_inputs(task: Task, values: dict, painted: bool) -> tuple[dict, np.ndar
                 continue
             match = [c for c in prm.choices if str(c) == str(value).strip()]
             if not match:
-                raise gr.Error(f"{prm.name} must be one of {', '.join(map(str, prm.choices))}; got {value!r}")
+                raise _shown(f"{prm.name} must be one of {', '.join(map(str, prm.choices))}; got {value!r}")
             kwargs[prm.name] = match[0]
         elif prm.kind == "flag":
             kwargs[prm.name] = bool(values.get(prm.name))
@@ -396,12 +402,12 @@ def _unexpected_errors(task: str) -> Iterator[None]:
     except gr.Error:
         raise
     except FloatingPointError as e:  # the optimisation diverged: the engine's message says what to try
-        raise gr.Error(str(e)) from None
+        raise _shown(str(e)) from None
     except Exception as e:  # noqa: BLE001  (shown, logged, and the job ends; nothing else is affected)
         import traceback
 
         traceback.print_exc()
-        raise gr.Error(f"{task} failed inside doubledip ({type(e).__name__}: {e}). This is a bug, not your input; "
+        raise _shown(f"{task} failed inside doubledip ({type(e).__name__}: {e}). This is a bug, not your input; "
                        "the server goes on serving.") from None
 
 
@@ -419,7 +425,7 @@ def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
         settings = _settings(*(values.pop(k) for k in ("preset", "steps", "size", "seed")))
         if not task.working_size:
             if settings.pop("size") is not None:
-                raise gr.Error(f"{task.name} works at the photo's own size: leave the working size empty")
+                raise _shown(f"{task.name} works at the photo's own size: leave the working size empty")
         with _unexpected_errors(task.name):
             kw, before, notes = _task_inputs(task, values, painted)
             with _page_errors():
@@ -443,13 +449,13 @@ HANDLERS: dict[str, Callable] = {}
 
 def _several_photos(paths: list[str], editor) -> tuple[list[np.ndarray], np.ndarray | None, list[str]]:
     if len(paths) < 2:
-        raise gr.Error("Give two or more photos with the same watermark (one photo: paint over its mark above).")
+        raise _shown("Give two or more photos with the same watermark (one photo: paint over its mark above).")
     imgs, notes = [], []
     for k, path in enumerate(paths, 1):
         try:
             img, more = _image(path, f"photo {k}")
         except gr.Error as e:
-            raise gr.Error(f"photo {k}: {e.message}") from None
+            raise _shown(f"photo {k}: {e.message}") from None
         imgs.append(img)
         notes += [f"photo {k}: {n}" for n in more]
     hint = None
@@ -474,7 +480,7 @@ def video_first_frame(video):
     try:
         return {"background": dd.first_frame(video), "layers": [], "composite": None}
     except InputError as e:
-        raise gr.Error(str(e)) from None
+        raise _shown(str(e)) from None
 
 
 def _video_hints(editor, clip: dd.Clip, notes: list[str]) -> tuple:
@@ -489,7 +495,7 @@ def _video_hints(editor, clip: dd.Clip, notes: list[str]) -> tuple:
         notes.append("no hints drawn: automatic hints on the first frame")
         return None, None
     if not fg.any() or not bg.any():
-        raise gr.Error("Draw both hints (green = foreground, red = background), or none for automatic hints.")
+        raise _shown("Draw both hints (green = foreground, red = background), or none for automatic hints.")
     fg, bg = _fit_mask(fg, clip.size), _fit_mask(bg, clip.size)
     return (dd.video.fit_hint(fg, clip, "foreground hint"), dd.video.fit_hint(bg, clip, "background hint"))
 
@@ -521,10 +527,10 @@ def run_video(video, editor=None, task_label="segmentation", preset="fast", step
         seed: random seed.
     """
     if not video:
-        raise gr.Error("Please upload a video first.")
+        raise _shown("Please upload a video first.")
     task = VIDEO_TASKS.get(task_label)
     if task is None:
-        raise gr.Error(f"Unknown task {task_label!r}.")
+        raise _shown(f"Unknown task {task_label!r}.")
     notes: list[str] = []
     with _page_errors():
         clip = dd.read_clip(video)
@@ -548,7 +554,7 @@ def run_video(video, editor=None, task_label="segmentation", preset="fast", step
             yield (firsts, _done_text(snap.result, notes), curve.final(), slider, _video_downloads(out, paths),
                    str(paths[main]))
     except InputError as e:
-        raise gr.Error(str(e)) from None
+        raise _shown(str(e)) from None
     finally:
         gen.close()
 
@@ -632,7 +638,7 @@ class _UploadImage(gr.Image):
         try:
             return super().preprocess(payload)
         except Exception:  # noqa: BLE001  (every decoder failure means the same to the user)
-            raise gr.Error("not a readable image (PNG, JPEG, WebP, TIFF, BMP or GIF)") from None
+            raise _shown("not a readable image (PNG, JPEG, WebP, TIFF, BMP or GIF)") from None
 
 
 def _editor_component(label: str, colours: list[str], canvas: tuple[int, int],

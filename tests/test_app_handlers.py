@@ -101,8 +101,10 @@ def test_huge_photo_is_downscaled_with_a_note():
      "size"),
 ])
 def test_bad_input_is_a_readable_page_error(call, message):
-    with pytest.raises(gr.Error, match=message):
+    with pytest.raises(gr.Error, match=message) as caught:
         list(call())
+    # A visitor's input is not the server's failure: no traceback in the server's log (each one printed one).
+    assert caught.value.print_exception is False
 
 
 def _photos(tmp_path, sizes):
@@ -205,7 +207,7 @@ def test_restore_examples_fill_the_scale_as_text_and_choose_their_task():
         assert chosen == ({"denoise"} if "Denoising" in ds.label else {"superres"}), ds.samples
 
 
-def test_an_unexpected_failure_says_what_happened(monkeypatch):
+def test_an_unexpected_failure_says_what_happened(monkeypatch, capsys):
     from doubledip.registry import TASKS
 
     def broken(*a, **k):
@@ -215,6 +217,8 @@ def test_an_unexpected_failure_says_what_happened(monkeypatch):
     img = np.random.default_rng(0).random((40, 40, 3)).astype(np.float32)
     with pytest.raises(gr.Error, match="RuntimeError: disk on fire"):
         list(app.run_denoise(_editor(img)))
+    log = capsys.readouterr().err  # a bug's traceback goes to the server's log, once
+    assert log.count("Traceback") == 1 and "disk on fire" in log
 
 
 def test_watched_terms_stay_out_of_the_loss_plot():
