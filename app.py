@@ -145,7 +145,7 @@ def _editor(value, what: str = "photo") -> tuple[np.ndarray, np.ndarray]:
         layer = np.asarray(layer)
         if layer.ndim == 3 and layer.shape[:2] != bg.shape[:2]:
             raise _shown(f"a paint layer is {layer.shape[1]}×{layer.shape[0]} px but the photo is "
-                           f"{bg.shape[1]}×{bg.shape[0]} px; paint on the same photo")
+                         f"{bg.shape[1]}×{bg.shape[0]} px; paint on the same photo")
         if layer.ndim == 3 and layer.shape[2] == 4:
             # The page's paint is transparent where nothing was painted; an opaque image given as a layer (through
             # the API: a black-and-white mask) is painted where it is bright.
@@ -334,7 +334,7 @@ def _task_inputs(task: Task, values: dict, painted: bool) -> tuple[dict, np.ndar
                 fg = bg = None  # the library uses automatic hints, and says so in the result's notes
             elif not fg.any() or not bg.any():
                 raise _shown("Draw both hints (green = foreground, red = background), or none for automatic "
-                               "hints.")
+                             "hints.")
             kwargs["fg_hint"], kwargs["bg_hint"] = fg, bg
         elif prm.kind == "text":
             kwargs[prm.name] = (values.get(prm.name) or "").strip() or None
@@ -408,7 +408,7 @@ def _unexpected_errors(task: str) -> Iterator[None]:
 
         traceback.print_exc()
         raise _shown(f"{task} failed inside doubledip ({type(e).__name__}: {e}). This is a bug, not your input; "
-                       "the server goes on serving.") from None
+                     "the server goes on serving.") from None
 
 
 def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
