@@ -127,7 +127,8 @@ PRESETS: dict[str, dict[str, Settings]] = {
             recon=0.5, hint=1.0, hint_frac=1.0, binary=0.01, mask_skip=(4, 4, 4),
             # 180 steps: the 230 (40 + 190) before took 49–69 s a check photo on a 2-core host about 1.5× slower
             # than the one they were timed on (32–40 s there); on the tune split's first 12 cases
-            # (bench/probe_segment_budget.py, variants "shorter" and "short", one thread) 180 steps held the bar on
+            # (bench/probe_segment_budget.py, variants "shorter" and "short", one thread;
+            # bench/results/probe_segment_budget_tune_12.txt) 180 steps held the bar on
             # all 12, the IoU within 0.001 of 230's on the 10 compared but one (0.985 → 0.998), in 50–75 CPU s
             # against 60–96.
             # 230 steps: the 375 (65 + 310) before took 75–82 s on a 2-core host slower than the one they were
