@@ -115,7 +115,7 @@ RESTORATIONS = [t.name for t in TASKS.values() if t.group == "Restore"]
 
 
 @pytest.mark.parametrize("task", RESTORATIONS)
-def test_every_restoration_command_runs_end_to_end(files, tmp_path, capsys, task):
+def test_every_restoration_command_runs_end_to_end(tmp_path, capsys, task):
     """The restorations have no --size; the shared options once passed size=None to them all, and every one of
     these commands failed with "unknown keyword 'size'"."""
     rng = np.random.default_rng(0)
