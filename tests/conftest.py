@@ -161,15 +161,26 @@ def _share_the_machine(request, monkeypatch) -> Iterator[None]:
     if _WORKERS == 1 or request.node.get_closest_marker("niced") is not None:
         yield
         return
-    _LOCKS.mkdir(exist_ok=True)
-    turnstile, machine = _LOCKS / "turnstile", _LOCKS / "machine"
     if quiet:
-        with _flock(turnstile, fcntl.LOCK_EX), _flock(machine, fcntl.LOCK_EX):
+        _LOCKS.mkdir(exist_ok=True)
+        with _flock(_LOCKS / "turnstile", fcntl.LOCK_EX), _flock(_LOCKS / "machine", fcntl.LOCK_EX):
             yield
         return
-    with _flock(turnstile, fcntl.LOCK_EX):
+    with sharing_the_machine():
+        yield
+
+
+@contextlib.contextmanager
+def sharing_the_machine() -> Iterator[None]:
+    """The shared lock every test that is neither `quiet` nor `niced` holds: it may run beside the other worker's
+    ordinary tests but not beside a `quiet` one. A `niced` test takes it for a part that must run at normal priority."""
+    if _WORKERS == 1:
+        yield
+        return
+    _LOCKS.mkdir(exist_ok=True)
+    with _flock(_LOCKS / "turnstile", fcntl.LOCK_EX):
         pass
-    with _flock(machine, fcntl.LOCK_SH):
+    with _flock(_LOCKS / "machine", fcntl.LOCK_SH):
         yield
 
 
