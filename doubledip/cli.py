@@ -229,13 +229,12 @@ def _unwritable(out: Path) -> str | None:
 
 
 def _notes_from(caught: list[warnings.WarningMessage]) -> list[str]:
-    """The :class:`InputNote` s among warnings recorded while the inputs were read (each also written to stderr as a
-    ``note:`` line); any other warning is shown as usual."""
+    """The :class:`InputNote` s among warnings recorded while the inputs were read: said once, with the result's
+    notes after ``wrote DIR`` (not with ``--quiet``), and kept in summary.json. Any other warning is shown as usual."""
     notes = []
     for w in caught:
         if issubclass(w.category, InputNote):
             notes.append(str(w.message))
-            sys.stderr.write(f"note: {w.message}\n")
         else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     return notes
