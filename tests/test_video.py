@@ -147,6 +147,7 @@ def test_cli_segment_video_writes_the_contract(clipfiles, tmp_path):
     (["segment-video", "{d}/disc.mp4", "--fg-hint", "{d}/small_hint.png", "--bg-hint", "{d}/bg.png"], "px"),
     (["dehaze-video", "{d}/disc.mp4", "--max-frames", "0"], "--max-frames) must be at least 1"),
     (["dehaze-video", "{d}/disc.mp4", "--max-frames", "-3"], "--max-frames) must be at least 1"),
+    (["dehaze-video", "{d}/disc.mp4", "--strength", "3"], "strength must lie in 0–1"),
 ])
 def test_cli_video_bad_input_exit_2_nothing_written(clipfiles, tmp_path, args, message):
     out = tmp_path / "out"
@@ -154,6 +155,25 @@ def test_cli_video_bad_input_exit_2_nothing_written(clipfiles, tmp_path, args, m
     assert r.returncode == 2
     assert message in r.stderr and "Traceback" not in r.stderr
     assert not out.exists()
+
+
+def test_a_clip_judged_haze_free_can_be_dehazed_with_the_strength_its_note_offers(tmp_path):
+    """dehaze-video's note told the user to give "CLI --strength 1" (and the page's field), which dehaze-video did
+    not have: the bundled clip, haze-free, is returned unchanged with a note naming the option it does have."""
+    bunny = Path(__file__).resolve().parent.parent / "examples" / "video" / "bunny.mp4"
+    args = ("dehaze-video", bunny, "--max-frames", "2", "--steps", "2", "--size", "32")
+    r = cli(*args, "--out", tmp_path / "auto")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads((tmp_path / "auto" / "summary.json").read_text())
+    assert summary["dehaze_strength"] == 0.0
+    offer = next(n for n in summary["notes"] if "give a strength of 1" in n)
+    assert "the clip is returned unchanged" in offer and "CLI dehaze-video --strength 1" in offer
+    assert "the page's" not in offer  # the Video tab has no strength field
+    r = cli(*args, "--strength", "1", "--out", tmp_path / "forced")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads((tmp_path / "forced" / "summary.json").read_text())
+    assert summary["dehaze_strength"] == 1.0 and summary["strength_source"] == "given"
+    assert any(n.startswith("a strength of 1 was given for a clip that scores as haze-free") for n in summary["notes"])
 
 
 @pytest.mark.parametrize("ext,codec", [("gif", None), ("webm", "libvpx"), ("mov", "libx264")])

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..cli import command
 from ..engine import Result
 from ..io import load_mask
+from ..registry import TASKS
 from ..video import MAX_FRAMES, Clip, fit_hint, iterate_video, read_clip, render
 
 
@@ -43,12 +44,15 @@ def segment_video(args: argparse.Namespace, opts: dict):
 def _dehaze_args(p: argparse.ArgumentParser) -> None:
     _clip_args(p, "hazy clip")
     p.add_argument("--airlight", help="R,G,B airlight for the whole clip (default: dark-channel prior)")
+    strength = next(q for q in TASKS["dehaze"].params if q.name == "strength")  # the image task's, for the clip
+    p.add_argument("--strength", help=strength.help.replace("photo", "clip"))
 
 
 @command("dehaze-video", "video dehazing: one airlight for the clip, a transmission per frame", _dehaze_args)
 def dehaze_video(args: argparse.Namespace, opts: dict):
     clip = read_clip(args.video, args.max_frames)
-    return iterate_video("dehaze-video", clip, args.airlight, **opts), _renderer("dehaze-video", clip)
+    return (iterate_video("dehaze-video", clip, args.airlight, strength=args.strength, **opts),
+            _renderer("dehaze-video", clip))
 
 
 def _separate_args(p: argparse.ArgumentParser) -> None:

@@ -281,12 +281,13 @@ def build(
 
 
 def build_video(
-    frames: np.ndarray, airlight: str | tuple[float, ...] | None = None, preset: str = "fast", **overrides,
+    frames: np.ndarray, airlight: str | tuple[float, ...] | None = None, preset: str = "fast",
+    strength: str | float | None = None, **overrides,
 ) -> Problem:
     """Frames (T, H, W, 3) float: one airlight for the whole clip (the median of the frames' estimates) and one
-    dehazing strength (from the median of the frames' haze opacities), a transmission per frame from the shared
-    network."""
-    return _build(frames, airlight, False, preset, video=True, **overrides)
+    dehazing strength (from the median of the frames' haze opacities, unless ``strength`` is given as for
+    :func:`build`), a transmission per frame from the shared network."""
+    return _build(frames, airlight, False, preset, video=True, strength=parse_strength(strength), **overrides)
 
 
 def _build(
@@ -320,9 +321,12 @@ def _build(
     elif local_map is not None:
         strength = float(local_map.mean())
     notes = []
-    # What a user who knows the photo is hazy can do about a photo judged haze-free (or lightly hazy).
-    force = ("if the photo is hazy, give a strength of 1 to remove all the haze found (CLI --strength 1; the page's "
-             "'haze to remove'; the API's strength=1)")
+    # What a user who knows the photo is hazy can do about a photo judged haze-free (or lightly hazy). A clip is
+    # judged as one photo; its strength is given to the CLI's dehaze-video or the API (the page's Video tab has none).
+    what = "clip" if video else "photo"
+    force = (f"if the {what} is hazy, give a strength of 1 to remove all the haze found "
+             + ("(CLI dehaze-video --strength 1; the API's strength=1)" if video else
+                "(CLI --strength 1; the page's 'haze to remove'; the API's strength=1)"))
     if partial:
         force += (f"; its haziest tenth scores {haziest:.2f}, as a hazy distance does (a bright sky or backdrop can "
                   "too): if only the distance is hazy, give the strength 'regions' to remove the haze where it lies "
@@ -331,18 +335,18 @@ def _build(
         why = ("its airlight estimate is too dark for haze" if too_dark else "it has no colour" if grey_out else
                f"median haze opacity {opacity:.2f}")
         given_as = "the strength 'regions'" if local_map is not None else f"a strength of {strength:g}"
-        notes.append(f"{given_as} was given for a photo that scores as haze-free ({why}): if it has no "
+        notes.append(f"{given_as} was given for a {what} that scores as haze-free ({why}): if it has no "
                      "haze, the result is altered — compare it with the input")
     elif not given_strength and too_dark:
         notes.append(f"the most haze-opaque part of the picture is dark (airlight estimate "
                      f"{', '.join(f'{v:.2f}' for v in a0.tolist())}, brightest channel under {DARK_AIRLIGHT:g}): "
-                     f"haze is scattered daylight and shows as a bright veil, so the photo is taken for a haze-free "
+                     f"haze is scattered daylight and shows as a bright veil, so the {what} is taken for a haze-free "
                      f"one (a grey texture without shadows, a dark scene) and returned unchanged; {force}, and "
                      "the airlight too if you know it (CLI --airlight R,G,B: alone it does not force dehazing)")
     elif not given_strength and grey_out:
-        notes.append("the photo has no colour (a black-and-white photo): haze is judged by how it lifts the darkest "
+        notes.append(f"the {what} has no colour (black and white): haze is judged by how it lifts the darkest "
                      "colour channel, which without colour is the brightness itself, so pale surfaces would read as "
-                     f"haze; the photo is returned unchanged; {force}")
+                     f"haze; the {what} is returned unchanged; {force}")
     elif not given_strength and _shadows_rule_out_haze(opacity, clearest) and dehaze_strength(opacity) > 0.0:
         notes.append(f"near-black shadows in a tenth of the picture (haze opacity {clearest:.2f} there) with a median "
                      f"haze opacity of {opacity:.2f}, as a haze-free photo with a bright sky scores: taken for one "
@@ -351,7 +355,7 @@ def _build(
     elif not given_strength and strength < 1.0:
         notes.append(f"little or no haze found (median haze opacity {opacity:.2f}; haze-free photos score below "
                      f"{HAZE_FREE:g}, hazy ones above {HAZY:g}): "
-                     + ("the photo is returned unchanged" if strength == 0.0
+                     + (f"the {what} is returned unchanged" if strength == 0.0
                         else f"{strength:.0%} of the estimated haze is removed") + f"; {force}")
     shape = working_shape(h, w, p.size or max(h, w), p.arch.multiple, p.arch.min_side)
     target = resize(full, shape)
@@ -518,10 +522,10 @@ def iterate_dehaze(
 
 
 def iterate_dehaze_video(
-    frames: np.ndarray, airlight: str | tuple[float, ...] | None = None, *, preset: str = "fast", seed: int = 0,
-    device: str = "auto", **overrides,
+    frames: np.ndarray, airlight: str | tuple[float, ...] | None = None, *, strength: str | float | None = None,
+    preset: str = "fast", seed: int = 0, device: str = "auto", **overrides,
 ) -> Iterator[Snapshot]:
-    problem = build_video(frames, airlight, preset, **overrides)
+    problem = build_video(frames, airlight, preset, strength=strength, **overrides)
     return iterate(problem, seed=seed, device=device, every=get_preset("dehaze-video", preset, **overrides).every)
 
 
