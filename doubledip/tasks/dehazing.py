@@ -525,8 +525,10 @@ def iterate_dehaze_video(
     frames: np.ndarray, airlight: str | tuple[float, ...] | None = None, *, strength: str | float | None = None,
     preset: str = "fast", seed: int = 0, device: str = "auto", **overrides,
 ) -> Iterator[Snapshot]:
+    started = time.perf_counter()  # the clip's airlight and priors are found in build_video()
     problem = build_video(frames, airlight, preset, strength=strength, **overrides)
-    return iterate(problem, seed=seed, device=device, every=get_preset("dehaze-video", preset, **overrides).every)
+    return iterate(problem, seed=seed, device=device, every=get_preset("dehaze-video", preset, **overrides).every,
+                   started=started)
 
 
 __all__ = ["iterate_dehaze", "build", "parse_airlight", "parse_strength", "dark_channel"]

@@ -490,9 +490,10 @@ def iterate_segment(
     image: np.ndarray, fg_hint: np.ndarray | None = None, bg_hint: np.ndarray | None = None, *,
     preset: str = "fast", seed: int = 0, device: str = "auto", **overrides,
 ) -> Iterator[Snapshot]:
+    started = time.perf_counter()  # build() finds the hints (automatic ones from the photo): it counts
     problem = build(image, fg_hint, bg_hint, preset, **overrides)
     every = get_preset("segment", preset, **overrides).every
-    return iterate(problem, seed=seed, device=device, every=every)
+    return iterate(problem, seed=seed, device=device, every=every, started=started)
 
 
 def iterate_segment_video(
@@ -506,8 +507,9 @@ def iterate_segment_video(
     p = get_preset("segment-video", preset, **overrides)
     if p.track:
         return track_video(frames, fg_hint, bg_hint, p, [k for k in ("steps", "size") if overrides.get(k) is not None])
+    started = time.perf_counter()
     problem = build_video(frames, fg_hint, bg_hint, preset, **overrides)
-    return iterate(problem, seed=seed, device=device, every=p.every)
+    return iterate(problem, seed=seed, device=device, every=p.every, started=started)
 
 
 def track_video(

@@ -64,6 +64,7 @@ scene, the field case: each layer held the reflection in the input's own proport
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -936,15 +937,19 @@ def iterate_separate(
     device: str = "auto", **overrides,
 ) -> Iterator[Snapshot]:
     """Separate two transparent layers from two mixtures (alphas learned) or from one image (I = y1 + y2)."""
+    started = time.perf_counter()  # registration and the search for each layer's move run in build()
     problem = build(image1, image2, preset, **overrides)
-    return iterate(problem, seed=seed, device=device, every=get_preset("separate", preset, **overrides).every)
+    return iterate(problem, seed=seed, device=device, every=get_preset("separate", preset, **overrides).every,
+                   started=started)
 
 
 def iterate_separate_video(
     frames: np.ndarray, *, preset: str = "fast", seed: int = 0, device: str = "auto", **overrides,
 ) -> Iterator[Snapshot]:
+    started = time.perf_counter()
     problem = build_video(frames, preset, **overrides)
-    return iterate(problem, seed=seed, device=device, every=get_preset("separate-video", preset, **overrides).every)
+    return iterate(problem, seed=seed, device=device, every=get_preset("separate-video", preset, **overrides).every,
+                   started=started)
 
 
 __all__ = ["iterate_separate", "build", "unmix"]
