@@ -12,6 +12,7 @@ import functools
 import inspect
 import json
 import os
+import re
 import tempfile
 import threading
 import time
@@ -22,6 +23,7 @@ from pathlib import Path
 import gradio as gr
 import numpy as np
 import pandas as pd
+from gradio.utils import get_upload_folder
 from PIL import Image
 
 import doubledip as dd
@@ -47,10 +49,16 @@ LAYERS_SECONDS = 1.0
 FG_COLOUR, BG_COLOUR = "rgb(0, 200, 0)", "rgb(220, 0, 0)"
 
 
+# Where Gradio keeps uploads (a folder per file, named by its hash): the library's messages name the file by its
+# path, which on the page is this server's cache, not the visitor's file; its name alone is what they know.
+_UPLOADS = re.compile(re.escape(get_upload_folder().rstrip("/")) + r"/[^/\s]+/")
+
+
 def _shown(message: str) -> gr.Error:
     """The page's error for ``message``: shown to the visitor, not logged with a traceback (a visitor's bad input is
-    not the server's failure; a bug logs its own traceback, see :func:`_unexpected_errors`)."""
-    return gr.Error(message, print_exception=False)
+    not the server's failure; a bug logs its own traceback, see :func:`_unexpected_errors`). An uploaded file is
+    named by its own name, not its path in the server's upload cache."""
+    return gr.Error(_UPLOADS.sub("", message), print_exception=False)
 
 
 def _device() -> str:
@@ -637,7 +645,13 @@ class _UploadImage(gr.Image):
     def preprocess(self, payload):
         try:
             return super().preprocess(payload)
-        except Exception:  # noqa: BLE001  (every decoder failure means the same to the user)
+        except Exception:  # noqa: BLE001  (every decoder failure means the same to the user ...)
+            path = getattr(payload, "path", None)
+            try:  # ... unless the library, which reads files as the CLI does, can say more (too many pixels)
+                if path:
+                    load_image_with_notes(path)
+            except InputError as e:
+                raise _shown(str(e)) from None
             raise _shown("not a readable image (PNG, JPEG, WebP, TIFF, BMP or GIF)") from None
 
 

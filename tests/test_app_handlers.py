@@ -1,6 +1,8 @@
 """The page's handlers, called directly: they stream layers, finish with a slider and downloads, fail readably."""
 
+import shutil
 import zipfile
+from pathlib import Path
 
 import gradio as gr
 import numpy as np
@@ -82,6 +84,40 @@ def test_segment_without_hints_says_it_used_automatic_hints():
     img, _ = two_regions()
     text = list(app.run_segment(_editor(img), "fast", 5, 64, 0))[-1][1]
     assert "automatic weak hints" in text and text.count("automatic") == 1  # the library's note, once
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that claims ``width`` × ``height`` px and holds no pixels: a decompression bomb's first bytes."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + \
+        chunk(b"IEND", b"")
+
+
+def test_an_unreadable_or_oversized_upload_is_named_as_the_visitor_knows_it():
+    """A 100000 × 100000 px PNG header was "not a readable image" on the page (the CLI said why), and the library's
+    messages named the file by its path in the server's upload cache."""
+    from gradio.data_classes import FileData
+    from gradio.utils import get_upload_folder
+
+    folder = Path(get_upload_folder()) / "doubledip-test-0123456789abcdef"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "huge.png").write_bytes(_png_header(100000, 100000))
+    (folder / "notes.png").write_bytes(b"not an image")
+    upload = app._UploadImage(type="numpy")
+    with pytest.raises(gr.Error) as huge:
+        upload.preprocess(FileData(path=str(folder / "huge.png")))
+    assert huge.value.message == "huge.png: the image has too many pixels to be read safely"
+    with pytest.raises(gr.Error) as broken:
+        upload.preprocess(FileData(path=str(folder / "notes.png")))
+    assert "not a readable image" in broken.value.message and str(folder) not in broken.value.message
+    said = app._shown(f"{folder}/one.png: image is 1×1 px; at least 16 px a side").message
+    assert said == "one.png: image is 1×1 px; at least 16 px a side"
+    shutil.rmtree(folder)
 
 
 def test_huge_photo_is_downscaled_with_a_note():
