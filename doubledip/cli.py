@@ -141,7 +141,10 @@ def main(argv: list[str] | None = None) -> int:
             result = snap.result
         assert result is not None
         if not args.quiet:  # the bar's psnr is the networks' at the working size; the result may re-make the input
-            fit = f", the result re-makes the input to {result.psnr:.2f} dB" if math.isfinite(result.psnr) else ""
+            # Result.psnr: the final result's re-make where the task has one, else the networks' (the restorations,
+            # whose result mixes in classic methods): "the reconstruction" is true of both.
+            fit = (f", the reconstruction re-makes the input to {result.psnr:.2f} dB" if math.isfinite(result.psnr)
+                   else "")
             sys.stderr.write(f"\ndone in {time.perf_counter() - t0:.1f}s{fit}\n")
         size = getattr(args, "size", None)
         if size and result.steps and max(result.working_size) < size:  # steps 0: no networks ran

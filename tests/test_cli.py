@@ -85,7 +85,7 @@ def test_dehaze_writes_outputs_and_airlight_and_shows_progress(files, tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["airlight"] == [0.9, 0.9, 0.9]
     # The bar shows the networks' fit as it goes; the last line says the result's, which summary.json holds.
-    said = re.search(r"done in [0-9.]+s, the result re-makes the input to ([0-9.]+) dB", r.stderr)
+    said = re.search(r"done in [0-9.]+s, the reconstruction re-makes the input to ([0-9.]+) dB", r.stderr)
     assert said and abs(float(said.group(1)) - summary["psnr"]) <= 0.006
     assert "is more than the photo's long side" not in r.stderr  # 32 px on a 64 px photo is used as given
 
