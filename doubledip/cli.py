@@ -140,9 +140,9 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stderr.flush()
             result = snap.result
         assert result is not None
-        if not args.quiet:  # the bar's psnr is the networks' at the working size; the result may re-make the input
-            # Result.psnr: the final result's re-make where the task has one, else the networks' (the restorations,
-            # whose result mixes in classic methods): "the reconstruction" is true of both.
+        if not args.quiet:
+            # The bar showed the networks' fit; Result.psnr is the final result's re-make where the task has one, else
+            # the networks' (the restorations, whose result mixes in classic methods): "the reconstruction" is both.
             fit = (f", the reconstruction re-makes the input to {result.psnr:.2f} dB" if math.isfinite(result.psnr)
                    else "")
             sys.stderr.write(f"\ndone in {time.perf_counter() - t0:.1f}s{fit}\n")
