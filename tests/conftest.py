@@ -141,10 +141,12 @@ if _WORKERS > 1:
 # before it takes its shared lock, so that the other worker's next tests cannot starve it. Tests marked `niced`
 # (their work runs at low priority in subprocesses) take neither: a `quiet` test would wait minutes for them.
 _LOCKS = Path(tempfile.gettempdir()) / f"doubledip-tests-{os.environ.get('PYTEST_XDIST_TESTRUNUID', 'solo')}"
+_TURNSTILE, _MACHINE = _LOCKS / "turnstile", _LOCKS / "machine"
 
 
 @contextlib.contextmanager
 def _flock(path: Path, mode: int) -> Iterator[None]:
+    path.parent.mkdir(exist_ok=True)
     with path.open("a") as f:
         fcntl.flock(f, mode)
         try:
@@ -162,8 +164,7 @@ def _share_the_machine(request, monkeypatch) -> Iterator[None]:
         yield
         return
     if quiet:
-        _LOCKS.mkdir(exist_ok=True)
-        with _flock(_LOCKS / "turnstile", fcntl.LOCK_EX), _flock(_LOCKS / "machine", fcntl.LOCK_EX):
+        with _flock(_TURNSTILE, fcntl.LOCK_EX), _flock(_MACHINE, fcntl.LOCK_EX):
             yield
         return
     with sharing_the_machine():
@@ -177,10 +178,9 @@ def sharing_the_machine() -> Iterator[None]:
     if _WORKERS == 1:
         yield
         return
-    _LOCKS.mkdir(exist_ok=True)
-    with _flock(_LOCKS / "turnstile", fcntl.LOCK_EX):
+    with _flock(_TURNSTILE, fcntl.LOCK_EX):
         pass
-    with _flock(_LOCKS / "machine", fcntl.LOCK_SH):
+    with _flock(_MACHINE, fcntl.LOCK_SH):
         yield
 
 
