@@ -145,8 +145,8 @@ TASKS: dict[str, Task] = {t.name: t for t in [
                 page="airlight R,G,B, all in 0–1 or all in 0–255 (empty: estimated)"),
           Param("learn_airlight", "flag", "learn a smooth, non-uniform airlight map"),
           Param("strength", "text", "share of the estimated haze to remove, 0–1 (default, or auto: decided from "
-                "the photo, which leaves a haze-free photo as it is), or regions: a share per region from how hazy "
-                "it is (a clear foreground, a hazy distance)",
+                "the photo, which leaves a haze-free photo as it is and dehazes a clear foreground under a hazy "
+                "distance region by region), or regions: a share per region from how hazy it is",
                 page="haze to remove, 0–1 or regions (empty: decided from the photo)")),
          ("dehazed", "transmission", "airlight"), video="dehaze-video",
          examples=tuple(_haze(n) for n in ("coffee", "astronaut", "chelsea", "rocket"))),

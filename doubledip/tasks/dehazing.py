@@ -26,11 +26,12 @@ objects under coloured haze no longer pass for the haze. How much haze there is 
 returned as it is) to all of it across ``HAZE_FREE``–``HAZY``: t' = 1 − s·(1 − t); the clearest tenth of the
 picture decides first (all of it when even that is hazy, ``CLEAR_HAZY``; nothing when it holds near-black shadows
 and the picture is light overall, ``CLEAR_DARK`` / ``HAZY_SURE``; nothing in a photo without colour, whose darkest
-channel is its brightness, ``COLOURLESS``). The strength "regions" removes the haze region
-by region, from the local haze opacity (:func:`doubledip.filters.haze_opacity_map`, :func:`strength_map`): for a
-clear foreground under a hazy distance, which the automatic judgement returns unchanged; the note offers it where
-the picture's haziest tenth is hazy (``PARTLY_HAZY``). It is not chosen automatically: a bright backdrop behind a
-haze-free colour photo's subject scores as hazy distance too.
+channel is its brightness, ``COLOURLESS``). Where the clearest tenth is clear but the haziest tenth hazy
+(``PARTLY_HAZY``: a clear foreground under a hazy distance, the commonest hazy photo, which one strength for the
+whole picture returned unchanged) the haze is removed region by region, from the local haze opacity (the strength
+"regions": :func:`doubledip.filters.haze_opacity_map`, :func:`strength_map`). A bright backdrop behind a haze-free
+colour photo's subject can score so too (about 1 photo in 25), so the note then says how to keep the photo as it
+is (see :func:`partly_hazy`).
 
 The fast preset runs 150 steps (22 warm-start, 128 decomposition): the 400 it had took 62 CPU s on a 389×399
 photo (one thread), over the minute's budget; 150 take about 29 there. With the network's t held to the full-size
@@ -184,10 +185,12 @@ def partly_hazy(clearest: float, haziest: float) -> bool:
     ``CLEAR_HAZY``) while its haziest tenth is hazy (``PARTLY_HAZY`` or more). A landscape's clear foreground and
     hazy distance, the commonest hazy photo, scores so; one strength for the whole picture either leaves the haze
     (the median, or the foreground's near-black shadows, score as a haze-free photo's) or, removing it all,
-    brightens and stretches a grey foreground that held none, so the note then offers the strength "regions".
-    Tune split (bench/probe_dehaze_regions.py, the prior alone): used automatically there, the far-hazy cases
-    would hold the bar 4 → 19 of 32 (cases 0–191) and 6 → 17 (192–383) with no haze-free case lost, but 14 of 360
-    random crops of scikit-image's haze-free colour photos score so from a bright backdrop (``--crops 60``)."""
+    brightens and stretches a grey foreground that held none, so such a photo (with colour, its airlight estimate
+    not too dark) is dehazed region by region (the strength "regions"). Tune split (bench/probe_dehaze_regions.py,
+    the prior alone): the far-hazy cases hold the bar 4 → 19 of 32 (cases 0–191, where ``PARTLY_HAZY`` was chosen)
+    and 6 → 17 (192–383) with no haze-free case lost; 14 of 360 random crops of scikit-image's haze-free colour
+    photos score so from a bright backdrop behind the astronaut or the motorcycle (``--crops 60``), and no measure
+    tried told them apart (docs/design.md), so the note says how to keep such a photo as it is (strength 0)."""
     return clearest < CLEAR_HAZY and haziest >= PARTLY_HAZY
 
 
@@ -305,6 +308,9 @@ def _build(
     too_dark = given is None and dark_airlight(a0)  # the estimate as found, before any brightening
     grey = colourless(full)  # no colour: the haze measure reads brightness alone
     partial = not too_dark and not grey and partly_hazy(clearest, haziest)
+    given_strength = strength is not None
+    if not given_strength and partial:
+        strength = REGIONS  # a clear part and a hazy part: the haze is removed where it lies (see partly_hazy)
     # Strength "regions": a map (coarse, one per frame), resized to each transmission.
     local_map = (torch.cat([strength_map(haze_opacity_map(f[None], a0)) for f in full])
                  if strength == REGIONS else None)
@@ -312,13 +318,12 @@ def _build(
     hedge = 1.0 if given is not None else hedge_factor(opacity)
     if given is None:
         a0 = hedged_airlight(a0, opacity)
-    given_strength = strength is not None
     measured = 0.0 if too_dark else haze_strength(opacity, clearest)
     grey_out = grey and measured > 0.0  # haze found, but in a photo without colour
     auto = 0.0 if grey_out else measured
     if strength is None:
         strength = auto
-    elif local_map is not None:
+    if local_map is not None:
         strength = float(local_map.mean())
     notes = []
     # What a user who knows the photo is hazy can do about a photo judged haze-free (or lightly hazy). A clip is
@@ -327,16 +332,20 @@ def _build(
     force = (f"if the {what} is hazy, give a strength of 1 to remove all the haze found "
              + ("(CLI dehaze-video --strength 1; the API's strength=1)" if video else
                 "(CLI --strength 1; the page's 'haze to remove'; the API's strength=1)"))
-    if partial:
-        force += (f"; its haziest tenth scores {haziest:.2f}, as a hazy distance does (a bright sky or backdrop can "
-                  "too): if only the distance is hazy, give the strength 'regions' to remove the haze where it lies "
-                  "and leave the clear part as it is (CLI --strength regions)")
-    if given_strength and strength > 0.0 and auto == 0.0:
+    if given_strength and strength > 0.0 and auto == 0.0 and not partial:
         why = ("its airlight estimate is too dark for haze" if too_dark else "it has no colour" if grey_out else
                f"median haze opacity {opacity:.2f}")
         given_as = "the strength 'regions'" if local_map is not None else f"a strength of {strength:g}"
         notes.append(f"{given_as} was given for a {what} that scores as haze-free ({why}): if it has no "
                      "haze, the result is altered — compare it with the input")
+    elif not given_strength and partial:
+        notes.append(f"its clearest tenth is clear (haze opacity {clearest:.2f}) and its haziest tenth hazy "
+                     f"({haziest:.2f}), as a clear foreground under a hazy distance scores: the haze is removed region "
+                     f"by region, where it lies, and the clear part is left nearly as it is; a bright sky or backdrop "
+                     f"behind a haze-free subject can score so too: if the {what} has no haze, give a strength of 0 "
+                     + ("(CLI dehaze-video --strength 0; the API's strength=0)" if video else
+                        "(CLI --strength 0; the page's 'haze to remove'; the API's strength=0)")
+                     + ", and if it is hazy all over, a strength of 1")
     elif not given_strength and too_dark:
         notes.append(f"the most haze-opaque part of the picture is dark (airlight estimate "
                      f"{', '.join(f'{v:.2f}' for v in a0.tolist())}, brightest channel under {DARK_AIRLIGHT:g}): "
@@ -446,6 +455,7 @@ def _build(
             "dehaze_strength": round(strength, 4),
             "strength_source": ("given: region by region, from the local haze opacity" if local_map is not None
                                 else "given") if given_strength else (
+                "decided: region by region, from the local haze opacity (a clear part and a hazy part)" if partial else
                 "decided from the airlight estimate (too dark for haze)" if too_dark else
                 "decided from the photo's colour (none)" if grey_out else
                 "decided from the haze opacity"),
@@ -510,8 +520,9 @@ def iterate_dehaze(
 ) -> Iterator[Snapshot]:
     """Dehaze one photo. ``image`` (H, W, 3) float in [0, 1] or uint8; ``airlight``: see :func:`parse_airlight`
     (None: estimated); ``strength``: the share of the estimated haze to remove, 0–1 (None or "auto": decided from
-    the photo, so that a haze-free photo is returned as it is; see :func:`haze_strength`), or "regions": a share per
-    region from the local haze opacity, for a clear foreground under a hazy distance (:func:`strength_map`). The
+    the photo, so that a haze-free photo is returned as it is and a clear foreground under a hazy distance is dehazed
+    region by region; see :func:`haze_strength`, :func:`partly_hazy`), or "regions": a share per region from the
+    local haze opacity (:func:`strength_map`). The
     result's images: "dehazed" (H, W, 3) float32 in [0, 1], "transmission" (H, W) float32 in [T_MIN, 1]. Raises
     :class:`~doubledip.io.InputError` for a bad image, airlight or strength."""
     started = time.perf_counter()  # the full-resolution prior and airlight are found in build()
