@@ -146,7 +146,9 @@ def _image(value, what: str = "image") -> tuple[np.ndarray, list[str]]:
 def _editor(value, what: str = "photo") -> tuple[np.ndarray, np.ndarray]:
     """ImageEditor value → (photo RGB float, painted strokes RGBA uint8 at the photo's size)."""
     if not value or value.get("background") is None:
-        raise _shown(f"Please upload a {what} first.")
+        # The page's canvas drops a file it cannot show (a text file named .png): nothing reaches the server.
+        raise _shown(f"Please upload a {what} first (a file the page cannot show as an image is not taken: PNG, "
+                     "JPEG, WebP, TIFF, BMP or GIF).")
     bg = np.asarray(value["background"])
     strokes = np.zeros((*bg.shape[:2], 4), np.uint8)
     for layer in value.get("layers") or []:
@@ -629,7 +631,10 @@ class _UprightEditor(gr.ImageEditor):
 
     def preprocess(self, payload):
         path = getattr(getattr(payload, "background", None), "path", None)
-        value = super().preprocess(payload)
+        try:
+            value = super().preprocess(payload)
+        except Exception:  # noqa: BLE001  (Gradio could not decode the photo: say why, as the upload does)
+            raise _unreadable(path) from None
         if value is not None and path:
             with contextlib.suppress(InputError):  # unreadable here: the value as Gradio read it, judged later
                 value["background"] = load_image_with_notes(path).image
@@ -645,14 +650,19 @@ class _UploadImage(gr.Image):
     def preprocess(self, payload):
         try:
             return super().preprocess(payload)
-        except Exception:  # noqa: BLE001  (every decoder failure means the same to the user ...)
-            path = getattr(payload, "path", None)
-            try:  # ... unless the library, which reads files as the CLI does, can say more (too many pixels)
-                if path:
-                    load_image_with_notes(path)
-            except InputError as e:
-                raise _shown(str(e)) from None
-            raise _shown("not a readable image (PNG, JPEG, WebP, TIFF, BMP or GIF)") from None
+        except Exception:  # noqa: BLE001  (every decoder failure means the same to the user: see _unreadable)
+            raise _unreadable(getattr(payload, "path", None)) from None
+
+
+def _unreadable(path: str | None) -> gr.Error:
+    """The page error for an uploaded photo that Gradio could not decode: the library's reason when it has one (it
+    reads files as the CLI does: too many pixels), else that the file is no readable image."""
+    try:
+        if path:
+            load_image_with_notes(path)
+    except InputError as e:
+        return _shown(str(e))
+    return _shown("not a readable image (PNG, JPEG, WebP, TIFF, BMP or GIF)")
 
 
 def _editor_component(label: str, colours: list[str], canvas: tuple[int, int],

@@ -120,6 +120,30 @@ def test_an_unreadable_or_oversized_upload_is_named_as_the_visitor_knows_it():
     shutil.rmtree(folder)
 
 
+def test_an_unreadable_photo_in_a_hint_editor_is_a_readable_page_error():
+    """The tabs with a painting editor (segmentation, restorations, watermark, the clip's first frame) let Gradio's
+    decoder fail first: a text file named .png, or a header of 60000 × 60000 px, sent through the API gave the
+    visitor Gradio's generic "The upstream Gradio app has raised an exception" and the server a traceback."""
+    from gradio.components.image_editor import EditorData
+    from gradio.data_classes import FileData
+    from gradio.utils import get_upload_folder
+
+    folder = Path(get_upload_folder()) / "doubledip-test-editor-0123456789ab"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "huge.png").write_bytes(_png_header(60000, 60000))
+    (folder / "notes.png").write_bytes(b"not an image")
+    editor = app._editor_component("photo", ["#00ff00"], (64, 64))
+    for name, said in (("huge.png", "huge.png: the image has too many pixels to be read safely"),
+                       ("notes.png", "notes.png: not a readable image")):
+        with pytest.raises(gr.Error) as caught:
+            editor.preprocess(EditorData(background=FileData(path=str(folder / name)), layers=[], composite=None))
+        assert caught.value.message.startswith(said) and caught.value.print_exception is False
+    # What the page's canvas sends when it could not show the file: no photo, and the message says why that can be.
+    with pytest.raises(gr.Error, match="cannot show as an image"):
+        app._editor({"background": None, "layers": [], "composite": None})
+    shutil.rmtree(folder)
+
+
 def test_huge_photo_is_downscaled_with_a_note():
     big = np.zeros((3000, 2200, 3), np.float32)
     img, notes = app._image(big)
