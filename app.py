@@ -39,6 +39,9 @@ CONCURRENCY = int(os.environ.get("DOUBLEDIP_CONCURRENCY", "1"))
 QUEUE_SIZE = int(os.environ.get("DOUBLEDIP_QUEUE_SIZE", "16"))
 SEG_LAYERS = ["foreground (green brush)", "background (red brush)"]
 CURVE_SECONDS = 2.0  # the live loss plot's refresh interval
+# The loss terms' colours, in order of first appearance (Matplotlib's "tab10").
+TERM_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+                "#17becf")
 # The live layers' refresh interval (snapshots come ~1.5 per second): each refresh costs the server an image
 # encoding per layer and the browser a decode and re-layout. With it and `show_progress="minimal"` (the runtime
 # only, no spinner over every output) a page run of the tab's first example measured 58 s (segmentation) and 35 s
@@ -242,10 +245,17 @@ class _Curve:
     def live(self):
         return self.final() if self._due("curve", CURVE_SECONDS) else gr.skip()
 
-    def final(self) -> pd.DataFrame:
+    def final(self) -> gr.LinePlot:
+        """The plot's update: the terms so far, each with its own colour. The page's chart takes its colours' domain
+        from the terms of the data it is first drawn with and keeps it while only the data changes, so a term that
+        joins in a later stage (dehazing's "recon" after the warm start's "t_prior") was drawn without a stroke,
+        invisible; a colour map that grows with the terms makes the chart redraw its colours when one joins."""
         # A result found without optimisation (a watermark fitted in closed form, a photo returned as it is) has no
         # loss to plot: the legend says so instead of an unlabelled flat line.
-        return pd.DataFrame(self.points or [{"step": 0, "term": "no optimisation steps in this run", "value": 0.0}])
+        frame = pd.DataFrame(self.points or [{"step": 0, "term": "no optimisation steps in this run", "value": 0.0}])
+        terms = dict.fromkeys(frame["term"])  # in order of first appearance
+        colours = {t: TERM_COLOURS[i % len(TERM_COLOURS)] for i, t in enumerate(terms)}
+        return gr.LinePlot(value=frame, color_map=colours)
 
 
 def _fit(psnr: float) -> str:

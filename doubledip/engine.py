@@ -123,8 +123,9 @@ class Result:
     """A finished run. ``images``: name → (H, W, 3) or (H, W) float32 in [0, 1] at the input's size; ``values``:
     the task's figures (JSON-ready); ``seconds`` wall time (s); ``working_size`` the networks' (height, width) in px
     (numpy order; the page writes it width×height); ``psnr`` the reconstruction's fit to the input (dB): the final
-    result's where the task re-makes the input from it (two mixtures: the final layers re-make both), else the
-    networks' at their last step (NaN when the task has none); ``notes`` what the user should know (e.g. why a
+    result's where the task sets it (separation: the final layers re-make both mixtures), else the networks' at their
+    last step, at the working size (dehazing inverts the model at full size afterwards, so its result re-makes the
+    input almost exactly; NaN when the task has none); ``notes`` what the user should know (e.g. why a
     result is not reliable)."""
 
     task: str

@@ -31,7 +31,7 @@ def test_segment_streams_live_updates_then_result_with_downloads():
     names = {label for _, label in galleries[0]}
     assert {"mask", "foreground", "background"} <= names
     gallery, text, curve, slider, files = updates[-1]
-    assert text.startswith("**done**") and slider is not None and len(curve) > 0
+    assert text.startswith("**done**") and slider is not None and len(curve.value["data"]) > 0
     assert files[0].endswith(".zip")
     with zipfile.ZipFile(files[0]) as z:
         assert {"mask.png", "soft_mask.png", "foreground.png", "background.png"} <= set(z.namelist())
@@ -142,6 +142,21 @@ def test_an_unreadable_photo_in_a_hint_editor_is_a_readable_page_error():
     with pytest.raises(gr.Error, match="cannot show as an image"):
         app._editor({"background": None, "layers": [], "composite": None})
     shutil.rmtree(folder)
+
+
+def test_the_loss_plot_gives_every_term_its_own_colour_as_terms_join():
+    """The page's chart keeps the colours of the first data it is drawn with; a term that joins in a later stage
+    needs the colour map to grow, or it is drawn without a stroke."""
+    curve = app._Curve()
+    curve.points += [{"step": 1, "term": "t_prior", "value": 1.0}, {"step": 1, "term": "j_prior", "value": 2.0}]
+    first = curve.final()
+    curve.points += [{"step": 30, "term": t, "value": 0.5} for t in ("recon", "smooth", "anchor")]
+    later = curve.final()
+    assert list(first.color_map) == ["t_prior", "j_prior"]
+    assert list(later.color_map) == ["t_prior", "j_prior", "recon", "smooth", "anchor"]
+    assert len(set(later.color_map.values())) == 5 and later.color_map["t_prior"] == first.color_map["t_prior"]
+    assert len(later.value["data"]) == 5
+    assert list(app._Curve().final().color_map) == ["no optimisation steps in this run"]
 
 
 def test_huge_photo_is_downscaled_with_a_note():
@@ -284,7 +299,7 @@ def test_an_unexpected_failure_says_what_happened(monkeypatch, capsys):
 def test_watched_terms_stay_out_of_the_loss_plot():
     img = np.random.default_rng(0).uniform(0.2, 0.8, (100, 100, 3)).astype(np.float32)
     *_, last = app.run_denoise(_editor(img), steps=3)
-    terms = set(last[2]["term"])
+    terms = set(last[2].color_map)
     assert "data" in terms and not any(t.startswith("_") for t in terms)
 
 

@@ -166,6 +166,7 @@ def test_a_clip_judged_haze_free_can_be_dehazed_with_the_strength_its_note_offer
     assert r.returncode == 0, r.stderr
     summary = json.loads((tmp_path / "auto" / "summary.json").read_text())
     assert summary["dehaze_strength"] == 0.0
+    assert summary["steps"] == 0  # nothing to remove: no optimisation runs (it ran every step, then returned the clip)
     offer = next(n for n in summary["notes"] if "give a strength of 1" in n)
     assert "the clip is returned unchanged" in offer and "CLI dehaze-video --strength 1" in offer
     assert "the page's" not in offer  # the Video tab has no strength field

@@ -230,7 +230,7 @@ def parse_strength(value: str | float | None) -> float | str | None:
     if isinstance(value, str) and value.strip().lower() == REGIONS:
         return REGIONS
     if isinstance(value, bool):  # float(True) is 1.0: a yes/no is no share
-        raise InputError(f"strength must be a number from 0 to 1, or auto; got {value!r}")
+        raise InputError(f"strength must be a number from 0 to 1, regions or auto; got {value!r}")
     try:
         s = float(value)
     except (TypeError, ValueError):
@@ -488,7 +488,7 @@ def _build(
 
     if p.steps["prior"] == 0:
         stages = stages[1:]
-    if strength == 0.0 and local_map is None and not video:
+    if strength == 0.0 and local_map is None:
         # Nothing is removed (t' = 1, J = I whatever the networks find): no optimisation is run.
         stages = []
     if video:
