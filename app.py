@@ -231,6 +231,7 @@ class _Curve:
     def __init__(self) -> None:
         self.points: list[dict] = []
         self.sent = {"curve": -float("inf"), "layers": -float("inf")}
+        self.drawn: list[str] = []  # the terms of the plot's last update
 
     def _due(self, what: str, seconds: float) -> bool:
         now = time.monotonic()
@@ -247,15 +248,18 @@ class _Curve:
 
     def final(self) -> gr.LinePlot:
         """The plot's update: the terms so far, each with its own colour. The page's chart takes its colours' domain
-        from the terms of the data it is first drawn with and keeps it while only the data changes, so a term that
-        joins in a later stage (dehazing's "recon" after the warm start's "t_prior") was drawn without a stroke,
-        invisible; a colour map that grows with the terms makes the chart redraw its colours when one joins."""
+        from the terms of its data when it is drawn, and redraws only when a setting such as the colour map changes,
+        not when the data does; so a term that joins in a later stage (dehazing's "recon" after the warm start's
+        "t_prior") was drawn without a stroke, invisible. The colour map grows with the terms, one update behind:
+        an update's settings reach the chart before its data, so the map that names a new term is sent once the
+        data holding it has arrived, and the chart is then redrawn with every term in its domain."""
         # A result found without optimisation (a watermark fitted in closed form, a photo returned as it is) has no
         # loss to plot: the legend says so instead of an unlabelled flat line.
         frame = pd.DataFrame(self.points or [{"step": 0, "term": "no optimisation steps in this run", "value": 0.0}])
-        terms = dict.fromkeys(frame["term"])  # in order of first appearance
-        colours = {t: TERM_COLOURS[i % len(TERM_COLOURS)] for i, t in enumerate(terms)}
-        return gr.LinePlot(value=frame, color_map=colours)
+        terms = list(dict.fromkeys(frame["term"]))  # in order of first appearance
+        named = self.drawn or terms  # the first update draws the chart: its own terms
+        self.drawn = terms
+        return gr.LinePlot(value=frame, color_map={t: TERM_COLOURS[i % len(TERM_COLOURS)] for i, t in enumerate(named)})
 
 
 def _fit(psnr: float) -> str:
