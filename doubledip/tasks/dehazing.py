@@ -117,7 +117,7 @@ CLEAR_HAZY = 0.10
 # 12 haze-free photos dehazed are left alone, no hazy case estimated under it (lowest 0.554).
 DARK_AIRLIGHT = 0.55
 # A clear tenth (haze opacity at quantile 0.1 below CLEAR_HAZY) and a haziest tenth (quantile 0.9) at PARTLY_HAZY or
-# more: perhaps haze in part of the picture only; the note offers the strength "regions" (see partly_hazy). Chosen
+# more: perhaps haze in part of the picture only: it is dehazed region by region (see partly_hazy). Chosen
 # on the tune split's cases 0–191 (bench/probe_dehaze_regions.py), before the colour check below: at 0.5 a
 # haze-free grey camera crop with a bright sky (0.51) was taken for partly hazy.
 PARTLY_HAZY = 0.55
