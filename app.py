@@ -246,6 +246,10 @@ class _Curve:
     def live(self):
         return self.final() if self._due("curve", CURVE_SECONDS) else gr.skip()
 
+    def behind(self) -> bool:
+        """Whether the plot's last update lacked a term the data now holds (its colour would come an update late)."""
+        return bool(self.points) and list(dict.fromkeys(p["term"] for p in self.points)) != self.drawn
+
     def final(self) -> gr.LinePlot:
         """The plot's update: the terms so far, each with its own colour. The page's chart takes its colours' domain
         from the terms of its data when it is drawn, and redraws only when a setting such as the colour map changes,
@@ -291,6 +295,8 @@ def _stream(gen: Iterator[dd.Snapshot], task: Task, before: np.ndarray, notes: l
             if snap.result is None:
                 yield gallery, text, curve.live(), None, None
                 continue
+            if curve.behind():  # the chart first gets the data holding a new term, then its colour (see final)
+                yield gallery, text, curve.final(), None, None
             res = snap.result
             final = [(to_uint8(v), k) for k, v in res.images.items()]
             main = output_items(task, res)[0][1]

@@ -159,7 +159,30 @@ def test_the_loss_plot_gives_every_term_its_own_colour_as_terms_join():
     assert len(set(after.color_map.values())) == 5 and after.color_map["t_prior"] == first.color_map["t_prior"]
     assert len(joined.value["data"]) == len(after.value["data"]) == 5
     assert list(app._Curve().final().color_map) == ["no optimisation steps in this run"]
+    assert not curve.behind()
+    curve.points.append({"step": 40, "term": "late", "value": 0.1})
+    assert curve.behind()  # a run whose last update brings a new term sends one more update before the done line
 
+
+def test_a_term_that_first_appears_at_the_end_still_gets_its_colour(monkeypatch):
+    """A short run can end before the plot's next live update: the done line's update would name a term's colour
+    together with the first data holding it, which the chart draws without it. The handler sends the data first."""
+    img, truth = two_regions()
+    fg, bg = hints_for(truth)
+    strokes = np.zeros((*truth.shape, 4), np.uint8)
+    strokes[fg] = (0, 200, 0, 255)
+    strokes[bg] = (220, 0, 0, 255)
+    monkeypatch.setattr(app, "CURVE_SECONDS", 1e9)  # no live update after the first: every later term is new at the end
+    updates = list(app.run_segment(_editor(img, strokes), "fast", 12, 64, 0))
+    plots = [u[2] for u in updates if isinstance(u[2], gr.LinePlot)]
+
+    def terms(plot) -> set:
+        column = plot.value["columns"].index("term")
+        return {row[column] for row in plot.value["data"]}
+
+    assert len(plots) == 3 and len(terms(plots[0])) < len(terms(plots[-1]))  # the first update, the data, the done
+    assert terms(plots[1]) == terms(plots[2]) == set(plots[2].color_map)  # the colours named after the data
+    assert set(plots[1].color_map) == terms(plots[0])
 
 def test_huge_photo_is_downscaled_with_a_note():
     big = np.zeros((3000, 2200, 3), np.float32)
