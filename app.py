@@ -246,9 +246,12 @@ class _Curve:
     def live(self):
         return self.final() if self._due("curve", CURVE_SECONDS) else gr.skip()
 
+    def _terms(self) -> list[str]:
+        return list(dict.fromkeys(p["term"] for p in self.points))  # in order of first appearance
+
     def behind(self) -> bool:
         """Whether the plot's last update lacked a term the data now holds (its colour would come an update late)."""
-        return bool(self.points) and list(dict.fromkeys(p["term"] for p in self.points)) != self.drawn
+        return bool(self.points) and self._terms() != self.drawn
 
     def final(self) -> gr.LinePlot:
         """The plot's update: the terms so far, each with its own colour. The page's chart takes its colours' domain
@@ -259,8 +262,9 @@ class _Curve:
         data holding it has arrived, and the chart is then redrawn with every term in its domain."""
         # A result found without optimisation (a watermark fitted in closed form, a photo returned as it is) has no
         # loss to plot: the legend says so instead of an unlabelled flat line.
-        frame = pd.DataFrame(self.points or [{"step": 0, "term": "no optimisation steps in this run", "value": 0.0}])
-        terms = list(dict.fromkeys(frame["term"]))  # in order of first appearance
+        none = "no optimisation steps in this run"
+        frame = pd.DataFrame(self.points or [{"step": 0, "term": none, "value": 0.0}])
+        terms = self._terms() or [none]
         named = self.drawn or terms  # the first update draws the chart: its own terms
         self.drawn = terms
         return gr.LinePlot(value=frame, color_map={t: TERM_COLOURS[i % len(TERM_COLOURS)] for i, t in enumerate(named)})

@@ -141,8 +141,8 @@ def main(argv: list[str] | None = None) -> int:
             result = snap.result
         assert result is not None
         if not args.quiet:
-            # The bar showed the networks' fit; Result.psnr is the final result's re-make where the task has one, else
-            # the networks' (the restorations, whose result mixes in classic methods): "the reconstruction" is both.
+            # The bar showed the networks' fit; Result.psnr is the final layers' re-make for separation, else the
+            # networks' fit at their last step (see Result): "the reconstruction" is both.
             fit = (f", the reconstruction re-makes the input to {result.psnr:.2f} dB" if math.isfinite(result.psnr)
                    else "")
             sys.stderr.write(f"\ndone in {time.perf_counter() - t0:.1f}s{fit}\n")

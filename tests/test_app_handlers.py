@@ -98,16 +98,25 @@ def _png_header(width: int, height: int) -> bytes:
         chunk(b"IEND", b"")
 
 
-def test_an_unreadable_or_oversized_upload_is_named_as_the_visitor_knows_it():
-    """A 100000 × 100000 px PNG header was "not a readable image" on the page (the CLI said why), and the library's
-    messages named the file by its path in the server's upload cache."""
-    from gradio.data_classes import FileData
+@pytest.fixture
+def bad_uploads():
+    """A folder in Gradio's upload cache holding huge.png (a 100000 × 100000 px header) and notes.png (text)."""
     from gradio.utils import get_upload_folder
 
     folder = Path(get_upload_folder()) / "doubledip-test-0123456789abcdef"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "huge.png").write_bytes(_png_header(100000, 100000))
     (folder / "notes.png").write_bytes(b"not an image")
+    yield folder
+    shutil.rmtree(folder)
+
+
+def test_an_unreadable_or_oversized_upload_is_named_as_the_visitor_knows_it(bad_uploads):
+    """A 100000 × 100000 px PNG header was "not a readable image" on the page (the CLI said why), and the library's
+    messages named the file by its path in the server's upload cache."""
+    from gradio.data_classes import FileData
+
+    folder = bad_uploads
     upload = app._UploadImage(type="numpy")
     with pytest.raises(gr.Error) as huge:
         upload.preprocess(FileData(path=str(folder / "huge.png")))
@@ -117,31 +126,25 @@ def test_an_unreadable_or_oversized_upload_is_named_as_the_visitor_knows_it():
     assert "not a readable image" in broken.value.message and str(folder) not in broken.value.message
     said = app._shown(f"{folder}/one.png: image is 1×1 px; at least 16 px a side").message
     assert said == "one.png: image is 1×1 px; at least 16 px a side"
-    shutil.rmtree(folder)
 
 
-def test_an_unreadable_photo_in_a_hint_editor_is_a_readable_page_error():
+def test_an_unreadable_photo_in_a_hint_editor_is_a_readable_page_error(bad_uploads):
     """The tabs with a painting editor (segmentation, restorations, watermark, the clip's first frame) let Gradio's
     decoder fail first: a text file named .png, or a header of 60000 × 60000 px, sent through the API gave the
     visitor Gradio's generic "The upstream Gradio app has raised an exception" and the server a traceback."""
     from gradio.components.image_editor import EditorData
     from gradio.data_classes import FileData
-    from gradio.utils import get_upload_folder
 
-    folder = Path(get_upload_folder()) / "doubledip-test-editor-0123456789ab"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "huge.png").write_bytes(_png_header(60000, 60000))
-    (folder / "notes.png").write_bytes(b"not an image")
     editor = app._editor_component("photo", ["#00ff00"], (64, 64))
     for name, said in (("huge.png", "huge.png: the image has too many pixels to be read safely"),
                        ("notes.png", "notes.png: not a readable image")):
         with pytest.raises(gr.Error) as caught:
-            editor.preprocess(EditorData(background=FileData(path=str(folder / name)), layers=[], composite=None))
+            editor.preprocess(EditorData(background=FileData(path=str(bad_uploads / name)), layers=[],
+                                         composite=None))
         assert caught.value.message.startswith(said) and caught.value.print_exception is False
     # What the page's canvas sends when it could not show the file: no photo, and the message says why that can be.
     with pytest.raises(gr.Error, match="cannot show as an image"):
         app._editor({"background": None, "layers": [], "composite": None})
-    shutil.rmtree(folder)
 
 
 def test_the_loss_plot_gives_every_term_its_own_colour_as_terms_join():
@@ -183,6 +186,7 @@ def test_a_term_that_first_appears_at_the_end_still_gets_its_colour(monkeypatch)
     assert len(plots) == 3 and len(terms(plots[0])) < len(terms(plots[-1]))  # the first update, the data, the done
     assert terms(plots[1]) == terms(plots[2]) == set(plots[2].color_map)  # the colours named after the data
     assert set(plots[1].color_map) == terms(plots[0])
+
 
 def test_huge_photo_is_downscaled_with_a_note():
     big = np.zeros((3000, 2200, 3), np.float32)

@@ -44,7 +44,7 @@ def segment_video(args: argparse.Namespace, opts: dict):
 def _dehaze_args(p: argparse.ArgumentParser) -> None:
     _clip_args(p, "hazy clip")
     p.add_argument("--airlight", help="R,G,B airlight for the whole clip (default: dark-channel prior)")
-    strength = next(q for q in TASKS["dehaze"].params if q.name == "strength")  # the image task's, for the clip
+    strength = TASKS["dehaze"].param("strength")  # the image task's, for the clip
     p.add_argument("--strength", help=strength.help.replace("photo", "clip"))
 
 
