@@ -53,13 +53,40 @@ def _integer_scale(a: np.ndarray) -> float:
                      "give uint8 (0–255), uint16 (0–65535) or floats in 0–1")
 
 
+# Floats are taken as 0–1 unless their FLOAT_255_QUANTILE-th value exceeds FLOAT_255_FROM: then as 0–255. A photo
+# in 0–1 with noise added (how a denoising input is made) overshoots 1 by a few tenths, a 0–255 photo reaches tens or
+# hundreds; the quantile keeps hot pixels (up to 1 %) from deciding. What lies outside [0, 1] after scaling is clipped.
+FLOAT_255_FROM = 2.0
+FLOAT_255_QUANTILE = 0.99
+
+
+def float_scale(a: np.ndarray) -> float:
+    """The full-scale value of a float image: 255 when it is plainly in 0–255 (see :data:`FLOAT_255_FROM`), else 1.
+    ``a``: a float array of any shape."""
+    if a.size == 0 or a.max(initial=0) <= FLOAT_255_FROM:
+        return 1.0
+    return 255.0 if float(np.quantile(a, FLOAT_255_QUANTILE)) > FLOAT_255_FROM else 1.0
+
+
+def unit_range(a: np.ndarray) -> np.ndarray:
+    """Pixels of any dtype as float32 in their full scale's units, NOT yet clipped: bool as 0/1, integers by their
+    bit depth (:func:`_integer_scale`), floats by :func:`float_scale`."""
+    if a.dtype == bool:
+        return a.astype(np.float32)
+    if np.issubdtype(a.dtype, np.integer):
+        return a.astype(np.float32) / _integer_scale(a)
+    a = a.astype(np.float32)
+    return a / float_scale(a)
+
+
 def as_float_image(a: np.ndarray) -> np.ndarray:
     """Any array image — gray, RGB(A), 8/16-bit, bool or float — as float32 RGB in [0, 1].
 
     Integers are scaled by their bit depth (uint8 by 255, uint16 by 65,535; see :func:`_integer_scale`), floats
-    are taken as 0–1 (or as 0–255 when they exceed 1). Transparent pixels are put on white, the colour most viewers
-    show behind them. Raises :class:`InputError` for a path instead of pixels (load it with :func:`load_image`), a
-    shape that is no image, a side under ``MIN_SIDE``, or NaN / infinite values.
+    are taken as 0–1 (as 0–255 when they plainly are: beyond 2, see :func:`float_scale`), and values outside [0, 1]
+    are clipped (a photo in 0–1 with noise added stays in 0–1). Transparent pixels are put on white, the colour
+    most viewers show behind them. Raises :class:`InputError` for a path instead of pixels (load it with
+    :func:`load_image`), a shape that is no image, a side under ``MIN_SIDE``, or NaN / infinite values.
     """
     if isinstance(a, (str, os.PathLike)):
         raise InputError(f"got the path {str(a)!r} where an image array is expected: load it first, "
@@ -69,14 +96,7 @@ def as_float_image(a: np.ndarray) -> np.ndarray:
         raise InputError(f"an image must be an array of numbers; got one of dtype {a.dtype}")
     if a.dtype.kind == "f" and not np.isfinite(a).all():
         raise InputError("the image holds NaN or infinite values")
-    if a.dtype == bool:
-        a = a.astype(np.float32)
-    elif np.issubdtype(a.dtype, np.integer):
-        a = a.astype(np.float32) / _integer_scale(a)
-    else:
-        a = a.astype(np.float32)
-        if a.max(initial=0) > 1.0 + 1e-3:
-            a = a / 255.0
+    a = unit_range(a)
     if a.ndim == 2:
         a = np.repeat(a[..., None], 3, axis=2)
     if a.ndim != 3 or a.shape[2] not in (1, 2, 3, 4):
@@ -235,9 +255,7 @@ def _levels(a: np.ndarray) -> tuple[np.ndarray, bool]:
         # 0/1 integers are a 0/1 mask; otherwise the bit depth is the scale (a 16-bit hint file: 65,535).
         a = a.astype(np.float32) / (1.0 if a.max(initial=0) <= 1 else 65535.0 if a.dtype == np.uint16 else 255.0)
     else:
-        a = a.astype(np.float32)
-        if a.max(initial=0) > 1.0:
-            a = a / 255.0
+        a = a.astype(np.float32) / float_scale(a.astype(np.float32))
     if a.ndim == 3:
         if a.shape[2] in (2, 4) and a[..., -1].min() < 1.0:
             return a[..., -1], True  # an alpha channel says where the user painted
@@ -303,7 +321,15 @@ def to_uint8(a: np.ndarray) -> np.ndarray:
 
 def save_image(path: str | os.PathLike, a: np.ndarray) -> None:
     """Write an image to ``path`` in the format its suffix names (PNG, JPEG, …; Pillow). ``a``: ``(H, W, 3)`` or
-    ``(H, W)``, uint8 as it is, or float in [0, 1] (clipped, rounded to 8 bits). Raises OSError / ValueError as
-    Pillow does for an unwritable path or an unknown suffix."""
+    ``(H, W)``, uint8 as it is, else scaled as :func:`as_float_image` reads arrays (uint16 by 65,535, floats in 0–1
+    or plainly 0–255), clipped to [0, 1] and rounded to 8 bits. Raises :class:`InputError` for an array that is no
+    image (not numbers, or a bad shape), OSError / ValueError as Pillow does for an unwritable path or an unknown
+    suffix."""
     arr = np.asarray(a)
-    Image.fromarray(arr if arr.dtype == np.uint8 else to_uint8(arr)).save(path)
+    if arr.dtype.kind not in "biuf":
+        raise InputError(f"an image must be an array of numbers; got one of dtype {arr.dtype}")
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[..., 0]
+    if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (3, 4)):
+        raise InputError(f"an image to save is (H, W), (H, W, 1), (H, W, 3) or (H, W, 4); got shape {arr.shape}")
+    Image.fromarray(arr if arr.dtype == np.uint8 else to_uint8(unit_range(arr))).save(path)

@@ -160,6 +160,35 @@ def test_arrays_are_scaled_by_their_dtype():
         as_float_image(np.full((16, 16), 1000, np.int64))  # no depth to scale by: refused, not guessed
 
 
+def test_a_float_photo_with_noise_added_stays_in_0_1_and_one_in_0_255_is_scaled():
+    """clean + noise overshoots 1 a little: it was once read as 0–255, a black image with no word."""
+    from doubledip.io import as_float_image
+
+    clean = np.linspace(0, 1, 40 * 48, dtype=np.float32).reshape(40, 48)
+    noisy = clean + np.random.default_rng(0).normal(0, 0.1, clean.shape).astype(np.float32)
+    assert noisy.max() > 1.15 and noisy.min() < -0.15
+    img = as_float_image(noisy)
+    assert np.allclose(img[..., 0], np.clip(noisy, 0, 1)) and abs(float(img.mean()) - 0.5) < 0.02
+    assert np.allclose(as_float_image(clean * 255.0)[..., 0], clean, atol=1e-6)  # plainly 0–255
+    hot = clean.copy()
+    hot[0, :12] = 255.0  # a dozen hot pixels do not make a 0–1 photo a 0–255 one
+    assert np.allclose(as_float_image(hot)[1:, :, 0], clean[1:])
+
+
+def test_save_image_scales_every_array_the_loader_takes_alike(tmp_path):
+    from doubledip import save_image
+    from doubledip.io import as_float_image
+
+    ramp = np.linspace(0, 1, 20 * 24, dtype=np.float32).reshape(20, 24)
+    for given in (ramp, ramp * 255.0, (ramp * 65535).astype(np.uint16), (ramp * 255).round().astype(np.int64),
+                  (ramp * 255).round().astype(np.uint8)):
+        save_image(tmp_path / "x.png", given)
+        back = load_image(tmp_path / "x.png")[..., 0]
+        assert np.abs(back - as_float_image(given)[..., 0]).max() <= 1 / 255 + 1e-6, given.dtype
+    with pytest.raises(InputError, match="shape"):
+        save_image(tmp_path / "y.png", np.zeros((2, 20, 24), np.float32))
+
+
 # --- animated files: the first frame, with a note -------------------------------------------------------------------
 
 
