@@ -8,6 +8,7 @@ options, atomic output directories, the exit code 2 on bad input — is done onc
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import math
 import os
@@ -161,11 +162,7 @@ def main(argv: list[str] | None = None) -> int:
             files = sorted({f.relative_to(tmp).as_posix() for f in tmp.rglob("*") if f.is_file()} | {"summary.json"})
             write_summary(result, tmp, {"command": args.command, "seed": args.seed, "files": files})
             stale = _previous_files(out) - set(files)
-            out.mkdir(exist_ok=True)
-            for name in files:
-                dest = out / name
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(tmp / name, dest)
+            _commit(tmp, out, files)
             _remove(out, stale)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -194,12 +191,57 @@ def _prog() -> str:
     return "doubledip" if name in ("doubledip", "doubledip.exe") else "python -m doubledip"
 
 
+def _commit(tmp: Path, out: Path, files: list[str]) -> None:
+    """Move ``files`` (paths relative to both) from the finished ``tmp`` into ``out``: all of them or none. What
+    stands in a file's way (a folder of that name, a file where a folder must be) is found before anything moves;
+    if a move fails all the same (disk full, permissions changed), the files moved are taken out again and the
+    earlier files they replaced are put back. Raises OSError, with ``out`` as it was."""
+    for name in files:
+        dest = out / name
+        if dest.is_dir():
+            raise IsADirectoryError(errno.EISDIR, f"{dest} is a folder, where the result's file {name} goes")
+        blocked = next((d for d in dest.parents if d.is_relative_to(out) and d.exists() and not d.is_dir()), None)
+        if blocked is not None:
+            raise NotADirectoryError(errno.ENOTDIR, f"{blocked} is a file, where the result's folder goes")
+    saved = Path(tempfile.mkdtemp(prefix=f".{out.name}.previous.", dir=out.parent))
+    made = [d for d in (out, *(out / n for n in {Path(f).parent.as_posix() for f in files})) if not d.exists()]
+    moved: list[str] = []
+    kept: list[str] = []
+    try:
+        for name in files:
+            dest = out / name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if dest.exists():
+                (saved / name).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(dest, saved / name)
+                kept.append(name)
+            os.replace(tmp / name, dest)
+            moved.append(name)
+    except OSError:
+        for name in moved:
+            (out / name).unlink(missing_ok=True)
+        for name in kept:
+            os.replace(saved / name, out / name)
+        for d in sorted(made, key=lambda d: len(d.parts), reverse=True):  # folders made here, deepest first
+            if d.is_dir() and not any(d.iterdir()):
+                d.rmdir()
+        raise
+    finally:
+        shutil.rmtree(saved, ignore_errors=True)
+
+
 def _previous_files(out: Path) -> set[str]:
     """The files an earlier run wrote into ``out`` (its summary.json's ``files``), so that a result written over it
-    does not leave the earlier one's other layers or frames beside it. Empty when there is none or it is unreadable."""
+    does not leave the earlier one's other layers or frames beside it. Empty when there is none, it is unreadable,
+    or it is not one this CLI wrote (its ``command`` one of ours, ``summary.json`` among its files): a summary.json
+    of anything else never gets a user's own files deleted."""
     try:
-        listed = json.loads((out / "summary.json").read_text()).get("files", [])
-    except (OSError, ValueError, AttributeError):
+        summary = json.loads((out / "summary.json").read_text())
+    except (OSError, ValueError):
+        return set()
+    listed = summary.get("files") if isinstance(summary, dict) else None
+    ours = {c.name for c in COMMANDS}
+    if not isinstance(listed, list) or summary.get("command") not in ours or "summary.json" not in listed:
         return set()
     return {f for f in listed if isinstance(f, str) and ".." not in Path(f).parts and not Path(f).is_absolute()}
 

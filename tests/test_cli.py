@@ -231,6 +231,60 @@ def test_a_result_written_over_an_earlier_one_leaves_none_of_its_files(files, tm
     assert "dehazed.png" in written and not (out / "mask.png").exists()
 
 
+def _listing(folder):
+    return {p.relative_to(folder).as_posix(): (p.read_bytes() if p.is_file() else None) for p in folder.rglob("*")}
+
+
+def test_a_folder_in_a_result_files_way_leaves_out_as_it_was(files, tmp_path, capsys):
+    """A folder named like one of the result's files: refused before anything moves (the first files had been
+    moved in and the earlier summary.json kept, which then no longer listed them)."""
+    out = tmp_path / "blocked"
+    assert main(["dehaze", str(files / "img.png"), "--out", str(out), "--steps", "2", "--size", "32",
+                 "--quiet"]) == 0
+    (out / "mask.png").mkdir()
+    before = _listing(out)
+    capsys.readouterr()
+    code = main(["segment", str(files / "img.png"), "--fg-hint", str(files / "fg.png"), "--bg-hint",
+                 str(files / "bg.png"), "--out", str(out), "--steps", "2", "--size", "32", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and "mask.png" in err and "folder" in err and "nothing written" in err
+    assert _listing(out) == before
+
+
+def test_a_move_that_fails_midway_puts_the_earlier_result_back(files, tmp_path, capsys, monkeypatch):
+    import os
+
+    import doubledip.cli as cli_module
+
+    out = tmp_path / "midway"
+    assert main(["dehaze", str(files / "img.png"), "--out", str(out), "--steps", "2", "--size", "32",
+                 "--quiet"]) == 0
+    before = _listing(out)
+    real, calls = os.replace, []
+
+    def flaky(src, dst):
+        calls.append(dst)
+        if len(calls) == 4:  # the disk fills up after a few files
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(cli_module.os, "replace", flaky)
+    code = main(["dehaze", str(files / "img.png"), "--out", str(out), "--steps", "3", "--size", "32", "--quiet"])
+    assert code == 2 and "No space left" in capsys.readouterr().err
+    assert _listing(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folder left
+
+
+def test_a_summary_json_this_cli_did_not_write_never_gets_files_deleted(files, tmp_path):
+    out = tmp_path / "theirs"
+    out.mkdir()
+    (out / "mine.txt").write_text("kept")
+    (out / "summary.json").write_text(json.dumps({"files": [1, None, "mine.txt"]}))
+    assert main(["dehaze", str(files / "img.png"), "--out", str(out), "--steps", "2", "--size", "32",
+                 "--quiet"]) == 0
+    assert (out / "mine.txt").read_text() == "kept"
+
+
 def test_a_bad_thread_count_is_one_line_and_exit_2(files, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DOUBLEDIP_THREADS", "abc")
     out = tmp_path / "o"
