@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import functools
 import importlib
 import inspect
 from collections.abc import Callable, Iterator
@@ -71,7 +70,6 @@ class Task:
     outputs: tuple[str, ...]
     group: str | None = None
     video: str | None = None
-    bind: tuple[Any, ...] = ()  # leading arguments of ``entry`` (e.g. which restoration)
     # Page examples: {param name: value}, image paths relative to examples/; "paint": True puts the example's
     # bundled strokes (examples/strokes/<stem>[_fg|_bg].png) on the photo.
     examples: tuple[dict[str, Any], ...] = ()
@@ -83,8 +81,7 @@ class Task:
     @property
     def iterate(self) -> Callable[..., Iterator[Snapshot]]:
         module, function = self.entry.split(":")
-        fn = getattr(importlib.import_module(module, __package__), function)
-        return functools.partial(fn, *self.bind) if self.bind else fn
+        return getattr(importlib.import_module(module, __package__), function)
 
     @property
     def working_size(self) -> bool:
@@ -123,9 +120,9 @@ _IMAGE = Param("image", "image", "the photo", required=True)
 def _restoration(name: str, title: str, model: str, what: str, *more: Param) -> Task:
     stem = f"restore_{name}"
     example = {"image": f"{stem}.png", **({"paint": True} if any(p.kind == "mask" for p in more) else {})}
-    return Task(name, title, model, ".tasks.restoration:iterate_restore",
+    return Task(name, title, model, f".tasks.restoration:iterate_{name}",
                 (Param("image", "image", what, required=True), *more), ("restored",), group="Restore",
-                bind=(name,), examples=(example,))
+                examples=(example,))
 
 
 def _haze(name: str) -> dict:

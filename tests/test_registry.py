@@ -84,3 +84,23 @@ def test_the_generated_entry_points_show_their_tasks_parameters():
     # ... and the settings every task shares, with units, and what is raised
     assert "``size`` (working long side, px)" in dd.segment.__doc__ and "InputError" in dd.iterate_segment.__doc__
     assert "``steps``" in dd.denoise.__doc__ and "``size``" not in dd.denoise.__doc__  # restorations: own size
+
+
+def test_each_restoration_takes_only_its_own_inputs_as_the_readme_shows():
+    """``superres(img, 2)`` as the README writes it: the restorations shared one signature (image, mask, scale), so
+    the 2 went to ``mask`` ("a mask is only used by inpainting") and help(dd.denoise) listed a mask and a scale."""
+    import inspect
+
+    import doubledip as dd
+
+    own = {name: [p for p in inspect.signature(getattr(dd, name)).parameters if p not in ("preset", "seed", "device",
+                                                                                           "overrides")]
+           for name in ("denoise", "inpaint", "superres", "jpeg")}
+    assert own == {"denoise": ["image", "sigma"], "inpaint": ["image", "mask"], "superres": ["image", "scale"],
+                   "jpeg": ["image"]}
+    low = np.random.default_rng(0).random((24, 24, 3)).astype(np.float32)
+    assert dd.superres(low, 2, steps=1, device="cpu").images["restored"].shape == (48, 48, 3)
+    with pytest.raises(dd.InputError) as caught:
+        dd.denoise(low, size=64)
+    said = str(caught.value).split("settings of its preset")[0]
+    assert "denoise" in said and "sigma" in said and "mask" not in said and "scale" not in said

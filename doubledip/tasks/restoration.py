@@ -534,25 +534,60 @@ def iterate_restore(
     return iterate(problem, seed=seed, device=device, every=s.every, started=started)
 
 
-def denoise(image: np.ndarray, *, sigma: float | None = None, **kw: Any) -> Result:
-    """Denoising; ``sigma`` in 0–255 units (None: estimated). Keywords as :func:`iterate_restore`."""
-    return run(iterate_restore("denoise", image, sigma=sigma, **kw))
+# Each restoration's own signature: what ``dd.<task>`` and ``dd.iterate_<task>`` show and take positionally.
+
+
+def iterate_denoise(image: np.ndarray, *, sigma: float | None = None, preset: str = "fast", seed: int = 0,
+                    device: str = "auto", **overrides: Any) -> Iterator[Snapshot]:
+    """Denoising (Ulyanov et al. 2018, section 4): ``image`` (H, W, 3) in [0, 1] or uint8; ``sigma`` the noise level
+    in 0–255 units (None: estimated). Keywords: ``preset``, ``seed``, ``device``, any field of the task's settings
+    (see :func:`build`, which says what is raised)."""
+    return iterate_restore("denoise", image, preset=preset, seed=seed, device=device, sigma=sigma, **overrides)
+
+
+def iterate_inpaint(image: np.ndarray, mask: np.ndarray, *, preset: str = "fast", seed: int = 0,
+                    device: str = "auto", **overrides: Any) -> Iterator[Snapshot]:
+    """Inpainting (Ulyanov et al. 2018, section 4) of ``mask``'s WHITE pixels, (H, W) bool or an image the photo's
+    size. Keywords: ``preset``, ``seed``, ``device``, any field of the task's settings (see :func:`build`, which
+    says what is raised)."""
+    return iterate_restore("inpaint", image, mask, preset=preset, seed=seed, device=device, **overrides)
+
+
+def iterate_superres(image: np.ndarray, scale: int | str = 4, *, preset: str = "fast", seed: int = 0,
+                     device: str = "auto", **overrides: Any) -> Iterator[Snapshot]:
+    """Super-resolution (Ulyanov et al. 2018, section 4) by ``scale`` 2, 4 or 8: ``restored`` is the input's size ×
+    scale. Keywords: ``preset``, ``seed``, ``device``, any field of the task's settings (see :func:`build`, which
+    says what is raised)."""
+    return iterate_restore("superres", image, None, scale, preset=preset, seed=seed, device=device, **overrides)
+
+
+def iterate_jpeg(image: np.ndarray, *, preset: str = "fast", seed: int = 0, device: str = "auto",
+                 **overrides: Any) -> Iterator[Snapshot]:
+    """JPEG artefact removal (Ulyanov et al. 2018, section 4): ``image`` the decoded JPEG. Keywords: ``preset``,
+    ``seed``, ``device``, any field of the task's settings (see :func:`build`, which says what is raised)."""
+    return iterate_restore("jpeg", image, preset=preset, seed=seed, device=device, **overrides)
+
+
+def denoise(image: np.ndarray, **kw: Any) -> Result:
+    """:func:`iterate_denoise` run to the end."""
+    return run(iterate_denoise(image, **kw))
 
 
 def inpaint(image: np.ndarray, mask: np.ndarray, **kw: Any) -> Result:
-    """Inpainting of the mask's WHITE pixels. Keywords as :func:`iterate_restore`."""
-    return run(iterate_restore("inpaint", image, mask, **kw))
+    """:func:`iterate_inpaint` run to the end."""
+    return run(iterate_inpaint(image, mask, **kw))
 
 
 def superres(image: np.ndarray, scale: int | str = 4, **kw: Any) -> Result:
-    """Super-resolution by 2, 4 or 8: ``restored`` is the input's size × scale. Keywords as :func:`iterate_restore`."""
-    return run(iterate_restore("superres", image, None, scale, **kw))
+    """:func:`iterate_superres` run to the end."""
+    return run(iterate_superres(image, scale, **kw))
 
 
 def jpeg(image: np.ndarray, **kw: Any) -> Result:
-    """JPEG artefact removal. Keywords as :func:`iterate_restore`."""
-    return run(iterate_restore("jpeg", image, **kw))
+    """:func:`iterate_jpeg` run to the end."""
+    return run(iterate_jpeg(image, **kw))
 
 
-__all__ = ["build", "check_scale", "denoise", "estimate_sigma", "fill_mask", "inpaint", "iterate_restore", "jpeg",
+__all__ = ["build", "check_scale", "denoise", "estimate_sigma", "fill_mask", "inpaint", "iterate_denoise",
+           "iterate_inpaint", "iterate_jpeg", "iterate_restore", "iterate_superres", "jpeg",
            "holdout_blend", "mid_tones", "nonlocal_means", "superres", "sure_blend"]
