@@ -17,16 +17,28 @@ from typing import Any
 from .engine import Result, Snapshot
 from .engine import run as _drain
 from .io import InputError, load_image, load_mask, save_image
-from .presets import PRESETS, get_preset
+from .presets import PRESETS as _DECOMPOSITION_PRESETS
+from .presets import get_preset
 from .registry import TASKS, get_task, iterate
+from .restore_presets import PRESETS as _RESTORATION_PRESETS
 from .threads import pinned
 from .video import Clip, first_frame, iterate_video, read_clip
 from .video import render as render_video
 
+# Every task's presets by task and name (decompositions, their video variants and the restorations), as
+# ``get_preset`` finds them.
+PRESETS = {**_DECOMPOSITION_PRESETS, **_RESTORATION_PRESETS}
+
 
 def run(task: str | Iterator[Snapshot], *args: Any, **kwargs: Any) -> Result:
-    """``run("dehaze", image, ...)``: run a registered task to the end; ``run(snapshots)``: drain a generator."""
-    return _drain(iterate(task, *args, **kwargs) if isinstance(task, str) else task)
+    """``run("dehaze", image, ...)``: run a registered task to the end; ``run(snapshots)``: drain a generator.
+    Raises :class:`InputError` for an unknown task or anything else in its place."""
+    if isinstance(task, str):
+        return _drain(iterate(task, *args, **kwargs))
+    if not isinstance(task, Iterator):
+        raise InputError(f"run() takes a task's name (one of {', '.join(TASKS)}) or a task's snapshot generator; "
+                         f"got {task!r}")
+    return _drain(task)
 
 
 def _entry_points(name: str) -> tuple[Callable[..., Iterator[Snapshot]], Callable[..., Result]]:

@@ -241,6 +241,8 @@ def use_all_cores() -> None:
         torch.set_num_threads(n)
 
 
+# Seeds the generators take (torch's up to 2**64 − 1; the frame sampler uses seed + 1): one range for every task.
+MAX_SEED = 2**63 - 1
 _DIHEDRAL = 8
 
 
@@ -343,6 +345,8 @@ def iterate(
     existed then counts in the seconds and the ETA).
     """
     seed = whole_number(seed, "seed")
+    if not 0 <= seed <= MAX_SEED:
+        raise InputError(f"seed must be between 0 and {MAX_SEED}; got {seed}")
     dev = resolve_device(device)
     if dev.type == "cpu":
         use_all_cores()

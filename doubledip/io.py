@@ -211,6 +211,9 @@ def _to_array(img: Image.Image) -> np.ndarray:
 
 def _read(path: str | os.PathLike) -> tuple[np.ndarray, list[str]]:
     """A file's pixels as displayed (EXIF orientation applied) at their own depth and dtype, and notes."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise InputError(f"a file's path is expected here; got {type(path).__name__} (an array is used as it is: "
+                         "give it to the task directly)")
     p = Path(path)
     img = _open(p)
     notes = []
@@ -242,8 +245,14 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
 
 
 def as_mask(a: np.ndarray) -> np.ndarray:
-    """A hint/mask array (bool, gray, RGB or RGBA) as bool: painted where bright or opaque."""
+    """A hint/mask array (bool, gray, RGB or RGBA) as bool: painted where bright or opaque. Raises
+    :class:`InputError` for a path (load it with :func:`load_mask`) or an array that is not numbers."""
+    if isinstance(a, (str, os.PathLike)):
+        raise InputError(f"got the path {str(a)!r} where a hint array is expected: load it first, e.g. "
+                         "dd.load_mask(path, img.shape[:2])")
     a = np.asarray(a)
+    if a.dtype.kind not in "biuf":
+        raise InputError(f"a hint must be an array of numbers; got one of dtype {a.dtype}")
     if a.dtype == bool:
         return a if a.ndim == 2 else a.any(axis=-1)
     return _levels(a)[0] > 0.5
@@ -266,6 +275,8 @@ def _levels(a: np.ndarray) -> tuple[np.ndarray, bool]:
 def load_mask(path: str | os.PathLike, shape: tuple[int, int], what: str = "hint") -> np.ndarray:
     """A hint mask file, read as displayed (like :func:`load_image`), as bool ``shape``; it must match the image's
     size and mark at least one pixel. Raises :class:`InputError`; notes are emitted as :class:`InputNote`."""
+    if len(tuple(shape)) != 2:
+        raise InputError(f"the image size for a {what} is (height, width); got {tuple(shape)}: give img.shape[:2]")
     a, notes = _read(path)
     for note in notes:
         warnings.warn(note, InputNote, stacklevel=2)

@@ -256,6 +256,8 @@ def get_preset(task: str, name: str = "fast", **overrides: Any) -> Settings:
     from .restore_presets import PRESETS as RESTORE
 
     table = RESTORE if task in RESTORE else PRESETS
+    if task not in table:
+        raise InputError(f"unknown task {task!r} (known: {', '.join([*PRESETS, *RESTORE])})")
     try:
         preset = table[task][name]
     except KeyError:

@@ -100,18 +100,25 @@ class Task:
         known keyword and both lists (``strenght=`` was answered with the preset's fields alone, ``strength``
         not among them)."""
         fn = self.iterate
-        from .presets import get_preset
-
-        own = [p.name for p in inspect.signature(fn).parameters.values()
-               if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
-        fields = sorted(f.name for f in dataclasses.fields(get_preset(self.name, "fast")) if f.name != "name")
-        unknown = [k for k in kwargs if k not in own and k not in fields]
-        if unknown:
-            near = difflib.get_close_matches(unknown[0], own + fields, n=1)
-            raise InputError(f"unknown keyword {unknown[0]!r} for {self.name}"
-                             + (f" (did you mean {near[0]!r}?)" if near else "")
-                             + f"; the task's own: {', '.join(own)}; settings of its preset: {', '.join(fields)}")
+        check_keywords(self.name, fn, kwargs)
         return fn(*args, **kwargs)
+
+
+def check_keywords(task: str, fn: Callable[..., Any], kwargs: dict[str, Any]) -> None:
+    """Raise :class:`InputError` for a keyword that is neither ``fn``'s own (its inputs, ``preset``, ``seed``,
+    ``device``…) nor a field of ``task``'s preset (a decomposition, its video variant or a restoration), naming the
+    nearest known keyword and both lists."""
+    from .presets import get_preset
+
+    own = [p.name for p in inspect.signature(fn).parameters.values()
+           if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    fields = sorted(f.name for f in dataclasses.fields(get_preset(task, "fast")) if f.name != "name")
+    unknown = [k for k in kwargs if k not in own and k not in fields]
+    if unknown:
+        near = difflib.get_close_matches(unknown[0], own + fields, n=1)
+        raise InputError(f"unknown keyword {unknown[0]!r} for {task}"
+                         + (f" (did you mean {near[0]!r}?)" if near else "")
+                         + f"; the task's own: {', '.join(own)}; settings of its preset: {', '.join(fields)}")
 
 
 _IMAGE = Param("image", "image", "the photo", required=True)

@@ -21,10 +21,31 @@ from .nets import Arch
 def whole_number(value: Any, name: str) -> int:
     """``value`` as an int when it is a whole number (an int, or a float such as 300.0); raises
     :class:`~doubledip.io.InputError` naming ``name`` for anything else (NaN, 1.5, "a", True)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)  # exact, however large (a float of 99999999999999999999 is not equal to it)
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(float(value)) \
             or float(value) != int(value):
         raise InputError(f"{name} must be a whole number; got {value!r}")
     return int(value)
+
+
+def _typed(name: str, annotation: str, value: Any) -> Any:
+    """``value`` for the setting ``name`` declared as ``annotation`` (a plain int, float, str or bool, optionally
+    ``| None``; other types pass as given), or :class:`~doubledip.io.InputError` naming what it must be: a string
+    learning rate reached a comparison deep in the run as a bare TypeError."""
+    kind = annotation.removesuffix(" | None")
+    label = {"size": "working size"}.get(name, f"setting {name!r}")
+    if kind == "bool" and not isinstance(value, bool):
+        raise InputError(f"{label} is on or off: give True or False; got {value!r}")
+    if kind == "int":
+        return whole_number(value, label)
+    if kind == "float":
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
+            raise InputError(f"{label} must be a finite number; got {value!r}")
+        return float(value)
+    if kind == "str" and not isinstance(value, str):
+        raise InputError(f"{label} must be a text; got {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -66,6 +87,8 @@ class Settings:
                              f"for {self.task} (known: {', '.join(sorted(known - {'name'}))})")
         if "steps" in overrides:
             overrides["steps"] = self._steps(overrides["steps"])
+        types = {f.name: str(f.type) for f in dataclasses.fields(self)}
+        overrides = {k: v if k == "steps" else _typed(k, types[k], v) for k, v in overrides.items()}
         new = dataclasses.replace(self, **overrides)
         new.check()
         return new

@@ -36,6 +36,7 @@ from PIL import Image, UnidentifiedImageError
 
 from .engine import Result, Snapshot, Tensors
 from .io import InputError, as_float_image, as_mask, check_mask, to_uint8
+from .registry import check_keywords
 from .tasks import dehazing, segmentation, transparency
 
 MAX_FRAMES = 48  # frames the networks optimise (the paper's clips are a few seconds)
@@ -369,6 +370,9 @@ def iterate_video(task: str, clip: Clip, *args, **kwargs) -> Iterator[Snapshot]:
                          "dd.read_clip(path)")
     if task not in TASKS:
         raise InputError(f"unknown video task {task!r} (known: {', '.join(TASKS)})")
+    if "max_frames" in kwargs:
+        raise InputError("max_frames is read_clip's: the clip is read with it, e.g. dd.read_clip(path, max_frames=48)")
+    check_keywords(task, TASKS[task].iterate, kwargs)
     # Hints drawn on the source's first frame (its size as displayed) are brought to the kept frames' size.
     args = tuple(_at_frame_size(a, clip) for a in args)
     kwargs = {k: _at_frame_size(v, clip) if k.endswith("hint") else v for k, v in kwargs.items()}

@@ -53,6 +53,11 @@ def test_the_library_passes_settings_through_and_refuses_unknown_ones(disc):
     ({"seed": 1.5}, "seed must be a whole number"),
     ({"device": "tpu"}, "device must be 'auto', 'cpu' or 'cuda'"),
     ({"stepz": 1}, "unknown keyword 'stepz' for dehaze (did you mean 'steps'?)"),
+    ({"lr": "0.1"}, "setting 'lr' must be a finite number; got '0.1'"),
+    ({"every": 2.5}, "setting 'every' must be a whole number"),
+    ({"thin": float("nan")}, "setting 'thin' must be a finite number"),
+    ({"seed": 2**70}, "seed must be between 0 and"),
+    ({"seed": -1}, "seed must be between 0 and"),
 ])
 def test_bad_settings_through_the_api_are_input_errors(kwargs, says):
     """What the README promises: a bad setting gives dd.InputError with a plain message (not a torch or numpy
@@ -94,6 +99,21 @@ def test_a_whole_float_is_a_whole_number():
     assert dd.dehaze(img, steps=3.0, size=48.0, strength=1).steps == 3
 
 
+def test_settings_of_every_type_are_checked_before_the_run():
+    """A string loss weight reached the loss as a bare torch TypeError; a large whole seed was "not a whole
+    number" (compared through a float)."""
+    import numpy as np
+
+    import doubledip as dd
+
+    img = np.random.default_rng(0).random((48, 48, 3)).astype(np.float32)
+    with pytest.raises(dd.InputError, match="setting 'recon' must be a finite number"):
+        dd.segment(img, recon="x")
+    with pytest.raises(dd.InputError, match="setting 'hint_cut' is on or off"):
+        dd.segment(img, hint_cut="yes")
+    assert dd.dehaze(img, steps=1, size=48, strength=1, seed=2**60 + 1).steps == 1
+
+
 def test_unknown_tasks_and_a_path_for_a_clip_are_input_errors():
     import doubledip as dd
 
@@ -103,3 +123,32 @@ def test_unknown_tasks_and_a_path_for_a_clip_are_input_errors():
         next(dd.iterate_video("segment-video", "clip.mp4"))
     with pytest.raises(dd.InputError, match="unknown video task"):
         next(dd.iterate_video("nope", dd.Clip.__new__(dd.Clip)))
+
+
+def test_slips_with_the_api_are_input_errors_that_say_what_to_do():
+    """Each of these was a bare TypeError / ValueError, or a message that contradicted itself."""
+    import numpy as np
+
+    import doubledip as dd
+
+    img = np.random.default_rng(0).random((32, 40, 3)).astype(np.float32)
+    with pytest.raises(dd.InputError, match=re.escape("give img.shape[:2]")):
+        dd.load_mask("hint.png", img.shape)  # "hint is 40×32 px but the image is 40×32 px"
+    with pytest.raises(dd.InputError, match=re.escape("load it first, e.g. dd.load_mask(path, img.shape[:2])")):
+        dd.segment(img, "fg.png", "bg.png")
+    with pytest.raises(dd.InputError, match="a file's path is expected"):
+        dd.load_image(img)
+    with pytest.raises(dd.InputError, match="run\\(\\) takes a task's name"):
+        dd.run(None)
+    with pytest.raises(dd.InputError, match="unknown task 'nope'"):
+        dd.get_preset("nope")
+    assert {"denoise", "superres", "segment-video"} <= set(dd.PRESETS)
+    assert dd.PRESETS["denoise"]["fast"] == dd.get_preset("denoise")
+    clip = dd.Clip.from_frames(np.random.default_rng(1).random((3, 32, 32, 3)).astype(np.float32))
+    fg = np.zeros((32, 32), bool)
+    fg[10:20, 10:20] = True
+    with pytest.raises(dd.InputError, match=re.escape("unknown keyword 'stepz' for segment-video (did you mean "
+                                                      "'steps'?)")):
+        next(dd.iterate_video("segment-video", clip, fg, ~fg, stepz=3))
+    with pytest.raises(dd.InputError, match="max_frames is read_clip's"):
+        next(dd.iterate_video("segment-video", clip, fg, ~fg, max_frames=3))
