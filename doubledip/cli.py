@@ -148,11 +148,17 @@ def main(argv: list[str] | None = None) -> int:
                    else "")
             sys.stderr.write(f"\ndone in {time.perf_counter() - t0:.1f}s{fit}\n")
         size = getattr(args, "size", None)
-        if size and result.steps and max(result.working_size) < size:  # steps 0: no networks ran
+        # Steps 0: no networks ran. Within half the networks' multiple of --size is rounding, not a cap.
+        if size and result.steps and max(result.working_size) < size - _arch(args).multiple // 2:
             h, w = result.working_size
             input_notes.append(f"--size {size} is more than the photo's long side: worked at {w}×{h} px (the photo's "
                                "own size, each side rounded to a multiple the networks take; a photo is never "
                                "enlarged beyond that)")
+        elif size and result.steps and max(result.working_size) > size + _arch(args).multiple // 2:
+            h, w = result.working_size  # raised to the networks' least side
+            input_notes.append(f"--size {size} is less than the {args.preset} preset's networks take: worked at "
+                               f"{w}×{h} px (no side under {_arch(args).min_side} px, what their down-sampling "
+                               "levels allow)")
         result.notes = [*input_notes, *result.notes]  # how the inputs were read, first
         # Write into a sibling temporary directory, then move it into place: no half-written --out on failure.
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -183,6 +189,13 @@ def main(argv: list[str] | None = None) -> int:
         for note in result.notes:  # also in summary.json; said here so that a user watching the terminal sees them
             sys.stderr.write(f"note: {note}\n")
     return 0
+
+
+def _arch(args: argparse.Namespace):
+    """The networks' :class:`~doubledip.nets.Arch` of the command's task and preset (a task with ``--size``)."""
+    from .presets import get_preset
+
+    return get_preset(args.command, args.preset).arch
 
 
 def _prog() -> str:

@@ -310,3 +310,26 @@ def test_the_usage_line_names_the_command_the_user_typed(monkeypatch, capsys, ar
     with pytest.raises(SystemExit):
         main(["--help"])
     assert capsys.readouterr().out.startswith(usage)
+
+
+def test_a_working_size_under_what_the_networks_take_says_what_was_used(files, tmp_path, capsys):
+    """The paper preset's deeper networks need 96 px a side: --size 32 worked at 96×96 without a word."""
+    out = tmp_path / "small"
+    hint = np.zeros((48, 64), np.uint8)
+    hint[10:30, 15:45] = 255
+    Image.fromarray(hint).save(tmp_path / "hint.png")
+    assert main(["watermark", str(files / "img.png"), "--hint", str(tmp_path / "hint.png"), "--preset", "paper",
+                 "--size", "32", "--steps", "2", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    h, w = json.loads((out / "summary.json").read_text())["working_size"]
+    assert max(h, w) > 32 and f"note: --size 32 is less than the paper preset's networks take: worked at {w}×{h}" in err
+
+
+def test_a_working_size_rounded_to_the_networks_multiple_gets_no_note(tmp_path, capsys):
+    """--size 36 on a 200 px photo works at 32 px (rounded to the networks' multiple): it was told that 36 "is more
+    than the photo's long side"."""
+    photo = tmp_path / "wide.png"
+    Image.fromarray((np.random.default_rng(0).random((150, 200, 3)) * 255).astype(np.uint8)).save(photo)
+    assert main(["dehaze", str(photo), "--strength", "1", "--steps", "1", "--size", "36", "--out",
+                 str(tmp_path / "o")]) == 0
+    assert "--size 36" not in capsys.readouterr().err
