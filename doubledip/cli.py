@@ -117,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
         p = sub.add_parser(c.name, help=c.help, description=c.help)
         c.add_arguments(p)
         _shared(p, c.working_size)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # said by the sub-command's parser, which points to its own --help (where its options are listed)
+        sub.choices[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
     cmd = next(c for c in COMMANDS if c.name == args.command)
     if not args.out.strip():  # Path("") is the current directory: an empty value is a slip, not a choice
         return _fail("--out is empty: give the directory to write the results to (e.g. --out result; "
