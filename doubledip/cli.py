@@ -219,7 +219,8 @@ def _commit(tmp: Path, out: Path, files: list[str]) -> None:
         if blocked is not None:
             raise NotADirectoryError(errno.ENOTDIR, f"{blocked} is a file, where the result's folder goes")
     saved = Path(tempfile.mkdtemp(prefix=f".{out.name}.previous.", dir=out.parent))
-    made = [d for d in (out, *(out / n for n in {Path(f).parent.as_posix() for f in files})) if not d.exists()]
+    folders = {out / p for f in files for p in Path(f).parents}  # each file's folders within out, and out itself
+    made = [d for d in folders if not d.exists()]
     moved: list[str] = []
     kept: list[str] = []
     try:

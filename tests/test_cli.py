@@ -335,3 +335,27 @@ def test_a_working_size_rounded_to_the_networks_multiple_gets_no_note(tmp_path, 
     assert main(["dehaze", str(photo), "--strength", "1", "--steps", "1", "--size", "36", "--out",
                  str(tmp_path / "o")]) == 0
     assert "--size 36" not in capsys.readouterr().err
+
+
+def test_a_failed_move_takes_out_every_folder_it_made_for_a_clips_frames(tmp_path, monkeypatch):
+    """A clip's result has nested folders (frames/masks/…): a move that fails leaves none of them behind."""
+    import os
+
+    import doubledip.cli as cli_module
+
+    tmp, out = tmp_path / "tmp", tmp_path / "out"
+    (tmp / "frames" / "masks").mkdir(parents=True)
+    (tmp / "frames" / "masks" / "0001.png").write_text("frame")
+    (tmp / "summary.json").write_text("{}")
+    real, calls = os.replace, []
+
+    def flaky(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(cli_module.os, "replace", flaky)
+    with pytest.raises(OSError):
+        cli_module._commit(tmp, out, ["frames/masks/0001.png", "summary.json"])
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["tmp"]
