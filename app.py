@@ -11,6 +11,7 @@ import contextlib
 import functools
 import inspect
 import json
+import math
 import os
 import re
 import tempfile
@@ -84,6 +85,10 @@ def _zero_gpu():
 _RUNS: dict[str | None, int] = {}
 _RUNS_CHANGED = threading.Condition()
 STOP_SETTLE = 5.0  # s that Stop waits at most for the cancelled run to end before it says "stopped" anyway
+# When each visitor's last run ended (time.monotonic()): a run that ended more than STOP_RECENT s before Stop was
+# pressed was not stopped by it (it had finished, or failed with its error shown), so Stop leaves its line alone.
+_ENDED: dict[str | None, float] = {}
+STOP_RECENT = 1.0
 
 
 def _visitor() -> str | None:
@@ -104,6 +109,7 @@ def _running(visitor: str | None) -> Iterator[None]:
             _RUNS[visitor] -= 1
             if not _RUNS[visitor]:
                 del _RUNS[visitor]
+            _ENDED[visitor] = time.monotonic()
             _RUNS_CHANGED.notify_all()
 
 
@@ -702,11 +708,15 @@ def _editor_component(label: str, colours: list[str], canvas: tuple[int, int],
                           sources=["upload", "clipboard"])
 
 
-def _stopped(request: gr.Request) -> str:
+def _stopped(request: gr.Request):
     """Stop's line, said once the visitor's cancelled run has ended (at most :data:`STOP_SETTLE` s): said at once,
-    it raced the run's last update, which could land after it and leave a progress line that never moves again."""
+    it raced the run's last update, which could land after it and leave a progress line that never moves again.
+    With no run of the visitor's in flight or just ended (:data:`STOP_RECENT`), nothing was stopped: the line (a
+    finished run's summary, an error) is left as it is (``gr.skip()``)."""
     visitor = getattr(request, "session_hash", None)
     with _RUNS_CHANGED:
+        if visitor not in _RUNS and time.monotonic() - _ENDED.get(visitor, -math.inf) > STOP_RECENT:
+            return gr.skip()
         _RUNS_CHANGED.wait_for(lambda: visitor not in _RUNS, timeout=STOP_SETTLE)
     return ("**stopped** — nothing runs now; the layers shown are the last ones drawn. Press **Run** to start "
             "again.")
@@ -897,7 +907,8 @@ def gallery_tab() -> None:
 def video_tab() -> None:
     with gr.Row():
         with gr.Column():
-            clip = gr.Video(label="clip (mp4, webm, mov, gif; a few seconds: longer clips are subsampled)",
+            clip = gr.Video(label="clip (mp4, webm, mov; a GIF through the CLI or the library; a few seconds: "
+                                  "longer clips are subsampled)",
                             sources=["upload"])
             task = gr.Radio(list(VIDEO_TASKS), value="segmentation", label="task")
             editor = _editor_component("first frame — segmentation hints: green = foreground, red = background "

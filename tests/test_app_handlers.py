@@ -370,6 +370,22 @@ def test_stop_says_stopped_only_once_the_visitors_run_has_ended():
     assert time.perf_counter() - t0 < 0.2
 
 
+def test_stop_after_a_finished_run_leaves_its_summary_alone():
+    """Stop pressed after a run had finished replaced its done text (airlight, strength, notes) with "stopped — the
+    layers shown are the last ones drawn", which was untrue, and the summary was lost."""
+    import time  # noqa: PLC0415
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    with app._running("finished"):
+        pass
+    app._ENDED["finished"] -= app.STOP_RECENT + 1  # it ended a while before Stop was pressed
+    assert app._stopped(SimpleNamespace(session_hash="finished")) == app.gr.skip()
+    assert app._stopped(SimpleNamespace(session_hash="never ran")) == app.gr.skip()
+    with app._running("just cancelled"):
+        time.sleep(0.01)
+    assert app._stopped(SimpleNamespace(session_hash="just cancelled")).startswith("**stopped**")
+
+
 def test_the_done_text_says_whether_a_result_is_reliable():
     """A new user found `mark_left` in the page's summary but not `reliable` (yes/no flags were left out): the flag
     that says whether to trust a removal is now shown, as yes or no, beside the figures and before the notes."""
