@@ -555,7 +555,8 @@ def run_video(video, editor=None, task_label="segmentation", preset="fast", step
     red over the background), task_label "segmentation", "dehazing" or "transparency separation", preset, steps and
     working size (None: the preset's), seed. The last update holds the results: the first frame of each layer
     (gallery), every frame as PNG in all_frames.zip and each layer as an mp4 at the clip's size and frame rate
-    (downloads; the main layer also in the player).
+    (downloads; the main layer also in the player; an odd side gains one repeated row or column in the mp4s, as
+    H.264 needs even sides).
 
     Parameters:
         video: path of the clip.

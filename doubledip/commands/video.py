@@ -15,7 +15,8 @@ from ..video import MAX_FRAMES, Clip, fit_hint, iterate_video, read_clip, render
 def _clip_args(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("video", help=f"{what} (mp4, webm, mov, gif, …)")
     p.add_argument("--max-frames", type=int, default=MAX_FRAMES,
-                   help=f"frames to optimise; a longer clip is subsampled evenly in time (default {MAX_FRAMES})")
+                   help=f"at most this many frames are optimised; a longer clip is subsampled evenly in time, every "
+                        f"k-th frame (default {MAX_FRAMES}); every frame is output")
 
 
 def _renderer(task: str, clip: Clip):
