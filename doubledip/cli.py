@@ -149,18 +149,9 @@ def main(argv: list[str] | None = None) -> int:
             fit = (f", the reconstruction re-makes the input to {result.psnr:.2f} dB" if math.isfinite(result.psnr)
                    else "")
             sys.stderr.write(f"\ndone in {time.perf_counter() - t0:.1f}s{fit}\n")
-        size = getattr(args, "size", None)
-        # Steps 0: no networks ran. Within half the networks' multiple of --size is rounding, not a cap.
-        if size and result.steps and max(result.working_size) < size - _arch(args).multiple // 2:
-            h, w = result.working_size
-            input_notes.append(f"--size {size} is more than the photo's long side: worked at {w}×{h} px (the photo's "
-                               "own size, each side rounded to a multiple the networks take; a photo is never "
-                               "enlarged beyond that)")
-        elif size and result.steps and max(result.working_size) > size + _arch(args).multiple // 2:
-            h, w = result.working_size  # raised to the networks' least side
-            input_notes.append(f"--size {size} is less than the {args.preset} preset's networks take: worked at "
-                               f"{w}×{h} px (no side under {_arch(args).min_side} px, what their down-sampling "
-                               "levels allow)")
+        note = _size_note(args, result)
+        if note:
+            input_notes.append(note)
         result.notes = [*input_notes, *result.notes]  # how the inputs were read, first
         # Write into a sibling temporary directory, then move it into place: no half-written --out on failure.
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -193,11 +184,24 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _arch(args: argparse.Namespace):
-    """The networks' :class:`~doubledip.nets.Arch` of the command's task and preset (a task with ``--size``)."""
+def _size_note(args: argparse.Namespace, result: Result) -> str | None:
+    """What to say when the working size used is not the ``--size`` asked for (beyond rounding to the networks'
+    multiple): capped at the photo's own size, or raised to the least side the preset's networks take. None when
+    the command has no ``--size``, it was not given, or no networks ran (steps 0)."""
+    size = getattr(args, "size", None)
+    if not (size and result.steps):
+        return None
     from .presets import get_preset
 
-    return get_preset(args.command, args.preset).arch
+    arch = get_preset(args.command, args.preset).arch
+    h, w = result.working_size
+    if max(h, w) < size - arch.multiple // 2:
+        return (f"--size {size} is more than the photo's long side: worked at {w}×{h} px (the photo's own size, each "
+                "side rounded to a multiple the networks take; a photo is never enlarged beyond that)")
+    if max(h, w) > size + arch.multiple // 2:
+        return (f"--size {size} is less than the {args.preset} preset's networks take: worked at {w}×{h} px (no side "
+                f"under {arch.min_side} px, what their down-sampling levels allow)")
+    return None
 
 
 def _prog() -> str:

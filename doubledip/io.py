@@ -79,6 +79,14 @@ def unit_range(a: np.ndarray) -> np.ndarray:
     return a / float_scale(a)
 
 
+def _numbers(a, what: str) -> np.ndarray:
+    """``a`` as an array of bools, integers or floats; :class:`InputError` naming ``what`` for anything else."""
+    a = np.asarray(a)
+    if a.dtype.kind not in "biuf":
+        raise InputError(f"{what} must be an array of numbers; got one of dtype {a.dtype}")
+    return a
+
+
 def as_float_image(a: np.ndarray) -> np.ndarray:
     """Any array image — gray, RGB(A), 8/16-bit, bool or float — as float32 RGB in [0, 1].
 
@@ -91,9 +99,7 @@ def as_float_image(a: np.ndarray) -> np.ndarray:
     if isinstance(a, (str, os.PathLike)):
         raise InputError(f"got the path {str(a)!r} where an image array is expected: load it first, "
                          "e.g. dd.load_image(path)")
-    a = np.asarray(a)
-    if a.dtype.kind not in "biuf":
-        raise InputError(f"an image must be an array of numbers; got one of dtype {a.dtype}")
+    a = _numbers(a, "an image")
     if a.dtype.kind == "f" and not np.isfinite(a).all():
         raise InputError("the image holds NaN or infinite values")
     a = unit_range(a)
@@ -250,9 +256,7 @@ def as_mask(a: np.ndarray) -> np.ndarray:
     if isinstance(a, (str, os.PathLike)):
         raise InputError(f"got the path {str(a)!r} where a hint array is expected: load it first, e.g. "
                          "dd.load_mask(path, img.shape[:2])")
-    a = np.asarray(a)
-    if a.dtype.kind not in "biuf":
-        raise InputError(f"a hint must be an array of numbers; got one of dtype {a.dtype}")
+    a = _numbers(a, "a hint")
     if a.dtype == bool:
         return a if a.ndim == 2 else a.any(axis=-1)
     return _levels(a)[0] > 0.5
@@ -336,9 +340,7 @@ def save_image(path: str | os.PathLike, a: np.ndarray) -> None:
     or plainly 0–255), clipped to [0, 1] and rounded to 8 bits. Raises :class:`InputError` for an array that is no
     image (not numbers, or a bad shape), OSError / ValueError as Pillow does for an unwritable path or an unknown
     suffix."""
-    arr = np.asarray(a)
-    if arr.dtype.kind not in "biuf":
-        raise InputError(f"an image must be an array of numbers; got one of dtype {arr.dtype}")
+    arr = _numbers(a, "an image")
     if arr.ndim == 3 and arr.shape[2] == 1:
         arr = arr[..., 0]
     if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (3, 4)):
