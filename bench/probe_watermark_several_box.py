@@ -15,7 +15,11 @@ share), with the peak needed at 0.4: mean+spread 34 / 2 / 12, 0.24; mean+groups 
 18; upper+groups with a third of the best group 40 / 8 / 0 (least share of a mark boxed 0.18), with a sixth 41 / 6 /
 1 (0.46; kept), with a tenth 42 / 3 / 3; groups 31 px apart lose more marks altogether (3–6 none). With the peak at
 0.5 (kept: fewer boxes on unrelated photos): mean+spread 33 / 0 / 15, upper+groups 40 / 4 / 4
-(bench/results/probe_watermark_several_box_tune_48.txt).
+(bench/results/probe_watermark_several_box_tune_48.txt, since rewritten by the agreement below).
+All these figures are for the earlier agreement, the trace of the pair's gradient cross-covariance. With the whole
+cross-covariance relative to the pair's chance level (:func:`doubledip.tasks.watermark.pair_agreement` now):
+mean+spread 38 / 0 / 10, mean+groups 37 / 5 / 6, upper+spread 39 / 1 / 8, upper+groups 43 / 4 / 1 (kept), mean box
+share 0.22.
 """
 
 from __future__ import annotations

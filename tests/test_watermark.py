@@ -975,3 +975,20 @@ def test_a_flat_fit_far_from_a_fill_that_errs_as_much_beside_the_hint_returns_th
     assert wm.fill_departure_ratio(img, hint) < wm.FILL_OVER_INPUT
     assert r.values["reliable"] is False and np.array_equal(r.images["clean"], img)
     assert any("3× the surroundings' spread" in n and "returned unchanged" in n for n in r.notes), r.notes
+
+
+def test_a_grey_mark_over_photos_of_other_colours_is_found():
+    """Each photo sees the mark's edges times its own colour C − J_k. Over a green and a blue photo a grey mark's
+    colour vectors are orthogonal, (0.3, −0.3, 0) and (0.3, 0.3, 0): the trace of the gradients' cross-covariance, the
+    earlier agreement, cancelled to nothing there and no mark was found; the whole cross-covariance keeps it."""
+    from skimage import data
+
+    def tinted(gray: np.ndarray, base: tuple[float, float, float]) -> np.ndarray:
+        g = cv2.resize(gray, (128, 128), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
+        return np.clip(np.asarray(base, np.float32) + 0.25 * (g - g.mean())[..., None], 0, 1).astype(np.float32)
+
+    imgs, cover = _stamp([tinted(data.camera(), (0.2, 0.8, 0.5)), tinted(data.coins(), (0.2, 0.2, 0.5))], 0.5)
+    hint = shared_mark_hint(imgs)
+    assert hint is not None
+    assert hint[cover > 0].all()
+    assert hint.mean() < 0.5

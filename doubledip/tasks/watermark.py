@@ -66,10 +66,12 @@ Several photos sharing one watermark need no hint: the mark is boxed where their
 (:func:`doubledip.mark_fit.fit_mark` with several photos: each pixel's coverage must explain every photo, so what is
 texture in one photo is told from the mark by the others), again with no network; where no shared mark is found the
 photos come back unchanged with a note asking for a hint. Tune split (bench/cases.py ``watermark_several``, 24 cases
-of 2–4 photos): every photo +3 dB or more over the better of Telea's fill and the input on 13 (median of the
-smallest photo's gain +4.2 dB), one photo worse than the input (said so: a grey text over two grey photos), 5–10 s a
-case, with the opacity and colour fitted over three coverage levels (over five, as now: 12 of the first 23, see
-:data:`doubledip.mark_fit.SHARED_FIT_LEVELS`); the networks below, which this replaced, had drawn over whole photos
+of 2–4 photos, boxed by the earlier trace agreement; 28 of 48 with the agreement of :func:`pair_agreement`,
+bench/results/check_watermark_several_tune_20240611.md): every photo +3 dB or more over the better of Telea's fill
+and the input on 13 (median of the smallest photo's gain +4.2 dB), one photo worse than the input (said so: a grey
+text over two grey photos), 5–10 s a case, with the opacity and colour fitted over three coverage levels (over five,
+as now: 12 of the first 23, see :data:`doubledip.mark_fit.SHARED_FIT_LEVELS`); the networks below, which this
+replaced, had drawn over whole photos
 where no box was found (5 to 28 dB worse than the input, marked reliable) and left the bundled SAMPLE mark plainly
 visible (+3.4 to +4.8 dB in 85–166 s). With the ``paper`` preset (or ``closed_form=False``) the networks run: one
 clean generator per photo and shared watermark and mask generators. We use SEPARATE clean layers rather than one
@@ -100,10 +102,12 @@ from ..presets import get_preset
 
 # Several photos' shared mark (see shared_mark_hint): the window over which their gradients are correlated (px),
 # the agreement that marks a pixel as shared, and the least peak agreement that counts as a mark at all. Tune split
-# (48 cases' photos with and without their mark): marked sets of 3–4 photos peak at 0.41–1.0 (median 0.76–0.91),
-# the same photos unmarked at 0.39 median, 0.62 at most; 0.5 finds no mark on 4 of the 36 marked sets of 3–4
-# photos (0.4: none) and on 29 of the 36 unmarked ones (0.4: 18). Two photos unmarked peak up to 0.91: see
-# shared_mark_hint. Chosen on the tune split (bench/probe_watermark_several_box.py).
+# (48 cases' photos with and without their mark; the agreement of pair_agreement): marked sets of 3–4 photos peak
+# at 0.37–1.0 (median 0.96), the same photos unmarked at 0.37 median, 0.59 at most; 0.5 finds no mark on 1 of the 36
+# marked sets of 3–4 photos (0.4: 1) and on 30 of the 36 unmarked ones (0.4: 23). Two photos unmarked peak up to
+# 0.90: see shared_mark_hint. Chosen on the tune split (bench/probe_watermark_several_box.py) for the earlier
+# agreement (the trace of the gradients' cross-covariance, see pair_agreement), with which 0.5 found no mark on 4
+# marked sets of 3–4 photos and on 29 unmarked ones.
 SHARED_WINDOW = 15
 SHARED_AGREEMENT = 0.3
 SHARED_PEAK = 0.5
@@ -223,21 +227,45 @@ def _images(images: np.ndarray | Sequence[np.ndarray]) -> list[np.ndarray]:
 
 
 def pair_agreement(images: Sequence[np.ndarray], window: int = SHARED_WINDOW) -> np.ndarray:
-    """How much each pair of photos' colour gradients agree around each pixel: the absolute normalised
-    cross-correlation of their Sobel gradient fields (x and y, per channel: a 6-vector per pixel) over a ``window`` ×
-    ``window`` px box. (P, H, W) float32 in [0, 1], one map per pair of photos. A mark shared by the photos puts the
-    same edges at the same pixels, ∇I_k = (C − J_k)·∇(α·m) + …, so any two photos correlate there, whichever is
-    brighter than the mark (hence the absolute value); unrelated photos do not (about 0.1, whatever their texture)."""
+    """How much each pair of photos' colour gradients agree around each pixel. (P, H, W) float32 in [0, 1], one map
+    per pair of photos.
+
+    A mark shared by the photos puts edges at the same pixels: ∇I_k = (C − J_k)·∇(α·m) + (1 − α·m)·∇J_k, one edge
+    field ∇(α·m) scaled in each photo by its own colour vector C − J_k, of either sign. The pair's agreement is the
+    Frobenius norm of the 3 × 3 cross-covariance of their Sobel gradients (x and y) over a ``window`` × ``window`` px
+    box, over the square root of the product of their variances: 1 where both photos' gradients are one edge field,
+    each times a colour of its own, whatever the colours. That is then taken relative to the pair's median over the
+    photo, its chance level, (a − median) / (1 − median), clipped to [0, 1]: smooth photos agree more by chance
+    (few independent gradients in a window), and without it the box around a mark over two upsampled 128 px crops
+    took 0.56 of the photo (now 0.17).
+
+    Summing only the matching channels' covariances (the trace, the earlier rule) cancels where C − J_a and C − J_b
+    are orthogonal, as a coloured mark over photos of other colours is. Tune split (48 sets,
+    bench/results/check_watermark_several_tune_20240611.md): every photo +3 dB or more over the better of Telea's fill
+    and the input on 28 (the trace: 27; this without the chance level: 29), median of the smallest photo's gain
+    +5.4 dB (+4.5; +5.6), no mark found on 1 (4; 1), a photo worse than the input, said so, in 4 two-photo sets (2;
+    3). The fits are as sensitive to the box as :func:`shared_mark_hint` says: a box a pixel wider moves a set's
+    margin by up to 1 dB, so of the two close variants the one whose boxes stay tight on smooth photos is kept."""
     box = (window, window)
     stats = []
     for a in images:
         a = np.ascontiguousarray(a, np.float32)
-        g = np.concatenate([cv2.Sobel(a, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(a, cv2.CV_32F, 0, 1, ksize=3)], 2)
-        mean = cv2.blur(g, box)
-        var = cv2.blur(g * g, box).sum(2) - (mean * mean).sum(2)
-        stats.append((g, mean, np.maximum(var, 1e-8)))
-    return np.stack([np.abs(cv2.blur(ga * gb, box).sum(2) - (ma * mb).sum(2)) / np.sqrt(va * vb)
-                     for (ga, ma, va), (gb, mb, vb) in itertools.combinations(stats, 2)]).astype(np.float32)
+        gx, gy = cv2.Sobel(a, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(a, cv2.CV_32F, 0, 1, ksize=3)
+        mx, my = cv2.blur(gx, box), cv2.blur(gy, box)
+        var = cv2.blur(gx * gx + gy * gy, box).sum(2) - (mx * mx + my * my).sum(2)
+        stats.append((gx, gy, mx, my, np.maximum(var, 1e-8)))
+    out = []
+    for (ax, ay, amx, amy, av), (bx, by, bmx, bmy, bv) in itertools.combinations(stats, 2):
+        norm = np.zeros(av.shape, np.float32)
+        for i in range(3):
+            for j in range(3):
+                c = (cv2.blur(ax[..., i] * bx[..., j] + ay[..., i] * by[..., j], box)
+                     - amx[..., i] * bmx[..., j] - amy[..., i] * bmy[..., j])
+                norm += c * c
+        agree = np.minimum(np.sqrt(norm / (av * bv)), 1.0)
+        chance = float(np.median(agree))
+        out.append(np.clip((agree - chance) / max(1.0 - chance, 1e-6), 0.0, 1.0))
+    return np.stack(out).astype(np.float32)
 
 
 def box_of_agreement(score: np.ndarray, grow: float = 0.1) -> np.ndarray | None:
@@ -286,11 +314,12 @@ def shared_mark_hint(images: Sequence[np.ndarray]) -> np.ndarray | None:
     :func:`box_of_agreement`; None when no shared mark is found.
 
     Tune split (bench/cases.py ``watermark_several``, 48 cases of 2–4 photos; bench/probe_watermark_several_box.py,
-    bench/results/probe_watermark_several_box_tune_48.txt): the box holds the whole mark on 40, part of it on 4,
-    none is found on 4; with the mean over all pairs and the 1–99 % quantiles of the agreeing pixels for a box, 33,
-    0 and 15; the earlier rule (gradients of one sign in every photo) failed on grey and coloured marks over photos
+    bench/results/probe_watermark_several_box_tune_48.txt): the box holds the whole mark on 43, part of it on 4,
+    none is found on 1 (with the trace agreement that :func:`pair_agreement` replaced: 40, 4 and 4); with the mean
+    over all pairs and the 1–99 % quantiles of the agreeing pixels for a box, 38, 0 and 10 (trace: 33, 0 and 15);
+    the earlier rule (gradients of one sign in every photo) failed on grey and coloured marks over photos
     both darker and brighter than the mark (of the first 8: none found on 2, part of the mark cut off on 4). Two
-    photos are weak evidence: a single pair of unrelated photos peaks at 0.36–0.91 on the tune split, so two photos
+    photos are weak evidence: a single pair of unrelated photos peaks at up to 0.90 on the tune split, so two photos
     may box an edge they share by chance. Photos over :data:`SHARED_SIDE` px are compared on copies of that long
     side (the tune cases are 256–400 px, and their gradient fields at 40 MP would take about 1 GB a photo), the box
     scaled back with a pixel of margin. The fit that follows is sensitive to the box: growing it by 0.2 of its size
