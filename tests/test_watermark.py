@@ -992,3 +992,40 @@ def test_a_grey_mark_over_photos_of_other_colours_is_found():
     assert hint is not None
     assert hint[cover > 0].all()
     assert hint.mean() < 0.5
+
+
+def test_shared_edges_left_is_low_once_the_mark_is_out_and_one_when_nothing_was_removed():
+    cleans = _crops(3)
+    imgs, _ = _stamp(cleans, 1.0)
+    box = shared_mark_hint(imgs)
+    assert box is not None
+    assert wm.shared_edges_left(imgs, cleans, box) < wm.SHARED_LEFT_CAUTION  # the mark taken out
+    assert wm.shared_edges_left(imgs, imgs, box) == pytest.approx(1.0)  # nothing removed
+
+
+def test_several_photos_whose_results_still_share_the_mark_come_back_unchanged_with_a_note(monkeypatch):
+    """A removal that leaves the photos sharing their edges inside the found box took out no mark, or a wrong one
+    (tune split: the four several-photo results worse than the input, two of them by 10 and 15 dB). Such photos come
+    back unchanged, with a note and ``reliable`` False; here a fit that removes nothing stands for it."""
+    from doubledip.mark_fit import MarkFit
+
+    imgs, _ = _stamp(_crops(3), 1.0)
+
+    def removes_nothing(photos, hint, fills, spreads):
+        return MarkFit([np.asarray(p, np.float32) for p in photos], np.zeros(hint.shape, np.float32), 0.5,
+                       np.ones(3), 0.0, 3.0)
+
+    monkeypatch.setattr(wm, "fit_mark", removes_nothing)
+    r = watermark(imgs, seed=0)
+    assert r.values["shared_edges_left"] >= wm.SHARED_LEFT_REFUSE
+    assert r.values["reliable"] is False
+    assert any("returned unchanged" in n and "share" in n for n in r.notes)
+    for k, img in enumerate(imgs):
+        assert np.array_equal(r.images[f"clean_{k}"], img)
+
+
+def test_several_photos_cleaned_of_their_mark_keep_no_shared_edges_note():
+    imgs, _ = _stamp(_crops(3), 1.0)
+    r = watermark(imgs, seed=0)
+    assert r.values["shared_edges_left"] < wm.SHARED_LEFT_CAUTION
+    assert not any("still share" in n for n in r.notes)

@@ -49,6 +49,9 @@ is returned as the input, with a note and ``values["reliable"]`` False; over fla
 more than :data:`MAX_FILL_DEPARTURE` background spreads from the fill (:func:`far_from_fill`) is refused like a
 distrusted fit over texture (the fill where the mark plainly stands out of it, see :data:`FILL_OVER_INPUT`, or where
 there is no room beside the hint to tell; else the photo unchanged), again with a note and ``reliable`` False.
+Several photos without a hint are judged by the photos themselves: results that still share the edges the photos
+shared inside the found box (:func:`shared_edges_left`) took out no mark or a wrong one, and come back unchanged
+(from :data:`SHARED_LEFT_REFUSE`) or with a caution (from :data:`SHARED_LEFT_CAUTION`).
 A fit over texture that passes every check is still kept only with a caution (a note that it may be worse than the
 input, and ``reliable`` False; :func:`caution_notes`) when the colours hardly identify the mark, the mark comes out
 at two opacities (:func:`opacity_split`) or much of it is still in the result (:func:`mark_left`): the checks refuse
@@ -168,6 +171,14 @@ MAX_MARK_LEFT = 0.5
 # A mark found over more than this share of a box hint's inner edge is not trusted (see box_edge_share; tune split,
 # 96 cases: the box hints' held fits 0–0.033, the refused 0.14–0.86).
 MAX_BOX_EDGE = 0.1
+# Several photos without a hint: how much of their shared edges inside the found box the results still share
+# (shared_edges_left). Tune split (47 sets with a box, bench/results/probe_watermark_several_left_edges_tune.txt):
+# the 6 sets at 0.9 or more were the 4 results worse than the input (−3.4 to −15.2 dB on their worst photo) and two
+# within 1 dB of it: they are returned unchanged; of the 6 more at 0.55 or more, 5 missed the bar (part of the mark
+# left) while marked reliable: they get a caution (and so does the sixth, which held it); the 35 sets under 0.55
+# include 27 of the 28 that held the bar.
+SHARED_LEFT_REFUSE = 0.9
+SHARED_LEFT_CAUTION = 0.55
 _COVERAGE = np.linspace(0.0, 1.0, 21)  # the coverage values the closed-form fit weighs per pixel
 # The closed-form fit reads the mark's pull from its fully covered pixels when at least this many are found (a thin,
 # light font may have fewer: tune split, 47 on one, 600–4,900 on 18 others); see covered_pull.
@@ -724,6 +735,29 @@ def box_edge_share(opacity: np.ndarray, hint: np.ndarray, band: int = 2) -> floa
     return float((opacity[strip] > COVERED).mean()) if strip.any() else None
 
 
+def shared_edges_left(images: Sequence[np.ndarray], results: Sequence[np.ndarray], box: np.ndarray) -> float:
+    """How much of the edges that several photos share inside ``box`` their results still share: the 90th
+    percentile of :func:`shared_agreement` inside the box after removal over before (≥ 0; about 0.2 where the mark
+    came out, 1 where nothing did). ``images``, ``results``: (H, W, 3) float32 in [0, 1], one per photo; ``box``
+    (H, W) bool, the box :func:`shared_mark_hint` found. Compared at :data:`SHARED_SIDE` px at most, as found.
+
+    A removal that takes the shared mark out leaves photos that agree only by chance; one that misses the mark, or
+    subtracts a wrong one (the same false pattern then drawn into every photo), leaves them agreeing as much as
+    before. No fill or ring of colours predicts a textured photo under a mark, but the other photos tell."""
+    h, w = box.shape
+    scale = min(1.0, SHARED_SIDE / max(h, w))
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+
+    def small(a: np.ndarray) -> np.ndarray:
+        return cv2.resize(a, size, interpolation=cv2.INTER_AREA) if scale < 1 else a
+
+    inside = (small(box.astype(np.float32)) > 0.5) if scale < 1 else box
+    before = shared_agreement(pair_agreement([small(a) for a in images]))[inside]
+    after = shared_agreement(pair_agreement([small(a) for a in results]))[inside]
+    q = float(np.quantile(before, 0.9)) if before.size else 0.0
+    return float(np.quantile(after, 0.9)) / q if q > 0 else 1.0
+
+
 def detail_ratio(clean: np.ndarray, covered: np.ndarray, hint: np.ndarray) -> float:
     """How much finer detail the result has under the mark than beside it: the standard deviation of the grey
     result's detail (minus a Gaussian blur of σ 2 px) over the covered pixels' core (``covered`` eroded by 1 px)
@@ -1120,6 +1154,28 @@ def build(
                          + ("photo is returned unchanged" if n == 1 else "photos are returned unchanged")
                          + ("" if not has_hint else
                             " (the watermark and watermark_mask layers show what was taken for the mark)"))
+        shared_left = None
+        if n > 1 and hint is None and has_hint and not why:
+            # Several photos' found mark: do the results still share the photos' edges inside the box?
+            removed = []
+            for k in range(n):
+                out = imgs[k].copy()
+                out[cy, cx][inside] = clean_crop[k][inside]
+                removed.append(out)
+            shared_left = round(shared_edges_left(imgs, removed, hint_full), 3)
+            if shared_left >= SHARED_LEFT_REFUSE:
+                why = (f"the results still share {100 * min(shared_left, 1):.0f} % of the edges the photos share "
+                       "inside the box found (a removed mark leaves only what photos share by chance): the mark "
+                       "was not found, or a wrong one was taken out")
+                notes[:] = [x for x in notes if x not in cautions]
+                notes.append(f"{why}, so the removal is not reliable: the photos are returned unchanged")
+                cautions = []
+            elif shared_left >= SHARED_LEFT_CAUTION:
+                cautions.append(f"the results still share {100 * shared_left:.0f} % of the edges the photos share "
+                                "inside the box found (a removed mark leaves about 20 %): part of the mark, or a "
+                                "wrong one, may still be in them, so the removal may be worse than the input here "
+                                "and is not marked reliable; compare it with the input before keeping it")
+                notes.append(cautions[-1])
         for k, name in enumerate(names):
             out = imgs[k].copy()
             if not why or fill_instead:
@@ -1140,6 +1196,7 @@ def build(
             "method": method, "seam_ratio": seam if seam is not None else flat_seam, "detail_ratio": detail,
             "fit_gain": gain,
             "opacity_split": split, "mark_left": lefts if lefts is not None else left, "departure_kept": kept,
+            "shared_edges_left": shared_left,
             "fill_departure_ratio": None if fill_ratio is None or not np.isfinite(fill_ratio) else round(fill_ratio, 3),
         }
         if closed is not None and not lost:
