@@ -1154,14 +1154,14 @@ def build(
                          + ("photo is returned unchanged" if n == 1 else "photos are returned unchanged")
                          + ("" if not has_hint else
                             " (the watermark and watermark_mask layers show what was taken for the mark)"))
+        removed = []
+        for k in range(n):
+            out = imgs[k].copy()
+            out[cy, cx][inside] = clean_crop[k][inside]
+            removed.append(out)
         shared_left = None
         if n > 1 and hint is None and has_hint and not why:
             # Several photos' found mark: do the results still share the photos' edges inside the box?
-            removed = []
-            for k in range(n):
-                out = imgs[k].copy()
-                out[cy, cx][inside] = clean_crop[k][inside]
-                removed.append(out)
             shared_left = round(shared_edges_left(imgs, removed, hint_full), 3)
             if shared_left >= SHARED_LEFT_REFUSE:
                 why = (f"the results still share {100 * min(shared_left, 1):.0f} % of the edges the photos share "
@@ -1177,11 +1177,7 @@ def build(
                                 "and is not marked reliable; compare it with the input before keeping it")
                 notes.append(cautions[-1])
         for k, name in enumerate(names):
-            out = imgs[k].copy()
-            if not why or fill_instead:
-                region = out[cy, cx]
-                region[inside] = clean_crop[k][inside]
-            images[name] = out
+            images[name] = removed[k] if not why or fill_instead else imgs[k].copy()
         mark = np.zeros((h, w, 3), np.float32)
         mark[cy, cx] = to_numpy(w_up)
         alpha = np.zeros((h, w), np.float32)
