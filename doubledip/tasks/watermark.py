@@ -1168,7 +1168,8 @@ def build(
                        "inside the box found (a removed mark leaves only what photos share by chance): the mark "
                        "was not found, or a wrong one was taken out")
                 notes[:] = [x for x in notes if x not in cautions]
-                notes.append(f"{why}, so the removal is not reliable: the photos are returned unchanged")
+                notes.append(f"{why}, so the removal is not reliable: the photos are returned unchanged; give a hint "
+                             "(a box or brush mask around the mark) to fit it there")
                 cautions = []
             elif shared_left >= SHARED_LEFT_CAUTION:
                 cautions.append(f"the results still share {100 * shared_left:.0f} % of the edges the photos share "
