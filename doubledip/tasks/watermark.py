@@ -319,6 +319,17 @@ def shared_agreement(pairs: np.ndarray) -> np.ndarray:
     return np.sort(pairs, 0)[-max(1, (len(pairs) + 1) // 2):].mean(0)
 
 
+def compared(images: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """The copies several photos are compared on: each (H, W[, C]) resized (area) to :data:`SHARED_SIDE` px on its
+    long side when larger, else the photo itself."""
+    h, w = images[0].shape[:2]
+    scale = min(1.0, SHARED_SIDE / max(h, w))
+    if scale == 1:
+        return list(images)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return [cv2.resize(a, size, interpolation=cv2.INTER_AREA) for a in images]
+
+
 def shared_mark_hint(images: Sequence[np.ndarray]) -> np.ndarray | None:
     """A box around what several photos have in common: the same edges at the same pixels (:func:`pair_agreement`,
     :func:`shared_agreement`; Dekel et al. 2017 find marks from the photos' gradients), boxed by
@@ -338,9 +349,7 @@ def shared_mark_hint(images: Sequence[np.ndarray]) -> np.ndarray | None:
     against 9), so the box is not grown more."""
     h, w = images[0].shape[:2]
     scale = min(1.0, SHARED_SIDE / max(h, w))
-    small = [cv2.resize(a, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
-             if scale < 1 else a for a in images]
-    hint = box_of_agreement(shared_agreement(pair_agreement(small)))
+    hint = box_of_agreement(shared_agreement(pair_agreement(compared(images))))
     if hint is None or scale == 1:
         return hint
     ys, xs = np.nonzero(hint)
@@ -744,16 +753,9 @@ def shared_edges_left(images: Sequence[np.ndarray], results: Sequence[np.ndarray
     A removal that takes the shared mark out leaves photos that agree only by chance; one that misses the mark, or
     subtracts a wrong one (the same false pattern then drawn into every photo), leaves them agreeing as much as
     before. No fill or ring of colours predicts a textured photo under a mark, but the other photos tell."""
-    h, w = box.shape
-    scale = min(1.0, SHARED_SIDE / max(h, w))
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-
-    def small(a: np.ndarray) -> np.ndarray:
-        return cv2.resize(a, size, interpolation=cv2.INTER_AREA) if scale < 1 else a
-
-    inside = (small(box.astype(np.float32)) > 0.5) if scale < 1 else box
-    before = shared_agreement(pair_agreement([small(a) for a in images]))[inside]
-    after = shared_agreement(pair_agreement([small(a) for a in results]))[inside]
+    inside = box if max(box.shape) <= SHARED_SIDE else compared([box.astype(np.float32)])[0] > 0.5
+    before = shared_agreement(pair_agreement(compared(images)))[inside]
+    after = shared_agreement(pair_agreement(compared(results)))[inside]
     q = float(np.quantile(before, 0.9)) if before.size else 0.0
     return float(np.quantile(after, 0.9)) / q if q > 0 else 1.0
 
