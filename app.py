@@ -61,8 +61,9 @@ _UPLOADS = re.compile(re.escape(get_upload_folder().rstrip("/")) + r"/[^/\s]+/")
 def _shown(message: str) -> gr.Error:
     """The page's error for ``message``: shown to the visitor, not logged with a traceback (a visitor's bad input is
     not the server's failure; a bug logs its own traceback, see :func:`_unexpected_errors`). An uploaded file is
-    named by its own name, not its path in the server's upload cache."""
-    return gr.Error(_UPLOADS.sub("", message), print_exception=False)
+    named by its own name, not its path in the server's upload cache. It stays until the visitor closes it: Gradio's
+    default of 10 s left a visitor who looked away with bare "Error" badges on the outputs and no message."""
+    return gr.Error(_UPLOADS.sub("", message), duration=None, print_exception=False)
 
 
 def _device() -> str:
@@ -282,11 +283,18 @@ def _fit(psnr: float) -> str:
 
 
 def _done_text(res: dd.Result, notes: list[str]) -> str:
+    """The progress line's final text: time and steps; whether the result is reliable, first, where the task says;
+    the task's figures (those that apply: a check that does not apply is None in summary.json and not shown here);
+    the notes."""
     text = (f"**done** in {res.seconds:.1f} s, {res.steps} steps at {res.working_size[1]}×"
             f"{res.working_size[0]} px{_fit(res.psnr)}")
-    if res.values:
+    if "reliable" in res.values:
+        text += "  \n" + ("**reliable: yes**" if res.values["reliable"] else
+                          "**reliable: no** — compare it with the input (the note says why)")
+    shown = {k: v for k, v in res.values.items() if k != "reliable" and v is not None}
+    if shown:
         text += "  \n" + ", ".join(f"{k}: {'yes' if v else 'no'}" if isinstance(v, bool) else f"{k}: {v}"
-                                     for k, v in res.values.items())
+                                     for k, v in shown.items())
     if notes + res.notes:
         text += "  \n*Note: " + "; ".join(notes + res.notes) + "*"
     return text
@@ -790,7 +798,8 @@ def _component(prm: Param, name: str, tasks: list[Task]):
             label = f"photo — for {owner.name}: {paint.label}, every painted pixel counts; the others take no paint"
         return _editor_component(label, ["rgb(255, 0, 255)"], _canvas(tasks), brush_size=10)
     if name == "photos":
-        return gr.File(label="…or several photos sharing one watermark (no painting needed)", file_count="multiple",
+        return gr.File(label="…or two or more photos of one size, each with the same watermark at the same place (no "
+                             "painting needed; three or more find it most surely)", file_count="multiple",
                        file_types=["image"])
     if prm.kind == "image":
         return _UploadImage(label=prm.label, type="filepath", image_mode=None)

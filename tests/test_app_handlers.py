@@ -397,3 +397,15 @@ def test_the_done_text_says_whether_a_result_is_reliable():
     assert "reliable: no" in text and "mark_left: 0.8" in text
     assert text.index("reliable: no") < text.index("*Note: about 80 %")
     assert "reliable: yes" in app._done_text(dd.Result("watermark", "fast", images={}, values={"reliable": True}), [])
+    # The flag comes first, before the figures, and a check that does not apply (None) is not listed: a trial user
+    # found the flag buried among "background_spread: None, seam_ratio: None, …".
+    res = dd.Result("watermark", "fast", images={}, values={"images": 3, "seam_ratio": None, "reliable": False})
+    text = app._done_text(res, [])
+    assert text.index("reliable: no") < text.index("images: 3") and "seam_ratio" not in text
+
+
+def test_the_page_keeps_an_error_until_it_is_closed():
+    """Gradio's errors vanish after 10 s, leaving bare "Error" badges on the outputs: a visitor who looked away never
+    learnt what was wrong. The page's errors now stay until closed."""
+    err = app._shown("photo 3: all images must have the same size")
+    assert err.duration is None and err.message.startswith("photo 3")
