@@ -626,6 +626,15 @@ def test_the_same_photo_twice_is_refused():
     img, _, _ = marked()
     with pytest.raises(InputError, match="same photo"):
         watermark([img, img.copy()])
+    # ... nor when it was saved again as a JPEG (a trial user's PNG and JPEG of one photo ran, and found no mark),
+    # while two different photos under one mark are not taken for one
+    photos, _ = _stamp(_crops(3), 1.0)
+    ok, jpg = cv2.imencode(".jpg", (photos[0] * 255).round().astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 70])
+    again = cv2.imdecode(jpg, cv2.IMREAD_UNCHANGED).astype(np.float32) / 255
+    assert ok and np.abs(again - photos[0]).max() > 2 / 255
+    with pytest.raises(InputError, match=r"images 1 and 3 are the same photo \(only \d+ dB apart"):
+        watermark([photos[0], photos[1], again], steps=1)
+    wm._images(photos)  # three different photos: accepted
 
 
 def test_box_edge_share_measures_a_mark_running_out_of_its_box():

@@ -116,6 +116,10 @@ SHARED_AGREEMENT = 0.3
 SHARED_PEAK = 0.5
 SHARED_GROUP = 1 / 6  # groups of agreeing pixels with at least this share of the best group's agreement are boxed
 SHARED_SIDE = 640  # px: the long side photos are compared at (see shared_mark_hint)
+# Two of several photos this close (PSNR over the whole photo, dB) are one photo: scikit-image's photos saved again
+# as JPEGs of quality 70 or more lie 29–43 dB from themselves (quality 50: 27–41), while the photos of the tune
+# split's sets (48 sets of 2–4 photos under one mark) lie at most 16 dB apart.
+SAME_PHOTO_DB = 28.0
 MAX_INVERT = 0.85  # opacity above which the pixel is taken from the clean generator instead of inverted
 # One photo's hint may cover at most this share of it: see hint_too_large.
 MAX_HINT_SHARE = 0.5
@@ -237,10 +241,13 @@ def _images(images: np.ndarray | Sequence[np.ndarray]) -> list[np.ndarray]:
                              f"{k + 1} is {a.shape[1]}×{a.shape[0]} px")
     for k, a in enumerate(imgs):
         for j in range(k):
-            # The same photo twice adds no evidence of what lies under the mark (only different photos do).
-            if float(np.abs(a - imgs[j]).max()) < 2 / 255:
-                raise InputError(f"images {j + 1} and {k + 1} are the same photo; several photos must be different "
-                                 "photos carrying the same watermark")
+            # The same photo twice adds no evidence of what lies under the mark (only different photos do), nor does
+            # it saved again (a PNG and a JPEG of it differ by compression only: see SAME_PHOTO_DB).
+            mse = float(np.mean((a - imgs[j]) ** 2))
+            if float(np.abs(a - imgs[j]).max()) < 2 / 255 or mse <= 10 ** (-SAME_PHOTO_DB / 10):
+                apart = "" if mse == 0 else f" (only {-10 * np.log10(mse):.0f} dB apart: saved twice, or nearly alike)"
+                raise InputError(f"images {j + 1} and {k + 1} are the same photo{apart}; several photos must be "
+                                 "different photos carrying the same watermark")
     return imgs
 
 
