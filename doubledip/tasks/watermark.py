@@ -156,9 +156,10 @@ CLEAN_SEAM = 0.9
 # 2.68, +4.1 dB at 1.17) and lost 1.5–13.8 dB on the 24 others, all at ratios under 1.43.
 FILL_OVER_INPUT = 2.0
 # Below WEAK_GAIN nats per pixel the photo's colours hardly identify the mark (an achromatic mark over a grey or
-# pale texture); such a fit is then also not trusted when the texture under the removed mark has more than
-# MAX_DETAIL_RATIO times the detail of the bare hinted pixels (see detail_ratio), or, at an opacity above
-# MAX_WEAK_OPACITY (removing it multiplies any error in α or C by 1 / (1 − α) ≥ 2.3), any more detail at all.
+# pale texture: a caution, for one photo or several with a hint; see caution_notes); such a fit is then also not
+# trusted when the texture under the removed mark has more than MAX_DETAIL_RATIO times the detail of the bare hinted
+# pixels (see detail_ratio), or, at an opacity above MAX_WEAK_OPACITY (removing it multiplies any error in α or C by
+# 1 / (1 − α) ≥ 2.3), any more detail at all.
 WEAK_GAIN = 2.0
 MAX_DETAIL_RATIO = 1.5
 MAX_WEAK_OPACITY = 0.57
@@ -243,8 +244,9 @@ def _images(images: np.ndarray | Sequence[np.ndarray]) -> list[np.ndarray]:
         for j in range(k):
             # The same photo twice adds no evidence of what lies under the mark (only different photos do), nor does
             # it saved again (a PNG and a JPEG of it differ by compression only: see SAME_PHOTO_DB).
-            mse = float(np.mean((a - imgs[j]) ** 2))
-            if float(np.abs(a - imgs[j]).max()) < 2 / 255 or mse <= 10 ** (-SAME_PHOTO_DB / 10):
+            d = a - imgs[j]
+            mse = float(np.mean(d * d))
+            if float(np.abs(d).max()) < 2 / 255 or mse <= 10 ** (-SAME_PHOTO_DB / 10):
                 apart = "" if mse == 0 else f" (only {-10 * np.log10(mse):.0f} dB apart: saved twice, or nearly alike)"
                 raise InputError(f"images {j + 1} and {k + 1} are the same photo{apart}; several photos must be "
                                  "different photos carrying the same watermark")
