@@ -66,7 +66,8 @@ def test_a_hint_over_most_of_the_photo_is_refused_before_any_work():
     box[20:60, 30:120] = True
     with pytest.raises(dd.InputError, match="inverted"):
         watermark(img, ~box, seed=0)
-    r = watermark([img, img[:, ::-1].copy()], ~box, steps=2, size=64, seed=0)
+    # (the networks' path for two steps: the acceptance is the point, not a removal)
+    r = watermark([img, img[:, ::-1].copy()], ~box, steps=2, size=64, seed=0, closed_form=False)
     assert r.values["hint_share"] == pytest.approx(float((~box).mean()), abs=1e-3)
 
 
@@ -97,13 +98,6 @@ def _crops(count: int, size: int = 128) -> list[np.ndarray]:
     return [cv2.resize(p, (size, size), interpolation=cv2.INTER_AREA).astype(np.float32) / 255 for p in photos]
 
 
-def test_several_images_share_one_watermark_without_hint():
-    imgs, _ = _stamp(_crops(3), 1.0)
-    r = watermark(imgs, seed=0)
-    assert {"clean_0", "clean_1", "clean_2", "watermark", "watermark_mask"} <= set(r.images)
-    assert r.images["clean_2"].shape == imgs[2].shape
-
-
 def test_shared_mark_hint_boxes_the_common_watermark_only():
     imgs, cover = _stamp(_crops(3), 1.0)
     hint = shared_mark_hint(imgs)
@@ -121,6 +115,7 @@ def test_several_photos_outside_the_found_box_stay_bit_exact():
     hint = shared_mark_hint(imgs)
     r = watermark(list(imgs), seed=0)
     assert r.values["hint"].startswith("found")
+    assert {"clean_0", "clean_1", "clean_2", "watermark", "watermark_mask"} <= set(r.images)
     for k, (img, clean) in enumerate(zip(imgs, cleans)):
         out = r.images[f"clean_{k}"]
         assert np.array_equal(out[~hint], img[~hint])
