@@ -346,6 +346,11 @@ def compared(images: Sequence[np.ndarray]) -> list[np.ndarray]:
     return [cv2.resize(a, size, interpolation=cv2.INTER_AREA) for a in images]
 
 
+def compared_box(box: np.ndarray) -> np.ndarray:
+    """A full-size box (H, W) bool as the bool mask of the copies :func:`compared` makes (resized likewise)."""
+    return box if max(box.shape) <= SHARED_SIDE else compared([box.astype(np.float32)])[0] > 0.5
+
+
 def shared_mark_hint(images: Sequence[np.ndarray]) -> np.ndarray | None:
     """A box around what several photos have in common: the same edges at the same pixels (:func:`pair_agreement`,
     :func:`shared_agreement`; Dekel et al. 2017 find marks from the photos' gradients), boxed by
@@ -769,7 +774,7 @@ def shared_edges_left(images: Sequence[np.ndarray], results: Sequence[np.ndarray
     A removal that takes the shared mark out leaves photos that agree only by chance; one that misses the mark, or
     subtracts a wrong one (the same false pattern then drawn into every photo), leaves them agreeing as much as
     before. No fill or ring of colours predicts a textured photo under a mark, but the other photos tell."""
-    inside = box if max(box.shape) <= SHARED_SIDE else compared([box.astype(np.float32)])[0] > 0.5
+    inside = compared_box(box)
     before = shared_agreement(pair_agreement(compared(images)))[inside]
     after = shared_agreement(pair_agreement(compared(results)))[inside]
     q = float(np.quantile(before, 0.9)) if before.size else 0.0
@@ -780,7 +785,7 @@ def photo_agreements(images: Sequence[np.ndarray], box: np.ndarray) -> list[floa
     """Each photo's agreement with the others inside ``box`` (H, W) bool: over its pairs, the best 90th percentile
     of :func:`pair_agreement` inside the box (in [0, 1]; compared at :data:`SHARED_SIDE` px at most). A photo that
     carries the others' mark agrees with some of them there; one that does not, only by chance."""
-    inside = box if max(box.shape) <= SHARED_SIDE else compared([box.astype(np.float32)])[0] > 0.5
+    inside = compared_box(box)
     best = [0.0] * len(images)
     for (a, b), pair in zip(itertools.combinations(range(len(images)), 2), pair_agreement(compared(images))):
         q = float(np.quantile(pair[inside], 0.9)) if inside.any() else 0.0
