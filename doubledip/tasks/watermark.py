@@ -100,7 +100,7 @@ from .. import losses
 from ..engine import Layer, Problem, Result, Scalar, Snapshot, Stage, Step, Tensors, iterate, use_all_cores
 from ..filters import guided_upsample, resize, to_numpy, to_tensor, working_shape
 from ..io import InputError, as_float_image, as_mask, check_mask
-from ..mark_fit import MarkFit, fit_mark
+from ..mark_fit import MarkFit, fit_mark, regressed_opacity_colour
 from ..presets import get_preset
 
 # Several photos' shared mark (see shared_mark_hint): the window over which their gradients are correlated (px),
@@ -1067,10 +1067,16 @@ def build(
     elif p.closed_form and n > 1:
         method = "colour-mixture fit of opacity, colour and coverage shared by the photos"
         try:
-            fit = fit_mark(crop_np, inside, fills, [background_spread(a, inside) for a in crop_np])  # type: ignore[arg-type]
+            spreads = [background_spread(a, inside) for a in crop_np]
+            fit = fit_mark(crop_np, inside, fills, spreads)  # type: ignore[arg-type]
         except ValueError:  # the found box reaches nearly all of the crop's border: the networks instead
             method = "deep image prior"
         else:
+            # The opacity and colour read again from how the mark damps the photos beside its strokes, and the
+            # coverage refitted with them (regressed_opacity_colour: the likelihood alone traded opacity for colour).
+            read = regressed_opacity_colour(crop_np, fit.coverage, inside, telea_fill)
+            if read is not None:
+                fit = fit_mark(crop_np, inside, fills, spreads, fixed=read)  # type: ignore[arg-type]
             closed = (np.stack(fit.cleans), fit.alpha, fit.colour, fit.coverage)
             gain = round(fit.gain, 3)
     start = _brightness_start(target, hmask)
