@@ -298,12 +298,13 @@ def regressed_opacity_colour(
     the noise). None when the coverage has too few such pixels. ``images``: (H, W, 3) float in [0, 1], one or more.
 
     Why: the colour-mixture likelihood (:func:`fit_mark`) pays little for trading opacity against colour, and on
-    coloured marks chose a lower opacity and a more saturated colour that left the mark visible; the photos on each
-    side of a stroke say how much the mark damps them (the slope) whatever its colour (the model is Dekel et al.
-    2017's eq. 1; this regression on a fill is the library's own). Tune split (bench/probe_watermark_several_alpha.py,
-    47 sets of several photos with a box found, the coverage refitted with the α and C read): median opacity error
-    0.030 → 0.020; every photo 3 dB over the better of Telea's fill and the input on 37 sets, against 28 with the
-    fitted α and C (41 with the true ones), and 7 sets worse than the input on some photo, against 9.
+    coloured marks chose a wrong opacity with a colour pushed to the edge of the RGB cube, which left the mark
+    visible; the photos on each side of a stroke say how much the mark damps them (the slope) whatever its colour
+    (the model is Dekel et al. 2017's eq. 1; this regression on a fill is the library's own). Tune split
+    (bench/probe_watermark_several_alpha.py, 47 sets of several photos with a box found, the coverage refitted with
+    the α and C read): median opacity error 0.030 → 0.020; every photo 3 dB over the better of Telea's fill and the
+    input on 37 sets, against 28 with the fitted α and C (41 with the true ones), and 7 sets worse than the input on
+    some photo, against 9.
     """
     inner = coverage[hint]
     top = float(np.quantile(inner, 0.99)) if inner.size else 0.0
