@@ -22,7 +22,7 @@ Measured on the watermark benchmark's tune split (48 cases, bench/cases.py; the 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -114,7 +114,8 @@ class MarkFit:
     hint (``clean``: the first); ``coverage`` (H, W) float32 in [0, 1] (0 outside the hint), shared by the photos;
     ``alpha`` the opacity; ``colour`` (3,) in [0, 1]; ``log_likelihood``: mean per hinted pixel and photo (nats),
     under 0 when the fit explains some pixels by nothing; ``gain``: how much higher that is than with no mark at all
-    (nats per pixel and photo)."""
+    (nats per pixel and photo); ``densities``: the ring's colour mixtures, one per photo, which a refit of the same
+    photos and hint may reuse (:func:`fit_mark`'s ``densities``)."""
 
     cleans: list[np.ndarray]
     coverage: np.ndarray
@@ -122,6 +123,7 @@ class MarkFit:
     colour: np.ndarray
     log_likelihood: float
     gain: float
+    densities: list[ColourMixture] = field(default_factory=list, repr=False)
 
     @property
     def clean(self) -> np.ndarray:
@@ -202,7 +204,8 @@ def _logit(v: np.ndarray) -> torch.Tensor:
 
 def fit_mark(images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray,
              backgrounds: np.ndarray | Sequence[np.ndarray], spreads: float | Sequence[float],
-             starts: tuple[np.ndarray, ...] = (), fixed: tuple[float, np.ndarray] | None = None) -> MarkFit:
+             starts: tuple[np.ndarray, ...] = (), fixed: tuple[float, np.ndarray] | None = None,
+             densities: Sequence[ColourMixture] | None = None) -> MarkFit:
     """Fit one opacity, one colour and a coverage map to the hinted pixels (see the module docstring).
 
     ``images``: one photo (H, W, 3) float in [0, 1], or several of one size that carry the same mark at the same
@@ -214,7 +217,8 @@ def fit_mark(images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray,
     (:func:`_grid_starts`) and each of ``starts`` (e.g. the colour the hinted pixels move towards); the start with
     the highest likelihood wins (several photos: over :data:`SHARED_FIT_LEVELS`). Raises ValueError when the ring
     holds too few pixels for the mixture. ``fixed`` (α, C (3,)): the opacity and colour given (e.g. by
-    :func:`regressed_opacity_colour`), only the coverage fitted.
+    :func:`regressed_opacity_colour`), only the coverage fitted; ``densities``: the colour mixtures an earlier fit of
+    the same photos and hint made (:attr:`MarkFit.densities`), not fitted again.
     """
     one = isinstance(images, np.ndarray) and images.ndim == 3
     images = [images] if one else list(images)  # type: ignore[list-item]
@@ -222,7 +226,7 @@ def fit_mark(images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray,
     spreads = [spreads] if one else list(spreads)  # type: ignore[list-item]
     k = np.ones((2 * RING + 1, 2 * RING + 1), np.uint8)
     ring = (cv2.dilate(hint.astype(np.uint8), k) > 0) & ~hint
-    densities = [ColourMixture(a[ring]) for a in images]
+    densities = list(densities) if densities is not None else [ColourMixture(a[ring]) for a in images]
     pixels = [torch.as_tensor(a[hint].astype(np.float32)) for a in images]
     behind = [torch.as_tensor(b[hint].astype(np.float32)) for b in backgrounds]
     spreads = [max(float(s), 0.01) for s in spreads]
@@ -278,7 +282,7 @@ def fit_mark(images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray,
     coverage = np.zeros(hint.shape, np.float32)
     coverage[hint] = (post * LEVELS).sum(1).numpy()
     return MarkFit(outs, coverage, float(alpha), colour.numpy().astype(np.float64), value,
-                   value - float(bare.mean()) / count)
+                   value - float(bare.mean()) / count, densities)
 
 
 def _normalise(log_p: np.ndarray) -> np.ndarray:

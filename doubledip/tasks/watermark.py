@@ -1079,7 +1079,8 @@ def build(
             # coverage refitted with them (regressed_opacity_colour: the likelihood alone traded opacity for colour).
             read = regressed_opacity_colour(crop_np, fit.coverage, inside, telea_fill)
             if read is not None:
-                fit = fit_mark(crop_np, inside, fills, spreads, fixed=read)  # type: ignore[arg-type]
+                fit = fit_mark(crop_np, inside, fills, spreads, fixed=read,  # type: ignore[arg-type]
+                               densities=fit.densities)
             closed = (np.stack(fit.cleans), fit.alpha, fit.colour, fit.coverage)
             gain = round(fit.gain, 3)
     start = _brightness_start(target, hmask)
