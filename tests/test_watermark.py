@@ -546,6 +546,44 @@ def test_a_coloured_mark_over_a_grey_texture_is_fitted_with_its_colour():
     assert fit.coverage[~hint].max() == 0
 
 
+def test_a_coloured_mark_whose_fitted_colour_sits_at_the_cubes_edge_has_its_opacity_read_beside_its_strokes():
+    """One photo: the colour-mixture fit of the green text over grey fur, started from where the hinted pixels depart
+    from the fill, read 0.41 and a colour at the RGB cube's edge (blue 0.01 for 0.19) and left the text plainly
+    visible (+0.7 dB over the better of Telea and the input). Its opacity and colour are now read again by
+    regression beside the strokes (reread_colour), and the text is removed."""
+    img, clean, hint = green_text_over_grey_fur()
+    # (a hint may cover at most half of one photo: more fur around it, mirrored where no stroke is near the border)
+    img, clean = (np.pad(a, ((28, 28), (10, 10), (0, 0)), mode="reflect") for a in (img, clean))
+    hint = np.pad(hint, ((28, 28), (10, 10)))
+    assert np.array_equal(img[~hint], clean[~hint])
+    r = watermark(img, hint, seed=0)
+    fill = wm.telea_fill(img, hint)
+    base = max(psnr(img[hint], clean[hint]), psnr(fill[hint], clean[hint]))
+    assert psnr(r.images["clean"][hint], clean[hint]) >= base + 10.0
+    assert abs(r.values["opacity"] - 0.45) < 0.1 and min(r.values["colour"]) > wm.CUBE_EDGE
+    assert r.values["reliable"] is True and not r.notes
+
+
+@pytest.mark.parametrize("read, kept", [
+    ((0.45, np.array([0.5, 0.7, 0.2])), False),  # sure: taken
+    ((0.95, np.array([0.5, 0.7, 0.2])), True),  # the regression ran to its bound
+    ((0.75, np.array([0.5, 0.7, 0.2])), True),  # too far from the fit's opacity (0.41)
+    ((0.45, np.array([0.5, 1.0, 0.2])), True),  # its colour at the cube's edge too
+    (None, True),  # too few fully covered pixels to read from
+])
+def test_the_regressed_opacity_is_taken_for_one_photo_only_where_it_reads_sure(monkeypatch, read, kept):
+    img, _, hint = green_text_over_grey_fur()
+    fill = wm.telea_fill(img, hint)
+    spread = wm.background_spread(img, hint)
+    judged = wm.judged_fit(img, hint, fill, spread, wm.departure_colour(img, fill, hint))
+    assert judged.why is None and wm.at_cube_edge(judged.fit.colour)
+    monkeypatch.setattr(wm, "regressed_opacity_colour", lambda *a: read)
+    again = wm.reread_colour(img, hint, fill, spread, judged)
+    assert (again is judged) == kept
+    if not kept:
+        assert again.fit.alpha == pytest.approx(read[0]) and np.allclose(again.fit.colour, read[1])
+
+
 @pytest.mark.parametrize("loglik, gain, seam, moved, alpha, detail, says", [
     (-2.0, 5.0, 0.3, False, 0.5, 1.0, "explained neither"),
     (5.0, 0.1, 0.3, False, 0.5, 1.2, "hardly better"),  # a low gain and texture brought out under the mark
