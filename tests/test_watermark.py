@@ -562,6 +562,7 @@ def test_a_coloured_mark_whose_fitted_colour_sits_at_the_cubes_edge_has_its_opac
     assert psnr(r.images["clean"][hint], clean[hint]) >= base + 10.0
     assert abs(r.values["opacity"] - 0.45) < 0.1 and min(r.values["colour"]) > wm.CUBE_EDGE
     assert r.values["reliable"] is True and not r.notes
+    assert r.values["method"].endswith("opacity and colour read again beside the mark's strokes")
 
 
 @pytest.mark.parametrize("read, kept", [

@@ -1028,7 +1028,8 @@ def reread_colour(image: np.ndarray, hint: np.ndarray, fill: np.ndarray, spread:
     sure: an opacity inside :data:`READ_OPACITY`, within :data:`READ_AGREEMENT` of the fit's, a colour off the
     cube's edge, and a refit :func:`distrust` finds nothing against; otherwise ``judged`` comes back as it was.
     ``image`` (H, W, 3) float in [0, 1], ``hint`` (H, W) bool, ``fill`` Telea's fill, ``spread``
-    :func:`background_spread`. Tune split: see :data:`READ_AGREEMENT`."""
+    :func:`background_spread`; raises nothing the first fit did not (the same ring of photo serves the refit). The
+    model is Dekel et al. 2017's eq. 1; the rule is the library's own. Tune split: see :data:`READ_AGREEMENT`."""
     fit = judged.fit
     if judged.why is not None or float(np.ptp(fit.colour)) <= COLOURED or not at_cube_edge(fit.colour):
         return judged
@@ -1109,8 +1110,10 @@ def build(
     elif p.closed_form and n == 1 and has_hint:
         method = "colour-mixture fit of opacity, colour and coverage (textured surroundings)"
         try:
-            judged = judged_fit(crop_np[0], inside, fills[0], spread, away)  # type: ignore[index, arg-type]
-            judged = reread_colour(crop_np[0], inside, fills[0], spread, judged)  # type: ignore[index]
+            first = judged_fit(crop_np[0], inside, fills[0], spread, away)  # type: ignore[index, arg-type]
+            judged = reread_colour(crop_np[0], inside, fills[0], spread, first)  # type: ignore[index]
+            if judged is not first:
+                method += "; opacity and colour read again beside the mark's strokes"
         except ValueError:  # the hint reaches nearly all of the crop's border: no ring of photo to learn from
             lost = "too little of the photo around the hint is left to learn its colours from"
             closed = (crop_np[0].astype(np.float32), 0.0, np.zeros(3), np.zeros(inside.shape, np.float32))
