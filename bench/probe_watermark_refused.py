@@ -33,11 +33,12 @@ from doubledip.tasks.watermark import background_spread, fill_departure_ratio, t
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--first", type=int, default=0, help="cases [first, cases) of the tune split")
     ap.add_argument("--cases", type=int, default=96)
     ap.add_argument("--part", default="0/1", help="k/n: every n-th case from the k-th (to split the run)")
     args = ap.parse_args()
     k, n = map(int, args.part.split("/"))
-    for case in draw_watermark(TUNE_SEED, args.cases)[k::n]:
+    for case in draw_watermark(TUNE_SEED, args.cases, first=args.first)[k::n]:
         img, hint, clean = case.inputs["image"], case.inputs["hint"], case.truth["clean"]
         res = watermark(img, hint, seed=0)
         refused = [t for t in res.notes if "so the removal is not reliable: the photo is returned unchanged" in t

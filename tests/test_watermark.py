@@ -585,6 +585,28 @@ def test_the_regressed_opacity_is_taken_for_one_photo_only_where_it_reads_sure(m
         assert again.fit.alpha == pytest.approx(read[0]) and np.allclose(again.fit.colour, read[1])
 
 
+@pytest.mark.parametrize("why", ["the fit", "the refit"])
+def test_a_white_fit_or_a_distrusted_one_is_not_read_again(monkeypatch, why):
+    """Only a trusted fit of a coloured mark at the cube's edge is read again, and only a trusted refit is kept: a
+    white mark at the edge is the common case of a right fit, and a refit distrust() refuses is no better evidence."""
+    import dataclasses
+
+    img, _, hint = green_text_over_grey_fur()
+    fill = wm.telea_fill(img, hint)
+    spread = wm.background_spread(img, hint)
+    judged = wm.judged_fit(img, hint, fill, spread, wm.departure_colour(img, fill, hint))
+    monkeypatch.setattr(wm, "regressed_opacity_colour", lambda *a: (0.45, np.array([0.5, 0.7, 0.2])))
+    assert wm.reread_colour(img, hint, fill, spread, judged) is not judged  # the control: read again
+    if why == "the fit":
+        white = dataclasses.replace(judged, fit=dataclasses.replace(judged.fit, colour=np.array([0.99, 0.99, 1.0])))
+        assert wm.reread_colour(img, hint, fill, spread, white) is white
+        refused = dataclasses.replace(judged, why="some reason")
+        assert wm.reread_colour(img, hint, fill, spread, refused) is refused
+    else:
+        monkeypatch.setattr(wm, "distrust", lambda *a, **k: "the refit's outline")
+        assert wm.reread_colour(img, hint, fill, spread, judged) is judged
+
+
 @pytest.mark.parametrize("loglik, gain, seam, moved, alpha, detail, says", [
     (-2.0, 5.0, 0.3, False, 0.5, 1.0, "explained neither"),
     (5.0, 0.1, 0.3, False, 0.5, 1.2, "hardly better"),  # a low gain and texture brought out under the mark
