@@ -162,9 +162,9 @@ CLEAN_SEAM = 0.9
 # (bench/probe_watermark_refused.py): of the 26 fits refused, the fill beat the input on 2 (+8.2 dB at a ratio of
 # 2.68, +4.1 dB at 1.17) and lost 1.5–13.8 dB on the 24 others, all at ratios under 1.43. Cases 96–383, not looked
 # at then (bench/results/probe_watermark_refused_tune_96_384.txt): of 65 refused, the fill was given on 2, +8.8 dB
-# (2.69) and −16.2 (3.74, a coloured text whose fill took the colour of a region beside it); it beat the input on
-# 9, by +0.1 to +14.8 dB, the 8 not given it at ratios of 0.24–1.50. A check seed (5343836) gave it twice, both worse than
-# the input (−3.0 at 2.0, −11.3 at 4.5). Kept, with the note that says so: too few cases either way to move it.
+# (at 2.69) and −16.2 (at 3.74, a coloured text over texture); it beat the input on 9, by +0.1 to +14.8 dB, the 8
+# not given it at ratios of 0.24–1.50. A check seed (5343836) gave it twice, both worse than the input (−3.0 at 2.0,
+# −11.3 at 4.5). Kept, with the note that says so: too few cases either way to move it.
 FILL_OVER_INPUT = 2.0
 # Below WEAK_GAIN nats per pixel the photo's colours hardly identify the mark (an achromatic mark over a grey or
 # pale texture: a caution, for one photo or several with a hint; see caution_notes); such a fit is then also not
