@@ -29,26 +29,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_check import probe_arguments, probe_cases  # noqa: E402
+from bench_check import probe_arguments, probe_cases, watermark_crop  # noqa: E402
 from bench_core import psnr  # noqa: E402
 from bench_layers import telea  # noqa: E402
 
 import doubledip.tasks.watermark as wm  # noqa: E402
 from doubledip import watermark  # noqa: E402
-from doubledip.presets import get_preset  # noqa: E402
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     probe_arguments(ap, 192)
     args = ap.parse_args()
-    p = get_preset("watermark", "fast")
     flat = refused = held_lib = held_fit = trusted_held = trusted_worse = trusted = 0
     for case in probe_cases("watermark", args):
         img, hint, clean = case.inputs["image"], case.inputs["hint"], case.truth["clean"]
-        cy, cx = wm.hint_crop(hint, min_side=p.arch.min_side)
-        inside, crop = hint[cy, cx], img[cy, cx]
-        spread = wm.background_spread(crop, inside)
+        (cy, cx), crop, inside, _, spread = watermark_crop(case)
         if spread >= wm.FLAT_SPREAD:
             continue
         flat += 1

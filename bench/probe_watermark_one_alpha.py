@@ -39,20 +39,18 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import numpy as np  # noqa: E402
-from bench_check import probe_arguments, probe_cases  # noqa: E402
+from bench_check import probe_arguments, probe_cases, watermark_crop  # noqa: E402
 from bench_core import psnr  # noqa: E402
 from bench_layers import telea  # noqa: E402
 
 import doubledip.tasks.watermark as wm  # noqa: E402
 from doubledip.mark_fit import fit_mark, regressed_opacity_colour  # noqa: E402
-from doubledip.presets import get_preset  # noqa: E402
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     probe_arguments(ap, 48)
     args = ap.parse_args()
-    p = get_preset("watermark", "fast")
     names = ("fit", "regress", "reread", "truth")
     held = dict.fromkeys(names, 0)
     held_trusted = dict.fromkeys(names, 0)
@@ -60,10 +58,8 @@ def main() -> None:
     count = trusted = 0
     for case in probe_cases("watermark", args):
         img, hint, clean = case.inputs["image"], case.inputs["hint"], case.truth["clean"]
-        cy, cx = wm.hint_crop(hint, min_side=p.arch.min_side)
-        inside, crop = hint[cy, cx], img[cy, cx]
+        (cy, cx), crop, inside, _, spread = watermark_crop(case)
         fill = wm.telea_fill(crop, inside)
-        spread = wm.background_spread(crop, inside)
         if spread < wm.FLAT_SPREAD:
             continue  # the closed-form path
         try:
