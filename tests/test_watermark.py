@@ -565,6 +565,16 @@ def test_a_coloured_mark_whose_fitted_colour_sits_at_the_cubes_edge_has_its_opac
     assert r.values["method"].endswith("opacity and colour read again beside the mark's strokes")
 
 
+@pytest.fixture(scope="module")
+def green_fit():
+    """The green text over grey fur, Telea's fill, its spread and the library's judged fit (one fit, ~3 s, shared
+    by the tests of reread_colour, which do not change it)."""
+    img, _, hint = green_text_over_grey_fur()
+    fill = wm.telea_fill(img, hint)
+    spread = wm.background_spread(img, hint)
+    return img, hint, fill, spread, wm.judged_fit(img, hint, fill, spread, wm.departure_colour(img, fill, hint))
+
+
 @pytest.mark.parametrize("read, kept", [
     ((0.45, np.array([0.5, 0.7, 0.2])), False),  # sure: taken
     ((0.95, np.array([0.5, 0.7, 0.2])), True),  # the regression ran to its bound
@@ -572,11 +582,8 @@ def test_a_coloured_mark_whose_fitted_colour_sits_at_the_cubes_edge_has_its_opac
     ((0.45, np.array([0.5, 1.0, 0.2])), True),  # its colour at the cube's edge too
     (None, True),  # too few fully covered pixels to read from
 ])
-def test_the_regressed_opacity_is_taken_for_one_photo_only_where_it_reads_sure(monkeypatch, read, kept):
-    img, _, hint = green_text_over_grey_fur()
-    fill = wm.telea_fill(img, hint)
-    spread = wm.background_spread(img, hint)
-    judged = wm.judged_fit(img, hint, fill, spread, wm.departure_colour(img, fill, hint))
+def test_the_regressed_opacity_is_taken_for_one_photo_only_where_it_reads_sure(monkeypatch, green_fit, read, kept):
+    img, hint, fill, spread, judged = green_fit
     assert judged.why is None and wm.at_cube_edge(judged.fit.colour)
     monkeypatch.setattr(wm, "regressed_opacity_colour", lambda *a: read)
     again = wm.reread_colour(img, hint, fill, spread, judged)
@@ -586,15 +593,12 @@ def test_the_regressed_opacity_is_taken_for_one_photo_only_where_it_reads_sure(m
 
 
 @pytest.mark.parametrize("why", ["the fit", "the refit"])
-def test_a_white_fit_or_a_distrusted_one_is_not_read_again(monkeypatch, why):
+def test_a_white_fit_or_a_distrusted_one_is_not_read_again(monkeypatch, green_fit, why):
     """Only a trusted fit of a coloured mark at the cube's edge is read again, and only a trusted refit is kept: a
     white mark at the edge is the common case of a right fit, and a refit distrust() refuses is no better evidence."""
     import dataclasses
 
-    img, _, hint = green_text_over_grey_fur()
-    fill = wm.telea_fill(img, hint)
-    spread = wm.background_spread(img, hint)
-    judged = wm.judged_fit(img, hint, fill, spread, wm.departure_colour(img, fill, hint))
+    img, hint, fill, spread, judged = green_fit
     monkeypatch.setattr(wm, "regressed_opacity_colour", lambda *a: (0.45, np.array([0.5, 0.7, 0.2])))
     assert wm.reread_colour(img, hint, fill, spread, judged) is not judged  # the control: read again
     if why == "the fit":
