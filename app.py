@@ -459,6 +459,11 @@ def _unexpected_errors(task: str) -> Iterator[None]:
                      "the server goes on serving.") from None
 
 
+PREPARING = ("**preparing** the run — reading the inputs and the closed-form fits that come first (several photos "
+             "sharing a mark: 10–20 s on 2 cores)…")
+UNFINISHED = "**not finished** — see the message. Press **Run** to try again."
+
+
 def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
     """The page/API handler of ``task`` in a tab serving ``tab_tasks``: a generator of page updates whose
     parameters are the tab's inputs (the first one required, the others with defaults, as the API shows them)."""
@@ -476,9 +481,17 @@ def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
                 raise _shown(f"{task.name} works at the photo's own size: leave the working size empty")
         with _unexpected_errors(task.name):
             kw, before, notes = _task_inputs(task, values, painted)
-            with _page_errors():
-                gen = task.start(**kw, **settings)
-            yield from _stream(gen, task, before, notes)
+        # Setting up can take a while before the first snapshot (several photos' shared mark is fitted in closed
+        # form first: 10-20 s on 2 cores), and the line would still show the previous run's summary: say so.
+        yield gr.skip(), PREPARING, gr.skip(), gr.skip(), gr.skip()
+        try:
+            with _unexpected_errors(task.name):
+                with _page_errors():
+                    gen = task.start(**kw, **settings)
+                yield from _stream(gen, task, before, notes)
+        except gr.Error:
+            yield gr.skip(), UNFINISHED, gr.skip(), gr.skip(), gr.skip()  # not left saying "preparing"
+            raise
 
     # The photo is required, except beside a several-photos upload (either one will do).
     required = {names[0]} - {"editor" if "photos" in names else ""}

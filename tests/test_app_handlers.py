@@ -234,6 +234,20 @@ def test_watermark_tab_takes_several_photos_without_painting(tmp_path):
     assert slider[0].shape == (48, 64, 3)
 
 
+def test_the_progress_line_says_preparing_before_the_set_up_and_not_finished_when_it_is_refused(tmp_path):
+    """The set-up before the first snapshot can take 10–20 s (several photos' shared mark is fitted first): the line
+    says so at once instead of showing the previous run's summary, and a set-up that refuses the input does not
+    leave it saying "preparing" under the error."""
+    updates = list(app.run_watermark(None, _photos(tmp_path, [(48, 64)] * 3), "fast", 12, 48, 0))
+    assert updates[0][1] == app.PREPARING and updates[-1][1].startswith("**done**")
+    assert all(u[1] != app.PREPARING for u in updates[1:])
+    gen = app.run_watermark(_editor(np.zeros((64, 64, 3), np.float32)), None, "fast", 5, 64, 0)
+    assert next(gen)[1] == app.PREPARING  # yielded before the set-up, which refuses the missing hint
+    assert next(gen)[1] == app.UNFINISHED
+    with pytest.raises(gr.Error, match="needs a hint"):
+        next(gen)
+
+
 def test_watermark_tab_several_photos_fail_readably(tmp_path):
     paths = _photos(tmp_path, [(48, 64), (40, 64)])
     with pytest.raises(gr.Error, match="same size"):
