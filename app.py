@@ -461,6 +461,7 @@ def _unexpected_errors(task: str) -> Iterator[None]:
 
 PREPARING = ("**preparing** the run — reading the inputs and the closed-form fits that come first (several photos "
              "sharing a mark: 10–20 s on 2 cores)…")
+PREPARING_CLIP = "**preparing** the run — decoding the clip and setting up its first frame…"
 UNFINISHED = "**not finished** — see the message. Press **Run** to try again."
 
 
@@ -594,10 +595,15 @@ def run_video(video, editor=None, task_label="segmentation", preset="fast", step
     if task is None:
         raise _shown(f"Unknown task {task_label!r}.")
     notes: list[str] = []
-    with _page_errors():
-        clip = dd.read_clip(video)
-        args = _video_hints(editor, clip, notes) if task == "segment-video" else ()
-        gen = dd.iterate_video(task, clip, *args, **_settings(preset, steps, size, seed))
+    yield gr.skip(), PREPARING_CLIP, gr.skip(), gr.skip(), gr.skip(), gr.skip()  # decoding can take seconds
+    try:
+        with _page_errors():
+            clip = dd.read_clip(video)
+            args = _video_hints(editor, clip, notes) if task == "segment-video" else ()
+            gen = dd.iterate_video(task, clip, *args, **_settings(preset, steps, size, seed))
+    except gr.Error:
+        yield gr.skip(), UNFINISHED, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        raise
     strip = len(preview_strip(len(clip.kept)))
     curve = _Curve()
     try:

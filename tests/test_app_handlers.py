@@ -288,6 +288,11 @@ def test_video_bad_clip_is_a_readable_error(tmp_path):
         list(app.run_video(str(tmp_path / "bad.mp4"), None, "dehazing", "fast", 5, 48, 0))
     with pytest.raises(gr.Error, match="upload a video"):
         list(app.run_video(None, None, "dehazing", "fast", 5, 48, 0))
+    gen = app.run_video(str(tmp_path / "bad.mp4"), None, "dehazing", "fast", 5, 48, 0)
+    assert next(gen)[1] == app.PREPARING_CLIP  # said before the clip is decoded
+    assert next(gen)[1] == app.UNFINISHED  # and not left under the error
+    with pytest.raises(gr.Error, match="not a readable video"):
+        next(gen)
 
 
 def test_a_paint_layer_of_another_size_is_a_readable_error():
