@@ -459,8 +459,8 @@ def _unexpected_errors(task: str) -> Iterator[None]:
                      "the server goes on serving.") from None
 
 
-PREPARING = ("**preparing** the run — reading the inputs and the closed-form fits that come first (several photos "
-             "sharing a mark: 10–20 s on 2 cores)…")
+PREPARING = ("**preparing** the run — reading the inputs and fitting what needs no network (several photos sharing "
+             "a mark: 10–20 s on 2 cores)…")
 PREPARING_CLIP = "**preparing** the run — decoding the clip and setting up its first frame…"
 UNFINISHED = "**not finished** — see the message. Press **Run** to try again."
 
