@@ -1,5 +1,6 @@
 """Probe: what to return when one photo's watermark fit is refused (``values["reliable"]`` False and the photo
-returned unchanged), on the benchmark's TUNE split only (``bench_check.TUNE_SEED``; never a check seed).
+returned unchanged), on the benchmark's TUNE split (``bench_check.TUNE_SEED``; ``--seed``, a check seed only to
+report on, never to choose).
 
     DOUBLEDIP_THREADS=1 python bench/probe_watermark_refused.py [--cases 96] [--part 0/2]
 
@@ -23,9 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_check import TUNE_SEED  # noqa: E402
+from bench_check import probe_arguments, probe_cases  # noqa: E402
 from bench_core import psnr  # noqa: E402
-from cases import draw_watermark  # noqa: E402
 
 from doubledip import watermark  # noqa: E402
 from doubledip.tasks.watermark import background_spread, fill_departure_ratio, telea_fill  # noqa: E402
@@ -33,12 +33,9 @@ from doubledip.tasks.watermark import background_spread, fill_departure_ratio, t
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--first", type=int, default=0, help="cases [first, cases) of the tune split")
-    ap.add_argument("--cases", type=int, default=96)
-    ap.add_argument("--part", default="0/1", help="k/n: every n-th case from the k-th (to split the run)")
+    probe_arguments(ap, 96)
     args = ap.parse_args()
-    k, n = map(int, args.part.split("/"))
-    for case in draw_watermark(TUNE_SEED, args.cases, first=args.first)[k::n]:
+    for case in probe_cases("watermark", args):
         img, hint, clean = case.inputs["image"], case.inputs["hint"], case.truth["clean"]
         res = watermark(img, hint, seed=0)
         refused = [t for t in res.notes if "so the removal is not reliable: the photo is returned unchanged" in t
