@@ -162,6 +162,25 @@ def test_a_shared_mark_invisible_in_one_photo_is_still_boxed_from_the_others():
     assert hint is not None and hint[cover > 0].all() and hint.mean() < 0.5
 
 
+def test_a_coloured_mark_over_textured_photos_is_found_from_their_colour_edges(monkeypatch):
+    """Check split: a blue square over gravel and brick, and a pink text and logo over grass, a micrograph and fur,
+    plainly visible, were not found (the photos came back unchanged): each photo's own texture, different in every
+    photo, swamped the mark's edges in the whole gradients. The colour gradients (colour_agreement), where a grey
+    texture has none, now find it; the same photos unmarked still share nothing."""
+    from skimage import data
+
+    def grey(photo):
+        return np.repeat(cv2.resize(photo, (160, 160), interpolation=cv2.INTER_AREA)[..., None], 3, 2) / np.float32(255)
+
+    photos = [grey(data.gravel()), grey(data.brick())]
+    imgs, cover = _stamp(photos, np.array([0.26, 0.5, 1.0], np.float32), 0.4)
+    hint = shared_mark_hint(imgs)
+    assert hint is not None and hint[cover > 0].all() and hint.mean() < 0.3
+    assert shared_mark_hint(photos) is None
+    monkeypatch.setattr(wm, "colour_agreement", lambda images, window=wm.SHARED_WINDOW: np.zeros(1, np.float32))
+    assert shared_mark_hint(imgs) is None  # the whole gradients alone: no box
+
+
 def test_large_photos_are_compared_on_small_copies_and_boxed_at_full_size():
     """The photos' gradient fields are compared at SHARED_SIDE px at most (at 40 MP they take ~1 GB a photo): the box
     found on the copies, scaled back, still holds the whole mark at full size."""
