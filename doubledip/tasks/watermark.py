@@ -846,7 +846,12 @@ def shared_edges_left(images: Sequence[np.ndarray], results: Sequence[np.ndarray
 
     A removal that takes the shared mark out leaves photos that agree only by chance; one that misses the mark, or
     subtracts a wrong one (the same false pattern then drawn into every photo), leaves them agreeing as much as
-    before. No fill or ring of colours predicts a textured photo under a mark, but the other photos tell."""
+    before. No fill or ring of colours predicts a textured photo under a mark, but the other photos tell.
+
+    Judged by the gradients alone, also for a mark found from its colour edges (:func:`colour_agreement`): with
+    those edges too, faint colour residues along a cleanly removed mark's outline, the same in every photo, counted
+    as strongly shared, and on tune cases 0–15 the bar held on 8 sets instead of 13
+    (bench/probe_watermark_several_found.py ``--left``)."""
     inside = compared_box(box)
     before = shared_agreement(pair_agreement(compared(images)))[inside]
     after = shared_agreement(pair_agreement(compared(results)))[inside]
