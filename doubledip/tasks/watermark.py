@@ -73,9 +73,8 @@ gradients, agree (:func:`shared_mark_hint`) and the ``fast`` preset fits ONE opa
 of them at once (:func:`doubledip.mark_fit.fit_mark` with several photos: each pixel's coverage must explain every
 photo, so what is texture in one photo is told from the mark by the others), again with no network; the opacity
 and colour are then read again from how the mark damps the photos beside its strokes and the coverage refitted
-with them
-(:func:`doubledip.mark_fit.regressed_opacity_colour`: tune split, 47 sets with a box, every photo 3 dB over the
-baseline on 37 sets of the fit's own results instead of 28); where no shared mark is found the
+with them (:func:`doubledip.mark_fit.regressed_opacity_colour`: tune split, 47 sets with a box, every photo 3 dB
+over the baseline on 37 sets of the fit's own results instead of 28); where no shared mark is found the
 photos come back unchanged with a note asking for a hint. Tune split (bench/cases.py ``watermark_several``, 24 cases
 of 2–4 photos, boxed by the earlier trace agreement; 28 of 48 with the agreement of :func:`pair_agreement`,
 bench/results/check_watermark_several_tune_20240611.md): every photo +3 dB or more over the better of Telea's fill
