@@ -666,7 +666,8 @@ def _outputs(video: bool = False, single: bool = False):
                              elem_classes=["dd-layers"])
         player = gr.Video(label="result (every frame, the clip's size and frame rate)", elem_classes=["dd-video"]) \
             if video else None
-        curve = gr.LinePlot(x="step", y="value", color="term", label="loss terms", height=220)
+        # No fixed height: at one, the chart's legend (which term each colour is) fell below the block and was cut off.
+        curve = gr.LinePlot(x="step", y="value", color="term", label="loss terms", elem_classes=["dd-curve"])
         slider = gr.ImageSlider(label="before / after", type="numpy")
         files = gr.File(label="downloads (each layer as PNG, all as one zip)" if not video else
                         "downloads (each layer as mp4, every frame as PNG in one zip)", file_count="multiple")

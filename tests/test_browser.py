@@ -113,6 +113,11 @@ def test_segmentation_example_streams_the_mask_then_the_result(page):
     lines = _panel(page).locator("g.mark-line path")
     strokes = [lines.nth(i).get_attribute("stroke") for i in range(lines.count())]
     assert len(strokes) >= 3 and all(s and s != "none" for s in strokes), strokes
+    # And the legend says which term each colour is: at a fixed height it fell below the chart's block, cut off.
+    block = _panel(page).locator(".dd-curve").first.bounding_box()
+    labels = _panel(page).locator(".dd-curve g.role-legend-label text")
+    boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
+    assert len(boxes) >= 3 and all(b["y"] + b["height"] <= block["y"] + block["height"] for b in boxes), (block, boxes)
     page.screenshot(path=str(SHOTS / "segmentation_result.png"), full_page=True)
 
 
