@@ -893,7 +893,14 @@ def task_tab(tasks: list[Task]) -> None:
             targets = [comps[names[i]] for i in used]
             if chooser is not None:
                 rows, targets = [[t.name, *r] for r in rows], [chooser, *targets]
-            gr.Examples(rows, targets, cache_examples=False, label=f"{t.title} examples")
+            # Two blocks of one task (a painted photo; several photos) each say what they fill.
+            what = next((EXAMPLE_KINDS[names[i]] for i in used if names[i] in EXAMPLE_KINDS), None)
+            label = f"{t.title} examples" + (f": {what}" if len(blocks) > 1 and what else "")
+            gr.Examples(rows, targets, cache_examples=False, label=label)
+
+
+# What an example block fills, where a task has more than one (see the examples above).
+EXAMPLE_KINDS = {"editor": "one photo with its painting", "photos": "several photos, nothing to paint"}
 
 
 def _mix_button(comps: dict) -> None:

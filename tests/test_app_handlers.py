@@ -428,3 +428,12 @@ def test_the_page_keeps_an_error_until_it_is_closed():
     learnt what was wrong. The page's errors now stay until closed."""
     err = app._shown("photo 3: all images must have the same size")
     assert err.duration is None and err.message.startswith("photo 3")
+
+
+def test_a_tab_with_two_blocks_of_examples_says_what_each_fills():
+    """The watermark tab has a painted photo's examples and several photos' examples; both were labelled "Watermark
+    removal examples", and the several-photos one, a single text button, was easy to miss."""
+    labels = [str(b.label) for b in app.demo.blocks.values() if isinstance(b, gr.Dataset)
+              and str(b.label).startswith("Watermark removal examples")]
+    assert len(labels) == 2 and len(set(labels)) == 2, labels
+    assert any("several photos" in label for label in labels)
