@@ -12,9 +12,9 @@ the rule before); ``zN``, a robust z-score over the photo, (a − m) / (1.4826 �
 (:data:`SHARED_PEAK`) and keep threshold (:data:`SHARED_AGREEMENT`) of :func:`box_of_agreement` ask for a peak
 N · 0.5 median absolute deviations above the chance level; ``chroma``, ``median`` on the photos' colour alone
 (:func:`doubledip.tasks.watermark.colour_agreement`); ``both``, the better of ``median`` and ``chroma`` at each
-pixel (the library's now); ``fallback``, ``both``, else ``median`` where ``both`` boxes nothing. All clipped to
-[0, 1]. ``--pipeline``: the benchmark's row for each case whose box
-``both`` changes, without and with the colour agreement.
+pixel (the library's now, :func:`doubledip.tasks.watermark.edge_agreement`); ``fallback``, ``both``, else
+``median`` where ``both`` boxes nothing. All clipped to [0, 1]. ``--pipeline``: the benchmark's row for each case
+whose box ``both`` changes, without and with the colour agreement.
 
 Measured on tune cases 48–239 (whole / cut / none of 192; boxes on the same photos unmarked): median 153 / 24 / 15, 19;
 z6 156 / 5 / 31, 31; z8 161 / 15 / 16, 46; z10 161 / 21 / 10, 46; z12 153 / 26 / 13, 42; z16 141 / 20 / 31, 14; chroma
@@ -71,7 +71,7 @@ def boxed(images: list[np.ndarray], rule: str) -> np.ndarray | None:
         return found if found is not None else boxed(images, "median")
     images = wm.compared(images)
     if rule == "both":
-        pairs = np.maximum(wm.pair_agreement(images), wm.colour_agreement(images))
+        pairs = wm.edge_agreement(images)
     elif rule == "chroma":
         pairs = wm.colour_agreement(images)
     else:

@@ -319,6 +319,12 @@ def colour_agreement(images: Sequence[np.ndarray], window: int = SHARED_WINDOW) 
     return above_chance(gradient_agreement([chroma(a) for a in images], window))
 
 
+def edge_agreement(images: Sequence[np.ndarray]) -> np.ndarray:
+    """Each pair's agreement (P, H, W) in [0, 1] that :func:`shared_mark_hint` boxes the mark by: the better of
+    :func:`pair_agreement` and :func:`colour_agreement` at each pixel."""
+    return np.maximum(pair_agreement(images), colour_agreement(images))
+
+
 def chroma(image: np.ndarray) -> np.ndarray:
     """``image`` (H, W, 3) less its grey part (each pixel's mean over the channels): its colour alone, same shape."""
     return image - image.mean(2, keepdims=True)
@@ -441,8 +447,7 @@ def shared_mark_hint(images: Sequence[np.ndarray]) -> np.ndarray | None:
     against 9), so the box is not grown more."""
     h, w = images[0].shape[:2]
     scale = min(1.0, SHARED_SIDE / max(h, w))
-    copies = compared(images)
-    hint = box_of_agreement(shared_agreement(np.maximum(pair_agreement(copies), colour_agreement(copies))))
+    hint = box_of_agreement(shared_agreement(edge_agreement(compared(images))))
     if hint is None or scale == 1:
         return hint
     ys, xs = np.nonzero(hint)
