@@ -264,16 +264,7 @@ def fit_mark(images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray,
         ll, cleans = _shared_log_likelihood(pixels, alpha, colour, densities, LEVELS, behind, spreads)
     prior = torch.full((len(LEVELS),), float(share[1]) / (len(LEVELS) - 2))
     prior[0], prior[-1] = share[0], share[2]
-    grid = np.zeros(hint.shape + (len(LEVELS),), np.float32)
-    grid[~hint, 1:] = -1e4  # outside the hint: bare
-    grid[hint] = (ll + torch.log(prior)).numpy()
-    q = _normalise(grid)
-    levels = LEVELS.numpy()
-    for _ in range(SMOOTHING_ROUNDS):
-        near = np.stack([cv2.blur(q[..., j], (3, 3)) for j in range(len(levels))], -1)
-        mean = (near * levels).sum(-1, keepdims=True)
-        q = _normalise(grid - SMOOTHING * 8 * (levels - mean) ** 2)
-    post = torch.as_tensor(q[hint])
+    post = smoothed_posterior(images, hint, ll + torch.log(prior), cleans, alpha)
     outs = []
     for a, clean in zip(images, cleans):
         out = a.astype(np.float32).copy()
@@ -283,6 +274,25 @@ def fit_mark(images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray,
     coverage[hint] = (post * LEVELS).sum(1).numpy()
     return MarkFit(outs, coverage, float(alpha), colour.numpy().astype(np.float64), value,
                    value - float(bare.mean()) / count, densities)
+
+
+def smoothed_posterior(images: list[np.ndarray], hint: np.ndarray, unary: torch.Tensor,
+                       cleans: list[torch.Tensor], alpha: torch.Tensor) -> torch.Tensor:
+    """The coverage posterior (N, L) over :data:`LEVELS` of the N hinted pixels of ``hint`` (H, W) bool, from their
+    log-likelihood and prior ``unary`` (N, L), smoothed by :data:`SMOOTHING_ROUNDS` mean-field rounds that pull each
+    pixel's coverage towards its 3 × 3 neighbours' mean (weight :data:`SMOOTHING`; outside the hint: bare).
+    ``images``, ``cleans`` (each photo's J at each level, (N, L, 3)) and ``alpha`` are what a posterior that looks
+    at the photos themselves would take (bench/probe_watermark_pairwise.py measures one; not used here)."""
+    grid = np.zeros(hint.shape + (len(LEVELS),), np.float32)
+    grid[~hint, 1:] = -1e4  # outside the hint: bare
+    grid[hint] = unary.numpy()
+    q = _normalise(grid)
+    levels = LEVELS.numpy()
+    for _ in range(SMOOTHING_ROUNDS):
+        near = np.stack([cv2.blur(q[..., j], (3, 3)) for j in range(len(levels))], -1)
+        mean = (near * levels).sum(-1, keepdims=True)
+        q = _normalise(grid - SMOOTHING * 8 * (levels - mean) ** 2)
+    return torch.as_tensor(q[hint])
 
 
 def _normalise(log_p: np.ndarray) -> np.ndarray:
