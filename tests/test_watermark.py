@@ -451,6 +451,52 @@ def test_a_mark_over_fur_that_is_not_found_is_returned_unchanged_with_a_note():
     assert r.values["method"].startswith("colour-mixture")
 
 
+def test_a_refused_fit_of_a_white_text_over_grey_fur_is_searched_again_on_a_grid(monkeypatch):
+    """A white text at opacity 0.3 over grey fur: the colour-mixture fit finds a wrong opacity and grey and is
+    refused; grey_search fits the coverage for each opacity and grey level of a grid and keeps the clean removal
+    that explains the hinted pixels best: ≥ 3 dB over the better of Telea and the input, never marked reliable (a
+    note says it may be worse than the input). Without the search (SEARCH_OPACITIES empty) the photo comes back
+    unchanged, as before it."""
+    grey_fur = np.repeat(furry().mean(2, keepdims=True), 3, 2).astype(np.float32)
+    img, clean, hint = text_over_fur((1.0, 1.0, 1.0), alpha=0.3, clean=grey_fur)
+    base = max(psnr(img[hint], clean[hint]), psnr(wm.telea_fill(img, hint)[hint], clean[hint]))
+    r = watermark(img, hint, seed=0)
+    assert "searched on a grid" in r.values["method"]
+    assert psnr(r.images["clean"][hint], clean[hint]) >= base + 3.0
+    assert np.array_equal(r.images["clean"][~hint], img[~hint])
+    assert r.values["reliable"] is False and any("on a grid" in n and "worse than the input" in n for n in r.notes)
+    monkeypatch.setattr(wm, "SEARCH_OPACITIES", ())
+    before = watermark(img, hint, seed=0)
+    assert np.array_equal(before.images["clean"], img) and "searched" not in before.values["method"]
+
+
+def test_grey_search_keeps_the_clean_candidate_that_explains_the_pixels_best(monkeypatch):
+    """Of the grid's candidates, grey_search keeps only clean removals with no sign against them and at least
+    MIN_GAIN nats per pixel, and of those the one of the highest gain; None when none qualifies."""
+    from types import SimpleNamespace
+
+    gains = {(0.3, 1.0): 0.9, (0.5, 1.0): 0.7, (0.7, 0.0): 3.0, (0.4, 0.5): 2.0, (0.6, 0.5): 0.3}
+
+    def fake_fit(image, hint, fill, spread, fixed, densities):
+        alpha, grey = fixed[0], float(fixed[1][0])
+        return SimpleNamespace(alpha=alpha, grey=grey, gain=gains.get((alpha, grey), 0.1))
+
+    def fake_judge(image, hint, fill, fit):
+        # the black one at 0.7 explains most but leaves an outline; the grey one at 0.4 leaves most of the mark
+        seam = 1.0 if (fit.alpha, fit.grey) == (0.7, 0.0) else 0.4
+        left = 0.8 if (fit.alpha, fit.grey) == (0.4, 0.5) else 0.1
+        return wm.JudgedFit(fit, seam, 0.9, 0.0, left, None)
+
+    monkeypatch.setattr(wm, "fit_mark", fake_fit)
+    monkeypatch.setattr(wm, "judge", fake_judge)
+    refused = SimpleNamespace(fit=SimpleNamespace(densities=[]))
+    img, hint = np.zeros((8, 8, 3), np.float32), np.ones((8, 8), bool)
+    found = wm.grey_search(img, hint, img, 0.1, refused)
+    assert found is not None and (found.fit.alpha, found.fit.gain) == (0.3, 0.9)
+    monkeypatch.setattr(wm, "MIN_GAIN", 1.0)
+    assert wm.grey_search(img, hint, img, 0.1, refused) is None
+
+
 def test_a_weakly_identified_mark_that_passes_every_check_is_kept_with_a_caution():
     """A black text at opacity 0.4 over grey fur: the colours hardly identify the mark (gain under WEAK_GAIN) but
     no sign speaks against the fit, so the removal is kept (measured +3.5 dB over the input) and flagged: not

@@ -43,7 +43,9 @@ in 200–500 s. Where such a fit reads a coloured mark with its colour at the RG
 fault: a wrong opacity traded for a colour pushed out, the mark left visible), the opacity and colour are read
 again by regression beside the strokes and kept where that reading is sure (:func:`reread_colour`: tune split,
 +3.9 to +16.9 dB on the 8 such marks, nothing else changed; on cases not looked at while choosing, up on 10 of
-11).
+11). Where the fit is refused, the coverage is fitted again for each opacity and grey level of a grid, and a clean
+removal among those is kept, with a caution (:func:`grey_search`: achromatic marks over grey texture, where the
+likelihood's optimum is often a wrong opacity and grey).
 The learned colour of one photo starts from :func:`departure_colour` (what the hinted pixels move towards
 from the fill), not from whether the hint is brighter than its surroundings: a dark mark in a loose box over sky, with
 darker ground in the crop, started white under that rule and the mask inverted.
@@ -219,6 +221,17 @@ SURE_AGREEMENT = 0.5
 # textured): taken on 11, up on 10 (+1.3 to +12.8 dB), down on one (+11.1 → +6.6: a text and logo at 0.34 read as
 # 0.52); the bar held on 77 either way.
 COLOURED = 0.15
+# grey_search: the opacities and grey levels tried where one photo's fit over texture was refused, and the most
+# outline (seam_ratio) a candidate may leave. Chosen on tune cases 0–95 (bench/probe_watermark_grey_search.py; the
+# outline bound from CLEAN_SEAM, 0.9, down to 0.7, which a grey text at 0.28 over gravel, searched to −10.8 dB, and a
+# white logo, +0.2, exceeded): the bar held on 66 instead of 63 (a grey text at 0.69 and a white logo at 0.28 over
+# a clock's face, +12.3 dB each; a dark logo at 0.69 over a wall, +8.7), worse than the input 2 instead of 1 (a white
+# text at 0.29 over fur, −1.6 dB, with the caution). Cases 96–191, not looked at while choosing: 61 instead of 60
+# (a white logo at 0.55, +3.9 dB), worse than the input 1 instead of 0 (a black text at 0.52 over fur, −2.4 dB, with
+# the caution). 35 more fits, 10–20 s more, where a fit is refused.
+SEARCH_OPACITIES = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+SEARCH_GREYS = (0.0, 0.25, 0.5, 0.75, 1.0)
+SEARCH_SEAM = 0.7
 CUBE_EDGE = 0.02
 READ_OPACITY = (0.15, 0.9)
 READ_AGREEMENT = 0.25
@@ -1099,6 +1112,37 @@ def reread_colour(image: np.ndarray, hint: np.ndarray, fill: np.ndarray, spread:
     return again if again.why is None else judged
 
 
+def grey_search(image: np.ndarray, hint: np.ndarray, fill: np.ndarray, spread: float,
+                refused: JudgedFit) -> JudgedFit | None:
+    """Another fit where one photo's fit over texture was refused (``refused.why`` set): the coverage fitted for
+    every opacity of :data:`SEARCH_OPACITIES` and grey level of :data:`SEARCH_GREYS` held fixed
+    (:func:`doubledip.mark_fit.fit_mark`'s ``fixed``, the ring's colour mixture reused), each judged
+    (:func:`judge`); of those that are a clean removal with no sign against them (no :func:`distrust` verdict, little
+    outline, ``seam`` at most :data:`SEARCH_SEAM`, no texture more detailed than beside the hint, ``detail`` at most
+    1, one opacity, ``split`` at most :data:`MAX_OPACITY_SPLIT`, at most :data:`MAX_MARK_LEFT` of the mark left)
+    and that explain the hinted pixels at least :data:`MIN_GAIN` nats per pixel better than the photo's colours, the
+    one that explains them best; None when there is none. ``image`` (H, W, 3) float in [0, 1], ``hint`` (H, W) bool,
+    ``fill`` Telea's fill, ``spread`` :func:`background_spread`.
+
+    Why: an achromatic mark over a grey texture (a black, white or grey text over fur, grass, a clock's face) is
+    hardly identified by colours, and the likelihood's optimum there is often a wrong opacity and grey (a white logo
+    at 0.28 fitted as a grey one at 0.79) that the checks rightly refuse; on a grid, the right pair is among the
+    candidates and the checks that refused the wrong one tell it apart. The thresholds are the checks' own but the
+    outline's, which is tighter. The result is never marked reliable (a note says it may be worse than the input:
+    on the tune split some are). Tune split (bench/probe_watermark_grey_search.py): see
+    :data:`SEARCH_OPACITIES`."""
+    best = None
+    for alpha in SEARCH_OPACITIES:
+        for grey in SEARCH_GREYS:
+            fit = fit_mark(image, hint, fill, spread, fixed=(alpha, np.full(3, grey)), densities=refused.fit.densities)
+            j = judge(image, hint, fill, fit)
+            clean = (j.why is None and j.seam <= SEARCH_SEAM and j.detail <= 1.0 and j.split <= MAX_OPACITY_SPLIT
+                     and j.left <= MAX_MARK_LEFT and fit.gain >= MIN_GAIN)  # NaN detail or left: not clean
+            if clean and (best is None or fit.gain > best.fit.gain):
+                best = j
+    return best
+
+
 def _brightness_start(target: torch.Tensor, hmask: torch.Tensor) -> tuple[float, float, float]:
     """Several photos' shared mark: white if the found box is brighter than its surroundings, else black (the
     measured schedule of the several-photo case starts here; the departure from a fill is for one photo)."""
@@ -1156,6 +1200,7 @@ def build(
     closed = None
     method = "deep image prior"
     seam = detail = gain = split = left = None
+    gridded = False  # one photo's refused fit replaced by grey_search's
     lost: str | None = None  # why no mark was found in closed form over textured surroundings
     # What the hinted pixels move towards from the fill: a start for the fit over texture and the learned colour.
     away = departure_colour(crop_np[0], fills[0], inside) if n == 1 and fills is not None else None
@@ -1169,6 +1214,12 @@ def build(
             judged = reread_colour(crop_np[0], inside, fills[0], spread, first)  # type: ignore[index]
             if judged is not first:
                 method += "; opacity and colour read again beside the mark's strokes"
+            if judged.why is not None and SEARCH_OPACITIES:
+                searched = grey_search(crop_np[0], inside, fills[0], spread, judged)  # type: ignore[index]
+                if searched is not None:
+                    judged = searched
+                    method += "; opacity and grey level searched on a grid after the first fit was refused"
+                    gridded = True
         except ValueError:  # the hint reaches nearly all of the crop's border: no ring of photo to learn from
             lost = "too little of the photo around the hint is left to learn its colours from"
             closed = (crop_np[0].astype(np.float32), 0.0, np.zeros(3), np.zeros(inside.shape, np.float32))
@@ -1319,6 +1370,11 @@ def build(
         judged_by_left = judged_by_colours or closed is None
         cautions = caution_notes(gain if judged_by_colours else None, split, most_left if judged_by_left else None,
                                  where, n) if not why else []
+        if gridded and not why:
+            cautions.append("the first fit of the mark was refused and this one was found by trying opacities and grey "
+                            "levels on a grid (a mark the photo's colours hardly identify): no check found it wrong, "
+                            "but it may still be worse than the input here, so it is not marked reliable; compare it "
+                            "with the input before keeping it")
         kept = None
         if flat:
             kept = round(departure_kept(crop_np[0], clean_crop[0], fills[0], inside), 3)  # type: ignore[index]
