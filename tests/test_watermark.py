@@ -455,8 +455,9 @@ def test_a_refused_fit_of_a_white_text_over_grey_fur_is_searched_again_on_a_grid
     """A white text at opacity 0.3 over grey fur: the colour-mixture fit finds a wrong opacity and grey and is
     refused; grey_search fits the coverage for each opacity and grey level of a grid and keeps the clean removal
     that explains the hinted pixels best: ≥ 3 dB over the better of Telea and the input, never marked reliable (a
-    note says it may be worse than the input). Without the search (SEARCH_OPACITIES empty) the photo comes back
-    unchanged, as before it."""
+    note says it may be worse than the input); searched on a small copy (a mark of over SEARCH_PIXELS hinted pixels)
+    and refitted at full size, the same. Without the search (SEARCH_OPACITIES empty) the photo comes back unchanged,
+    as before it."""
     grey_fur = np.repeat(furry().mean(2, keepdims=True), 3, 2).astype(np.float32)
     img, clean, hint = text_over_fur((1.0, 1.0, 1.0), alpha=0.3, clean=grey_fur)
     base = max(psnr(img[hint], clean[hint]), psnr(wm.telea_fill(img, hint)[hint], clean[hint]))
@@ -465,6 +466,15 @@ def test_a_refused_fit_of_a_white_text_over_grey_fur_is_searched_again_on_a_grid
     assert psnr(r.images["clean"][hint], clean[hint]) >= base + 3.0
     assert np.array_equal(r.images["clean"][~hint], img[~hint])
     assert r.values["reliable"] is False and any("on a grid" in n and "worse than the input" in n for n in r.notes)
+    # a large mark is searched on a small copy (here: 2500 of the 5104 hinted pixels) and the winner refitted
+    real, shapes = wm._grid_best, []
+    monkeypatch.setattr(wm, "_grid_best", lambda *a: shapes.append(a[1].shape) or real(*a))
+    monkeypatch.setattr(wm, "SEARCH_PIXELS", 2500)
+    small = watermark(img, hint, seed=0)
+    assert shapes and shapes[0][0] < hint.shape[0] and shapes[0][1] < hint.shape[1]
+    assert "searched on a grid" in small.values["method"]
+    assert small.images["clean"].shape == img.shape and np.array_equal(small.images["clean"][~hint], img[~hint])
+    assert psnr(small.images["clean"][hint], clean[hint]) >= base + 3.0
     monkeypatch.setattr(wm, "SEARCH_OPACITIES", ())
     before = watermark(img, hint, seed=0)
     assert np.array_equal(before.images["clean"], img) and "searched" not in before.values["method"]

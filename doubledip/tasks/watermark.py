@@ -232,6 +232,10 @@ COLOURED = 0.15
 SEARCH_OPACITIES = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 SEARCH_GREYS = (0.0, 0.25, 0.5, 0.75, 1.0)
 SEARCH_SEAM = 0.7
+# A mark of more hinted pixels is searched on a copy scaled down to this many (each of the 35 fits costs about as much
+# as the first fit: a 300 000-pixel hint over gravel took 131 s searched at full size, against 13 s unsearched), and
+# the winner fitted and judged again at full size.
+SEARCH_PIXELS = 40_000
 CUBE_EDGE = 0.02
 READ_OPACITY = (0.15, 0.9)
 READ_AGREEMENT = 0.25
@@ -1122,7 +1126,8 @@ def grey_search(image: np.ndarray, hint: np.ndarray, fill: np.ndarray, spread: f
     1, one opacity, ``split`` at most :data:`MAX_OPACITY_SPLIT`, at most :data:`MAX_MARK_LEFT` of the mark left)
     and that explain the hinted pixels at least :data:`MIN_GAIN` nats per pixel better than the photo's colours, the
     one that explains them best; None when there is none. ``image`` (H, W, 3) float in [0, 1], ``hint`` (H, W) bool,
-    ``fill`` Telea's fill, ``spread`` :func:`background_spread`.
+    ``fill`` Telea's fill, ``spread`` :func:`background_spread`. Over :data:`SEARCH_PIXELS` hinted pixels the grid is
+    searched on a small copy and its winner fitted and judged again at full size.
 
     Why: an achromatic mark over a grey texture (a black, white or grey text over fur, grass, a clock's face) is
     hardly identified by colours, and the likelihood's optimum there is often a wrong opacity and grey (a white logo
@@ -1131,14 +1136,39 @@ def grey_search(image: np.ndarray, hint: np.ndarray, fill: np.ndarray, spread: f
     outline's, which is tighter. The result is never marked reliable (a note says it may be worse than the input:
     on the tune split some are). Tune split (bench/probe_watermark_grey_search.py): see
     :data:`SEARCH_OPACITIES`."""
+    densities = refused.fit.densities
+    scale = min(1.0, float(np.sqrt(SEARCH_PIXELS / max(int(hint.sum()), 1))))
+    if scale < 1.0:  # a large mark: the grid on a small copy, the winner fitted and judged again at full size
+        size = (max(8, round(hint.shape[1] * scale)), max(8, round(hint.shape[0] * scale)))
+        small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        inside = cv2.resize(hint.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+        try:
+            chosen = _grid_best(small, inside, telea_fill(small, inside), background_spread(small, inside), densities)
+        except ValueError:  # too little photo left around the small hint
+            return None
+        if chosen is None:
+            return None
+        fixed = (chosen.fit.alpha, chosen.fit.colour)
+        again = judge(image, hint, fill, fit_mark(image, hint, fill, spread, fixed=fixed, densities=densities))
+        return again if _clean_removal(again) else None
+    return _grid_best(image, hint, fill, spread, densities)
+
+
+def _clean_removal(j: JudgedFit) -> bool:
+    """:func:`grey_search`'s test of a candidate (NaN detail or left: not clean)."""
+    return (j.why is None and j.seam <= SEARCH_SEAM and j.detail <= 1.0 and j.split <= MAX_OPACITY_SPLIT
+            and j.left <= MAX_MARK_LEFT and j.fit.gain >= MIN_GAIN)
+
+
+def _grid_best(image: np.ndarray, hint: np.ndarray, fill: np.ndarray, spread: float,
+               densities: list) -> JudgedFit | None:
+    """The clean candidate of :func:`grey_search`'s grid that explains the hinted pixels best, or None."""
     best = None
     for alpha in SEARCH_OPACITIES:
         for grey in SEARCH_GREYS:
-            fit = fit_mark(image, hint, fill, spread, fixed=(alpha, np.full(3, grey)), densities=refused.fit.densities)
-            j = judge(image, hint, fill, fit)
-            clean = (j.why is None and j.seam <= SEARCH_SEAM and j.detail <= 1.0 and j.split <= MAX_OPACITY_SPLIT
-                     and j.left <= MAX_MARK_LEFT and fit.gain >= MIN_GAIN)  # NaN detail or left: not clean
-            if clean and (best is None or fit.gain > best.fit.gain):
+            j = judge(image, hint, fill, fit_mark(image, hint, fill, spread, fixed=(alpha, np.full(3, grey)),
+                                                  densities=densities))
+            if _clean_removal(j) and (best is None or j.fit.gain > best.fit.gain):
                 best = j
     return best
 
