@@ -223,12 +223,12 @@ SURE_AGREEMENT = 0.5
 COLOURED = 0.15
 # grey_search: the opacities and grey levels tried where one photo's fit over texture was refused, and the most
 # outline (seam_ratio) a candidate may leave. Chosen on tune cases 0–95 (bench/probe_watermark_grey_search.py; the
-# outline bound from CLEAN_SEAM, 0.9, down to 0.7, which a grey text at 0.28 over gravel, searched to −10.8 dB, and a
-# white logo, +0.2, exceeded): the bar held on 66 instead of 63 (a grey text at 0.69 and a white logo at 0.28 over
-# a clock's face, +12.3 dB each; a dark logo at 0.69 over a wall, +8.7), worse than the input 2 instead of 1 (a white
-# text at 0.29 over fur, −1.6 dB, with the caution). Cases 96–191, not looked at while choosing: 61 instead of 60
-# (a white logo at 0.55, +3.9 dB), worse than the input 1 instead of 0 (a black text at 0.52 over fur, −2.4 dB, with
-# the caution). 35 more fits, 10–20 s more, where a fit is refused.
+# outline bound from CLEAN_SEAM, 0.9, down to 0.7, which a grey text at 0.28 over gravel, searched to −10.8 dB, and
+# a white logo, +0.2, exceeded): the bar held on 66 instead of 63 (a grey text at 0.69 and a white logo at 0.28 over
+# a clock's face, +12.3 dB each; a dark logo at 0.69 over the astronaut photo, +8.7), worse than the input 2 instead
+# of 1 (a white text at 0.29 over brick, −1.6 dB, with the caution). Cases 96–191, not looked at while choosing: 61
+# instead of 60 (a white logo at 0.55, +3.9 dB), worse than the input 1 instead of 0 (a black text at 0.52 over
+# grass, −2.4 dB, with the caution). 35 more fits, 10–20 s more, where a fit is refused.
 SEARCH_OPACITIES = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 SEARCH_GREYS = (0.0, 0.25, 0.5, 0.75, 1.0)
 SEARCH_SEAM = 0.7
