@@ -129,6 +129,37 @@ def probe_cases(task: str, args: argparse.Namespace) -> list[Case]:
     return DRAW[task](TUNE_SEED if args.seed is None else args.seed, args.cases)[args.first:][k::n]
 
 
+class RemovalScore(NamedTuple):
+    """One photo's watermark removal (fast preset, seed 0) scored inside its hint: PSNR (dB) over the better of
+    Telea's fill and the input (the bar +3), over the input alone, ``reliable``, wall seconds and ``method``."""
+
+    margin: float
+    over_input: float
+    reliable: bool
+    seconds: float
+    method: str
+
+
+def removal_score(case: Case, module: Any, name: str, value: Any) -> RemovalScore:
+    """:class:`RemovalScore` of ``case`` with ``module.name`` set to ``value`` for the removal (restored after): what
+    a probe compares a variant of the library by."""
+    from unittest import mock
+
+    from doubledip import watermark
+    from doubledip.tasks.watermark import telea_fill
+
+    img, hint, clean = case.inputs["image"], case.inputs["hint"], case.truth["clean"]
+    with mock.patch.object(module, name, value):
+        t0 = time.perf_counter()
+        res = watermark(img, hint, seed=0)
+        secs = time.perf_counter() - t0
+    p_in = psnr(img[hint], clean[hint])
+    p_out = psnr(res.images["clean"][hint], clean[hint])
+    base = max(p_in, psnr(telea_fill(img, hint)[hint], clean[hint]))
+    return RemovalScore(p_out - base, p_out - p_in, bool(res.values["reliable"]), secs,
+                        str(res.values.get("method", "")))
+
+
 class WatermarkCrop(NamedTuple):
     """A watermark case cropped around its hint as the fast preset crops it (:func:`watermark_crop`)."""
 

@@ -14,36 +14,22 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_check import probe_arguments, probe_cases  # noqa: E402
-from bench_core import psnr  # noqa: E402
+from bench_check import probe_arguments, probe_cases, removal_score  # noqa: E402
 
 import doubledip.tasks.watermark as wm  # noqa: E402
-from doubledip import watermark  # noqa: E402
 
 SEARCH = wm.SEARCH_OPACITIES
 
 
-def scored(case, search: bool) -> tuple[float, float, bool, float, str]:
-    """(margin over the baseline, margin over the input, reliable, seconds, method) of the removal."""
-    img, hint, clean = case.inputs["image"], case.inputs["hint"], case.truth["clean"]
-    wm.SEARCH_OPACITIES = SEARCH if search else ()
-    try:
-        t0 = time.perf_counter()
-        res = watermark(img, hint, seed=0)
-        secs = time.perf_counter() - t0
-    finally:
-        wm.SEARCH_OPACITIES = SEARCH
-    p_in = psnr(img[hint], clean[hint])
-    p_out = psnr(res.images["clean"][hint], clean[hint])
-    base = max(p_in, psnr(wm.telea_fill(img, hint)[hint], clean[hint]))
-    return p_out - base, p_out - p_in, bool(res.values["reliable"]), secs, str(res.values.get("method", ""))
+def scored(case, search: bool):
+    """The removal's :class:`bench_check.RemovalScore`, with the search or without it."""
+    return removal_score(case, wm, "SEARCH_OPACITIES", SEARCH if search else ())
 
 
 def main() -> None:
@@ -53,12 +39,12 @@ def main() -> None:
     held, worse, count = [0, 0], [0, 0], 0
     for case in probe_cases("watermark", args):
         searched = scored(case, True)
-        rows = [scored(case, False) if "searched" in searched[4] else searched, searched]  # else the same removal
+        rows = [scored(case, False) if "searched" in searched.method else searched, searched]  # else the same removal
         count += 1
         for i, (margin, over_input, _, _, _) in enumerate(rows):
             held[i] += margin >= 3.0
             worse[i] += over_input < -0.05
-        if "searched" in rows[1][4]:
+        if "searched" in searched.method:
             print(f"{case.name:28s} opacity {case.params['opacity']:.2f} colour {case.params['colour']} | "
                   + "  ".join(f"{name} {m:+7.2f} dB ({o:+6.2f} over the input) {'reliable' if r else '-':8s} {s:5.1f} s"
                               for name, (m, o, r, s, _) in zip(("before", "searched"), rows)), flush=True)

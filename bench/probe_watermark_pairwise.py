@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,12 +42,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from bench_check import probe_arguments, probe_cases  # noqa: E402
-from bench_core import psnr  # noqa: E402
+from bench_check import probe_arguments, probe_cases, removal_score  # noqa: E402
 
 import doubledip.mark_fit as mf  # noqa: E402
-import doubledip.tasks.watermark as wm  # noqa: E402
-from doubledip import watermark  # noqa: E402
 
 WEIGHT = 0.5
 ROUNDS = 10
@@ -68,8 +64,7 @@ def pairwise_posterior(images: list[np.ndarray], hint: np.ndarray, unary: torch.
         return SMOOTHED(images, hint, unary, cleans, alpha)
     image, levels = images[0], mf.LEVELS
     h, w = hint.shape
-    k = np.ones((2 * mf.RING + 1, 2 * mf.RING + 1), np.uint8)
-    ring = (cv2.dilate(hint.astype(np.uint8), k) > 0) & ~hint
+    ring = mf.hint_ring(hint)
     reach = cv2.dilate(hint.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     index = -np.ones((h, w), np.int64)
     index[reach] = np.arange(int(reach.sum()))
@@ -103,16 +98,9 @@ SMOOTHED = mf.smoothed_posterior
 
 
 def scored(case, posterior) -> tuple[float, bool, float]:
-    img, hint, clean = case.inputs["image"], case.inputs["hint"], case.truth["clean"]
-    mf.smoothed_posterior = posterior
-    try:
-        t0 = time.perf_counter()
-        res = watermark(img, hint, seed=0)
-        secs = time.perf_counter() - t0
-    finally:
-        mf.smoothed_posterior = SMOOTHED
-    base = max(psnr(img[hint], clean[hint]), psnr(wm.telea_fill(img, hint)[hint], clean[hint]))
-    return psnr(res.images["clean"][hint], clean[hint]) - base, bool(res.values["reliable"]), secs
+    """(margin over the baseline, reliable, seconds) of the removal with ``posterior`` as the coverage's."""
+    score = removal_score(case, mf, "smoothed_posterior", posterior)
+    return score.margin, score.reliable, score.seconds
 
 
 def main() -> None:

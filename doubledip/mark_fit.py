@@ -202,6 +202,13 @@ def _logit(v: np.ndarray) -> torch.Tensor:
     return torch.tensor(np.log(v / (1 - v)), dtype=torch.float32)
 
 
+def hint_ring(hint: np.ndarray) -> np.ndarray:
+    """The unhinted pixels (H, W) bool within :data:`RING` px (a square) of ``hint`` (H, W) bool: the photo around
+    the hint, certainly unmarked, whose colours :func:`fit_mark` learns."""
+    k = np.ones((2 * RING + 1, 2 * RING + 1), np.uint8)
+    return (cv2.dilate(hint.astype(np.uint8), k) > 0) & ~hint
+
+
 def fit_mark(images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray,
              backgrounds: np.ndarray | Sequence[np.ndarray], spreads: float | Sequence[float],
              starts: tuple[np.ndarray, ...] = (), fixed: tuple[float, np.ndarray] | None = None,
@@ -224,8 +231,7 @@ def fit_mark(images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray,
     images = [images] if one else list(images)  # type: ignore[list-item]
     backgrounds = [backgrounds] if one else list(backgrounds)  # type: ignore[list-item]
     spreads = [spreads] if one else list(spreads)  # type: ignore[list-item]
-    k = np.ones((2 * RING + 1, 2 * RING + 1), np.uint8)
-    ring = (cv2.dilate(hint.astype(np.uint8), k) > 0) & ~hint
+    ring = hint_ring(hint)
     densities = list(densities) if densities is not None else [ColourMixture(a[ring]) for a in images]
     pixels = [torch.as_tensor(a[hint].astype(np.float32)) for a in images]
     behind = [torch.as_tensor(b[hint].astype(np.float32)) for b in backgrounds]
