@@ -268,13 +268,14 @@ class _Curve:
         an update's settings reach the chart before its data, so the map that names a new term is sent once the
         data holding it has arrived, and the chart is then redrawn with every term in its domain."""
         # A result found without optimisation (a watermark fitted in closed form, a photo returned as it is) has no
-        # loss to plot: the legend says so instead of an unlabelled flat line.
-        none = "no optimisation steps in this run"
-        frame = pd.DataFrame(self.points or [{"step": 0, "term": none, "value": 0.0}])
-        terms = self._terms() or [none]
+        # loss to plot: the chart is hidden (an empty chart looked broken) until a run with steps shows it again.
+        if not self.points:
+            return gr.LinePlot(value=None, visible=False)
+        terms = self._terms()
         named = self.drawn or terms  # the first update draws the chart: its own terms
         self.drawn = terms
-        return gr.LinePlot(value=frame, color_map={t: TERM_COLOURS[i % len(TERM_COLOURS)] for i, t in enumerate(named)})
+        return gr.LinePlot(value=pd.DataFrame(self.points), visible=True,
+                           color_map={t: TERM_COLOURS[i % len(TERM_COLOURS)] for i, t in enumerate(named)})
 
 
 def _fit(psnr: float) -> str:

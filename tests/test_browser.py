@@ -147,6 +147,9 @@ def test_opening_advanced_and_running_uses_the_presets_settings(page):
     page.wait_for_timeout(1500)
     panel.get_by_role("button", name="Run", exact=True).click()
     assert _wait(lambda: "done" in _progress(page), 120), _progress(page)
+    # A mark fitted in closed form runs no optimisation: no loss chart (an empty one looked broken).
+    assert "0 steps" in _progress(page)
+    sync_api.expect(panel.locator(".dd-curve").first).to_be_hidden()
     size.fill("10")
     panel.get_by_role("button", name="Run", exact=True).click()
     sync_api.expect(page.get_by_text("working size must be at least 32 px").first).to_be_visible(timeout=60000)
