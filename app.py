@@ -463,7 +463,14 @@ def _unexpected_errors(task: str) -> Iterator[None]:
 PREPARING = ("**preparing** the run — reading the inputs and fitting what needs no network (several photos sharing "
              "a mark: 10–20 s on 2 cores)…")
 PREPARING_CLIP = "**preparing** the run — decoding the clip and setting up its first frame…"
-UNFINISHED = "**not finished** — see the message. Press **Run** to try again."
+
+
+def unfinished(error: gr.Error) -> str:
+    """The progress line of a run the page refused: the message itself, not only "see the message". Gradio groups
+    errors in one box, and on the video tab its own "Video not playable" (which times out) closed the box with ours
+    in it: a visitor was left with "not finished" and nothing saying why."""
+    message = str(error.message).strip()
+    return f"**not finished** — {message}{'' if message.endswith(('.', '!', '?')) else '.'} Press **Run** to try again."
 
 
 def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
@@ -473,10 +480,7 @@ def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
     painted = _paints(tab_tasks)
     defaults = {p.name: str(p.default) if p.kind == "choice" else p.default for p in _components(tab_tasks)}
 
-    def handler(*args, **kwargs):
-        bound = handler.__signature__.bind(*args, **kwargs)
-        bound.apply_defaults()
-        values = dict(bound.arguments)
+    def run(values: dict):
         settings = _settings(*(values.pop(k) for k in ("preset", "steps", "size", "seed")))
         if not task.working_size:
             if settings.pop("size") is not None:
@@ -486,13 +490,19 @@ def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
         # Setting up can take a while before the first snapshot (several photos' shared mark is fitted in closed
         # form first: 10-20 s on 2 cores), and the line would still show the previous run's summary: say so.
         yield gr.skip(), PREPARING, gr.skip(), gr.skip(), gr.skip()
+        with _unexpected_errors(task.name):
+            with _page_errors():
+                gen = task.start(**kw, **settings)
+            yield from _stream(gen, task, before, notes)
+
+    def handler(*args, **kwargs):
+        bound = handler.__signature__.bind(*args, **kwargs)
+        bound.apply_defaults()
         try:
-            with _unexpected_errors(task.name):
-                with _page_errors():
-                    gen = task.start(**kw, **settings)
-                yield from _stream(gen, task, before, notes)
-        except gr.Error:
-            yield gr.skip(), UNFINISHED, gr.skip(), gr.skip(), gr.skip()  # not left saying "preparing"
+            yield from run(dict(bound.arguments))
+        except gr.Error as e:
+            # Not left saying "preparing" or the previous run's summary: the line says why.
+            yield gr.skip(), unfinished(e), gr.skip(), gr.skip(), gr.skip()
             raise
 
     # The photo is required, except beside a several-photos upload (either one will do).
@@ -590,6 +600,14 @@ def run_video(video, editor=None, task_label="segmentation", preset="fast", step
         size: working long side in px, None or 0 for the preset's.
         seed: random seed.
     """
+    try:
+        yield from _run_video(video, editor, task_label, preset, steps, size, seed)
+    except gr.Error as e:
+        yield gr.skip(), unfinished(e), gr.skip(), gr.skip(), gr.skip(), gr.skip()  # the line says why
+        raise
+
+
+def _run_video(video, editor, task_label, preset, steps, size, seed):
     if not video:
         raise _shown("Please upload a video first.")
     task = VIDEO_TASKS.get(task_label)
@@ -597,14 +615,10 @@ def run_video(video, editor=None, task_label="segmentation", preset="fast", step
         raise _shown(f"Unknown task {task_label!r}.")
     notes: list[str] = []
     yield gr.skip(), PREPARING_CLIP, gr.skip(), gr.skip(), gr.skip(), gr.skip()  # decoding can take seconds
-    try:
-        with _page_errors():
-            clip = dd.read_clip(video)
-            args = _video_hints(editor, clip, notes) if task == "segment-video" else ()
-            gen = dd.iterate_video(task, clip, *args, **_settings(preset, steps, size, seed))
-    except gr.Error:
-        yield gr.skip(), UNFINISHED, gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        raise
+    with _page_errors():
+        clip = dd.read_clip(video)
+        args = _video_hints(editor, clip, notes) if task == "segment-video" else ()
+        gen = dd.iterate_video(task, clip, *args, **_settings(preset, steps, size, seed))
     strip = len(preview_strip(len(clip.kept)))
     curve = _Curve()
     try:

@@ -244,8 +244,15 @@ def test_the_progress_line_says_preparing_before_the_set_up_and_not_finished_whe
     assert all(u[1] != app.PREPARING for u in updates[1:])
     gen = app.run_watermark(_editor(np.zeros((64, 64, 3), np.float32)), None, "fast", 5, 64, 0)
     assert next(gen)[1] == app.PREPARING  # yielded before the set-up, which refuses the missing hint
-    assert next(gen)[1] == app.UNFINISHED
+    line = next(gen)[1]
+    assert line.startswith("**not finished**") and "needs a hint" in line  # the line itself says why
     with pytest.raises(gr.Error, match="needs a hint"):
+        next(gen)
+    # Refused before the set-up too (no photo at all): the line says why instead of keeping the last summary.
+    gen = app.run_watermark(None, None, "fast", 5, 64, 0)
+    line = next(gen)[1]
+    assert line.startswith("**not finished**") and "photo" in line
+    with pytest.raises(gr.Error):
         next(gen)
 
 
@@ -291,7 +298,10 @@ def test_video_bad_clip_is_a_readable_error(tmp_path):
         list(app.run_video(None, None, "dehazing", "fast", 5, 48, 0))
     gen = app.run_video(str(tmp_path / "bad.mp4"), None, "dehazing", "fast", 5, 48, 0)
     assert next(gen)[1] == app.PREPARING_CLIP  # said before the clip is decoded
-    assert next(gen)[1] == app.UNFINISHED  # and not left under the error
+    # Not left under the error, and the line itself says why: on the page Gradio's own "Video not playable",
+    # which times out, closed the error box that held ours.
+    line = next(gen)[1]
+    assert line.startswith("**not finished**") and "bad.mp4: not a readable video" in line
     with pytest.raises(gr.Error, match="not a readable video"):
         next(gen)
 

@@ -228,6 +228,20 @@ def test_stop_ends_a_video_run_and_says_so(page):
     assert _progress(page) == frozen
 
 
+def test_a_bad_clip_says_why_in_the_progress_line_after_its_error_box_closes(page, tmp_path):
+    """An unreadable clip: Gradio's player shows its own "Video not playable", which times out and closed the box
+    holding our message with it, leaving "not finished — see the message" and no message. The line says why."""
+    page.get_by_role("tab", name="Video").click()
+    panel = _panel(page)
+    (tmp_path / "bad.mp4").write_text("not a video at all\n")
+    panel.locator("input[type=file]").first.set_input_files(str(tmp_path / "bad.mp4"))
+    page.wait_for_timeout(1500)
+    panel.get_by_role("button", name="Run", exact=True).click()
+    assert _wait(lambda: "not finished" in _progress(page), 60), _progress(page)
+    page.wait_for_timeout(12000)  # past the player's error's time-out
+    assert "bad.mp4: not a readable video" in _progress(page), _progress(page)
+
+
 def test_video_example_streams_frame_strips_then_plays_the_result(page):
     page.get_by_role("tab", name="Video").click()
     panel = _panel(page)
