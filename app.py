@@ -461,7 +461,8 @@ def _unexpected_errors(task: str) -> Iterator[None]:
 
 
 PREPARING = ("**preparing** the run — reading the inputs and fitting what needs no network (several photos sharing "
-             "a mark: 10–20 s on 2 cores)…")
+             "a mark: 10–20 s on 2 cores; one photo's mark that its colours hardly identify is searched for on a "
+             "grid of opacities and greys: up to 30 s)…")
 PREPARING_CLIP = "**preparing** the run — decoding the clip and setting up its first frame…"
 
 
