@@ -7,7 +7,8 @@ can the graph-cut energy tell which is right? TUNE split only (``bench_check.TUN
 Each case is segmented once (fast preset without ``hint_cut``, seed 0) and the decomposition's working-size mask,
 the library's result and GrabCut's (the benchmark's baseline) are cached. Offline, both labellings' energies
 (:func:`doubledip.graphcut.labelling_energies`) are printed beside their IoU, and how often the lower energy picks the
-better labelling.
+better labelling; also the rule "the hints' cut where the lower energy or the networks' own mask before the cut
+(nearer by IoU) prefers it".
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+import cv2
 import numpy as np
 import torch
 
@@ -77,17 +79,23 @@ def offline(cases, cache: Path) -> None:
         a, b, base = iou(ours, truth), iou(gc, truth), iou(d["grabcut"], truth)
         fg, bg = case.inputs["fg_hint"], case.inputs["bg_hint"]
         if (ours == gc).all():
-            picks.append((a, b, a, a, base))
+            picks.append((a, b, a, a, base, a))
             continue
         ea, eb = labelling_energies(img, [ours, gc])
         ha, hb = labelling_energies(img, [ours, gc], fg, bg)
         pick, hpick = (a if ea <= eb else b), (a if ha <= hb else b)
-        picks.append((a, b, pick, hpick, base))
+        # The networks' own mask before the cut (working size, brought to the photo's): which labelling is nearer?
+        h, w = ours.shape
+        nets = cv2.resize(d["working"].reshape(d["working"].shape[-2:]).astype(np.float32), (w, h)) >= 0.5
+        wpick = b if iou(gc, nets) > iou(ours, nets) else a
+        picks.append((a, b, pick, hpick, base, b if hb < ha or wpick == b else a))
         print(f"{case.name:18s} {case.params['hints']:8s} ours {a:.3f} | GrabCut {b:.3f}   refit dE {eb - ea:9.0f} "
-              f"{flag(pick, a, b)}   hint models dE {hb - ha:9.0f} {flag(hpick, a, b)}")
+              f"{flag(pick, a, b)}   hint models dE {hb - ha:9.0f} {flag(hpick, a, b)}   networks' mask IoU "
+              f"{iou(ours, nets):.3f} | {iou(gc, nets):.3f} {flag(wpick, a, b)}")
     p = np.array(picks)
     # GrabCut: from the hints, its regions that no stroke touches dropped; the bar is against the benchmark's (raw).
-    for name, col in (("ours", 0), ("GrabCut", 1), ("lower energy", 2), ("lower, hints", 3)):
+    for name, col in (("ours", 0), ("GrabCut", 1), ("lower energy", 2), ("lower, hints", 3),
+                      ("or networks'", 5)):
         v = p[:, col]
         held = (v >= 0.9) & (v >= p[:, 4] - 0.02)
         print(f"{name:13s} IoU>=0.9 {int((v >= 0.9).sum())}/{len(v)}  >=GrabCut-0.02 "
@@ -97,14 +105,15 @@ def offline(cases, cache: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cases", type=int, default=40)
+    ap.add_argument("--first", type=int, default=0)
+    ap.add_argument("--cases", type=int, default=40, help="cases [first, cases) of the tune split")
     ap.add_argument("--part", default="0/1", help="k/n: every n-th case from the k-th (to split the run)")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/segcache"))
     ap.add_argument("--offline", action="store_true")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     k, n = map(int, args.part.split("/"))
-    cases = draw_segment(TUNE_SEED, args.cases)[k::n]
+    cases = draw_segment(TUNE_SEED, args.cases)[args.first:][k::n]
     torch.set_num_threads(1)
     (offline if args.offline else run)(cases, args.cache)
 
