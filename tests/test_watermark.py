@@ -218,6 +218,36 @@ def test_several_photos_are_cleaned_by_one_fit_of_the_shared_mark_without_networ
     # gain), which flagged every such removal as unreliable, the clean ones too: the shared edges judge it instead.
     assert r.values["fit_gain"] < wm.WEAK_GAIN
     assert r.values["reliable"] is True and not r.notes
+    assert r.values["box_edge_run"] <= wm.MAX_EDGE_RUN  # the whole mark inside its box leaves the box's edge bare
+
+
+def test_several_photos_whose_found_box_cuts_off_part_of_the_mark_are_not_marked_reliable(monkeypatch):
+    """A faint part of a shared mark can agree too little to be boxed: the box found cuts it off, it stays in every
+    result, and the check of the shared edges left looks only inside the box. The mark fitted inside the box then
+    runs into the box's edge where the cut lies (box_edge_run): a caution, not "reliable"."""
+    cleans = _crops(4)
+    imgs, cover = _stamp(cleans, 1.0, 0.45)
+    h, w = cover.shape
+    cut = np.zeros((h, w), bool)
+    cut[h // 2 - 24:h // 2 + 24, w // 2 - 32:w // 2 + 5]  = True  # through the ring and the middle bar
+    monkeypatch.setattr(wm, "shared_mark_hint", lambda images: cut)
+    r = watermark(imgs, seed=0)
+    assert r.values["box_edge_run"] > wm.MAX_EDGE_RUN
+    assert r.values["reliable"] is False
+    assert any("runs into the edge of the box found" in n for n in r.notes), r.notes
+    assert wm.box_edge_run(cover, cut) > wm.MAX_EDGE_RUN
+    assert wm.box_edge_run(cover, np.roll(cut, -w // 3, axis=1)) == 0.0  # a box beside the mark: no run
+
+
+def test_box_edge_run_leaves_out_the_photos_own_border():
+    """A box that reaches the photo's border cuts nothing off there: a mark along that border is no run."""
+    opacity = np.zeros((60, 80), np.float32)
+    opacity[15:45, :3] = 0.5  # a mark along the photo's left border, inside the box
+    box = np.zeros((60, 80), bool)
+    box[10:50, 0:40] = True
+    assert wm.box_edge_run(opacity, box) == 0.0
+    opacity[20:30, 38:45] = 0.5  # and one through the box's right side
+    assert wm.box_edge_run(opacity, box) > 0.0
 
 
 def test_a_coloured_mark_shared_by_several_photos_has_its_opacity_read_beside_its_strokes():

@@ -57,7 +57,9 @@ distrusted fit over texture (the fill where the mark plainly stands out of it, s
 there is no room beside the hint to tell; else the photo unchanged), again with a note and ``reliable`` False.
 Several photos without a hint are judged by the photos themselves: results that still share the edges the photos
 shared inside the found box (:func:`shared_edges_left`) took out no mark or a wrong one, and come back unchanged
-(from :data:`SHARED_LEFT_REFUSE`) or with a caution (from :data:`SHARED_LEFT_CAUTION`).
+(from :data:`SHARED_LEFT_REFUSE`) or with a caution (from :data:`SHARED_LEFT_CAUTION`); a mark found that runs
+into the found box's edge (:func:`box_edge_run` over :data:`MAX_EDGE_RUN`) was cut off by the box, and part of it is
+still in the results: a caution too.
 A fit over texture that passes every check is still kept only with a caution (a note that it may be worse than the
 input, and ``reliable`` False; :func:`caution_notes`) when the colours hardly identify the mark, the mark comes out
 at two opacities (:func:`opacity_split`) or much of it is still in the result (:func:`mark_left`): the checks refuse
@@ -197,6 +199,14 @@ MAX_BOX_EDGE = 0.1
 # include 27 of the 28 that held the bar.
 SHARED_LEFT_REFUSE = 0.9
 SHARED_LEFT_CAUTION = 0.55
+# Several photos without a hint: a mark found that runs into the found box's edge in one piece over more than this
+# share of the edge (box_edge_run) was cut off by the box: a caution. Tune split (bench/probe_watermark_several_cut.py,
+# bench/results/probe_watermark_several_cut_tune.txt), cases 0–191, the 13 sets whose box cut the mark and 29 of the
+# rest: every whole box under 0.006, the cut ones 0–0.077; at 0.01 two of the four cut sets marked reliable that
+# missed the bar (−1.2 and +0.9 dB) and two that held it (part of their mark was left all the same) get the caution,
+# no whole box. Cases 192–383 (8 cut, 30 whole): both cut sets marked reliable that missed, two that held, and one
+# whole box (a fit run along its edge, +7.4 dB). Agreement along the edge instead, without a fit: not separable.
+MAX_EDGE_RUN = 0.01
 # Several photos returned unchanged that way: a photo whose best pair agrees under ODD_AGREEMENT inside the box, while
 # every other photo has a pair at SURE_AGREEMENT or more, is named in the note as perhaps not carrying the mark (see
 # odd_photo). Tune split (bench/probe_watermark_several_odd.py, 48 sets, each also with one more photo that carries
@@ -880,6 +890,26 @@ def shared_edges_left(images: Sequence[np.ndarray], results: Sequence[np.ndarray
     return float(np.quantile(after, 0.9)) / q if q > 0 else 1.0
 
 
+def box_edge_run(opacity: np.ndarray, box: np.ndarray, band: int = 2) -> float:
+    """The longest run of the mark found along the inside of a found box, as a share of the box's inner edge: the
+    largest 8-connected group of pixels where ``opacity`` (H, W) float α·m is over :data:`COVERED` in the ``band``
+    px strip just inside ``box`` (H, W) bool, over the strip's size (0 when the strip is bare). Where the box meets
+    the photo's own border, nothing lies beyond it: that side is not part of the strip.
+
+    The box is grown around the agreement found, so a whole mark leaves its edge bare; a faint part of the mark
+    that agreed too little to be boxed (a last letter, a ring's far side) is cut off by the box, stays in every
+    result, and the fitted mark runs into the box's edge where the cut lies (:func:`shared_edges_left` looks only
+    inside the box and cannot see it)."""
+    core = cv2.erode(box.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=band,
+                     borderType=cv2.BORDER_REPLICATE) > 0
+    strip = box & ~core
+    on = strip & (opacity > COVERED)
+    if not on.any():
+        return 0.0
+    _, label = cv2.connectedComponents(on.astype(np.uint8), connectivity=8)
+    return float(np.bincount(label[on]).max() / strip.sum())
+
+
 def photo_agreements(images: Sequence[np.ndarray], box: np.ndarray) -> list[float]:
     """Each photo's agreement with the others inside ``box`` (H, W) bool: over its pairs, the best 90th percentile
     of :func:`pair_agreement` inside the box (in [0, 1]; compared at :data:`SHARED_SIDE` px at most). A photo that
@@ -1457,12 +1487,22 @@ def build(
                                 "wrong one, may still be in them, so the removal may be worse than the input here "
                                 "and is not marked reliable; compare it with the input before keeping it")
                 notes.append(cautions[-1])
+        alpha = np.zeros((h, w), np.float32)
+        alpha[cy, cx] = to_numpy(m_up)
+        edge_run = None
+        if n > 1 and hint is None and has_hint and not why:
+            # Several photos' found box: does the mark found run into its edge (part of the mark cut off)?
+            edge_run = round(box_edge_run(alpha, hint_full), 4)
+            if edge_run > MAX_EDGE_RUN:
+                cautions.append(f"the mark found runs into the edge of the box found around it ({100 * edge_run:.1f} % "
+                                "of the edge in one piece): part of the mark may lie outside the box, and is then "
+                                "still in the results, so the removal may be worse than the input there and is not "
+                                "marked reliable; give a hint (a box or brush mask around the whole mark) if it is")
+                notes.append(cautions[-1])
         for k, name in enumerate(names):
             images[name] = removed[k] if not why or fill_instead else imgs[k].copy()
         mark = np.zeros((h, w, 3), np.float32)
         mark[cy, cx] = to_numpy(w_up)
-        alpha = np.zeros((h, w), np.float32)
-        alpha[cy, cx] = to_numpy(m_up)
         images["watermark"], images["watermark_mask"] = mark, alpha
         values = {
             "images": n, "crop": [cy.start, cx.start, ch, cw], "hint": "given" if hint is not None else (
@@ -1473,7 +1513,7 @@ def build(
             "method": method, "seam_ratio": seam if seam is not None else flat_seam, "detail_ratio": detail,
             "fit_gain": gain,
             "opacity_split": split, "mark_left": lefts if lefts is not None else left, "departure_kept": kept,
-            "shared_edges_left": shared_left,
+            "shared_edges_left": shared_left, "box_edge_run": edge_run,
             "fill_departure_ratio": None if fill_ratio is None or not np.isfinite(fill_ratio) else round(fill_ratio, 3),
         }
         if closed is not None and not lost:
