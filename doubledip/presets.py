@@ -144,9 +144,9 @@ PRESETS: dict[str, dict[str, Settings]] = {
             # (tasks.segmentation.prefer_hint_cut). Tune split, first 80 cases (bench/probe_segment_choice.py,
             # bench/results/probe_segment_choice_tune.txt): bar held 71 → 73 (0.770 → 1.000, 0.972 → 0.994), none
             # worse; choosing by the energy with mixtures re-fitted to each labelling: 72, one 1.000 → 0.815.
-            # Re-measured with the current case generator: 72 → 73 there, 32 → 35 of 40 on cases 80–119 (not looked at when it was
-            # chosen); also taking the hints' cut where the networks' own mask before the cut is nearer to it: 71
-            # and 36 (not adopted: that mask is soft, IoU 0.1–0.9 with either cut).
+            # Re-measured with the current case generator: 72 → 73 there, 32 → 35 of 40 on cases 80–119 (not looked
+            # at when it was chosen); also taking the hints' cut where the networks' own mask before the cut is
+            # nearer to it: 71 and 36 (not adopted: that mask is soft, IoU 0.1–0.9 with either cut).
             hint_cut=True,
         ),
         "paper": SegmentSettings(
