@@ -691,9 +691,12 @@ def _outputs(video: bool = False, single: bool = False):
 
 
 def _wire(button, api_name, fn, inputs, outputs):
-    """``fn`` on ``button``'s click as the endpoint ``/api_name`` (False: page only), one job at a time."""
+    """``fn`` on ``button``'s click as the endpoint ``/api_name`` (False: page only), one job at a time. The
+    progress line gets no status of Gradio's own: it says what happens itself, and a refused run's "Error" badge
+    sat over the reason written in it."""
+    shown = [o for o in outputs if "dd-progress" not in (o.elem_classes or [])]
     return button.click(fn, inputs, outputs, api_name=api_name, concurrency_id="dip",
-                        concurrency_limit=CONCURRENCY, show_progress="minimal")
+                        concurrency_limit=CONCURRENCY, show_progress="minimal", show_progress_on=shown)
 
 
 class _UprightEditor(gr.ImageEditor):

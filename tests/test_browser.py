@@ -240,6 +240,9 @@ def test_a_bad_clip_says_why_in_the_progress_line_after_its_error_box_closes(pag
     assert _wait(lambda: "not finished" in _progress(page), 60), _progress(page)
     page.wait_for_timeout(12000)  # past the player's error's time-out
     assert "bad.mp4: not a readable video" in _progress(page), _progress(page)
+    # And no "Error" badge of Gradio's sits over that line (it hid part of the reason); the layers show theirs.
+    assert panel.locator(".dd-progress").get_by_text("Error", exact=True).count() == 0
+    assert panel.get_by_text("Error", exact=True).count() > 0
 
 
 def test_video_example_streams_frame_strips_then_plays_the_result(page):
