@@ -34,19 +34,11 @@ from bench_check import probe_arguments, probe_cases, run_watermark_several  # n
 import doubledip.tasks.watermark as wm  # noqa: E402
 
 
-def edge_strip(box: np.ndarray, band: int = 2) -> np.ndarray:
-    """The ``band`` px strip just inside ``box`` (H, W) bool, without the photo's own border (a box that reaches
-    the photo's edge cuts nothing off there)."""
-    core = cv2.erode(box.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=band,
-                     borderType=cv2.BORDER_REPLICATE) > 0
-    return box & ~core
-
-
 def agreement_at_edge(imgs: list[np.ndarray], box: np.ndarray) -> float:
     """The photos' agreement along the box's inner edge: its 5 × 5 px mean's peak there over its peak anywhere."""
     score = wm.shared_agreement(wm.edge_agreement(imgs))
     blurred = cv2.blur(score, (5, 5))
-    strip = edge_strip(box, 4)
+    strip = wm.inner_strip(box, 4, photo_border=False)  # a found box reaching the photo's edge cuts nothing there
     return float(blurred[strip].max() / blurred.max()) if strip.any() else 0.0
 
 

@@ -863,10 +863,18 @@ def box_edge_share(opacity: np.ndarray, hint: np.ndarray, band: int = 2) -> floa
     ys, xs = np.nonzero(hint)
     if len(ys) == 0 or hint.sum() < 0.99 * (np.ptp(ys) + 1) * (np.ptp(xs) + 1):
         return None
-    core = cv2.erode(hint.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=band,
-                     borderType=cv2.BORDER_CONSTANT, borderValue=0) > 0
-    strip = hint & ~core
+    strip = inner_strip(hint, band, photo_border=True)
     return float((opacity[strip] > COVERED).mean()) if strip.any() else None
+
+
+def inner_strip(box: np.ndarray, band: int, photo_border: bool) -> np.ndarray:
+    """The ``band`` px strip just inside ``box`` (H, W) bool, as an (H, W) bool mask. ``photo_border``: whether a
+    side where the box meets the photo's own border is part of it (a user's box there still has an edge; a found
+    box there cuts nothing off)."""
+    border = dict(borderType=cv2.BORDER_CONSTANT, borderValue=0) if photo_border else dict(
+        borderType=cv2.BORDER_REPLICATE)
+    core = cv2.erode(box.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=band, **border) > 0
+    return box & ~core
 
 
 def shared_edges_left(images: Sequence[np.ndarray], results: Sequence[np.ndarray], box: np.ndarray) -> float:
@@ -900,9 +908,7 @@ def box_edge_run(opacity: np.ndarray, box: np.ndarray, band: int = 2) -> float:
     that agreed too little to be boxed (a last letter, a ring's far side) is cut off by the box, stays in every
     result, and the fitted mark runs into the box's edge where the cut lies (:func:`shared_edges_left` looks only
     inside the box and cannot see it)."""
-    core = cv2.erode(box.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=band,
-                     borderType=cv2.BORDER_REPLICATE) > 0
-    strip = box & ~core
+    strip = inner_strip(box, band, photo_border=False)
     on = strip & (opacity > COVERED)
     if not on.any():
         return 0.0
