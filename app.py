@@ -891,12 +891,11 @@ def task_tab(tasks: list[Task]) -> None:
         def show_inputs(choice):
             task = next(t for t in tasks if t.name == choice)
             own = {p.name for p in task.params}
-            painted = next((p for p in task.params if p.kind in ("mask", "hints")), None)
-            label = f"{task.params[0].help} — {painted.label}" if painted else f"{task.params[0].help} (no painting)"
-            return [gr.update(label=label)] + [gr.update(visible=n in own) for n in owned]
+            return [gr.update(label=_photo_label(task))] + [gr.update(visible=n in own) for n in owned]
 
         chooser.change(show_inputs, chooser, [comps["editor"], *[comps[n] for n in owned]], api_name=False)
         first_view = show_inputs(tasks[0].name)  # the page opens on the first task: show only its inputs
+        comps["editor"].label = first_view[0]["label"]
         for n, view in zip(owned, first_view[1:]):
             comps[n].visible = view["visible"]
     for t in tasks:
@@ -915,7 +914,17 @@ def task_tab(tasks: list[Task]) -> None:
             # Two blocks of one task (a painted photo; several photos) each say what they fill.
             what = next((EXAMPLE_KINDS[names[i]] for i in used if names[i] in EXAMPLE_KINDS), None)
             label = f"{t.title} examples" + (f": {what}" if len(blocks) > 1 and what else "")
-            gr.Examples(rows, targets, cache_examples=False, label=label)
+            examples = gr.Examples(rows, targets, cache_examples=False, label=label)
+            if chooser is not None:
+                # The shared photo's label names every task's painting; each task's table heads it as its own.
+                examples.dataset.headers = ["task", *(_photo_label(t) if c is comps["editor"] else c.label or ""
+                                                      for c in targets[1:])]
+
+
+def _photo_label(task: Task) -> str:
+    """The shared photo's label while ``task`` is chosen: what painting on it means to that task, if anything."""
+    painted = next((p for p in task.params if p.kind in ("mask", "hints")), None)
+    return f"{task.params[0].help} — {painted.label}" if painted else f"{task.params[0].help} (no painting)"
 
 
 # What an example block fills, where a task has more than one (see the examples above).
@@ -953,11 +962,23 @@ def gallery_tab() -> None:
                 f"`check` split ({runs}): none was used to choose settings, and failures are shown as they are. "
                 "Reproduce with `python bench/bench_check.py --task TASK --split check --seed SEED --gallery`.")
     for row in data["rows"]:
-        # The metric first: a narrow caption is cut at its end.
-        cells = [(str(manifest.parent / c["image"]), f"{c['metric']} · {c['label']}" if c["metric"] else c["label"])
-                 for c in row["cells"]]
+        cells = [(str(manifest.parent / c["image"]), gallery_caption(c)) for c in row["cells"]]
         gr.Gallery(cells, label=row.get("title", row["name"]), columns=len(cells), height=240,
                    object_fit="contain", allow_preview=True, elem_classes=["dd-gallery-row"])
+
+
+_METRIC_TEXT = re.compile(r"\s*(?:IoU \d\.\d+|\d+\.\d+ dB)")
+
+
+def gallery_caption(cell: dict) -> str:
+    """A gallery tile's caption from its manifest cell ({"label": "role: text", "metric": "PSNR 21.62 dB"}): the
+    metric's value first, then the tile's text without its role or the metric a second time ("ours: ours 21.62 dB
+    cast 0.071" → "21.62 dB · ours cast 0.071"). A tile is about 140 px wide and Gradio cuts its caption at the end."""
+    text = cell["label"].split(": ", 1)[-1]
+    if not cell["metric"]:
+        return text
+    rest = " ".join(_METRIC_TEXT.sub("", text, count=1).split())
+    return f"{cell['metric'].removeprefix('PSNR ')} · {rest}" if rest else cell["metric"].removeprefix("PSNR ")
 
 
 def video_tab() -> None:
@@ -976,8 +997,10 @@ def video_tab() -> None:
     event = _wire(run, "video", run_video, [clip, editor, task, *adv], outs)
     _wire_stop(stop, [event], outs[1])
     bunny = [str(EXAMPLES / "video" / "bunny.mp4"), _with_strokes("video/bunny_first.png", FG_BG), "segmentation"]
-    gr.Examples([bunny], [clip, editor, task], cache_examples=False,
-                label="example (Big Buck Bunny © Blender Foundation, CC BY 3.0; hints on its first frame)")
+    examples = gr.Examples([bunny], [clip, editor, task], cache_examples=False,
+                           label="example (Big Buck Bunny © Blender Foundation, CC BY 3.0; hints on its first frame)")
+    # The inputs' own labels are instructions, too long for column heads (the table ran off the page).
+    examples.dataset.headers = ["clip", "first frame with hints", "task"]
 
 
 def _tabs() -> list[tuple[str, Callable[[], None]]]:

@@ -1,5 +1,6 @@
 """The page's handlers, called directly: they stream layers, finish with a slider and downloads, fail readably."""
 
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -448,3 +449,47 @@ def test_a_tab_with_two_blocks_of_examples_says_what_each_fills():
               and str(b.label).startswith("Watermark removal examples")]
     assert len(labels) == 2 and len(set(labels)) == 2, labels
     assert any("several photos" in label for label in labels)
+
+
+def test_example_tables_head_the_shared_photo_as_their_own_task_reads_it():
+    """The Restore tab's photo is shared by four tasks: every example table was headed with the inpainting label
+    ("paint over what to fill"), and the page opened with it while denoising was chosen."""
+    from doubledip.registry import TASKS
+
+    tables = {str(b.label): b.headers for b in app.demo.blocks.values() if isinstance(b, gr.Dataset)}
+    heads = {name: tables[f"{TASKS[name].title} examples"] for name in ("denoise", "inpaint", "superres", "jpeg")}
+    assert heads["inpaint"][1].endswith("paint over what to fill"), heads
+    for name in ("denoise", "superres", "jpeg"):
+        assert heads[name][0] == "task" and heads[name][1].endswith("(no painting)"), heads
+    assert heads["superres"][2] == "upscaling factor"
+    editors = [b for b in app.demo.blocks.values() if isinstance(b, gr.ImageEditor)
+               and str(b.label).startswith(TASKS["denoise"].params[0].help)]
+    assert len(editors) == 1 and str(editors[0].label).endswith("(no painting)")  # the tab opens on denoising
+
+
+def test_the_video_example_table_has_short_column_heads():
+    """Its heads were the inputs' instructions (over 90 characters each) and the table ran off the page."""
+    heads = next(b.headers for b in app.demo.blocks.values() if isinstance(b, gr.Dataset)
+                 and "Big Buck Bunny" in str(b.label))
+    assert heads == ["clip", "first frame with hints", "task"]
+
+
+@pytest.mark.parametrize("cell, caption", [
+    ({"label": "ours: ours 21.62 dB cast 0.071", "metric": "PSNR 21.62 dB"}, "21.62 dB · ours cast 0.071"),
+    ({"label": "baseline: GrabCut IoU 0.997", "metric": "IoU 0.997"}, "IoU 0.997 · GrabCut"),
+    ({"label": "input: input 25.7 dB (hint magenta)", "metric": "PSNR 25.7 dB"}, "25.7 dB · input (hint magenta)"),
+    ({"label": "truth: t true (A=[0.763, 0.742, 0.677])", "metric": ""}, "t true (A=[0.763, 0.742, 0.677])"),
+])
+def test_gallery_captions_lead_with_the_metric_and_say_it_once(cell, caption):
+    assert app.gallery_caption(cell) == caption
+
+
+def test_every_gallery_caption_starts_with_its_metric_and_says_it_once():
+    """A tile is about 140 px wide at a 1280 px page and Gradio cuts a caption at its end: the captions read
+    "PSNR 18.6 dB · input: input 18.6 dB" and were cut after the role."""
+    manifest = json.loads((app.EXAMPLES / "gallery" / "manifest.json").read_text())
+    cells = [c for row in manifest["rows"] for c in row["cells"] if c["metric"]]
+    captions = [app.gallery_caption(c) for c in cells]
+    assert len(captions) > 100
+    assert all(cap.startswith(c["metric"].removeprefix("PSNR ") + " · ") for cap, c in zip(captions, cells))
+    assert all(cap.count(" dB") + cap.count("IoU ") == 1 for cap in captions), captions
