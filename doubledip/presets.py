@@ -38,8 +38,10 @@ class SegmentSettings(DecompositionSettings):
     network, frame 0's labelling carried by optical flow and a graph cut per frame (:mod:`doubledip.tracking`),
     with its ``track_inner`` / ``track_outer`` (sure foreground / background beyond these shares of the short
     side from the moved mask) and the check on each cut, ``track_accept`` (IoU with the moved mask) and
-    ``track_area`` (relative area change). ``hinted_regions``: with the user's own hints, a foreground region that
-    no foreground hint touches is given to the background (see ``tasks.segmentation.keep_hinted_regions``).
+    ``track_area`` (relative area change); ``track_plate``: a second pass helped by the clip's background plate
+    (:func:`doubledip.tracking.track_with_plate`). ``hinted_regions``: with the user's own hints, a foreground
+    region that no foreground hint touches is given to the background (see
+    ``tasks.segmentation.keep_hinted_regions``).
     ``hint_cut``: with the user's own hints, a graph cut started from the hints alone replaces the result when it
     explains the hinted colours better (see ``tasks.segmentation.prefer_hint_cut``)."""
 
@@ -58,6 +60,7 @@ class SegmentSettings(DecompositionSettings):
     track_outer: float = 0.06
     track_accept: float = 0.8
     track_area: float = 0.05
+    track_plate: bool = True
     hinted_regions: bool = False
     hint_cut: bool = False
     task: ClassVar[str] = "segment"

@@ -43,7 +43,7 @@ from ..filters import guided_filter, resize, to_numpy, to_tensor, working_shape
 from ..graphcut import grabcut_vote, labelling_energies
 from ..io import InputError, as_float_image, as_mask, check_mask, pin_to_hints
 from ..presets import SegmentSettings, get_preset
-from ..tracking import track
+from ..tracking import track_with_plate
 
 
 def auto_hints(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -528,7 +528,9 @@ def track_video(
     notes: list[str] = []
     fg, bg = _hints(frames[0], fg_hint, bg_hint, notes, video=True)
     notes.append("fast preset: frame 0's labelling carried through the clip by optical flow and a graph cut per "
-                 "frame (no network); the paper preset runs the Double-DIP networks")
+                 "frame, then, where the camera holds still, again with the clip's background plate (the "
+                 "background where the object is not) telling object from background (no network); the paper "
+                 "preset runs the Double-DIP networks")
     if unused:
         notes.append(f"{' and '.join(unused)} given but not used: the fast preset tracks without a network, one step "
                      "per frame; they apply to the paper preset")
@@ -548,19 +550,28 @@ def _tracked(
         return {"mask": m, "foreground": frames[list(strip)] * m[..., None],
                 "background": frames[list(strip)] * (1 - m[..., None])}
 
-    def snap(t: int, result: Result | None = None) -> Snapshot:
-        secs = time.perf_counter() - start
-        return Snapshot("segment-video", "track", t, n, secs, layers(), {}, float("nan"), result,
-                        rate=secs / t if t else float("nan"))
+    # With the plate, every frame comes twice (see track_with_plate): 2n steps, the first n provisional.
+    total = 2 * n if p.track_plate else n
+    cued = 0
 
-    for t, m in enumerate(track(frames, fg, bg, inner=p.track_inner, outer=p.track_outer, accept=p.track_accept,
-                               area=p.track_area)):
-        masks[t] = m
-        if t + 1 < n:
-            yield snap(t + 1)
+    def snap(k: int, result: Result | None = None) -> Snapshot:
+        secs = time.perf_counter() - start
+        stage = "track" if k <= n else "plate"  # the second pass, with the background plate
+        return Snapshot("segment-video", stage, k, total, secs, layers(), {}, float("nan"), result,
+                        rate=secs / k if k else float("nan"))
+
+    passes = track_with_plate(frames, fg, bg, plate=p.track_plate, inner=p.track_inner, outer=p.track_outer,
+                              accept=p.track_accept, area=p.track_area)
+    for k, (final, m, cue) in enumerate(passes):
+        masks[k % n] = m
+        cued += final and cue
+        if k + 1 < total:
+            yield snap(k + 1)
     m4 = masks[..., None]
     result = Result("segment-video", p.name, images={"mask": masks, "foreground": frames * m4,
                                                      "background": frames * (1 - m4)},
-                    values={"foreground_fraction": round(float(masks.mean()), 4), "method": "flow + graph cut"},
-                    steps=n, seconds=time.perf_counter() - start, working_size=frames.shape[1:3], notes=notes)
-    yield snap(n, result)
+                    values={"foreground_fraction": round(float(masks.mean()), 4), "method": "flow + graph cut"
+                            + (f", second pass with the background plate on {cued} of {n} frames" if cued else ""),
+                            "plate_frames": cued},
+                    steps=total, seconds=time.perf_counter() - start, working_size=frames.shape[1:3], notes=notes)
+    yield snap(total, result)
