@@ -86,6 +86,8 @@ _SHOWINFO = re.compile(r"\bn:\s*(\d+)\s+pts:\s*(\S+)\s+pts_time:(\S+)(?:\s+durat
 _DURATION = re.compile(r"^\s*Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)")
 _TIMEBASE = re.compile(r"config in time_base:\s*(\d+)/(\d+)")
 _STREAM_FPS = re.compile(r"Stream #0:\d+.*?: Video:.*?(\d+(?:\.\d+)?)\s+fps")
+# ffmpeg's "tty" demuxer renders any text file (.txt, .nfo, .asc…) as ANSI art at 25 fps: a text is no video.
+_TEXT_INPUT = re.compile(r"^Input #0, tty,")
 
 
 def _number(text: str | None) -> float | None:
@@ -151,6 +153,7 @@ class _Frames:
         ready = threading.Event()
         durations: list[float | None] = []
         tail: list[str] = []
+        text: list[bool] = []
 
         def listen() -> None:  # ffmpeg's log: the header first, then one showinfo line per frame
             tb: float | None = None  # showinfo's time base (s per pts unit): exact times from integer pts
@@ -158,6 +161,8 @@ class _Frames:
                 line = raw.decode("utf-8", "replace")
                 m = _SHOWINFO.search(line)
                 if m is None:
+                    if _TEXT_INPUT.search(line):
+                        text.append(True)
                     if (b := _TIMEBASE.search(line)) and int(b[2]):
                         tb = int(b[1]) / int(b[2])
                     if not size:
@@ -180,6 +185,9 @@ class _Frames:
         listener.start()
         try:
             ready.wait()
+            if text:
+                raise InputError(f"{self.path}: a text file, not a video (the decoder would draw its characters as "
+                                 "frames)")
             if self._duration and self.fps:
                 self.estimate = int(round(self._duration * self.fps))
             if size:

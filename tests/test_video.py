@@ -51,6 +51,7 @@ def clipfiles(tmp_path_factory):
     Image.fromarray(np.full((10, 10), 255, np.uint8)).save(d / "small_hint.png")
     (d / "broken.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 this is not a video")
     (d / "empty.mp4").write_bytes(b"")
+    (d / "notes.txt").write_text("hints: green on the horse, red around it\n" * 40)
     return d
 
 
@@ -143,6 +144,7 @@ def test_cli_segment_video_writes_the_contract(clipfiles, tmp_path):
 
 @pytest.mark.parametrize("args,message", [
     (["segment-video", "{d}/broken.mp4"], "not a readable video"),
+    (["segment-video", "{d}/notes.txt"], "a text file, not a video"),  # ffmpeg decoded it as ANSI art
     (["dehaze-video", "{d}/empty.mp4"], "not a readable video"),
     (["separate-video", "{d}/missing.mp4"], "no such video"),
     (["segment-video", "{d}/disc.mp4", "--fg-hint", "{d}/small_hint.png", "--bg-hint", "{d}/bg.png"], "px"),
