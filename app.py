@@ -978,7 +978,16 @@ def gallery_caption(cell: dict) -> str:
     if not cell["metric"]:
         return text
     rest = " ".join(_METRIC_TEXT.sub("", text, count=1).split())
-    return f"{cell['metric'].removeprefix('PSNR ')} · {rest}" if rest else cell["metric"].removeprefix("PSNR ")
+    value = cell["metric"].removeprefix("PSNR ")
+    if value.endswith(" dB") and float(value[:-3]) >= IDENTICAL_DB:
+        value = "identical"  # PSNR is capped where two images are the same (a haze-free photo left as it is)
+    return f"{value} · {rest}" if rest else value
+
+
+IDENTICAL_DB = 100.0  # the benchmark's PSNR of two identical images is 120 dB
+
+# Gallery captions wrap instead of being cut at one line (a separation row's eight tiles are narrow).
+CSS = ".dd-gallery-row .caption-label { white-space: normal !important; max-width: 100% !important; }"
 
 
 def video_tab() -> None:
@@ -1034,4 +1043,5 @@ if __name__ == "__main__":
         server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
         max_file_size="20mb",
+        css=CSS,
     )

@@ -529,8 +529,8 @@ def track_video(
     fg, bg = _hints(frames[0], fg_hint, bg_hint, notes, video=True)
     notes.append("fast preset: frame 0's labelling carried through the clip by optical flow and a graph cut per "
                  "frame, then, where the camera holds still, again with the clip's background plate (the "
-                 "background where the object is not) telling object from background (no network); the paper "
-                 "preset runs the Double-DIP networks")
+                 "background where the object is not) telling object from background (no network: a step is "
+                 "one frame of one pass); the paper preset runs the Double-DIP networks")
     if unused:
         notes.append(f"{' and '.join(unused)} given but not used: the fast preset tracks without a network, one step "
                      "per frame; they apply to the paper preset")
