@@ -279,7 +279,12 @@ def test_comparison_gallery_shows_every_case_side_by_side(page):
     sync_api.expect(first.locator("img")).to_have_count(len(cells))
     assert _wait(lambda: first.locator("img").evaluate_all("els => els.every(e => e.naturalWidth > 0)"), 20)
     scored = next(c for c in cells if c["metric"] and not c["label"].startswith(("input", "ours", "truth")))
-    sync_api.expect(first.get_by_text(f"{scored['metric']} · {scored['label']}").first).to_be_attached()
+    from app import gallery_caption  # the page's caption of a manifest cell: the metric's value, then the tile
+
+    caption = first.get_by_text(gallery_caption(scored)).first
+    sync_api.expect(caption).to_be_attached()
+    # A long caption wraps instead of being cut at one line (the app's launch css).
+    assert caption.evaluate("e => getComputedStyle(e).whiteSpace") == "normal"
     for row in rows.all():  # the gallery loads its pictures lazily: bring each row into view first
         row.scroll_into_view_if_needed()
         page.wait_for_timeout(300)
