@@ -6,8 +6,7 @@ of its object pixels outside the true mask, of its background pixels inside it).
     python bench/probe_video_plate.py --cases 48                 # clips 0–47: where the cue was built
     python bench/probe_video_plate.py --first 48 --cases 96      # clips 48–95: not looked at while building it
 
-Clips come from ``bench/cases.py``'s ``draw_video`` with the tune seed; settings are chosen on these, never on a
-check seed.
+Only the tune split's clips (``draw_video``, ``bench_check.TUNE_SEED``): a check seed reports, it never chooses.
 """
 
 from __future__ import annotations
