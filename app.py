@@ -968,12 +968,16 @@ def gallery_tab() -> None:
 
 
 _METRIC_TEXT = re.compile(r"\s*(?:IoU \d\.\d+|\d+\.\d+ dB)")
+IDENTICAL_DB = 100.0  # the benchmark's PSNR of two identical images is 120 dB
+# Gallery captions wrap instead of being cut at one line (a separation row's eight tiles are narrow).
+CSS = ".dd-gallery-row .caption-label { white-space: normal !important; max-width: 100% !important; }"
 
 
 def gallery_caption(cell: dict) -> str:
     """A gallery tile's caption from its manifest cell ({"label": "role: text", "metric": "PSNR 21.62 dB"}): the
     metric's value first, then the tile's text without its role or the metric a second time ("ours: ours 21.62 dB
-    cast 0.071" → "21.62 dB · ours cast 0.071"). A tile is about 140 px wide and Gradio cuts its caption at the end."""
+    cast 0.071" → "21.62 dB · ours cast 0.071"). A tile is about 140 px wide: the figure is read first, and the
+    rest wraps below it (:data:`CSS`)."""
     text = cell["label"].split(": ", 1)[-1]
     if not cell["metric"]:
         return text
@@ -982,12 +986,6 @@ def gallery_caption(cell: dict) -> str:
     if value.endswith(" dB") and float(value[:-3]) >= IDENTICAL_DB:
         value = "identical"  # PSNR is capped where two images are the same (a haze-free photo left as it is)
     return f"{value} · {rest}" if rest else value
-
-
-IDENTICAL_DB = 100.0  # the benchmark's PSNR of two identical images is 120 dB
-
-# Gallery captions wrap instead of being cut at one line (a separation row's eight tiles are narrow).
-CSS = ".dd-gallery-row .caption-label { white-space: normal !important; max-width: 100% !important; }"
 
 
 def video_tab() -> None:
