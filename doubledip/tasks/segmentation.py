@@ -516,12 +516,13 @@ def track_video(
     frames: np.ndarray, fg_hint: np.ndarray | None, bg_hint: np.ndarray | None, p: SegmentSettings,
     unused: Sequence[str] = (),
 ) -> Iterator[Snapshot]:
-    """The ``fast`` preset's clip segmentation, no network: :func:`doubledip.tracking.track` at the frames' own
-    size. Checks the hints as :func:`build_video` does (and makes automatic ones when none are given), at once,
-    before the first frame is tracked. Yields a snapshot per frame (the preview strip's frames tracked so far) and
-    a last one whose :class:`Result` holds per frame (T, H, W) masks in {0, 1} and the frame's visible pixels of
-    each layer (T, H, W, 3); a layer's hidden part is not estimated (no generator): black. ``unused``: the
-    networks' settings the caller gave (``steps``, ``size``), which a note then says are not used."""
+    """The ``fast`` preset's clip segmentation, no network: :func:`doubledip.tracking.track_with_plate` at the frames'
+    own size. Checks the hints as :func:`build_video` does (and makes automatic ones when none are given), at
+    once, before the first frame is tracked. Yields a snapshot per frame and pass (stage "track", then "plate"
+    for the second pass with the background plate; the preview strip's frames tracked so far) and a last one
+    whose :class:`Result` holds per frame (T, H, W) masks in {0, 1} and the frame's visible pixels of each layer
+    (T, H, W, 3); a layer's hidden part is not estimated (no generator): black. ``unused``: the networks'
+    settings the caller gave (``steps``, ``size``), which a note then says are not used."""
     frames = np.asarray(frames, np.float32)
     if frames.ndim != 4 or frames.shape[-1] != 3 or not len(frames):
         raise InputError(f"frames must be (T, H, W, 3); got {frames.shape}")
@@ -533,7 +534,7 @@ def track_video(
                  "one frame of one pass); the paper preset runs the Double-DIP networks")
     if unused:
         notes.append(f"{' and '.join(unused)} given but not used: the fast preset tracks without a network, one step "
-                     "per frame; they apply to the paper preset")
+                     "per frame and pass; they apply to the paper preset")
     return _tracked(frames, fg, bg, p, notes)
 
 
