@@ -32,7 +32,10 @@ from doubledip import plate, tracking  # noqa: E402
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     probe_arguments(ap, 48)
+    ap.add_argument("--floor", type=float, default=plate.OBJECT_FLOOR, help="plate.OBJECT_FLOOR")
+    ap.add_argument("--factor", type=float, default=plate.OBJECT_FACTOR, help="plate.OBJECT_FACTOR")
     args = ap.parse_args()
+    plate.OBJECT_FLOOR, plate.OBJECT_FACTOR = args.floor, args.factor
     one, two = [], []
     for c in probe_cases("video", args):
         frames, truth = c.inputs["frames"], c.truth["masks"]

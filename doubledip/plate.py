@@ -32,6 +32,8 @@ import numpy as np
 # REACH of the short side (at least 6 px): a shake of up to 3 px a frame puts two frames up to 6 px apart.
 LOW = 0.03
 HIGH = 0.15
+OBJECT_FLOOR = HIGH
+OBJECT_FACTOR = 0.0
 SEEN = 0.2
 MISMATCH = 0.01
 REACH = 0.06
@@ -108,6 +110,7 @@ def plate_evidence(frames: np.ndarray, masks: np.ndarray, margin: int) -> tuple[
         check = here & background[t]
         if not check.any() or float((diff[check] > HIGH).mean()) > MISMATCH:
             continue
-        is_obj[t] = here & ~_grow(diff <= HIGH, 1)
+        high = max(OBJECT_FLOOR, OBJECT_FACTOR * float(np.quantile(diff[check], 0.99)))
+        is_obj[t] = here & ~_grow(diff <= high, 1)
         is_bg[t] = here & ~_grow(diff >= LOW, 1)
     return is_obj, is_bg

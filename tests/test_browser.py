@@ -102,7 +102,7 @@ def test_segmentation_example_streams_the_mask_then_the_result(page):
         src = _mask_src(page)
         if src and (not seen or seen[-1] != src) and "step" in _progress(page):
             seen.append(src)
-        return "done" in _progress(page)
+        return "done in" in _progress(page)
 
     assert _wait(progressed, 120), _progress(page)
     assert len(seen) >= 3  # the mask image changed at least twice while the run streamed
@@ -130,7 +130,7 @@ def test_watermark_several_photos_example_runs_without_painting(page):
     panel.get_by_label("steps (0 or empty: the preset's)").fill("6")
     panel.get_by_label("working long side", exact=False).fill("48")
     panel.get_by_role("button", name="Run", exact=True).click()
-    assert _wait(lambda: "done" in _progress(page), 120), _progress(page)
+    assert _wait(lambda: "done in" in _progress(page), 120), _progress(page)
     assert "images: 3" in _progress(page) and "shared edges" in _progress(page)
     assert _panel(page).locator(".dd-layers img").count() == 5  # three clean photos, the mark, its mask
 
@@ -146,7 +146,7 @@ def test_opening_advanced_and_running_uses_the_presets_settings(page):
     sync_api.expect(size).to_have_value("0")
     page.wait_for_timeout(1500)
     panel.get_by_role("button", name="Run", exact=True).click()
-    assert _wait(lambda: "done" in _progress(page), 120), _progress(page)
+    assert _wait(lambda: "done in" in _progress(page), 120), _progress(page)
     # A mark fitted in closed form runs no optimisation: no loss chart (an empty one looked broken).
     assert "0 steps" in _progress(page)
     sync_api.expect(panel.locator(".dd-curve").first).to_be_hidden()
@@ -166,7 +166,7 @@ def test_a_restore_example_chooses_its_task_and_runs(page):
     panel.get_by_label("steps (0 or empty: the preset's)").fill("5")
     page.wait_for_timeout(1000)
     panel.get_by_role("button", name="Run", exact=True).click()
-    assert _wait(lambda: "done" in _progress(page), 120), _progress(page)
+    assert _wait(lambda: "done in" in _progress(page), 120), _progress(page)
     assert "scale: 4" in _progress(page)
 
 
@@ -259,7 +259,7 @@ def test_video_example_streams_frame_strips_then_plays_the_result(page):
     def progressed() -> bool:
         if "step" in _progress(page):
             seen.append(panel.locator(".dd-layers img").count())
-        return "done" in _progress(page)
+        return "done in" in _progress(page)
 
     assert _wait(progressed, 180), _progress(page)
     assert max(seen) >= 8  # strips: several frames of each layer while it ran
