@@ -526,7 +526,9 @@ def track_with_plate(
     ``bench/results/probe_video_plate_tune.txt``): clips 0–47, where it was built, mean / worst clip IoU 0.967 /
     0.793 → 0.979 / 0.851, clips under 0.85 2 → 0, 12 better by over 0.01 (horses on grass and gravel +0.03 to
     +0.06, a blob shrinking over its own colours 0.793 → 0.949), 2 worse (−0.016, −0.011); clips 48–95, not looked
-    at while building it: 0.970 / 0.803 → 0.981 / 0.809, under 0.85 2 → 1, 15 better, none worse. About twice the
+    at while building it: 0.970 / 0.803 → 0.981 / 0.809, under 0.85 2 → 1, 15 better, none worse (with the object
+    threshold fixed at 0.15; adaptive, :data:`doubledip.plate.OBJECT_FACTOR`: worst clip 0.910 on clips 0–47, one
+    clip 0.012 below the fixed threshold's, and on clips 48–95 mean 0.983, a horse 0.862 → 0.910). About twice the
     tracking time (4–7 s a clip of 24–48 frames at ~200 px, one thread)."""
     first = []
     for mask in track(frames, fg, bg, **settings):
