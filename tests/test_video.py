@@ -648,10 +648,11 @@ def test_hints_drawn_at_the_source_size_are_brought_to_the_kept_frames_size():
         dd.run(dd.iterate_video("segment-video", clip, fg[:70], bg))
 
 
-def _shaken_clip(count: int = 10, changed: int | None = None):
+def _shaken_clip(count: int = 10, changed: int | None = None, faint: float | None = None):
     """A textured disc crossing a still background of the same texture statistics (7 px a frame), the camera
     shaking by whole pixels (up to 3): (frames (T, 96, 128, 3), true masks (T, 96, 128), each frame's shake (dy,
-    dx) from frame 0). Frame ``changed``'s background is 0.2 brighter (a change of light)."""
+    dx) from frame 0). Frame ``changed``'s background is 0.2 brighter (a change of light). ``faint``: the disc shows
+    the background behind it, this much brighter, instead of a texture of its own."""
     import cv2
 
     rng = np.random.default_rng(3)
@@ -665,6 +666,8 @@ def _shaken_clip(count: int = 10, changed: int | None = None):
         m = cv2.warpAffine(disc, move, disc.shape[::-1]) > 0.5
         t = cv2.warpAffine(tex, move, disc.shape[::-1], borderMode=cv2.BORDER_REFLECT)
         b = np.clip(back + 0.2, 0, 1) if k == changed else back
+        if faint is not None:
+            t = np.clip(back + faint, 0, 1)
         full = np.where(m[..., None], t, b)
         dy, dx = (0, 0) if k == 0 else (int(v) for v in rng.integers(-3, 4, 2))
         frames.append(full[pad - dy:pad - dy + h, pad - dx:pad - dx + w])
@@ -711,3 +714,19 @@ def test_track_with_plate_gives_a_provisional_pass_then_a_final_one():
     assert all(cued for _, _, cued in passes[6:])  # a still camera: the plate speaks on every frame
     assert np.mean([iou(m, t) for (_, m, _), t in zip(passes[6:], masks)]) >= 0.9
     assert [final for final, _, _ in track_with_plate(frames, fg, bg, plate=False)] == [True] * 6
+
+
+def test_the_plates_object_threshold_follows_how_well_the_background_matches_it(monkeypatch):
+    """An object only 0.1 brighter than what lies behind it (a grey horse on grey grass is within 0.15 of the grass
+    in much of its body): over a still, clean background the plate calls it object, which the fixed threshold of
+    0.15 it replaced did not (doubledip.plate.OBJECT_FACTOR, OBJECT_FLOOR)."""
+    from doubledip import plate
+
+    faint, masks, _ = _shaken_clip(faint=0.1)
+    is_obj, _ = plate.plate_evidence(faint, masks, 4)
+    assert (is_obj & masks).sum() >= 0.3 * masks.sum()
+    assert not (is_obj & ~masks).any()
+    monkeypatch.setattr(plate, "OBJECT_FACTOR", 0.0)
+    monkeypatch.setattr(plate, "OBJECT_FLOOR", plate.HIGH)  # the fixed threshold it replaced: the object unseen
+    is_obj, _ = plate.plate_evidence(faint, masks, 4)
+    assert (is_obj & masks).sum() < 0.05 * masks.sum()
