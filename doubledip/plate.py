@@ -22,6 +22,8 @@ import warnings
 import cv2
 import numpy as np
 
+from .tracking import dilate
+
 # A pixel farther than the object threshold (below) from the plate in its largest channel, and its 3×3 neighbours
 # too, is object; within LOW, with its neighbours, background. The plate is known where the background was seen in
 # SEEN of the frames (at least 3). A frame where more than MISMATCH of the known background differs from the plate
@@ -44,11 +46,6 @@ OBJECT_FACTOR = 2.0
 SEEN = 0.2
 MISMATCH = 0.01
 REACH = 0.06
-
-
-def _grow(m: np.ndarray, r: int) -> np.ndarray:
-    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
-    return cv2.dilate(m.astype(np.uint8), k) > 0
 
 
 def _shifted(a: np.ndarray, dy: int, dx: int, fill: float = np.nan) -> np.ndarray:
@@ -100,7 +97,7 @@ def plate_evidence(frames: np.ndarray, masks: np.ndarray, margin: int) -> tuple[
     is_obj, is_bg = np.zeros((n, h, w), bool), np.zeros((n, h, w), bool)
     if n < 3:
         return is_obj, is_bg
-    background = np.stack([~_grow(m, margin) for m in masks])
+    background = np.stack([~dilate(m, margin) for m in masks])
     reach = max(6, int(round(REACH * min(h, w))))
     shifts = camera_shifts(frames, background, reach)
     stack = np.stack([_shifted(f, -dy, -dx) for f, (dy, dx) in zip(frames, shifts)])
@@ -118,6 +115,6 @@ def plate_evidence(frames: np.ndarray, masks: np.ndarray, margin: int) -> tuple[
         if not check.any() or float((diff[check] > HIGH).mean()) > MISMATCH:
             continue
         high = max(OBJECT_FLOOR, OBJECT_FACTOR * float(np.quantile(diff[check], 0.99)))
-        is_obj[t] = here & ~_grow(diff <= high, 1)
-        is_bg[t] = here & ~_grow(diff >= LOW, 1)
+        is_obj[t] = here & ~dilate(diff <= high, 1)
+        is_bg[t] = here & ~dilate(diff >= LOW, 1)
     return is_obj, is_bg

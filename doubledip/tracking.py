@@ -77,7 +77,6 @@ import numpy as np
 from .colour import colour_log_odds
 from .graphcut import grabcut_vote
 from .io import InputError
-from .plate import plate_evidence
 
 
 def _gray(frame: np.ndarray) -> np.ndarray:
@@ -530,6 +529,8 @@ def track_with_plate(
     threshold fixed at 0.15; adaptive, :data:`doubledip.plate.OBJECT_FACTOR`: worst clip 0.910 on clips 0–47, one
     clip 0.012 below the fixed threshold's, and on clips 48–95 mean 0.983, a horse 0.862 → 0.910). About twice the
     tracking time (4–7 s a clip of 24–48 frames at ~200 px, one thread)."""
+    from .plate import plate_evidence  # here, not at the top: the plate module takes its dilation from this one
+
     first = []
     for mask in track(frames, fg, bg, **settings):
         first.append(mask)
