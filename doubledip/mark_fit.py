@@ -36,6 +36,13 @@ FIT_STEPS = 100  # Adam steps per start
 SMOOTHING = 1.0  # weight of the mean-field pull of a pixel's coverage towards its 3 × 3 neighbours'
 SMOOTHING_ROUNDS = 5
 FILL_WEIGHT = 0.3  # weight of the inpainted background as a second, local density for J (see fit_mark)
+# Several photos' fills weigh less: each is a guess under the mark's strokes, and K photos multiply K guesses; at 0.3
+# they outvoted the colour mixtures on the strokes' edges (a black text over gravel, a dark sky and fur: the sky photo
+# 2 dB worse than its input). Tune split (bench/probe_mark_fit_constant.py, bench/results/
+# probe_mark_fit_constant_tune.txt): sets 0–23, where it was chosen, held the bar on 19 at 0.3, 20 at 0.1, 0.05 and 0
+# (0 lost 3.6 dB on one set); sets 24–47, not looked at then, 17 → 18 at 0.1, 7 sets better by over 1 dB, one worse
+# (by 0.6 dB, still held).
+SHARED_FILL_WEIGHT = 0.1
 OUT_OF_RANGE = 0.01  # a J this far outside [0, 1] costs one nat squared per channel
 GRID_STARTS = 3  # fits start from the best colours and opacities of a coarse grid (see _grid_starts) ...
 GRID_APART = 0.3  # ... that differ by at least this much in some channel
@@ -132,14 +139,15 @@ class MarkFit:
 
 def _level_log_likelihood(
     pixels: torch.Tensor, alpha: torch.Tensor, colour: torch.Tensor, density: ColourMixture, levels: torch.Tensor,
-    background: torch.Tensor, spread: float,
+    background: torch.Tensor, spread: float, fill_weight: float = FILL_WEIGHT,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Log-likelihood (..., N, L) of each pixel (N, 3) at each coverage level (L,), and the J (..., N, L, 3) it
-    implies; ``colour`` (3,) or (..., 1, 1, 3) for several colours at once."""
+    implies; ``colour`` (3,) or (..., 1, 1, 3) for several colours at once; ``fill_weight`` the exponent of the
+    fill's Gaussian density."""
     am = alpha * levels
     clean = (pixels[:, None, :] - am[:, None] * colour) / (1 - am)[:, None]
     ll = density.log_pdf(clean) - 3 * torch.log(1 - am)
-    ll = ll + FILL_WEIGHT * (-((clean - background[:, None, :]) ** 2).sum(-1) / (2 * spread ** 2)
+    ll = ll + fill_weight * (-((clean - background[:, None, :]) ** 2).sum(-1) / (2 * spread ** 2)
                              - 3 * np.log(spread))
     outside = (torch.relu(-clean) + torch.relu(clean - 1)).sum(-1)
     return ll - (outside / OUT_OF_RANGE) ** 2, clean
@@ -150,8 +158,10 @@ def _shared_log_likelihood(
     levels: torch.Tensor, backgrounds: list[torch.Tensor], spreads: list[float],
 ) -> tuple[torch.Tensor, list[torch.Tensor]]:
     """:func:`_level_log_likelihood` summed over photos that share the mark (one list entry per photo, the same
-    hinted pixels in each): a pixel's coverage must explain every photo at once, and each photo's J is its own."""
-    lls, cleans = zip(*(_level_log_likelihood(x, alpha, colour, d, levels, b, s)
+    hinted pixels in each): a pixel's coverage must explain every photo at once, and each photo's J is its own. The
+    fills weigh :data:`FILL_WEIGHT` for one photo, :data:`SHARED_FILL_WEIGHT` each for several."""
+    weight = FILL_WEIGHT if len(pixels) == 1 else SHARED_FILL_WEIGHT
+    lls, cleans = zip(*(_level_log_likelihood(x, alpha, colour, d, levels, b, s, weight)
                         for x, d, b, s in zip(pixels, densities, backgrounds, spreads)))
     return torch.stack(lls).sum(0), list(cleans)
 
@@ -219,7 +229,8 @@ def fit_mark(images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray,
     place (their likelihoods are summed, so the coverage is decided by all of them at once: what is texture in one
     photo is not in the others); ``hint`` (H, W) bool with at least a few hundred unhinted pixels within
     :data:`RING` px of it; ``backgrounds`` (H, W, 3), one per photo: an inpainting of the hint (Telea's), a second,
-    local density for J (a Gaussian of RMS ``spreads`` around it, weight :data:`FILL_WEIGHT`: sharp over flat
+    local density for J (a Gaussian of RMS ``spreads`` around it, weight :data:`FILL_WEIGHT`, several photos
+    :data:`SHARED_FILL_WEIGHT`: sharp over flat
     surroundings, weak over texture). The colour is fitted from the best colours of a coarse grid
     (:func:`_grid_starts`) and each of ``starts`` (e.g. the colour the hinted pixels move towards); the start with
     the highest likelihood wins (several photos: over :data:`SHARED_FIT_LEVELS`). Raises ValueError when the ring
