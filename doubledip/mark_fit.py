@@ -230,13 +230,12 @@ def fit_mark(images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray,
     photo is not in the others); ``hint`` (H, W) bool with at least a few hundred unhinted pixels within
     :data:`RING` px of it; ``backgrounds`` (H, W, 3), one per photo: an inpainting of the hint (Telea's), a second,
     local density for J (a Gaussian of RMS ``spreads`` around it, weight :data:`FILL_WEIGHT`, several photos
-    :data:`SHARED_FILL_WEIGHT`: sharp over flat
-    surroundings, weak over texture). The colour is fitted from the best colours of a coarse grid
-    (:func:`_grid_starts`) and each of ``starts`` (e.g. the colour the hinted pixels move towards); the start with
-    the highest likelihood wins (several photos: over :data:`SHARED_FIT_LEVELS`). Raises ValueError when the ring
-    holds too few pixels for the mixture. ``fixed`` (α, C (3,)): the opacity and colour given (e.g. by
-    :func:`regressed_opacity_colour`), only the coverage fitted; ``densities``: the colour mixtures an earlier fit of
-    the same photos and hint made (:attr:`MarkFit.densities`), not fitted again.
+    :data:`SHARED_FILL_WEIGHT` each: sharp over flat surroundings, weak over texture). The colour is fitted from the
+    best colours of a coarse grid (:func:`_grid_starts`) and each of ``starts`` (e.g. the colour the hinted pixels
+    move towards); the start with the highest likelihood wins (several photos: over :data:`SHARED_FIT_LEVELS`).
+    Raises ValueError when the ring holds too few pixels for the mixture. ``fixed`` (α, C (3,)): the opacity and
+    colour given (e.g. by :func:`regressed_opacity_colour`), only the coverage fitted; ``densities``: the colour
+    mixtures an earlier fit of the same photos and hint made (:attr:`MarkFit.densities`), not fitted again.
     """
     one = isinstance(images, np.ndarray) and images.ndim == 3
     images = [images] if one else list(images)  # type: ignore[list-item]
