@@ -878,10 +878,11 @@ def inner_strip(box: np.ndarray, band: int, photo_border: bool) -> np.ndarray:
 
 
 def shared_edges_left(images: Sequence[np.ndarray], results: Sequence[np.ndarray], box: np.ndarray) -> float:
-    """How much of the edges that several photos share inside ``box`` their results still share: the 90th
-    percentile of :func:`shared_agreement` inside the box after removal over before (≥ 0; about 0.2 where the mark
-    came out, 1 where nothing did). ``images``, ``results``: (H, W, 3) float32 in [0, 1], one per photo; ``box``
-    (H, W) bool, the box :func:`shared_mark_hint` found. Compared at :data:`SHARED_SIDE` px at most, as found.
+    """How much of the edges that several photos share inside ``box`` their results still share: the 90th percentile
+    of :func:`shared_agreement` inside the box after removal over before (≥ 0; about 0.2 where the mark came out, 1
+    where nothing did, over 1 where the removal drew a pattern of its own into every photo). ``images``,
+    ``results``: (H, W, 3) float32 in [0, 1], one per photo; ``box`` (H, W) bool, the box :func:`shared_mark_hint`
+    found. Compared at :data:`SHARED_SIDE` px at most, as found.
 
     A removal that takes the shared mark out leaves photos that agree only by chance; one that misses the mark, or
     subtracts a wrong one (the same false pattern then drawn into every photo), leaves them agreeing as much as
