@@ -305,8 +305,34 @@ def _rgb(a: np.ndarray) -> np.ndarray:
     return a if a.ndim == 3 else np.repeat(a[..., None], 3, 2)
 
 
-def _stream(gen: Iterator[dd.Snapshot], task: Task, before: np.ndarray, notes: list[str]):
-    """Snapshots → (gallery, progress, loss curve, slider, downloads) updates; closes ``gen`` whatever happens."""
+SIDE_GAP = 8  # px between photos set side by side in the before / after slider
+SIDE_WIDTH = 2048  # px: a wider row of photos is scaled down to this for the slider
+
+
+def side_by_side(images: list[np.ndarray]) -> np.ndarray:
+    """Photos of one size, (H, W, 3) or (H, W), in a row with :data:`SIDE_GAP` px of black between them, scaled
+    down to :data:`SIDE_WIDTH` px wide when wider: (H', W', 3) uint8. Several photos' before / after slider shows
+    every photo at once (it showed photo 1 alone, and the others could not be compared in the page)."""
+    rows = [to_uint8(_rgb(a)) for a in images]
+    gap = np.zeros((rows[0].shape[0], SIDE_GAP, 3), np.uint8)
+    row = np.concatenate([part for a in rows for part in (gap, a)][1:], 1)
+    if row.shape[1] > SIDE_WIDTH:
+        h = max(1, round(row.shape[0] * SIDE_WIDTH / row.shape[1]))
+        row = np.asarray(Image.fromarray(row).resize((SIDE_WIDTH, h), Image.Resampling.BOX))
+    return row
+
+
+def _slider(task: Task, res: dd.Result, before: np.ndarray | list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The before / after pair: the input and the main output, or several photos and their results side by side."""
+    if isinstance(before, list):
+        mains = [v for k, v in res.images.items() if k.startswith(f"{task.main}_") and k[len(task.main) + 1:].isdigit()]
+        return side_by_side(before), side_by_side(mains)
+    return to_uint8(before), to_uint8(_rgb(output_items(task, res)[0][1]))
+
+
+def _stream(gen: Iterator[dd.Snapshot], task: Task, before: np.ndarray | list[np.ndarray], notes: list[str]):
+    """Snapshots → (gallery, progress, loss curve, slider, downloads) updates; closes ``gen`` whatever happens.
+    ``before``: the input the slider compares the result with (a list: several photos, each with its own result)."""
     curve = _Curve()
     try:
         for snap in gen:
@@ -318,9 +344,7 @@ def _stream(gen: Iterator[dd.Snapshot], task: Task, before: np.ndarray, notes: l
                 yield gallery, text, curve.final(), None, None
             res = snap.result
             final = [(to_uint8(v), k) for k, v in res.images.items()]
-            main = output_items(task, res)[0][1]
-            slider = (to_uint8(before), to_uint8(_rgb(main)))
-            yield final, _done_text(res, notes), curve.final(), slider, _downloads(res)
+            yield final, _done_text(res, notes), curve.final(), _slider(task, res, before), _downloads(res)
     except InputError as e:
         raise _shown(str(e)) from None
     finally:
@@ -494,7 +518,9 @@ def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
         with _unexpected_errors(task.name):
             with _page_errors():
                 gen = task.start(**kw, **settings)
-            yield from _stream(gen, task, before, notes)
+            several = next((kw[p.name] for p in task.params if p.kind == "images" and isinstance(kw.get(p.name), list)
+                            and len(kw[p.name]) > 1), None)
+            yield from _stream(gen, task, before if several is None else several, notes)
 
     def handler(*args, **kwargs):
         bound = handler.__signature__.bind(*args, **kwargs)

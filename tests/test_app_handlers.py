@@ -9,6 +9,7 @@ import gradio as gr
 import numpy as np
 import pytest
 from conftest import hints_for, two_regions
+from PIL import Image
 
 import app
 
@@ -233,7 +234,14 @@ def test_watermark_tab_takes_several_photos_without_painting(tmp_path):
     gallery, text, curve, slider, files = updates[-1]
     assert text.startswith("**done**") and "images: 3" in text
     assert {"clean_0", "clean_1", "clean_2", "watermark_mask"} <= {label for _, label in gallery}
-    assert slider[0].shape == (48, 64, 3)
+    # The before / after slider shows every photo and its result side by side (it showed photo 1 alone).
+    before, after = slider
+    assert before.shape == after.shape == (48, 3 * 64 + 2 * app.SIDE_GAP, 3)
+    shown = dict((label, img) for img, label in gallery)
+    for k, path in enumerate(paths):
+        x = k * (64 + app.SIDE_GAP)
+        assert np.array_equal(before[:, x:x + 64], np.asarray(Image.open(path).convert("RGB"))), k
+        assert np.array_equal(after[:, x:x + 64], shown[f"clean_{k}"]), k
 
 
 def test_the_progress_line_says_preparing_before_the_set_up_and_not_finished_when_it_is_refused(tmp_path):
