@@ -44,7 +44,8 @@ def main() -> None:
     for case in probe_cases(args.task, args):
         line = [f"{case.name:28s}"]
         for count in args.values:
-            value = torch.linspace(0.0, 1.0, int(count)) if args.name == "LEVELS" else count
+            kind = type(getattr(mark_fit, args.name))  # an int constant (RING) takes int values
+            value = torch.linspace(0.0, 1.0, int(count)) if args.name == "LEVELS" else kind(count)
             with mock.patch.object(mark_fit, args.name, value):
                 row, _ = run(case)
             held[count] += row["margin"] >= BARS[args.task]
