@@ -863,9 +863,9 @@ def _component(prm: Param, name: str, tasks: list[Task]):
             label = f"photo — for {owner.name}: {paint.label}, every painted pixel counts; the others take no paint"
         return _editor_component(label, ["rgb(255, 0, 255)"], _canvas(tasks), brush_size=10)
     if name == "photos":
-        return gr.File(label="…or two or more photos of one size, each with the same watermark at the same place (no "
-                             "painting needed; three or more find it most surely)", file_count="multiple",
-                       file_types=["image"])
+        # One line: a longer label ran under the upload's icons ("…no painting neede").
+        return gr.File(label="…or two or more photos of one size, one watermark at one place (no painting)",
+                       file_count="multiple", file_types=["image"])
     if prm.kind == "image":
         return _UploadImage(label=prm.label, type="filepath", image_mode=None)
     if prm.kind == "text":
