@@ -325,7 +325,7 @@ def side_by_side(images: list[np.ndarray]) -> np.ndarray:
 def _slider(task: Task, res: dd.Result, before: np.ndarray | list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """The before / after pair: the input and the main output, or several photos and their results side by side."""
     if isinstance(before, list):
-        mains = [v for k, v in res.images.items() if k.startswith(f"{task.main}_") and k[len(task.main) + 1:].isdigit()]
+        mains = [v for k, v in output_items(task, res) if k.startswith(f"{task.main}_")]  # clean_0, clean_1…
         return side_by_side(before), side_by_side(mains)
     return to_uint8(before), to_uint8(_rgb(output_items(task, res)[0][1]))
 
