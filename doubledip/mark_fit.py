@@ -38,7 +38,7 @@ SMOOTHING_ROUNDS = 5
 FILL_WEIGHT = 0.3  # weight of the inpainted background as a second, local density for J (see fit_mark)
 # Several photos' fills weigh less: each is a guess under the mark's strokes, and K photos multiply K guesses; at 0.3
 # they outvoted the colour mixtures on the strokes' edges (a black text over gravel, a dark sky and fur: the sky photo
-# 2 dB worse than its input). Tune split (bench/probe_mark_fit_constant.py, bench/results/
+# 2.1 dB under Telea's fill of it). Tune split (bench/probe_mark_fit_constant.py, bench/results/
 # probe_mark_fit_constant_tune.txt): sets 0–23, where it was chosen, held the bar on 19 at 0.3, 20 at 0.1, 0.05 and 0
 # (0 lost 3.6 dB on one set); sets 24–47, not looked at then, 17 → 18 at 0.1, 7 sets better by over 1 dB, one worse
 # (by 0.6 dB, still held).
