@@ -367,8 +367,9 @@ def _paints(tasks: list[Task]) -> bool:
     return any(p.kind in ("mask", "hints") for t in tasks for p in t.params)
 
 
-def _task_inputs(task: Task, values: dict, painted: bool) -> tuple[dict, np.ndarray, list[str]]:
-    """The page's values (by component name) → the task's keyword arguments, the 'before' picture and notes.
+def _task_inputs(task: Task, values: dict, painted: bool) -> tuple[dict, np.ndarray | list[np.ndarray], list[str]]:
+    """The page's values (by component name) → the task's keyword arguments, the 'before' picture (several photos:
+    all of them) and notes.
 
     The rules are the param kinds' (see doubledip/registry.py), not any one task's."""
     kwargs: dict = {}
@@ -379,7 +380,7 @@ def _task_inputs(task: Task, values: dict, painted: bool) -> tuple[dict, np.ndar
     for prm in task.params:
         if prm.kind == "images" and values.get("photos"):
             imgs, hint, more = _several_photos(values["photos"], values.get("editor"))
-            kwargs[prm.name], before, notes = imgs, imgs[0], notes + more
+            kwargs[prm.name], before, notes = imgs, imgs, notes + more  # the slider shows them side by side
             kwargs.update({m.name: hint for m in task.params if m.kind == "mask"})
         elif prm.kind in ("image", "images") and prm.name == first and painted:
             photo, strokes = _editor(values.get("editor"), "photo" + (" (or several photos below)"
@@ -518,9 +519,7 @@ def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
         with _unexpected_errors(task.name):
             with _page_errors():
                 gen = task.start(**kw, **settings)
-            several = next((kw[p.name] for p in task.params if p.kind == "images" and isinstance(kw.get(p.name), list)
-                            and len(kw[p.name]) > 1), None)
-            yield from _stream(gen, task, before if several is None else several, notes)
+            yield from _stream(gen, task, before, notes)
 
     def handler(*args, **kwargs):
         bound = handler.__signature__.bind(*args, **kwargs)
