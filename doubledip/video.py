@@ -88,6 +88,9 @@ _TIMEBASE = re.compile(r"config in time_base:\s*(\d+)/(\d+)")
 _STREAM_FPS = re.compile(r"Stream #0:\d+.*?: Video:.*?(\d+(?:\.\d+)?)\s+fps")
 # ffmpeg's "tty" demuxer renders any text file (.txt, .nfo, .asc…) as ANSI art at 25 fps: a text is no video.
 _TEXT_INPUT = re.compile(r"^Input #0, tty,")
+# What ffmpeg's decoders log when the stream itself is damaged (bytes lost or overwritten mid-file): the frame is
+# then concealed (smeared from its neighbours) or dropped, so the clip is not the one the user shot.
+_DAMAGE = re.compile(r"[Ee]rror while decoding|concealing \d+ DC|Invalid NAL unit|corrupt decoded frame|Decoding error")
 
 
 def _number(text: str | None) -> float | None:
@@ -154,6 +157,7 @@ class _Frames:
         durations: list[float | None] = []
         tail: list[str] = []
         text: list[bool] = []
+        damage: list[str] = []
 
         def listen() -> None:  # ffmpeg's log: the header first, then one showinfo line per frame
             tb: float | None = None  # showinfo's time base (s per pts unit): exact times from integer pts
@@ -163,6 +167,8 @@ class _Frames:
                 if m is None:
                     if _TEXT_INPUT.search(line):
                         text.append(True)
+                    if _DAMAGE.search(line):
+                        damage.append(re.sub(r"^(\[[^]]*\]\s*)+", "", line.strip()))
                     if (b := _TIMEBASE.search(line)) and int(b[2]):
                         tb = int(b[1]) / int(b[2])
                     if not size:
@@ -211,6 +217,10 @@ class _Frames:
                 raise InputError(f"{self.path}: the video has no frames")
             detail = re.sub(r"^Error opening \w+ files?:\s*", "", tail[-1]) if tail else f"ffmpeg exit {rc}"
             raise InputError(f"{self.path}: not a readable video ({detail})")
+        if damage:
+            raise InputError(f"{self.path}: the video is damaged: the decoder reported {len(damage)} error"
+                             f"{'s' if len(damage) > 1 else ''} ({damage[0]}), so some frames would be smeared or "
+                             "missing; re-export the clip or use an undamaged copy")
         self.last_duration = durations[-1] if durations else None
 
 

@@ -50,6 +50,14 @@ def clipfiles(tmp_path_factory):
     Image.fromarray(bg.astype(np.uint8) * 255).save(d / "bg.png")
     Image.fromarray(np.full((10, 10), 255, np.uint8)).save(d / "small_hint.png")
     (d / "broken.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 this is not a video")
+    # A clip damaged mid-file (the middle fifth of its frame data overwritten with zeros): it opens and most frames
+    # decode, but the decoder reports errors and smears or drops the others.
+    data = bytearray((d / "disc.mp4").read_bytes())
+    at = data.find(b"mdat")
+    size = int.from_bytes(data[at - 4:at], "big")
+    start, end = at + 4 + size * 2 // 5, at + 4 + size * 3 // 5
+    data[start:end] = bytes(end - start)
+    (d / "damaged.mp4").write_bytes(bytes(data))
     (d / "empty.mp4").write_bytes(b"")
     (d / "notes.txt").write_text("hints: green on the horse, red around it\n" * 40)
     return d
@@ -67,10 +75,18 @@ def test_clip_is_read_within_the_frame_budget_with_a_note(clipfiles):
     assert any("optimised 3 of them" in n for n in budget.notes)
 
 
-@pytest.mark.parametrize("name", ["broken.mp4", "empty.mp4", "nothing_here.mp4"])
+@pytest.mark.parametrize("name", ["broken.mp4", "empty.mp4", "nothing_here.mp4", "damaged.mp4"])
 def test_unreadable_videos_raise_input_error(clipfiles, name):
     with pytest.raises(InputError):
         read_clip(clipfiles / name)
+
+
+def test_a_clip_damaged_mid_file_is_refused_not_smeared(clipfiles):
+    """The damaged clip opens and its first frame decodes (the page shows it to paint on), but reading the whole
+    clip is refused, saying why: its other frames would be concealed junk or missing."""
+    assert first_frame(clipfiles / "damaged.mp4").shape == (48, 64, 3)
+    with pytest.raises(InputError, match="the video is damaged: the decoder reported"):
+        read_clip(clipfiles / "damaged.mp4")
 
 
 def test_neighbouring_frames_get_closer_inputs_than_distant_ones():
@@ -144,6 +160,7 @@ def test_cli_segment_video_writes_the_contract(clipfiles, tmp_path):
 
 @pytest.mark.parametrize("args,message", [
     (["segment-video", "{d}/broken.mp4"], "not a readable video"),
+    (["segment-video", "{d}/damaged.mp4", "--fg-hint", "{d}/fg.png", "--bg-hint", "{d}/bg.png"], "is damaged"),
     (["segment-video", "{d}/notes.txt"], "a text file, not a video"),  # ffmpeg decoded it as ANSI art
     (["dehaze-video", "{d}/empty.mp4"], "not a readable video"),
     (["separate-video", "{d}/missing.mp4"], "no such video"),
