@@ -38,7 +38,12 @@ EXAMPLES = ROOT / "examples"
 MAX_SIDE = 2048  # larger photos are downscaled (with a note) before the library sees them
 CONCURRENCY = int(os.environ.get("DOUBLEDIP_CONCURRENCY", "1"))
 QUEUE_SIZE = int(os.environ.get("DOUBLEDIP_QUEUE_SIZE", "16"))
-SEG_LAYERS = ["foreground (green brush)", "background (red brush)"]
+# The hint editors' two paint layers: on the first the brush's colour says which side a stroke marks; every stroke
+# on the second marks the background (the editor's layer picker cannot change the brush's colour, and a visitor who
+# picks "background" and paints means background). Their brush is 8 px: Gradio's "auto" is 25, wider than a small
+# clip's object.
+SEG_LAYERS = ["hints: green = foreground, red = background", "background (any colour)"]
+HINT_BRUSH = 8
 CURVE_SECONDS = 2.0  # the live loss plot's refresh interval
 # The loss terms' colours, in order of first appearance (Matplotlib's "tab10").
 TERM_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
@@ -153,15 +158,16 @@ def _image(value, what: str = "image") -> tuple[np.ndarray, list[str]]:
     return img, notes
 
 
-def _editor(value, what: str = "photo") -> tuple[np.ndarray, np.ndarray]:
-    """ImageEditor value → (photo RGB float, painted strokes RGBA uint8 at the photo's size)."""
+def _editor(value, what: str = "photo", hints: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """ImageEditor value → (photo RGB float, painted strokes RGBA uint8 at the photo's size). ``hints``: the editor
+    has :data:`SEG_LAYERS`, and whatever is painted on the second layer is background (red)."""
     if not value or value.get("background") is None:
         # The page's canvas drops a file it cannot show (a text file named .png): nothing reaches the server.
         raise _shown(f"Please upload a {what} first (a file the page cannot show as an image is not taken: PNG, "
                      "JPEG, WebP, TIFF, BMP or GIF).")
     bg = np.asarray(value["background"])
     strokes = np.zeros((*bg.shape[:2], 4), np.uint8)
-    for layer in value.get("layers") or []:
+    for k, layer in enumerate(value.get("layers") or []):
         layer = np.asarray(layer)
         if layer.ndim == 3 and layer.shape[:2] != bg.shape[:2]:
             raise _shown(f"a paint layer is {layer.shape[1]}×{layer.shape[0]} px but the photo is "
@@ -172,6 +178,8 @@ def _editor(value, what: str = "photo") -> tuple[np.ndarray, np.ndarray]:
             opaque = bool((layer[..., 3] == 255).all())
             painted = layer[..., :3].max(axis=2) > 127 if opaque else layer[..., 3] > 0
             strokes[painted] = layer[painted]
+            if hints and k == 1:
+                strokes[painted, :3] = (255, 0, 0)
     if bg.ndim == 3 and bg.shape[2] == 4 and (bg[..., 3] == 0).all():
         bg = bg[..., :3]  # a fully transparent alpha is the editor's, not the photo's
     return bg, strokes
@@ -384,7 +392,8 @@ def _task_inputs(task: Task, values: dict, painted: bool) -> tuple[dict, np.ndar
             kwargs.update({m.name: hint for m in task.params if m.kind == "mask"})
         elif prm.kind in ("image", "images") and prm.name == first and painted:
             photo, strokes = _editor(values.get("editor"), "photo" + (" (or several photos below)"
-                                                                      if prm.kind == "images" else ""))
+                                                                      if prm.kind == "images" else ""),
+                                     hints=any(p.kind == "hints" for p in task.params))
             img, more = _image(photo)
             kwargs[prm.name], before, notes = img, img, notes + more
         elif prm.kind == "image":
@@ -586,16 +595,13 @@ def _video_hints(editor, clip: dd.Clip, notes: list[str]) -> tuple:
     if not editor or editor.get("background") is None:
         notes.append("no hints drawn: automatic hints on the first frame")
         return None, None
-    _, strokes = _editor(editor)
-    painted = strokes[..., 3] > 0
-    fg = painted & (strokes[..., 1].astype(int) > strokes[..., 0].astype(int))
-    bg = painted & (strokes[..., 0].astype(int) >= strokes[..., 1].astype(int))
+    _, strokes = _editor(editor, hints=True)
+    fg, bg = _strokes_split(strokes, clip.size)
     if not fg.any() and not bg.any():
         notes.append("no hints drawn: automatic hints on the first frame")
         return None, None
     if not fg.any() or not bg.any():
         raise _shown("Draw both hints (green = foreground, red = background), or none for automatic hints.")
-    fg, bg = _fit_mask(fg, clip.size), _fit_mask(bg, clip.size)
     return (dd.video.fit_hint(fg, clip, "foreground hint"), dd.video.fit_hint(bg, clip, "background hint"))
 
 
@@ -855,8 +861,8 @@ def _component(prm: Param, name: str, tasks: list[Task]):
     owner, paint = next(((t, p) for t in tasks for p in t.params if p.kind in ("mask", "hints")), (None, None))
     if name == "editor":
         if paint is not None and paint.kind == "hints":
-            return _editor_component("photo — paint green on the foreground, red on the background (no hints: "
-                                     "automatic)", [FG_COLOUR, BG_COLOUR], _canvas(tasks), SEG_LAYERS)
+            return _editor_component("photo — green: foreground, red: background (none: automatic)",
+                                     [FG_COLOUR, BG_COLOUR], _canvas(tasks), SEG_LAYERS, HINT_BRUSH)
         label = f"photo — {paint.label} (every painted pixel counts)"
         if len(tasks) > 1:  # the restorations: only inpainting reads the paint
             label = f"photo — for {owner.name}: {paint.label}, every painted pixel counts; the others take no paint"
@@ -1020,8 +1026,8 @@ def video_tab() -> None:
                                   "longer clips are subsampled)",
                             sources=["upload"])
             task = gr.Radio(list(VIDEO_TASKS), value="segmentation", label="task")
-            editor = _editor_component("first frame — segmentation hints: green = foreground, red = background "
-                                       "(none: automatic)", [FG_COLOUR, BG_COLOUR], (320, 180), SEG_LAYERS)
+            editor = _editor_component("first frame — green: foreground, red: background (none: automatic)",
+                                       [FG_COLOUR, BG_COLOUR], (320, 180), SEG_LAYERS, HINT_BRUSH)
             adv = _advanced("segment-video")
             run, stop = _run_stop()
         outs = _outputs(video=True)

@@ -82,6 +82,24 @@ def test_editor_layers_as_paint_or_as_a_black_and_white_mask():
         assert np.array_equal(strokes[..., 3] > 0, expected)
 
 
+def test_strokes_on_the_background_layer_are_background_whatever_their_colour():
+    """The hint editors' layer picker names a background layer but cannot turn the brush red: a visitor who picks it
+    and paints with the green brush still means background."""
+    img, truth = two_regions()
+    fg, bg = hints_for(truth)
+    first, second = np.zeros((*truth.shape, 4), np.uint8), np.zeros((*truth.shape, 4), np.uint8)
+    first[fg] = (0, 200, 0, 255)
+    second[bg] = (0, 200, 0, 255)
+    editor = {"background": (img * 255).astype(np.uint8), "layers": [first, second], "composite": None}
+    _, strokes = app._editor(editor, hints=True)
+    got_fg, got_bg = app._strokes_split(strokes, truth.shape)
+    assert np.array_equal(got_fg, fg) and np.array_equal(got_bg, bg)
+    _, strokes = app._editor(editor)  # a mask editor's layers: only whether a pixel is painted counts
+    assert not app._strokes_split(strokes, truth.shape)[1].any()
+    text = list(app.run_segment(editor, "fast", 30, 64, 0))[-1][1]
+    assert text.startswith("**done**")
+
+
 def test_segment_without_hints_says_it_used_automatic_hints():
     img, _ = two_regions()
     text = list(app.run_segment(_editor(img), "fast", 5, 64, 0))[-1][1]

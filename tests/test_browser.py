@@ -16,7 +16,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync"]
 SHOTS = ROOT / "artifacts" / "screenshots"
-TABS = {"Segmentation": "paint green on the foreground", "Dehazing": "hazy photo",
+TABS = {"Segmentation": "green: foreground, red: background", "Dehazing": "hazy photo",
         "Transparency separation": "Mix two examples", "Watermark removal": "paint over the watermark",
         "Video": "first frame"}
 
