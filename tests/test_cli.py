@@ -159,7 +159,7 @@ def test_every_restoration_command_runs_end_to_end(tmp_path, capsys, task):
     (["segment", "{d}/img.png", "--fg-hint", "{d}/painted.png", "--bg-hint", "{d}/bg.png"], "looks like a photo"),
     (["segment", "{d}/img.png", "--size", "8"], "at least 32"),
     (["segment", "{d}/img.png", "--steps", "0"], "at least 1"),
-    (["dehaze", "{d}/img.png", "--airlight", "1,2"], "three numbers"),
+    (["dehaze", "{d}/img.png", "--airlight", "1,2"], "three numbers R,G,B; got 2 numbers"),
     (["dehaze", "{d}/img.png", "--strength", "2"], "strength must lie in 0–1"),
     (["dehaze", "{d}/broken.png"], "not a readable image"),
     (["watermark", "{d}/img.png", "--hint", "{d}/inverted.png"], "is the hint inverted?"),

@@ -258,9 +258,10 @@ def parse_airlight(value: str | tuple[float, ...] | list[float] | None) -> torch
     try:
         parts = [float(v) for v in (value.split(",") if isinstance(value, str) else value)]
     except (TypeError, ValueError):
-        raise InputError(f"airlight must be three numbers R,G,B; got {value!r}") from None
+        raise InputError(f"airlight must be three numbers R,G,B; got {value!r}: {scales}") from None
     if len(parts) != 3:
-        raise InputError(f"airlight must be three numbers R,G,B; got {len(parts)}")
+        raise InputError(f"airlight must be three numbers R,G,B; got {len(parts)} number{'s' * (len(parts) != 1)} "
+                         f"({value!r}): {scales}")
     a = np.asarray(parts, np.float64)
     if not np.isfinite(a).all():
         raise InputError(f"airlight values must be finite numbers (no nan or inf); got {value!r}: {scales}")
