@@ -70,7 +70,7 @@ def test_page_agrees_with_the_cli_on_the_phone_photo(cli_segment_of_phone_photo)
 
     import app
 
-    editor = _page_input("photo — paint green")
+    editor = _page_input("photo — green: foreground")
     value = editor.preprocess(EditorData(background=FileData(path=str(EXIF / "phone_photo_orient6.jpg"),
                                                              orig_name="phone.jpg")))
     assert np.asarray(value["background"]).shape[:2] == (224, 336)
