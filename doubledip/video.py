@@ -272,8 +272,9 @@ def read_clip(path: str | os.PathLike, max_frames: int = MAX_FRAMES, read_side: 
     """A video file (mp4/webm/mov/mkv/gif/apng/webp/…) as a :class:`Clip` within the budget.
 
     Frames are read as displayed (rotation metadata applied), every source frame once with its own presentation
-    time (variable frame rates and GIF delays kept). Raises :class:`InputError` for a missing, unreadable or empty
-    file, for one over ``MAX_SOURCE_FRAMES`` frames and for ``max_frames`` under 1. A single still image is read as
+    time (variable frame rates and GIF delays kept). Raises :class:`InputError` for a missing, unreadable, empty or
+    damaged file (one whose decoder reports errors: its frames would be smeared or missing), for one over
+    ``MAX_SOURCE_FRAMES`` frames and for ``max_frames`` under 1. A single still image is read as
     a one-frame clip, with a note (the photo tasks do more with one picture).
     """
     if int(max_frames) < 1:
