@@ -215,6 +215,8 @@ class _Frames:
                 raise InputError(f"{self.path}: there is no video stream in this file")
             if not rc:
                 raise InputError(f"{self.path}: the video has no frames")
+            if damage:  # frames the decoder could not rebuild: a file cut short or overwritten
+                raise InputError(f"{self.path}: not a readable video: the file is damaged or incomplete ({damage[0]})")
             detail = re.sub(r"^Error opening \w+ files?:\s*", "", tail[-1]) if tail else f"ffmpeg exit {rc}"
             raise InputError(f"{self.path}: not a readable video ({detail})")
         if damage:

@@ -58,6 +58,11 @@ def clipfiles(tmp_path_factory):
     start, end = at + 4 + size * 2 // 5, at + 4 + size * 3 // 5
     data[start:end] = bytes(end - start)
     (d / "damaged.mp4").write_bytes(bytes(data))
+    # A clip with its index first (a web export) cut off halfway, before its first whole frame.
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-i", str(d / "disc.mp4"), "-c",
+                    "copy", "-movflags", "+faststart", str(d / "indexed.mp4")], check=True)
+    indexed = (d / "indexed.mp4").read_bytes()
+    (d / "cut_short.mp4").write_bytes(indexed[:len(indexed) // 2])
     (d / "empty.mp4").write_bytes(b"")
     (d / "notes.txt").write_text("hints: green on the horse, red around it\n" * 40)
     return d
@@ -87,6 +92,8 @@ def test_a_clip_damaged_mid_file_is_refused_not_smeared(clipfiles):
     assert first_frame(clipfiles / "damaged.mp4").shape == (48, 64, 3)
     with pytest.raises(InputError, match="the video is damaged: the decoder reported"):
         read_clip(clipfiles / "damaged.mp4")
+    with pytest.raises(InputError, match="not a readable video: the file is damaged or incomplete"):
+        read_clip(clipfiles / "cut_short.mp4")  # ffmpeg's own last words were "Conversion failed!"
 
 
 def test_neighbouring_frames_get_closer_inputs_than_distant_ones():
