@@ -72,6 +72,16 @@ def test_given_airlight_is_used_and_reported():
     assert res.values["airlight_source"] == "learned from the given start" and res.values["airlight_learned"]
 
 
+def test_a_given_airlight_too_dark_for_haze_is_run_with_a_note():
+    """2,3,4 reads on the 0–255 scale as a near-black airlight: it is the user's to give, but the result says why
+    little haze came off (it ran silently and returned the hazy photo)."""
+    hazy, _, _ = _hazy()
+    res = dehaze(hazy, "2,3,4", steps=5, size=32)
+    assert res.values["airlight"] == pytest.approx([2 / 255, 3 / 255, 4 / 255], abs=1e-3)
+    assert any("too dark for haze" in n and "0–255" in n for n in res.notes)
+    assert not any("too dark for haze" in n for n in dehaze(hazy, "230,230,235", steps=5, size=32).notes)
+
+
 def test_without_a_given_airlight_the_prior_estimate_is_used_unchanged():
     from doubledip.filters import estimate_airlight, to_tensor
 

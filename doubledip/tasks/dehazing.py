@@ -367,6 +367,11 @@ def _build(
                      f"{HAZE_FREE:g}, hazy ones above {HAZY:g}): "
                      + (f"the {what} is returned unchanged" if strength == 0.0
                         else f"{strength:.0%} of the estimated haze is removed") + f"; {force}")
+    if given is not None and dark_airlight(given):
+        notes.append(f"the given airlight ({', '.join(f'{v:.3f}' for v in given.tolist())} on the 0–1 scale) is too "
+                     f"dark for haze (brightest channel under {DARK_AIRLIGHT:g}): haze is scattered daylight, a bright "
+                     "veil, so little is removed; values above 1 are read on the 0–255 scale (2,3,4 is near-black): "
+                     "for a pale haze give e.g. 0.9,0.9,0.95 or 230,230,240")
     shape = working_shape(h, w, p.size or max(h, w), p.arch.multiple, p.arch.min_side)
     target = resize(full, shape)
     t_full_prior = floor_w = None
