@@ -42,7 +42,7 @@ QUEUE_SIZE = int(os.environ.get("DOUBLEDIP_QUEUE_SIZE", "16"))
 # on the second marks the background (the editor's layer picker cannot change the brush's colour, and a visitor who
 # picks "background" and paints means background). Their brush is 8 px: Gradio's "auto" is 25, wider than a small
 # clip's object.
-SEG_LAYERS = ["hints: green = foreground, red = background", "background (any colour)"]
+SEG_LAYERS = ["hints: green = foreground, red = background", "background strokes (any colour)"]
 HINT_BRUSH = 8
 CURVE_SECONDS = 2.0  # the live loss plot's refresh interval
 # The loss terms' colours, in order of first appearance (Matplotlib's "tab10").
