@@ -172,11 +172,12 @@ def _shadows_rule_out_haze(opacity: float, clearest: float) -> bool:
 
 
 def dark_airlight(airlight: torch.Tensor) -> bool:
-    """Whether an estimated airlight ``(3,)`` in [0, 1] is too dark to be haze: its brightest channel under
+    """Whether an airlight ``(3,)`` in [0, 1] is too dark to be haze: its brightest channel under
     :data:`DARK_AIRLIGHT`. Haze is the daylight scattered towards the camera, so its most opaque part is among a
     photo's brightest colours (He et al. 2009, section 4.4, take the airlight there); the estimate comes out dark
     where the picture has no haze to find and its "most haze-opaque" pixels are merely its palest (a grey texture
-    with no shadows, a night sky). The dark-channel prior would then brighten and stretch the whole picture."""
+    with no shadows, a night sky). The dark-channel prior would then brighten and stretch the whole picture. A given
+    airlight this dark is used as given, with a note (``2,3,4`` reads on the 0–255 scale as near-black)."""
     return float(airlight.max()) < DARK_AIRLIGHT
 
 
