@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_check import TUNE_SEED, dcp_baseline_psnr  # noqa: E402
+from bench_check import TUNE_SEED, dcp_baseline_psnr, edge_step  # noqa: E402
 from bench_core import psnr  # noqa: E402
 from cases import draw_dehaze  # noqa: E402
 
@@ -33,23 +33,6 @@ from doubledip.filters import (  # noqa: E402
     to_numpy,
     to_tensor,
 )
-
-
-def edge_contrast(t: np.ndarray, depth: np.ndarray) -> float:
-    """Share of the true transmission's step across depth edges that ``t`` reproduces within 1 px (1: sharp)."""
-    gy, gx = np.gradient(depth)
-    edge = np.hypot(gx, gy) > 0.05
-    edge[:2] = edge[-2:] = False
-    edge[:, :2] = edge[:, -2:] = False
-    ys, xs = np.nonzero(edge)
-    if len(ys) == 0:
-        return float("nan")
-    return float(np.median(_local_range(t, ys, xs) / np.maximum(1e-6, _local_range(np.exp(-depth), ys, xs))))
-
-
-def _local_range(a: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
-    win = np.stack([a[ys + dy, xs + dx] for dy in (-1, 0, 1) for dx in (-1, 0, 1)])
-    return win.max(0) - win.min(0)
 
 
 def main() -> None:
@@ -78,8 +61,7 @@ def main() -> None:
         margins.append(s - base)
         t_true = case.truth["transmission"]
         t = res.images["transmission"]
-        # The transmission's step at depth edges, as a share of the true step (depth in exp(−β d) units).
-        ec = edge_contrast(t, -np.log(np.clip(t_true, 1e-6, 1)))
+        ec = edge_step(t, t_true)  # the transmission's step at depth edges, as a share of the true step
         a = np.round(res.values["airlight"], 3).tolist()
         x = to_tensor(img)
         a_est = estimate_airlight(x)

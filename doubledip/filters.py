@@ -256,17 +256,19 @@ def boundary_transmission(
     """Transmission from the boundary constraint (Meng et al. 2013): the per-pixel floor of :func:`boundary_floor`
     at its largest over a patch (He et al.'s patch, :func:`patch_size`), keeping ``1 − omega`` of the haze as He et
     al. do, then refined at the image's own resolution by a guided filter (radius 60 px at 600 px, eps 1e-4) so that
-    it follows the image's edges. With J ≤ 1 as well as J ≥ 0 it is never below the dark-channel prior's
-    transmission, and bright objects do not pass for thick haze. ``image`` (N, 3, H, W) in [0, 1] at full
-    resolution (a transmission estimated on a shrunk copy is biased low: averaging lifts the darkest channel);
-    ``airlight`` (3,) → (N, 1, H, W) in [0, 1]."""
+    it follows the image's edges. The guide is the colour photo (the colour-guide form of He et al. 2013, "Guided
+    image filtering"), not its grey copy: an object whose colour differs from what lies behind it but whose
+    brightness does not keeps its edge in t (a grey guide smooths across it). With J ≤ 1 as well as J ≥ 0 it is
+    never below the dark-channel prior's transmission, and bright objects do not pass for thick haze. ``image``
+    (N, 3, H, W) in [0, 1] at full resolution (a transmission estimated on a shrunk copy is biased low: averaging
+    lifts the darkest channel); ``airlight`` (3,) → (N, 1, H, W) in [0, 1]."""
     _, _, h, w = image.shape
     p = patch or patch_size(h, w)
     floor = boundary_floor(image, airlight)
     widest = window_max(floor, p)
     trans = 1.0 - omega * (1.0 - widest)
     radius = max(2, int(round(60 * max(h, w) / 600)))
-    return guided_filter(gray(image), trans, radius, 1e-4).clamp(0.0, 1.0)
+    return guided_filter(image[:, :3], trans, radius, 1e-4).clamp(0.0, 1.0)
 
 
 def recover_scene(

@@ -100,6 +100,19 @@ def test_dehaze_layered_depth_has_sharp_edges():
     assert jump > 0.1  # an object pasted nearer: a step in depth between neighbouring pixels
 
 
+def test_edge_step_scores_a_sharp_transmission_one_and_a_blurred_one_less():
+    # The check runs' measure of "transmission maps that follow object edges" (bench_check.edge_step).
+    import cv2
+    from bench_check import edge_step
+
+    c = next(c for c in draw("dehaze", 4, 5) if c.kind == "layered")
+    t = c.truth["transmission"]
+    assert edge_step(t, t) == pytest.approx(1.0)
+    blurred = cv2.GaussianBlur(t, (0, 0), 4.0)
+    assert edge_step(blurred, t) < 0.5
+    assert np.isnan(edge_step(np.full_like(t, 0.6), np.full_like(t, 0.6)))  # no depth edge to score
+
+
 def test_airlights_span_bluish_white_to_yellow_brown():
     a = np.stack([c.truth["airlight"] for c in cases.draw_dehaze(1, 40, size=(32, 40))])
     blue_minus_red = a[:, 2] - a[:, 0]

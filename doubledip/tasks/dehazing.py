@@ -14,7 +14,9 @@ its largest over He et al.'s patch, keeping a share of the haze (``omega``) and 
 the photo, all at the input's FULL resolution: on the working copy averaging lifts the darkest channel and biases t
 low (1–3 dB lost on the tune cases), and its edges are blurred. The network's transmission is read as a correction
 of that prior: t = prior + guided-up(t_net − shrunk prior), so the object edges and detail finer than the working
-size come from the full-size prior and the network's correction from the decomposition. Without ``boundary`` (the
+size come from the full-size prior and the network's correction from the decomposition; the correction is first
+low-passed (``correction_blur``), or the network's rounding of each depth edge, subtracted back, halves the prior's
+step there (see :func:`render_frame`). Without ``boundary`` (the
 paper preset), the dark-channel prior on the working copy starts t, and the working t is guided-upsampled.
 The dehazed image is computed at the input's full resolution from the full-size t and A, never upsampled from the
 working-size J.
@@ -56,11 +58,13 @@ who knows the photo is hazy can say so. A photo returned as it is (strength 0) r
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 
 import numpy as np
 import torch
+from kornia.filters import gaussian_blur2d
 
 from .. import losses
 from ..engine import (
@@ -480,7 +484,8 @@ def _build(
         else:
             a_full = a_mean = a_map.view(3)
         images = render_frame(full, {"transmission": scaled(x["transmission"]), "airlight": a_full},
-                              prior=None if t_full_prior is None else scaled(t_full_prior))
+                              prior=None if t_full_prior is None else scaled(t_full_prior),
+                              correction_blur=p.correction_blur)
         if learn_airlight:
             images["airlight"] = to_numpy(a_full)
         return Result("dehaze", p.name, images=images, values=values(a_mean), notes=list(notes))
@@ -504,18 +509,31 @@ def _build(
     return Problem("dehaze", p.name, target, spec, compose, stages, finish, show=show, average=p.average)
 
 
-def render_frame(frame: torch.Tensor, layers: Tensors, prior: torch.Tensor | None = None) -> dict[str, np.ndarray]:
+def render_frame(frame: torch.Tensor, layers: Tensors, prior: torch.Tensor | None = None,
+                 correction_blur: float = 0.0) -> dict[str, np.ndarray]:
     """Full size from the working transmission, then J from the scattering model at full resolution (never the
     working-size J upsampled). ``frame`` (1, 3, H, W); ``layers``: "transmission" (1, 1, h, w) at the working
     size, "airlight" (3,) or a map (1, 3, H, W). Without ``prior`` the transmission is guided-upsampled with the
     frame as guide. With a full-size prior transmission ``prior`` (1, 1, H, W) the network's transmission is read
-    as a correction of it: t = prior + up(t_net − shrunk prior), the correction guided-upsampled; the edges and
-    detail finer than the working size come from the prior, which was refined against the frame at full size."""
+    as a correction of it: t = prior + up(G ∗ (t_net − shrunk prior)), the correction low-passed by a Gaussian G
+    of σ ``correction_blur`` working px (0: none) and guided-upsampled; the edges and detail finer than the working
+    size come from the prior, which was refined against the frame at full size.
+
+    Why the low-pass: the network at the working size rounds every step of the prior (its smoothness term, and a
+    128 px copy of a 400 px photo), so t_net − shrunk prior holds, beside the smooth correction, a rounded copy of
+    each depth edge with the opposite sign; added back at full size it cancelled about half of the prior's step at
+    every object edge (a halo where the scene's depth jumps). A Gaussian wider than that rounding removes the echo
+    and keeps the smooth part."""
     t = layers["transmission"]
     if prior is None:
         t_full = guided_upsample(t, frame)
     else:
-        t_full = prior + guided_upsample(t - resize(prior, tuple(t.shape[-2:])), frame)
+        correction = t - resize(prior, tuple(t.shape[-2:]))
+        if correction_blur > 0:
+            size = 2 * math.ceil(3 * correction_blur) + 1
+            correction = gaussian_blur2d(correction, (size, size), (correction_blur, correction_blur),
+                                         border_type="replicate")
+        t_full = prior + guided_upsample(correction, frame)
     t_full = t_full.clamp(T_MIN, 1.0)
     scene = recover_scene(frame, t_full, layers["airlight"], T_MIN)
     return {"dehazed": to_numpy(scene), "transmission": to_numpy(t_full)}
