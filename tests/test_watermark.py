@@ -303,6 +303,7 @@ def test_several_photos_with_no_shared_mark_are_returned_unchanged_and_say_so():
     photos = _crops(4)[1:]  # three photos with nothing in common (two may share an edge by chance)
     r = watermark(photos, seed=0)
     assert r.values["reliable"] is False and r.values["hint"] == "none: whole photos"
+    assert r.values["opacity"] is None and r.values["colour"] is None
     for k, p in enumerate(photos):
         assert np.array_equal(r.images[f"clean_{k}"], p)
     assert any("no mark shared by the photos was found" in n and "give a hint" in n for n in r.notes)
@@ -503,6 +504,8 @@ def test_a_mark_over_fur_that_is_not_found_is_returned_unchanged_with_a_note():
     r = watermark(img, hint, seed=0)
     assert np.array_equal(r.images["clean"], img)
     assert r.values["reliable"] is False
+    # the fitted mark's keys are there, null (a summary.json reader finds every key the README names)
+    assert r.values["opacity"] is None and r.values["colour"] is None
     assert any("not reliable" in n and "returned unchanged" in n for n in r.notes)
     assert r.values["method"].startswith("colour-mixture")
 

@@ -852,13 +852,13 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
                              "within that range")
             if doubt >= 1:  # said, but not by itself unreliable: see the module docstring (tune figures)
                 said = ("within that range" if changed else
-                        f"the pair allows the second shot's exposure to have changed by {lo:.3f}–{hi:.3f}× (none "
-                        "was assumed), and if it did, within that range")
+                        "no exposure change between the shots was found or assumed, and if there was none the "
+                        "layers are as shown; but the pair alone cannot rule one out: it allows the second shot's "
+                        f"exposure to have changed by {lo:.3f}–{hi:.3f}×, and if it did, within that range")
                 notes.append(f"{said} a layer may be further from the truth than the mixtures themselves: across "
                              f"that range a layer changes by up to {50 * doubt:.0f} % of its distance from the nearer "
-                             "mixture, and the pair alone cannot tell an exposure change from the layers' own "
-                             "brightness" + ("" if changed else "; if the exposure did not change, as assumed, the "
-                                             "layers are as shown"))
+                             "mixture" + (", and the pair alone cannot tell an exposure change from the layers' own "
+                                          "brightness" if changed else ""))
         values["reliable"] = reliable
         images = {"layer1": y1.astype(np.float32), "layer2": y2.astype(np.float32)}
         # The layers come from exact unmixing at full size, not from the networks: their fit is the result's.
@@ -900,7 +900,7 @@ def _build(frames: np.ndarray, preset: str, video: bool, **overrides) -> Problem
         # all, so networks that explain little leave two near-copies of the picture.
         corr = layer_edge_correlation(images["layer1"], images["layer2"])
         values = {"mode": "one image", "layers_from": "networks (upsampled) + shared full-resolution residual",
-                  "edge_correlation": round(corr, 4)}
+                  "edge_correlation": round(corr, 4), "reliable": corr <= MAX_EDGE_CORRELATION_ONE}
         notes = []
         if corr > MAX_EDGE_CORRELATION_ONE:
             notes.append(f"not separated: the two layers share most of their edges (edge correlation {corr:.2f}; "
