@@ -15,9 +15,10 @@ Scores and bars (issue "Quality that holds on inputs nobody tuned on"):
 
 - dehaze: PSNR (dB) to the clean photo; baseline the better of the dark-channel prior (He et al. 2009,
   ``doubledip.filters.dehaze_dcp``) at full resolution and the same prior with t estimated on a copy with long side
-  256 px and guided-upsampled to full size. Bar: ours ≥ baseline + 1 dB and ours above the hazy input's PSNR (a
-  result further from the truth than the input looks wrong even where the prior does worse); haze-free photos: PSNR
-  to the input ≥ 30 dB.
+  256 px and guided-upsampled to full size. Bar: ours ≥ baseline + 1 dB, ours above the hazy input's PSNR (a
+  result further from the truth than the input looks wrong even where the prior does worse) and no colour cast over
+  ``CAST_BAR`` (0.1: a channel mean off the truth's; the haze's colour left shows); haze-free photos: PSNR to the
+  input ≥ 30 dB.
 - watermark: PSNR inside the hint; baselines OpenCV's Telea inpainting of the hint and the untouched input.
   Bar: ours ≥ the better baseline + 3 dB.
 - watermark_several: several photos sharing a mark, no hint; PSNR inside the box around the true mark (+8 px),
@@ -81,6 +82,10 @@ TUNE_SEED = 20240611
 RESULTS = ROOT / "bench" / "results"
 TILE_H = 160
 HAZE_FREE_BAR = 30.0
+# A dehazed photo whose channel means are off the truth's by more than this keeps (or overdoes) the haze's colour,
+# which shows at a glance (a grey clock under yellow haze coming out sepia, 0.18, passed the relative bar by +1.3 dB);
+# the bar counts it as missed. Casts of 0.05–0.08 look merely warm or cool.
+CAST_BAR = 0.1
 BARS = {"dehaze": 1.0, "watermark": 3.0, "segment": -0.02, "separate": 6.0, "video": 0.0, "watermark_several": 3.0}
 UNIT = {"dehaze": "dB", "watermark": "dB", "segment": "IoU", "separate": "dB", "video": "IoU",
         "watermark_several": "dB"}
@@ -235,22 +240,19 @@ def run_dehaze(case: Case) -> tuple[dict, list]:
     s_ours, s_full, s_small = psnr(ours, ref), psnr(full, ref), psnr(small, ref)
     base, base_img, base_name, t_base = max((s_full, full, "DCP full", t_full), (s_small, small, "DCP 256", t_small),
                                             key=lambda v: v[0])
-    if haze_free:
-        margin, held = s_ours - HAZE_FREE_BAR, s_ours >= HAZE_FREE_BAR
-    else:
-        # also above the hazy input itself: a result further from the truth than the input looks wrong whatever
-        # the prior scores
-        margin, held = s_ours - base, s_ours >= base + BARS["dehaze"] and s_ours > psnr(img, clean)
+    margin = s_ours - (HAZE_FREE_BAR if haze_free else base)
+
     # colour cast: the largest gap between a channel mean of the result and of the reference (a wrong airlight
     # leaves a cast that a relative bar over a weak prior can hide)
     def cast(x: np.ndarray) -> float:
         return float(np.abs(x.reshape(-1, 3).mean(0) - ref.reshape(-1, 3).mean(0)).max())
 
-    row = {"cast_ours": cast(ours), "cast_baseline": cast(base_img),
+    row = {"cast_ours": cast(ours), "cast_baseline": cast(base_img), "kind": case.kind,
            "ours": s_ours, "baseline": base, "baseline_name": base_name, "dcp_full": s_full, "dcp_256": s_small,
            "input": psnr(img, clean), "below_input": not haze_free and s_ours <= psnr(img, clean),
-           "margin": margin, "held": held, "seconds": secs,
+           "margin": margin, "seconds": secs,
            "baseline_seconds": full_s + small_s, "values": _jsonable(res.values)}
+    row["held"] = dehaze_held(row)
     t_ours, t_true = res.images.get("transmission"), case.truth["transmission"]
     if not haze_free and t_ours is not None:
         # the transmission itself (deliverable: maps that follow object edges), against the baseline's
@@ -264,6 +266,17 @@ def run_dehaze(case: Case) -> tuple[dict, list]:
              (t_base, f"t {base_name}" + _t_label(row, "_baseline")),
              (t_true, f"t true (A={case.params['airlight']})")]
     return row, [tiles]
+
+
+def dehaze_held(row: dict) -> bool:
+    """The dehazing bar on one case's row: a haze-free photo ≥ 30 dB from the input; a hazy one ≥ the baseline + 1 dB,
+    above the hazy input itself (a result further from the truth than the input looks wrong whatever the prior
+    scores) and with no colour cast over :data:`CAST_BAR` (rows without ``cast_ours`` predate the cast's
+    measurement and are judged without it)."""
+    if row["kind"] == "haze_free":
+        return row["ours"] >= HAZE_FREE_BAR
+    return (row["margin"] >= BARS["dehaze"] and not row["below_input"]
+            and row.get("cast_ours", 0.0) <= CAST_BAR)
 
 
 def _t_label(row: dict, which: str) -> str:
@@ -516,8 +529,8 @@ def summarise(rows: list[dict]) -> dict:
 def report(task: str, split: str, seed: int, rows: list[dict]) -> str:
     unit = UNIT[task]
     f = "{:.3f}" if unit == "IoU" else "{:.2f}"
-    bar = {"dehaze": "ours ≥ baseline + 1 dB and above the hazy input (haze-free: ≥ 30 dB from the input; "
-                     "margin = ours − 30)",
+    bar = {"dehaze": f"ours ≥ baseline + 1 dB, above the hazy input and with no colour cast over {CAST_BAR:g} (a "
+                     "channel mean off the truth's; haze-free: ≥ 30 dB from the input; margin = ours − 30)",
            "watermark": "ours ≥ max(Telea, input) + 3 dB inside the hint",
            "watermark_several": "every photo ≥ max(Telea, input) + 3 dB inside the mark's box (ours / baseline: "
                                 "means over the photos; margin: the smallest photo's gain)",
@@ -682,6 +695,10 @@ def main() -> None:
     args = ap.parse_args()
     if args.report_from:
         raw = json.loads(args.report_from.read_text())
+        if raw["task"] == "dehaze":  # each row judged again by the bar as it now stands (dehaze_held), JSON too
+            for r in raw["rows"]:
+                r["held"] = dehaze_held(r)
+            args.report_from.write_text(json.dumps(raw, indent=1, ensure_ascii=False) + "\n")
         text = report(raw["task"], raw["split"], raw["seed"], raw["rows"])
         args.report_from.with_suffix(".md").write_text(text)
         print(text)

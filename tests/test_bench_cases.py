@@ -113,6 +113,18 @@ def test_edge_step_scores_a_sharp_transmission_one_and_a_blurred_one_less():
     assert np.isnan(edge_step(np.full_like(t, 0.6), np.full_like(t, 0.6)))  # no depth edge to score
 
 
+def test_the_dehazing_bar_misses_a_result_that_keeps_the_haze_colour():
+    # bench_check.dehaze_held: +1.3 dB over the prior and above the input, but sepia where the truth is grey (0.18)
+    from bench_check import CAST_BAR, dehaze_held
+
+    row = {"kind": "bright_near", "ours": 18.2, "margin": 1.3, "below_input": False, "cast_ours": 0.18}
+    assert not dehaze_held(row)
+    assert dehaze_held({**row, "cast_ours": CAST_BAR - 0.01})
+    assert not dehaze_held({**row, "cast_ours": 0.02, "margin": 0.9})  # the relative bar stands
+    assert not dehaze_held({**row, "cast_ours": 0.02, "below_input": True})
+    assert dehaze_held({"kind": "haze_free", "ours": 120.0, "margin": 90.0, "below_input": False, "cast_ours": 0.0})
+
+
 def test_airlights_span_bluish_white_to_yellow_brown():
     a = np.stack([c.truth["airlight"] for c in cases.draw_dehaze(1, 40, size=(32, 40))])
     blue_minus_red = a[:, 2] - a[:, 0]
