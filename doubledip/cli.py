@@ -62,10 +62,15 @@ def command(name: str, help: str, add_arguments: Callable[[argparse.ArgumentPars
 
 def _shared(p: argparse.ArgumentParser, working_size: bool = True) -> None:
     p.add_argument("--out", required=True, help="output directory (created; written only when the run succeeds)")
-    p.add_argument("--preset", default="fast", choices=["fast", "paper"], help="settings (default: fast)")
-    p.add_argument("--steps", type=int, help="total optimisation steps (overrides the preset)")
+    p.add_argument("--preset", default="fast", choices=["fast", "paper"],
+                   help="settings: fast (the default; seconds to a minute a photo on a CPU) or paper (the papers' own "
+                        "settings: minutes to hours on a CPU)")
+    p.add_argument("--steps", type=int,
+                   help="at most this many optimisation steps, instead of the preset's (early stopping may end the "
+                        "run sooner; the fast preset's watermark fit and video tracking run no network steps)")
     if working_size:  # the restorations work at the photo's own size
-        p.add_argument("--size", type=int, help="working long side in px (overrides the preset)")
+        p.add_argument("--size", type=int,
+                       help="working long side in px, 32 or more, instead of the preset's (never above the input's)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
                    help="where the networks run (default auto: CUDA when present)")

@@ -166,7 +166,8 @@ TASKS: dict[str, Task] = {t.name: t for t in [
                         for n in ("chelsea_coffee", "astronaut_rocket"))),
     Task("watermark", "Watermark removal", "watermark removal: I = (1 − m·h)·clean + m·h·w",
          ".tasks.watermark:iterate_watermark",
-         (Param("images", "images", "a watermarked photo, or several photos sharing one watermark", required=True),
+         (Param("images", "images", "a watermarked photo, or several photos sharing one watermark (the same size, "
+                "the mark at the same place; then no hint is needed)", required=True),
           Param("hint", "mask", "white (or opaque) over the watermark (a box or brush); required for one photo",
                 page="paint over the watermark")),
          ("clean", "watermark", "watermark_mask"),

@@ -314,6 +314,18 @@ def test_the_usage_line_names_the_command_the_user_typed(monkeypatch, capsys, ar
     assert capsys.readouterr().out.startswith(usage)
 
 
+def test_the_help_says_what_steps_size_and_presets_mean(capsys):
+    """A new user read --steps as the run's length (it is a cap: early stopping may end sooner, and the fast
+    watermark fit runs none), found no range for --size and no cost for the paper preset, and no word on how
+    several photos sharing a mark are given."""
+    with pytest.raises(SystemExit):
+        main(["watermark", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "at most this many optimisation steps" in text and "early stopping may end the run sooner" in text
+    assert "32 or more" in text and "minutes to hours on a CPU" in text
+    assert "several photos sharing one watermark (the same size, the mark at the same place; then no hint" in text
+
+
 def test_a_working_size_under_what_the_networks_take_says_what_was_used(files, tmp_path, capsys):
     """The paper preset's deeper networks need 96 px a side: --size 32 worked at 96×96 without a word."""
     out = tmp_path / "small"
