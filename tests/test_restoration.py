@@ -155,6 +155,10 @@ def test_denoise_mixes_in_non_local_means_where_sure_says_it_helps():
     mixed = denoise(noisy, steps=150, seed=0, device="cpu")
     got, nlm = psnr(mixed.images["restored"], truth), psnr(nonlocal_means(noisy, mixed.values["sigma"] / 255), truth)
     assert mixed.values["blend_weight"] < 0.4 and got > nlm - 0.2, (mixed.values, got, nlm)
+    from doubledip.tasks.restoration import SMALL_SHARE
+
+    said = any("of the weight in the result's mix" in n for n in mixed.notes)
+    assert said == (mixed.values["blend_weight"] < SMALL_SHARE), (mixed.values, mixed.notes)
 
 
 def test_sure_blend_weighs_an_estimate_by_its_estimated_error():
@@ -211,6 +215,31 @@ def test_holdout_blend_weighs_the_dip_fill_by_its_error_on_held_out_pixels():
     useless, v = holdout_blend(np.zeros_like(truth), img, fill, held, ("biharmonic",))  # a black fill: none of it
     assert v["blend_weight"] < 0.05 and abs(psnr(useless, truth) - bh) < 0.2
     assert np.array_equal(useless[~fill], img[~fill])  # known pixels, the held-out ones too, stay as they were
+
+
+def test_a_result_in_which_the_network_weighs_little_says_so():
+    """A new user read "Deep Image Prior" and got an inpainting in which the network weighed 0: the note names the
+    network's share and the methods that carry the result, heaviest first; a real share, or JPEG's fixed one, adds
+    none."""
+    from doubledip.tasks.restoration import SMALL_SHARE, mix_notes
+
+    weights = {"dip": 0.0, "biharmonic": 0.139, "nlm": 0.066, "dct": 0.795}
+    (note,) = mix_notes({"blend_weight": 0.0, "blend_weights": weights})
+    assert "got 0.00 of the weight" in note and "dct 0.80, biharmonic 0.14, nlm 0.07" in note
+    assert "SURE" in mix_notes({"blend_weight": SMALL_SHARE / 2})[0]  # denoising's mix with non-local means
+    assert mix_notes({"blend_weight": SMALL_SHARE}) == [] and mix_notes({"blend_weight": 1.0}) == []
+    assert mix_notes({"blend_weight": 0.0, "jpeg_quality": 20}) == [] and mix_notes({}) == []
+    # and a run says it: an inpainting of thin strokes over the cat, where the classic fills carry the result
+    from skimage import data
+
+    from doubledip import inpaint
+
+    img = data.chelsea()[40:168, 120:248].astype(np.float32) / 255
+    holes = np.zeros(img.shape[:2], bool)
+    holes[30:34, 10:110] = holes[70:110, 60:64] = holes[90:94, 20:80] = True
+    r = inpaint(img, holes, seed=0, device="cpu", steps=60)
+    assert r.values["blend_weight"] < SMALL_SHARE, r.values  # measured 0.00 (dct 0.80, nlm 0.17, biharmonic 0.03)
+    assert r.notes == mix_notes(r.values) and len(r.notes) == 1
 
 
 def test_mid_tones_leave_out_values_near_the_clipping():

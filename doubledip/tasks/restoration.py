@@ -104,6 +104,29 @@ def mid_tones(image: np.ndarray, sigma: float) -> np.ndarray:
     return mid if mid.mean() >= 0.01 else np.ones(mid.shape, bool)
 
 
+# The network's share of a mix under which the result is said to be, in the main, the classic methods'.
+SMALL_SHARE = 0.1
+
+
+def mix_notes(mixed: dict[str, Any]) -> list[str]:
+    """What a user should know of a result's mix (``mixed``: the mix's values, see :func:`holdout_blend` and
+    :func:`sure_blend`): where the network's image got under :data:`SMALL_SHARE` of the weight, the result is, in
+    the main, the classic methods' (a new user read "Deep Image Prior" and got a result in which the network
+    weighed 0: the README said so, the result did not). Empty otherwise, and where a mix's weight is fixed (JPEG)."""
+    weight, weights = mixed.get("blend_weight"), mixed.get("blend_weights")
+    if weight is None or weight >= SMALL_SHARE or "jpeg_quality" in mixed:
+        return []
+    if weights:
+        others = ", ".join(f"{n} {v:.2f}" for n, v in sorted(weights.items(), key=lambda kv: -kv[1])
+                           if n != "dip" and v > 0)
+        how = f"by their error on known pixels held out of every fill: {others}"
+    else:
+        how = "by the mix's estimated risk (SURE): non-local means takes the rest"
+    return [f"the network's image got {weight:.2f} of the weight in the result's mix, chosen {how}; the result is "
+            "in the main the classic methods' (the mix is taken because it beats each method alone; its weights are "
+            "blend_weight and, for inpainting, blend_weights in summary.json)"]
+
+
 def sure_blend(
     dip: np.ndarray, noisy: np.ndarray, sigma: float, dip_divergence: float, region: np.ndarray | None = None,
     probes: int = 5, eps: float = 0.01,
@@ -511,7 +534,8 @@ def build(
         if not s.early_stop:
             vals.update(stopped_at=s.total_steps, stop_reason=f"ran all {s.total_steps} steps ({s.name} preset: "
                         "no early stopping)" + (f"; exponential average {s.average}" if s.average else ""))
-        return Result(task, s.name, images={"restored": restored.astype(np.float32)}, values=vals)
+        return Result(task, s.name, images={"restored": restored.astype(np.float32)}, values=vals,
+                      notes=mix_notes(mixed))
 
     def show(x: Tensors) -> Tensors:
         return {"restored": compose(x)[..., : crop[0], : crop[1]]}
