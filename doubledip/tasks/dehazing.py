@@ -16,8 +16,8 @@ low (1–3 dB lost on the tune cases), and its edges are blurred. The network's 
 of that prior: t = prior + guided-up(t_net − shrunk prior), so the object edges and detail finer than the working
 size come from the full-size prior and the network's correction from the decomposition; the correction is first
 low-passed (``correction_blur``), or the network's rounding of each depth edge, subtracted back, halves the prior's
-step there (see :func:`render_frame`). Without ``boundary`` (the
-paper preset), the dark-channel prior on the working copy starts t, and the working t is guided-upsampled.
+step there (see :func:`render_frame`). Without ``boundary`` (the paper preset), the dark-channel prior on the
+working copy starts t, and the working t is guided-upsampled.
 The dehazed image is computed at the input's full resolution from the full-size t and A, never upsampled from the
 working-size J.
 
