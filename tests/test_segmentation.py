@@ -66,11 +66,13 @@ def test_bad_hints_raise_clear_errors(which):
         bg = np.ones_like(bg)
     elif which == "wrong_size":
         fg = fg[:-1]
-    with pytest.raises(InputError):
+    with pytest.raises(InputError) as err:
         if which == "one_only":
             segment(img, fg, None, steps=2)
         else:
             segment(img, fg, bg, steps=2)
+    if which == "full":  # the message names the hint at fault
+        assert str(err.value).startswith("the background hint covers the whole image")
 
 
 def test_partly_overlapping_hints_are_noted_and_the_shared_pixels_left_undecided():
@@ -161,6 +163,35 @@ def test_a_region_no_foreground_stroke_touches_goes_to_the_background():
     # Only regions of a paintable size are said: specks alone give no note.
     assert dropped_regions_note(dropped, soft.size).startswith("1 foreground region that no foreground stroke")
     assert dropped_regions_note(np.array([1, 5]), soft.size) is None  # under 0.1 % of 96×144 (13.8 px)
+
+
+def test_a_region_joined_to_the_stroked_one_by_a_thin_neck_goes_and_a_thin_part_stays():
+    """A stroked square with a 4 px wide, 20 px long handle, and a second square joined to it by a 4 px neck (one
+    8-connected component with it, as a pale tray touching a grey polygon's corner), on a 256×320 image (neck
+    radius 2 px): the second square and its neck go, the handle stays; plain connected components (``neck`` 0)
+    kept everything."""
+    from doubledip.tasks.segmentation import keep_hinted_regions, neck_radius
+
+    obj = np.zeros((256, 320), bool)
+    obj[60:140, 40:120] = True
+    obj[97:101, 120:140] = True  # a handle: as thin as the neck, ends nowhere
+    other = np.zeros_like(obj)
+    other[150:230, 160:260] = True
+    neck = np.zeros_like(obj)
+    neck[139:151, 100:104] = True  # 4 px wide, from the object's bottom edge to the other square's top
+    neck[147:151, 100:161] = True
+    fg = np.zeros_like(obj)
+    fg[95:105, 60:100] = True
+    soft = (obj | other | neck).astype(np.float32)
+    assert neck_radius(soft.shape) == 2
+    plain, none = keep_hinted_regions(soft, fg, neck=0)
+    assert np.array_equal(plain, soft) and len(none) == 0
+    out, dropped = keep_hinted_regions(soft, fg)
+    kept = out >= 0.5
+    assert kept[obj].all()  # the handle included
+    assert not kept[other].any()
+    assert kept[neck].mean() < 0.2  # what is left of the neck hangs from the object, at most a stub
+    assert (out[~kept] < 0.5).all() and dropped.sum() == int((soft >= 0.5).sum() - kept.sum())
 
 
 def _tune_segment_case(index: int):
