@@ -232,9 +232,14 @@ def _read(path: str | os.PathLike) -> tuple[np.ndarray, list[str]]:
 
 def load_image_with_notes(path: str | os.PathLike) -> LoadedImage:
     """An image file as displayed — float32 RGB ``(H, W, 3)`` in [0, 1], scaled by its bit depth — and notes about
-    how it was read (an animated file reduced to its first frame). Raises :class:`InputError` with a readable
-    reason (missing, unreadable, too small or too large)."""
+    how it was read (an animated file reduced to its first frame; transparent pixels put on white). Raises
+    :class:`InputError` with a readable reason (missing, unreadable, too small or too large)."""
     a, notes = _read(path)
+    if a.ndim == 3 and a.shape[2] in (2, 4):
+        clear = np.clip(unit_range(a[..., -1]), 0.0, 1.0) < 1.0
+        if clear.any():
+            notes.append(f"{Path(path).name} has transparent pixels ({100 * clear.mean():.1f} % of it): they were "
+                         "put on white, as most viewers show them")
     try:
         return LoadedImage(as_float_image(a), notes)
     except InputError as e:

@@ -212,6 +212,25 @@ def test_an_animated_image_is_its_first_frame_with_a_note(tmp_path, fmt):
     assert load_image_with_notes(tmp_path / "still.png").notes == []
 
 
+def test_a_photo_with_transparent_pixels_is_put_on_white_with_a_note(tmp_path):
+    """A cut-out PNG's transparent parts were put on white without a word: the user saw white where they had left
+    nothing, and the decomposition took it as part of the photo."""
+    from doubledip.io import load_image_with_notes
+
+    rgba = np.zeros((20, 40, 4), np.uint8)
+    rgba[..., 0] = 200
+    rgba[:, :30, 3] = 255
+    rgba[:, 30:, 3] = 0  # a quarter transparent
+    Image.fromarray(rgba).save(tmp_path / "cutout.png")
+    img, notes = load_image_with_notes(tmp_path / "cutout.png")
+    assert np.allclose(img[:, 30:], 1.0) and np.allclose(img[:, :30, 0], 200 / 255)
+    assert notes == ["cutout.png has transparent pixels (25.0 % of it): they were put on white, as most viewers "
+                     "show them"]
+    rgba[..., 3] = 255  # opaque throughout: nothing to say
+    Image.fromarray(rgba).save(tmp_path / "opaque.png")
+    assert load_image_with_notes(tmp_path / "opaque.png").notes == []
+
+
 def test_a_16bit_rgb_phone_export_is_turned_upright_too(tmp_path):
     """16-bit RGB takes the OpenCV path; its EXIF orientation (a PNG eXIf chunk) is applied all the same."""
     import struct
