@@ -130,4 +130,4 @@ class DecompositionSettings(Settings):
     def check(self) -> None:
         super().check()
         if self.size is not None and whole_number(self.size, "working size") < 32:
-            raise InputError("working size must be at least 32 px")
+            raise InputError(f"working size must be at least 32 px (--size on the command line); got {self.size}")

@@ -270,6 +270,14 @@ def _decoding(path: Path) -> contextlib.AbstractContextManager:
     return guard()
 
 
+def _check_clip_path(p: Path) -> None:
+    """:class:`InputError` unless ``p`` is a file: a folder (of frames, say) is named as one, not as missing."""
+    if p.is_dir():
+        raise InputError(f"{p}: is a folder, not a video file (give a clip: mp4, webm, mov, or a GIF)")
+    if not p.is_file():
+        raise InputError(f"{p}: no such video file")
+
+
 def read_clip(path: str | os.PathLike, max_frames: int = MAX_FRAMES, read_side: int = READ_SIDE) -> Clip:
     """A video file (mp4/webm/mov/mkv/gif/apng/webp/…) as a :class:`Clip` within the budget.
 
@@ -282,8 +290,7 @@ def read_clip(path: str | os.PathLike, max_frames: int = MAX_FRAMES, read_side: 
     if int(max_frames) < 1:
         raise InputError(f"max_frames (the CLI's --max-frames) must be at least 1; got {max_frames}")
     p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{p}: no such video file")
+    _check_clip_path(p)
     source = _Frames(p)
     kept: list[int] = []
     frames: list[np.ndarray] = []
@@ -331,8 +338,7 @@ def first_frame(path: str | os.PathLike) -> np.ndarray:
     """The clip's first frame as displayed (uint8 RGB (H, W, 3), rotation metadata applied, the source's size):
     what hints are drawn on. Raises :class:`InputError` for a missing, unreadable or empty file."""
     p = Path(path)
-    if not p.is_file():
-        raise InputError(f"{p}: no such video file")
+    _check_clip_path(p)
     with _decoding(p), contextlib.closing(iter(_Frames(p))) as decoded:
         for frame in decoded:
             return frame

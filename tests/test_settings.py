@@ -31,7 +31,7 @@ def test_stage_lengths_by_name_and_by_total():
         get_preset("segment", "fast", steps={"fit": 10})
     with pytest.raises(ValueError, match="at least 1"):
         get_preset("segment", "fast", steps=0)
-    with pytest.raises(ValueError, match="at least 32"):
+    with pytest.raises(ValueError, match=r"at least 32 px \(--size on the command line\); got 8"):
         get_preset("segment", "fast", size=8)
 
 

@@ -171,6 +171,7 @@ def test_cli_segment_video_writes_the_contract(clipfiles, tmp_path):
     (["segment-video", "{d}/notes.txt"], "a text file, not a video"),  # ffmpeg decoded it as ANSI art
     (["dehaze-video", "{d}/empty.mp4"], "not a readable video"),
     (["separate-video", "{d}/missing.mp4"], "no such video"),
+    (["segment-video", "{d}"], "is a folder, not a video file"),  # a folder of frames read as missing
     (["segment-video", "{d}/disc.mp4", "--fg-hint", "{d}/small_hint.png", "--bg-hint", "{d}/bg.png"], "px"),
     (["dehaze-video", "{d}/disc.mp4", "--max-frames", "0"], "--max-frames) must be at least 1"),
     (["dehaze-video", "{d}/disc.mp4", "--max-frames", "-3"], "--max-frames) must be at least 1"),

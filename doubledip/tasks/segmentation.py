@@ -15,8 +15,8 @@ mean 0.885 → 0.915; a spoon beside a cup, a piece of the background beside a p
 (0.932 → 0.789): the note asks for a stroke on every object. A region the cut joined to the object only through a
 neck a few pixels wide counts as a region of its own (:data:`NECK`): tune split, cases 0–79 with user hints
 (bench/probe_segment_neck.py, bench/results/probe_segment_neck_tune.txt): on cases 0–39, where the radius was chosen,
-IoU 0.519 → 0.853 and 0.853 → 0.997 on two, −0.005 on one, bar held 36 → 37; on cases 40–79 +0.010 on one, −0.012
-on one (already under the bar), bar held 36 either way. Last, GrabCut started from the user's hints alone
+IoU 0.519 → 0.841 and 0.853 → 0.997 on two, −0.005 on one, bar held 36 → 37; on cases 40–79 −0.010 on one (already
+under the bar), bar held 36 either way. Last, GrabCut started from the user's hints alone
 replaces that result when the hints' own colour models give it the lower graph-cut energy
 (:func:`prefer_hint_cut`): where the decomposition misled the cut, the cut from the hints finds the object's edge.
 
@@ -39,6 +39,7 @@ import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
+from scipy import ndimage
 
 from .. import losses
 from ..colour import colour_log_odds
@@ -348,9 +349,10 @@ def keep_hinted_regions(soft: np.ndarray, fg: np.ndarray, neck: int | None = Non
     A region the cut joined to the object through a neck a pixel or two wide (a pale tray touching a grey polygon's
     corner: one component) is still a region of its own: regions are first found in the mask eroded by a disk of
     radius ``neck`` px (default :func:`neck_radius`: 2 px at 256–400 px); an eroded region that no hint reaches
-    within ``neck`` px goes, with the pixels within ``neck`` px of it that are nearer no kept region, and then every
-    component left without a hint. Parts of the object thinner than the neck (a leg, a handle) survive no erosion,
-    so stay with the region they hang from. ``neck`` 0: plain connected components.
+    within ``neck`` px and that is clearly thicker than the neck (it holds a disk of twice its radius) goes, with the
+    pixels within ``neck`` px of it that are nearer no kept region, and then every component left without a hint.
+    Parts of the object about as thin as the neck (a leg, a handle, a pixel wider in places) stay with the region
+    they hang from. ``neck`` 0: plain connected components.
 
     ``soft`` (H, W) float in [0, 1], pinned to the hints (every ``fg`` pixel is foreground); ``fg`` (H, W) bool.
     Returns the mask and the size (px) of each region dropped."""
@@ -365,6 +367,12 @@ def keep_hinted_regions(soft: np.ndarray, fg: np.ndarray, neck: int | None = Non
             reached = np.zeros(count, bool)
             reached[0] = True
             reached[np.unique(labels[cv2.dilate(fg.astype(np.uint8), disk) > 0])] = True
+            # Only a region clearly thicker than its neck is one of its own: its widest disk at least twice the
+            # neck's radius. A thin part a pixel wider in places than the neck (a cup's handle 4–6 px wide) leaves
+            # specks of core that no hint reaches; cutting around them would sever the part from its object.
+            thickness = ndimage.maximum(cv2.distanceTransform(binary.astype(np.uint8), cv2.DIST_L2, 5), labels,
+                                        np.arange(count))
+            reached |= np.asarray(thickness) < 2 * r
             lone = ~reached[labels]
             if lone.any():
                 kept_near = cv2.dilate((core > 0) & ~lone, disk) > 0
@@ -384,13 +392,15 @@ def keep_hinted_regions(soft: np.ndarray, fg: np.ndarray, neck: int | None = Non
 def dropped_regions_note(sizes: np.ndarray, pixels: int) -> str | None:
     """The note for the regions :func:`keep_hinted_regions` dropped (``sizes`` in px, of an image of ``pixels``):
     specks under the least hint a user may paint (:data:`MIN_HINT_FRACTION`) go without a word (a few stray pixels
-    of a good mask made the note read "0.0 % of the image"); None when nothing else went."""
+    of a good mask made the note read "0.0 % of the image"); None when nothing else went. Worded as what was done,
+    not as a fault: on a good result the dropped regions are the background's own patches of the object's colours."""
     big = sizes[sizes >= MIN_HINT_FRACTION * pixels]
     if not len(big):
         return None
-    return (f"{len(big)} foreground region{'s' if len(big) > 1 else ''} that no foreground stroke touches "
-            f"({100 * big.sum() / pixels:.1f} % of the image) went to the background: mark every object you want "
-            "with a stroke")
+    many = len(big) > 1
+    return (f"{len(big)} region{'s' if many else ''} of the object's colours that no foreground stroke touches "
+            f"({100 * big.sum() / pixels:.1f} % of the image) {'were' if many else 'was'} given to the background; "
+            f"if {'one' if many else 'it'} is part of what you want, mark it with a stroke")
 
 
 def refine_mask(
