@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from doubledip.io import InputError, load_image, load_mask
+from doubledip.io import InputError, InputNote, load_image, load_mask
 
 
 def test_gray_rgba_and_16bit_images_become_float_rgb(tmp_path):
@@ -16,7 +16,8 @@ def test_gray_rgba_and_16bit_images_become_float_rgb(tmp_path):
     Image.fromarray(deep).save(tmp_path / "d.png")
     g = load_image(tmp_path / "g.png")
     assert g.shape == (32, 32, 3) and g.dtype == np.float32 and np.allclose(g[..., 0], gray / 255.0)
-    assert np.allclose(load_image(tmp_path / "a.png"), 1.0)
+    with pytest.warns(InputNote, match=r"a.png has transparent pixels \(100.0 % of it\)"):
+        assert np.allclose(load_image(tmp_path / "a.png"), 1.0)
     d = load_image(tmp_path / "d.png")
     assert d.max() <= 1.0 and d.max() > 0.9
 
@@ -133,7 +134,8 @@ def test_16bit_rgba_is_scaled_by_its_depth_and_put_on_white(tmp_path):
     rgba[..., 0], rgba[..., 1], rgba[..., 2], rgba[..., 3] = 200, 0, 65535, 65535
     rgba[:, 12:, 3] = 0  # the right half transparent
     _write_16bit(tmp_path / "rgba64.png", rgba)
-    img = load_image(tmp_path / "rgba64.png")
+    with pytest.warns(InputNote, match=r"rgba64.png has transparent pixels \(50.0 % of it\)"):  # 16-bit alpha
+        img = load_image(tmp_path / "rgba64.png")
     assert np.allclose(img[0, 0], [200 / 65535, 0, 1], atol=1e-7)
     assert np.allclose(img[:, 12:], 1.0)
 
