@@ -281,9 +281,11 @@ def _levels(a: np.ndarray) -> tuple[np.ndarray, bool]:
     return a, False
 
 
-def load_mask(path: str | os.PathLike, shape: tuple[int, int], what: str = "hint") -> np.ndarray:
-    """A hint mask file, read as displayed (like :func:`load_image`), as bool ``shape``; it must match the image's
-    size and mark at least one pixel. Raises :class:`InputError`; notes are emitted as :class:`InputNote`."""
+def load_mask(path: str | os.PathLike, shape: tuple[int, int], what: str = "hint",
+              image: str = "the image") -> np.ndarray:
+    """A hint mask file, read as displayed (like :func:`load_image`), as bool ``shape``; it must match the size of
+    ``image`` (named in the error: "the clip's first frame" for a clip) and mark at least one pixel. Raises
+    :class:`InputError`; notes are emitted as :class:`InputNote`."""
     if len(tuple(shape)) != 2:
         raise InputError(f"the image size for a {what} is (height, width); got {tuple(shape)}: give img.shape[:2]")
     a, notes = _read(path)
@@ -291,7 +293,7 @@ def load_mask(path: str | os.PathLike, shape: tuple[int, int], what: str = "hint
         warnings.warn(note, InputNote, stacklevel=2)
     m = as_mask(a)
     _check_mask_file(a, m, shape, what, str(path))
-    check_mask(m, shape, what, str(path))
+    check_mask(m, shape, what, str(path), image)
     return m
 
 
@@ -319,12 +321,15 @@ def _check_mask_file(a: np.ndarray, m: np.ndarray, shape: tuple[int, int], what:
                          f"(brightest channel above half): {HINT_FORMAT}")
 
 
-def check_mask(m: np.ndarray, shape: tuple[int, int], what: str = "hint", name: str = "") -> None:
+def check_mask(m: np.ndarray, shape: tuple[int, int], what: str = "hint", name: str = "",
+               image: str = "the image") -> None:
+    """:class:`InputError` unless the mask ``m`` is ``shape`` (H, W) and marks a pixel; ``name`` (a file) prefixes
+    the message, ``image`` names what the mask belongs to ("the clip's first frame" for a clip's hints)."""
     prefix = f"{name}: " if name else ""
     if tuple(m.shape[:2]) != tuple(shape):
         raise InputError(
-            f"{prefix}{what} is {m.shape[1]}×{m.shape[0]} px but the image is {shape[1]}×{shape[0]} px; "
-            f"draw the {what.split()[-1]} on the same image"
+            f"{prefix}{what} is {m.shape[1]}×{m.shape[0]} px but {image} is {shape[1]}×{shape[0]} px; "
+            f"draw the {what.split()[-1]} on {'the same image' if image == 'the image' else image}"
         )
     if not m.any():
         raise InputError(f"{prefix}{what} is empty: mark at least a few pixels")

@@ -363,6 +363,7 @@ TASKS: dict[str, VideoTask] = {
     "separate-video": VideoTask(transparency.iterate_separate_video, transparency.render_frame,
                                 {"layer1": "layer1", "layer2": "layer2"}),
 }
+FIRST_FRAME = "the clip's first frame"  # what a clip's hints are drawn on, as errors name it
 FRAME_DIRS = {"mask": "masks"}  # the CLI contract names the mask frames' folder; others are named as the output
 
 
@@ -371,7 +372,7 @@ def fit_hint(hint: np.ndarray | None, clip: Clip, what: str) -> np.ndarray | Non
     if hint is None:
         return None
     m = as_mask(hint)
-    check_mask(m, clip.size, what)
+    check_mask(m, clip.size, what, image=FIRST_FRAME)
     h, w = clip.frames.shape[1:3]
     if m.shape != (h, w):
         m = np.asarray(Image.fromarray(m.astype(np.uint8) * 255).resize((w, h), Image.BILINEAR)) > 127

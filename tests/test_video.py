@@ -172,7 +172,8 @@ def test_cli_segment_video_writes_the_contract(clipfiles, tmp_path):
     (["dehaze-video", "{d}/empty.mp4"], "not a readable video"),
     (["separate-video", "{d}/missing.mp4"], "no such video"),
     (["segment-video", "{d}"], "is a folder, not a video file"),  # a folder of frames read as missing
-    (["segment-video", "{d}/disc.mp4", "--fg-hint", "{d}/small_hint.png", "--bg-hint", "{d}/bg.png"], "px"),
+    (["segment-video", "{d}/disc.mp4", "--fg-hint", "{d}/small_hint.png", "--bg-hint", "{d}/bg.png"],
+     "px but the clip's first frame is"),
     (["dehaze-video", "{d}/disc.mp4", "--max-frames", "0"], "--max-frames) must be at least 1"),
     (["dehaze-video", "{d}/disc.mp4", "--max-frames", "-3"], "--max-frames) must be at least 1"),
     (["dehaze-video", "{d}/disc.mp4", "--strength", "3"], "strength must lie in 0–1"),

@@ -9,7 +9,7 @@ from ..cli import command
 from ..engine import Result
 from ..io import load_mask
 from ..registry import TASKS
-from ..video import MAX_FRAMES, Clip, fit_hint, iterate_video, read_clip, render
+from ..video import FIRST_FRAME, MAX_FRAMES, Clip, fit_hint, iterate_video, read_clip, render
 
 
 def _clip_args(p: argparse.ArgumentParser, what: str) -> None:
@@ -35,9 +35,9 @@ def _segment_args(p: argparse.ArgumentParser) -> None:
 @command("segment-video", "video foreground/background segmentation, consistent in time", _segment_args)
 def segment_video(args: argparse.Namespace, opts: dict):
     clip = read_clip(args.video, args.max_frames)
-    fg = fit_hint(load_mask(args.fg_hint, clip.size, "foreground hint"), clip, "foreground hint") \
+    fg = fit_hint(load_mask(args.fg_hint, clip.size, "foreground hint", FIRST_FRAME), clip, "foreground hint") \
         if args.fg_hint else None
-    bg = fit_hint(load_mask(args.bg_hint, clip.size, "background hint"), clip, "background hint") \
+    bg = fit_hint(load_mask(args.bg_hint, clip.size, "background hint", FIRST_FRAME), clip, "background hint") \
         if args.bg_hint else None
     return iterate_video("segment-video", clip, fg, bg, **opts), _renderer("segment-video", clip)
 
