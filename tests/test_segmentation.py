@@ -200,6 +200,30 @@ def test_a_region_joined_to_the_stroked_one_by_a_thin_neck_goes_and_a_thin_part_
     assert (out[~kept] < 0.5).all() and dropped.sum() == int((soft >= 0.5).sum() - kept.sum())
 
 
+def test_the_necks_of_a_large_mask_are_found_on_a_smaller_copy_with_the_same_outcome():
+    """A 1600×2000 mask (neck radius 10 px): the necks are found on a copy with a 1024 px short side, where the
+    morphology costs a tenth, and only the cut comes back. The square joined by an 8 px neck goes, an 8 px handle
+    with a 12 px upright stays, and the kept object is exact at full size."""
+    from doubledip.tasks.segmentation import NECK_SIDE, keep_hinted_regions, neck_radius
+
+    obj = np.zeros((1600, 2000), bool)
+    obj[300:800, 200:800] = True
+    obj[400:408, 800:950] = obj[700:708, 800:950] = True
+    obj[400:708, 950:962] = True  # a cup's handle
+    other = np.zeros_like(obj)
+    other[900:1400, 1000:1600] = True
+    neck = np.zeros_like(obj)
+    neck[799:901, 600:608] = True  # 8 px wide, straight down into the other square
+    fg = np.zeros_like(obj)
+    fg[500:540, 300:700] = True
+    soft = (obj | other | neck).astype(np.float32)
+    assert neck_radius(soft.shape) == 10 and min(soft.shape) > NECK_SIDE
+    out, dropped = keep_hinted_regions(soft, fg)
+    kept = out >= 0.5
+    assert kept[obj].all() and kept[other].mean() < 0.01
+    assert not kept[~(obj | other | neck)].any()
+
+
 def _tune_segment_case(index: int):
     """Benchmark TUNE case ``index`` of the segmentation generator (bench/cases.py)."""
     import sys  # noqa: PLC0415

@@ -329,6 +329,7 @@ def _full_layers(full: torch.Tensor, soft: np.ndarray, x: Tensors) -> dict[str, 
 # A region joined to a stroked one only through a neck at most twice this share of the short side wide (at least 1
 # px each side) counts as a region of its own (:func:`keep_hinted_regions`): 2 px at 256–400 px, 6 px at 1024 px.
 NECK = 1 / 160
+NECK_SIDE = 1024  # the necks of a larger mask are found on a copy with this short side (px)
 
 
 def neck_radius(shape: tuple[int, ...]) -> int:
@@ -357,26 +358,23 @@ def keep_hinted_regions(soft: np.ndarray, fg: np.ndarray, neck: int | None = Non
     ``soft`` (H, W) float in [0, 1], pinned to the hints (every ``fg`` pixel is foreground); ``fg`` (H, W) bool.
     Returns the mask and the size (px) of each region dropped."""
     binary = soft >= 0.5
-    r = neck_radius(soft.shape) if neck is None else int(neck)
+    h, w = binary.shape
+    # The necks are found on a copy whose short side is at most NECK_SIDE px (the morphology's cost grows with the
+    # neck's radius: 4 s on a 12 MP mask at full size); only the cut is brought back, the regions are counted at
+    # full size. The benchmark's photos, on which the rule was measured, are found at their own size.
+    scale = 1.0 if neck is not None else min(1.0, NECK_SIDE / min(h, w))
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    small, fg_small = binary, fg
+    if scale < 1.0:
+        small = cv2.resize(binary.astype(np.float32), size, interpolation=cv2.INTER_AREA) >= 0.5
+        fg_small = cv2.resize(fg.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0
+    r = neck_radius(small.shape) if neck is None else int(neck)
     cut = np.zeros_like(binary)
     if r > 0:
-        disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
-        core = cv2.erode(binary.astype(np.uint8), disk)
-        count, labels = cv2.connectedComponents(core, connectivity=8)
-        if count > 2:
-            reached = np.zeros(count, bool)
-            reached[0] = True
-            reached[np.unique(labels[cv2.dilate(fg.astype(np.uint8), disk) > 0])] = True
-            # Only a region clearly thicker than its neck is one of its own: its widest disk at least twice the
-            # neck's radius. A thin part a pixel wider in places than the neck (a cup's handle 4–6 px wide) leaves
-            # specks of core that no hint reaches; cutting around them would sever the part from its object.
-            thickness = ndimage.maximum(cv2.distanceTransform(binary.astype(np.uint8), cv2.DIST_L2, 5), labels,
-                                        np.arange(count))
-            reached |= np.asarray(thickness) < 2 * r
-            lone = ~reached[labels]
-            if lone.any():
-                kept_near = cv2.dilate((core > 0) & ~lone, disk) > 0
-                cut = binary & (cv2.dilate(lone.astype(np.uint8), disk) > 0) & ~kept_near & ~fg
+        cut_small = _neck_cut(small, fg_small, r)
+        if scale < 1.0 and cut_small.any():
+            cut_small = cv2.resize(cut_small.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+        cut = cut_small & binary & ~fg
     count, labels = cv2.connectedComponents((binary & ~cut).astype(np.uint8), connectivity=8)
     hinted = np.zeros(count, bool)
     hinted[0] = True  # the background
@@ -387,6 +385,30 @@ def keep_hinted_regions(soft: np.ndarray, fg: np.ndarray, neck: int | None = Non
     out = np.where(drop, np.minimum(soft, 0.499), soft).astype(soft.dtype)
     n_drop, drop_labels = cv2.connectedComponents(drop.astype(np.uint8), connectivity=8)
     return out, np.bincount(drop_labels.ravel(), minlength=n_drop)[1:]
+
+
+def _neck_cut(binary: np.ndarray, fg: np.ndarray, r: int) -> np.ndarray:
+    """The pixels of the regions that :func:`keep_hinted_regions` cuts at necks of radius ``r`` px (bool, as
+    ``binary``): eroded regions no hint reaches and clearly thicker than the neck, opened back."""
+    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    core = cv2.erode(binary.astype(np.uint8), disk)
+    count, labels = cv2.connectedComponents(core, connectivity=8)
+    if count <= 2:
+        return np.zeros_like(binary)
+    reached = np.zeros(count, bool)
+    reached[0] = True
+    reached[np.unique(labels[cv2.dilate(fg.astype(np.uint8), disk) > 0])] = True
+    # Only a region clearly thicker than its neck is one of its own: its widest disk at least twice the neck's
+    # radius. A thin part a pixel wider in places than the neck (a cup's handle 4–6 px wide) leaves specks of core
+    # that no hint reaches; cutting around them would sever the part from its object.
+    thickness = ndimage.maximum(cv2.distanceTransform(binary.astype(np.uint8), cv2.DIST_L2, 5), labels,
+                                np.arange(count))
+    reached |= np.asarray(thickness) < 2 * r
+    lone = ~reached[labels]
+    if not lone.any():
+        return np.zeros_like(binary)
+    kept_near = cv2.dilate((core > 0) & ~lone, disk) > 0
+    return binary & (cv2.dilate(lone.astype(np.uint8), disk) > 0) & ~kept_near & ~fg
 
 
 def dropped_regions_note(sizes: np.ndarray, pixels: int) -> str | None:
