@@ -353,7 +353,8 @@ def keep_hinted_regions(soft: np.ndarray, fg: np.ndarray, neck: int | None = Non
     within ``neck`` px and that is clearly thicker than the neck (it holds a disk of twice its radius) goes, with the
     pixels within ``neck`` px of it that are nearer no kept region, and then every component left without a hint.
     Parts of the object about as thin as the neck (a leg, a handle, a pixel wider in places) stay with the region
-    they hang from. ``neck`` 0: plain connected components.
+    they hang from. ``neck`` 0: plain connected components; a ``neck`` given is in full-size px, and the necks are
+    then found at full size (by default a mask over :data:`NECK_SIDE` px is searched on a smaller copy).
 
     ``soft`` (H, W) float in [0, 1], pinned to the hints (every ``fg`` pixel is foreground); ``fg`` (H, W) bool.
     Returns the mask and the size (px) of each region dropped."""
@@ -388,8 +389,9 @@ def keep_hinted_regions(soft: np.ndarray, fg: np.ndarray, neck: int | None = Non
 
 
 def _neck_cut(binary: np.ndarray, fg: np.ndarray, r: int) -> np.ndarray:
-    """The pixels of the regions that :func:`keep_hinted_regions` cuts at necks of radius ``r`` px (bool, as
-    ``binary``): eroded regions no hint reaches and clearly thicker than the neck, opened back."""
+    """Where :func:`keep_hinted_regions` cuts at necks of radius ``r`` px (bool, as ``binary``): within ``r`` of the
+    eroded regions that no hint reaches and that are clearly thicker than the neck, and nearer no other; the caller
+    keeps of it the mask's pixels that are no hint's."""
     disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
     core = cv2.erode(binary.astype(np.uint8), disk)
     count, labels = cv2.connectedComponents(core, connectivity=8)
@@ -407,8 +409,7 @@ def _neck_cut(binary: np.ndarray, fg: np.ndarray, r: int) -> np.ndarray:
     lone = ~reached[labels]
     if not lone.any():
         return np.zeros_like(binary)
-    kept_near = cv2.dilate((core > 0) & ~lone, disk) > 0
-    return binary & (cv2.dilate(lone.astype(np.uint8), disk) > 0) & ~kept_near & ~fg
+    return (cv2.dilate(lone.astype(np.uint8), disk) > 0) & ~(cv2.dilate((core > 0) & ~lone, disk) > 0)
 
 
 def dropped_regions_note(sizes: np.ndarray, pixels: int) -> str | None:
