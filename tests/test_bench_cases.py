@@ -125,6 +125,16 @@ def test_the_dehazing_bar_misses_a_result_that_keeps_the_haze_colour():
     assert dehaze_held({"kind": "haze_free", "ours": 120.0, "margin": 90.0, "below_input": False, "cast_ours": 0.0})
 
 
+def test_the_video_baseline_runs_on_more_than_frame_0_and_always_on_the_last_frame():
+    # Frame 0 alone is the per-frame baseline's best frame (its hints were drawn there), no estimate of its clip mean
+    from bench_check import baseline_frames
+
+    assert baseline_frames(24, 24) == [0, 23]
+    assert baseline_frames(48, 8) == [0, 8, 16, 24, 32, 40, 47]
+    assert baseline_frames(25, 8) == [0, 8, 16, 24]
+    assert baseline_frames(5, 1) == [0, 1, 2, 3, 4]
+
+
 def test_airlights_span_bluish_white_to_yellow_brown():
     a = np.stack([c.truth["airlight"] for c in cases.draw_dehaze(1, 40, size=(32, 40))])
     blue_minus_red = a[:, 2] - a[:, 0]
