@@ -16,6 +16,7 @@ import torch
 from conftest import hints_for, iou, psnr, two_regions
 from conftest import run_cli as cli
 from PIL import Image
+from skimage import data
 
 from doubledip import Clip, InputError, first_frame, iterate_video, read_clip, render_video, run
 from doubledip.nets import make_frame_inputs
@@ -145,6 +146,41 @@ def test_video_separation_layers_add_up_and_beat_the_trivial_answer(tmp_path):
     # Trivial answers: the mixture itself, or half of it, taken as the scene layer.
     trivial = max(psnr(mixed, y1), psnr(mixed / 2, y1))
     assert max(psnr(l1, y1), psnr(l2, y1)) > trivial + 0.5
+
+
+def crossfade(n: int = N) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Two still photos (scikit-image's coffee and cat) mixed in shares from 30 % to 70 %: the frames (n, 64, 96, 3)
+    and each frame's two true layers (its shares of the photos)."""
+    first, second = (cv2.resize(f().astype(np.float32) / 255, (96, 64), interpolation=cv2.INTER_AREA)
+                     for f in (data.coffee, data.chelsea))
+    share = np.linspace(0.3, 0.7, n, dtype=np.float32)[:, None, None, None]
+    return share * first + (1 - share) * second, share * first, (1 - share) * second
+
+
+def test_a_clip_of_two_still_pictures_mixed_in_changing_shares_is_told_from_moving_layers():
+    from doubledip.tasks.transparency import still_mixes
+
+    frames, y1, _ = crossfade()
+    assert still_mixes(frames) == (0, N - 1)  # the two most different shares
+    assert still_mixes(np.round(frames * 255) / 255) == (0, N - 1)  # 8-bit rounding is no motion
+    assert still_mixes(moving_disc()[0]) is None  # an object moving over a photo
+    assert still_mixes(2 * y1) is None  # one picture whose brightness changes: no second layer to find
+    assert still_mixes(frames[:2]) is None  # two frames: any pair lies in a plane
+
+
+def test_video_separation_of_a_crossfade_takes_two_frames_as_two_mixtures(tmp_path):
+    frames, y1, y2 = crossfade()
+    clip = Clip.from_frames(frames, fps=10)
+    result = run(iterate_video("separate-video", clip))
+    assert result.values["mixtures_from_frames"] == [0, N - 1]
+    assert "mixes of two still pictures" in result.notes[0]
+    render_video("separate-video", clip, result, tmp_path)
+    l1 = np.stack([np.asarray(Image.open(tmp_path / "layer1" / f"{i:04d}.png")) / 255 for i in range(N)])
+    l2 = np.stack([np.asarray(Image.open(tmp_path / "layer2" / f"{i:04d}.png")) / 255 for i in range(N)])
+    assert np.abs(l1 + l2 - frames).mean() < 0.01  # the two layers add up to each frame
+    # Each frame's layers are its shares of the two pictures (in either order), far nearer them than the frame is
+    got = max(min(psnr(l1, y1), psnr(l2, y2)), min(psnr(l1, y2), psnr(l2, y1)))
+    assert got > max(psnr(frames, y1), psnr(frames, y2)) + 15
 
 
 def test_cli_segment_video_writes_the_contract(clipfiles, tmp_path):

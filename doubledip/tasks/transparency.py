@@ -687,6 +687,44 @@ def build_video(frames: np.ndarray, preset: str = "fast", **overrides) -> Proble
     return _build(frames, preset, video=True, **overrides)
 
 
+# A clip whose frames are mixes of two still pictures (see still_mixes): the frames (at most STILL_SIDE px) lie
+# within STILL_RESIDUAL (RMS, in [0, 1] units) of a plane through black spanned by two pictures, and farther than
+# STILL_CHANGE from a line (one picture whose exposure drifts: the mix changes, not just the brightness). Set, not
+# tuned, from what was measured: two photos cross-faded from 30 % to 70 % and saved as H.264 lie 0.0015 off their
+# plane and 0.035 off a line; a reflection whose share grows from 9 % to 21 % over a scene, the exposure drifting
+# ±10 %, 0.008 off a line; clips with an object moving over a photo (the tests' and the video benchmark's, with a
+# still reflection over them) 0.047–0.079 off a plane.
+STILL_SIDE = 64
+STILL_RESIDUAL = 0.01
+STILL_CHANGE = 0.005
+
+
+def still_mixes(frames: np.ndarray) -> tuple[int, int] | None:
+    """Whether a clip's frames (T, H, W, 3) float in [0, 1] are mixes of two still pictures in changing shares,
+    ``I_t = a_t·P + b_t·Q`` (a reflection fading in and out over a still scene; two photos cross-faded): then the
+    two frames whose shares differ most (their indices, the first the smaller), which the two-mixture separation
+    (Double-DIP sec. 4.3: :func:`build` with two images) takes apart; None otherwise (moving layers, a clip under
+    3 frames, one picture whose brightness changes). The test: the frames, as vectors, lie in a plane through
+    black (their third singular value's share, :data:`STILL_RESIDUAL`) but not on a line (:data:`STILL_CHANGE`).
+    The per-frame video model ``I_t = y1_t + y2_t`` does not use shares that change: one frame's sum rarely
+    determines two layers."""
+    n, h, w = frames.shape[:3]
+    if n < 3:
+        return None
+    scale = min(1.0, STILL_SIDE / max(h, w))
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    rows = np.stack([cv2.resize(np.ascontiguousarray(f, np.float32), size, interpolation=cv2.INTER_AREA).ravel()
+                     for f in frames]).astype(np.float64)
+    u, sv, _ = np.linalg.svd(rows, full_matrices=False)
+    off_plane, off_line = (float(np.sqrt((sv[k:] ** 2).sum() / rows.size)) for k in (2, 1))  # RMS per value
+    if off_plane > STILL_RESIDUAL or off_line < STILL_CHANGE:
+        return None
+    shares = u[:, :2] * sv[:2]  # each frame's coordinates in the plane
+    det = np.abs(shares[:, None, 0] * shares[None, :, 1] - shares[:, None, 1] * shares[None, :, 0])
+    i, j = np.unravel_index(int(np.argmax(det)), det.shape)
+    return (int(min(i, j)), int(max(i, j)))
+
+
 def _layers(p, frames: int = 1) -> dict:
     return {name: Layer(3, p.arch, noise_scale=p.noise_scale, reg_noise=p.reg_noise, frames=frames)
             for name in ("layer1", "layer2")}
@@ -946,10 +984,68 @@ def iterate_separate(
 def iterate_separate_video(
     frames: np.ndarray, *, preset: str = "fast", seed: int = 0, device: str = "auto", **overrides,
 ) -> Iterator[Snapshot]:
+    """Separate a clip's frames (T, H, W, 3) float in [0, 1] into two transparent layers per frame. A clip whose
+    frames are mixes of two still pictures in changing shares (:func:`still_mixes`) is separated from its two most
+    different frames as two mixtures (:func:`still_video`); any other clip frame by frame, ``I_t = y1_t + y2_t``,
+    with networks shared by every frame (:func:`build_video`)."""
+    frames = np.asarray(frames, np.float32)
+    pair = still_mixes(frames) if frames.ndim == 4 else None
+    if pair is not None:
+        return still_video(frames, pair, preset=preset, seed=seed, device=device, **overrides)
     started = time.perf_counter()
     problem = build_video(frames, preset, **overrides)
     return iterate(problem, seed=seed, device=device, every=get_preset("separate-video", preset, **overrides).every,
                    started=started)
+
+
+def still_video(
+    frames: np.ndarray, pair: tuple[int, int], *, preset: str = "fast", seed: int = 0, device: str = "auto",
+    **overrides,
+) -> Iterator[Snapshot]:
+    """A clip of two still pictures mixed in changing shares (:func:`still_mixes`), ``I_t = a_t·P + b_t·Q``: frames
+    ``pair`` are separated as two mixtures (:func:`iterate_separate`, Double-DIP sec. 4.3: their layers P and Q at
+    full size), then each frame's shares by least squares, and its layers are ``a_t·P`` and ``b_t·Q`` with what
+    they leave of the frame shared equally, so that they add up to it. Snapshots as the pair's run goes (the
+    preview strip's frames show the pair's layers), then a :class:`Result` with (T, H, W, 3) layers.
+
+    Why: one frame's sum rarely determines two layers, and the per-frame model does not use shares that change; a
+    cross-fade of two photos (12 frames, 30 % to 70 %, saved as H.264) came out as two dimmed copies of each frame,
+    no nearer either photo than the frame itself, where its two most different frames as two mixtures give 39.5 and
+    33.3 dB against the frames' 21.0 and 13.9."""
+    n = len(frames)
+    strip = list(preview_strip(n))
+    i, j = pair
+    for snap in iterate_separate(frames[i], frames[j], preset=preset, seed=seed, device=device, **overrides):
+        if snap.result is None:
+            shown = {k: np.repeat(v[None], len(strip), 0) for k, v in snap.layers.items()
+                     if k in ("layer1", "layer2", "reconstruction")}
+            yield Snapshot("separate-video", snap.stage, snap.step, snap.total, snap.seconds, shown, snap.losses,
+                           snap.psnr, rate=snap.rate)
+            continue
+        r = snap.result
+        y1, y2 = r.images["layer1"], r.images["layer2"]
+        basis = np.stack([y1.ravel(), y2.ravel()], 1).astype(np.float64)
+        shares = np.linalg.lstsq(basis, frames.reshape(n, -1).T.astype(np.float64), rcond=None)[0].T  # (T, 2)
+        l1 = shares[:, 0, None, None, None] * y1[None]
+        l2 = shares[:, 1, None, None, None] * y2[None]
+        left = (frames - l1 - l2) / 2
+        images = {"layer1": np.clip(l1 + left, 0, 1).astype(np.float32),
+                  "layer2": np.clip(l2 + left, 0, 1).astype(np.float32)}
+        fit = float(np.sqrt(np.mean((l1 + l2 - frames) ** 2)))
+        values = {**{k: v for k, v in r.values.items() if k not in ("mode", "layers_from")},
+                  "mode": "two still pictures mixed in changing shares",
+                  "layers_from": f"frames {i} and {j} separated as two mixtures; each frame's layers are its shares "
+                                 "of those two, plus what they leave of the frame, shared",
+                  "mixtures_from_frames": [i, j], "shares": [[round(float(a), 4), round(float(b), 4)]
+                                                             for a, b in shares],
+                  "shares_fit_rms": round(fit, 5)}
+        note = (f"the clip's frames are mixes of two still pictures in changing shares, so frames {i} and {j} (the "
+                "output's frame numbers; the two most different) were separated as two mixtures and every frame's "
+                "layers are its shares of those two")
+        result = Result("separate-video", r.preset, images=images, values=values, steps=r.steps,
+                        seconds=snap.seconds, working_size=r.working_size, psnr=r.psnr, notes=[note, *r.notes])
+        yield Snapshot("separate-video", snap.stage, snap.step, snap.total, snap.seconds,
+                       {k: v[strip] for k, v in images.items()}, snap.losses, snap.psnr, result, rate=snap.rate)
 
 
 __all__ = ["iterate_separate", "build", "unmix"]
