@@ -9,6 +9,11 @@ outline. On the benchmark's TUNE split only (``bench_check.TUNE_SEED``; never a 
 
 Per case whose result the variant changes: the margin inside the hint over the better of Telea's fill and the
 input (the bar +3 dB), reliable or not, and the result's mean jump and ratio at each seam the library computed.
+
+Measured (``bench/results/probe_watermark_faint_seam_tune.txt``): floor 0.004 (about 1/255) changed none of tune
+cases 0–95 (bar held on 66 either way). The check case that raised it (a grey text over a flat clock face, refused
+for a seam ratio of 2.2) leaves a mean jump of 0.0059 there, and with the outline check off it scores +2.95 dB over
+Telea's fill, still under the bar. Not adopted.
 """
 
 from __future__ import annotations
