@@ -702,12 +702,20 @@ def _advanced(task: str):
     return [preset, steps, size, seed]
 
 
+START_TEXT = "Press **Run** to start; layers appear here as the networks learn them."
+
+
+def new_clip():
+    """The video tab's outputs cleared when its clip changes (a new one, or none: a refused or cleared upload): the
+    results on the page were another clip's, and a refused upload left them beside its "not finished" line."""
+    return None, START_TEXT, None, None, None, None
+
+
 def _outputs(video: bool = False, single: bool = False):
     """``single``: the tasks show one live image (the restorations): the gallery then takes the image's height (one
     item fills the column's width, and a fixed height cut it)."""
     with gr.Column():
-        progress = gr.Markdown("Press **Run** to start; layers appear here as the networks learn them.",
-                               elem_classes=["dd-progress"])
+        progress = gr.Markdown(START_TEXT, elem_classes=["dd-progress"])
         gallery = gr.Gallery(label="layers (live" + (": a strip of frames per layer)" if video else ")"),
                              columns=4, height="auto" if single else 320, object_fit="contain",
                              elem_classes=["dd-layers"])
@@ -1032,6 +1040,7 @@ def video_tab() -> None:
             run, stop = _run_stop()
         outs = _outputs(video=True)
     clip.upload(video_first_frame, clip, editor, api_name=False)
+    clip.change(new_clip, None, outs, api_name=False, queue=False)
     event = _wire(run, "video", run_video, [clip, editor, task, *adv], outs)
     _wire_stop(stop, [event], outs[1])
     bunny = [str(EXAMPLES / "video" / "bunny.mp4"), _with_strokes("video/bunny_first.png", FG_BG), "segmentation"]

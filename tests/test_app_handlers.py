@@ -523,3 +523,18 @@ def test_every_gallery_caption_starts_with_its_metric_and_says_it_once():
              for c in cells]
     assert all(cap.startswith(value + " · ") for cap, value in zip(captions, shown))
     assert all(cap.count(" dB") + cap.count("IoU ") + cap.count("identical") == 1 for cap in captions), captions
+
+
+def test_a_new_or_refused_clip_clears_the_video_tabs_results():
+    # A refused upload (a GIF) left the previous clip's layers, video and downloads beside its "not finished" line
+    clips = [b for b in app.demo.blocks.values() if isinstance(b, gr.Video) and "clip (" in str(b.label)]
+    assert len(clips) == 1
+    wired = [f for f in app.demo.fns.values() if (clips[0]._id, "change") in f.targets]
+    assert [f.fn for f in wired] == [app.new_clip]
+    outputs = wired[0].outputs
+    assert any(isinstance(b, gr.Video) and "result" in str(b.label) for b in outputs)  # the player
+    assert {type(b) for b in outputs} >= {gr.Gallery, gr.Markdown, gr.LinePlot, gr.ImageSlider, gr.File}
+    cleared = app.new_clip()
+    assert len(cleared) == len(outputs) and cleared[outputs.index(next(b for b in outputs
+                                                                      if isinstance(b, gr.Markdown)))] == app.START_TEXT
+    assert all(v is None for v, b in zip(cleared, outputs) if not isinstance(b, gr.Markdown))

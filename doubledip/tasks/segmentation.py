@@ -125,8 +125,10 @@ def _hints(
     """The user's hints checked (:func:`check_hints`), or automatic ones (:func:`auto_hints`) when none are given,
     for ``img`` (H, W, 3), the frame they were drawn on."""
     if fg_hint is None and bg_hint is None:
-        notes.append("no hints given: used automatic weak hints (border = background, distinct centre colours = "
-                     "foreground)" + (" on the first frame" if video else ""))
+        where = " on the first frame" if video else ""
+        notes.append(f"no hints given: used automatic weak hints (border = background, distinct centre colours = "
+                     f"foreground){where}. They guess which object is meant: if the mask holds the wrong one, draw a "
+                     f"foreground and a background hint{where}")
         return auto_hints(img)
     if fg_hint is None or bg_hint is None:
         raise InputError("give both a foreground and a background hint, or neither (automatic hints)")
