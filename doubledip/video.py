@@ -408,6 +408,9 @@ def iterate_video(task: str, clip: Clip, *args, **kwargs) -> Iterator[Snapshot]:
         if snap.result is not None:
             snap.result.notes = [*clip.notes, *snap.result.notes]
             snap.result.values.update(frames=clip.count, frames_optimised=len(clip.kept), fps=round(clip.fps, 3))
+            if "mixtures_from_frames" in snap.result.values:  # indices among the frames kept: the source's numbers
+                snap.result.values["mixtures_from_frames"] = [int(clip.kept[k])
+                                                              for k in snap.result.values["mixtures_from_frames"]]
         yield snap
 
 

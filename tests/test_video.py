@@ -183,6 +183,15 @@ def test_video_separation_of_a_crossfade_takes_two_frames_as_two_mixtures(tmp_pa
     assert got > max(psnr(frames, y1), psnr(frames, y2)) + 15
 
 
+def test_a_subsampled_crossfade_names_its_two_frames_by_the_sources_numbers(tmp_path):
+    frames, _, _ = crossfade(16)
+    write_mp4(tmp_path / "fade.mp4", frames)
+    clip = read_clip(tmp_path / "fade.mp4", max_frames=4)
+    assert len(clip.kept) == 4 and clip.kept[-1] > 3
+    result = run(iterate_video("separate-video", clip, steps=20))
+    assert result.values["mixtures_from_frames"] == [clip.kept[0], clip.kept[-1]]  # not 0 and 3
+
+
 def test_cli_segment_video_writes_the_contract(clipfiles, tmp_path):
     out = tmp_path / "out"
     r = cli("segment-video", clipfiles / "disc.mp4", "--fg-hint", clipfiles / "fg.png", "--bg-hint",

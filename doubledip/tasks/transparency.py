@@ -1023,15 +1023,19 @@ def still_video(
                            snap.psnr, rate=snap.rate)
             continue
         r = snap.result
-        y1, y2 = r.images["layer1"], r.images["layer2"]
-        basis = np.stack([y1.ravel(), y2.ravel()], 1).astype(np.float64)
-        shares = np.linalg.lstsq(basis, frames.reshape(n, -1).T.astype(np.float64), rcond=None)[0].T  # (T, 2)
-        l1 = shares[:, 0, None, None, None] * y1[None]
-        l2 = shares[:, 1, None, None, None] * y2[None]
-        left = (frames - l1 - l2) / 2
-        images = {"layer1": np.clip(l1 + left, 0, 1).astype(np.float32),
-                  "layer2": np.clip(l2 + left, 0, 1).astype(np.float32)}
-        fit = float(np.sqrt(np.mean((l1 + l2 - frames) ** 2)))
+        y1, y2 = r.images["layer1"].astype(np.float32), r.images["layer2"].astype(np.float32)
+        # Each frame's shares by least squares (the 2×2 normal equations: the frames need not be stacked twice)
+        gram = np.array([[np.vdot(a, b) for b in (y1, y2)] for a in (y1, y2)], np.float64)
+        shares = np.linalg.solve(gram, np.array([[np.vdot(y, f) for y in (y1, y2)] for f in frames]).T).T  # (T, 2)
+        images = {"layer1": np.empty_like(frames), "layer2": np.empty_like(frames)}
+        square = 0.0
+        for t, (f, (a, b)) in enumerate(zip(frames, shares)):
+            l1, l2 = np.float32(a) * y1, np.float32(b) * y2
+            left = f - l1 - l2
+            square += float(np.square(left).mean())
+            images["layer1"][t] = np.clip(l1 + left / 2, 0, 1)
+            images["layer2"][t] = np.clip(l2 + left / 2, 0, 1)
+        fit = float(np.sqrt(square / n))
         values = {**{k: v for k, v in r.values.items() if k not in ("mode", "layers_from")},
                   "mode": "two still pictures mixed in changing shares",
                   "layers_from": f"frames {i} and {j} separated as two mixtures; each frame's layers are its shares "
@@ -1039,9 +1043,9 @@ def still_video(
                   "mixtures_from_frames": [i, j], "shares": [[round(float(a), 4), round(float(b), 4)]
                                                              for a, b in shares],
                   "shares_fit_rms": round(fit, 5)}
-        note = (f"the clip's frames are mixes of two still pictures in changing shares, so frames {i} and {j} (the "
-                "output's frame numbers; the two most different) were separated as two mixtures and every frame's "
-                "layers are its shares of those two")
+        note = ("the clip's frames are mixes of two still pictures in changing shares, so its two most different "
+                "frames (mixtures_from_frames) were separated as two mixtures and every frame's layers are its "
+                "shares of those two")
         result = Result("separate-video", r.preset, images=images, values=values, steps=r.steps,
                         seconds=snap.seconds, working_size=r.working_size, psnr=r.psnr, notes=[note, *r.notes])
         yield Snapshot("separate-video", snap.stage, snap.step, snap.total, snap.seconds,
