@@ -363,6 +363,7 @@ TASKS: dict[str, VideoTask] = {
     "separate-video": VideoTask(transparency.iterate_separate_video, transparency.render_frame,
                                 {"layer1": "layer1", "layer2": "layer2"}),
 }
+FRAME_VALUES = ("mixtures_from_frames", "lost_frames")  # a result's values that list frames (kept indices)
 FIRST_FRAME = "the clip's first frame"  # what a clip's hints are drawn on, as errors name it
 FRAME_DIRS = {"mask": "masks"}  # the CLI contract names the mask frames' folder; others are named as the output
 
@@ -408,9 +409,9 @@ def iterate_video(task: str, clip: Clip, *args, **kwargs) -> Iterator[Snapshot]:
         if snap.result is not None:
             snap.result.notes = [*clip.notes, *snap.result.notes]
             snap.result.values.update(frames=clip.count, frames_optimised=len(clip.kept), fps=round(clip.fps, 3))
-            if "mixtures_from_frames" in snap.result.values:  # indices among the frames kept: the source's numbers
-                snap.result.values["mixtures_from_frames"] = [int(clip.kept[k])
-                                                              for k in snap.result.values["mixtures_from_frames"]]
+            for key in FRAME_VALUES:  # indices among the frames kept: the source's frame numbers instead
+                if key in snap.result.values:
+                    snap.result.values[key] = [int(clip.kept[k]) for k in snap.result.values[key]]
         yield snap
 
 

@@ -192,6 +192,38 @@ def test_a_subsampled_crossfade_names_its_two_frames_by_the_sources_numbers(tmp_
     assert result.values["mixtures_from_frames"] == [clip.kept[0], clip.kept[-1]]  # not 0 and 3
 
 
+def racing_disc(n: int, step: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A disc cut from the cat photo moving ``step`` px a frame over the coffee photo (still camera), 120×180: the
+    frames, the true masks and hints on the first frame."""
+    back, cat = (cv2.resize(f().astype(np.float32) / 255, (180, 120), interpolation=cv2.INTER_AREA)
+                 for f in (data.coffee, data.chelsea))
+    yy, xx = np.mgrid[0:120, 0:180]
+    frames, masks = [], []
+    for t in range(n):
+        disc = (yy - 60) ** 2 + (xx - 30 - step * t) ** 2 < 18 ** 2
+        frame = back.copy()
+        frame[disc] = np.roll(cat, step * t, axis=1)[disc]
+        frames.append(frame)
+        masks.append(disc)
+    fg, bg = np.zeros((120, 180), bool), np.zeros((120, 180), bool)
+    fg[55:65, 25:35] = True
+    bg[:8], bg[-8:] = True, True
+    return np.stack(frames), np.stack(masks), fg, bg
+
+
+def test_a_track_that_loses_a_fast_object_says_on_which_frames():
+    # A new user's disc moving 9 px a frame, tracked on every 4th frame (--max-frames 5 of 20): the mask stayed
+    # behind from frame 2 on, with no note. What differs from the still background beyond the mask now says so.
+    frames, masks, fg, bg = racing_disc(20, 9)
+    lost = run(iterate_video("segment-video", Clip.from_frames(frames[::4], fps=2.5), fg, bg))
+    missed = [t for t, (m, truth) in enumerate(zip(lost.images["mask"] > 0.5, masks[::4])) if iou(m, truth) < 0.5]
+    in_view = [t for t in missed if masks[::4][t].sum() == masks[0].sum()]  # the lost disc wholly in view
+    assert in_view and set(in_view) <= set(lost.values["lost_frames"]) <= set(missed)
+    assert any("may have been lost" in n and "--max-frames" in n for n in lost.notes)
+    kept = run(iterate_video("segment-video", Clip.from_frames(frames, fps=10), fg, bg))  # every frame: followed
+    assert "lost_frames" not in kept.values and not any("may have been lost" in n for n in kept.notes)
+
+
 def test_cli_segment_video_writes_the_contract(clipfiles, tmp_path):
     out = tmp_path / "out"
     r = cli("segment-video", clipfiles / "disc.mp4", "--fg-hint", clipfiles / "fg.png", "--bg-hint",
