@@ -657,11 +657,11 @@ def _tracked(
         lost = [t for t in range(n) if region[t] >= LOST_SHARE * max(1.0, float(masks[0].sum()))]
         if lost:
             values["lost_frames"] = lost
-            notes = [*notes, f"on {len(lost)} of {n} frames (lost_frames) a region outside the mask, at least "
-                             f"{100 * LOST_SHARE:.0f} % of the object's size on the first frame, differs from the "
-                             "clip's still background: the object may have been lost there, having moved too far "
-                             "between the frames tracked (give more frames: --max-frames on the command line, a "
-                             "shorter clip on the page); or something else, or the camera, moved there"]
+            notes = [*notes, f"on {len(lost)} of the {n} frames tracked (lost_frames) a region outside the mask, "
+                             f"at least {100 * LOST_SHARE:.0f} % of the object's size on the first frame, differs "
+                             "from the clip's still background: the object may have been lost there, having moved "
+                             "too far between the frames tracked (give more frames: --max-frames on the command "
+                             "line, a shorter clip on the page); or something else, or the camera, moved there"]
     result = Result("segment-video", p.name, images={"mask": masks, "foreground": frames * m4,
                                                      "background": frames * (1 - m4)},
                     values=values, steps=total, seconds=time.perf_counter() - start,
