@@ -705,10 +705,11 @@ def _advanced(task: str):
 START_TEXT = "Press **Run** to start; layers appear here as the networks learn them."
 
 
-def new_clip():
+def new_clip(video=None):
     """The video tab's outputs cleared when its clip changes (a new one, or none: a refused or cleared upload): the
-    results on the page were another clip's, and a refused upload left them beside its "not finished" line."""
-    return None, START_TEXT, None, None, None, None
+    results on the page were another clip's, and a refused upload left them beside its "not finished" line. With no
+    clip the hint editor's first frame goes too (a new clip's first frame is put there by its upload)."""
+    return None, START_TEXT, None, None, None, None, gr.skip() if video else None
 
 
 def _outputs(video: bool = False, single: bool = False):
@@ -1040,7 +1041,7 @@ def video_tab() -> None:
             run, stop = _run_stop()
         outs = _outputs(video=True)
     clip.upload(video_first_frame, clip, editor, api_name=False)
-    clip.change(new_clip, None, outs, api_name=False, queue=False)
+    clip.change(new_clip, clip, [*outs, editor], api_name=False, queue=False)
     event = _wire(run, "video", run_video, [clip, editor, task, *adv], outs)
     _wire_stop(stop, [event], outs[1])
     bunny = [str(EXAMPLES / "video" / "bunny.mp4"), _with_strokes("video/bunny_first.png", FG_BG), "segmentation"]

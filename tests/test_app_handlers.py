@@ -530,11 +530,15 @@ def test_a_new_or_refused_clip_clears_the_video_tabs_results():
     clips = [b for b in app.demo.blocks.values() if isinstance(b, gr.Video) and "clip (" in str(b.label)]
     assert len(clips) == 1
     wired = [f for f in app.demo.fns.values() if (clips[0]._id, "change") in f.targets]
-    assert [f.fn for f in wired] == [app.new_clip]
+    assert [f.fn for f in wired] == [app.new_clip] and wired[0].inputs == [clips[0]]
     outputs = wired[0].outputs
     assert any(isinstance(b, gr.Video) and "result" in str(b.label) for b in outputs)  # the player
-    assert {type(b) for b in outputs} >= {gr.Gallery, gr.Markdown, gr.LinePlot, gr.ImageSlider, gr.File}
-    cleared = app.new_clip()
-    assert len(cleared) == len(outputs) and cleared[outputs.index(next(b for b in outputs
-                                                                      if isinstance(b, gr.Markdown)))] == app.START_TEXT
-    assert all(v is None for v, b in zip(cleared, outputs) if not isinstance(b, gr.Markdown))
+    assert all(any(isinstance(b, kind) for b in outputs)
+               for kind in (gr.Gallery, gr.Markdown, gr.LinePlot, gr.ImageSlider, gr.File, gr.ImageEditor))
+    text = outputs.index(next(b for b in outputs if isinstance(b, gr.Markdown)))
+    editor = outputs.index(next(b for b in outputs if isinstance(b, gr.ImageEditor)))
+    cleared = app.new_clip(None)  # no clip (a refused or cleared upload): the old first frame goes too
+    assert len(cleared) == len(outputs) and cleared[text] == app.START_TEXT
+    assert all(v is None for k, v in enumerate(cleared) if k != text)
+    kept = app.new_clip("clip.mp4")  # a new clip: its upload puts its own first frame in the editor
+    assert kept[editor] is not None and kept[editor] == gr.skip()

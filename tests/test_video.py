@@ -174,6 +174,8 @@ def test_video_separation_of_a_crossfade_takes_two_frames_as_two_mixtures(tmp_pa
     result = run(iterate_video("separate-video", clip))
     assert result.values["mixtures_from_frames"] == [0, N - 1]
     assert "mixes of two still pictures" in result.notes[0]
+    # Each frame's shares fit the layers' brightness: the pair's exposure range (a second shot's) is not a doubt here
+    assert not any("exposure" in n for n in result.notes) and "brightness_doubt" not in result.values
     render_video("separate-video", clip, result, tmp_path)
     l1 = np.stack([np.asarray(Image.open(tmp_path / "layer1" / f"{i:04d}.png")) / 255 for i in range(N)])
     l2 = np.stack([np.asarray(Image.open(tmp_path / "layer2" / f"{i:04d}.png")) / 255 for i in range(N)])

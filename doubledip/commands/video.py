@@ -60,7 +60,9 @@ def _separate_args(p: argparse.ArgumentParser) -> None:
     _clip_args(p, "clip whose frames are each the sum of two transparent layers")
 
 
-@command("separate-video", "video transparency separation: I_t = y1_t + y2_t", _separate_args)
+@command("separate-video", "video transparency separation: I_t = y1_t + y2_t (a clip of two still pictures in "
+                           "changing shares, I_t = a_t·P + b_t·Q: from two of its frames as two mixtures)",
+         _separate_args)
 def separate_video(args: argparse.Namespace, opts: dict):
     clip = read_clip(args.video, args.max_frames)
     return iterate_video("separate-video", clip, **opts), _renderer("separate-video", clip)

@@ -661,7 +661,9 @@ def _tracked(
                              f"at least {100 * LOST_SHARE:.0f} % of the object's size on the first frame, differs "
                              "from the clip's still background: the object may have been lost there, having moved "
                              "too far between the frames tracked (give more frames: --max-frames on the command "
-                             "line, a shorter clip on the page); or something else, or the camera, moved there"]
+                             "line, a shorter clip on the page); or something else, or the camera, moved there. "
+                             "lost_frames are tracked frames, by the source's numbers; an output frame between two "
+                             "tracked ones takes the nearer one's mask"]
     result = Result("segment-video", p.name, images={"mask": masks, "foreground": frames * m4,
                                                      "background": frames * (1 - m4)},
                     values=values, steps=total, seconds=time.perf_counter() - start,

@@ -730,7 +730,9 @@ def _layers(p, frames: int = 1) -> dict:
             for name in ("layer1", "layer2")}
 
 
-def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Problem:
+def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, scale_free: bool = False, **overrides) -> Problem:
+    # scale_free: each layer's brightness is fitted afterwards (two frames of a clip, see still_video), so the
+    # pair's exposure range, which only scales the layers, is not judged.
     p = get_preset("separate", preset, **overrides)
     pair = prepare_pair(a, b)
     h, w = a.shape[:2]
@@ -873,11 +875,12 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, **overrides) -> Probl
                              "not fit these photos (a reflection that moved against the scene, a non-linear exposure, "
                              "other photos); the layers may be worse than the mixtures themselves")
         exact = values["layers_from"].startswith("exact")
-        changed = abs(np.log(gain)) > EQUAL_EXPOSURE and bool(ends) and exact
+        changed = abs(np.log(gain)) > EQUAL_EXPOSURE and bool(ends) and exact and not scale_free
         # The range is as wide whether or not the least change in it is none: a pair that allows both an equal and
         # a changed exposure is judged too (tune: a second shot 0.944× as bright whose range held 1 came out under
         # the mixtures, without a note).
-        open_range = bool(ends) and exact and abs(np.log(ends[1][2] / ends[0][2])) > EQUAL_EXPOSURE
+        open_range = (bool(ends) and exact and abs(np.log(ends[1][2] / ends[0][2])) > EQUAL_EXPOSURE
+                      and not scale_free)
         if changed or open_range:
             doubt = brightness_doubt(*frame, (a1, a2, gain), ends)
             lo, hi = sorted(e[2] for e in ends)
@@ -1015,7 +1018,10 @@ def still_video(
     n = len(frames)
     strip = list(preview_strip(n))
     i, j = pair
-    for snap in iterate_separate(frames[i], frames[j], preset=preset, seed=seed, device=device, **overrides):
+    started = time.perf_counter()
+    problem = _build_pair(as_float_image(frames[i]), as_float_image(frames[j]), preset, scale_free=True, **overrides)
+    every = get_preset("separate", preset, **overrides).every
+    for snap in iterate(problem, seed=seed, device=device, every=every, started=started):
         if snap.result is None:
             shown = {k: np.repeat(v[None], len(strip), 0) for k, v in snap.layers.items()
                      if k in ("layer1", "layer2", "reconstruction")}
@@ -1045,9 +1051,10 @@ def still_video(
                   "shares_fit_rms": round(fit, 5)}
         note = ("the clip's frames are mixes of two still pictures in changing shares, so its two most different "
                 "frames (mixtures_from_frames) were separated as two mixtures and every frame's layers are its "
-                "shares of those two")
+                "shares of those two (each layer's brightness is fitted frame by frame)")
+        pair_notes = [f"separating those two frames: {n}" for n in r.notes]
         result = Result("separate-video", r.preset, images=images, values=values, steps=r.steps,
-                        seconds=snap.seconds, working_size=r.working_size, psnr=r.psnr, notes=[note, *r.notes])
+                        seconds=snap.seconds, working_size=r.working_size, psnr=r.psnr, notes=[note, *pair_notes])
         yield Snapshot("separate-video", snap.stage, snap.step, snap.total, snap.seconds,
                        {k: v[strip] for k, v in images.items()}, snap.losses, snap.psnr, result, rate=snap.rate)
 
