@@ -430,6 +430,12 @@ def reanchor(moved: np.ndarray, cut: np.ndarray, reach: int, accept: float) -> n
     return fix if fix is not None and best >= SNAP_ACCEPT * accept else None
 
 
+def outer_margin(shape: tuple[int, ...], outer: float = 0.06) -> int:
+    """:func:`track`'s ``outer`` (a share of the short side of ``shape`` (H, W, …)) in px, at least 2: beyond it from
+    the moved mask is sure background, and the background plate leaves the masks grown by it out."""
+    return max(2, int(round(outer * min(shape[0], shape[1]))))
+
+
 def track(
     frames: np.ndarray, fg: np.ndarray, bg: np.ndarray, inner: float = 0.03, outer: float = 0.06,
     starts: int = 1, first_starts: int = 5, preset: str = "medium", accept: float = 0.8,
@@ -452,7 +458,7 @@ def track(
     flow = cv2.DISOpticalFlow_create(presets[preset])
     flow.setFinestScale(0)  # the flow at the frame's own resolution (the presets stop at half or a quarter)
     r_in = max(1, int(round(inner * min(h, w))))
-    r_out = max(2, int(round(outer * min(h, w))))
+    r_out = outer_margin((h, w), outer)
     reach = r_out
     gray = [_gray(frames[0])]
     evidence = None
@@ -537,9 +543,7 @@ def track_with_plate(
         yield not plate, mask, False
     if not plate:
         return
-    h, w = frames.shape[1:3]
-    margin = max(2, int(round(settings.get("outer", 0.06) * min(h, w))))
-    cue = plate_evidence(frames, np.stack(first), margin)
+    cue = plate_evidence(frames, np.stack(first), outer_margin(frames.shape[1:3], settings.get("outer", 0.06)))
     cued = cue[1].any(axis=(1, 2))
     if not cued.any():
         yield from ((True, mask, False) for mask in first)

@@ -49,7 +49,7 @@ from ..graphcut import grabcut_vote, labelling_energies
 from ..io import InputError, as_float_image, as_mask, check_mask, pin_to_hints
 from ..plate import unexplained
 from ..presets import SegmentSettings, get_preset
-from ..tracking import track_with_plate
+from ..tracking import outer_margin, track_with_plate
 
 
 def auto_hints(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -652,8 +652,7 @@ def _tracked(
               + (f", second pass with the background plate on {cued} of {n} frames" if cued else ""),
               "plate_frames": cued}
     if cued:  # the plate describes the clip: what differs from it beyond the masks is a moving thing they miss
-        h, w = frames.shape[1:3]
-        region = unexplained(frames, masks > 0.5, max(2, int(round(p.track_outer * min(h, w)))))
+        region = unexplained(frames, masks > 0.5, outer_margin(frames.shape[1:3], p.track_outer))
         lost = [t for t in range(n) if region[t] >= LOST_SHARE * max(1.0, float(masks[0].sum()))]
         if lost:
             values["lost_frames"] = lost
