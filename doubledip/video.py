@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -498,9 +499,48 @@ def render(task: str, clip: Clip, result: Result, out: str | os.PathLike,
            progress: Callable[[int, int], None] | None = None) -> dict[str, Path]:
     """Every source frame once, at the source's displayed size: ``out/<name>.mp4`` (H.264, each frame at the
     source's own time, same duration) and ``out/<frames dir>/NNNN.png`` (the exact size) per output. Returns the
-    mp4 paths. Raises :class:`InputError` when the source cannot be read again or an output cannot be written."""
+    mp4 paths. Everything is written into a temporary folder beside ``out`` and moved into ``out`` only once every
+    frame is written, so a failure leaves ``out`` as it was. Raises :class:`InputError` for a task that is not a
+    clip task, a ``result`` of another task than ``task``, an ``out`` that is an existing file, a source that cannot
+    be read again, or an output that cannot be written."""
+    if task not in TASKS:
+        raise InputError(f"unknown clip task {task!r}: choose one of {', '.join(TASKS)}")
+    if not isinstance(result, Result) or result.task != task:
+        got = f"a {result.task!r} result" if isinstance(result, Result) else f"a {type(result).__name__}"
+        raise InputError(f"render_video({task!r}, …) needs the result of {task!r} (from iterate_video({task!r}, …)); "
+                         f"got {got}")
     out = Path(out)
-    spec = TASKS[task]
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: exists and is not a folder; give a folder for the outputs")
+    frames = {len(a) for a in result.images.values()}
+    if frames != {len(clip.kept)}:
+        raise InputError(f"the result holds {', '.join(map(str, sorted(frames))) or 'no'} frames and the clip "
+                         f"{len(clip.kept)}: render a clip with the result made from it")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    except OSError as e:
+        raise InputError(f"{out}: the outputs cannot be written there ({e.strerror or e})") from None
+    try:
+        _render_into(TASKS[task], clip, result, staging, progress)
+        out.mkdir(parents=True, exist_ok=True)
+        for item in sorted(staging.iterdir()):
+            target = out / item.name
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+            item.replace(target)
+    except OSError as e:
+        raise InputError(f"{out}: the outputs cannot be written there ({e.strerror or e})") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return {name: out / f"{name}.mp4" for name in TASKS[task].outputs.values()}
+
+
+def _render_into(spec: VideoTask, clip: Clip, result: Result, out: Path,
+                 progress: Callable[[int, int], None] | None) -> None:
+    """:func:`render`'s frames and mp4s, written into the (new, empty) folder ``out``."""
     kept = np.asarray(clip.kept)
     paths = {name: out / f"{name}.mp4" for name in spec.outputs.values()}
     for key, name in spec.outputs.items():
@@ -546,4 +586,3 @@ def render(task: str, clip: Clip, result: Result, out: str | os.PathLike,
                 failed.append(e)
         if failed:
             raise failed[0]
-    return paths

@@ -835,3 +835,41 @@ def test_the_plates_object_threshold_follows_how_well_the_background_matches_it(
     monkeypatch.setattr(plate, "OBJECT_FLOOR", plate.HIGH)  # the fixed threshold it replaced: the object unseen
     is_obj, _ = plate.plate_evidence(faint, masks, 4)
     assert (is_obj & masks).sum() < 0.05 * masks.sum()
+
+
+def test_render_video_refuses_a_wrong_result_and_a_failure_midway_leaves_nothing(tmp_path, monkeypatch):
+    from doubledip import video
+
+    frames, _ = moving_disc()
+    clip = Clip.from_frames(frames, fps=10)
+    result = run(iterate_video("dehaze-video", clip, steps=2, size=32))
+    for task, res, message in (("segment-video", result, "needs the result of 'segment-video'"),
+                               ("segment", result, "unknown clip task"),
+                               ("dehaze-video", "not a result", "got a str")):
+        with pytest.raises(InputError, match=message):
+            render_video(task, clip, res, tmp_path / "out")
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError, match="not a folder"):
+        render_video("dehaze-video", clip, result, tmp_path / "file")
+    short = Clip.from_frames(frames[:5], fps=10)
+    with pytest.raises(InputError, match="frames"):
+        render_video("dehaze-video", short, result, tmp_path / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+    spec = video.TASKS["dehaze-video"]
+    calls = []
+
+    def failing(frame, layers):
+        calls.append(1)
+        if len(calls) > 3:
+            raise RuntimeError("disk on fire")
+        return spec.render_frame(frame, layers)
+
+    monkeypatch.setitem(video.TASKS, "dehaze-video", video.VideoTask(spec.iterate, failing, spec.outputs))
+    with pytest.raises(InputError, match="disk on fire"):
+        render_video("dehaze-video", clip, result, tmp_path / "out")
+    assert len(calls) == 4 and sorted(p.name for p in tmp_path.iterdir()) == ["file"]  # no folder, no 0-byte mp4
+    monkeypatch.setitem(video.TASKS, "dehaze-video", spec)
+    paths = render_video("dehaze-video", clip, result, tmp_path / "out")
+    assert paths["dehazed"].stat().st_size > 0 and len(list((tmp_path / "out" / "dehazed").glob("*.png"))) == N
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "out"]  # the staging folder is gone
