@@ -262,6 +262,9 @@ def as_mask(a: np.ndarray) -> np.ndarray:
         raise InputError(f"got the path {str(a)!r} where a hint array is expected: load it first, e.g. "
                          "dd.load_mask(path, img.shape[:2])")
     a = _numbers(a, "a hint")
+    if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[2] > 4):
+        raise InputError(f"a hint must be one picture, (H, W) or (H, W, C) with C ≤ 4; got an array of shape "
+                         f"{a.shape}")
     if a.dtype == bool:
         return a if a.ndim == 2 else a.any(axis=-1)
     return _levels(a)[0] > 0.5

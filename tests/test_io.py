@@ -47,6 +47,19 @@ def test_hint_of_wrong_size_or_empty(tmp_path):
         load_mask(tmp_path / "wide.png", (20, 30))
 
 
+@pytest.mark.parametrize("hint", [np.ones(600, bool), np.array(5), np.ones((20, 30, 7))])
+def test_a_hint_array_that_is_no_picture_is_refused_by_every_task_that_takes_one(hint):
+    import doubledip as dd
+
+    img = np.random.default_rng(0).random((20, 30, 3)).astype(np.float32)
+    bg = np.zeros((20, 30), bool)
+    bg[:2] = True
+    calls = (lambda: dd.iterate_segment(img, hint, bg), lambda: dd.iterate_watermark(img, hint))
+    for call in calls:
+        with pytest.raises(InputError, match="a hint must be one picture"):
+            next(iter(call()))
+
+
 # --- images read as displayed: the eight EXIF orientations ----------------------------------------------------------
 
 # What to store so that a viewer applying Orientation o shows the displayed picture D (the inverse of each

@@ -402,11 +402,13 @@ def test_bad_inputs_raise_input_error_before_any_work():
         build("superres", np.zeros((20, 2049, 3), np.float32), scale=2)
     with pytest.raises(InputError, match="unknown restoration"):
         build("deblur", img)
-    with pytest.raises(InputError, match="sigma"):
-        build("denoise", img, sigma=300)
+    for bad in (300, "abc", [25], True, float("nan")):
+        with pytest.raises(InputError, match="sigma is the noise level"):
+            build("denoise", img, sigma=bad)
     with pytest.raises(InputError, match="flat colour"):
         build("jpeg", np.full((20, 20, 3), 0.5, np.float32))
     assert check_scale("x4") == 4 and check_scale(8) == 4 * 2
+    assert check_scale(4.0) == 4 and check_scale(np.float32(2.0)) == 2  # whole numbers given as floats
 
 
 def test_steps_none_means_the_preset_and_its_scaling_to_the_image_size():

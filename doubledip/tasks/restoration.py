@@ -226,8 +226,10 @@ def _check_task(task: str) -> None:
 def check_scale(scale: Any) -> int:
     """A super-resolution factor: 2, 4 or 8 (as int or a string of one). Raises :class:`InputError`."""
     try:
+        if isinstance(scale, (float, np.floating)) and float(scale).is_integer():
+            scale = int(scale)  # 4.0: a whole number given as a float
         s = int(str(scale).strip().lower().removeprefix("x").removesuffix("x"))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InputError(f"scale must be 2, 4 or 8; got {scale!r}") from None
     if s not in SCALES or (isinstance(scale, float) and scale != s):
         raise InputError(f"scale must be 2, 4 or 8; got {scale!r}")
@@ -398,9 +400,13 @@ def build(
     sigma = None
     if task == "denoise":
         if sigma_given is not None:
-            if not 0 <= float(sigma_given) <= 255:
-                raise InputError(f"sigma is the noise level in 0–255 units; got {sigma_given}")
-            sigma = float(sigma_given) / 255.0
+            try:
+                level = float(sigma_given)
+            except (TypeError, ValueError):
+                level = math.nan
+            if isinstance(sigma_given, bool) or not 0 <= level <= 255:  # also nan
+                raise InputError(f"sigma is the noise level, one number in 0–255 units (e.g. 25); got {sigma_given!r}")
+            sigma = level / 255.0
             values["sigma_source"] = "given"
         else:
             sigma = estimate_sigma(img)
