@@ -110,6 +110,22 @@ def test_library_names_and_endpoints_in_the_readme_exist():
     assert {"dehaze", "segment", "watermark"} <= endpoints <= {*TASKS, "video"}
 
 
+def test_the_readmes_call_forms_name_the_functions_own_parameters():
+    import inspect
+
+    forms = re.findall(r"`(\w+)\(([^`()]*)\)`", README.read_text().replace("\n", " "))
+    checked = []
+    for name, args in forms:
+        fn = getattr(doubledip, name, None)
+        if not callable(fn) or name not in TASKS:
+            continue
+        params = inspect.signature(fn).parameters
+        written = [a.split("=")[0].strip() for a in args.split(",") if a.strip() and a.strip() != "*"]
+        assert [w for w in written if w not in params] == [], f"{name}({args})"
+        checked.append(name)
+    assert {"segment", "dehaze", "separate", "watermark", "denoise", "superres"} <= set(checked)
+
+
 def test_the_results_table_is_the_one_the_check_runs_print():
     """The README's results table is exactly ``python bench/check_summary.py --markdown`` (the check runs named in
     bench/results/check_current.json): a re-run that is not copied into the README fails here."""
