@@ -313,3 +313,12 @@ def test_a_large_photo_is_judged_at_a_smaller_size_and_its_thin_strokes_survive(
     fg, bg, truth = up(case.inputs["fg_hint"]) & rows, up(case.inputs["bg_hint"]) & rows, up(case.truth["mask"])
     alt, dropped = prefer_hint_cut(to_tensor(img), truth.astype(np.float32), fg, bg, keep=True)
     assert alt is None and len(dropped) == 0
+
+
+def test_a_photo_of_one_flat_colour_is_refused_not_given_a_made_up_object():
+    flat = np.full((40, 60, 3), 0.5, np.float32)
+    fg, bg = np.zeros((40, 60), bool), np.zeros((40, 60), bool)
+    fg[15:25, 25:35], bg[:3] = True, True
+    for hints in ((), (fg, bg)):
+        with pytest.raises(InputError, match="one flat colour"):
+            next(iterate_segment(flat, *hints))

@@ -171,6 +171,8 @@ def _build(
 ) -> Problem:
     img = frames[0]  # the frame the hints were drawn on
     n, h, w = frames.shape[:3]
+    if float(np.ptp(frames)) == 0.0:  # no colour or edge tells an object from its background
+        raise InputError(f"the {'clip' if video else 'photo'} is one flat colour: there is no object to cut out")
     notes: list[str] = []
     user_hints = fg_hint is not None
     fg, bg = _hints(img, fg_hint, bg_hint, notes, video)
