@@ -370,6 +370,21 @@ def test_a_dark_or_coloured_mark_over_flat_sky_is_removed(colour):
     assert np.abs(pull - 0.4 * (np.array(colour) - bg)).max() < 0.03
 
 
+def test_a_box_that_cuts_one_photos_mark_says_the_mark_runs_into_its_edge():
+    """A user who boxes only part of a mark: the part inside is removed, the rest stays, and a note says the mark
+    found runs into the hint's edge (before, a clean half removal said nothing, or blamed the colours)."""
+    img, clean, hint, _ = flat_with_mark((1.0, 1.0, 1.0))
+    whole = watermark(img, hint, seed=0)
+    assert whole.values["reliable"] and whole.values["box_edge_run"] <= wm.MAX_EDGE_RUN
+    cut = hint.copy()
+    cut[:, 60:] = False  # through the bar, 4 px from its end
+    half = watermark(img, cut, seed=0)
+    assert half.values["box_edge_run"] > wm.MAX_EDGE_RUN and not half.values["reliable"]
+    assert any("runs into the edge of the hint" in n for n in half.notes)
+    out = half.images["clean"]
+    assert psnr(out[cut], clean[cut]) > psnr(img[cut], clean[cut]) + 10.0  # the boxed part is still removed
+
+
 def test_a_yellow_mark_over_grey_keeps_its_hue():
     """Tune case wm21 (yellow text, bar and disc at opacity 0.53 over a grey wall): the colour's start was stepped
     a fixed length from the background and clipped to (1, 1, 0), the flat fit stayed there and the result passed as
