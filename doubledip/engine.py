@@ -214,6 +214,24 @@ class Problem:
     image_shape: tuple[int, int] | None = None
 
 
+def check_seed(seed: Any) -> int:
+    """A run's seed as an int in [0, ``MAX_SEED``]; :class:`~doubledip.io.InputError` for anything else."""
+    seed = whole_number(seed, "seed")
+    if not 0 <= seed <= MAX_SEED:
+        raise InputError(f"seed must be between 0 and {MAX_SEED}; got {seed}")
+    return seed
+
+
+def check_run_options(kwargs: dict[str, Any]) -> None:
+    """The ``seed`` and ``device`` among a task call's keywords checked at the call, before any set-up (a watermark
+    fit, a clip's priors) runs: a generator's own checks wait for its first ``next()``. Raises
+    :class:`~doubledip.io.InputError` as :func:`iterate` would."""
+    if "seed" in kwargs:
+        check_seed(kwargs["seed"])
+    if "device" in kwargs:
+        resolve_device(kwargs["device"])
+
+
 def resolve_device(device: str | torch.device | None = "auto") -> torch.device:
     """'auto' (CUDA when present), 'cpu', 'cuda' or 'cuda:N' → a torch device; raises
     :class:`~doubledip.io.InputError` for anything else, or CUDA asked for where there is none."""
@@ -344,9 +362,7 @@ def iterate(
     ``started``: the ``time.perf_counter()`` at which the caller began the work (its set-up before the problem
     existed then counts in the seconds and the ETA).
     """
-    seed = whole_number(seed, "seed")
-    if not 0 <= seed <= MAX_SEED:
-        raise InputError(f"seed must be between 0 and {MAX_SEED}; got {seed}")
+    seed = check_seed(seed)
     dev = resolve_device(device)
     if dev.type == "cpu":
         use_all_cores()

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .engine import Result, Snapshot, run
+from .engine import Result, Snapshot, check_run_options, run
 from .io import InputError
 
 # What each kind of input is, for the CLI and the page:
@@ -101,6 +101,7 @@ class Task:
         not among them)."""
         fn = self.iterate
         check_keywords(self.name, fn, kwargs)
+        check_run_options(kwargs)
         return fn(*args, **kwargs)
 
 

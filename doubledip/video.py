@@ -35,7 +35,7 @@ import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
 
-from .engine import Result, Snapshot, Tensors
+from .engine import Result, Snapshot, Tensors, check_run_options
 from .io import InputError, as_float_image, as_mask, check_mask, to_uint8
 from .registry import check_keywords
 from .tasks import dehazing, segmentation, transparency
@@ -403,10 +403,17 @@ def iterate_video(task: str, clip: Clip, *args, **kwargs) -> Iterator[Snapshot]:
     if "max_frames" in kwargs:
         raise InputError("max_frames is read_clip's: the clip is read with it, e.g. dd.read_clip(path, max_frames=48)")
     check_keywords(task, TASKS[task].iterate, kwargs)
+    check_run_options(kwargs)
     # Hints drawn on the source's first frame (its size as displayed) are brought to the kept frames' size.
     args = tuple(_at_frame_size(a, clip) for a in args)
     kwargs = {k: _at_frame_size(v, clip) if k.endswith("hint") else v for k, v in kwargs.items()}
-    for snap in TASKS[task].iterate(clip.frames, *args, **kwargs):
+    return _with_clip_values(clip, TASKS[task].iterate(clip.frames, *args, **kwargs))
+
+
+def _with_clip_values(clip: Clip, snaps: Iterator[Snapshot]) -> Iterator[Snapshot]:
+    """The snapshots of a clip's run, its result given the clip's notes and frame numbers (a generator of its own,
+    so that :func:`iterate_video`'s checks and set-up run at the call, as the image tasks' do)."""
+    for snap in snaps:
         if snap.result is not None:
             snap.result.notes = [*clip.notes, *snap.result.notes]
             snap.result.values.update(frames=clip.count, frames_optimised=len(clip.kept), fps=round(clip.fps, 3))

@@ -71,6 +71,27 @@ def test_bad_settings_through_the_api_are_input_errors(kwargs, says):
         dd.dehaze(img, **kwargs)
 
 
+@pytest.mark.parametrize("kwargs, says", [({"seed": -1}, "seed must be between"), ({"device": "tpu"}, "device must")])
+def test_a_bad_seed_or_device_is_refused_at_the_call_before_any_set_up(kwargs, says, monkeypatch):
+    """The generator's own checks wait for its first ``next()``: a bad seed surfaced only after the set-up (a
+    watermark fit takes seconds) had run. Now the call itself refuses it, for a task and for a clip."""
+    import numpy as np
+
+    import doubledip as dd
+    from doubledip.tasks import dehazing
+
+    def no_set_up(*args, **kw):
+        raise AssertionError("the set-up ran")
+
+    monkeypatch.setattr(dehazing, "build", no_set_up)
+    monkeypatch.setattr(dehazing, "build_video", no_set_up)
+    img = np.random.default_rng(0).random((48, 48, 3)).astype(np.float32)
+    with pytest.raises(dd.InputError, match=says):
+        dd.iterate_dehaze(img, **kwargs)  # no next(): the call alone
+    with pytest.raises(dd.InputError, match=says):
+        dd.iterate_video("dehaze-video", dd.Clip.from_frames(np.stack([img] * 3), fps=10), **kwargs)
+
+
 @pytest.mark.parametrize("call", ["entry", "run"])
 def test_a_misspelt_keyword_names_the_nearest_one_among_the_tasks_own_and_its_settings(call):
     """``dd.dehaze(img, strenght=0.5)`` was answered with the preset's fields alone, ``strength`` not among them."""
