@@ -289,8 +289,8 @@ def load_mask(path: str | os.PathLike, shape: tuple[int, int], what: str = "hint
     """A hint mask file, read as displayed (like :func:`load_image`), as bool ``shape``; it must match the size of
     ``image`` (named in the error: "the clip's first frame" for a clip) and mark at least one pixel. Raises
     :class:`InputError`; notes are emitted as :class:`InputNote`."""
-    if len(tuple(shape)) != 2:
-        raise InputError(f"the image size for a {what} is (height, width); got {tuple(shape)}: give img.shape[:2]")
+    if not isinstance(shape, (tuple, list)) or len(shape) != 2:
+        raise InputError(f"the image size for a {what} is (height, width); got {shape!r}: give img.shape[:2]")
     a, notes = _read(path)
     for note in notes:
         warnings.warn(note, InputNote, stacklevel=2)
@@ -352,10 +352,16 @@ def save_image(path: str | os.PathLike, a: np.ndarray) -> None:
     ``(H, W)``, uint8 as it is, else scaled as :func:`as_float_image` reads arrays (uint16 by 65,535, floats in 0–1
     or plainly 0–255), clipped to [0, 1] and rounded to 8 bits. Raises :class:`InputError` for an array that is no
     image (not numbers, or a bad shape), OSError / ValueError as Pillow does for an unwritable path or an unknown
-    suffix."""
+    suffix; an array with NaN, or with no pixels, or the two arguments swapped, is refused too."""
+    if isinstance(a, (str, os.PathLike)) and not isinstance(path, (str, os.PathLike)):
+        raise InputError("save_image takes the path first, then the image: dd.save_image(path, image)")
     arr = _numbers(a, "an image")
     if arr.ndim == 3 and arr.shape[2] == 1:
         arr = arr[..., 0]
     if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (3, 4)):
         raise InputError(f"an image to save is (H, W), (H, W, 1), (H, W, 3) or (H, W, 4); got shape {arr.shape}")
+    if arr.size == 0:
+        raise InputError(f"an image to save has pixels; got shape {arr.shape}")
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        raise InputError("an image to save must not hold NaN or infinite values (they would be written as black)")
     Image.fromarray(arr if arr.dtype == np.uint8 else to_uint8(unit_range(arr))).save(path)

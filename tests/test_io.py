@@ -202,6 +202,14 @@ def test_save_image_scales_every_array_the_loader_takes_alike(tmp_path):
         assert np.abs(back - as_float_image(given)[..., 0]).max() <= 1 / 255 + 1e-6, given.dtype
     with pytest.raises(InputError, match="shape"):
         save_image(tmp_path / "y.png", np.zeros((2, 20, 24), np.float32))
+    nan = np.full((20, 24), np.nan, np.float32)
+    for args, says in (((tmp_path / "y.png", nan), "NaN"), ((tmp_path / "y.png", np.zeros((0, 0, 3))), "has pixels"),
+                       ((ramp, str(tmp_path / "y.png")), "path first")):
+        with pytest.raises(InputError, match=says):
+            save_image(*args)
+    assert not (tmp_path / "y.png").exists()  # nothing written for a refused array
+    with pytest.raises(InputError, match=r"\(height, width\)"):
+        load_mask(tmp_path / "x.png", None)
 
 
 # --- animated files: the first frame, with a note -------------------------------------------------------------------

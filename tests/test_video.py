@@ -81,6 +81,18 @@ def test_clip_is_read_within_the_frame_budget_with_a_note(clipfiles):
     assert any("optimised 3 of them" in n for n in budget.notes)
 
 
+def test_read_clips_arguments_are_checked_and_a_clip_prints_in_one_line(clipfiles):
+    for kwargs, says in (({"max_frames": "5"}, "max_frames .* must be a whole number"),
+                         ({"max_frames": 0}, "at least 1"), ({"read_side": 4}, "read_side must be at least")):
+        with pytest.raises(InputError, match=says):
+            read_clip(clipfiles / "disc.mp4", **kwargs)
+    with pytest.raises(InputError, match="takes the path of a video file; got ndarray"):
+        read_clip(np.zeros((3, 20, 20, 3)))
+    clip = read_clip(clipfiles / "disc.mp4", max_frames=3.0)  # a whole float is a whole number
+    said = repr(clip)
+    assert len(clip.kept) == 3 and said.startswith(f"Clip({N} frames of 64×48 px") and len(said) < 300
+
+
 @pytest.mark.parametrize("name", ["broken.mp4", "empty.mp4", "nothing_here.mp4", "damaged.mp4"])
 def test_unreadable_videos_raise_input_error(clipfiles, name):
     with pytest.raises(InputError):
