@@ -265,6 +265,8 @@ def as_mask(a: np.ndarray) -> np.ndarray:
     if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[2] > 4):
         raise InputError(f"a hint must be one picture, (H, W) or (H, W, C) with C ≤ 4; got an array of shape "
                          f"{a.shape}")
+    if a.dtype.kind == "f" and not np.isfinite(a).all():
+        raise InputError("a hint must not hold NaN or infinite values: paint with 1 (or 255) and leave 0")
     if a.dtype == bool:
         return a if a.ndim == 2 else a.any(axis=-1)
     return _levels(a)[0] > 0.5

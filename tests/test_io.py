@@ -47,7 +47,7 @@ def test_hint_of_wrong_size_or_empty(tmp_path):
         load_mask(tmp_path / "wide.png", (20, 30))
 
 
-@pytest.mark.parametrize("hint", [np.ones(600, bool), np.array(5), np.ones((20, 30, 7))])
+@pytest.mark.parametrize("hint", [np.ones(600, bool), np.array(5), np.ones((20, 30, 7)), np.full((20, 30), np.nan)])
 def test_a_hint_array_that_is_no_picture_is_refused_by_every_task_that_takes_one(hint):
     import doubledip as dd
 
@@ -56,7 +56,7 @@ def test_a_hint_array_that_is_no_picture_is_refused_by_every_task_that_takes_one
     bg[:2] = True
     calls = (lambda: dd.iterate_segment(img, hint, bg), lambda: dd.iterate_watermark(img, hint))
     for call in calls:
-        with pytest.raises(InputError, match="a hint must be one picture"):
+        with pytest.raises(InputError, match="a hint must (be one picture|not hold NaN)"):
             next(iter(call()))
 
 
