@@ -102,6 +102,8 @@ def as_float_image(a: np.ndarray) -> np.ndarray:
     a = _numbers(a, "an image")
     if a.dtype.kind == "f" and not np.isfinite(a).all():
         raise InputError("the image holds NaN or infinite values")
+    if a.dtype.kind == "f" and a.size:
+        _note_float_scale(a)
     a = unit_range(a)
     if a.ndim == 2:
         a = np.repeat(a[..., None], 3, axis=2)
@@ -113,10 +115,38 @@ def as_float_image(a: np.ndarray) -> np.ndarray:
         a = np.concatenate([np.repeat(a[..., :1], 3, axis=2), a[..., 1:]], axis=2)
     if a.shape[2] == 4:
         alpha = a[..., 3:]
+        if float(alpha.min()) < 1.0:
+            warnings.warn(f"{100 * float((alpha < 1).mean()):.0f} % of the image is transparent: put on white, as "
+                          "viewers show it", InputNote, stacklevel=2)
         a = a[..., :3] * alpha + (1.0 - alpha)
     a = np.clip(a, 0.0, 1.0)
     check_size(a.shape[0], a.shape[1])
     return np.ascontiguousarray(a, dtype=np.float32)
+
+
+# A float image reaching this far outside 0–1 when read as 0–1 gets a note (a photo in 0–1 with noise added
+# overshoots by a few tenths, and says nothing).
+FLOAT_OUTSIDE_NOTE = 0.5
+# A float image read on the 0–255 scale whose brightest value is at most this could be a 0–1 image with strong noise
+# (or a nearly black 0–255 one): it gets a note; one that reaches beyond is plainly 0–255 and gets none.
+FLOAT_255_SURE = 25.5
+
+
+def _note_float_scale(a: np.ndarray) -> None:
+    """An :class:`InputNote` warning saying how a float image far outside 0–1 was read (:func:`float_scale`): on the
+    0–255 scale though its brightest value is at most ``FLOAT_255_SURE``, or on the 0–1 scale with its values
+    clipped (a dark 0–255 image, or a bright 0–1 one with strong noise, can be read on the other scale than meant)."""
+    lo, hi = float(a.min()), float(a.max())
+    if float_scale(a) == 255.0:
+        if hi > FLOAT_255_SURE:
+            return  # plainly 0–255
+        warnings.warn(f"a float image with values up to {hi:.3g} was read on the 0–255 scale (its brightest 1 % "
+                      f"beyond {FLOAT_255_FROM:g}); if it is on the 0–1 scale, clip it to 0–1 first",
+                      InputNote, stacklevel=3)
+    elif lo < -FLOAT_OUTSIDE_NOTE or hi > 1.0 + FLOAT_OUTSIDE_NOTE:
+        warnings.warn(f"a float image with values from {lo:.3g} to {hi:.3g} was read on the 0–1 scale (its brightest "
+                      f"1 % within {FLOAT_255_FROM:g}) and clipped to 0–1; if it is on the 0–255 scale, divide it by "
+                      "255 first", InputNote, stacklevel=3)
 
 
 def check_size(height: int, width: int) -> None:

@@ -190,6 +190,27 @@ def test_a_float_photo_with_noise_added_stays_in_0_1_and_one_in_0_255_is_scaled(
     assert np.allclose(as_float_image(hot)[1:, :, 0], clean[1:])
 
 
+def test_a_float_image_far_outside_0_1_says_on_which_scale_it_was_read():
+    """A dark 0–255 frame (its brightest 1 % within 2) reads as 0–1 and comes out blown out; a bright 0–1 photo with
+    strong noise reads as 0–255 and comes out black: either way a note now says which scale was taken."""
+    import warnings
+
+    from doubledip.io import InputNote, as_float_image
+
+    clean = np.linspace(0, 1, 40 * 48, dtype=np.float32).reshape(40, 48)
+    dark = clean * 2.0
+    dark[0, 0] = 200.0
+    bright = 0.9 + np.random.default_rng(0).normal(0, 0.8, clean.shape).astype(np.float32)
+    noisy = clean + np.random.default_rng(0).normal(0, 0.1, clean.shape).astype(np.float32)
+    for image, says in ((dark, "read on the 0–1 scale"), (bright, "read on the 0–255 scale"), (noisy, None),
+                        (clean * 255.0, None)):  # plainly 0–255: no note
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            as_float_image(image)
+        notes = [str(w.message) for w in seen if issubclass(w.category, InputNote)]
+        assert (notes == []) if says is None else (len(notes) == 1 and says in notes[0]), notes
+
+
 def test_save_image_scales_every_array_the_loader_takes_alike(tmp_path):
     from doubledip import save_image
     from doubledip.io import as_float_image
