@@ -181,6 +181,14 @@ class Snapshot:
         return self.result is not None
 
     @property
+    def fraction(self) -> float:
+        """The share of the run done, in [0, 1]: ``step / total``, and 1 on the last snapshot (a task fitted without
+        network steps, such as one photo's watermark on the fast preset, has ``total`` 0 and yields that one)."""
+        if self.result is not None:
+            return 1.0
+        return min(1.0, self.step / self.total) if self.total > 0 else 0.0
+
+    @property
     def eta(self) -> float:
         """Seconds left at the recent pace if every step runs (early stopping may end sooner); nan until a pace
         has been measured, i.e. at the first snapshot."""

@@ -176,3 +176,16 @@ def test_the_time_left_follows_the_steps_pace_not_the_set_up():
     mid = snaps[1]
     assert mid.seconds > 50 and 0 < mid.eta < 10 and mid.step < mid.total
     assert mid.eta == pytest.approx(mid.rate * (mid.total - mid.step))
+    assert mid.fraction == pytest.approx(mid.step / mid.total) and snaps[-1].fraction == 1.0
+
+
+def test_a_run_without_network_steps_is_wholly_done_on_its_one_snapshot():
+    """One photo's watermark on the fast preset is fitted without network steps: its one snapshot has total 0, and
+    ``step / total`` divided by zero; ``fraction`` says 1."""
+    import doubledip as dd
+
+    img = np.random.default_rng(0).random((48, 48, 3)).astype(np.float32)
+    hint = np.zeros((48, 48), bool)
+    hint[20:28, 10:38] = True
+    snaps = list(dd.iterate_watermark(img, hint))
+    assert len(snaps) == 1 and snaps[0].total == 0 and snaps[0].fraction == 1.0
