@@ -220,6 +220,7 @@ class _Frames:
                 proc.kill()
             rc = proc.wait()
             listener.join()
+            proc.stderr.close()
         if not size:
             if any("matches no streams" in line for line in tail):
                 raise InputError(f"{self.path}: there is no video stream in this file")
