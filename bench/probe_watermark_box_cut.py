@@ -11,7 +11,8 @@ whole box's run.
 Measured (tune cases 0–95; the 61 with a box): whole boxes marked reliable ran 0–0.0085 (those not reliable up to
 0.20, refused or cautioned already); halved boxes marked reliable (11) ran 0–0.057, three of them over 0.01 (a white
 and a black text cut through a letter, 0.034 and 0.057; a logo, 0.0101). The library cautions one photo's box run
-over ``MAX_EDGE_RUN`` (0.01), as for several photos' found box.
+over ``ONE_PHOTO_EDGE_RUN`` (0.02), over flat surroundings only: over texture a whole box's fitted mark can touch its
+edge (a test's black text over grey fur, 0.014).
 """
 
 from __future__ import annotations
