@@ -806,6 +806,14 @@ def _stopped(request: gr.Request):
         if visitor not in _RUNS and time.monotonic() - _ENDED.get(visitor, -math.inf) > STOP_RECENT:
             return gr.skip()
         _RUNS_CHANGED.wait_for(lambda: visitor not in _RUNS, timeout=STOP_SETTLE)
+    settle = time.monotonic() + STOP_SETTLE
+    while dd.threads.busy() and time.monotonic() < settle:
+        time.sleep(0.1)
+    if dd.threads.busy():
+        # The step under way (a large photo's full-size set-up or result) cannot be cut short: it runs to its end.
+        return ("**stopping** — the step under way runs to its end first (a large photo's full-size work can take "
+                "minutes here), then nothing more of this run; a new run starts after it. The layers shown are the "
+                "last ones drawn.")
     return ("**stopped** — nothing runs now; the layers shown are the last ones drawn. Press **Run** to start "
             "again.")
 

@@ -11,6 +11,7 @@ one persistent thread. The CLI runs on its main thread and does not need this.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -19,24 +20,51 @@ T = TypeVar("T")
 
 _TORCH_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="doubledip-torch")
 _END = object()
+_working = 0  # calls running or waiting on the torch thread
+_COUNTING = threading.Lock()
+
+
+def busy() -> bool:
+    """Whether the torch thread has work running or waiting: a stopped run's step under way (a large photo's
+    full-size set-up or result can take minutes) runs to its end, and the next run waits for it."""
+    return _working > 0
+
+
+def _count(change: int) -> None:
+    global _working
+    with _COUNTING:
+        _working += change
+
+
+def _submit(fn: Callable, *args):
+    """``fn(*args)`` on the torch thread, counted by :func:`busy` until it returns."""
+    _count(1)
+
+    def call():
+        try:
+            return fn(*args)
+        finally:
+            _count(-1)
+
+    return _TORCH_THREAD.submit(call)
 
 
 def pinned(make: Callable[[], Iterator[T]]) -> Iterator[T]:
     """``make()`` and every step of the iterator it returns run on the process's one torch thread; items (and
     exceptions) come back to the caller's thread. Closing the returned generator closes the inner one there.
     Several pinned iterators may be stepped at once: their steps take turns."""
-    inner = _TORCH_THREAD.submit(make).result()  # errors in set-up raise here, in the caller, at once
+    inner = _submit(make).result()  # errors in set-up raise here, in the caller, at once
     return _forward(inner)
 
 
 def _forward(inner: Iterator[T]) -> Iterator[T]:
     try:
         while True:
-            item = _TORCH_THREAD.submit(next, inner, _END).result()
+            item = _submit(next, inner, _END).result()
             if item is _END:
                 return
             yield item
     finally:
         close = getattr(inner, "close", None)
         if close is not None:
-            _TORCH_THREAD.submit(close).result()
+            _submit(close).result()

@@ -542,3 +542,38 @@ def test_a_new_or_refused_clip_clears_the_video_tabs_results():
     assert all(v is None for k, v in enumerate(cleared) if k != text)
     kept = app.new_clip("clip.mp4")  # a new clip: its upload puts its own first frame in the editor
     assert kept[editor] is not None and kept[editor] == gr.skip()
+
+
+def test_stop_says_stopping_while_the_torch_thread_still_finishes_a_long_step(monkeypatch):
+    """A large photo's full-size step cannot be cut short: Stop said "nothing runs now" while the server worked on
+    for minutes and the next visitor's run waited. While the torch thread is busy past the settling time, the line
+    says the step runs to its end; once it is idle, "stopped"."""
+    import threading  # noqa: PLC0415
+    import time  # noqa: PLC0415
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    monkeypatch.setattr(app, "STOP_SETTLE", 0.3)
+    release = threading.Event()
+    started = threading.Event()
+
+    def long_step():
+        started.set()
+        release.wait(10)
+        yield 1
+
+    gen = app.dd.pinned(long_step)
+    worker = threading.Thread(target=lambda: list(gen), daemon=True)
+    worker.start()
+    started.wait(5)
+    with app._running("big photo"):
+        pass  # the visitor's handler has ended (cancelled); its step is still on the torch thread
+    try:
+        assert app.dd.threads.busy()
+        assert app._stopped(SimpleNamespace(session_hash="big photo")).startswith("**stopping**")
+    finally:
+        release.set()
+        worker.join(5)
+    assert not app.dd.threads.busy()
+    with app._running("big photo"):
+        pass
+    assert app._stopped(SimpleNamespace(session_hash="big photo")).startswith("**stopped**")

@@ -407,6 +407,8 @@ def test_bad_inputs_raise_input_error_before_any_work():
             build("denoise", img, sigma=bad)
     with pytest.raises(InputError, match="flat colour"):
         build("jpeg", np.full((20, 20, 3), 0.5, np.float32))
+    with pytest.raises(InputError, match="flat colour"):  # a solid blue: its channels differ, its pixels do not
+        build("denoise", np.broadcast_to(np.array([0.0, 0.0, 1.0], np.float32), (20, 20, 3)).copy())
     assert check_scale("x4") == 4 and check_scale(8) == 4 * 2
     assert check_scale(4.0) == 4 and check_scale(np.float32(2.0)) == 2  # whole numbers given as floats
 

@@ -316,9 +316,10 @@ def test_a_large_photo_is_judged_at_a_smaller_size_and_its_thin_strokes_survive(
 
 
 def test_a_photo_of_one_flat_colour_is_refused_not_given_a_made_up_object():
-    flat = np.full((40, 60, 3), 0.5, np.float32)
     fg, bg = np.zeros((40, 60), bool), np.zeros((40, 60), bool)
     fg[15:25, 25:35], bg[:3] = True, True
-    for hints in ((), (fg, bg)):
-        with pytest.raises(InputError, match="one flat colour"):
-            next(iterate_segment(flat, *hints))
+    for colour in ((0.5, 0.5, 0.5), (0.0, 0.0, 1.0)):  # grey, and a solid blue (its channels differ)
+        flat = np.broadcast_to(np.asarray(colour, np.float32), (40, 60, 3)).copy()
+        for hints in ((), (fg, bg)):
+            with pytest.raises(InputError, match="one flat colour"):
+                next(iterate_segment(flat, *hints))

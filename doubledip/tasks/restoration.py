@@ -308,7 +308,7 @@ def build(
     if task == "superres" and max(h, w) > MAX_SUPERRES_SIDE:
         raise InputError(f"the image is {w}×{h} px; super-resolution takes inputs up to {MAX_SUPERRES_SIDE} px "
                          f"a side (the result would be {w * factor}×{h * factor} px)")
-    if float(np.ptp(img)) == 0.0:
+    if bool(np.all(img == img[0, 0])):  # one colour everywhere (a solid blue too, whose channels differ)
         raise InputError("the photo is one flat colour: there is nothing to restore")
     sigma_given = overrides.pop("sigma", None) if task == "denoise" else None
     s = get_settings(task, preset, **overrides)

@@ -171,7 +171,7 @@ def _build(
 ) -> Problem:
     img = frames[0]  # the frame the hints were drawn on
     n, h, w = frames.shape[:3]
-    if float(np.ptp(frames)) == 0.0:  # no colour or edge tells an object from its background
+    if bool(np.all(frames == frames[0, 0, 0])):  # one colour everywhere: nothing tells an object from its background
         raise InputError(f"the {'clip' if video else 'photo'} is one flat colour: there is no object to cut out")
     notes: list[str] = []
     user_hints = fg_hint is not None
