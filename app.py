@@ -494,9 +494,21 @@ def _unexpected_errors(task: str) -> Iterator[None]:
                      "the server goes on serving.") from None
 
 
-PREPARING = ("**preparing** the run — reading the inputs and fitting what needs no network (several photos sharing "
-             "a mark: 10–20 s on 2 cores; one photo's mark that its colours hardly identify is searched for on a "
-             "grid of opacities and greys: up to 30 s)…")
+PREPARING = "**preparing** the run — reading the inputs and setting up what the networks start from…"
+# What a task's set-up does before its first snapshot, where it can take a while.
+PREPARING_TASK = {
+    "watermark": ("**preparing** the run — reading the inputs and fitting what needs no network (several photos "
+                  "sharing a mark: 10–20 s on 2 cores; one photo's mark that its colours hardly identify is searched "
+                  "for on a grid of opacities and greys: up to 30 s)…"),
+    "dehaze": "**preparing** the run — estimating the airlight and the full-size transmission prior…",
+}
+
+
+def preparing(task: str) -> str:
+    """The progress line while ``task``'s set-up runs (before its first snapshot)."""
+    return PREPARING_TASK.get(task, PREPARING)
+
+
 PREPARING_CLIP = "**preparing** the run — decoding the clip and setting up its first frame…"
 
 
@@ -524,7 +536,7 @@ def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
             kw, before, notes = _task_inputs(task, values, painted)
         # Setting up can take a while before the first snapshot (several photos' shared mark is fitted in closed
         # form first: 10-20 s on 2 cores), and the line would still show the previous run's summary: say so.
-        yield gr.skip(), PREPARING, gr.skip(), gr.skip(), gr.skip()
+        yield gr.skip(), preparing(task.name), gr.skip(), gr.skip(), gr.skip()
         with _unexpected_errors(task.name):
             with _page_errors():
                 gen = task.start(**kw, **settings)

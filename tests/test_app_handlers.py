@@ -267,10 +267,12 @@ def test_the_progress_line_says_preparing_before_the_set_up_and_not_finished_whe
     says so at once instead of showing the previous run's summary, and a set-up that refuses the input does not
     leave it saying "preparing" under the error."""
     updates = list(app.run_watermark(None, _photos(tmp_path, [(48, 64)] * 3), "fast", 12, 48, 0))
-    assert updates[0][1] == app.PREPARING and updates[-1][1].startswith("**done**")
-    assert all(u[1] != app.PREPARING for u in updates[1:])
+    said = app.preparing("watermark")
+    assert updates[0][1] == said and updates[-1][1].startswith("**done**") and "several photos" in said
+    assert all(u[1] != said for u in updates[1:])
+    assert "mark" not in app.preparing("segment") and "mark" not in app.preparing("dehaze")  # not another task's
     gen = app.run_watermark(_editor(np.zeros((64, 64, 3), np.float32)), None, "fast", 5, 64, 0)
-    assert next(gen)[1] == app.PREPARING  # yielded before the set-up, which refuses the missing hint
+    assert next(gen)[1] == said  # yielded before the set-up, which refuses the missing hint
     line = next(gen)[1]
     assert line.startswith("**not finished**") and "needs a hint" in line  # the line itself says why
     with pytest.raises(gr.Error, match="needs a hint"):
@@ -549,7 +551,6 @@ def test_stop_says_stopping_while_the_torch_thread_still_finishes_a_long_step(mo
     for minutes and the next visitor's run waited. While the torch thread is busy past the settling time, the line
     says the step runs to its end; once it is idle, "stopped"."""
     import threading  # noqa: PLC0415
-    import time  # noqa: PLC0415
     from types import SimpleNamespace  # noqa: PLC0415
 
     monkeypatch.setattr(app, "STOP_SETTLE", 0.3)
