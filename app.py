@@ -8,6 +8,7 @@ GRADIO_SERVER_PORT override it); nothing is computed at start-up.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import inspect
 import json
@@ -63,12 +64,17 @@ FG_COLOUR, BG_COLOUR = "rgb(0, 200, 0)", "rgb(220, 0, 0)"
 _UPLOADS = re.compile(re.escape(get_upload_folder().rstrip("/")) + r"/[^/\s]+/")
 
 
+# How long the page's error message stays (s). The run's progress line says the same and stays; Gradio's default
+# 10 s was short for a visitor who looked away, and a message kept until closed lay over the next run's layers.
+ERROR_SECONDS = 30
+
+
 def _shown(message: str) -> gr.Error:
     """The page's error for ``message``: shown to the visitor, not logged with a traceback (a visitor's bad input is
     not the server's failure; a bug logs its own traceback, see :func:`_unexpected_errors`). An uploaded file is
-    named by its own name, not its path in the server's upload cache. It stays until the visitor closes it: Gradio's
-    default of 10 s left a visitor who looked away with bare "Error" badges on the outputs and no message."""
-    return gr.Error(_UPLOADS.sub("", message), duration=None, print_exception=False)
+    named by its own name, not its path in the server's upload cache. It stays :data:`ERROR_SECONDS`; the run's
+    progress line keeps saying it (:func:`unfinished`)."""
+    return gr.Error(_UPLOADS.sub("", message), duration=ERROR_SECONDS, print_exception=False)
 
 
 def _device() -> str:
@@ -139,6 +145,8 @@ def _image(value, what: str = "image") -> tuple[np.ndarray, list[str]]:
     its bit depth (16-bit), an animated one as its first frame with a note."""
     if value is None:
         raise _shown(f"Please give an {what} first.")
+    if isinstance(value, _Refused):
+        raise _shown(value.message)
     notes: list[str] = []
     try:
         if isinstance(value, (str, os.PathLike)):
@@ -161,6 +169,8 @@ def _image(value, what: str = "image") -> tuple[np.ndarray, list[str]]:
 def _editor(value, what: str = "photo", hints: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """ImageEditor value → (photo RGB float, painted strokes RGBA uint8 at the photo's size). ``hints``: the editor
     has :data:`SEG_LAYERS`, and whatever is painted on the second layer is background (red)."""
+    if value and isinstance(value.get("refused"), _Refused):
+        raise _shown(value["refused"].message)
     if not value or value.get("background") is None:
         # The page's canvas drops a file it cannot show (a text file named .png): nothing reaches the server.
         raise _shown(f"Please upload a {what} first (a file the page cannot show as an image is not taken: PNG, "
@@ -763,17 +773,27 @@ class _UprightEditor(gr.ImageEditor):
         path = getattr(getattr(payload, "background", None), "path", None)
         try:
             value = super().preprocess(payload)
-        except Exception:  # noqa: BLE001  (Gradio could not decode the photo: say why, as the upload does)
-            raise _unreadable(path) from None
+        except Exception:  # noqa: BLE001  (Gradio could not decode the photo: the run says why, see _Refused)
+            return {"background": None, "layers": [], "composite": None,
+                    "refused": _Refused(str(_unreadable(path).message))}
         if value is not None and path:
             with contextlib.suppress(InputError):  # unreadable here: the value as Gradio read it, judged later
                 value["background"] = load_image_with_notes(path).image
         return value
 
 
+@dataclasses.dataclass(frozen=True)
+class _Refused:
+    """An upload the page could not read, handed to the run so that its progress line says why (raised while
+    Gradio prepares the inputs, the error reached the page as a message only, the line still saying "Press Run")."""
+
+    message: str
+
+
 class _UploadImage(gr.Image):
     """An image upload whose unreadable file (a text file named .png, a truncated photo) is a readable page error
-    rather than Gradio's generic one. ``is_template``: the page draws it as an Image."""
+    rather than Gradio's generic one, raised by the run (:func:`_image`). ``is_template``: the page draws it as an
+    Image."""
 
     is_template = True
 
@@ -781,7 +801,7 @@ class _UploadImage(gr.Image):
         try:
             return super().preprocess(payload)
         except Exception:  # noqa: BLE001  (every decoder failure means the same to the user: see _unreadable)
-            raise _unreadable(getattr(payload, "path", None)) from None
+            return _Refused(str(_unreadable(getattr(payload, "path", None)).message))
 
 
 def _unreadable(path: str | None) -> gr.Error:
