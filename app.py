@@ -405,7 +405,8 @@ def _task_inputs(task: Task, values: dict, painted: bool) -> tuple[dict, np.ndar
                                                                       if prm.kind == "images" else ""),
                                      hints=any(p.kind == "hints" for p in task.params))
             img, more = _image(photo)
-            kwargs[prm.name], before, notes = img, img, notes + more
+            read = (values.get("editor") or {}).get("notes") or []  # what reading the photo's file said
+            kwargs[prm.name], before, notes = img, img, notes + list(read) + more
         elif prm.kind == "image":
             value = values.get(prm.name)
             if value is None and not prm.required:
@@ -778,7 +779,8 @@ class _UprightEditor(gr.ImageEditor):
                     "refused": _Refused(str(_unreadable(path).message))}
         if value is not None and path:
             with contextlib.suppress(InputError):  # unreadable here: the value as Gradio read it, judged later
-                value["background"] = load_image_with_notes(path).image
+                loaded = load_image_with_notes(path)
+                value["background"], value["notes"] = loaded.image, list(loaded.notes)  # e.g. put on white
         return value
 
 

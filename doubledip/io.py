@@ -271,7 +271,9 @@ def load_image_with_notes(path: str | os.PathLike) -> LoadedImage:
             notes.append(f"{Path(path).name} has transparent pixels ({100 * clear.mean():.1f} % of it): they were "
                          "put on white, as most viewers show them")
     try:
-        return LoadedImage(as_float_image(a), notes)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InputNote)  # the file's own notes, above, say it by the file's name
+            return LoadedImage(as_float_image(a), notes)
     except InputError as e:
         raise InputError(f"{path}: {e}") from None
 

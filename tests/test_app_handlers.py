@@ -586,3 +586,21 @@ def test_stop_says_stopping_while_the_torch_thread_still_finishes_a_long_step(mo
     with app._running("big photo"):
         pass
     assert app._stopped(SimpleNamespace(session_hash="big photo")).startswith("**stopped**")
+
+
+def test_a_photo_with_transparent_pixels_painted_on_says_so_on_the_page(tmp_path):
+    """The page's painting editors read the uploaded file as the CLI does, but dropped what reading it said: a cut-out
+    PNG's transparent half was put on white with no note, which the README promises."""
+    from gradio.components.image_editor import EditorData
+    from gradio.data_classes import FileData
+
+    img, truth = two_regions()
+    rgba = np.concatenate([(img * 255).astype(np.uint8), np.full((*img.shape[:2], 1), 255, np.uint8)], axis=2)
+    rgba[:, : img.shape[1] // 4, 3] = 0
+    Image.fromarray(rgba).save(tmp_path / "cutout.png")
+    editor = app._editor_component("photo", ["#00ff00", "#ff0000"], img.shape[1::-1], layers=list(app.SEG_LAYERS))
+    value = editor.preprocess(EditorData(background=FileData(path=str(tmp_path / "cutout.png")), layers=[],
+                                         composite=None))
+    assert any("transparent pixels" in n for n in value["notes"])
+    done = list(app.run_segment(value, "fast", 10, 64, 0))[-1][1]
+    assert "cutout.png has transparent pixels" in done

@@ -275,6 +275,27 @@ def test_a_photo_with_transparent_pixels_is_put_on_white_with_a_note(tmp_path):
     assert load_image_with_notes(tmp_path / "opaque.png").notes == []
 
 
+def test_an_array_with_transparent_pixels_warns_and_a_file_says_it_once(tmp_path):
+    """A file's note names it (above); an array has no name, so it gets an InputNote warning; a file read must not
+    get both (the CLI prints the warnings it records beside the file's notes)."""
+    import warnings
+
+    from doubledip.io import InputNote, as_float_image, load_image_with_notes
+
+    rgba = np.zeros((20, 40, 4), np.uint8)
+    rgba[:, :30, 3] = 255
+    Image.fromarray(rgba).save(tmp_path / "cutout.png")
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        as_float_image(rgba)
+        said_by_array = [str(w.message) for w in seen if issubclass(w.category, InputNote)]
+        seen.clear()
+        load_image_with_notes(tmp_path / "cutout.png")
+        said_by_file = [str(w.message) for w in seen if issubclass(w.category, InputNote)]
+    assert len(said_by_array) == 1 and "25 % of the image is transparent" in said_by_array[0]
+    assert said_by_file == []
+
+
 def test_a_16bit_rgb_phone_export_is_turned_upright_too(tmp_path):
     """16-bit RGB takes the OpenCV path; its EXIF orientation (a PNG eXIf chunk) is applied all the same."""
     import struct
