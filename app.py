@@ -211,7 +211,16 @@ def _page_errors() -> Iterator[None]:
         raise _shown(str(e)) from None
 
 
+# The most steps a page run may ask for: above every preset's (the paper's watermark removal: 11000), below what
+# would hold the page's one job slot for days (a visitor's 1000000 steps: "about 215539 s left"). The CLI and the
+# API take any number.
+MAX_PAGE_STEPS = 20000
+
+
 def _settings(preset: str, steps, size, seed) -> dict:
+    if steps and int(steps) > MAX_PAGE_STEPS:
+        raise _shown(f"steps on the page go up to {MAX_PAGE_STEPS} (the paper presets run at most 11000); got "
+                     f"{int(steps)}: the command line and the Python API take more")
     return {"preset": preset, "steps": int(steps) if steps else None, "size": int(size) if size else None,
             "seed": int(seed or 0), "device": _device()}
 
@@ -716,7 +725,7 @@ def _advanced(task: str):
         # Empty fields show 0 once the accordion opens (Gradio 6's Number), so 0 means the preset's too, and the
         # bounds are the library's (its InputError is shown in the page): a minimum here rejected the untouched 0
         # before any handler ran, with a bare "Error".
-        steps = gr.Number(value=None, label="steps (0 or empty: the preset's)", precision=0)
+        steps = gr.Number(value=None, label=f"steps (0 or empty: the preset's; at most {MAX_PAGE_STEPS})", precision=0)
         # The restorations work at the photo's own size (and refuse a working size): no field for them.
         size = gr.Number(value=None, label=f"working long side in px (0 or empty: the preset's, ~{default_size})"
                          if default_size else "working long side in px (0 or empty: the photo's own size)",

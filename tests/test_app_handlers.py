@@ -604,3 +604,15 @@ def test_a_photo_with_transparent_pixels_painted_on_says_so_on_the_page(tmp_path
     assert any("transparent pixels" in n for n in value["notes"])
     done = list(app.run_segment(value, "fast", 10, 64, 0))[-1][1]
     assert "cutout.png has transparent pixels" in done
+
+
+def test_the_page_refuses_more_steps_than_its_cap_and_says_why():
+    """A visitor's 1000000 steps were accepted ("about 215539 s left"), holding the page's one job slot for days."""
+    img, _ = two_regions()
+    gen = app.run_dehaze((img * 255).astype(np.uint8), steps=app.MAX_PAGE_STEPS + 1)
+    line = next(gen)[1]
+    assert line.startswith("**not finished**") and f"up to {app.MAX_PAGE_STEPS}" in line
+    with pytest.raises(gr.Error, match="the command line and the Python API take more"):
+        next(gen)
+    assert app.MAX_PAGE_STEPS >= max(sum(app.dd.get_preset(p, "paper").steps.values())
+                                     for p in ("segment", "dehaze", "separate", "watermark"))
