@@ -725,7 +725,7 @@ def _advanced(task: str):
         # Empty fields show 0 once the accordion opens (Gradio 6's Number), so 0 means the preset's too, and the
         # bounds are the library's (its InputError is shown in the page): a minimum here rejected the untouched 0
         # before any handler ran, with a bare "Error".
-        steps = gr.Number(value=None, label=f"steps (0 or empty: the preset's; at most {MAX_PAGE_STEPS})", precision=0)
+        steps = gr.Number(value=None, label=f"steps (0 or empty: the preset's), at most {MAX_PAGE_STEPS}", precision=0)
         # The restorations work at the photo's own size (and refuse a working size): no field for them.
         size = gr.Number(value=None, label=f"working long side in px (0 or empty: the preset's, ~{default_size})"
                          if default_size else "working long side in px (0 or empty: the photo's own size)",
