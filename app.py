@@ -854,9 +854,10 @@ def _stopped(request: gr.Request):
         time.sleep(0.1)
     if dd.threads.busy():
         # The step under way (a large photo's full-size set-up or result) cannot be cut short: it runs to its end.
-        return ("**stopping** — the step under way runs to its end first (a large photo's full-size work can take "
-                "minutes here), then nothing more of this run; a new run starts after it. The layers shown are the "
-                "last ones drawn.")
+        # The torch thread may also be serving another visitor's run by now: either way a new run waits for it.
+        return ("**stopping** — your run ends at the step under way, which cannot be cut short (a large photo's "
+                "full-size work can take minutes here); the machine is still busy, so a new run waits for it. The "
+                "layers shown are the last ones drawn.")
     return ("**stopped** — nothing runs now; the layers shown are the last ones drawn. Press **Run** to start "
             "again.")
 
