@@ -187,7 +187,10 @@ def test_a_float_photo_with_noise_added_stays_in_0_1_and_one_in_0_255_is_scaled(
     assert np.allclose(as_float_image(clean * 255.0)[..., 0], clean, atol=1e-6)  # plainly 0–255
     hot = clean.copy()
     hot[0, :12] = 255.0  # a dozen hot pixels do not make a 0–1 photo a 0–255 one
-    assert np.allclose(as_float_image(hot)[1:, :, 0], clean[1:])
+    from doubledip.io import InputNote
+
+    with pytest.warns(InputNote, match="read on the 0–1 scale"):  # and the reading is said
+        assert np.allclose(as_float_image(hot)[1:, :, 0], clean[1:])
 
 
 def test_a_float_image_far_outside_0_1_says_on_which_scale_it_was_read():
