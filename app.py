@@ -833,7 +833,7 @@ def _editor_component(label: str, colours: list[str], canvas: tuple[int, int],
     ``layers``: named paint layers (segmentation: one for the foreground, one for the background). The hints are
     told apart by their colour, so strokes on any layer count; the layers let a visitor hide or clear one side."""
     opts = gr.LayerOptions(allow_additional_layers=False, layers=layers) if layers else True
-    return _UprightEditor(label=label, type="numpy", height=420, layers=opts, canvas_size=canvas,
+    return _UprightEditor(label=label, type="numpy", height=420, layers=opts, canvas_size=canvas, format="png",
                           brush=gr.Brush(default_size=brush_size, colors=colours, default_color=colours[0],
                                          color_mode="fixed"),
                           sources=["upload", "clipboard"])
@@ -933,7 +933,9 @@ def _component(prm: Param, name: str, tasks: list[Task]):
         return gr.File(label="…or two or more photos of one size, one watermark at one place (no painting)",
                        file_count="multiple", file_types=["image"])
     if prm.kind == "image":
-        return _UploadImage(label=prm.label, type="filepath", image_mode=None)
+        # PNG: a picture the page itself puts here (the known-truth mixtures) is saved losslessly; Gradio's default
+        # WebP is lossy, and the mixtures no longer fitted the model (edge correlation 0.167, "reliable: no").
+        return _UploadImage(label=prm.label, type="filepath", image_mode=None, format="png")
     if prm.kind == "text":
         return gr.Textbox(label=prm.label, value="")
     if prm.kind == "choice":  # as text: the API then shows and takes the same values the page sends
