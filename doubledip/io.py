@@ -102,9 +102,13 @@ def as_float_image(a: np.ndarray) -> np.ndarray:
     a = _numbers(a, "an image")
     if a.dtype.kind == "f" and not np.isfinite(a).all():
         raise InputError("the image holds NaN or infinite values")
-    if a.dtype.kind == "f" and a.size:
-        _note_float_scale(a)
-    a = unit_range(a)
+    if a.dtype.kind == "f" and a.size:  # the scale found once: said (where it may be the wrong one) and applied
+        a = a.astype(np.float32)
+        scale = float_scale(a)
+        _note_float_scale(a, scale)
+        a = a / scale
+    else:
+        a = unit_range(a)
     if a.ndim == 2:
         a = np.repeat(a[..., None], 3, axis=2)
     if a.ndim != 3 or a.shape[2] not in (1, 2, 3, 4):
@@ -132,12 +136,13 @@ FLOAT_OUTSIDE_NOTE = 0.5
 FLOAT_255_SURE = 25.5
 
 
-def _note_float_scale(a: np.ndarray) -> None:
+def _note_float_scale(a: np.ndarray, scale: float) -> None:
     """An :class:`InputNote` warning saying how a float image far outside 0–1 was read (:func:`float_scale`): on the
     0–255 scale though its brightest value is at most ``FLOAT_255_SURE``, or on the 0–1 scale with its values
-    clipped (a dark 0–255 image, or a bright 0–1 one with strong noise, can be read on the other scale than meant)."""
+    clipped (a dark 0–255 image, or a bright 0–1 one with strong noise, can be read on the other scale than meant).
+    ``scale``: what :func:`float_scale` found for ``a``."""
     lo, hi = float(a.min()), float(a.max())
-    if float_scale(a) == 255.0:
+    if scale == 255.0:
         if hi > FLOAT_255_SURE:
             return  # plainly 0–255
         warnings.warn(f"a float image with values up to {hi:.3g} was read on the 0–255 scale (its brightest 1 % "
@@ -147,6 +152,13 @@ def _note_float_scale(a: np.ndarray) -> None:
         warnings.warn(f"a float image with values from {lo:.3g} to {hi:.3g} was read on the 0–1 scale (its brightest "
                       f"1 % within {FLOAT_255_FROM:g}) and clipped to 0–1; if it is on the 0–255 scale, divide it by "
                       "255 first", InputNote, stacklevel=3)
+
+
+def one_colour(pixels: np.ndarray) -> bool:
+    """Whether every pixel of ``pixels`` (..., C) is the same colour: a photo (or clip) of one flat colour, where
+    nothing can be told apart. Compares pixels, not the channels' spread (a solid blue's channels differ)."""
+    flat = pixels.reshape(-1, pixels.shape[-1])
+    return bool(np.all(flat == flat[0]))
 
 
 def check_size(height: int, width: int) -> None:
