@@ -36,14 +36,13 @@ import torch
 from PIL import Image, UnidentifiedImageError
 
 from .engine import Result, Snapshot, Tensors, check_run_options
-from .io import InputError, as_float_image, as_mask, check_mask, to_uint8
+from .io import MIN_SIDE, InputError, as_float_image, as_mask, check_mask, to_uint8
 from .registry import check_keywords
 from .settings import whole_number
 from .tasks import dehazing, segmentation, transparency
 
 MAX_FRAMES = 48  # frames the networks optimise (the paper's clips are a few seconds)
 READ_SIDE = 640  # long side of the frames kept in memory for the optimisation
-MIN_READ_SIDE = 16  # the smallest picture the tasks take (a side under 16 px is refused)
 MAX_SOURCE_FRAMES = 3000  # two minutes at 25 fps: longer uploads are refused before any decoding work
 TICKS = 90000  # the written mp4's time unit: 1/90000 s (the MPEG clock)
 GIF_MIN_DELAY_MS = 10  # a GIF frame delay at or under this plays as GIF_DEFAULT_DELAY_MS in browsers
@@ -302,8 +301,8 @@ def read_clip(path: str | os.PathLike, max_frames: int = MAX_FRAMES, read_side: 
     read_side = whole_number(read_side, "read_side")
     if max_frames < 1:
         raise InputError(f"max_frames (the CLI's --max-frames) must be at least 1; got {max_frames}")
-    if read_side < MIN_READ_SIDE:
-        raise InputError(f"read_side must be at least {MIN_READ_SIDE} px; got {read_side}")
+    if read_side < MIN_SIDE:  # the smallest picture the tasks take
+        raise InputError(f"read_side must be at least {MIN_SIDE} px; got {read_side}")
     if not isinstance(path, (str, os.PathLike)):
         raise InputError(f"read_clip takes the path of a video file; got {type(path).__name__} (frames already in "
                          "memory: dd.Clip.from_frames(frames, fps))")

@@ -36,7 +36,7 @@ import torch.nn.functional as F
 from scipy.ndimage import convolve1d, distance_transform_edt
 
 from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, iterate, run, use_all_cores
-from ..io import InputError, as_float_image, as_mask
+from ..io import InputError, as_float_image, as_mask, one_colour
 from ..losses import total_variation
 from ..operators import (
     SCALES,
@@ -231,7 +231,7 @@ def check_scale(scale: Any) -> int:
         s = int(str(scale).strip().lower().removeprefix("x").removesuffix("x"))
     except (TypeError, ValueError, OverflowError):
         raise InputError(f"scale must be 2, 4 or 8; got {scale!r}") from None
-    if s not in SCALES or (isinstance(scale, float) and scale != s):
+    if s not in SCALES:
         raise InputError(f"scale must be 2, 4 or 8; got {scale!r}")
     return s
 
@@ -308,7 +308,7 @@ def build(
     if task == "superres" and max(h, w) > MAX_SUPERRES_SIDE:
         raise InputError(f"the image is {w}×{h} px; super-resolution takes inputs up to {MAX_SUPERRES_SIDE} px "
                          f"a side (the result would be {w * factor}×{h * factor} px)")
-    if bool(np.all(img == img[0, 0])):  # one colour everywhere (a solid blue too, whose channels differ)
+    if one_colour(img):
         raise InputError("the photo is one flat colour: there is nothing to restore")
     sigma_given = overrides.pop("sigma", None) if task == "denoise" else None
     s = get_settings(task, preset, **overrides)

@@ -46,7 +46,7 @@ from ..colour import colour_log_odds
 from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, frames_array, iterate, preview_strip
 from ..filters import guided_filter, resize, to_numpy, to_tensor, working_shape
 from ..graphcut import grabcut_vote, labelling_energies
-from ..io import InputError, as_float_image, as_mask, check_mask, pin_to_hints
+from ..io import InputError, as_float_image, as_mask, check_mask, one_colour, pin_to_hints
 from ..plate import unexplained
 from ..presets import SegmentSettings, get_preset
 from ..tracking import outer_margin, track_with_plate
@@ -171,7 +171,7 @@ def _build(
 ) -> Problem:
     img = frames[0]  # the frame the hints were drawn on
     n, h, w = frames.shape[:3]
-    if bool(np.all(frames == frames[0, 0, 0])):  # one colour everywhere: nothing tells an object from its background
+    if one_colour(frames):  # nothing tells an object from its background
         raise InputError(f"the {'clip' if video else 'photo'} is one flat colour: there is no object to cut out")
     notes: list[str] = []
     user_hints = fg_hint is not None
