@@ -1505,25 +1505,22 @@ def build(
                 notes.append(cautions[-1])
         alpha = np.zeros((h, w), np.float32)
         alpha[cy, cx] = to_numpy(m_up)
-        edge_run = None
-        if flat and edge is not None and not why:
-            # One photo's box over flat surroundings: a mark found that runs into the box's edge goes on beyond it
-            # (the box cut the mark). Over texture the fitted mark's fringe touches the edge of a whole box too.
-            edge_run = round(box_edge_run(alpha, hint_full), 4)
-            if edge_run > ONE_PHOTO_EDGE_RUN:
-                cautions.append(f"the mark found runs into the edge of the hint ({100 * edge_run:.1f} % of its edge in "
-                                "one piece): if the mark goes on beyond the hint, that part is still in the result, "
-                                "so the removal is not marked reliable; draw the hint around the whole mark")
-                notes.append(cautions[-1])
-        if n > 1 and hint is None and has_hint and not why:
-            # Several photos' found box: does the mark found run into its edge (part of the mark cut off)?
-            edge_run = round(box_edge_run(alpha, hint_full), 4)
-            if edge_run > MAX_EDGE_RUN:
-                cautions.append(f"the mark found runs into the edge of the box found around it ({100 * edge_run:.1f} % "
-                                "of the edge in one piece): part of the mark may lie outside the box, and is then "
-                                "still in the results, so the removal may be worse than the input there and is not "
-                                "marked reliable; give a hint (a box or brush mask around the whole mark) if it is")
-                notes.append(cautions[-1])
+        # Does the mark found run into its box's edge (the box cut the mark, part of it left beyond)? Asked of one
+        # photo's box over flat surroundings (over texture the fitted mark's fringe touches a whole box's edge too)
+        # and of several photos' found box.
+        one_box = flat and edge is not None
+        found_box = n > 1 and hint is None and has_hint
+        edge_run = round(box_edge_run(alpha, hint_full), 4) if (one_box or found_box) and not why else None
+        if edge_run is not None and edge_run > (ONE_PHOTO_EDGE_RUN if one_box else MAX_EDGE_RUN):
+            cautions.append(
+                f"the mark found runs into the edge of the hint ({100 * edge_run:.1f} % of its edge in one piece): if "
+                "the mark goes on beyond the hint, that part is still in the result, so the removal is not marked "
+                "reliable; draw the hint around the whole mark" if one_box else
+                f"the mark found runs into the edge of the box found around it ({100 * edge_run:.1f} % of the edge in "
+                "one piece): part of the mark may lie outside the box, and is then still in the results, so the "
+                "removal may be worse than the input there and is not marked reliable; give a hint (a box or brush "
+                "mask around the whole mark) if it is")
+            notes.append(cautions[-1])
         for k, name in enumerate(names):
             images[name] = removed[k] if not why or fill_instead else imgs[k].copy()
         mark = np.zeros((h, w, 3), np.float32)
