@@ -35,20 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_check import CAST_BAR, dcp_baseline_psnr, probe_arguments, probe_cases  # noqa: E402
-from bench_core import psnr  # noqa: E402
+from bench_check import probe_arguments  # noqa: E402
+from probe_airlight_locus import hazy_cases, score  # noqa: E402
 
-from doubledip.filters import (  # noqa: E402
-    boundary_floor,
-    boundary_transmission,
-    estimate_airlight,
-    guided_filter,
-    haze_opacity,
-    recover_scene,
-    to_numpy,
-    to_tensor,
-)
-from doubledip.tasks.dehazing import hedged_airlight  # noqa: E402
+from doubledip.filters import boundary_floor, boundary_transmission, guided_filter  # noqa: E402
 
 
 def sphere_points(n: int = 1000) -> np.ndarray:
@@ -95,41 +85,25 @@ def haze_lines_t(x: torch.Tensor, a: torch.Tensor, n_lines: int = 1000, min_pixe
     return tt.clamp(0.0, 1.0)
 
 
-def score(x, clean, t, a, base, p_in):
-    j = to_numpy(recover_scene(x, t, a, 0.1))
-    s = psnr(j, clean)
-    cast = float(np.abs(j.reshape(-1, 3).mean(0) - clean.reshape(-1, 3).mean(0)).max())
-    ok = s - base >= 1.0 and s > p_in and cast <= CAST_BAR
-    return ok, f"{s - base:+.2f} c{cast:.2f}{'' if ok else '*'}"
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     probe_arguments(ap, 96)
     args = ap.parse_args()
     held: dict[str, int] = {}
     n = 0
-    for case in probe_cases("dehaze", args):
-        if case.kind == "haze_free":
-            continue
+    for h in hazy_cases(args):
         n += 1
-        img, clean = case.inputs["image"], case.truth["clean"]
-        x = to_tensor(img)
-        base = dcp_baseline_psnr(img, clean)
-        p_in = psnr(img, clean)
-        est = estimate_airlight(x)
-        est = hedged_airlight(est, haze_opacity(x, est))
-        true_a = torch.tensor(case.params["airlight"], dtype=torch.float32)
+        true_a = torch.tensor(h.case.params["airlight"], dtype=torch.float32)
         out = []
-        for an, a in (("est", est), ("true", true_a)):
-            bnd = boundary_transmission(x, a, omega=0.9)
-            hl = haze_lines_t(x, a)
+        for an, a in (("est", h.estimate), ("true", true_a)):
+            bnd = boundary_transmission(h.x, a, omega=0.9)
+            hl = haze_lines_t(h.x, a)
             variants = {"bnd": bnd, "hl": hl, "mean": 0.5 * (bnd + hl), "geo": (bnd * hl).sqrt()}
             for k, t in variants.items():
-                ok, txt = score(x, clean, t, a, base, p_in)
+                ok, txt = score(h, t, a)
                 held[f"{an} {k}"] = held.get(f"{an} {k}", 0) + ok
                 out.append(f"{an} {k} {txt}")
-        print(f"{case.name:22s} " + "  ".join(out), flush=True)
+        print(f"{h.case.name:22s} " + "  ".join(out), flush=True)
     print(f"{n} hazy cases; held: " + ", ".join(f"{k} {v}" for k, v in held.items()))
 
 
