@@ -423,6 +423,7 @@ def test_a_flat_fit_that_leaves_the_mark_gives_the_fill_with_a_note(monkeypatch)
     assert not wm.far_from_fill(grey, fill, hint, spread)  # the truth lies within 3 spreads of the fill
     assert wm.far_from_fill(img, fill, hint, spread)  # the marked input does not
     monkeypatch.setattr(wm, "least_opacity", lambda *a: (0.53, np.array([1.0, 1.0, 0.0])))
+    monkeypatch.setattr(wm, "FLAT_FALLBACK", False)  # the flat fit's own check, without the mixture after it
     r = watermark(img, hint, seed=0)
     out = r.images["clean"]
     assert r.values["colour"] == [1.0, 1.0, 0.0]  # the forced colour was the one fitted
@@ -880,18 +881,21 @@ def test_box_edge_share_measures_a_mark_running_out_of_its_box():
     assert wm.box_edge_share(half, brush) is None
 
 
+def coat_fit(crop, fill, inside, spread):
+    """A closed-form fit (``closed_form_mark``'s returns) that takes the box's right half for the mark, as one took a
+    dark coat that ran on beyond the box: refused, since it covers the box's edge."""
+    cover = np.zeros(inside.shape, np.float32)
+    cover[:, inside.shape[1] // 2:] = 1.0
+    return crop.astype(np.float32) * 0.9, 0.5, np.zeros(3), cover * inside
+
+
 def test_a_flat_fit_that_runs_into_the_box_edge_returns_the_photo_with_a_note(monkeypatch):
     """A black text over a dark coat (check case): the closed-form fit took the coat, which runs on beyond the box,
     for the mark and came back 10 dB worse than the input without a note. Forced here: a fit whose mark covers the
     box's right half is refused, the photo comes back unchanged and the notes say why."""
     img, _, hint, _ = flat_with_mark((0.03, 0.03, 0.03))
-
-    def coat(crop, fill, inside, spread):
-        cover = np.zeros(inside.shape, np.float32)
-        cover[:, inside.shape[1] // 2:] = 1.0
-        return crop.astype(np.float32) * 0.9, 0.5, np.zeros(3), cover * inside
-
-    monkeypatch.setattr(wm, "closed_form_mark", coat)
+    monkeypatch.setattr(wm, "closed_form_mark", coat_fit)
+    monkeypatch.setattr(wm, "FLAT_FALLBACK", False)  # the flat fit's own check, without the mixture after it
     r = watermark(img, hint, seed=0)
     assert r.values["reliable"] is False and np.array_equal(r.images["clean"], img)
     assert any("edge of the box" in n for n in r.notes)
@@ -923,6 +927,7 @@ def test_a_flat_fit_that_keeps_much_of_the_marks_departure_is_kept_with_a_cautio
         return (crop + 0.6 * (out - crop)).astype(np.float32), alpha, colour, cover
 
     monkeypatch.setattr(wm, "closed_form_mark", timid)
+    monkeypatch.setattr(wm, "FLAT_FALLBACK", False)  # the flat fit's own check, without the mixture after it
     # On this smooth synthetic sky the result also lies over 3 spreads from the fill (far_from_fill: refused); on
     # the check case it lay 2.1 spreads away, which far_from_fill lets through: so here as there.
     monkeypatch.setattr(wm, "far_from_fill", lambda *a, **k: False)
@@ -950,6 +955,7 @@ def test_a_flat_fit_that_draws_an_outline_the_photo_did_not_have_is_refused(monk
         return out, 0.2, np.zeros(3), disc.astype(np.float32)
 
     monkeypatch.setattr(wm, "closed_form_mark", blotch)
+    monkeypatch.setattr(wm, "FLAT_FALLBACK", False)  # the flat fit's own check, without the mixture after it
     # A blotch drawn on this flat sky also moves the result away from the fill (moved_away: refused); the rim on the
     # check case was darkened TOWARDS the fill, which moved_away lets through: so here as there.
     monkeypatch.setattr(wm, "moved_away", lambda *a, **k: False)
@@ -1288,3 +1294,24 @@ def test_a_photo_without_the_others_mark_is_named_when_they_come_back_unchanged(
     r = watermark(imgs, seed=0)
     assert r.values["reliable"] is False
     assert any(n.startswith("photo 4 (clean_3) shares hardly any") and "run again without it" in n for n in r.notes)
+
+
+def test_a_flat_fit_that_is_not_reliable_gives_way_to_the_colour_mixture_fit(monkeypatch):
+    """A white logo over the moon's flat grey with a crater under it (tune case): the closed-form fit takes Telea's
+    fill for what lies under the mark, the crater breaks that, and the fit was refused: the photo came back
+    unchanged. The colour-mixture fit (the one used over texture) asks only that the unmarked pixels look like the
+    photo around the hint; where the closed form is not reliable and it is, its result is returned, with a caution.
+    Forced here: a closed-form fit that takes the box's right half for the mark (refused: it runs into the box's
+    edge) gives way to the mixture, which removes the mark; with the fall-back off the photo comes back unchanged."""
+    img, clean, hint, _ = flat_with_mark((0.03, 0.03, 0.03))
+    monkeypatch.setattr(wm, "closed_form_mark", coat_fit)
+    r = watermark(img, hint, seed=0)
+    out = r.images["clean"]
+    assert "after the closed-form fit over the flat surroundings was not reliable" in r.values["method"]
+    assert r.values["reliable"] is False and "fitted against the colours around the hint" in r.notes[0]
+    assert any("edge of the box" in n for n in r.values["flat_fit_notes"])
+    assert np.array_equal(out[~hint], img[~hint])
+    assert psnr(out[hint], clean[hint]) > psnr(img[hint], clean[hint]) + 10.0
+    monkeypatch.setattr(wm, "FLAT_FALLBACK", False)
+    r = watermark(img, hint, seed=0)
+    assert r.values["method"].startswith("closed-form") and np.array_equal(r.images["clean"], img)
