@@ -1315,3 +1315,4 @@ def test_a_flat_fit_that_is_not_reliable_gives_way_to_the_colour_mixture_fit(mon
     monkeypatch.setattr(wm, "FLAT_FALLBACK", False)
     r = watermark(img, hint, seed=0)
     assert r.values["method"].startswith("closed-form") and np.array_equal(r.images["clean"], img)
+    assert r.values["flat_fit_notes"] is None

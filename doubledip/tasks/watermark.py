@@ -1548,6 +1548,7 @@ def build(
             "shared_edges_left": shared_left, "box_edge_run": edge_run,
             "fill_departure_ratio": None if fill_ratio is None or not np.isfinite(fill_ratio) else round(fill_ratio, 3),
             "opacity": None, "colour": None,  # no colour-mixture fit kept: null, as every check that does not apply
+            "flat_fit_notes": None,  # set by flat_or_mixture where the closed form gave way to the colour mixture
         }
         if closed is not None and not lost:
             values.update(opacity=round(closed[1], 3), colour=[round(float(v), 3) for v in closed[2]])
