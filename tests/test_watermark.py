@@ -898,7 +898,10 @@ def test_a_flat_fit_that_runs_into_the_box_edge_returns_the_photo_with_a_note(mo
     monkeypatch.setattr(wm, "FLAT_FALLBACK", False)  # the flat fit's own check, without the mixture after it
     r = watermark(img, hint, seed=0)
     assert r.values["reliable"] is False and np.array_equal(r.images["clean"], img)
-    assert any("edge of the box" in n for n in r.notes)
+    # A new user read the old note ("a mark lies inside its box") as "your box was too tight" beside a generous box:
+    # the note now says that part of the photo was taken for the mark, and what to do if the box does cut the mark.
+    assert any("edge of the box" in n and "part of the photo" in n and "around the whole mark" in n
+               for n in r.notes), r.notes
 
 
 
@@ -1316,3 +1319,22 @@ def test_a_flat_fit_that_is_not_reliable_gives_way_to_the_colour_mixture_fit(mon
     r = watermark(img, hint, seed=0)
     assert r.values["method"].startswith("closed-form") and np.array_equal(r.images["clean"], img)
     assert r.values["flat_fit_notes"] is None
+
+
+def test_a_removal_that_leaves_its_outline_or_amplifies_the_texture_carries_a_caution():
+    """A new user's trial: the tab's own cat example came back with the soft letters' outlines readable over the fur,
+    marked reliable (seam ratio 0.865), and a white text at 0.5 over a photo's sky and hair, read at 0.78, came back
+    1.3 dB worse than the input, marked reliable (the texture under it 4.6× as detailed as beside it). Either sign
+    now keeps the removal with a caution; a clean fit's figures (0.3–0.6, about 1) give none."""
+    assert wm.caution_notes(7.0, 0.0, 0.1, seam=0.45, detail=1.0) == []
+    outline = wm.caution_notes(7.0, 0.0, 0.1, seam=0.865, detail=1.2)
+    assert len(outline) == 1 and "outline may still be visible" in outline[0]
+    amplified = wm.caution_notes(7.0, 0.0, 0.1, seam=0.3, detail=4.6)
+    assert len(amplified) == 1 and "4.6× as detailed" in amplified[0]
+    d = DATA.parent.parent / "examples"
+    import doubledip as dd
+
+    img = dd.load_image(d / "wm_chelsea.png")
+    r = watermark(img, dd.load_mask(d / "wm_chelsea_hint.png", img.shape[:2]), seed=0)
+    assert r.values["seam_ratio"] > wm.OUTLINE_LEFT and r.values["reliable"] is False
+    assert any("outline may still be visible" in n for n in r.notes), r.notes
