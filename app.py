@@ -310,6 +310,11 @@ def _fit(psnr: float) -> str:
     return "" if psnr != psnr else f", fit to the input {psnr:.1f} dB"
 
 
+def _notes(value: object) -> bool:
+    """Whether a result's value is a list of notes (text), not a figure."""
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
+
+
 def _done_text(res: dd.Result, notes: list[str]) -> str:
     """The progress line's final text: time and steps; whether the result is reliable, first, where the task says;
     the task's figures (those that apply: a check that does not apply is None in summary.json and not shown here);
@@ -319,7 +324,8 @@ def _done_text(res: dd.Result, notes: list[str]) -> str:
     if "reliable" in res.values:
         text += "  \n" + ("**reliable: yes**" if res.values["reliable"] else
                           "**reliable: no** — compare it with the input (the note says why)")
-    shown = {k: v for k, v in res.values.items() if k != "reliable" and v is not None}
+    # A value that is itself a list of notes (a first fit's, kept in summary.json) is not repeated in the figures.
+    shown = {k: v for k, v in res.values.items() if k != "reliable" and v is not None and not _notes(v)}
     if shown:
         text += "  \n" + ", ".join(f"{k}: {'yes' if v else 'no'}" if isinstance(v, bool) else f"{k}: {v}"
                                      for k, v in shown.items())

@@ -467,6 +467,11 @@ def test_the_done_text_says_whether_a_result_is_reliable():
     res = dd.Result("watermark", "fast", images={}, values={"images": 3, "seam_ratio": None, "reliable": False})
     text = app._done_text(res, [])
     assert text.index("reliable: no") < text.index("images: 3") and "seam_ratio" not in text
+    # A first fit's notes kept among the values (flat_fit_notes) are not pasted into the figures as a Python list.
+    res = dd.Result("watermark", "fast", images={}, values={"reliable": False, "crop": [0, 0, 8, 8],
+                                                           "flat_fit_notes": ["the first fit was refused"]})
+    text = app._done_text(res, [])
+    assert "crop: [0, 0, 8, 8]" in text and "flat_fit_notes" not in text and "first fit was refused" not in text
 
 
 def test_the_page_keeps_an_error_a_while_and_the_progress_line_keeps_it():
