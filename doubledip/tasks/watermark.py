@@ -1085,9 +1085,9 @@ def caution_notes(gain: float | None, split: float | None, left: float | None = 
                      "reliable; compare it with the input before keeping it")
     if detail is not None and detail > AMPLIFIED:
         notes.append(f"the photo's texture where the mark was removed came out {detail:.1f}× as detailed as beside "
-                     "it (the opacity found may be too high, and removing the mark then multiplies the texture), so "
-                     "the removal may be worse than the input here and is not marked reliable; compare it with the "
-                     "input before keeping it")
+                     "it (an opacity found too high multiplies the texture when the mark is removed; a mark's edges "
+                     "left behind add detail too), so the removal may be worse than the input here and is not marked "
+                     "reliable; compare it with the input before keeping it")
     return notes
 
 
