@@ -1481,9 +1481,10 @@ def build(
         judged_by_colours = n == 1 or hint is not None
         judged_by_left = judged_by_colours or closed is None
         cautions = caution_notes(gain if judged_by_colours else None, split, most_left if judged_by_left else None,
-                                 where, n, seam=seam if n == 1 else None,
-                                 # the detail beside a mark on flat surroundings is too little to compare with
-                                 detail=detail if n == 1 and spread >= FLAT_SPREAD else None) if not why else []
+                                 # seam and detail: one photo's colour-mixture fit only; the detail beside a mark on
+                                 # flat surroundings (the fall-back's fit) is too little to compare with
+                                 where, n, seam=seam,
+                                 detail=detail if spread >= FLAT_SPREAD else None) if not why else []
         if gridded and not why:
             cautions.append("the first fit of the mark was refused and this one was found by trying opacities and grey "
                             "levels on a grid (a mark the photo's colours hardly identify): no check found it wrong, "
