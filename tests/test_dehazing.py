@@ -246,7 +246,7 @@ def test_learned_airlight_map_follows_where_the_true_airlight_varies(monkeypatch
     assert rising > falling and rising - falling > 0.05, leans
 
 
-@pytest.mark.parametrize("bad", ["1,2", "a,b,c", "-1,0,0", "0,0,0"])
+@pytest.mark.parametrize("bad", ["1,2", "a,b,c", "-1,0,0", "0,0,0", "1_0,5_0,5_0", "200,0.5,0.5"])
 def test_bad_airlight_strings(bad):
     with pytest.raises(InputError):
         parse_airlight(bad)

@@ -206,6 +206,7 @@ def test_real_entry_point_refuses_a_nan_airlight(small_photo, tmp_path):
 @pytest.mark.parametrize("airlight, expected", [
     ("0.9,0.9,0.95", (0.9, 0.9, 0.95)), ("230,230,240", (230 / 255, 230 / 255, 240 / 255)),
     ("1,1,1", (1.0, 1.0, 1.0)), ((255, 128, 64), (1.0, 128 / 255, 64 / 255)),
+    ("255,255,1", (1.0, 1.0, 1 / 255)),  # a whole 1 beside 255 is a 0–255 value (a deep yellow haze)
 ])
 def test_airlight_on_one_scale_is_read_on_that_scale(airlight, expected):
     from doubledip.tasks.dehazing import parse_airlight

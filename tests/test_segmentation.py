@@ -89,6 +89,13 @@ def test_partly_overlapping_hints_are_noted_and_the_shared_pixels_left_undecided
     assert not (f & b).any() and f.sum() == wide_fg.sum() - shared and b.sum() == bg.sum() - shared
     assert len(notes) == 1 and f"the hints overlap: {shared} px" in notes[0]
     assert any("hints overlap" in n for n in segment(img, wide_fg, bg, steps=2, size=64).notes)
+    # One pixel in common: said in the singular, and as "under 1 %", not as a share of "0 %" of each hint.
+    one = fg.copy()
+    ys, xs = np.nonzero(bg)
+    one[ys[0], xs[0]] = True
+    notes = []
+    check_hints(one, bg, truth.shape, notes)
+    assert "1 px is marked as both" in notes[0] and "under 1 % of the background hint" in notes[0], notes
 
 
 @pytest.mark.parametrize("inside", ["fg", "bg"])

@@ -15,7 +15,7 @@ import pytest
 from conftest import psnr
 
 from doubledip import InputError, load_image, separate
-from doubledip.register import measure_shift, move_back, overlap
+from doubledip.register import measure_shift, move_back, overlap, shift_words
 from doubledip.tasks import transparency
 from doubledip.tasks.transparency import (
     MAX_EDGE_CORRELATION,
@@ -238,7 +238,7 @@ def test_field_shifted_brighter_pair_is_registered_and_gain_matched():
     # Measured 42.3 / 35.4 dB: each layer at least 12 dB better than the inputs taken as the layers.
     assert layers[0] > inputs[0] + 12 and layers[1] > inputs[1] + 12
     said = " ".join(r.notes)
-    assert "3 px across and 2 px down" in said and "1.23" in said
+    assert "shifted 2 px down and 3 px right" in said and "1.23" in said
     # The truth-free check finds nothing to say about this pair (edge correlation measured -0.005, fit 70 dB).
     assert "unreliable" not in said and r.values["edge_correlation"] < MAX_EDGE_CORRELATION
 
@@ -282,7 +282,9 @@ def test_a_reflection_that_moved_against_the_scene_is_moved_back_on_its_own(gain
     ours = best_assignment(r.images["layer1"], r.images["layer2"], y1, y2)
     inputs = best_assignment(first, other, y1, y2)
     assert min(o - i for o, i in zip(ours, inputs)) >= (6.0 if gain == 1.0 else 3.0), (ours, inputs, r.values)
-    assert any("moved differently" in n for n in r.notes)
+    assert any("moved differently" in n and "layer 2: 4 px down and 2 px right" in n and "layer 1: no shift" in n
+               for n in r.notes) or any("moved differently" in n and "layer 1: 4 px down and 2 px right" in n
+                                        for n in r.notes), r.notes
     if gain != 1.0:
         lo, hi = r.values["gain_range"]
         assert lo - 0.01 <= gain <= hi + 0.01
@@ -399,3 +401,10 @@ def test_a_layer_move_is_not_read_into_a_faint_phase_correlation_point(monkeypat
     monkeypatch.setattr(transparency, "MOVED_PEAK_SHARE", 0.0)
     spurious = find_moves(a, b, gain, limit)
     assert spurious is not None and spurious.moves == ((1, 1), (0, 0))
+
+
+@pytest.mark.parametrize("dx, dy, words", [(1, -4, "4 px up and 1 px right"), (-2.5, 0, "2.5 px left"),
+                                           (0, 3, "3 px down"), (0, 0, "no shift")])
+def test_a_shift_is_said_in_words_without_signs(dx, dy, words):
+    """Notes say a shift as a user reads it: "4 px up", not "-4 px down"."""
+    assert shift_words(dx, dy) == words

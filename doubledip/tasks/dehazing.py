@@ -251,16 +251,20 @@ def parse_airlight(value: str | tuple[float, ...] | list[float] | None) -> torch
     """The airlight A of I = t·J + (1 − t)·A as given by the user → a float32 colour tensor ``(3,)`` in (0, 1].
 
     ``value``: ``"R,G,B"`` or a 3-sequence, all three on ONE scale: 0–1 when every value is ≤ 1
-    (``"0.9,0.9,0.95"``), 0–255 when every value is above 1 (``"230,230,240"``). A mix of values ≤ 1 and above 1
-    (``"1.5,0.9,0.9"``) has no one reading — 1.5 is no 0–1 value, 0.9 no plausible 0–255 airlight — and is
-    refused rather than guessed (read as 0–255 it was a near-black airlight). Raises :class:`InputError` for
-    anything but three finite numbers (nan, inf), a negative or over-255 value, mixed scales, or a channel at 0.
+    (``"0.9,0.9,0.95"``), 0–255 when some value is above 1 and the others are whole numbers (``"230,230,240"``,
+    ``"255,255,1"``: a whole 1 beside 255 is a 0–255 value). A fraction beside a value above 1 (``"1.5,0.9,0.9"``)
+    has no one reading — 1.5 is no 0–1 value, 0.9 no 0–255 value a user would type — and is refused rather than
+    guessed (read as 0–255 it was a near-black airlight). Raises :class:`InputError` for anything but three finite
+    numbers (nan, inf; digits grouped with ``_``, which Python's float would read as one number: ``1_0`` as 10), a
+    negative or over-255 value, mixed scales, or a channel at 0.
     ``None`` → ``None`` (the airlight is then estimated).
     """
     if value is None:
         return None
     scales = "give all three in 0–1 (e.g. 0.9,0.9,0.95) or all three in 0–255 (e.g. 230,230,240)"
     try:
+        if isinstance(value, str) and "_" in value:
+            raise ValueError(value)
         parts = [float(v) for v in (value.split(",") if isinstance(value, str) else value)]
     except (TypeError, ValueError):
         raise InputError(f"airlight must be three numbers R,G,B; got {value!r}: {scales}") from None
@@ -272,8 +276,8 @@ def parse_airlight(value: str | tuple[float, ...] | list[float] | None) -> torch
         raise InputError(f"airlight values must be finite numbers (no nan or inf); got {value!r}: {scales}")
     if (a < 0).any() or (a > 255).any():
         raise InputError(f"airlight values must lie in 0–1 or in 0–255; got {value!r}: {scales}")
-    if (a > 1).any() and (a <= 1).any():
-        raise InputError(f"airlight {value!r} mixes scales (values above 1 and at most 1): {scales}")
+    if (a > 1).any() and ((a <= 1) & (a != np.round(a))).any():
+        raise InputError(f"airlight {value!r} mixes scales (values above 1 beside fractions of 1): {scales}")
     if a.max() > 1.0:
         a = a / 255.0
     if a.min() <= 0.0:

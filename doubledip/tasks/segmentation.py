@@ -87,6 +87,13 @@ LOST_SHARE = 0.1
 MIN_HINT_FRACTION = 0.001  # each hint marks at least 0.1 % of the image (a 4×4 px dab on 144×96, 110×110 on 12 MP)
 
 
+
+def _percent(part: int, whole: int) -> str:
+    """``part`` as a share of ``whole`` for a note: "12 %", or "under 1 %" where a rounded "0 %" would read as none."""
+    share = 100 * part / whole
+    return "under 1 %" if 0 < share < 0.5 else f"{share:.0f} %"
+
+
 def check_hints(
     fg: np.ndarray, bg: np.ndarray, shape: tuple[int, int], notes: list[str],
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -110,8 +117,8 @@ def check_hints(
     overlap = fg & bg
     n, n_fg, n_bg = int(overlap.sum()), int(fg.sum()), int(bg.sum())
     if n:
-        share = (f"{n} px are marked as both foreground and background ({100 * n / n_fg:.0f} % of the foreground "
-                 f"hint, {100 * n / n_bg:.0f} % of the background hint)")
+        share = (f"{n} px {'is' if n == 1 else 'are'} marked as both foreground and background "
+                 f"({_percent(n, n_fg)} of the foreground hint, {_percent(n, n_bg)} of the background hint)")
         if n in (n_fg, n_bg):
             lost = "either hint" if n_fg == n_bg else "the foreground hint" if n == n_fg else "the background hint"
             raise InputError(f"the foreground and background hints overlap: {share}, so nothing of {lost} is left "

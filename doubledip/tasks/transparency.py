@@ -646,8 +646,8 @@ def prepare_pair(a: np.ndarray, b: np.ndarray) -> Pair:
                      "taken as aligned; are they two shots of the same scene?")
         dx, dy = 0.0, 0.0
     elif max(abs(dx), abs(dy)) > limit:
-        raise InputError(f"the second mixture is shifted by {dx:.1f} px across and {dy:.1f} px down against the "
-                         f"first: more than {limit} px, so they frame different views; crop both to the same view")
+        raise InputError(f"the second mixture is shifted {register.shift_words(round(dx, 1), round(dy, 1))} against "
+                         f"the first: more than {limit} px, so they frame different views; crop both to the same view")
     first, second, rows, cols = _registered(a, b, dx, dy)
     ok = _unsaturated(first, second)
     diff = difference(first, second, ok)
@@ -801,10 +801,10 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, scale_free: bool = Fa
             values["layers_from"] = "exact unmixing at full resolution, each layer moved on its own"
             values["layer_moves_px"] = [[m1x, m1y], [m2x, m2y]]
             values["single_move_edge_correlation"] = round(found.single, 4)
-            notes.append(f"the layers moved differently between the shots (layer 1 by ({m1x}, {m1y}) px, layer 2 by "
-                         f"({m2x}, {m2y}) px across and down, as a reflection moves against the scene): each was "
-                         f"moved back on its own before unmixing (edge correlation {corr:.3f}, against "
-                         f"{found.single:.3f} for one shift of both); the {border} px border, where the moves "
+            moves = f"layer 1: {register.shift_words(m1x, m1y)}, layer 2: {register.shift_words(m2x, m2y)}"
+            notes.append(f"the layers moved differently between the shots ({moves}; as a reflection moves against the "
+                         f"scene): each was moved back on its own before unmixing (edge correlation {corr:.3f}, "
+                         f"against {found.single:.3f} for one shift of both); the {border} px border, where the moves "
                          "wrap round the frame, is less exact")
             if abs(gain - 1) > 0.02:
                 notes.append(f"the second mixture was {gain:.3f}× as bright; its brightness was matched")
@@ -827,7 +827,7 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, scale_free: bool = Fa
             dx, dy = pair.applied
             moved, brighter = (dx, dy) != (0.0, 0.0), abs(gain - 1) > 0.02
             if moved or brighter:
-                said = [f"{dx:.3g} px across and {dy:.3g} px down from the first"] if moved else []
+                said = [f"shifted {register.shift_words(dx, dy)} from the first"] if moved else []
                 said += [f"{gain:.3f}× as bright"] if brighter else []
                 done = ("it was moved back and its brightness matched" if moved and brighter else
                         "it was moved back" if moved else "its brightness was matched")
