@@ -290,6 +290,14 @@ def load_image_with_notes(path: str | os.PathLike) -> LoadedImage:
         raise InputError(f"{path}: {e}") from None
 
 
+def file_bits(path: str | os.PathLike) -> int:
+    """Bits per sample of an image file (8 for ordinary files, 16 for 16-bit PNG, TIFF, PGM/PPM), read from its
+    header: what :func:`save_image`'s ``bits`` keeps for results made from it. Raises :class:`InputError` for a file
+    that is no readable image."""
+    p = Path(path)
+    return _bit_depth(p, _open(p))
+
+
 def load_image(path: str | os.PathLike) -> np.ndarray:
     """An image file as float32 RGB ``(H, W, 3)`` in [0, 1], as displayed; see :func:`load_image_with_notes`.
     Its notes are emitted as :class:`InputNote` warnings. Raises :class:`InputError` with a readable reason."""
@@ -393,12 +401,15 @@ def to_uint8(a: np.ndarray) -> np.ndarray:
     return (np.clip(np.asarray(a, dtype=np.float32), 0, 1) * 255 + 0.5).astype(np.uint8)
 
 
-def save_image(path: str | os.PathLike, a: np.ndarray) -> None:
+def save_image(path: str | os.PathLike, a: np.ndarray, bits: int = 8) -> None:
     """Write an image to ``path`` in the format its suffix names (PNG, JPEG, …; Pillow). ``a``: ``(H, W, 3)`` or
     ``(H, W)``, uint8 as it is, else scaled as :func:`as_float_image` reads arrays (uint16 by 65,535, floats in 0–1
-    or plainly 0–255), clipped to [0, 1] and rounded to 8 bits. Raises :class:`InputError` for an array that is no
-    image (not numbers, or a bad shape), OSError / ValueError as Pillow does for an unwritable path or an unknown
-    suffix; an array with NaN, or with no pixels, or the two arguments swapped, is refused too."""
+    or plainly 0–255), clipped to [0, 1] and rounded to ``bits`` bits: 8, or 16 for a PNG or TIFF (what a result
+    made from a 16-bit file keeps: rounded to 8 bits, a dark 16-bit photo whose brightest pixel is 200 of 65,535
+    came back as levels 0 and 1 only). Raises :class:`InputError` for an array that is no image (not numbers, or a
+    bad shape), for ``bits`` other than 8 or 16 or 16 to a format without it; OSError / ValueError as Pillow does for
+    an unwritable path or an unknown suffix; an array with NaN, or with no pixels, or the two arguments swapped, is
+    refused too."""
     if isinstance(a, (str, os.PathLike)) and not isinstance(path, (str, os.PathLike)):
         raise InputError("save_image takes the path first, then the image: dd.save_image(path, image)")
     arr = _numbers(a, "an image")
@@ -410,4 +421,17 @@ def save_image(path: str | os.PathLike, a: np.ndarray) -> None:
         raise InputError(f"an image to save has pixels; got shape {arr.shape}")
     if arr.dtype.kind == "f" and not np.isfinite(arr).all():
         raise InputError("an image to save must not hold NaN or infinite values (they would be written as black)")
+    if bits == 16:
+        if Path(path).suffix.lower() not in (".png", ".tif", ".tiff"):
+            raise InputError(f"{path}: 16-bit images are written as PNG or TIFF; give a .png or .tif path")
+        deep = (np.clip(unit_range(arr), 0, 1) * 65535 + 0.5).astype(np.uint16)
+        if deep.ndim == 3:
+            deep = deep[..., [2, 1, 0, 3][: deep.shape[2]]]  # RGB(A) → OpenCV's BGR(A)
+        ok, data = cv2.imencode(Path(path).suffix.lower(), deep)
+        if not ok:
+            raise ValueError(f"{path}: OpenCV could not encode a 16-bit image")
+        Path(path).write_bytes(data.tobytes())
+        return
+    if bits != 8:
+        raise InputError(f"an image is saved with 8 or 16 bits per sample; got bits={bits!r}")
     Image.fromarray(arr if arr.dtype == np.uint8 else to_uint8(unit_range(arr))).save(path)

@@ -142,6 +142,21 @@ def test_the_same_photo_in_16_and_8_bits_reads_the_same():
     assert np.abs(deep - flat).max() <= 0.5 / 255
 
 
+def test_results_made_from_a_16bit_photo_keep_its_precision_and_8bit_ones_stay_8bit(tmp_path):
+    """The dark 16-bit scan (brightest pixel 200 of 65,535), denoised: written at 8 bits its result held the levels
+    0 and 1 only; written at 16 bits it keeps the photo's many levels, and reads back as it was made. A photo of 8
+    bits still gives 8-bit files; a 16-bit HINT beside an 8-bit photo does not make the results 16-bit."""
+    args = ["--steps", "2", "--quiet"]
+    assert cli_main(["denoise", str(GRAY16 / "dark_gray16_max200.png"), "--out", str(tmp_path / "deep"), *args]) == 0
+    import cv2
+
+    raw = cv2.imread(str(tmp_path / "deep" / "restored.png"), cv2.IMREAD_UNCHANGED)
+    assert raw.dtype == np.uint16 and len(np.unique(raw)) > 50, (raw.dtype, len(np.unique(raw)))
+    assert 0 < load_image(tmp_path / "deep" / "restored.png").max() <= 201 / 65535 + 1e-6
+    assert cli_main(["denoise", str(GRAY16 / "hazy_gray8.png"), "--out", str(tmp_path / "flat"), *args]) == 0
+    assert cv2.imread(str(tmp_path / "flat" / "restored.png"), cv2.IMREAD_UNCHANGED).dtype == np.uint8
+
+
 @pytest.fixture
 def animated_gif(tmp_path):
     rng = np.random.default_rng(0)

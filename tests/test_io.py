@@ -236,6 +236,26 @@ def test_save_image_scales_every_array_the_loader_takes_alike(tmp_path):
         load_mask(tmp_path / "x.png", None)
 
 
+def test_save_image_writes_16_bits_that_read_back_exactly(tmp_path):
+    """``bits=16`` keeps what 8 bits would round away (a ramp over 0–0.01 is 3 levels at 8 bits), for grey, RGB and
+    RGBA; it is refused for a format without 16 bits, and other depths are refused."""
+    from doubledip import save_image
+    from doubledip.io import as_float_image
+
+    ramp = np.linspace(0, 0.01, 30 * 40, dtype=np.float32).reshape(30, 40)
+    rgb = np.stack([ramp, ramp * 0.5, ramp * 0.25], -1)
+    for given in (ramp, rgb, np.dstack([rgb, np.ones_like(ramp)])):
+        save_image(tmp_path / "deep.png", given, bits=16)
+        back = load_image(tmp_path / "deep.png")
+        want = as_float_image(given)
+        assert np.abs(back - want).max() <= 0.5 / 65535 + 1e-7, given.shape
+        assert len(np.unique(back[..., 0])) > 100
+    for path, bits, says in ((tmp_path / "deep.jpg", 16, "PNG or TIFF"), (tmp_path / "x.png", 12, "8 or 16")):
+        with pytest.raises(InputError, match=says):
+            save_image(path, ramp, bits=bits)
+    assert not (tmp_path / "deep.jpg").exists()
+
+
 # --- animated files: the first frame, with a note -------------------------------------------------------------------
 
 

@@ -2,7 +2,8 @@
 
 Each :class:`~doubledip.registry.Param` becomes an argument: images are positional paths, masks and hints are
 ``--name PNG`` files the size of the first image, text/choice/flag options are ``--name``. The files written are
-the task's declared outputs, ``<key>.png`` each, plus ``summary.json`` (written by :mod:`doubledip.cli`).
+the task's declared outputs, ``<key>.png`` each, plus ``summary.json`` (written by :mod:`doubledip.cli`); at 16 bits
+per sample when an input photo had more than 8 (its precision kept), else at 8.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from ..cli import register
 from ..engine import Result
-from ..io import InputError, load_image, load_mask, save_image
+from ..io import InputError, file_bits, load_image, load_mask, save_image
 from ..registry import TASKS, Param, Task, output_items
 
 
@@ -79,15 +80,27 @@ def _what(prm: Param) -> str:
     return {"hint": "watermark hint"}.get(prm.name, prm.name)
 
 
-def write_outputs(task: Task, result: Result, out: Path) -> None:
+def write_outputs(task: Task, result: Result, out: Path, bits: int = 8) -> None:
     for key, image in output_items(task, result):
-        save_image(out / f"{key}.png", image)
+        save_image(out / f"{key}.png", image, bits=bits)
+
+
+def output_bits(task: Task, args: argparse.Namespace) -> int:
+    """16 when some input photo (not a hint or mask) has more than 8 bits per sample, else 8."""
+    paths = []
+    for prm in task.params:
+        raw = getattr(args, prm.name, None)
+        if prm.kind in ("image", "images") and raw:
+            paths += raw if isinstance(raw, list) else [raw]
+    return 16 if any(file_bits(p) > 8 for p in paths) else 8
 
 
 def _start(task: Task):
     def start(args: argparse.Namespace, opts: dict):
-        snaps = task.start(**load_arguments(task, args), **opts)
-        return snaps, lambda result, out: write_outputs(task, result, out)
+        values = load_arguments(task, args)  # reads and checks the files first: their errors come from here
+        bits = output_bits(task, args)
+        snaps = task.start(**values, **opts)
+        return snaps, lambda result, out: write_outputs(task, result, out, bits)
 
     return start
 
