@@ -94,12 +94,12 @@ def move_back(second: np.ndarray, dx: float, dy: float) -> np.ndarray:
     return np.clip(out, 0.0, 1.0).reshape(src.shape)
 
 
-__all__ = ["Shift", "measure_shift", "move_back", "overlap"]
-
-
 def shift_words(dx: float, dy: float) -> str:
     """A shift ``(dx, dy)`` in px (x to the right, y downwards) in words for a note: ``(1, -4)`` → "4 px up and 1 px
     right"; "no shift" for (0, 0). Signed figures ("-4 px down") read as a typo to a user."""
     parts = [f"{abs(v):.3g} px {word[v > 0]}" for v, word in ((dy, ("up", "down")), (dx, ("left", "right")))
              if v != 0]
     return " and ".join(parts) or "no shift"
+
+
+__all__ = ["Shift", "measure_shift", "move_back", "overlap", "shift_words"]

@@ -87,7 +87,6 @@ LOST_SHARE = 0.1
 MIN_HINT_FRACTION = 0.001  # each hint marks at least 0.1 % of the image (a 4×4 px dab on 144×96, 110×110 on 12 MP)
 
 
-
 def _percent(part: int, whole: int) -> str:
     """``part`` as a share of ``whole`` for a note: "12 %", or "under 1 %" where a rounded "0 %" would read as none."""
     share = 100 * part / whole
