@@ -432,7 +432,8 @@ def _with_clip_values(clip: Clip, snaps: Iterator[Snapshot]) -> Iterator[Snapsho
     for snap in snaps:
         if snap.result is not None:
             snap.result.notes = [*clip.notes, *snap.result.notes]
-            snap.result.values.update(frames=clip.count, frames_optimised=len(clip.kept), fps=round(clip.fps, 3))
+            snap.result.values.update(frames=clip.count, frames_optimised=len(clip.kept), fps=round(clip.fps, 3),
+                                      duration_s=round(clip.duration, 3))
             for key in FRAME_VALUES:  # indices among the frames kept: the source's frame numbers instead
                 if key in snap.result.values:
                     snap.result.values[key] = [int(clip.kept[k]) for k in snap.result.values[key]]

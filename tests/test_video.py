@@ -251,6 +251,7 @@ def test_cli_segment_video_writes_the_contract(clipfiles, tmp_path):
     # The fast preset tracks (no network, no optimisation steps): one step per frame and pass (the second pass with
     # the background plate).
     assert summary["task"] == "segment-video" and summary["frames"] == N and summary["steps"] == 2 * N
+    assert summary["duration_s"] == pytest.approx(N / 10, abs=0.01) and summary["fps"] == pytest.approx(10)
     assert any("steps and size given but not used" in n for n in summary["notes"])
     meta = iio.immeta(out / "mask.mp4")
     assert meta["fps"] == pytest.approx(10) and iio.imread(out / "mask.mp4").shape[1:3] == (48, 64)
