@@ -170,7 +170,9 @@ def check_size(height: int, width: int) -> None:
         )
 
 
-def _open(path: str | os.PathLike) -> Image.Image:
+def _open(path: str | os.PathLike, load: bool = True) -> Image.Image:
+    """An image file opened, its pixels decoded unless ``load`` is False (then only its header is read: size, mode,
+    format, tags); :class:`InputError` for a missing, unreadable or too large file."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")
@@ -180,7 +182,8 @@ def _open(path: str | os.PathLike) -> Image.Image:
         img = Image.open(p)
         if img.width * img.height > MAX_PIXELS:
             raise InputError(f"{p}: {img.width}×{img.height} px is over the {MAX_PIXELS / 1e6:.0f} MP limit")
-        img.load()
+        if load:
+            img.load()
     except InputError:
         raise
     except Image.DecompressionBombError:
@@ -292,10 +295,11 @@ def load_image_with_notes(path: str | os.PathLike) -> LoadedImage:
 
 def file_bits(path: str | os.PathLike) -> int:
     """Bits per sample of an image file (8 for ordinary files, 16 for 16-bit PNG, TIFF, PGM/PPM), read from its
-    header: what :func:`save_image`'s ``bits`` keeps for results made from it. Raises :class:`InputError` for a file
-    that is no readable image."""
+    header alone (the pixels are not decoded): what :func:`save_image`'s ``bits`` keeps for results made from it.
+    Raises :class:`InputError` for a file that is no readable image."""
     p = Path(path)
-    return _bit_depth(p, _open(p))
+    with _open(p, load=False) as img:
+        return _bit_depth(p, img)
 
 
 def load_image(path: str | os.PathLike) -> np.ndarray:
