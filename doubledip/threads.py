@@ -18,7 +18,9 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-_TORCH_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="doubledip-torch")
+_TORCH_IDENT: list[int] = []  # the torch thread's identity, once it has started
+_TORCH_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="doubledip-torch",
+                                   initializer=lambda: _TORCH_IDENT.append(threading.get_ident()))
 _END = object()
 _working = 0  # calls running or waiting on the torch thread
 _COUNTING = threading.Lock()
@@ -36,8 +38,12 @@ def _count(change: int) -> None:
         _working += change
 
 
-def _submit(fn: Callable, *args):
-    """``fn(*args)`` on the torch thread, counted by :func:`busy` until it returns."""
+def _call(fn: Callable, *args):
+    """``fn(*args)`` on the torch thread, counted by :func:`busy` until it returns; its result (or exception) here.
+    Asked from the torch thread itself it runs at once: waiting there for the one thread that would run it never
+    ends. That happens when the garbage collector, running on the torch thread, finalises an abandoned pinned
+    iterator, whose clean-up asks for the inner iterator's ``close()``; before, it hung the process's every later
+    run."""
     _count(1)
 
     def call():
@@ -46,25 +52,27 @@ def _submit(fn: Callable, *args):
         finally:
             _count(-1)
 
-    return _TORCH_THREAD.submit(call)
+    if threading.get_ident() in _TORCH_IDENT:
+        return call()
+    return _TORCH_THREAD.submit(call).result()
 
 
 def pinned(make: Callable[[], Iterator[T]]) -> Iterator[T]:
     """``make()`` and every step of the iterator it returns run on the process's one torch thread; items (and
     exceptions) come back to the caller's thread. Closing the returned generator closes the inner one there.
     Several pinned iterators may be stepped at once: their steps take turns."""
-    inner = _submit(make).result()  # errors in set-up raise here, in the caller, at once
+    inner = _call(make)  # errors in set-up raise here, in the caller, at once
     return _forward(inner)
 
 
 def _forward(inner: Iterator[T]) -> Iterator[T]:
     try:
         while True:
-            item = _submit(next, inner, _END).result()
+            item = _call(next, inner, _END)
             if item is _END:
                 return
             yield item
     finally:
         close = getattr(inner, "close", None)
         if close is not None:
-            _submit(close).result()
+            _call(close)

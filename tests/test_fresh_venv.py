@@ -53,6 +53,7 @@ def scratch():
 
 
 @pytest.mark.niced
+@pytest.mark.timeout(INSTALL_TIMEOUT + 900)  # its own steps time out first, with their log
 def test_requirements_txt_alone_serves_the_page_and_a_dehazing(scratch):
     tmp_path, started = scratch, time.monotonic()
     venv, log = tmp_path / "venv", tmp_path / "fresh_venv.log"

@@ -46,3 +46,18 @@ def test_errors_reach_the_caller_and_closing_closes_the_inner_generator():
     assert next(gen) == 0
     gen.close()
     assert log[-1] == "closed" and len(log) == 2
+
+
+def test_an_abandoned_iterator_finalised_on_the_torch_thread_closes_without_hanging_it():
+    """The garbage collector runs wherever memory is allocated, the torch thread included. An abandoned pinned
+    iterator finalised there asked the torch thread for its inner iterator's close() and waited for it: a thread
+    waiting on itself, and every later run of the process (a server's every visitor) waited behind it."""
+    from doubledip import threads
+
+    log: list = []
+    holder = [pinned(lambda: _counting(log, 100))]
+    assert next(holder[0]) == 0
+    threads._TORCH_THREAD.submit(holder.clear).result(timeout=10)  # the last reference dropped on the torch thread
+    assert log[-1] == "closed"
+    assert list(pinned(lambda: iter(range(3)))) == [0, 1, 2]  # the torch thread still serves
+    assert not threads.busy()
