@@ -237,15 +237,16 @@ def _downloads(result: dd.Result) -> list[str]:
     return [str(out / "all_layers.zip"), *files]
 
 
-def _live(snap: dd.Snapshot, curve: _Curve, strip: int = 1):
+def _live(snap: dd.Snapshot, curve: _Curve, strip: int = 0):
     """A running snapshot → (gallery items or ``gr.skip()`` between refreshes, progress text); ``curve`` collects
     the loss terms and paces the layers' refreshes too.
 
-    ``strip`` > 1: the snapshot's layers are strips of that many video frames, each shown."""
+    ``strip`` ≥ 1: the snapshot's layers are strips of up to that many video frames, (N, H, W[, C]), each shown;
+    a clip of one frame has a strip of one, whose mask is (1, H, W), not a picture."""
     curve.points += [{"step": snap.step, "term": k, "value": v} for k, v in snap.losses.items() if not watched(k)]
     if not curve.layers_due():
         gallery = gr.skip()
-    elif strip > 1:
+    elif strip:
         gallery = [(to_uint8(v[i]), f"{k} · frame {i + 1}/{strip}") for k, v in snap.layers.items()
                    for i in range(min(strip, len(v)))]
     else:

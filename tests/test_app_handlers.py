@@ -325,6 +325,22 @@ def test_video_streams_frame_strips_then_full_clip_outputs(tmp_path):
         assert sum(n.startswith("masks/") for n in z.namelist()) == 8
 
 
+def test_a_clip_of_one_frame_or_a_still_photo_streams_pictures_the_gallery_can_show(tmp_path):
+    """A one-frame clip's live strip is one frame, whose mask is (1, H, W): it went to the gallery as it was, which
+    Gradio cannot draw ("Cannot handle this data type"), and the page showed its generic error instead of a result."""
+    from test_video import moving_disc, write_mp4
+
+    frames, _ = moving_disc()
+    write_mp4(tmp_path / "one.mp4", frames[:1])
+    Image.fromarray((frames[0] * 255).astype(np.uint8)).save(tmp_path / "still.png")
+    for clip in ("one.mp4", "still.png"):
+        updates = list(app.run_video(str(tmp_path / clip), None, "segmentation", "fast", None, None, 0))
+        shown = [np.asarray(im) for u in updates if isinstance(u[0], list) for im, _ in u[0] if not isinstance(im, str)]
+        assert shown and all(a.ndim == 2 or (a.ndim == 3 and a.shape[2] == 3) for a in shown), \
+            [a.shape for a in shown]
+        assert updates[-1][1].startswith("**done**"), updates[-1][1]
+
+
 def test_video_bad_clip_is_a_readable_error(tmp_path):
     (tmp_path / "bad.mp4").write_bytes(b"not a video at all")
     with pytest.raises(gr.Error, match="not a readable video"):
