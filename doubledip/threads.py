@@ -38,12 +38,12 @@ def _count(change: int) -> None:
         _working += change
 
 
-def _call(fn: Callable, *args):
-    """``fn(*args)`` on the torch thread, counted by :func:`busy` until it returns; its result (or exception) here.
-    Asked from the torch thread itself it runs at once: waiting there for the one thread that would run it never
-    ends. That happens when the garbage collector, running on the torch thread, finalises an abandoned pinned
-    iterator, whose clean-up asks for the inner iterator's ``close()``; before, it hung the process's every later
-    run."""
+def _call(fn: Callable, *args, wait: bool = True):
+    """``fn(*args)`` on the torch thread, counted by :func:`busy` until it returns; its result (or exception) here,
+    or with ``wait=False`` nothing, at once. Asked from the torch thread itself it runs at once: waiting there for
+    the one thread that would run it never ends. That happens when the garbage collector, running on the torch
+    thread, finalises an abandoned pinned iterator, whose clean-up asks for the inner iterator's ``close()``; before,
+    it hung the process's every later run."""
     _count(1)
 
     def call():
@@ -54,13 +54,16 @@ def _call(fn: Callable, *args):
 
     if threading.get_ident() in _TORCH_IDENT:
         return call()
-    return _TORCH_THREAD.submit(call).result()
+    done = _TORCH_THREAD.submit(call)
+    return done.result() if wait else None
 
 
 def pinned(make: Callable[[], Iterator[T]]) -> Iterator[T]:
     """``make()`` and every step of the iterator it returns run on the process's one torch thread; items (and
-    exceptions) come back to the caller's thread. Closing the returned generator closes the inner one there.
-    Several pinned iterators may be stepped at once: their steps take turns."""
+    exceptions) come back to the caller's thread. Closing the returned generator closes the inner one there, after
+    the step under way, without waiting for it: Gradio closes a cancelled handler on the thread that serves every
+    request, and waiting there for another visitor's long step (a large photo's set-up: minutes) froze the whole
+    server. Several pinned iterators may be stepped at once: their steps take turns."""
     inner = _call(make)  # errors in set-up raise here, in the caller, at once
     return _forward(inner)
 
@@ -75,4 +78,4 @@ def _forward(inner: Iterator[T]) -> Iterator[T]:
     finally:
         close = getattr(inner, "close", None)
         if close is not None:
-            _call(close)
+            _call(close, wait=False)

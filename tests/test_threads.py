@@ -45,7 +45,38 @@ def test_errors_reach_the_caller_and_closing_closes_the_inner_generator():
     gen = pinned(lambda: _counting(log, 100))
     assert next(gen) == 0
     gen.close()
+    list(pinned(lambda: iter(())))  # the close is queued on the torch thread: this runs after it
     assert log[-1] == "closed" and len(log) == 2
+
+
+def test_closing_does_not_wait_for_another_runs_step_under_way():
+    """Gradio closes a cancelled handler on the event-loop thread that serves every request. The close waited for
+    the torch thread, busy with another visitor's long set-up, and no page, progress or Stop was served meanwhile."""
+    import time
+
+    from doubledip import threads
+
+    log: list = []
+    first = pinned(lambda: _counting(log, 100))
+    assert next(first) == 0
+    release = threading.Event()
+
+    def long_setup():
+        release.wait(10)
+        return iter([1])
+
+    other = threading.Thread(target=lambda: list(pinned(long_setup)), daemon=True)
+    other.start()
+    while not threads.busy():
+        time.sleep(0.01)
+    started = time.monotonic()
+    first.close()
+    took = time.monotonic() - started
+    release.set()
+    other.join(10)
+    list(pinned(lambda: iter(())))
+    assert took < 1.0, took
+    assert log[-1] == "closed"
 
 
 def test_an_abandoned_iterator_finalised_on_the_torch_thread_closes_without_hanging_it():
