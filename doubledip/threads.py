@@ -11,6 +11,7 @@ one persistent thread. The CLI runs on its main thread and does not need this.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -40,10 +41,10 @@ def _count(change: int) -> None:
 
 def _call(fn: Callable, *args, wait: bool = True):
     """``fn(*args)`` on the torch thread, counted by :func:`busy` until it returns; its result (or exception) here,
-    or with ``wait=False`` nothing, at once. Asked from the torch thread itself it runs at once: waiting there for
-    the one thread that would run it never ends. That happens when the garbage collector, running on the torch
-    thread, finalises an abandoned pinned iterator, whose clean-up asks for the inner iterator's ``close()``; before,
-    it hung the process's every later run."""
+    or with ``wait=False`` nothing, at once (an exception is then logged on the ``doubledip`` logger). Asked from
+    the torch thread itself it runs at once: waiting there for the one thread that would run it never ends. That
+    happens when the garbage collector, running on the torch thread, finalises an abandoned pinned iterator, whose
+    clean-up asks for the inner iterator's ``close()``; before, it hung the process's every later run."""
     _count(1)
 
     def call():
@@ -55,7 +56,15 @@ def _call(fn: Callable, *args, wait: bool = True):
     if threading.get_ident() in _TORCH_IDENT:
         return call()
     done = _TORCH_THREAD.submit(call)
-    return done.result() if wait else None
+    if wait:
+        return done.result()
+    done.add_done_callback(_log_failure)
+    return None
+
+
+def _log_failure(done) -> None:
+    if done.exception() is not None:
+        logging.getLogger("doubledip").error("a stopped run's clean-up failed", exc_info=done.exception())
 
 
 def pinned(make: Callable[[], Iterator[T]]) -> Iterator[T]:

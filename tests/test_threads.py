@@ -92,3 +92,24 @@ def test_an_abandoned_iterator_finalised_on_the_torch_thread_closes_without_hang
     assert log[-1] == "closed"
     assert list(pinned(lambda: iter(range(3)))) == [0, 1, 2]  # the torch thread still serves
     assert not threads.busy()
+
+
+def test_a_clean_up_that_fails_after_its_caller_has_gone_is_logged(caplog):
+    """The caller does not wait for a closed run's clean-up (above), so its error would be seen by no one."""
+    from doubledip import threads
+
+    def breaks_on_close():
+        try:
+            yield 1
+            yield 2
+        finally:
+            raise OSError("could not remove the scratch folder")
+
+    gen = pinned(breaks_on_close)
+    assert next(gen) == 1
+    with caplog.at_level("ERROR", logger="doubledip"):
+        gen.close()
+        list(pinned(lambda: iter(())))  # runs after the queued close
+        assert not threads.busy()
+    assert any("clean-up failed" in r.getMessage() and "scratch folder" in str(r.exc_info[1])
+               for r in caplog.records), caplog.records
