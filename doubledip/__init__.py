@@ -54,21 +54,22 @@ def _entry_points(name: str) -> tuple[Callable[..., Iterator[Snapshot]], Callabl
     signature = inspect.signature(task.iterate)
     iterate_task.__signature__ = signature  # type: ignore[attr-defined]
     run_task.__signature__ = signature.replace(return_annotation="Result")  # type: ignore[attr-defined]
-    inputs = ", ".join(p.name if p.kind != "hints" else "fg_hint, bg_hint" for p in task.params)
+    inputs = "; ".join(f"{p.name if p.kind != 'hints' else 'fg_hint, bg_hint'}: {p.help}" for p in task.params)
     iterate_task.__name__ = iterate_task.__qualname__ = f"iterate_{name}"
     run_task.__name__ = run_task.__qualname__ = name
-    iterate_task.__doc__ = (f"{task.title} ({task.model}): stream snapshots. Inputs: {inputs}; then preset, seed, "
-                            f"device and setting overrides. See ``{task.entry}``.")
     size = "``size`` (working long side, px), " if task.working_size else ""
     masks = any(p.kind in ("mask", "hints") for p in task.params)
     masks = ", masks and hints (H, W) bool" if masks else ""
-    shared = (f"Settings: ``preset`` ('fast' or 'paper'), ``seed``, ``device`` ('auto', 'cpu', 'cuda'), ``steps`` "
-              f"(total optimisation steps), {size}or any field of ``get_preset({name!r}, preset)``. Images are "
-              f"(H, W, 3) float32 in [0, 1] (or uint8){masks}. Raises ``InputError`` (a plain message) on bad input "
-              "or settings.")
-    iterate_task.__doc__ += " " + shared
-    run_task.__doc__ = (f"{task.title}: run ``iterate_{name}`` to the end; the result's images: "
-                        f"{', '.join(task.outputs)}. " + shared)
+    shared = (f"Inputs: {inputs}. Settings: ``preset`` ('fast' or 'paper'), ``seed``, ``device`` ('auto', 'cpu', "
+              f"'cuda'), ``steps`` (total optimisation steps), {size}or any field of ``get_preset({name!r}, preset)``. "
+              f"Images are (H, W, 3) float32 in [0, 1] (or uint8){masks}; the result's images: {task.returns}, "
+              f"float32 in [0, 1]. Method: {task.source}. Raises ``InputError`` (a plain message) on bad input or "
+              "settings.")
+    module, function = task.entry.split(":")
+    own = inspect.getdoc(task.iterate)
+    details = f"\n\nFrom ``doubledip{module}.{function}``:\n\n{own}" if own else ""
+    iterate_task.__doc__ = f"{task.title} ({task.model}): stream snapshots. {shared}{details}"
+    run_task.__doc__ = f"{task.title} ({task.model}): run ``iterate_{name}`` to the end. {shared}{details}"
     return iterate_task, run_task
 
 

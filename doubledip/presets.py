@@ -268,8 +268,8 @@ PRESETS["separate-video"] = _video_presets("separate", 4, steps={"separate": 300
 def get_preset(task: str, name: str = "fast", **overrides: Any) -> Settings:
     """The named preset of ``task`` (a decomposition, its video variant or a restoration) with fields replaced.
 
-    ``steps=N`` rescales every stage to total N; ``steps={"stage": n}`` sets one stage. Raises ``ValueError`` for
-    an unknown task, preset, setting or stage (see :meth:`doubledip.settings.Settings.replace`)."""
+    ``steps=N`` rescales every stage to total N; ``steps={"stage": n}`` sets one stage. Raises ``InputError`` (a
+    ``ValueError``) for an unknown task, preset, setting or stage (see :meth:`doubledip.settings.Settings.replace`)."""
     from .restore_presets import PRESETS as RESTORE
 
     table = RESTORE if task in RESTORE else PRESETS

@@ -73,6 +73,8 @@ class Task:
     # Page examples: {param name: value}, image paths relative to examples/; "paint": True puts the example's
     # bundled strokes (examples/strokes/<stem>[_fg|_bg].png) on the photo.
     examples: tuple[dict[str, Any], ...] = ()
+    source: str = ""  # the paper and section the method comes from (the API's docstrings)
+    returns: str = ""  # what the outputs are beyond their names: which appear when, their size (the API's docs)
 
     @property
     def main(self) -> str:
@@ -125,12 +127,16 @@ def check_keywords(task: str, fn: Callable[..., Any], kwargs: dict[str, Any]) ->
 _IMAGE = Param("image", "image", "the photo", required=True)
 
 
-def _restoration(name: str, title: str, model: str, what: str, *more: Param) -> Task:
+def _restoration(name: str, title: str, model: str, what: str, *more: Param, returns: str = "") -> Task:
     stem = f"restore_{name}"
     example = {"image": f"{stem}.png", **({"paint": True} if any(p.kind == "mask" for p in more) else {})}
     return Task(name, title, model, f".tasks.restoration:iterate_{name}",
                 (Param("image", "image", what, required=True), *more), ("restored",), group="Restore",
-                examples=(example,))
+                examples=(example,), source=_DIP, returns=returns or "restored (H, W, 3), the input's size")
+
+
+_DOUBLE_DIP = "Double-DIP (Gandelsman, Shocher & Irani, CVPR 2019)"
+_DIP = "Deep Image Prior (Ulyanov, Vedaldi & Lempitsky, CVPR 2018), sec. 4"
 
 
 def _haze(name: str) -> dict:
@@ -142,6 +148,8 @@ TASKS: dict[str, Task] = {t.name: t for t in [
          (_IMAGE, Param("hints", "hints", "where the foreground (green) and background (red) surely are; "
                                           "none: automatic hints")),
          ("mask", "soft_mask", "foreground", "background"), video="segment-video",
+         source=f"{_DOUBLE_DIP}: foreground/background segmentation",
+         returns="mask (H, W) 0 or 1, soft_mask (H, W), the layers (H, W, 3)",
          examples=({"image": "seg_cat_on_coffee.png", "paint": True},
                    {"image": "seg_horse_on_rocket.png", "paint": True}, {"image": "seg_astronaut_on_grass.png"})),
     Task("dehaze", "Dehazing", "dehazing: I = t·J + (1 − t)·A", ".tasks.dehazing:iterate_dehaze",
@@ -154,6 +162,9 @@ TASKS: dict[str, Task] = {t.name: t for t in [
                 "distance region by region), or regions: a share per region from how hazy it is",
                 page="haze to remove, 0–1 or regions (empty: decided from the photo)")),
          ("dehazed", "transmission", "airlight"), video="dehaze-video",
+         source=f"{_DOUBLE_DIP}: image dehazing",
+         returns="dehazed (H, W, 3), transmission (H, W); airlight (H, W, 3) only with learn_airlight (else "
+                 "values['airlight'])",
          examples=tuple(_haze(n) for n in ("coffee", "astronaut", "chelsea", "rocket"))),
     Task("separate", "Transparency separation",
          "transparent layers: I_k = α_k·y1 + (1 − α_k)·y2, or I = y1 + y2 from one image",
@@ -163,6 +174,7 @@ TASKS: dict[str, Task] = {t.name: t for t in [
           Param("image2", "image", "a second mixture of the same two layers with other alphas",
                 page="mixture 2 (optional)")),
          ("layer1", "layer2"), video="separate-video",
+         source=f"{_DOUBLE_DIP}: transparent layer separation", returns="layer1, layer2 (H, W, 3)",
          examples=tuple({"image1": f"sep_{n}_mix1.png", "image2": f"sep_{n}_mix2.png"}
                         for n in ("chelsea_coffee", "astronaut_rocket"))),
     Task("watermark", "Watermark removal", "watermark removal: I = (1 − m·h)·clean + m·h·w",
@@ -172,6 +184,9 @@ TASKS: dict[str, Task] = {t.name: t for t in [
           Param("hint", "mask", "white (or opaque) over the watermark (a box or brush); required for one photo",
                 page="paint over the watermark")),
          ("clean", "watermark", "watermark_mask"),
+         source=f"{_DOUBLE_DIP}: watermark removal",
+         returns="clean (one photo) or clean_0, clean_1, … (several) (H, W, 3), watermark (H, W, 3), "
+                 "watermark_mask (H, W)",
          examples=({"images": "wm_coffee.png", "paint": True}, {"images": "wm_chelsea.png", "paint": True},
                    {"images": [f"wm_multi_{k}.png" for k in range(3)]})),
     # The Deep Image Prior restorations (Ulyanov et al. 2018): one network, one forward operator each.
@@ -180,7 +195,8 @@ TASKS: dict[str, Task] = {t.name: t for t in [
                  Param("mask", "mask", "white where the image is to be filled", required=True,
                        page="paint over what to fill")),
     _restoration("superres", "Super-resolution", "super-resolution: I = (x ∗ k)↓s", "the low-resolution photo",
-                 Param("scale", "choice", "upscaling factor", choices=(2, 4, 8), default=4)),
+                 Param("scale", "choice", "upscaling factor", choices=(2, 4, 8), default=4),
+                 returns="restored (H·scale, W·scale, 3)"),
     _restoration("jpeg", "JPEG artefact removal", "JPEG artefact removal: I = jpeg(x)", "the JPEG photo"),
 ]}
 

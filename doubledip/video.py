@@ -20,6 +20,7 @@ The written mp4s carry each frame's own time: the same frame count, the same pau
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 import shutil
@@ -83,7 +84,13 @@ class Clip:
 
     @classmethod
     def from_frames(cls, frames: np.ndarray, fps: float = 25.0) -> Clip:
-        """An in-memory clip (tests, generated clips), kept whole, evenly timed at ``fps``."""
+        """An in-memory clip (tests, generated clips), kept whole, evenly timed at ``fps`` (frames per second, > 0).
+        ``frames`` (N, H, W, 3) or (N, H, W) float in [0, 1] or uint8, N ≥ 1; the clip's ``frames`` are (N, H, W, 3)
+        float32 in [0, 1] and its ``size`` (H, W) px. Raises :class:`InputError` for no frames or a rate not above 0."""
+        if not (isinstance(fps, (int, float)) and math.isfinite(fps) and fps > 0):
+            raise InputError(f"fps must be a number above 0 (frames per second); got {fps!r}")
+        if len(frames) == 0:
+            raise InputError("a clip needs at least one frame")
         a = np.stack([as_float_image(f) for f in frames])
         return cls(a, fps, a.shape[1:3], len(a), list(range(len(a))))
 
@@ -407,9 +414,9 @@ def _at_frame_size(a, clip: Clip):
 
 def iterate_video(task: str, clip: Clip, *args, **kwargs) -> Iterator[Snapshot]:
     """Stream a video task's snapshots; the last carries a :class:`Result` of working-resolution layers per frame
-    (render it with :func:`render`). The clip's notes are added to the result's. Hints drawn on the source's first
-    frame, (H, W) bool at ``clip.size``, are brought to the size of the frames kept (a large clip's are smaller).
-    Raises :class:`~doubledip.io.InputError` when ``clip`` is no :class:`Clip` (a path: read it with
+    (render it with ``render_video``, :func:`render`). The clip's notes are added to the result's. Hints drawn on the
+    source's first frame, (H, W) bool at ``clip.size``, are brought to the size of the frames kept (a large clip's are
+    smaller). Raises :class:`~doubledip.io.InputError` when ``clip`` is no :class:`Clip` (a path: read it with
     :func:`read_clip`)."""
     if not isinstance(clip, Clip):
         raise InputError(f"iterate_video takes a Clip; got {type(clip).__name__}: read the file first, e.g. "

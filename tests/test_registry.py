@@ -86,6 +86,25 @@ def test_the_generated_entry_points_show_their_tasks_parameters():
     assert "``steps``" in dd.denoise.__doc__ and "``size``" not in dd.denoise.__doc__  # restorations: own size
 
 
+def test_the_generated_docstrings_name_the_method_and_what_comes_back_as_it_does():
+    """help(dd.dehaze) promised an "airlight" image that only learn_airlight gives, help(dd.watermark) a "clean"
+    that several photos name clean_0, clean_1…, and no entry point named its paper; the task function's own
+    docstring (units, limits, what is raised) was not shown."""
+    import inspect
+
+    import doubledip as dd
+
+    for name, task in dd.TASKS.items():
+        for fn in (getattr(dd, name), getattr(dd, f"iterate_{name}")):
+            assert task.source and task.source in fn.__doc__, name
+            assert task.returns and task.returns in fn.__doc__, name
+            for p in task.params:
+                assert p.help in fn.__doc__, (name, p.name)
+            assert inspect.getdoc(task.iterate) in fn.__doc__, name
+    assert "only with learn_airlight" in dd.dehaze.__doc__ and "clean_0" in dd.watermark.__doc__
+    assert "H·scale" in dd.superres.__doc__ and "Ulyanov" in dd.denoise.__doc__ and "Gandelsman" in dd.segment.__doc__
+
+
 def test_each_restoration_takes_only_its_own_inputs_as_the_readme_shows():
     """``superres(img, 2)`` as the README writes it: the restorations shared one signature (image, mask, scale), so
     the 2 went to ``mask`` ("a mask is only used by inpainting") and help(dd.denoise) listed a mask and a scale."""

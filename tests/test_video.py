@@ -886,3 +886,14 @@ def test_render_video_refuses_a_wrong_result_and_a_failure_midway_leaves_nothing
     paths = render_video("dehaze-video", clip, result, tmp_path / "out")
     assert paths["dehazed"].stat().st_size > 0 and len(list((tmp_path / "out" / "dehazed").glob("*.png"))) == N
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "out"]  # the staging folder is gone
+
+
+def test_an_in_memory_clip_needs_frames_and_a_rate_above_zero():
+    """Clip.from_frames(frames, fps=0) divided by zero and fps=-1 was taken as it was."""
+    frames, _ = moving_disc(3)
+    for fps in (0, -1, float("nan"), "25"):
+        with pytest.raises(InputError, match="fps must be a number above 0"):
+            Clip.from_frames(frames, fps=fps)
+    with pytest.raises(InputError, match="at least one frame"):
+        Clip.from_frames(frames[:0], fps=10)
+    assert Clip.from_frames(frames, fps=12.5).size == (48, 64)

@@ -547,12 +547,16 @@ def iterate_dehaze(
     image: np.ndarray, airlight: str | tuple[float, ...] | None = None, *, learn_airlight: bool = False,
     strength: str | float | None = None, preset: str = "fast", seed: int = 0, device: str = "auto", **overrides,
 ) -> Iterator[Snapshot]:
-    """Dehaze one photo. ``image`` (H, W, 3) float in [0, 1] or uint8; ``airlight``: see :func:`parse_airlight`
+    """Dehaze one photo (Double-DIP, its image dehazing; the prior transmission it starts from: the boundary
+    constraint, Meng et al. ICCV 2013, or the dark channel, He et al. CVPR 2009: see the module docstring).
+    ``image`` (H, W, 3) float in [0, 1] or uint8, at least 16 px a side; ``airlight``: see :func:`parse_airlight`
     (None: estimated); ``strength``: the share of the estimated haze to remove, 0–1 (None or "auto": decided from
     the photo, so that a haze-free photo is returned as it is and a clear foreground under a hazy distance is dehazed
     region by region; see :func:`haze_strength`, :func:`partly_hazy`), or "regions": a share per region from the
     local haze opacity (:func:`strength_map`). The
-    result's images: "dehazed" (H, W, 3) float32 in [0, 1], "transmission" (H, W) float32 in [T_MIN, 1]. Raises
+    result's images: "dehazed" (H, W, 3) float32 in [0, 1], "transmission" (H, W) float32 in [T_MIN, 1], and with
+    ``learn_airlight`` "airlight" (H, W, 3) float32 in [0, 1]; ``values["airlight"]`` the airlight used, three
+    numbers on the 0–1 scale. Raises
     :class:`~doubledip.io.InputError` for a bad image, airlight or strength."""
     started = time.perf_counter()  # the full-resolution prior and airlight are found in build()
     use_all_cores()

@@ -577,6 +577,13 @@ def iterate_segment(
     image: np.ndarray, fg_hint: np.ndarray | None = None, bg_hint: np.ndarray | None = None, *,
     preset: str = "fast", seed: int = 0, device: str = "auto", **overrides,
 ) -> Iterator[Snapshot]:
+    """Segment one photo into foreground and background (Double-DIP, Gandelsman, Shocher & Irani, CVPR 2019, its Fg/Bg
+    segmentation; ``fast`` snaps the mask's edges by GrabCut, Rother et al. 2004: see the module docstring). ``image``
+    (H, W, 3) float in [0, 1] or uint8, at least 16 px a side; ``fg_hint`` / ``bg_hint`` (H, W) bool (or images the
+    photo's size, marked where bright or opaque) where the foreground / background surely are, both or neither (None:
+    automatic hints, :func:`auto_hints`). The result's images: "mask" (H, W) float32 0 or 1, "soft_mask" (H, W) float32
+    in [0, 1], "foreground" and "background" (H, W, 3) float32 in [0, 1]. Raises :class:`~doubledip.io.InputError` for a
+    bad image, hints of another size, overlapping or empty hints."""
     started = time.perf_counter()  # build() finds the hints (automatic ones from the photo): it counts
     problem = build(image, fg_hint, bg_hint, preset, **overrides)
     every = get_preset("segment", preset, **overrides).every

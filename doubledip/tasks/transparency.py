@@ -999,7 +999,11 @@ def iterate_separate(
     image1: np.ndarray, image2: np.ndarray | None = None, *, preset: str = "fast", seed: int = 0,
     device: str = "auto", **overrides,
 ) -> Iterator[Snapshot]:
-    """Separate two transparent layers from two mixtures (alphas learned) or from one image (I = y1 + y2)."""
+    """Separate two transparent layers from two mixtures (alphas learned; Double-DIP's transparent layer separation) or
+    from one image (I = y1 + y2). ``image1``, ``image2`` (H, W, 3) float in [0, 1] or uint8, one size (a second shot
+    moved by a few px is registered first). The result's images: "layer1", "layer2" (H, W, 3) float32 in [0, 1];
+    ``values["alphas"]`` the mixing weights found (two mixtures), ``values["reliable"]`` whether the truth-free edge
+    check passed. Raises :class:`~doubledip.io.InputError` for a bad image or mixtures of different sizes."""
     started = time.perf_counter()  # registration and the search for each layer's move run in build()
     problem = build(image1, image2, preset, **overrides)
     return iterate(problem, seed=seed, device=device, every=get_preset("separate", preset, **overrides).every,

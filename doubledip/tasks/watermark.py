@@ -1641,7 +1641,15 @@ def iterate_watermark(
     images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray | None = None, *, preset: str = "fast",
     seed: int = 0, device: str = "auto", **overrides,
 ) -> Iterator[Snapshot]:
-    """Remove a watermark from one photo (hint required) or from several photos sharing it (no hint needed)."""
+    """Remove a watermark from one photo (hint required) or from several photos sharing it (no hint needed) (Double-DIP,
+    its watermark removal; ``fast`` fits the mark in closed form where it can, with Telea's inpainting, Telea 2004, as
+    what the surroundings predict: see the module docstring). ``images`` one (H, W, 3) float in [0, 1] or uint8, or a
+    sequence of them, all one size; ``hint`` (H, W) bool (or an image the photo's size, marked where bright or opaque):
+    a box or brush over the mark. The result's images: "clean" (one photo) or "clean_0", "clean_1", … (several), each
+    (H, W, 3) float32 in [0, 1]; "watermark" (H, W, 3) the mark's colour and "watermark_mask" (H, W) its opacity times
+    its coverage, float32 in [0, 1]; ``values["reliable"]`` whether the truth-free checks passed (the notes say why
+    not). Raises :class:`~doubledip.io.InputError` for a missing or empty hint on one photo, photos of different sizes,
+    or one photo given twice."""
     started = time.perf_counter()  # one photo's closed-form fit runs in build(): it counts in the seconds
     use_all_cores()
     problem = build(images, hint, preset, **overrides)
