@@ -426,3 +426,13 @@ def test_the_set_up_counts_in_the_seconds():
     t0 = time.perf_counter()
     r = superres(scene(96, 96), 2, steps=2, device="cpu")  # the TV start (~0.5 s) runs before the first step
     assert r.seconds >= 0.8 * (time.perf_counter() - t0) - 0.05
+
+
+def test_a_noise_level_given_on_the_0_1_scale_is_said_to_be_under_one_grey_level():
+    """sigma is read in 0–255 units; sigma=0.1 (a user's 0–1 scale) removed almost nothing without a word."""
+    import doubledip as dd
+
+    noisy = np.random.default_rng(0).random((32, 32, 3)).astype(np.float32)
+    res = dd.denoise(noisy, sigma=0.1, steps=2)
+    assert any("under one grey level" in n and "sigma=25.5" in n for n in res.notes), res.notes
+    assert not any("grey level" in n for n in dd.denoise(noisy, sigma=25, steps=2).notes)

@@ -398,6 +398,7 @@ def build(
     spec = {"image": layer}
 
     sigma = None
+    notes: list[str] = []
     if task == "denoise":
         if sigma_given is not None:
             try:
@@ -408,6 +409,10 @@ def build(
                 raise InputError(f"sigma is the noise level, one number in 0–255 units (e.g. 25); got {sigma_given!r}")
             sigma = level / 255.0
             values["sigma_source"] = "given"
+            if 0 < level < 1:  # under one grey level: most likely a level on the 0–1 scale
+                notes.append(f"sigma {level:g} is under one grey level on the 0–255 scale it is read on, so "
+                             f"almost nothing is removed; for a level of {level:g} on the 0–1 scale give "
+                             f"sigma={level * 255:.3g}")
         else:
             sigma = estimate_sigma(img)
             values["sigma_source"] = "estimated"
@@ -541,7 +546,7 @@ def build(
             vals.update(stopped_at=s.total_steps, stop_reason=f"ran all {s.total_steps} steps ({s.name} preset: "
                         "no early stopping)" + (f"; exponential average {s.average}" if s.average else ""))
         return Result(task, s.name, images={"restored": restored.astype(np.float32)}, values=vals,
-                      notes=mix_notes(mixed))
+                      notes=[*notes, *mix_notes(mixed)])
 
     def show(x: Tensors) -> Tensors:
         return {"restored": compose(x)[..., : crop[0], : crop[1]]}
