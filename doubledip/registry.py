@@ -104,6 +104,11 @@ class Task:
         fn = self.iterate
         check_keywords(self.name, fn, kwargs)
         check_run_options(kwargs)
+        try:  # a missing input or one too many: the task's name, not its internal function's
+            inspect.signature(fn).bind(*args, **kwargs)
+        except TypeError as e:
+            inputs = ", ".join(p.name if p.kind != "hints" else "fg_hint, bg_hint" for p in self.params)
+            raise InputError(f"{self.name}: {e} (its inputs: {inputs})") from None
         return fn(*args, **kwargs)
 
 

@@ -20,6 +20,7 @@ The written mp4s carry each frame's own time: the same frame count, the same pau
 from __future__ import annotations
 
 import contextlib
+import inspect
 import math
 import os
 import re
@@ -427,6 +428,11 @@ def iterate_video(task: str, clip: Clip, *args, **kwargs) -> Iterator[Snapshot]:
         raise InputError("max_frames is read_clip's: the clip is read with it, e.g. dd.read_clip(path, max_frames=48)")
     check_keywords(task, TASKS[task].iterate, kwargs)
     check_run_options(kwargs)
+    takes = [p.name for p in inspect.signature(TASKS[task].iterate).parameters.values()
+             if p.kind == p.POSITIONAL_OR_KEYWORD][1:]  # after the frames
+    if len(args) > len(takes):
+        raise InputError(f"{task} takes {', '.join(takes) if takes else 'no inputs'} after the clip"
+                         f"{' (and no hints)' if task != 'segment-video' else ''}; got {len(args)} more")
     # Hints drawn on the source's first frame (its size as displayed) are brought to the kept frames' size.
     args = tuple(_at_frame_size(a, clip) for a in args)
     kwargs = {k: _at_frame_size(v, clip) if k.endswith("hint") else v for k, v in kwargs.items()}

@@ -123,3 +123,15 @@ def test_each_restoration_takes_only_its_own_inputs_as_the_readme_shows():
         dd.denoise(low, size=64)
     said = str(caught.value).split("settings of its preset")[0]
     assert "denoise" in said and "sigma" in said and "mask" not in said and "scale" not in said
+
+
+def test_a_missing_or_extra_input_names_the_task_not_its_internal_function():
+    """dd.inpaint(img) raised "TypeError: iterate_inpaint() missing 1 required positional argument: 'mask'"."""
+    import doubledip as dd
+
+    img = np.zeros((32, 32, 3), np.float32)
+    with pytest.raises(dd.InputError, match=r"inpaint: missing a required argument: 'mask' \(its inputs: image, "
+                                            r"mask\)"):
+        dd.inpaint(img)
+    with pytest.raises(dd.InputError, match="jpeg: too many positional arguments"):
+        dd.iterate_jpeg(img, img)

@@ -897,3 +897,16 @@ def test_an_in_memory_clip_needs_frames_and_a_rate_above_zero():
     with pytest.raises(InputError, match="at least one frame"):
         Clip.from_frames(frames[:0], fps=10)
     assert Clip.from_frames(frames, fps=12.5).size == (48, 64)
+
+
+def test_a_clip_task_given_inputs_it_does_not_take_says_what_it_takes():
+    """dd.iterate_video("dehaze-video", clip, fg, bg) raised a TypeError naming an internal function."""
+    frames, masks = moving_disc(3)
+    clip = Clip.from_frames(frames, fps=10)
+    fg, bg = masks[0], ~masks[0]
+    with pytest.raises(InputError, match=r"dehaze-video takes airlight after the clip \(and no hints\); got 2 more"):
+        iterate_video("dehaze-video", clip, fg, bg)
+    with pytest.raises(InputError, match="separate-video takes no inputs after the clip"):
+        iterate_video("separate-video", clip, fg)
+    with pytest.raises(InputError, match="segment-video takes fg_hint, bg_hint after the clip; got 3 more"):
+        iterate_video("segment-video", clip, fg, bg, fg)
