@@ -120,7 +120,9 @@ class Stage:
 
 @dataclass
 class Result:
-    """A finished run. ``images``: name → (H, W, 3) or (H, W) float32 in [0, 1] at the input's size; ``values``:
+    """A finished run. ``images``: name → (H, W, 3) or (H, W) float32 in [0, 1] at the input's size (superres: its
+    size × scale; a clip's: (N, H, W, 3) or (N, H, W) per frame at the working size, which ``render_video`` brings
+    to the clip's size); ``steps`` the optimisation steps run; ``values``:
     the task's figures (JSON-ready); ``seconds`` wall time (s); ``working_size`` the networks' (height, width) in px
     (numpy order; the page writes it width×height); ``psnr`` the reconstruction's fit to the input (dB): the final
     result's where the task sets it (separation: the final layers re-make both mixtures), else the networks' at their
@@ -139,6 +141,7 @@ class Result:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
+        """What ``summary.json`` holds: task, preset, steps, seconds, working_size, psnr, the values, notes."""
         return {
             "task": self.task, "preset": self.preset, "steps": self.steps, "seconds": round(self.seconds, 2),
             "working_size": list(self.working_size),
@@ -178,6 +181,7 @@ class Snapshot:
 
     @property
     def done(self) -> bool:
+        """Whether this is the run's last snapshot, the one that carries its :class:`Result`."""
         return self.result is not None
 
     @property
