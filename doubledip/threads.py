@@ -78,13 +78,19 @@ def pinned(make: Callable[[], Iterator[T]]) -> Iterator[T]:
 
 
 def _forward(inner: Iterator[T]) -> Iterator[T]:
+    ended = False  # the inner iterator ran out or raised: nothing is left to close, and nothing is queued after
     try:
         while True:
-            item = _call(next, inner, _END)
+            try:
+                item = _call(next, inner, _END)
+            except Exception:
+                ended = True
+                raise
             if item is _END:
+                ended = True
                 return
             yield item
     finally:
         close = getattr(inner, "close", None)
-        if close is not None:
+        if close is not None and not ended:
             _call(close, wait=False)

@@ -113,3 +113,36 @@ def test_a_clean_up_that_fails_after_its_caller_has_gone_is_logged(caplog):
         assert not threads.busy()
     assert any("clean-up failed" in r.getMessage() and "scratch folder" in str(r.exc_info[1])
                for r in caplog.records), caplog.records
+
+
+def test_a_run_that_ran_out_or_failed_queues_no_clean_up_and_one_closed_early_does():
+    """Every ended run queued a close() for after its end, so the torch thread stayed busy a moment after the run's
+    last item: Stop's "stopped" line could read "stopping"."""
+
+    class Recorder:
+        def __init__(self, fail: bool = False):
+            self.n, self.closed, self.fail = 0, 0, fail
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            if self.n == 2:
+                if self.fail:
+                    raise ValueError("step 3 broke")
+                raise StopIteration
+            self.n += 1
+            return self.n
+
+        def close(self):
+            self.closed += 1
+
+    ran_out, failed, early = Recorder(), Recorder(fail=True), Recorder()
+    assert list(pinned(lambda: ran_out)) == [1, 2]
+    with pytest.raises(ValueError, match="step 3"):
+        list(pinned(lambda: failed))
+    gen = pinned(lambda: early)
+    assert next(gen) == 1
+    gen.close()
+    list(pinned(lambda: iter(())))  # after anything queued
+    assert (ran_out.closed, failed.closed, early.closed) == (0, 0, 1)
