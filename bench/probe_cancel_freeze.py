@@ -12,9 +12,6 @@ thread closed a cancelled run without waiting (doubledip/threads.py), the slowes
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -22,6 +19,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from conftest import serve_app  # noqa: E402  (python app.py on a free port, stopped afterwards)
 
 
 def main() -> None:
@@ -30,20 +30,7 @@ def main() -> None:
     args = ap.parse_args()
     from gradio_client import Client, handle_file
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False"}
-    server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                time.sleep(0.25)
+    with serve_app() as (url, _):
         photos = [handle_file(str(ROOT / "examples" / f"wm_multi_{k}.png")) for k in range(3)]
         for k in range(args.tries):
             slowest, stop = [0.0], threading.Event()
@@ -69,9 +56,6 @@ def main() -> None:
             pinger.join(5)
             print(f"try {k + 1}: slowest answer to a page request {slowest[0]:.2f} s; "
                   f"B: {str(out[1]).splitlines()[0][:60]}", flush=True)
-    finally:
-        server.terminate()
-        server.wait(20)
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ def _entry_points(name: str) -> tuple[Callable[..., Iterator[Snapshot]], Callabl
     signature = inspect.signature(task.iterate)
     iterate_task.__signature__ = signature  # type: ignore[attr-defined]
     run_task.__signature__ = signature.replace(return_annotation="Result")  # type: ignore[attr-defined]
-    inputs = "; ".join(f"{p.name if p.kind != 'hints' else 'fg_hint, bg_hint'}: {p.help}" for p in task.params)
+    inputs = "; ".join(f"{p.keywords}: {p.help}" for p in task.params)
     iterate_task.__name__ = iterate_task.__qualname__ = f"iterate_{name}"
     run_task.__name__ = run_task.__qualname__ = name
     size = "``size`` (working long side, px), " if task.working_size else ""

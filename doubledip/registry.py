@@ -48,6 +48,11 @@ class Param:
         return self.page or self.help
 
     @property
+    def keywords(self) -> str:
+        """The keyword(s) the task's function takes it as: a hints pair is two."""
+        return "fg_hint, bg_hint" if self.kind == "hints" else self.name
+
+    @property
     def flag(self) -> str:
         return "--" + self.name.replace("_", "-")
 
@@ -73,7 +78,7 @@ class Task:
     # Page examples: {param name: value}, image paths relative to examples/; "paint": True puts the example's
     # bundled strokes (examples/strokes/<stem>[_fg|_bg].png) on the photo.
     examples: tuple[dict[str, Any], ...] = ()
-    source: str = ""  # the paper and section the method comes from (the API's docstrings)
+    source: str = ""  # the paper (and its application) the method comes from (the API's docstrings)
     returns: str = ""  # what the outputs are beyond their names: which appear when, their size (the API's docs)
 
     @property
@@ -107,7 +112,7 @@ class Task:
         try:  # a missing input or one too many: the task's name, not its internal function's
             inspect.signature(fn).bind(*args, **kwargs)
         except TypeError as e:
-            inputs = ", ".join(p.name if p.kind != "hints" else "fg_hint, bg_hint" for p in self.params)
+            inputs = ", ".join(p.keywords for p in self.params)
             raise InputError(f"{self.name}: {e} (its inputs: {inputs})") from None
         return fn(*args, **kwargs)
 
