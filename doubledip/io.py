@@ -411,9 +411,9 @@ def save_image(path: str | os.PathLike, a: np.ndarray, bits: int = 8) -> None:
     or plainly 0–255), clipped to [0, 1] and rounded to ``bits`` bits: 8, or 16 for a PNG or TIFF (what a result
     made from a 16-bit file keeps: rounded to 8 bits, a dark 16-bit photo whose brightest pixel is 200 of 65,535
     came back as levels 0 and 1 only). Raises :class:`InputError` for an array that is no image (not numbers, or a
-    bad shape), for ``bits`` other than 8 and 16, and for 16 bits to a suffix other than .png, .tif or .tiff;
-    OSError / ValueError as Pillow does for an unwritable path or an unknown suffix; an array with NaN, or with no
-    pixels, or the two arguments swapped, is refused too."""
+    bad shape), for a suffix that names no format Pillow writes (or none), for ``bits`` other than 8 and 16, and for
+    16 bits to a suffix other than .png, .tif or .tiff; OSError as Pillow does for an unwritable path; an array with
+    NaN, or with no pixels, or the two arguments swapped, is refused too."""
     if isinstance(a, (str, os.PathLike)) and not isinstance(path, (str, os.PathLike)):
         raise InputError("save_image takes the path first, then the image: dd.save_image(path, image)")
     arr = _numbers(a, "an image")
@@ -425,6 +425,11 @@ def save_image(path: str | os.PathLike, a: np.ndarray, bits: int = 8) -> None:
         raise InputError(f"an image to save has pixels; got shape {arr.shape}")
     if arr.dtype.kind == "f" and not np.isfinite(arr).all():
         raise InputError("an image to save must not hold NaN or infinite values (they would be written as black)")
+    Image.init()
+    suffix = Path(path).suffix.lower()
+    if suffix not in Image.registered_extensions():
+        raise InputError(f"{path}: {'unknown image format ' + repr(suffix) if suffix else 'no file suffix'}; name the "
+                         "file for its format, e.g. .png, .jpg, .tif or .webp")
     if bits == 16:
         if Path(path).suffix.lower() not in (".png", ".tif", ".tiff"):
             raise InputError(f"{path}: 16-bit images are written as PNG or TIFF; give a .png or .tif path")

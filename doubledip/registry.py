@@ -212,10 +212,16 @@ TASKS: dict[str, Task] = {t.name: t for t in [
 
 
 def get_task(name: str) -> Task:
-    """The task called ``name``; raises :class:`~doubledip.io.InputError` naming the known ones."""
+    """The image task called ``name``; raises :class:`~doubledip.io.InputError` naming the known ones, or, for a
+    video task's name, saying how to run it (:func:`doubledip.video.iterate_video`)."""
     try:
         return TASKS[name]
     except (KeyError, TypeError):
+        from .video import TASKS as VIDEO_TASKS  # imported here: the video module builds on this one
+
+        if isinstance(name, str) and name in VIDEO_TASKS:
+            raise InputError(f"{name!r} is a video task: read the clip and stream it with "
+                             f"dd.iterate_video({name!r}, dd.read_clip(path), …)") from None
         raise InputError(f"unknown task {name!r} (known: {', '.join(TASKS)})") from None
 
 

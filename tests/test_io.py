@@ -228,10 +228,13 @@ def test_save_image_scales_every_array_the_loader_takes_alike(tmp_path):
         save_image(tmp_path / "y.png", np.zeros((2, 20, 24), np.float32))
     nan = np.full((20, 24), np.nan, np.float32)
     for args, says in (((tmp_path / "y.png", nan), "NaN"), ((tmp_path / "y.png", np.zeros((0, 0, 3))), "has pixels"),
-                       ((ramp, str(tmp_path / "y.png")), "path first")):
+                       ((ramp, str(tmp_path / "y.png")), "path first"),
+                       ((tmp_path / "y.xyz", ramp), "unknown image format '.xyz'"),
+                       ((tmp_path / "y", ramp), "no file suffix")):
         with pytest.raises(InputError, match=says):
             save_image(*args)
     assert not (tmp_path / "y.png").exists()  # nothing written for a refused array
+    assert not (tmp_path / "y.xyz").exists() and not (tmp_path / "y").exists()
     with pytest.raises(InputError, match=r"\(height, width\)"):
         load_mask(tmp_path / "x.png", None)
 

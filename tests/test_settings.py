@@ -140,6 +140,9 @@ def test_unknown_tasks_and_a_path_for_a_clip_are_input_errors():
 
     with pytest.raises(dd.InputError, match="unknown task 'nope'"):
         dd.run("nope", None)
+    with pytest.raises(dd.InputError, match=re.escape("'segment-video' is a video task: read the clip and stream it "
+                                                      "with dd.iterate_video('segment-video', dd.read_clip(path)")):
+        dd.iterate("segment-video", None)
     with pytest.raises(dd.InputError, match="read_clip"):
         next(dd.iterate_video("segment-video", "clip.mp4"))
     with pytest.raises(dd.InputError, match="unknown video task"):
