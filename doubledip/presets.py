@@ -113,14 +113,15 @@ class SeparateSettings(DecompositionSettings):
 @dataclass(frozen=True)
 class WatermarkSettings(DecompositionSettings):
     """Watermark removal (stages "inpaint", "mask", "decompose"). ``single_colour``: the watermark is one learned
-    colour, not a network. ``multi_steps``: the schedule's total with several photos (None: ``steps``)."""
+    colour, not a network. ``multi_steps``: the schedule's total with several photos (None: ``steps``).
+    ``closed_form`` (the fast preset): no network; over flat surroundings
+    (:data:`doubledip.tasks.watermark.FLAT_SPREAD`) one photo's mark is fitted in closed form against Telea's fill
+    (:func:`doubledip.tasks.watermark.closed_form_mark`); over texture its opacity, colour and coverage are fitted
+    against the colours around the hint (:func:`doubledip.mark_fit.fit_mark`); several photos' shared mark is fitted
+    to all of them at once (the same function), in the box their gradients agree on."""
 
     single_colour: bool = False
     multi_steps: int | None = None
-    # closed_form: over flat surroundings (tasks.watermark.FLAT_SPREAD) one photo's mark is fitted in closed form
-    # against Telea's fill instead of by the networks (tasks.watermark.closed_form_mark); over texture its opacity,
-    # colour and coverage are fitted against the colours around the hint (mark_fit.fit_mark); several photos' shared
-    # mark is fitted to all of them at once (the same function), in the box their gradients agree on.
     closed_form: bool = False
     task: ClassVar[str] = "watermark"
 

@@ -55,20 +55,25 @@ GIF_DEFAULT_DELAY_MS = 100
 class Clip:
     """A clip within the working budget, and what is needed to render every source frame again.
 
-    ``times`` are the source frames' presentation times in seconds from the first frame (``count`` values,
-    increasing); ``duration`` is the clip's length in seconds (the last frame's start plus its duration), so a
-    variable frame rate survives the round trip. ``fps`` is the mean rate ``count / duration``.
+    ``frames``: (T, h, w, 3) float32 in [0, 1], the frames the networks see (every ``kept`` source frame, at most the
+    working size); ``size``: the source's (H, W) px as displayed; ``count``: the source's frame count; ``kept``: the
+    source index of each of ``frames``; ``source``: the file the clip was read from (None: ``frames`` are the whole
+    clip at full size, as :meth:`from_frames` makes); ``notes``: what reading it changed or noticed, shown with the
+    result. ``times`` are the source frames' presentation times in seconds from the first frame (``count`` values,
+    increasing; None: evenly spaced at ``fps``); ``duration`` is the clip's length in seconds (the last frame's start
+    plus its duration; 0: ``count / fps``), so a variable frame rate survives the round trip. ``fps`` is the mean
+    rate ``count / duration`` (frames per second).
     """
 
-    frames: np.ndarray  # (T, h, w, 3) float32 in [0, 1]: the frames the networks see
+    frames: np.ndarray
     fps: float
-    size: tuple[int, int]  # the source's (H, W) as displayed
-    count: int  # the source's frame count
-    kept: list[int]  # source index of each kept frame
-    source: Path | None = None  # None: ``frames`` are the whole clip at full size
+    size: tuple[int, int]
+    count: int
+    kept: list[int]
+    source: Path | None = None
     notes: list[str] = field(default_factory=list)
-    times: list[float] | None = None  # None: evenly spaced at ``fps``
-    duration: float = 0.0  # 0: ``count / fps``
+    times: list[float] | None = None
+    duration: float = 0.0
 
     def __repr__(self) -> str:  # the frames' values would fill a screen
         kept = self.frames.shape
