@@ -173,8 +173,8 @@ TASKS: dict[str, Task] = {t.name: t for t in [
                 page="haze to remove, 0–1 or regions (empty: decided from the photo)")),
          ("dehazed", "transmission", "airlight"), video="dehaze-video",
          source=f"{_DOUBLE_DIP}: image dehazing",
-         returns="dehazed (H, W, 3), transmission (H, W); airlight (H, W, 3) only with learn_airlight (else "
-                 "values['airlight'])",
+         returns="dehazed (H, W, 3), transmission (H, W); airlight (H, W, 3) only with learn_airlight and haze "
+                 "removed (else values['airlight'])",
          examples=tuple(_haze(n) for n in ("coffee", "astronaut", "chelsea", "rocket"))),
     Task("separate", "Transparency separation",
          "transparent layers: I_k = α_k·y1 + (1 − α_k)·y2, or I = y1 + y2 from one image",

@@ -289,6 +289,19 @@ def test_a_haze_free_photo_is_returned_as_it_is():
     assert any("no haze" in n and "unchanged" in n for n in res.notes), res.notes
 
 
+def test_no_airlight_map_is_reported_learned_where_no_haze_is_removed():
+    """With learn_airlight on a haze-free photo no step runs, and the airlight map written was an untrained
+    network's coloured noise, reported as "learned" (the same for every photo). Now nothing is learned: no map,
+    the estimate reported as such, and a note."""
+    img = load_image(DATA / "dehaze_dark_clear" / "clear_no_haze.png")
+    res = dehaze(img, learn_airlight=True, steps=20, size=64)
+    assert res.steps == 0 and res.values["dehaze_strength"] == 0.0
+    assert "airlight" not in res.images
+    assert res.values["airlight_learned"] is False and res.values["airlight_source"].startswith("estimated")
+    assert any("no airlight map was learned" in n for n in res.notes), res.notes
+    assert psnr(res.images["dehazed"], img) >= 30.0
+
+
 def test_an_underexposed_photo_gets_no_colour_cast():
     """dehaze_dark_clear/underexposed.png: the prior estimated a near-black airlight (0.10, 0.09, 0.09) and pushed the
     channel means apart: spread 0.029 → 0.032, as shares of their sum 0.176 → 0.239 (a red cast). Measured now:

@@ -376,6 +376,11 @@ def _build(
                      f"{HAZE_FREE:g}, hazy ones above {HAZY:g}): "
                      + (f"the {what} is returned unchanged" if strength == 0.0
                         else f"{strength:.0%} of the estimated haze is removed") + f"; {force}")
+    removes = not (strength == 0.0 and local_map is None)  # t' = 1, J = I whatever the networks find: no run
+    if learn_airlight and not removes:
+        learn_airlight = False  # a map no step has fitted would be an untrained network's noise
+        notes.append(f"no haze is removed from this {what}, so no airlight map was learned: the airlight reported "
+                     "is the " + ("one given" if given is not None else "estimate"))
     if given is not None and dark_airlight(given):
         notes.append(f"the given airlight ({', '.join(f'{v:.3f}' for v in given.tolist())} on the 0–1 scale) is too "
                      f"dark for haze (brightest channel under {DARK_AIRLIGHT:g}): haze is scattered daylight, a bright "
@@ -504,8 +509,7 @@ def _build(
 
     if p.steps["prior"] == 0:
         stages = stages[1:]
-    if strength == 0.0 and local_map is None:
-        # Nothing is removed (t' = 1, J = I whatever the networks find): no optimisation is run.
+    if not removes:
         stages = []
     if video:
         return Problem("dehaze-video", p.name, target, spec, compose, stages, finish_video, show=show,
@@ -555,7 +559,8 @@ def iterate_dehaze(
     region by region; see :func:`haze_strength`, :func:`partly_hazy`), or "regions": a share per region from the
     local haze opacity (:func:`strength_map`). The
     result's images: "dehazed" (H, W, 3) float32 in [0, 1], "transmission" (H, W) float32 in [T_MIN, 1], and with
-    ``learn_airlight`` "airlight" (H, W, 3) float32 in [0, 1]; ``values["airlight"]`` the airlight used, three
+    ``learn_airlight`` "airlight" (H, W, 3) float32 in [0, 1] (not when no haze is removed: nothing is learned then,
+    a note says so); ``values["airlight"]`` the airlight used, three
     numbers on the 0–1 scale. Raises
     :class:`~doubledip.io.InputError` for a bad image, airlight or strength."""
     started = time.perf_counter()  # the full-resolution prior and airlight are found in build()
