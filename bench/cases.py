@@ -1,6 +1,7 @@
 """Case generators for the generalisation benchmark (``bench/bench_check.py``): varied cases with ground truth,
 drawn from a seed, for segmentation, dehazing, watermark removal (one photo with a hint, or several photos that
-share a mark), two-image separation and video segmentation.
+share a mark), two-image separation, video segmentation and inpainting of the holes users paint (an object, a
+caption, a date stamp, scratches).
 
 ``draw_<task>(seed, n)`` returns ``n`` :class:`Case` s. Case ``i`` depends only on ``(seed, task, i)``, so
 ``draw_x(s, 2)`` is the first two cases of ``draw_x(s, 8)``. The kinds of each task are cycled (case ``i`` has
@@ -20,6 +21,8 @@ Forward models (the truths reproduce the inputs exactly, up to float rounding):
 - segment / video: I = m·F + (1 − m)·B with a hard mask m (the pasted object F over the background B).
 - separate: I_k = g_k·(α_k·y1 + (1 − α_k)·y2) (Double-DIP section 4.2), y2 shifted by a few pixels in the second
   mixture for the ``shifted`` kind; gain g_1 = 1, g_2 ≠ 1 only for the ``gain`` kind.
+- inpaint: I = (1 − M)·J + M·O, M the hole the user paints, O what it hides (another photo's pixels: what is to be
+  removed, which a method must not read); the truth is J.
 
 Photos: only those scikit-image ships inside its package (``skimage.data``, loaded offline). Licences, as stated in
 scikit-image's docstrings of ``skimage.data``:
@@ -61,9 +64,11 @@ KINDS: dict[str, tuple[str, ...]] = {
     "segment": ("ellipse", "blob", "polygon", "several"),
     "separate": ("plain", "shifted", "gain", "textures", "handheld"),
     "video": ("blob_leaves", "polygon_grows", "horse_crosses", "blob_shrinks"),
+    "inpaint": ("object", "box", "brush", "caption", "scratches"),
 }
 KINDS["watermark_several"] = KINDS["watermark"]
-_SALT = {"dehaze": 11, "watermark": 23, "segment": 37, "separate": 41, "video": 53, "watermark_several": 29}
+_SALT = {"dehaze": 11, "watermark": 23, "segment": 37, "separate": 41, "video": 53, "watermark_several": 29,
+         "inpaint": 61}
 
 # Photos by role. Gray photos become gray RGB.
 COLOUR = ("astronaut", "cat", "chelsea", "coffee", "rocket", "immunohistochemistry", "motorcycle", "hubble_deep_field",
@@ -811,5 +816,73 @@ def draw_video(seed: int, n: int, frames: tuple[int, int] = (24, 48), size: tupl
     return cases
 
 
+# --- inpainting ---------------------------------------------------------------------------------------------------
+
+
+def _hole(rng: np.random.Generator, kind: str, shape: tuple[int, int]) -> tuple[np.ndarray, dict]:
+    """The hole a user paints, (H, W) bool, and what it is: ``object`` (a shape of 40–110 px grown by 2–6 px, as one
+    paints round what is to go), ``box`` (a rectangle, 12–48 × 30–160 px: a caption's or a sign's box), ``brush``
+    (one or two strokes 8–28 px wide over something), ``caption`` (a bold word of 22–56 px, grown by 1–4 px: a date
+    stamp or a caption painted over), ``scratches`` (two to six lines 2–4 px wide: an old print's scratches)."""
+    h, w = shape
+    m = np.zeros(shape, np.uint8)
+    if kind == "object":
+        side = int(rng.integers(40, 111))
+        obj = SHAPES[_pick(rng, ("ellipse", "polygon", "blob", "horse"))](
+            rng, (side, int(side * rng.uniform(0.6, 1.4))))
+        grow = int(rng.integers(2, 7))
+        placed, _ = _place(rng, shape, obj)
+        return _grow(placed, grow), {"side_px": side, "grown_px": grow}
+    if kind == "box":
+        bh, bw = int(rng.integers(12, 49)), int(rng.integers(30, 161))
+        y0, x0 = int(rng.integers(0, h - bh + 1)), int(rng.integers(0, w - bw + 1))
+        m[y0:y0 + bh, x0:x0 + bw] = 1
+        return m > 0, {"box_px": [bh, bw]}
+    if kind == "brush":
+        width, strokes = int(rng.integers(8, 29)), int(rng.integers(1, 3))
+        for _ in range(strokes):
+            start = np.array([rng.uniform(0.2, 0.8) * w, rng.uniform(0.2, 0.8) * h])
+            pts = start + np.cumsum(rng.normal(0, 0.08 * min(h, w), (int(rng.integers(3, 7)), 2)), axis=0)
+            cv2.polylines(m, [pts.astype(np.int32)], False, 1, width)
+        return m > 0, {"width_px": width, "strokes": strokes}
+    if kind == "caption":
+        px = int(rng.integers(22, 57))
+        font, name = _font(rng, px)
+        word = WORDS[int(rng.integers(len(WORDS)))]
+        canvas = Image.new("L", (w, h), 0)
+        draw = ImageDraw.Draw(canvas)
+        box = draw.textbbox((0, 0), word, font=font, stroke_width=2)
+        x0 = int(rng.integers(0, max(1, w - (box[2] - box[0]) + 1))) - box[0]
+        y0 = int(rng.integers(0, max(1, h - (box[3] - box[1]) + 1))) - box[1]
+        draw.text((x0, y0), word, fill=255, font=font, stroke_width=2, stroke_fill=255)
+        grow = int(rng.integers(1, 5))
+        return _grow(np.asarray(canvas) > 127, grow), {"text": word, "font": name, "font_px": px, "grown_px": grow}
+    count, width = int(rng.integers(2, 7)), int(rng.integers(2, 5))
+    for _ in range(count):
+        a, b = rng.uniform(0, 1, 2) * (w, h), rng.uniform(0, 1, 2) * (w, h)
+        cv2.line(m, tuple(int(v) for v in a), tuple(int(v) for v in b), 1, width)
+    return m > 0, {"lines": count, "width_px": width}
+
+
+def draw_inpaint(seed: int, n: int, size: tuple[int, int] = (256, 400), first: int = 0) -> list[Case]:
+    """Photos with a hole painted over something: I = (1 − M)·J + M·O, the hole M over a crop J of a photo, O a
+    crop of another photo (what is to be removed; a method that reads it is wrong). Kinds (the hole, see
+    :func:`_hole`): ``object``, ``box``, ``brush``, ``caption``, ``scratches``. Inputs: ``image``, ``mask`` (True:
+    to fill); truth: ``clean`` (J). Cases ``first`` to ``n − 1``."""
+    cases = []
+    for i in range(first, n):
+        rng = _rng("inpaint", seed, i)
+        kind = KINDS["inpaint"][i % len(KINDS["inpaint"])]
+        shape = _shape(rng, *size)
+        name = _pick(rng, SCENES)
+        clean, _ = _crop(rng, photo(name), shape)
+        hidden, _ = _crop(rng, photo(_pick(rng, OBJECTS, name)), shape)
+        hole, params = _hole(rng, kind, shape)
+        image = np.where(hole[..., None], hidden, clean).astype(np.float32)
+        cases.append(Case(f"inp{i:02d}_{kind}", kind, {"image": image, "mask": hole}, {"clean": clean},
+                          {"photo": name, **params, "hole_share": round(float(hole.mean()), 4)}))
+    return cases
+
+
 DRAW = {"dehaze": draw_dehaze, "watermark": draw_watermark, "segment": draw_segment, "separate": draw_separate,
-        "video": draw_video, "watermark_several": draw_watermark_several}
+        "video": draw_video, "watermark_several": draw_watermark_several, "inpaint": draw_inpaint}
