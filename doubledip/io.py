@@ -128,30 +128,39 @@ def as_float_image(a: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(a, dtype=np.float32)
 
 
-# A float image reaching this far outside 0–1 when read as 0–1 gets a note (a photo in 0–1 with noise added
-# overshoots by a few tenths, and says nothing).
+# A float image reaching this far outside its scale's range (in units of that range) gets a note (a photo in 0–1 with
+# noise added overshoots by a few tenths, and says nothing).
 FLOAT_OUTSIDE_NOTE = 0.5
-# A float image read on the 0–255 scale whose brightest value is at most this could be a 0–1 image with strong noise
-# (or a nearly black 0–255 one): it gets a note; one that reaches beyond is plainly 0–255 and gets none.
-FLOAT_255_SURE = 25.5
+# ... and so does one of whose values more than FLOAT_CLIPPED_NOTE lie over FLOAT_CLIP_MARGIN outside the range (a
+# photo scaled ×1.5 reaches only 1.5 but loses its bright half to clipping; a photo with noise of σ 25 / 255 added
+# has about 1 % of its values there).
+FLOAT_CLIPPED_NOTE = 0.1
+FLOAT_CLIP_MARGIN = 0.1
+# A float image read on the 0–255 scale whose brightest value is at most this could be a 0–1 image scaled by some
+# factor, or one with strong noise (or a dark 0–255 one): it gets a note; one that reaches beyond is plainly 0–255.
+FLOAT_255_SURE = 127.5
 
 
 def _note_float_scale(a: np.ndarray, scale: float) -> None:
     """An :class:`InputNote` warning saying how a float image far outside 0–1 was read (:func:`float_scale`): on the
-    0–255 scale though its brightest value is at most ``FLOAT_255_SURE``, or on the 0–1 scale with its values
-    clipped (a dark 0–255 image, or a bright 0–1 one with strong noise, can be read on the other scale than meant).
-    ``scale``: what :func:`float_scale` found for ``a``."""
+    0–255 scale though its brightest value is at most ``FLOAT_255_SURE``, or on either scale with values clipped
+    (more than :data:`FLOAT_OUTSIDE_NOTE` of the range beyond it, or more than :data:`FLOAT_CLIPPED_NOTE` of the
+    values beyond :data:`FLOAT_CLIP_MARGIN`): a dark 0–255 image, a 0–1 one scaled or with strong noise, or one
+    with negative values can be read otherwise than meant. ``scale``: what :func:`float_scale` found for ``a``."""
     lo, hi = float(a.min()), float(a.max())
-    if scale == 255.0:
-        if hi > FLOAT_255_SURE:
-            return  # plainly 0–255
-        warnings.warn(f"a float image with values up to {hi:.3g} was read on the 0–255 scale (its brightest 1 % "
-                      f"beyond {FLOAT_255_FROM:g}); if it is on the 0–1 scale, clip it to 0–1 first",
+    clipped = float(((a < -FLOAT_CLIP_MARGIN * scale) | (a > (1 + FLOAT_CLIP_MARGIN) * scale)).mean())
+    far = lo < -FLOAT_OUTSIDE_NOTE * scale or hi > (1 + FLOAT_OUTSIDE_NOTE) * scale
+    if far or clipped > FLOAT_CLIPPED_NOTE:
+        other = ("if it is on the 0–255 scale, divide it by 255 first" if scale == 1.0 else
+                 "if it is on another scale, bring it to 0–1 or 0–255 first")
+        warnings.warn(f"a float image with values from {lo:.4g} to {hi:.4g} was read on the "
+                      f"{'0–1' if scale == 1.0 else '0–255'} scale and clipped to it ({100 * clipped:.0f} % of its "
+                      f"values lay more than {FLOAT_CLIP_MARGIN:g} of the range outside); {other}",
                       InputNote, stacklevel=3)
-    elif lo < -FLOAT_OUTSIDE_NOTE or hi > 1.0 + FLOAT_OUTSIDE_NOTE:
-        warnings.warn(f"a float image with values from {lo:.3g} to {hi:.3g} was read on the 0–1 scale (its brightest "
-                      f"1 % within {FLOAT_255_FROM:g}) and clipped to 0–1; if it is on the 0–255 scale, divide it by "
-                      "255 first", InputNote, stacklevel=3)
+    elif scale == 255.0 and hi <= FLOAT_255_SURE:
+        warnings.warn(f"a float image with values up to {hi:.3g} was read on the 0–255 scale (its brightest 1 % "
+                      f"beyond {FLOAT_255_FROM:g}), so it comes out dark; if it is on the 0–1 scale, clip it to 0–1 "
+                      "first, or rescale it", InputNote, stacklevel=3)
 
 
 def one_colour(pixels: np.ndarray) -> bool:
@@ -311,9 +320,11 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
     return image
 
 
-def as_mask(a: np.ndarray) -> np.ndarray:
-    """A hint/mask array (bool, gray, RGB or RGBA) as bool: painted where bright or opaque. Raises
-    :class:`InputError` for a path (load it with :func:`load_mask`) or an array that is not numbers."""
+def as_mask(a: np.ndarray, what: str = "hint", faint_ok: bool = False) -> np.ndarray:
+    """A hint/mask array (bool, gray, RGB or RGBA) as bool: painted where bright or opaque (above half its scale:
+    0.5 for floats in 0–1, 128 for uint8; see :func:`_levels`). Raises :class:`InputError` for a path (load it with
+    :func:`load_mask`), an array that is not numbers, and (unless ``faint_ok``) one with marks none of which is
+    painted that far (a float hint of 0.5s was called "empty"), naming it as ``what``."""
     if isinstance(a, (str, os.PathLike)):
         raise InputError(f"got the path {str(a)!r} where a hint array is expected: load it first, e.g. "
                          "dd.load_mask(path, img.shape[:2])")
@@ -325,7 +336,13 @@ def as_mask(a: np.ndarray) -> np.ndarray:
         raise InputError("a hint must not hold NaN or infinite values: paint with 1 (or 255) and leave 0")
     if a.dtype == bool:
         return a if a.ndim == 2 else a.any(axis=-1)
-    return _levels(a)[0] > 0.5
+    levels = _levels(a)[0]
+    painted = levels > 0.5
+    if not faint_ok and not painted.any() and (levels > 0.05).any():
+        raise InputError(f"the {what} has marks, but none light or opaque enough to count as painted (above half "
+                         f"its scale: 0.5 for floats in 0–1, 128 for 0–255; its brightest is {levels.max():.2f} of "
+                         f"the scale): {HINT_FORMAT}")
+    return painted
 
 
 def _levels(a: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -352,7 +369,7 @@ def load_mask(path: str | os.PathLike, shape: tuple[int, int], what: str = "hint
     a, notes = _read(path)
     for note in notes:
         warnings.warn(note, InputNote, stacklevel=2)
-    m = as_mask(a)
+    m = as_mask(a, what, faint_ok=True)  # a file's faint marks are said below, with its name
     _check_mask_file(a, m, shape, what, str(path))
     check_mask(m, shape, what, str(path), image)
     return m

@@ -402,7 +402,7 @@ def fit_hint(hint: np.ndarray | None, clip: Clip, what: str) -> np.ndarray | Non
     """A hint drawn on the first frame at the source's size, brought to the size of the kept frames."""
     if hint is None:
         return None
-    m = as_mask(hint)
+    m = as_mask(hint, what)
     check_mask(m, clip.size, what, image=FIRST_FRAME)
     h, w = clip.frames.shape[1:3]
     if m.shape != (h, w):

@@ -205,8 +205,14 @@ def test_a_float_image_far_outside_0_1_says_on_which_scale_it_was_read():
     dark[0, 0] = 200.0
     bright = 0.9 + np.random.default_rng(0).normal(0, 0.8, clean.shape).astype(np.float32)
     noisy = clean + np.random.default_rng(0).normal(0, 0.1, clean.shape).astype(np.float32)
+    # A new user's: a 0–1 photo ×1.5 (its bright half clipped), ×50 (read as a dark 0–255 one), ×1000 (clipped on
+    # the 0–255 scale) and ×−0.5 (all black): none said anything.
     for image, says in ((dark, "read on the 0–1 scale"), (bright, "read on the 0–255 scale"), (noisy, None),
-                        (clean * 255.0, None)):  # plainly 0–255: no note
+                        (clean * 255.0, None),  # plainly 0–255: no note
+                        (clean * 1.5, "read on the 0–1 scale and clipped to it (27 %"),
+                        (clean * 50.0, "read on the 0–255 scale (its brightest 1 % beyond 2), so it comes out dark"),
+                        (clean * 1000.0, "read on the 0–255 scale and clipped to it (72 %"),
+                        (clean * -0.5, "read on the 0–1 scale and clipped to it (80 %")):
         with warnings.catch_warnings(record=True) as seen:
             warnings.simplefilter("always")
             as_float_image(image)
@@ -371,3 +377,21 @@ def test_a_step_count_under_one_is_an_input_error_through_the_api():
 
     with pytest.raises(dd.InputError, match="steps must be at least 1"):
         dd.run("dehaze", np.zeros((40, 40, 3), np.float32), steps=0)
+
+
+def test_a_hint_array_with_only_faint_marks_says_so_not_that_it_is_empty():
+    """A new user's float hint of 0.5s got "foreground hint is empty", though a file of the same strokes gets
+    "has marks, but none light or opaque enough"; arrays now say the same, naming the hint."""
+    import doubledip as dd
+
+    img = np.random.default_rng(0).random((40, 48, 3)).astype(np.float32)
+    fg, bg = np.zeros((40, 48)), np.zeros((40, 48))
+    fg[5:10, 5:10], bg[30:35, 30:35] = 1.0, 1.0
+    with pytest.raises(InputError, match=r"the foreground hint has marks, but none light or opaque enough .* its "
+                                         r"brightest is 0\.50 of the scale"):
+        dd.segment(img, fg * 0.5, bg, steps=1)
+    with pytest.raises(InputError, match="the mask has marks, but none light"):
+        dd.inpaint(img, (fg * 100).astype(np.uint8), steps=1)  # 100 of 255
+    with pytest.raises(InputError, match="foreground hint is empty"):
+        dd.segment(img, fg * 0.0, bg, steps=1)  # no marks at all: empty, as before
+    assert dd.segment(img, fg * 0.6, bg, steps=1).images["mask"].shape == (40, 48)  # over half: painted

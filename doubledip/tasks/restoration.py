@@ -309,7 +309,7 @@ def fill_mask(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 
     Raises :class:`InputError` for a mask of another size than the image, one that fills nothing (all black) or
     one that hides every pixel (all white: nothing is left to restore from)."""
-    m = as_mask(mask)
+    m = as_mask(mask, "mask")
     if m.ndim != 2:
         raise InputError(f"the mask must be one picture; got an array of shape {np.shape(mask)}")
     if tuple(m.shape) != tuple(shape):

@@ -146,7 +146,8 @@ def _hints(
         return auto_hints(img)
     if fg_hint is None or bg_hint is None:
         raise InputError("give both a foreground and a background hint, or neither (automatic hints)")
-    return check_hints(as_mask(fg_hint), as_mask(bg_hint), img.shape[:2], notes)
+    return check_hints(as_mask(fg_hint, "foreground hint"), as_mask(bg_hint, "background hint"), img.shape[:2],
+                       notes)
 
 
 def _hint_tensor(m: np.ndarray, shape: tuple[int, int]) -> torch.Tensor:

@@ -1275,7 +1275,7 @@ def build(
         hint_full = np.ones((h, w), bool) if found is None else found
         has_hint = found is not None
     else:
-        hint_full = as_mask(hint)
+        hint_full = as_mask(hint, "watermark hint")
         check_mask(hint_full, (h, w), "watermark hint")
         if hint_full.all():
             raise InputError("watermark hint covers the whole image; mark only the watermark's area")
