@@ -120,8 +120,9 @@ def as_float_image(a: np.ndarray) -> np.ndarray:
     if a.shape[2] == 4:
         alpha = a[..., 3:]
         if float(alpha.min()) < 1.0:
-            warnings.warn(f"{100 * float((alpha < 1).mean()):.0f} % of the image is transparent: put on white, as "
-                          "viewers show it", InputNote, stacklevel=2)
+            clear, partly = float((alpha == 0).mean()), float(((alpha > 0) & (alpha < 1)).mean())
+            warnings.warn(f"{100 * clear:.0f} % of the image is transparent and {100 * partly:.0f} % partly so: put "
+                          "on white, as viewers show it", InputNote, stacklevel=2)
         a = a[..., :3] * alpha + (1.0 - alpha)
     a = np.clip(a, 0.0, 1.0)
     check_size(a.shape[0], a.shape[1])

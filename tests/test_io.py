@@ -324,8 +324,11 @@ def test_an_array_with_transparent_pixels_warns_and_a_file_says_it_once(tmp_path
         seen.clear()
         load_image_with_notes(tmp_path / "cutout.png")
         said_by_file = [str(w.message) for w in seen if issubclass(w.category, InputNote)]
-    assert len(said_by_array) == 1 and "25 % of the image is transparent" in said_by_array[0]
+    assert len(said_by_array) == 1 and "25 % of the image is transparent and 0 % partly so" in said_by_array[0]
     assert said_by_file == []
+    soft = np.random.default_rng(0).uniform(0.01, 0.99, (20, 40, 4)).astype(np.float32)  # no pixel fully clear
+    with pytest.warns(InputNote, match="0 % of the image is transparent and 100 % partly so"):  # said "100 %"
+        as_float_image(soft)
 
 
 def test_a_16bit_rgb_phone_export_is_turned_upright_too(tmp_path):
