@@ -827,14 +827,14 @@ def _hole(rng: np.random.Generator, kind: str, shape: tuple[int, int]) -> tuple[
     h, w = shape
     m = np.zeros(shape, np.uint8)
     if kind == "object":
-        side = int(rng.integers(40, 111))
+        side = min(int(rng.integers(40, 111)), min(h, w) - 4)
         obj = SHAPES[_pick(rng, ("ellipse", "polygon", "blob", "horse"))](
             rng, (side, int(side * rng.uniform(0.6, 1.4))))
         grow = int(rng.integers(2, 7))
         placed, _ = _place(rng, shape, obj)
         return _grow(placed, grow), {"side_px": side, "grown_px": grow}
     if kind == "box":
-        bh, bw = int(rng.integers(12, 49)), int(rng.integers(30, 161))
+        bh, bw = min(int(rng.integers(12, 49)), h // 2), min(int(rng.integers(30, 161)), w - 8)
         y0, x0 = int(rng.integers(0, h - bh + 1)), int(rng.integers(0, w - bw + 1))
         m[y0:y0 + bh, x0:x0 + bw] = 1
         return m > 0, {"box_px": [bh, bw]}

@@ -15,7 +15,7 @@ import cases  # noqa: E402  (bench/cases.py)
 
 SMALL = {"dehaze": {"size": (96, 128)}, "watermark": {"size": (128, 160)}, "segment": {"size": (96, 128)},
          "separate": {"size": (96, 128)}, "video": {"frames": (4, 6), "size": (80, 96)},
-         "watermark_several": {"size": (128, 160)}}
+         "watermark_several": {"size": (128, 160)}, "inpaint": {"size": (256, 300)}}
 
 
 def draw(task: str, seed: int, n: int) -> list[cases.Case]:
@@ -210,3 +210,23 @@ def test_separate_mixtures_follow_the_model():
         np.testing.assert_allclose(m2, np.clip(second, 0, 1), atol=2e-3)
         if c.kind == "gain":
             assert abs(c.params["gain"] - 1) >= 0.05
+
+
+def test_inpainting_holes_hide_another_photo_and_leave_the_rest_as_it_was():
+    """inpaint: I = (1 − M)·J + M·O, every kind of hole drawn; what the hole hides is not the truth (a method that
+    read it would be scored wrong), and the large holes are large (an object, a box, brush strokes: a pixel over
+    6 px from the photo), scratches not."""
+    from scipy.ndimage import distance_transform_edt
+
+    drawn = draw("inpaint", 4, 10)
+    assert {c.kind for c in drawn} == set(cases.KINDS["inpaint"])
+    for c in drawn:
+        img, hole, clean = c.inputs["image"], c.inputs["mask"], c.truth["clean"]
+        assert hole.dtype == bool and 0 < hole.mean() < 0.5, c.name
+        assert np.array_equal(img[~hole], clean[~hole]), c.name
+        assert np.abs(img[hole] - clean[hole]).mean() > 0.02, c.name  # another photo's pixels under the hole
+        depth = distance_transform_edt(hole).max()
+        if c.kind in ("object", "box", "brush"):
+            assert depth > 6, (c.name, depth)
+        if c.kind == "scratches":
+            assert depth <= 6, (c.name, depth)  # not large: the scattered hold-out's kind
