@@ -675,7 +675,7 @@ GALLERY = ROOT / "examples" / "gallery"
 GALLERY_SIDE = 320
 TITLES = {"dehaze": "Dehazing", "watermark": "Watermark removal", "segment": "Segmentation",
           "separate": "Transparency separation", "video": "Video segmentation",
-          "watermark_several": "Watermark removal, several photos"}
+          "watermark_several": "Watermark removal, several photos", "inpaint": "Inpainting"}
 _METRIC = re.compile(r"IoU (\d\.\d+)|(\d+\.\d+) dB")
 
 

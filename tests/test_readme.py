@@ -137,4 +137,4 @@ def test_the_results_table_is_the_one_the_check_runs_print():
     lines = _section("Results").splitlines()
     start = lines.index(printed[0])
     assert lines[start:start + len(printed)] == printed
-    assert len(printed) == 2 + 6  # a row per task (watermark removal twice: one photo with a hint, several without)
+    assert len(printed) == 2 + 7  # a row per task (watermark removal twice: one photo with a hint, several without)

@@ -2,6 +2,7 @@
 settings, and the input checks (InputError before any step runs)."""
 
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -330,6 +331,22 @@ def test_a_large_hole_is_filled_by_the_classic_fills_weighed_on_its_shape_moved_
     weights = r.values["blend_weights"]
     assert weights["dip"] == 0.0 and abs(sum(weights.values()) - 1.0) < 0.02 and set(weights) >= {"telea", "ns"}
     assert r.steps == 0 and any("classic fills alone" in n for n in r.notes), r.notes
+
+
+def test_a_large_scribble_with_no_room_beside_it_is_mixed_on_scattered_pixels_and_says_so():
+    """The bundled example's scribble (17 % of the photo, 9 px deep) finds no room for its shape beside it: the mix
+    is weighed on scattered held-out pixels, and the note said "its shape moved beside it" all the same."""
+    from doubledip import load_image, load_mask
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    img = load_image(examples / "restore_inpaint.png")
+    mask = load_mask(examples / "restore_inpaint_mask.png", img.shape[:2])
+    r = inpaint(img, mask, seed=0, device="cpu")
+    assert r.values["large_hole"] is True and r.values["held_out"] == "scattered known pixels"
+    assert r.steps == 0 and "steps_scaled" not in r.values  # no step run, none scaled
+    assert abs(sum(r.values["blend_weights"].values()) - 1.0) < 0.02 and r.values["blend_weight"] == 0.0
+    said = [n for n in r.notes if "classic fills alone" in n]
+    assert len(said) == 1 and "finds no room beside it" in said[0] and "moved beside it" not in said[0], r.notes
 
 
 def test_moved_holes_are_the_holes_shape_on_known_pixels_beside_it():

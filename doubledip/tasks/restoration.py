@@ -577,11 +577,14 @@ def build(
     if large and held is not None and getattr(s, "blend", "none") != "none" and not s.large_dip:  # type: ignore
         # A large hole's mix leaves the network's fill out (see InpaintSettings.large_dip): no step is run.
         stages = []
+        values.pop("steps_scaled", None)
+        where = ("the hole's shape moved beside it" if values.get("held_out") == "the hole's shape moved beside it"
+                 else "known pixels held out here and there (the hole's shape finds no room beside it)")
         notes.append("the hole is large (its deepest pixel "
                      f"{values['hole_depth_px']:g} px from the photo): the {s.name} preset's few network steps "
-                     "leave a flat smear there, so it is filled by the classic fills alone, mixed by their error on "
-                     "the hole's shape moved beside it (no network step is run; the paper preset runs the network "
-                     "alone, for thousands of steps)")
+                     f"leave a flat smear there, so it is filled by the classic fills alone, mixed by their error on "
+                     f"{where}; no network step is run (the paper preset runs the network alone, for thousands of "
+                     "steps)")
 
     def choose_mix() -> Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, dict[str, Any]]]:
         """How the result mixes the network's image with classic methods, decided before the run: a function of
