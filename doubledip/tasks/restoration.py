@@ -214,7 +214,6 @@ def moved_holes(fill: np.ndarray, copies: int = COPIES) -> np.ndarray | None:
     return held if count else None
 
 
-
 def holdout_blend(
     dip: np.ndarray, image: np.ndarray, fill: np.ndarray, held: np.ndarray,
     fills: tuple[str, ...] = FILLS[:3], convex: bool = False, with_dip: bool = True,
@@ -269,8 +268,9 @@ def holdout_blend(
     b = img[held].ravel()
     if convex:  # one more row, weighed far above the rest, asks the weights to sum to 1
         big = 100.0 * np.sqrt(len(b))
-        a, b = np.vstack([a, np.full((1, a.shape[1]), big if with_dip else [0.0] + [big] * (a.shape[1] - 1))]), \
-            np.append(b, big)
+        row = np.full(a.shape[1], big)
+        row[0] = big if with_dip else 0.0
+        a, b = np.vstack([a, row]), np.append(b, big)
     w, _ = nnls(a, b)
     if not with_dip:
         w[0] = 0.0  # ... and counts nothing towards the weights' sum
