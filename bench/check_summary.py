@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_check import UNIT, summarise  # noqa: E402  (bench/bench_check.py)
 
 RESULTS = Path(__file__).resolve().parent / "results"
-ORDER = ("segment", "dehaze", "separate", "watermark", "watermark_several", "video")
+ORDER = ("segment", "dehaze", "separate", "watermark", "watermark_several", "video", "inpaint")
 
 
 def summaries(results: Path = RESULTS) -> list[dict]:
