@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from .io import InputError
 from .nets import Arch
 from .settings import Settings
 
@@ -307,11 +308,13 @@ TASKS = tuple(PRESETS)
 
 
 def get_settings(task: str, preset: str = "fast", **overrides: Any) -> RestoreSettings:
-    """The named preset of a restoration with fields replaced (see :meth:`doubledip.settings.Settings.replace`)."""
+    """The named preset of a restoration with fields replaced (see :meth:`doubledip.settings.Settings.replace`).
+    Raises :class:`~doubledip.io.InputError` for an unknown restoration or preset (a user's slip, as the
+    decompositions' ``get_preset`` says), ValueError for a bad field."""
     if task not in PRESETS:
-        raise ValueError(f"unknown restoration {task!r} (known: {', '.join(PRESETS)})")
+        raise InputError(f"unknown restoration {task!r} (known: {', '.join(PRESETS)})")
     try:
         base = PRESETS[task][preset]
-    except KeyError:
-        raise ValueError(f"unknown preset {preset!r} for {task} (known: {', '.join(PRESETS[task])})") from None
+    except (KeyError, TypeError):
+        raise InputError(f"unknown preset {preset!r} for {task} (known: {', '.join(PRESETS[task])})") from None
     return base.replace(**overrides)

@@ -331,6 +331,7 @@ def test_a_large_hole_is_filled_by_the_classic_fills_weighed_on_its_shape_moved_
     weights = r.values["blend_weights"]
     assert weights["dip"] == 0.0 and abs(sum(weights.values()) - 1.0) < 0.02 and set(weights) >= {"telea", "ns"}
     assert r.steps == 0 and any("classic fills alone" in n for n in r.notes), r.notes
+    assert not any("network's image got" in n for n in r.notes), r.notes  # there was no network image to weigh
 
 
 def test_a_large_scribble_with_no_room_beside_it_is_mixed_on_scattered_pixels_and_says_so():
@@ -431,7 +432,7 @@ def test_settings_reject_unknown_names_and_stages():
         get_settings("jpeg", steps={"warm": 10})
     with pytest.raises(ValueError, match="unknown setting 'large_hole_px'"):
         get_settings("denoise", large_hole_px=3)  # an inpainting setting is not a denoising one
-    with pytest.raises(ValueError, match="unknown preset"):
+    with pytest.raises(InputError, match="unknown preset 'slow' for denoise"):  # a user's slip: was a ValueError
         get_settings("denoise", "slow")
     with pytest.raises(ValueError):
         get_settings("denoise", input="photo")
@@ -451,6 +452,13 @@ def test_bad_inputs_raise_input_error_before_any_work():
         build("inpaint", img, np.zeros((32, 32), bool))  # mask of another size
     with pytest.raises(InputError, match="hides every pixel"):
         build("inpaint", img, np.ones((32, 40), bool))
+    almost = np.ones((32, 40), bool)
+    almost[:3, :3] = False  # nine known pixels: a new user got a made-up swirl, and no note
+    with pytest.raises(InputError, match=r"the mask covers 99\.3 % of the photo: at least 10 % must be left"):
+        build("inpaint", img, almost)
+    most = np.ones((32, 40), bool)
+    most[:, :5] = False  # 12.5 % known: filled
+    assert build("inpaint", img, most, steps=1)[0] is not None
     with pytest.raises(InputError, match="marks nothing"):
         build("inpaint", img, np.zeros((32, 40), bool))
     with pytest.raises(InputError, match="needs a mask"):

@@ -123,8 +123,8 @@ def mix_notes(mixed: dict[str, Any]) -> list[str]:
     else:
         how = "by the mix's estimated risk (SURE): non-local means takes the rest"
     return [f"the network's image got {weight:.2f} of the weight in the result's mix, chosen {how}; the result is "
-            "in the main the classic methods' (the mix is taken because it beats each method alone; its weights are "
-            "blend_weight and, for inpainting, blend_weights in summary.json)"]
+            "in the main the classic methods' (the mix is taken because, on the pixels held out, it beats each method "
+            "alone; its weights are blend_weight and, for inpainting, blend_weights in summary.json)"]
 
 
 def sure_blend(
@@ -304,11 +304,15 @@ def check_scale(scale: Any) -> int:
     return s
 
 
+MIN_KNOWN = 0.1  # the least share of the photo a mask may leave unpainted (see fill_mask)
+
+
 def fill_mask(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     """A user's inpainting mask as bool (H, W): True (WHITE, painted) where the image is to be FILLED.
 
     Raises :class:`InputError` for a mask of another size than the image, one that fills nothing (all black) or
-    one that hides every pixel (all white: nothing is left to restore from)."""
+    one that leaves under :data:`MIN_KNOWN` of the photo to restore from (nine known pixels of 60,000 came back as
+    a made-up swirl of colours, with no note; an inverted mask looks like this too)."""
     m = as_mask(mask, "mask")
     if m.ndim != 2:
         raise InputError(f"the mask must be one picture; got an array of shape {np.shape(mask)}")
@@ -319,6 +323,10 @@ def fill_mask(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
         raise InputError("the mask marks nothing to fill: paint the pixels to restore in white")
     if m.all():
         raise InputError("the mask hides every pixel: leave some of the image unpainted (black) to restore from")
+    if float((~m).mean()) < MIN_KNOWN:
+        raise InputError(f"the mask covers {100 * float(m.mean()):.1f} % of the photo: at least "
+                         f"{100 * MIN_KNOWN:.0f} % must be left unpainted (black) to fill from; paint only what is to "
+                         "be removed (is the mask inverted?)")
     return m
 
 
@@ -634,8 +642,9 @@ def build(
         if not s.early_stop:
             vals.update(stopped_at=s.total_steps, stop_reason=f"ran all {s.total_steps} steps ({s.name} preset: "
                         "no early stopping)" + (f"; exponential average {s.average}" if s.average else ""))
+        # Without a network step there was no network image to weigh: the large hole's note says what was done.
         return Result(task, s.name, images={"restored": restored.astype(np.float32)}, values=vals,
-                      notes=[*notes, *mix_notes(mixed)])
+                      notes=[*notes, *(mix_notes(mixed) if stages else [])])
 
     def show(x: Tensors) -> Tensors:
         return {"restored": compose(x)[..., : crop[0], : crop[1]]}
