@@ -508,3 +508,29 @@ def test_a_noise_level_given_on_the_0_1_scale_is_said_to_be_under_one_grey_level
     res = dd.denoise(noisy, sigma=0.1, steps=2)
     assert any("under one grey level" in n and "sigma=25.5" in n for n in res.notes), res.notes
     assert not any("grey level" in n for n in dd.denoise(noisy, sigma=25, steps=2).notes)
+
+
+def test_the_classic_fills_read_only_the_photo_around_the_holes(monkeypatch):
+    """A new user's 1000 × 800 photo with a box took 82 s on one thread without a network step: every classic fill
+    ran over the whole photo for a hole of a few thousand pixels. They now read a window around the holes and the
+    held-out pixels (:func:`_fill_window`), which gives the same fill (here: within 1e-3) at a fraction of the cost."""
+    from skimage import data
+
+    import doubledip.tasks.restoration as R
+
+    truth = data.astronaut()[:240, :280].astype(np.float32) / 255
+    fill = np.zeros(truth.shape[:2], bool)
+    fill[100:124, 120:170] = True
+    held = R.moved_holes(fill)
+    rows, cols = R._fill_window(fill | held)
+    assert rows.start % 8 == 0 and cols.start % 8 == 0 and (rows.stop % 8 == 0 or rows.stop == 240)
+    ys, xs = np.nonzero(fill | held)
+    assert rows.start <= ys.min() - R.FILL_MARGIN + 7 and rows.stop >= min(240, ys.max() + 1 + R.FILL_MARGIN)
+    assert cols.start <= xs.min() - R.FILL_MARGIN + 7 and cols.stop >= min(280, xs.max() + 1 + R.FILL_MARGIN)
+    assert (rows.stop - rows.start) * (cols.stop - cols.start) < 0.7 * fill.size  # less than the photo
+    img = np.where(fill[..., None], 0.0, truth).astype(np.float32)
+    args = (np.zeros_like(truth), img, fill, held, R.FILLS, True, False)
+    windowed, wv = R.holdout_blend(*args)
+    monkeypatch.setattr(R, "_fill_window", lambda hidden: (slice(0, 240), slice(0, 280)))
+    whole, v = R.holdout_blend(*args)
+    assert np.abs(windowed - whole).max() < 1e-3 and wv == v
