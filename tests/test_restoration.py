@@ -534,3 +534,17 @@ def test_the_classic_fills_read_only_the_photo_around_the_holes(monkeypatch):
     monkeypatch.setattr(R, "_fill_window", lambda hidden: (slice(0, 240), slice(0, 280)))
     whole, v = R.holdout_blend(*args)
     assert np.abs(windowed - whole).max() < 1e-3 and wv == v
+
+
+def test_steps_scaled_down_for_a_large_image_are_said_in_a_note():
+    """A new user saw 53 of the preset's 160 steps run on a 512 px photo, with nothing but ``steps_scaled`` in
+    summary.json to say so; the result's notes now say it, and how to run more."""
+    img = scene(144, 144)
+    problem, s = build("superres", img, None, 2)  # the network draws 288 × 288 = 82,944 pixels
+    share = get_settings("superres").budget_pixels / 288 ** 2
+    result = problem.finish({"image": torch.zeros(1, 3, 288, 288)})
+    assert result.values["steps_scaled"] == round(share, 3)
+    said = [n for n in result.notes if "were scaled to" in n]
+    assert len(said) == 1 and f"{share:.0%} ({s.total_steps} steps)" in said[0] and "--steps" in said[0], result.notes
+    _, unscaled = build("superres", img, None, 2, steps=20)  # steps given: nothing scaled, nothing said
+    assert unscaled.total_steps == 20

@@ -435,7 +435,7 @@ def build(
     if fill is not None:
         depth = float(distance_transform_edt(fill).max())
         large = depth > s.large_hole_px  # type: ignore[attr-defined]
-        values.update(filled_fraction=round(float(fill.mean()), 4), hole_depth_px=round(depth, 1), large_hole=large)
+        values.update(filled_fraction=round(float(fill.mean()), 6), hole_depth_px=round(depth, 1), large_hole=large)
         if large:
             arch = s.large_arch or arch  # type: ignore[attr-defined]
             input_kind = s.large_input  # type: ignore[attr-defined]
@@ -623,6 +623,10 @@ def build(
                      f"leave a flat smear there, so it is filled by the classic fills alone, mixed by their error on "
                      f"{where}; no network step is run (the paper preset runs the network alone, for thousands of "
                      "steps)")
+    if "steps_scaled" in values:
+        notes.append(f"the network works on {pixels:,} pixels here, more than the {s.name} preset's steps are meant "
+                     f"for ({s.budget_pixels:,}), so they were scaled to {values['steps_scaled']:.0%} "
+                     f"({s.total_steps} steps) to keep its time; give steps=… (CLI --steps) to run more")
 
     def choose_mix() -> Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, dict[str, Any]]]:
         """How the result mixes the network's image with classic methods, decided before the run: a function of
