@@ -255,7 +255,7 @@ def holdout_blend(
     near-flat dark regions, the DIP is blurry at few steps), and the mix beats each alone. ``convex``: the weights
     are made to sum to 1, for pixels held out that are not the filled pixels' own neighbours (a large hole's shape
     moved beside it, see :func:`moved_holes`): weights summing to 0.9 there darkened a bright smooth hole by 10 % (a
-    box over a coffee's crema, 15 dB under biharmonic alone). ``with_dip`` False: the network's image is left out
+    box over a coffee's crema, 12–15 dB under biharmonic alone). ``with_dip`` False: the network's image is left out
     of the mix (its weight 0). Returns the result ``(H, W, 3)`` float32 and ``{"blend_weight": DIP's weight,
     "blend_weights": {method: weight}}``."""
     import cv2
