@@ -339,11 +339,18 @@ def as_mask(a: np.ndarray, what: str = "hint", faint_ok: bool = False) -> np.nda
         return a if a.ndim == 2 else a.any(axis=-1)
     levels = _levels(a)[0]
     painted = levels > 0.5
-    if not faint_ok and not painted.any() and (levels > 0.05).any():
-        raise InputError(f"the {what} has marks, but none light or opaque enough to count as painted (above half "
-                         f"its scale: 0.5 for floats in 0–1, 128 for 0–255; its brightest is {levels.max():.2f} of "
-                         f"the scale): {HINT_FORMAT}")
+    if not faint_ok:
+        _refuse_faint(levels, painted, what)
     return painted
+
+
+def _refuse_faint(levels: np.ndarray, painted: np.ndarray, what: str, prefix: str = "") -> None:
+    """:class:`InputError` when a hint has marks (``levels`` (H, W) in [0, 1] over 0.05) but none ``painted``, with
+    ``prefix`` (a file's name) before the message."""
+    if not painted.any() and (levels > 0.05).any():
+        raise InputError(f"{prefix}the {what} has marks, but none light or opaque enough to count as painted (above "
+                         f"half its scale: 0.5 for floats in 0–1, 128 for 0–255; its brightest is "
+                         f"{levels.max():.2f} of the scale): {HINT_FORMAT}")
 
 
 def _levels(a: np.ndarray) -> tuple[np.ndarray, bool]:
@@ -370,7 +377,7 @@ def load_mask(path: str | os.PathLike, shape: tuple[int, int], what: str = "hint
     a, notes = _read(path)
     for note in notes:
         warnings.warn(note, InputNote, stacklevel=2)
-    m = as_mask(a, what, faint_ok=True)  # a file's faint marks are said below, with its name
+    m = as_mask(a, what, faint_ok=True)  # a file's faint marks are said below, with its name, after a photo's
     _check_mask_file(a, m, shape, what, str(path))
     check_mask(m, shape, what, str(path), image)
     return m
@@ -395,9 +402,7 @@ def _check_mask_file(a: np.ndarray, m: np.ndarray, shape: tuple[int, int], what:
     if mid > PHOTO_LIKE:
         raise InputError(f"{name}: the {what} looks like a photo, not strokes ({100 * mid:.0f} % of its pixels are "
                          f"neither dark nor light; painted on a copy of the photo?): {HINT_FORMAT}")
-    if not m.any() and (v > 0.05).any():
-        raise InputError(f"{name}: the {what} has marks, but none light or opaque enough to count as painted "
-                         f"(brightest channel above half): {HINT_FORMAT}")
+    _refuse_faint(v, m, what, f"{name}: ")
 
 
 def check_mask(m: np.ndarray, shape: tuple[int, int], what: str = "hint", name: str = "",

@@ -292,18 +292,13 @@ def holdout_blend(
         return whole
 
     scored = [np.asarray(dip, np.float64)] + classic(fill | held)
-    a = np.stack([e[held].ravel() for e in scored], axis=1)
-    if not with_dip:
-        a[:, 0] = 0.0  # a column of zeros fits nothing ...
+    first = 0 if with_dip else 1  # without the network, its column is left out of the fit (its weight 0)
+    a = np.stack([e[held].ravel() for e in scored[first:]], axis=1)
     b = img[held].ravel()
     if convex:  # one more row, weighed far above the rest, asks the weights to sum to 1
         big = 100.0 * np.sqrt(len(b))
-        row = np.full(a.shape[1], big)
-        row[0] = big if with_dip else 0.0
-        a, b = np.vstack([a, row]), np.append(b, big)
-    w, _ = nnls(a, b)
-    if not with_dip:
-        w[0] = 0.0  # ... and counts nothing towards the weights' sum
+        a, b = np.vstack([a, np.full(a.shape[1], big)]), np.append(b, big)
+    w = np.concatenate([np.zeros(first), nnls(a, b)[0]])
     if not w.any():  # nothing fits: the biharmonic fill alone
         w[1] = 1.0
     final = [np.asarray(dip, np.float64)] + classic(fill)
