@@ -607,8 +607,9 @@ def build(
     names = list(s.steps)
     stages = [Stage(n, s.steps[n], fit, lr=s.lr, augment=s.augment, stop=rules if n == names[-1] else ())
               for n in names if s.steps[n]]
-    if large and held is not None and getattr(s, "blend", "none") != "none" and not s.large_dip:  # type: ignore
-        # A large hole's mix leaves the network's fill out (see InpaintSettings.large_dip): no step is run.
+    # A large hole's mix leaves the network's fill out (see InpaintSettings.large_dip): no step is run.
+    classic_only = large and held is not None and getattr(s, "blend", "none") != "none" and not s.large_dip  # type: ignore
+    if classic_only:
         stages = []
         values.pop("steps_scaled", None)
         where = ("the hole's shape moved beside it" if values.get("held_out") == "the hole's shape moved beside it"
@@ -638,7 +639,7 @@ def build(
             held_map = held[0, 0, :h, :w].numpy() > 0
             fills = tuple((s.large_blend if large else s.blend).split("+"))  # type: ignore[attr-defined]
             return lambda restored, raw: holdout_blend(raw, img, fill, held_map, fills,  # type: ignore
-                                                       convex=large, with_dip=not large or s.large_dip)
+                                                       convex=large, with_dip=not classic_only)
         if task == "denoise":
             if not (blend and rules):  # too small to weigh the mix by SURE: DIP alone
                 return alone
@@ -673,7 +674,7 @@ def build(
                         "no early stopping)" + (f"; exponential average {s.average}" if s.average else ""))
         # Without a network step there was no network image to weigh: the large hole's note says what was done.
         return Result(task, s.name, images={"restored": restored.astype(np.float32)}, values=vals,
-                      notes=[*notes, *(mix_notes(mixed) if stages else [])])
+                      notes=[*notes, *([] if classic_only else mix_notes(mixed))])
 
     def show(x: Tensors) -> Tensors:
         return {"restored": compose(x)[..., : crop[0], : crop[1]]}
