@@ -78,7 +78,9 @@ class DehazeSettings(DecompositionSettings):
     the full-size transmission its detail (the network's t corrects it below the working size's resolution).
     ``anchor``: weight of a squared pull of t towards that prior through the "decompose" stage (0: off).
     ``correction_blur``: with ``boundary``, the σ (working-size px) of a Gaussian low-pass of the network's correction
-    of the prior before it is brought to full size (0: none); see :func:`doubledip.tasks.dehazing.render_frame`."""
+    of the prior before it is brought to full size (0: none); see :func:`doubledip.tasks.dehazing.render_frame`.
+    ``tint``: with ``boundary``, the prior's haze is also bounded by the haze's colour where the scene may be grey
+    (:func:`doubledip.filters.tint_opacity`)."""
 
     smooth: float = 0.005
     airlight_smooth: float = 0.1
@@ -90,6 +92,7 @@ class DehazeSettings(DecompositionSettings):
     boundary: bool = False
     anchor: float = 0.0
     correction_blur: float = 0.0
+    tint: bool = False
     task: ClassVar[str] = "dehaze"
 
 
@@ -203,7 +206,7 @@ PRESETS: dict[str, dict[str, Settings]] = {
             # astronaut (smooth depth, a textured photo, where the network's rounding also takes out the prior's
             # texture) 0.7 dB against 0.4 at σ 1.5 and 0.3 at σ 1; σ 1 kept less on the tune cases (0.34).
             smooth=0.1, airlight_smooth=0.1, airlight_prior_frac=0.25, average=0.98, thin=0.0, floor=1.0,
-            boundary=True, omega=0.9, anchor=10.0, correction_blur=1.5,
+            boundary=True, omega=0.9, anchor=10.0, correction_blur=1.5, tint=True,
         ),
         "paper": DehazeSettings(
             "paper", FIVE, size=800, steps={"prior": 0, "decompose": 4000}, lr=1e-3, noise_scale=0.1,

@@ -12,11 +12,14 @@ The prior (``boundary``, the fast preset) is the boundary constraint of Meng et 
 from below at every pixel (J ≥ 0: the dark-channel prior's floor; J ≤ 1: bright objects near the camera), taken at
 its largest over He et al.'s patch, keeping a share of the haze (``omega``) and refined by a guided filter against
 the photo, all at the input's FULL resolution: on the working copy averaging lifts the darkest channel and biases t
-low (1–3 dB lost on the tune cases), and its edges are blurred. The network's transmission is read as a correction
-of that prior: t = prior + guided-up(t_net − shrunk prior), so the object edges and detail finer than the working
-size come from the full-size prior and the network's correction from the decomposition; the correction is first
-low-passed (``correction_blur``), or the network's rounding of each depth edge, subtracted back, halves the prior's
-step there (see :func:`render_frame`). Without ``boundary`` (the paper preset), the dark-channel prior on the
+low (1–3 dB lost on the tune cases), and its edges are blurred. Under tinted haze a grey surface's colour measures
+the haze over it exactly, where the darkest channel reads a pale surface's own light as haze (a grey wall darkened
+with a blue cast), so the prior's haze is also bounded there (``tint``: :func:`doubledip.filters.tint_opacity`;
+tune split, the whole fast preset, cases 0–79: the bar held on 56 → 59). The network's transmission is read as a
+correction of that prior: t = prior + guided-up(t_net − shrunk prior), so the object edges and detail finer than the
+working size come from the full-size prior and the network's correction from the decomposition; the correction is
+first low-passed (``correction_blur``), or the network's rounding of each depth edge, subtracted back, halves the
+prior's step there (see :func:`render_frame`). Without ``boundary`` (the paper preset), the dark-channel prior on the
 working copy starts t, and the working t is guided-upsampled.
 The dehazed image is computed at the input's full resolution from the full-size t and A, never upsampled from the
 working-size J.
@@ -394,7 +397,7 @@ def _build(
         # biases t low), shrunk to start the network; its floor shrunk for the hinge.
         # Frame by frame: a clip keeps only the shrunk copies (its frames are brought to full size one at a time
         # by render_frame, from the network's t).
-        priors = [boundary_transmission(f[None], a0, omega=p.omega) for f in full]
+        priors = [boundary_transmission(f[None], a0, omega=p.omega, tint=p.tint) for f in full]
         t_prior = torch.cat([resize(t, shape) for t in priors])
         floor_w = torch.cat([resize(boundary_floor(f[None], a0), shape) for f in full])
         t_full_prior = None if video else priors[0]
