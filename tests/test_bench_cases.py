@@ -230,3 +230,14 @@ def test_inpainting_holes_hide_another_photo_and_leave_the_rest_as_it_was():
             assert depth > 6, (c.name, depth)
         if c.kind == "scratches":
             assert depth <= 6, (c.name, depth)  # not large: the scattered hold-out's kind
+
+
+def test_two_photos_drawn_apart_are_never_one_photo_under_two_names():
+    """scikit-image's cat and chelsea are the same pixels: a separation drawn with one as each layer (check seed
+    1664841, case 1, before) was one picture framed twice. Photos drawn apart avoid every name of each other."""
+    assert np.array_equal(cases.photo("cat"), cases.photo("chelsea"))
+    rng = np.random.default_rng(0)
+    assert {cases._pick(rng, ("cat", "chelsea", "brick"), "cat") for _ in range(50)} == {"brick"}
+    layers = {c.params["layer1"] for c in draw("separate", 1664841, 2)[1:]} | {
+        c.params["layer2"] for c in draw("separate", 1664841, 2)[1:]}
+    assert layers != {"cat", "chelsea"} and len(layers) == 2
