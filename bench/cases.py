@@ -172,10 +172,15 @@ SAME_PHOTO = {"cat": "chelsea", "chelsea": "cat"}
 def _pick(rng: np.random.Generator, names: tuple[str, ...], *avoid: str) -> str:
     """One of ``names`` other than the photos ``avoid`` names, under any of their names (:data:`SAME_PHOTO`): two
     crops of Chelsea drawn as a separation's two layers were one picture framed twice, which no method can tell
-    apart, and a cut-out of her over her own photo has no outline."""
-    avoid = avoid + tuple(SAME_PHOTO[a] for a in avoid if a in SAME_PHOTO)
+    apart, and a cut-out of her over her own photo has no outline. A name drawn is drawn again only when it is
+    another name of an avoided photo, so every other case is as it was drawn before."""
     pool = [n for n in names if n not in avoid]
-    return pool[int(rng.integers(len(pool)))]
+    name = pool[int(rng.integers(len(pool)))]
+    same = {SAME_PHOTO[a] for a in avoid if a in SAME_PHOTO}
+    if name in same:  # drawn again only then, so that every other case stays as it was drawn before
+        pool = [n for n in pool if n not in same]
+        name = pool[int(rng.integers(len(pool)))]
+    return name
 
 
 # --- shapes -------------------------------------------------------------------------------------------------------
