@@ -269,14 +269,14 @@ def tint_opacity(image: torch.Tensor, airlight: torch.Tensor, patch: int | None 
     Derived from the scattering model (no paper): write P(v) = v − mean_c(v) for a colour's chroma. Over a grey
     surface (P(J) = 0), P(I) = (1 − t)·P(A), so the projection k = ⟨P(I), P(A)⟩ / |P(A)|² is the opacity exactly,
     whatever the surface's brightness. The dark-channel and boundary priors instead take the darkest channel of
-    I / A for the opacity, which over a pale grey surface (0.6 in every channel) under yellow haze reads most of
-    the surface's own light as haze: t came out a quarter of the truth, the scene darkened with a blue cast. A
-    coloured surface adds t·⟨P(J), P(A)⟩ / |P(A)|² to k, so only pixels whose chroma ACROSS the haze's is under
-    ``TINT_GREY`` of |P(A)| count (grey, or tinted along the haze); a patch median of their k (the others count as
-    1, no bound) is robust to the few that are tinted against it. What it cannot tell apart: a surface tinted
-    exactly against the haze (navy under yellow haze) reads as a grey one under thinner haze, so the bound is only
-    allowed to raise the boundary prior's transmission by ``TINT_RAISE`` (:func:`boundary_transmission`). Computed
-    on a copy whose long side is at most
+    I / A for the opacity, which over a pale grey surface under yellow haze reads much of the surface's own light
+    as haze (a grey wall of 0.6 ± 0.15 under t = 0.6: the boundary prior's t 0.37 where 0.64 was due, the wall
+    darkened with a blue cast; tests/test_dehazing.py). A coloured surface adds t·⟨P(J), P(A)⟩ / |P(A)|² to k, so
+    only pixels whose chroma ACROSS the haze's is under ``TINT_GREY`` of |P(A)| count (grey, or tinted along the
+    haze); a patch median of their k (the others count as 1, no bound) is robust to the few that are tinted
+    against it. What it cannot tell apart: a surface tinted exactly against the haze (navy under yellow haze)
+    reads as a grey one under thinner haze, so the bound may raise the boundary prior's transmission by at most
+    ``TINT_RAISE`` (:func:`boundary_transmission`). Computed on a copy whose long side is at most
     ``TINT_LONG_SIDE`` px (the patch scaled with it) and resized back. ``image`` (N, 3, H, W) in [0, 1];
     ``airlight`` (3,); ``patch``: px at full size (default :func:`patch_size`) → (N, 1, H, W) in [0, 1]."""
     tint = airlight - airlight.mean()
