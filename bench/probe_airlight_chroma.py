@@ -41,7 +41,7 @@ from doubledip.filters import boundary_transmission  # noqa: E402
 def main() -> None:
     ap = argparse.ArgumentParser()
     probe_arguments(ap, 96)
-    ap.add_argument("--gain", type=float, nargs="*", default=[1.3, 1.6, 2.0])
+    ap.add_argument("--gain", type=float, nargs="*", default=[1.25, 1.5, 2.0])
     args = ap.parse_args()
     held: dict[str, int] = {}
     n = 0
