@@ -353,8 +353,9 @@ def _build(
                      "haze, the result is altered — compare it with the input")
     elif not given_strength and partial:
         notes.append(f"its clearest tenth is clear (haze opacity {clearest:.2f}) and its haziest tenth hazy "
-                     f"({haziest:.2f}), as a clear foreground under a hazy distance scores: the haze is removed region "
-                     f"by region, where it lies, and the clear part is left nearly as it is; a bright sky or backdrop "
+                     f"({haziest:.2f}), as a clear foreground under a hazy distance scores: the haze found is removed "
+                     f"region by region and the clear part is left nearly as it is (dense haze as bright and even as "
+                     f"the airlight estimate reads as a sky and stays pale); a bright sky or backdrop "
                      f"behind a haze-free subject can score so too: if the {what} has no haze, give a strength of 0 "
                      + ("(CLI dehaze-video --strength 0; the API's strength=0)" if video else
                         "(CLI --strength 0; the page's 'haze to remove'; the API's strength=0)")
