@@ -62,7 +62,8 @@ def _entry_points(name: str) -> tuple[Callable[..., Iterator[Snapshot]], Callabl
     masks = ", masks and hints (H, W) bool" if masks else ""
     shared = (f"Inputs: {inputs}. Settings: ``preset`` ('fast' or 'paper'), ``seed``, ``device`` ('auto', 'cpu', "
               f"'cuda'), ``steps`` (total optimisation steps), {size}or any field of ``get_preset({name!r}, preset)``. "
-              f"Images are (H, W, 3) float32 in [0, 1] (or uint8){masks}; the result's images: {task.returns}, "
+              f"Images are (H, W, 3) float32 in [0, 1] (also grey (H, W), RGBA, uint8 or uint16: "
+              f"``doubledip.io.as_float_image``){masks}; the result's images: {task.returns}, "
               f"float32 in [0, 1]. Method: {task.source}. Raises ``InputError`` (a plain message) on bad input or "
               "settings.")
     module, function = task.entry.split(":")
