@@ -128,10 +128,15 @@ AIRLIGHT_REGION = 0.02  # share of the picture taken as the most haze-opaque reg
 AIRLIGHT_AGREE = 0.02  # He et al.'s answer within this share of the region's, every channel: the same haze
 
 
+def _coarse_scale(h: int, w: int) -> float:
+    """The scale of :func:`_coarse_copy` for an ``h`` × ``w`` px picture (at most 1)."""
+    return min(1.0, AIRLIGHT_LONG_SIDE / max(h, w))
+
+
 def _coarse_copy(t: torch.Tensor) -> tuple[torch.Tensor, int]:
     """A copy with long side at most ``AIRLIGHT_LONG_SIDE`` and the odd window ``AIRLIGHT_WINDOW`` of its short side."""
     _, _, h, w = t.shape
-    scale = min(1.0, AIRLIGHT_LONG_SIDE / max(h, w))
+    scale = _coarse_scale(h, w)
     small = resize(t[:, :3], (max(1, round(h * scale)), max(1, round(w * scale))))
     return small, max(3, int(round(AIRLIGHT_WINDOW * min(small.shape[-2:]))) | 1)
 
@@ -258,8 +263,6 @@ def boundary_floor(image: torch.Tensor, airlight: torch.Tensor) -> torch.Tensor:
 TINT_MIN = 0.03
 TINT_GREY = 0.1
 TINT_RAISE = 0.2
-TINT_LONG_SIDE = 256  # the bound's patch median is taken on a copy this size (a full-size median of a 50 px patch
-# would hold 2,500 values a pixel)
 
 
 def tint_opacity(image: torch.Tensor, airlight: torch.Tensor, patch: int | None = None) -> torch.Tensor | None:
@@ -276,17 +279,17 @@ def tint_opacity(image: torch.Tensor, airlight: torch.Tensor, patch: int | None 
     haze); a patch median of their k (the others count as 1, no bound) is robust to the few that are tinted
     against it. What it cannot tell apart: a surface tinted exactly against the haze (navy under yellow haze)
     reads as a grey one under thinner haze, so the bound may raise the boundary prior's transmission by at most
-    ``TINT_RAISE`` (:func:`boundary_transmission`). Computed on a copy whose long side is at most
-    ``TINT_LONG_SIDE`` px (the patch scaled with it) and resized back. ``image`` (N, 3, H, W) in [0, 1];
+    ``TINT_RAISE`` (:func:`boundary_transmission`). Computed on the airlight estimate's small copy (long side at
+    most ``AIRLIGHT_LONG_SIDE`` px, the patch scaled with it: a full-size median of a 50 px patch would hold 2,500
+    values a pixel) and resized back. ``image`` (N, 3, H, W) in [0, 1];
     ``airlight`` (3,); ``patch``: px at full size (default :func:`patch_size`) → (N, 1, H, W) in [0, 1]."""
     tint = airlight - airlight.mean()
     norm = float(tint.norm())
     if norm < TINT_MIN:
         return None
     _, _, h, w = image.shape
-    scale = min(1.0, TINT_LONG_SIDE / max(h, w))
-    small = resize(image[:, :3], (max(1, round(h * scale)), max(1, round(w * scale))))
-    p = max(3, int(round((patch or patch_size(h, w)) * scale)) | 1)
+    small, _ = _coarse_copy(image)
+    p = max(3, int(round((patch or patch_size(h, w)) * _coarse_scale(h, w))) | 1)
     chroma = small - small.mean(dim=1, keepdim=True)
     along = (chroma * tint.view(1, 3, 1, 1)).sum(dim=1, keepdim=True) / norm ** 2
     across = (chroma - along * tint.view(1, 3, 1, 1)).norm(dim=1, keepdim=True)
