@@ -1179,11 +1179,28 @@ def test_unsure_edge_pixels_are_decided_against_their_neighbours(monkeypatch):
     beats the better of Telea's fill and the input by 3 dB."""
     crop, inside, truth, fill, spread, _ = _tune_crop(28)
     refined = wm.closed_form_mark(crop, fill, inside, spread)[0]
-    monkeypatch.setattr(wm, "refine_by_neighbours", lambda image, hint, background, post, *a, **k: post)
+    monkeypatch.setattr(wm, "refine_by_neighbours",
+                        lambda image, hint, background, post, *a, **k: (post, background[hint].astype(np.float64)))
     plain = wm.closed_form_mark(crop, fill, inside, spread)[0]
     ours, before = psnr(refined[inside], truth[inside]), psnr(plain[inside], truth[inside])
     assert ours > before + 2.0
     assert ours >= max(psnr(fill[inside], truth[inside]), psnr(crop[inside], truth[inside])) + 3.0
+
+
+def test_an_anti_aliased_edge_takes_the_coverage_that_explains_it_not_the_nearest_level(monkeypatch):
+    """TUNE case wm58 (black text at 0.69 over a flat clock face): a letter's edge pixel snapped to the nearest of
+    the 21 coverage levels came back 0.007 RMS off (0.002 on the covered pixels), and the removal held only 1 dB
+    over Telea's fill; with the coverage that explains each edge pixel exactly along the mark's pull it holds the
+    bar, and gains more than 4 dB (measured 46.9 → 54.6 dB). Pixels surely bare or covered are not moved."""
+    crop, inside, truth, fill, spread, _ = _tune_crop(58)
+    exact = wm.closed_form_mark(crop, fill, inside, spread)
+    monkeypatch.setattr(wm, "edge_coverage", lambda img, behind, post, *a: post @ wm._COVERAGE)
+    snapped = wm.closed_form_mark(crop, fill, inside, spread)
+    ours, before = psnr(exact[0][inside], truth[inside]), psnr(snapped[0][inside], truth[inside])
+    assert ours > before + 4.0
+    assert ours >= max(psnr(fill[inside], truth[inside]), psnr(crop[inside], truth[inside])) + 3.0
+    sure = inside & ((snapped[3] < 0.01) | (snapped[3] > 0.99))
+    assert sure.sum() > inside.sum() / 2 and np.abs(exact[3] - snapped[3])[sure].max() < 0.005
 
 
 def test_the_opacity_is_read_from_how_the_mark_damps_the_photos_variation(monkeypatch):

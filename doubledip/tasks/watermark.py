@@ -726,7 +726,8 @@ def _neighbour_mean(values: np.ndarray, known: np.ndarray, sigma: float, hole: b
 
 
 def refine_by_neighbours(image: np.ndarray, hint: np.ndarray, background: np.ndarray, post: np.ndarray,
-                         alpha: float, colour: np.ndarray, spread: float, rounds: int = 2) -> np.ndarray:
+                         alpha: float, colour: np.ndarray, spread: float, rounds: int = 2
+                         ) -> tuple[np.ndarray, np.ndarray]:
     """Re-decide the coverage of the pixels the fit is unsure of (a mark's anti-aliased edges) against their
     neighbours instead of Telea's fill. ``post`` (N, K): the hinted pixels' coverage posterior against the fill.
 
@@ -736,9 +737,10 @@ def refine_by_neighbours(image: np.ndarray, hint: np.ndarray, background: np.nda
     background far better than a fill from the hint's outside (held out on the known pixels beside the edges: 0.002
     against the fill's 0.006 on flat tune cases); the edge's coverage is then its posterior against that prediction,
     whose spread is that held-out error. Kept to the fill where the neighbours predict no better. Returns the
-    posterior (N, K)."""
+    posterior (N, K) and the background it was decided against (N, 3): the neighbours' prediction, or the fill."""
     img = image.astype(np.float64)
     inner = img[hint]
+    behind = background[hint].astype(np.float64)
     for _ in range(rounds):
         bare, covered = _sure(hint, post)
         known = bare | covered
@@ -748,14 +750,30 @@ def refine_by_neighbours(image: np.ndarray, hint: np.ndarray, background: np.nda
         held, _ = _neighbour_mean(values, known, NEIGHBOUR_SIGMA, hole=True)
         beside = known & (cv2.dilate((~known).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
         if not beside.any():
-            return post
+            return post, behind
         local = max(float(np.sqrt(np.mean((held[beside] - values[beside]) ** 2))), 1e-3)
         if local >= spread:
-            return post
+            return post, behind
         behind = np.where((weight > 1e-3)[..., None], ahead, background.astype(np.float64))[hint]
         again, _ = _coverage_posterior(inner, behind, alpha, colour, local, _coverage_prior())
         post = np.where(known[hint][:, None], post, again)
-    return post
+    return post, behind
+
+
+def edge_coverage(img: np.ndarray, behind: np.ndarray, post: np.ndarray, alpha: float, colour: np.ndarray
+                  ) -> np.ndarray:
+    """The coverage (N,) of each hinted pixel: its posterior's mass at full coverage, plus its mass on the
+    anti-aliased edge levels times the coverage that explains the pixel exactly along the mark's pull,
+    m = ⟨I − B, α·(C − B)⟩ / |α·(C − B)|² (clipped to [0, 1]), B what lies behind it.
+
+    Why not the posterior mean over the 21 levels: where the background is known to ~0.002 (flat surroundings) the
+    likelihood is sharper than the levels are apart (a black mark at 0.6 over mid-grey moves a pixel 0.017 per level),
+    so the posterior snaps an edge pixel to its nearest level and the inverted pixel errs by up to half a level's
+    pull amplified by 1 / (1 − α·m): 0.007 RMS on tune case wm58's letter edges, against 0.002 on its covered
+    pixels. ``img``, ``behind`` (N, 3) float; ``post`` (N, K) over :data:`_COVERAGE` → (N,) float in [0, 1]."""
+    pull = alpha * (colour[None] - behind)
+    exact = np.clip((((img - behind) * pull).sum(1)) / np.maximum((pull * pull).sum(1), 1e-9), 0.0, 1.0)
+    return post[:, -1] + post[:, 1:-1].sum(1) * exact
 
 
 def _coverage_prior() -> np.ndarray:
@@ -808,7 +826,9 @@ def closed_form_mark(image: np.ndarray, background: np.ndarray, hint: np.ndarray
     (:func:`_joint_fit`). Each pixel's coverage is its posterior over 21 levels (prior: 60 % bare, 35 % fully
     covered, 5 % anti-aliased edge), the uncertain ones re-decided against their neighbours
     (:func:`refine_by_neighbours`). The clean photo is the model inverted per pixel, (I − α·M·C) / (1 − α·M), M
-    the posterior mean: pixels the fit calls bare come back exactly as they are, covered ones with their own texture.
+    the posterior's full coverage plus its edge levels' mass times the coverage that explains the pixel exactly
+    (:func:`edge_coverage`): pixels the fit calls bare come back exactly as they are, covered ones with their own
+    texture.
 
     Meant for flat surroundings (``spread`` under :data:`FLAT_SPREAD`): there the background is known to 8-bit
     precision and the fit is sharp. Over texture the least squares against a smeared fill are biased (α runs to
@@ -832,8 +852,8 @@ def closed_form_mark(image: np.ndarray, background: np.ndarray, hint: np.ndarray
         alpha, colour = _joint_fit(img[::step], bg[::step], spread, departure_colour(image, background, hint), iters)
     if post is None:  # the least opacity's posterior stands when the opacity stayed
         post, _ = _coverage_posterior(img, bg, alpha, colour, spread, _coverage_prior())
-    post = refine_by_neighbours(image, hint, background, post, alpha, colour, spread)
-    cover = post @ _COVERAGE
+    post, behind = refine_by_neighbours(image, hint, background, post, alpha, colour, spread)
+    cover = edge_coverage(img, behind, post, alpha, colour)
     am = (alpha * cover)[:, None]
     out = image.astype(np.float32).copy()
     out[hint] = np.clip((img - am * colour[None]) / (1 - am), 0, 1)
