@@ -7,6 +7,7 @@ GRADIO_SERVER_PORT override it); nothing is computed at start-up.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import dataclasses
 import functools
@@ -833,7 +834,7 @@ def _unreadable(path: str | None) -> gr.Error:
     return _shown("not a readable image (PNG, JPEG, WebP, TIFF, BMP or GIF)")
 
 
-def _editor_component(label: str, colours: list[str], canvas: tuple[int, int],
+def _editor_component(label: str, colours: list[str | tuple[str, float]], canvas: tuple[int, int],
                       layers: list[str] | None = None, brush_size: int | str = "auto") -> gr.ImageEditor:
     """``canvas`` = (width, height) of the tab's hinted examples: Gradio 6 places an example's paint layer on the
     initial canvas, so a canvas of another size shows the bundled strokes shifted (uploads resize it anyway).
@@ -846,27 +847,43 @@ def _editor_component(label: str, colours: list[str], canvas: tuple[int, int],
                           sources=["upload", "clipboard"])
 
 
+STOP_WAIT = 900.0  # s that Stop's line goes on waiting for the machine to be free before its last word
+
+
 def _stopped(request: gr.Request):
-    """Stop's line, said once the visitor's cancelled run has ended (at most :data:`STOP_SETTLE` s): said at once,
-    it raced the run's last update, which could land after it and leave a progress line that never moves again.
-    With no run of the visitor's in flight or just ended (:data:`STOP_RECENT`), nothing was stopped: the line (a
-    finished run's summary, an error) is left as it is (``gr.skip()``)."""
+    """Stop's progress line, a generator. At once it says "stopping" (a click with no answer for ten seconds read
+    as a click that did not register). Then it waits for the visitor's cancelled run to end (at most
+    :data:`STOP_SETTLE` s) and for the torch thread to finish the step under way, which cannot be cut short, and
+    only then says "stopped": said as soon as the handler ended, it raced the run's last update, which could land
+    after it and leave a progress line that never moved again; said once after ten seconds, a long step left it on
+    "stopping" for good though the machine had long been idle. While the step runs on past the settling time the
+    line says so. With no run of the visitor's in flight or just ended (:data:`STOP_RECENT`), nothing was stopped:
+    the line (a finished run's summary, an error) is left as it is (``gr.skip()``)."""
     visitor = getattr(request, "session_hash", None)
     with _RUNS_CHANGED:
         if visitor not in _RUNS and time.monotonic() - _ENDED.get(visitor, -math.inf) > STOP_RECENT:
-            return gr.skip()
+            yield gr.skip()
+            return
+    yield "**stopping** — the run ends at the step under way…"
+    with _RUNS_CHANGED:
         _RUNS_CHANGED.wait_for(lambda: visitor not in _RUNS, timeout=STOP_SETTLE)
-    settle = time.monotonic() + STOP_SETTLE
-    while dd.threads.busy() and time.monotonic() < settle:
-        time.sleep(0.1)
+    start = time.monotonic()
+    said = False
+    while dd.threads.busy() and time.monotonic() - start < STOP_WAIT:
+        if not said and time.monotonic() - start >= STOP_SETTLE:
+            # The step under way (setting up or finishing a large photo at full size) runs to its end; the torch
+            # thread may also be serving another visitor's run by now: either way a new run waits for it.
+            said = True
+            yield ("**stopping** — your run ends at the step under way, which cannot be cut short (setting up or "
+                   "finishing a large photo at full size can take minutes here); a new run waits for it. The "
+                   "layers shown are the last ones drawn; this line says **stopped** once the machine is free.")
+        time.sleep(0.25)
     if dd.threads.busy():
-        # The step under way (a large photo's full-size set-up or result) cannot be cut short: it runs to its end.
-        # The torch thread may also be serving another visitor's run by now: either way a new run waits for it.
-        return ("**stopping** — your run ends at the step under way, which cannot be cut short (a large photo's "
-                "full-size work can take minutes here); the machine is still busy, so a new run waits for it. The "
-                "layers shown are the last ones drawn.")
-    return ("**stopped** — nothing runs now; the layers shown are the last ones drawn. Press **Run** to start "
-            "again.")
+        yield ("**stopped** — your run has ended, but the machine is still busy (a long step, or another "
+               "visitor's run), so a new run waits for it. The layers shown are the last ones drawn.")
+        return
+    yield ("**stopped** — nothing runs now; the layers shown are the last ones drawn. Press **Run** to start "
+           "again.")
 
 
 def _wire_stop(stop: gr.Button, events: list, progress: gr.Markdown) -> None:
@@ -934,7 +951,9 @@ def _component(prm: Param, name: str, tasks: list[Task]):
         label = f"photo — {paint.label} (every painted pixel counts)"
         if len(tasks) > 1:  # the restorations: only inpainting reads the paint
             label = f"photo — for {owner.name}: {paint.label}, every painted pixel counts; the others take no paint"
-        return _editor_component(label, ["rgb(255, 0, 255)"], _canvas(tasks), brush_size=10)
+        # Half-transparent: an opaque stroke hid the very mark it was painted over (a new user's trial); every
+        # painted pixel counts whatever its opacity (_editor reads the layer's alpha).
+        return _editor_component(label, [("rgb(255, 0, 255)", 0.5)], _canvas(tasks), brush_size=10)
     if name == "photos":
         # One line: a longer label ran under the upload's icons ("…no painting neede").
         return gr.File(label="…or two or more photos of one size, one watermark at one place (no painting)",
@@ -1138,10 +1157,18 @@ def build() -> gr.Blocks:
 
 demo = build()
 
+def serve_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """``python app.py``'s options: where to serve the page (``--help`` prints them and starts nothing; a new user
+    asking how to set the port got a server instead)."""
+    ap = argparse.ArgumentParser(
+        prog="python app.py", description="Serve the doubledip page (Gradio) on this machine; stop it with Ctrl-C.")
+    ap.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+                    help="address to listen on (default: $GRADIO_SERVER_NAME or 127.0.0.1; 0.0.0.0 for every one)")
+    ap.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
+                    help="port to listen on (default: $GRADIO_SERVER_PORT or 7860)")
+    return ap.parse_args(argv)
+
+
 if __name__ == "__main__":
-    demo.launch(
-        server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
-        server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
-        max_file_size="20mb",
-        css=CSS,
-    )
+    args = serve_arguments()
+    demo.launch(server_name=args.host, server_port=args.port, max_file_size="20mb", css=CSS)

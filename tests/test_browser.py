@@ -293,3 +293,34 @@ def test_comparison_gallery_shows_every_case_side_by_side(page):
         row.scroll_into_view_if_needed()
         page.wait_for_timeout(300)
     page.screenshot(path=str(SHOTS / "gallery.png"), full_page=True)
+
+
+def test_a_hint_painted_with_the_mouse_is_half_transparent_and_is_the_runs_hint(page):
+    """Painting over a watermark hid it under opaque magenta, so a visitor could not see what was left to cover (a
+    new user's trial): the brush is half-transparent, the photo shows through the paint, and the strokes are the
+    run's hint."""
+    import numpy as np  # noqa: PLC0415
+    from PIL import Image  # noqa: PLC0415
+
+    page.get_by_role("tab", name="Watermark removal").click()
+    panel = _panel(page)
+    panel.locator("input[type=file]").first.set_input_files(str(ROOT / "examples" / "wm_coffee.png"))
+    page.wait_for_timeout(2500)
+    box = panel.locator("canvas").first.bounding_box()
+    x0, x1 = box["x"] + 0.25 * box["width"], box["x"] + 0.75 * box["width"]
+    ys = [box["y"] + f * box["height"] for f in np.linspace(0.6, 0.75, 10)]
+    for y in ys:
+        page.mouse.move(x0, y)
+        page.mouse.down()
+        page.mouse.move(x1, y, steps=12)
+        page.mouse.up()
+    page.wait_for_timeout(500)
+    shot = SHOTS / "watermark_painted.png"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot), clip={"x": x0 + 20, "y": ys[2], "width": x1 - x0 - 40, "height": ys[-3] - ys[2]})
+    band = np.asarray(Image.open(shot).convert("RGB")).astype(float)
+    assert band[..., 0].mean() > band[..., 1].mean() + 40  # painted: magenta over the photo
+    assert band.std(axis=(0, 1)).max() > 15  # and the photo shows through (opaque paint is one flat colour)
+    panel.get_by_role("button", name="Run", exact=True).click()
+    assert _wait(lambda: "done in" in _progress(page), 120), _progress(page)
+    assert "hint: given" in _progress(page)
