@@ -1163,7 +1163,7 @@ def serve_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(
         prog="python app.py", description="Serve the doubledip page (Gradio) on this machine; stop it with Ctrl-C.")
     ap.add_argument("--host", default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
-                    help="address to listen on (default: $GRADIO_SERVER_NAME or 127.0.0.1; 0.0.0.0 for every one)")
+                    help="address to listen on (default: $GRADIO_SERVER_NAME or 127.0.0.1; 0.0.0.0: every interface)")
     ap.add_argument("--port", type=int, default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
                     help="port to listen on (default: $GRADIO_SERVER_PORT or 7860)")
     return ap.parse_args(argv)

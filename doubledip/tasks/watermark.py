@@ -841,7 +841,8 @@ def closed_form_mark(image: np.ndarray, background: np.ndarray, hint: np.ndarray
     (coverage over :data:`REFILL_COVERAGE`, grown by :data:`REFILL_GROW` px; the rest of the hint is known photo
     and comes back as it is): a fill from the box's border guesses across the whole box, one from just beside the
     mark's strokes only across them, so what lies under the mark is predicted far better (a box whose lower edge
-    crossed a clock's bright rim: the rim smeared into the box and taken for part of a dark logo, +2.6 → +15.5 dB).
+    crossed a clock's bright rim: the rim smeared into the box and taken for part of a dark logo, +2.6 → +7.7 dB
+    over Telea's fill).
 
     Meant for flat surroundings (``spread`` under :data:`FLAT_SPREAD`): there the background is known to 8-bit
     precision and the fit is sharp. Over texture the least squares against a smeared fill are biased (α runs to
