@@ -5,8 +5,8 @@ each edge pixel exactly (:func:`doubledip.tasks.watermark.edge_coverage`, as now
     DOUBLEDIP_THREADS=1 python bench/probe_watermark_edges.py [--first 80 --cases 400 --part 0/2]
 
 For every tune case whose crop's surroundings are flat (``background_spread`` under ``FLAT_SPREAD``), the closed-form
-fit alone (no judging, no fall-back) both ways; printed: the in-hint margin over the better of Telea's fill and the
-input (bar +3 dB), and the last line counts the cases held each way.
+fit alone, made once (no refill, no judging, no fall-back), both ways; printed: the in-hint margin over the better
+of Telea's fill and the input (bar +3 dB), and the last line counts the cases held each way.
 
 Measured: cases 0–79 (where it was looked at), the whole fast preset on 40 flat cases: 31 → 32 held (tune case wm58,
 a black word at 0.69 over a clock face, +1.0 → +8.7 dB). Cases 80–399, held out: 55 flat fits, held 44 → 46 (wm234
@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import argparse  # noqa: E402
 from unittest import mock  # noqa: E402
 
-from bench_check import probe_arguments, probe_cases, psnr, watermark_crop  # noqa: E402
+from bench_check import probe_arguments, probe_cases, watermark_crop  # noqa: E402
+from probe_watermark_refill import fit_only  # noqa: E402
 
 import doubledip.tasks.watermark as wm  # noqa: E402
 
@@ -43,17 +44,13 @@ def main() -> None:
     held = {"exact": 0, "snapped": 0}
     count = 0
     for case in probe_cases("watermark", args):
-        crop = watermark_crop(case)
-        if crop.spread >= wm.FLAT_SPREAD:
+        if watermark_crop(case).spread >= wm.FLAT_SPREAD:
             continue
         count += 1
-        fill = wm.telea_fill(crop.image, crop.hint)
-        inside, truth = crop.hint, crop.clean[crop.hint]
-        base = max(psnr(fill[inside], truth), psnr(crop.image[inside], truth))
-        margins = {"exact": psnr(wm.closed_form_mark(crop.image, fill, inside, crop.spread)[0][inside], truth) - base}
+        # One fit, as measured before the refill (probe_watermark_refill.py measures that).
+        margins = {"exact": fit_only(case, refill=False).margin}
         with mock.patch.object(wm, "edge_coverage", snapped):
-            margins["snapped"] = psnr(wm.closed_form_mark(crop.image, fill, inside, crop.spread)[0][inside],
-                                      truth) - base
+            margins["snapped"] = fit_only(case, refill=False).margin
         for way, m in margins.items():
             held[way] += m >= 3
         print(f"{case.name:28s} snapped {margins['snapped']:+6.2f} dB | exact {margins['exact']:+6.2f} dB", flush=True)
