@@ -526,8 +526,9 @@ PREPARING = "**preparing** the run — reading the inputs and setting up what th
 # What a task's set-up does before its first snapshot, where it can take a while.
 PREPARING_TASK = {
     "watermark": ("**preparing** the run — reading the inputs and fitting what needs no network (several photos "
-                  "sharing a mark: 10–20 s on 2 cores; one photo's mark that its colours hardly identify is searched "
-                  "for on a grid of opacities and greys: up to 30 s)…"),
+                  "sharing a mark: 10–20 s on 2 free cores; one photo's mark that its colours hardly identify is "
+                  "searched for on a grid of opacities and greys: up to 30 s; several times that while the machine "
+                  "serves other runs)…"),
     "dehaze": "**preparing** the run — estimating the airlight and the full-size transmission prior…",
 }
 

@@ -372,8 +372,10 @@ def load_mask(path: str | os.PathLike, shape: tuple[int, int], what: str = "hint
     """A hint mask file, read as displayed (like :func:`load_image`), as bool ``shape``; it must match the size of
     ``image`` (named in the error: "the clip's first frame" for a clip) and mark at least one pixel. Raises
     :class:`InputError`; notes are emitted as :class:`InputNote`."""
-    if not isinstance(shape, (tuple, list)) or len(shape) != 2:
-        raise InputError(f"the image size for a {what} is (height, width); got {shape!r}: give img.shape[:2]")
+    if (not isinstance(shape, (tuple, list)) or len(shape) != 2
+            or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v > 0 for v in shape)):
+        raise InputError(f"the image size for a {what} is (height, width), two positive whole numbers of px; got "
+                         f"{shape!r}: give img.shape[:2]")
     a, notes = _read(path)
     for note in notes:
         warnings.warn(note, InputNote, stacklevel=2)

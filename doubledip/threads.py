@@ -72,8 +72,14 @@ def pinned(make: Callable[[], Iterator[T]]) -> Iterator[T]:
     exceptions) come back to the caller's thread. Closing the returned generator closes the inner one there, after
     the step under way, without waiting for it: Gradio closes a cancelled handler on the thread that serves every
     request, and waiting there for another visitor's long step (a large photo's set-up: minutes) froze the whole
-    server. Several pinned iterators may be stepped at once: their steps take turns."""
+    server. Several pinned iterators may be stepped at once: their steps take turns. Raises TypeError unless ``make``
+    is a callable that returns an iterator (a generator function itself, not a generator, is what is passed)."""
+    if not callable(make):
+        raise TypeError(f"pinned() takes a function that makes the iterator (e.g. lambda: dd.iterate_dehaze(image)), "
+                        f"not {type(make).__name__}")
     inner = _call(make)  # errors in set-up raise here, in the caller, at once
+    if not isinstance(inner, Iterator):
+        raise TypeError(f"pinned()'s function must return an iterator; it returned {type(inner).__name__}")
     return _forward(inner)
 
 

@@ -158,6 +158,8 @@ def test_slips_with_the_api_are_input_errors_that_say_what_to_do():
     img = np.random.default_rng(0).random((32, 40, 3)).astype(np.float32)
     with pytest.raises(dd.InputError, match=re.escape("give img.shape[:2]")):
         dd.load_mask("hint.png", img.shape)  # "hint is 40×32 px but the image is 40×32 px"
+    with pytest.raises(dd.InputError, match=re.escape("two positive whole numbers of px; got (-32, 40)")):
+        dd.load_mask("hint.png", (-32, 40))  # was a size message naming a −32 px image
     with pytest.raises(dd.InputError, match=re.escape("load it first, e.g. dd.load_mask(path, img.shape[:2])")):
         dd.segment(img, "fg.png", "bg.png")
     with pytest.raises(dd.InputError, match="a file's path is expected"):

@@ -146,3 +146,10 @@ def test_a_run_that_ran_out_or_failed_queues_no_clean_up_and_one_closed_early_do
     gen.close()
     list(pinned(lambda: iter(())))  # after anything queued
     assert (ran_out.closed, failed.closed, early.closed) == (0, 0, 1)
+
+
+def test_a_wrong_argument_is_named_at_once_not_at_the_first_step():
+    with pytest.raises(TypeError, match="takes a function that makes the iterator"):
+        pinned(5)
+    with pytest.raises(TypeError, match="must return an iterator; it returned int"):
+        pinned(lambda: 5)  # was accepted, and failed at the first step on the torch thread
