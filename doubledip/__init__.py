@@ -10,9 +10,10 @@ Clips: ``read_clip`` → ``iterate_video(task, clip, ...)`` → ``render_video(t
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable, Iterator
-from typing import Any
+import inspect as _inspect
+from collections.abc import Callable as _Callable
+from collections.abc import Iterator as _Iterator
+from typing import Any as _Any
 
 from .engine import Result, Snapshot
 from .engine import run as _drain
@@ -30,28 +31,28 @@ from .video import render as render_video
 PRESETS = {**_DECOMPOSITION_PRESETS, **_RESTORATION_PRESETS}
 
 
-def run(task: str | Iterator[Snapshot], *args: Any, **kwargs: Any) -> Result:
+def run(task: str | _Iterator[Snapshot], *args: _Any, **kwargs: _Any) -> Result:
     """``run("dehaze", image, ...)``: run a registered task to the end; ``run(snapshots)``: drain a generator.
     Raises :class:`InputError` for an unknown task or anything else in its place."""
     if isinstance(task, str):
         return _drain(iterate(task, *args, **kwargs))
-    if not isinstance(task, Iterator):
+    if not isinstance(task, _Iterator):
         raise InputError(f"run() takes a task's name (one of {', '.join(TASKS)}) or a task's snapshot generator; "
                          f"got {task!r}")
     return _drain(task)
 
 
-def _entry_points(name: str) -> tuple[Callable[..., Iterator[Snapshot]], Callable[..., Result]]:
+def _entry_points(name: str) -> tuple[_Callable[..., _Iterator[Snapshot]], _Callable[..., Result]]:
     task = TASKS[name]
 
-    def iterate_task(*args: Any, **kwargs: Any) -> Iterator[Snapshot]:
+    def iterate_task(*args: _Any, **kwargs: _Any) -> _Iterator[Snapshot]:
         return task.start(*args, **kwargs)
 
-    def run_task(*args: Any, **kwargs: Any) -> Result:
+    def run_task(*args: _Any, **kwargs: _Any) -> Result:
         return _drain(task.start(*args, **kwargs))
 
     # help() and IDEs show the task's own parameters, not (*args, **kwargs).
-    signature = inspect.signature(task.iterate)
+    signature = _inspect.signature(task.iterate)
     iterate_task.__signature__ = signature  # type: ignore[attr-defined]
     run_task.__signature__ = signature.replace(return_annotation="Result")  # type: ignore[attr-defined]
     inputs = "; ".join(f"{p.keywords}: {p.help}" for p in task.params)
@@ -67,7 +68,7 @@ def _entry_points(name: str) -> tuple[Callable[..., Iterator[Snapshot]], Callabl
               f"float32 in [0, 1]. Method: {task.source}. Raises ``InputError`` (a plain message) on bad input or "
               "settings.")
     module, function = task.entry.split(":")
-    own = inspect.getdoc(task.iterate)
+    own = _inspect.getdoc(task.iterate)
     details = f"\n\nFrom ``doubledip{module}.{function}``:\n\n{own}" if own else ""
     iterate_task.__doc__ = f"{task.title} ({task.model}): stream snapshots. {shared}{details}"
     run_task.__doc__ = f"{task.title} ({task.model}): run ``iterate_{name}`` to the end. {shared}{details}"
@@ -76,6 +77,7 @@ def _entry_points(name: str) -> tuple[Callable[..., Iterator[Snapshot]], Callabl
 
 for _name in TASKS:
     globals()[f"iterate_{_name}"], globals()[_name] = _entry_points(_name)
+del _name, annotations  # dir(doubledip) lists the API, not this module's helpers
 
 __all__ = [
     "pinned", "Clip", "first_frame", "iterate_video", "read_clip", "render_video",

@@ -294,7 +294,7 @@ def _unwritable(out: Path) -> str | None:
     try:  # a real try: permission bits do not tell (root, read-only or virtual file systems)
         os.rmdir(tempfile.mkdtemp(prefix=".doubledip-probe-", dir=probe))
     except OSError as e:
-        return f"cannot write in {probe} ({e.strerror or e})"
+        return f"no folder can be made in {probe} ({e.strerror or e}); give an --out in a folder you can write to"
     return None
 
 

@@ -99,7 +99,7 @@ def as_float_image(a: np.ndarray) -> np.ndarray:
     if isinstance(a, (str, os.PathLike)):
         raise InputError(f"got the path {str(a)!r} where an image array is expected: load it first, "
                          "e.g. dd.load_image(path)")
-    a = _numbers(a, "an image")
+    raw, a = a, _numbers(a, "an image")
     if a.dtype.kind == "f" and not np.isfinite(a).all():
         raise InputError("the image holds NaN or infinite values")
     if a.dtype.kind == "f" and a.size:  # the scale found once: said (where it may be the wrong one) and applied
@@ -111,6 +111,10 @@ def as_float_image(a: np.ndarray) -> np.ndarray:
         a = unit_range(a)
     if a.ndim == 2:
         a = np.repeat(a[..., None], 3, axis=2)
+    if a.ndim == 4 and isinstance(raw, (list, tuple)):  # a list of photos where one is expected
+        raise InputError(f"got a list of {len(raw)} images where one image is expected: a task of two inputs takes "
+                         "them as two arguments (dd.separate(mix1, mix2)); only watermark takes a list (several "
+                         "photos sharing one mark)")
     if a.ndim != 3 or a.shape[2] not in (1, 2, 3, 4):
         raise InputError(f"an image needs 1–4 channels; this array has shape {a.shape}")
     if a.shape[2] == 1:

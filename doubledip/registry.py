@@ -157,9 +157,10 @@ TASKS: dict[str, Task] = {t.name: t for t in [
          ".tasks.segmentation:iterate_segment",
          (_IMAGE, Param("hints", "hints", "where the foreground (green) and background (red) surely are; "
                                           "none: automatic hints")),
-         ("mask", "soft_mask", "foreground", "background"), video="segment-video",
+         ("mask", "soft_mask", "cutout", "foreground", "background"), video="segment-video",
          source=f"{_DOUBLE_DIP}: foreground/background segmentation",
-         returns="mask (H, W) 0 or 1, soft_mask (H, W), the layers (H, W, 3)",
+         returns="mask (H, W) 0 or 1, soft_mask (H, W), cutout (H, W, 4) the photo with the soft mask as alpha, "
+                 "the layers y1, y2 (H, W, 3)",
          examples=({"image": "seg_cat_on_coffee.png", "paint": True},
                    {"image": "seg_horse_on_rocket.png", "paint": True}, {"image": "seg_astronaut_on_grass.png"})),
     Task("dehaze", "Dehazing", "dehazing: I = t·J + (1 − t)·A", ".tasks.dehazing:iterate_dehaze",

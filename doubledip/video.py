@@ -608,10 +608,9 @@ def _render_into(spec: VideoTask, clip: Clip, result: Result, out: Path,
                 images = spec.render_frame(full, layers)
                 for key, name in spec.outputs.items():
                     a = to_uint8(images[key])
-                    if a.ndim == 2:
-                        a = np.repeat(a[..., None], 3, axis=2)
-                    writers[name].append(_even(a))
+                    # A mask's frames are grey PNGs, as one photo's mask.png is; the mp4 takes three channels.
                     Image.fromarray(a).save(out / FRAME_DIRS.get(key, name) / f"{i:04d}.png", compress_level=1)
+                    writers[name].append(_even(a if a.ndim == 3 else np.repeat(a[..., None], 3, axis=2)))
                 if progress is not None:
                     progress(i + 1, clip.count)
         ok = True

@@ -36,7 +36,7 @@ def test_segment_streams_live_updates_then_result_with_downloads():
     assert text.startswith("**done**") and slider is not None and len(curve.value["data"]) > 0
     assert files[0].endswith(".zip")
     with zipfile.ZipFile(files[0]) as z:
-        assert {"mask.png", "soft_mask.png", "foreground.png", "background.png"} <= set(z.namelist())
+        assert {"mask.png", "soft_mask.png", "cutout.png", "foreground.png", "background.png"} <= set(z.namelist())
 
 
 def test_live_layers_are_paced_but_the_progress_line_follows_every_snapshot(monkeypatch):

@@ -51,8 +51,9 @@ def test_segment_writes_every_output_at_input_size(files, tmp_path):
             "--out", out, "--steps", "20", "--size", "64", "--seed", "3", "--quiet")
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""  # --quiet
-    for name in ["mask.png", "soft_mask.png", "foreground.png", "background.png"]:
+    for name in ["mask.png", "soft_mask.png", "cutout.png", "foreground.png", "background.png"]:
         assert Image.open(out / name).size == (64, 48)
+    assert Image.open(out / "cutout.png").mode == "RGBA"  # the photo with the soft mask as alpha
     mask = np.asarray(Image.open(out / "mask.png"))
     assert set(np.unique(mask)) <= {0, 255}
     s = json.loads((out / "summary.json").read_text())
@@ -202,6 +203,14 @@ def test_an_unwritable_out_fails_before_the_run(files, tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("error: ") and "not a directory" in err and err.count("\n") == 1
     assert time.perf_counter() - t0 < 10
+
+
+def test_an_out_where_no_folder_can_be_made_says_so(files, capsys):
+    """Under /proc no folder can be made: the message read "cannot write in /proc (No such file or directory)"."""
+    code = main(["segment", str(files / "img.png"), "--out", "/proc/doubledip-out", "--steps", "2", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith("error: ") and "no folder can be made in /proc" in err and "folder you can write to" in err
 
 
 def test_an_empty_out_is_refused_not_read_as_the_current_directory(files, tmp_path, capsys, monkeypatch):

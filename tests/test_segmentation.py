@@ -26,10 +26,14 @@ def test_the_decomposition_alone_segments_with_hints():
     mask = res.images["mask"] > 0.5
     assert mask.shape == truth.shape
     assert iou(mask, truth) >= 0.95
-    assert set(res.images) == {"mask", "soft_mask", "foreground", "background"}
+    assert set(res.images) == {"mask", "soft_mask", "cutout", "foreground", "background"}
     # Layers are full size; the foreground layer equals the photo where the mask says foreground.
     assert res.images["foreground"].shape == img.shape
     assert np.allclose(res.images["foreground"][mask & fg], img[mask & fg], atol=1e-5)
+    # The cut-out is the photo with the soft mask as its alpha matte.
+    cut = res.images["cutout"]
+    assert cut.shape == (*img.shape[:2], 4) and cut.dtype == np.float32
+    assert np.allclose(cut[..., :3], img, atol=1e-6) and np.array_equal(cut[..., 3], res.images["soft_mask"])
 
 
 def test_without_hints_the_automatic_priors_still_find_the_object():
@@ -38,6 +42,16 @@ def test_without_hints_the_automatic_priors_still_find_the_object():
     note = next(n for n in res.notes if "automatic" in n)
     assert "if the mask holds the wrong one, draw a foreground and a background hint" in note  # a guess, and the fix
     assert iou(res.images["mask"] > 0.5, truth) >= 0.8
+
+
+def test_a_grey_photo_gets_grey_layers():
+    img, truth = two_regions(seed=2)
+    grey = np.repeat(img.mean(2, keepdims=True), 3, 2)
+    fg, bg = hints_for(truth)
+    res = segment(grey, fg, bg, steps=20, size=48)
+    for name in ("foreground", "background"):  # a new user's grey photo came back with teal and lavender layers
+        layer = res.images[name]
+        assert (layer.max(2) - layer.min(2)).max() < 1e-6
 
 
 def test_auto_hints_are_weak_and_disjoint():

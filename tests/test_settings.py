@@ -166,6 +166,10 @@ def test_slips_with_the_api_are_input_errors_that_say_what_to_do():
         dd.load_image(img)
     with pytest.raises(dd.InputError, match="run\\(\\) takes a task's name"):
         dd.run(None)
+    with pytest.raises(dd.InputError, match=re.escape("got a list of 2 images where one image is expected: a task "
+                                                      "of two inputs takes them as two arguments")):
+        dd.separate([img, img])  # was "an image needs 1–4 channels; this array has shape (2, 32, 40, 3)"
+    assert not {"Any", "Callable", "Iterator", "inspect", "annotations"} & set(dir(dd))  # dir() lists the API
     with pytest.raises(dd.InputError, match="unknown task 'nope'"):
         dd.get_preset("nope")
     assert {"denoise", "superres", "segment-video"} <= set(dd.PRESETS)

@@ -131,6 +131,16 @@ def test_mixtures_of_different_sizes_are_refused():
         separate(np.zeros((64, 64, 3)), np.zeros((64, 48, 3)), steps=1)
 
 
+def test_a_grey_shot_paired_with_a_colour_one_is_refused_but_a_faint_colour_layer_is_not_grey():
+    mix1, mix2 = (load_image(ROOT / "examples" / f"sep_astronaut_rocket_mix{k}.png") for k in (1, 2))
+    grey2 = np.repeat(mix2.mean(2, keepdims=True), 3, 2)
+    with pytest.raises(InputError, match="mixture 2 is grey and mixture 1 is in colour"):
+        separate(mix1, grey2, steps=1)  # was accepted with only a brightness note
+    grey1 = np.repeat(mix1.mean(2, keepdims=True), 3, 2)
+    faint = 0.97 * grey1 + 0.03 * mix2  # 3 % of a colour layer over a grey one: a colour mixture
+    assert separate(faint, 0.5 * grey1 + 0.5 * mix2, steps=1).images["layer1"].shape == mix1.shape
+
+
 def test_identical_mixtures_are_refused():
     mix = field("mix1.png")
     with pytest.raises(InputError, match="no second equation"):

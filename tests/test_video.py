@@ -247,6 +247,7 @@ def test_cli_segment_video_writes_the_contract(clipfiles, tmp_path):
         assert (out / name).is_file()
     assert len(list((out / "masks").glob("*.png"))) == N
     assert (out / "masks" / "0000.png").is_file()
+    assert Image.open(out / "masks" / "0000.png").mode == "L"  # grey, as one photo's mask.png
     summary = json.loads((out / "summary.json").read_text())
     # The fast preset tracks (no network, no optimisation steps): one step per frame and pass (the second pass with
     # the background plate).
@@ -266,8 +267,8 @@ def test_cli_segment_video_writes_the_contract(clipfiles, tmp_path):
     (["segment-video", "{d}"], "is a folder, not a video file"),  # a folder of frames read as missing
     (["segment-video", "{d}/disc.mp4", "--fg-hint", "{d}/small_hint.png", "--bg-hint", "{d}/bg.png"],
      "px but the clip's first frame is"),
-    (["dehaze-video", "{d}/disc.mp4", "--max-frames", "0"], "--max-frames) must be at least 1"),
-    (["dehaze-video", "{d}/disc.mp4", "--max-frames", "-3"], "--max-frames) must be at least 1"),
+    (["dehaze-video", "{d}/disc.mp4", "--max-frames", "0"], "error: --max-frames must be at least 1; got 0"),
+    (["dehaze-video", "{d}/disc.mp4", "--max-frames", "-3"], "error: --max-frames must be at least 1; got -3"),
     (["dehaze-video", "{d}/disc.mp4", "--strength", "3"], "strength must lie in 0–1"),
 ])
 def test_cli_video_bad_input_exit_2_nothing_written(clipfiles, tmp_path, args, message):

@@ -27,9 +27,9 @@ def add_arguments(task: Task, p: argparse.ArgumentParser) -> None:
             p.add_argument(prm.flag, required=prm.required, help=f"PNG the size of the image: {prm.help}")
         elif prm.kind == "hints":
             p.add_argument("--fg-hint", help="PNG the size of the image: white (or opaque) where the foreground "
-                                             "surely is")
+                                             "surely is; give it with --bg-hint, or neither (automatic hints)")
             p.add_argument("--bg-hint", help="PNG the size of the image: white (or opaque) where the background "
-                                             "surely is")
+                                             "surely is; give it with --fg-hint, or neither (automatic hints)")
         elif prm.kind == "flag":
             p.add_argument(prm.flag, action="store_true", help=prm.help)
         else:  # choices are checked in load_arguments: one `error:` line, not argparse's usage text

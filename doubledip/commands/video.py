@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..cli import command
 from ..engine import Result
-from ..io import load_mask
+from ..io import InputError, load_mask
 from ..registry import TASKS
 from ..video import FIRST_FRAME, MAX_FRAMES, Clip, fit_hint, iterate_video, read_clip, render
 
@@ -19,6 +19,14 @@ def _clip_args(p: argparse.ArgumentParser, what: str) -> None:
                         f"k-th frame (default {MAX_FRAMES}); every frame is output")
 
 
+def _read(args: argparse.Namespace) -> Clip:
+    """The clip named on the command line, read as :func:`read_clip` reads it; a --max-frames under 1 is named as
+    the flag the user gave (the library's message names its keyword)."""
+    if args.max_frames < 1:
+        raise InputError(f"--max-frames must be at least 1; got {args.max_frames}")
+    return read_clip(args.video, args.max_frames)
+
+
 def _renderer(task: str, clip: Clip):
     def write(result: Result, out: Path) -> None:
         render(task, clip, result, out)
@@ -28,13 +36,15 @@ def _renderer(task: str, clip: Clip):
 
 def _segment_args(p: argparse.ArgumentParser) -> None:
     _clip_args(p, "clip to segment")
-    p.add_argument("--fg-hint", help="PNG the size of a frame, drawn on the FIRST frame: where the foreground is")
-    p.add_argument("--bg-hint", help="PNG the size of a frame, drawn on the FIRST frame: where the background is")
+    p.add_argument("--fg-hint", help="PNG the size of a frame, drawn on the FIRST frame: where the foreground is; "
+                                     "give it with --bg-hint, or neither (automatic hints)")
+    p.add_argument("--bg-hint", help="PNG the size of a frame, drawn on the FIRST frame: where the background is; "
+                                     "give it with --fg-hint, or neither (automatic hints)")
 
 
 @command("segment-video", "video foreground/background segmentation, consistent in time", _segment_args)
 def segment_video(args: argparse.Namespace, opts: dict):
-    clip = read_clip(args.video, args.max_frames)
+    clip = _read(args)
     fg = fit_hint(load_mask(args.fg_hint, clip.size, "foreground hint", FIRST_FRAME), clip, "foreground hint") \
         if args.fg_hint else None
     bg = fit_hint(load_mask(args.bg_hint, clip.size, "background hint", FIRST_FRAME), clip, "background hint") \
@@ -51,7 +61,7 @@ def _dehaze_args(p: argparse.ArgumentParser) -> None:
 
 @command("dehaze-video", "video dehazing: one airlight for the clip, a transmission per frame", _dehaze_args)
 def dehaze_video(args: argparse.Namespace, opts: dict):
-    clip = read_clip(args.video, args.max_frames)
+    clip = _read(args)
     return (iterate_video("dehaze-video", clip, args.airlight, strength=args.strength, **opts),
             _renderer("dehaze-video", clip))
 
@@ -64,5 +74,5 @@ def _separate_args(p: argparse.ArgumentParser) -> None:
                            "changing shares, I_t = a_t·P + b_t·Q: from two of its frames as two mixtures)",
          _separate_args)
 def separate_video(args: argparse.Namespace, opts: dict):
-    clip = read_clip(args.video, args.max_frames)
+    clip = _read(args)
     return iterate_video("separate-video", clip, **opts), _renderer("separate-video", clip)

@@ -270,7 +270,11 @@ def _build(
         note = dropped_regions_note(dropped, soft.size)
         if note:
             notes.append(note)
-        return Result("segment", p.name, images=_full_layers(full, soft, x),
+        images = _full_layers(full, soft, x)
+        # The cut-out a user takes elsewhere: the photo with the soft mask as its alpha matte (the layers above are
+        # Double-DIP's y1, y2: whole pictures, each network's guess filled in where its layer is hidden).
+        images["cutout"] = np.concatenate([to_numpy(full), soft[..., None]], 2).astype(np.float32)
+        return Result("segment", p.name, images=images,
                       values={"foreground_fraction": round(float((soft >= 0.5).mean()), 4), "labelling": source},
                       notes=notes)
 
@@ -340,6 +344,8 @@ def _full_layers(full: torch.Tensor, soft: np.ndarray, x: Tensors) -> dict[str, 
     s = soft[..., None]
     y1 = to_numpy(resize(x["foreground"], (h, w), "bilinear"))
     y2 = to_numpy(resize(x["background"], (h, w), "bilinear"))
+    if (img.max(2) - img.min(2)).max() <= 2 / 255:  # a grey photo: the networks' guesses carry no tint either
+        y1, y2 = (np.repeat(y.mean(2, keepdims=True), 3, 2) for y in (y1, y2))
     # Full-resolution layers: the photo where the layer is visible, the generator's layer where it is hidden.
     return {"mask": (soft >= 0.5).astype(np.float32), "soft_mask": soft,
             "foreground": s * img + (1 - s) * y1, "background": (1 - s) * img + s * y2}
@@ -583,8 +589,10 @@ def iterate_segment(
     (H, W, 3) float in [0, 1] or uint8, at least 16 px a side; ``fg_hint`` / ``bg_hint`` (H, W) bool (or images the
     photo's size, marked where bright or opaque) where the foreground / background surely are, both or neither (None:
     automatic hints, :func:`auto_hints`). The result's images: "mask" (H, W) float32 0 or 1, "soft_mask" (H, W) float32
-    in [0, 1], "foreground" and "background" (H, W, 3) float32 in [0, 1]. Raises :class:`~doubledip.io.InputError` for a
-    bad image, hints of another size, overlapping or empty hints."""
+    in [0, 1], "foreground" and "background" (H, W, 3) float32 in [0, 1] (the two layers y1, y2 of the composition:
+    the photo where the layer is visible, its network's guess where it is hidden; not cut-outs), and "cutout"
+    (H, W, 4) float32 in [0, 1], the photo with "soft_mask" as its alpha matte. Raises
+    :class:`~doubledip.io.InputError` for a bad image, hints of another size, overlapping or empty hints."""
     started = time.perf_counter()  # build() finds the hints (automatic ones from the photo): it counts
     problem = build(image, fg_hint, bg_hint, preset, **overrides)
     every = get_preset("segment", preset, **overrides).every

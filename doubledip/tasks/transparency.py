@@ -697,7 +697,21 @@ def build(image1: np.ndarray, image2: np.ndarray | None = None, preset: str = "f
         raise InputError(
             f"the two mixtures must have the same size; got {a.shape[1]}×{a.shape[0]} and {b.shape[1]}×{b.shape[0]} px"
         )
+    spread = [m.max(2) - m.min(2) for m in (a, b)]
+    grey = [bool((d <= GREY_LEVELS / 255).all()) for d in spread]
+    if grey[0] != grey[1] and float(spread[grey[0]].mean()) >= COLOUR_SPREAD:
+        grey, other = (1, 2) if grey[0] else (2, 1)
+        raise InputError(f"mixture {grey} is grey and mixture {other} is in colour: two shots of the same layers "
+                         "are both in colour or both grey; give two colour shots, or both in grey")
     return _build_pair(a, b, preset, **overrides)
+
+
+# A grey shot paired with a colour one is refused: a mixture whose channels differ nowhere by more than GREY_LEVELS
+# 8-bit levels (a grey file; a colour photo's rounding), while the other's differ by COLOUR_SPREAD on average (the
+# bundled pairs: 0.29 and 0.36, 0.13 and 0.11). A mixture that holds a little of a colour layer over a grey one is
+# not grey by this: 3 % of a layer of chroma 0.5 moves its channels apart by 4 levels.
+GREY_LEVELS = 2
+COLOUR_SPREAD = 0.01
 
 
 def build_video(frames: np.ndarray, preset: str = "fast", **overrides) -> Problem:
