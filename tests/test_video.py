@@ -160,14 +160,13 @@ def test_video_separation_layers_add_up_and_beat_the_trivial_answer(tmp_path):
     assert max(psnr(l1, y1), psnr(l2, y1)) > trivial + 0.5
 
 
-def test_a_clip_separated_frame_by_frame_says_when_its_layers_did_not_come_apart():
-    """Frame by frame, one picture's sum rarely determines two layers; the clip's summary said nothing of it (one
-    image's result says "not separated"). A clip of one moving scene, no second layer: judged by its median frame."""
+def test_a_clip_separated_frame_by_frame_is_never_marked_reliable_and_says_why():
+    """Frame by frame, one picture's sum rarely determines two layers, and no truth-free check tells whether they
+    came apart; the clip's summary said nothing of it (one image's result says "not separated" or is reliable)."""
     frames, _ = moving_disc()
-    result = run(iterate_video("separate-video", Clip.from_frames(frames, fps=10), steps=20, size=64))
-    assert result.values["mode"] == "one image per frame"
-    assert result.values["edge_correlation"] > 0.25 and result.values["reliable"] is False
-    assert any(n.startswith("not separated: in the median frame the two layers share most of their edges")
+    result = run(iterate_video("separate-video", Clip.from_frames(frames, fps=10), steps=5, size=32))
+    assert result.values["mode"] == "one image per frame" and result.values["reliable"] is False
+    assert any(n.startswith("separated frame by frame: no check tells whether the layers came apart")
                for n in result.notes)
 
 
