@@ -107,7 +107,7 @@ def test_segmentation_example_streams_the_mask_then_the_result(page):
     assert _wait(progressed, 120), _progress(page)
     assert len(seen) >= 3  # the mask image changed at least twice while the run streamed
     assert "foreground_fraction" in _progress(page)
-    assert _panel(page).locator(".dd-layers img").count() == 4  # mask, soft mask, foreground, background
+    assert _panel(page).locator(".dd-layers img").count() == 5  # mask, soft mask, cut-out, foreground, background
     # Every loss term is drawn in a colour, those of the second stage too: the chart kept the colours of the first
     # data it was drawn with, and the terms that joined later were lines without a stroke, invisible.
     lines = _panel(page).locator("g.mark-line path")
