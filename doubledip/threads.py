@@ -73,7 +73,7 @@ def pinned(make: Callable[[], Iterator[T]]) -> Iterator[T]:
     the step under way, without waiting for it: Gradio closes a cancelled handler on the thread that serves every
     request, and waiting there for another visitor's long step (a large photo's set-up: minutes) froze the whole
     server. Several pinned iterators may be stepped at once: their steps take turns. Raises TypeError unless ``make``
-    is a callable that returns an iterator (a generator function itself, not a generator, is what is passed)."""
+    is a callable that returns an iterator (a generator function qualifies; a generator itself does not)."""
     if not callable(make):
         raise TypeError(f"pinned() takes a function that makes the iterator (e.g. lambda: dd.iterate_dehaze(image)), "
                         f"not {type(make).__name__}")

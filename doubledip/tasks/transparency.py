@@ -697,12 +697,13 @@ def build(image1: np.ndarray, image2: np.ndarray | None = None, preset: str = "f
         raise InputError(
             f"the two mixtures must have the same size; got {a.shape[1]}×{a.shape[0]} and {b.shape[1]}×{b.shape[0]} px"
         )
-    spread = [m.max(2) - m.min(2) for m in (a, b)]
-    grey = [bool((d <= GREY_LEVELS / 255).all()) for d in spread]
-    if grey[0] != grey[1] and float(spread[grey[0]].mean()) >= COLOUR_SPREAD:
-        grey, other = (1, 2) if grey[0] else (2, 1)
-        raise InputError(f"mixture {grey} is grey and mixture {other} is in colour: two shots of the same layers "
-                         "are both in colour or both grey; give two colour shots, or both in grey")
+    spread = [m.max(2) - m.min(2) for m in (a, b)]  # per pixel, how far apart its channels are
+    is_grey = [bool((d <= GREY_LEVELS / 255).all()) for d in spread]
+    if is_grey[0] != is_grey[1]:
+        grey, other = (1, 2) if is_grey[0] else (2, 1)  # the mixtures' numbers, as the user gave them
+        if float(spread[other - 1].mean()) >= COLOUR_SPREAD:
+            raise InputError(f"mixture {grey} is grey and mixture {other} is in colour: two shots of the same layers "
+                             "are both in colour or both grey; give two colour shots, or both in grey")
     return _build_pair(a, b, preset, **overrides)
 
 
