@@ -760,7 +760,7 @@ def _outputs(video: bool = False, single: bool = False):
         progress = gr.Markdown(START_TEXT, elem_classes=["dd-progress"])
         gallery = gr.Gallery(label="layers (live" + (": a strip of frames per layer)" if video else ")"),
                              columns=4, height="auto" if single else 320, object_fit="contain",
-                             elem_classes=["dd-layers"])
+                             elem_classes=["dd-layers"], format="png")  # its Download button: lossless, not WebP
         player = gr.Video(label="result (every frame, the clip's size and frame rate)", elem_classes=["dd-video"]) \
             if video else None
         # No fixed height: at one, the chart's legend (which term each colour is) fell below the block and was cut off.

@@ -559,6 +559,16 @@ def test_every_gallery_caption_starts_with_its_metric_and_says_it_once():
     assert all(cap.count(" dB") + cap.count("IoU ") + cap.count("identical") == 1 for cap in captions), captions
 
 
+def test_the_layers_gallery_serves_lossless_pngs_with_their_alpha():
+    """Its Download button gave a lossy WebP: a cut-out's colours off by up to 67 levels, a mask with 36 greys."""
+    galleries = [b for b in app.demo.blocks.values() if isinstance(b, gr.Gallery) and "dd-layers" in b.elem_classes]
+    assert len(galleries) == len({t.group or t.name for t in app.TASKS.values()}) + 1  # each task tab and the clips
+    rgba = (np.random.default_rng(0).random((20, 30, 4)) * 255).astype(np.uint8)
+    for gallery in galleries:
+        path = gallery.postprocess([(rgba, "cutout")]).root[0].image.path
+        assert path.endswith(".png") and np.array_equal(np.asarray(Image.open(path)), rgba)
+
+
 def test_a_new_or_refused_clip_clears_the_video_tabs_results():
     # A refused upload (a GIF) left the previous clip's layers, video and downloads beside its "not finished" line
     clips = [b for b in app.demo.blocks.values() if isinstance(b, gr.Video) and "clip (" in str(b.label)]

@@ -996,9 +996,9 @@ def _build(frames: np.ndarray, preset: str, video: bool, **overrides) -> Problem
                       values={"mode": "one image per frame",
                               "layers_from": "networks (upsampled) + shared full-resolution residual",
                               "reliable": False},
-                      notes=["separated frame by frame: no check tells whether the layers came apart (one image's "
-                             "edge check reads a clip's separated layers as it reads unseparated ones), so the result "
-                             "is not marked reliable; compare the layers with the frames before using them"])
+                      notes=["separated frame by frame: no check tells whether the layers came apart, and a clip of "
+                             "one scene often comes out as two dimmed copies of each frame, so the result is not "
+                             "marked reliable; compare the layers with the frames before using them"])
 
     def show(x: Tensors) -> Tensors:
         return {"layer1": x["layer1"], "layer2": x["layer2"], "reconstruction": compose(x)}
