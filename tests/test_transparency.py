@@ -117,6 +117,7 @@ def test_one_image_moves_towards_both_layers_or_says_it_did_not():
     r = separate(img, steps=100, size=64, seed=0)
     l1, l2 = r.images["layer1"], r.images["layer2"]
     assert psnr(np.clip(l1 + l2, 0, 1), img) > 35 and "alphas" not in r.values
+    assert abs(r.psnr - psnr(l1 + l2, img)) < 0.01  # the fit reported is the layers' given, not the networks'
     if close(l1, y1) + close(l2, y2) < close(l1, y2) + close(l2, y1):  # the labels may come out swapped
         l1, l2 = l2, l1
     for layer, truth in ((l1, y1), (l2, y2)):

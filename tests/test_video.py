@@ -155,6 +155,9 @@ def test_video_separation_layers_add_up_and_beat_the_trivial_answer(tmp_path):
     l1 = np.stack([np.asarray(Image.open(tmp_path / "layer1" / f"{i:04d}.png")) / 255 for i in range(N)])
     l2 = np.stack([np.asarray(Image.open(tmp_path / "layer2" / f"{i:04d}.png")) / 255 for i in range(N)])
     assert np.abs(l1 + l2 - mixed).mean() < 0.02  # the two layers add up to each frame
+    # The fit reported is the layers' (here at the clip's own size; the files add their 8-bit rounding), not the
+    # networks' at their last step (a new user's clip said 5.5 dB, its layers re-made it to 29–37 dB).
+    assert result.psnr >= psnr(l1 + l2, mixed) - 0.5
     # Trivial answers: the mixture itself, or half of it, taken as the scene layer.
     trivial = max(psnr(mixed, y1), psnr(mixed / 2, y1))
     assert max(psnr(l1, y1), psnr(l2, y1)) > trivial + 0.5

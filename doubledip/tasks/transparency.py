@@ -64,8 +64,9 @@ scene, the field case: each layer held the reflection in the input's own proport
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -986,13 +987,18 @@ def _build(frames: np.ndarray, preset: str, video: bool, **overrides) -> Problem
                          "picture rather than one of its layers. One image rarely determines two layers (it can for "
                          "two blended textures, given many steps); for a reflection over a photo give two shots "
                          "as two mixtures")
-        return Result("separate", p.name, images=images, values=values, notes=notes)
+        return Result("separate", p.name, images=images, values=values, notes=notes,
+                      psnr=remade_db([to_numpy(full)], [images]))
 
     def finish_video(x: Tensors) -> Result:
         # No truth-free check tells here whether the layers came apart: one image's edge check flags a clip's
         # separated layers (the video benchmark's, +5.8 dB over the mixture) as readily as unseparated ones. So the
         # result is never marked reliable, and says why.
+        # The fit reported is the layers' as the user gets them (each frame's residual shared between them, so
+        # they add up to the frame but where clipped), here at the working size; not the networks' alone.
+        rendered = [render_frame(target[t:t + 1], {k: x[k][t:t + 1] for k in ("layer1", "layer2")}) for t in range(n)]
         return Result(task, p.name, images={k: frames_array(v) for k, v in x.items()},
+                      psnr=remade_db([to_numpy(target[t:t + 1]) for t in range(n)], rendered),
                       values={"mode": "one image per frame",
                               "layers_from": "networks (upsampled) + shared full-resolution residual",
                               "reliable": False},
@@ -1007,6 +1013,14 @@ def _build(frames: np.ndarray, preset: str, video: bool, **overrides) -> Problem
         return Problem(task, p.name, target, _layers(p, n), compose, stages, finish_video, show=show,
                        frames_per_step=p.frames_per_step, preview_frames=preview_strip(n))
     return Problem("separate", p.name, target, _layers(p), compose, stages, finish, show=show)
+
+def remade_db(frames: Sequence[np.ndarray], layers: Sequence[dict[str, np.ndarray]]) -> float:
+    """How closely layer1 + layer2 re-make each of ``frames`` ((H, W, 3) float in [0, 1]), as one PSNR (dB) over all
+    of them: what a result made by :func:`render_frame` reports, rather than the networks' fit at the working size
+    (a new user's clip reported 5.5 dB while its written layers re-made the frames to 29–37 dB)."""
+    mse = float(np.mean([np.mean((ly["layer1"] + ly["layer2"] - f) ** 2) for f, ly in zip(frames, layers)]))
+    return 10 * math.log10(1.0 / max(mse, 1e-12))
+
 
 def render_frame(frame: torch.Tensor, layers: Tensors) -> dict[str, np.ndarray]:
     """Full size: the layers upsampled, and the detail the working size could not carry shared equally between
