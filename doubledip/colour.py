@@ -1,10 +1,21 @@
-"""Global colour models: how much more likely a colour is in one region than in another."""
+"""Global colour models: how much more likely a colour is in one region than in another; and whether a photo is
+grey."""
 
 from __future__ import annotations
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+# A photo whose channels are nowhere more than this many 8-bit levels apart is grey (a grey file read as RGB: 0;
+# a colour photo's rounding can add a level).
+GREY_LEVELS = 2
+
+
+def is_grey(image: np.ndarray) -> bool:
+    """Whether ``image`` (H, W, 3) float in [0, 1] is grey: its channels nowhere more than :data:`GREY_LEVELS`
+    8-bit levels apart. Segmentation then makes its layers grey; separation refuses a grey shot beside a colour one."""
+    return bool((image.max(2) - image.min(2)).max() <= GREY_LEVELS / 255)
 
 
 def colour_log_odds(image: np.ndarray, inside: np.ndarray, outside: np.ndarray, bins: int = 16) -> np.ndarray:

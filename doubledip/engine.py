@@ -260,6 +260,11 @@ def resolve_device(device: str | torch.device | None = "auto") -> torch.device:
     return d
 
 
+def psnr_db(mse: float) -> float:
+    """PSNR (dB) of images in [0, 1] from their mean squared error; an exact match (MSE 0) reads 120 dB."""
+    return 10 * math.log10(1.0 / max(mse, 1e-12))
+
+
 def use_all_cores() -> None:
     """Torch on every core, or on DOUBLEDIP_THREADS of them."""
     # DOUBLEDIP_THREADS caps it on a shared host (several busy processes on few cores thrash otherwise).
@@ -448,7 +453,7 @@ def iterate(
                         mse = float(((recon - ctx.target) ** 2).mean())
                     else:
                         mse = float(op.mse(_undihedral(recon, k), _undihedral(ctx.target, k)))
-                last_psnr = 10 * math.log10(1.0 / max(mse, 1e-12))
+                last_psnr = psnr_db(mse)
                 last_losses = {n: float(v.detach()) for n, v in terms.items()}
                 if not math.isfinite(sum(v for n, v in last_losses.items() if not watched(n))):
                     raise FloatingPointError(

@@ -42,7 +42,7 @@ import torch.nn.functional as F
 from scipy import ndimage
 
 from .. import losses
-from ..colour import colour_log_odds
+from ..colour import colour_log_odds, is_grey
 from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, frames_array, iterate, preview_strip
 from ..filters import guided_filter, resize, to_numpy, to_tensor, working_shape
 from ..graphcut import grabcut_vote, labelling_energies
@@ -344,7 +344,7 @@ def _full_layers(full: torch.Tensor, soft: np.ndarray, x: Tensors) -> dict[str, 
     s = soft[..., None]
     y1 = to_numpy(resize(x["foreground"], (h, w), "bilinear"))
     y2 = to_numpy(resize(x["background"], (h, w), "bilinear"))
-    if (img.max(2) - img.min(2)).max() <= 2 / 255:  # a grey photo: the networks' guesses carry no tint either
+    if is_grey(img):  # a grey photo: the networks' guesses carry no tint either
         y1, y2 = (np.repeat(y.mean(2, keepdims=True), 3, 2) for y in (y1, y2))
     # Full-resolution layers: the photo where the layer is visible, the generator's layer where it is hidden.
     return {"mask": (soft >= 0.5).astype(np.float32), "soft_mask": soft,

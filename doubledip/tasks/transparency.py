@@ -64,7 +64,6 @@ scene, the field case: each layer held the reflection in the input's own proport
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -74,6 +73,7 @@ import numpy as np
 import torch
 
 from .. import losses, register
+from ..colour import is_grey
 from ..engine import (
     Layer,
     Problem,
@@ -86,6 +86,7 @@ from ..engine import (
     frames_array,
     iterate,
     preview_strip,
+    psnr_db,
 )
 from ..filters import resize, to_numpy, to_tensor, working_shape
 from ..io import InputError, as_float_image
@@ -528,7 +529,7 @@ def fit_db(i1: np.ndarray, i2: np.ndarray, y1: np.ndarray, y2: np.ndarray, a1: f
     r1 = a1 * y1 + (1 - a1) * y2
     r2 = gain * (a2 * y1 + (1 - a2) * y2)
     mse = (float(((r1 - i1)[ok] ** 2).mean()) + float(((r2 - i2)[ok] ** 2).mean())) / 2
-    return float(10 * np.log10(1.0 / max(mse, 1e-12)))
+    return psnr_db(mse)
 
 
 def difference(i1: np.ndarray, i2: np.ndarray, ok: np.ndarray) -> float:
@@ -698,21 +699,20 @@ def build(image1: np.ndarray, image2: np.ndarray | None = None, preset: str = "f
         raise InputError(
             f"the two mixtures must have the same size; got {a.shape[1]}×{a.shape[0]} and {b.shape[1]}×{b.shape[0]} px"
         )
-    spread = [m.max(2) - m.min(2) for m in (a, b)]  # per pixel, how far apart its channels are
-    is_grey = [bool((d <= GREY_LEVELS / 255).all()) for d in spread]
-    if is_grey[0] != is_grey[1]:
-        grey, other = (1, 2) if is_grey[0] else (2, 1)  # the mixtures' numbers, as the user gave them
-        if float(spread[other - 1].mean()) >= COLOUR_SPREAD:
+    flags = [is_grey(m) for m in (a, b)]
+    if flags[0] != flags[1]:
+        grey, other = (1, 2) if flags[0] else (2, 1)  # the mixtures' numbers, as the user gave them
+        colour = (a, b)[other - 1]
+        if float((colour.max(2) - colour.min(2)).mean()) >= COLOUR_SPREAD:
             raise InputError(f"mixture {grey} is grey and mixture {other} is in colour: two shots of the same layers "
                              "are both in colour or both grey; give two colour shots, or both in grey")
     return _build_pair(a, b, preset, **overrides)
 
 
-# A grey shot paired with a colour one is refused: a mixture whose channels differ nowhere by more than GREY_LEVELS
-# 8-bit levels (a grey file; a colour photo's rounding), while the other's differ by COLOUR_SPREAD on average (the
-# bundled pairs: 0.29 and 0.36, 0.13 and 0.11). A mixture that holds a little of a colour layer over a grey one is
+# A grey shot paired with a colour one is refused: a grey mixture (colour.is_grey: its channels nowhere more than
+# colour.GREY_LEVELS 8-bit levels apart, a grey file) beside one whose channels differ by COLOUR_SPREAD on average
+# (the bundled pairs: 0.29 and 0.36, 0.13 and 0.11). A mixture that holds a little of a colour layer over a grey one is
 # not grey by this: 3 % of a layer of chroma 0.5 moves its channels apart by 4 levels.
-GREY_LEVELS = 2
 COLOUR_SPREAD = 0.01
 
 
@@ -832,7 +832,7 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, scale_free: bool = Fa
             g1, g2 = np.fft.rfft2(y1, axes=(0, 1)), np.fft.rfft2(y2, axes=(0, 1))
             r2 = gain * np.fft.irfft2(a2 * e1[..., None] * g1 + (1 - a2) * e2[..., None] * g2, s=(h, w), axes=(0, 1))
             mse = (float(((a1 * y1 + (1 - a1) * y2 - a)[ok] ** 2).mean()) + float(((r2 - b)[ok] ** 2).mean())) / 2
-            fit = float(10 * np.log10(1.0 / max(mse, 1e-12)))
+            fit = psnr_db(mse)
             values["layers_from"] = "exact unmixing at full resolution, each layer moved on its own"
             values["layer_moves_px"] = [[m1x, m1y], [m2x, m2y]]
             values["single_move_edge_correlation"] = round(found.single, 4)
@@ -1019,7 +1019,7 @@ def remade_db(frames: Sequence[np.ndarray], layers: Sequence[dict[str, np.ndarra
     of them: what a result made by :func:`render_frame` reports, rather than the networks' fit at the working size
     (a new user's clip reported 5.5 dB while its written layers re-made the frames to 29–37 dB)."""
     mse = float(np.mean([np.mean((ly["layer1"] + ly["layer2"] - f) ** 2) for f, ly in zip(frames, layers)]))
-    return 10 * math.log10(1.0 / max(mse, 1e-12))
+    return psnr_db(mse)
 
 
 def render_frame(frame: torch.Tensor, layers: Tensors) -> dict[str, np.ndarray]:
