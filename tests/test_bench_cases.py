@@ -150,8 +150,22 @@ def test_watermark_composition_and_hint():
         assert 0.25 <= a <= 0.7
         om = (a * m)[..., None]
         np.testing.assert_allclose(img, (1 - om) * clean + om * col, atol=2e-3)  # colour rounded in params
-    regions = [c.params["region"] for c in draw("watermark", 2, 8)]
-    assert regions.count("flat") == 4
+    drawn = draw("watermark", 2, 8)
+    assert [c.params["window"] for c in drawn].count("flattest") == 4  # half placed in the flattest window
+    for c in drawn:  # and labelled by what the window holds: a busy crop's "flattest" window is no flat region
+        assert (c.params["region"] == "flat") == (c.params["local_std"] < cases.FLAT_STD), c.params
+        assert c.name.endswith(c.params["region"])
+
+
+def test_a_flattest_window_as_busy_as_texture_is_labelled_textured():
+    """The check run whose watermark cases 1 and 4 sat on the motorcycle's wheel and tank as "flat" (spread 0.12
+    and 0.15, as busy as the textured cases'): such a window is now labelled textured, the picture unchanged."""
+    drawn = cases.DRAW["watermark"](4196152, 5)
+    for i, kind in ((1, "logo_dark"), (4, "text_grey")):
+        c = drawn[i]
+        assert (c.params["window"], c.params["region"], c.params["photo"]) == ("flattest", "textured", "motorcycle")
+        assert c.name == f"wm0{i}_{kind}_textured"
+    assert drawn[0].params["region"] == "flat" and drawn[0].params["local_std"] < 0.02  # the rocket's sky
 
 
 def test_several_photos_share_one_mark_by_the_model():
