@@ -1014,7 +1014,8 @@ def task_tab(tasks: list[Task]) -> None:
             own = {p.name for p in task.params}
             return [gr.update(label=_photo_label(task))] + [gr.update(visible=n in own) for n in owned]
 
-        chooser.change(show_inputs, chooser, [comps["editor"], *[comps[n] for n in owned]], api_name=False)
+        viewed = [comps["editor"], *[comps[n] for n in owned]]
+        chooser.change(show_inputs, chooser, viewed, api_name=False)
         first_view = show_inputs(tasks[0].name)  # the page opens on the first task: show only its inputs
         comps["editor"].label = first_view[0]["label"]
         for n, view in zip(owned, first_view[1:]):
@@ -1037,6 +1038,11 @@ def task_tab(tasks: list[Task]) -> None:
             label = f"{t.title} examples" + (f": {what}" if len(blocks) > 1 and what else "")
             examples = gr.Examples(rows, targets, cache_examples=False, label=label)
             if chooser is not None:
+                # An example loads its inputs with the props they had when the page was built (the first task's
+                # label, its inputs' visibility), after or before the chooser's change: the chosen task's view is
+                # set again once the example has loaded (the inpainting photo said "no painting").
+                examples.load_input_event.then(show_inputs, chooser, viewed, api_name=False, queue=False,
+                                               show_progress="hidden")
                 # The shared photo's label names every task's painting; each task's table heads it as its own.
                 examples.dataset.headers = ["task", *(_photo_label(t) if c is comps["editor"] else c.label or ""
                                                       for c in targets[1:])]

@@ -170,6 +170,21 @@ def test_a_restore_example_chooses_its_task_and_runs(page):
     assert "scale: 4" in _progress(page)
 
 
+def test_the_restore_photos_label_follows_the_task_an_example_chooses(page):
+    """An example loaded its photo with the label the page was built with (denoising's "no painting"), so after
+    a denoising example the inpainting example's photo said "no painting", the one task painted on."""
+    page.get_by_role("tab", name="Restore").click()
+    panel = _panel(page)
+    for task, label in (("denoise", "the noisy photo (no painting)"), ("inpaint", "paint over what to fill"),
+                        ("superres", "the low-resolution photo (no painting)"), ("inpaint", "paint over what to fill")):
+        panel.locator("tbody tr", has_text=task).first.click()
+        sync_api.expect(panel.get_by_label(task, exact=True)).to_be_checked()
+        page.wait_for_timeout(800)  # the example's load, then the view of its task
+        photo = panel.locator("[data-testid=block-label]").filter(has_text="photo")  # the editor's, not a table's
+        sync_api.expect(photo).to_have_count(1)
+        sync_api.expect(photo).to_contain_text(label)
+
+
 def test_stop_ends_the_run(page):
     _start_segmentation(page, steps=20000)
     assert _wait(lambda: "step" in _progress(page), 60)
