@@ -555,8 +555,16 @@ def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
     names = _input_names(tab_tasks)
     painted = _paints(tab_tasks)
     defaults = {p.name: str(p.default) if p.kind == "choice" else p.default for p in _components(tab_tasks)}
+    # The tab's inputs this task does not read (denoising in the Restore tab: superres's scale). Every endpoint of
+    # the tab lists them; one given other than its default would be dropped without a word, so it is refused.
+    own = {p.name for p in task.params} | {"editor", "photos"}
+    foreign = {n: [t.name for t in tab_tasks if any(p.name == n for p in t.params)] for n in names if n not in own}
 
     def run(values: dict):
+        for name, owners in foreign.items():
+            value = values.get(name)
+            if value is not None and str(value) != str(defaults.get(name)):
+                raise _shown(f"{name} is read by {' and '.join(owners)} only, not by {task.name}: leave it out")
         settings = _settings(*(values.pop(k) for k in ("preset", "steps", "size", "seed")))
         if not task.working_size:
             if settings.pop("size") is not None:
@@ -999,6 +1007,9 @@ def task_tab(tasks: list[Task]) -> None:
     globals().update({f"run_{t.name}": HANDLERS[t.name] for t in tasks})  # app.run_<task>, as in the API
     if chooser is not None:
         def dispatch(choice, *values):
+            # The chosen task's handler gets the tab's inputs it reads; the others' (hidden) go as None.
+            own = {p.name for t in tasks if t.name == choice for p in t.params} | {"editor", "photos"}
+            values = tuple(None if i < len(names) and names[i] not in own else v for i, v in enumerate(values))
             yield from HANDLERS[choice](*values)
 
         events.append(_wire(run, False, dispatch, [chooser, *inputs], outs))

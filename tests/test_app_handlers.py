@@ -373,6 +373,10 @@ def test_restorations_refuse_a_working_size_and_take_the_scale_as_the_page_sends
         list(app.run_denoise(_editor(photo), size=64, steps=2))
     with pytest.raises(gr.Error, match="scale must be one of 2, 4, 8"):
         list(app.run_superres(_editor(photo), scale="3", steps=2))
+    # Every Restore endpoint lists superres's scale; /denoise took scale="8" and dropped it without a word.
+    with pytest.raises(gr.Error, match="scale is read by superres only, not by denoise"):
+        list(app.run_denoise(_editor(photo), scale="8", steps=2))
+    assert list(app.run_denoise(_editor(photo), scale="4", steps=2))  # the default every endpoint shows: taken
     *_, files = list(app.run_superres(_editor(photo), scale="2", steps=3))[-1]
     restored = next(f for f in files if f.endswith("restored.png"))
     assert Image.open(restored).size == (120, 80)  # the input's size × scale

@@ -15,6 +15,7 @@ from doubledip.operators import downsample
 from doubledip.restore_presets import PRESETS, get_settings
 from doubledip.stopping import RiskMinimum, VarianceMinimum
 from doubledip.tasks.restoration import (
+    NOTED_SCALING,
     build,
     check_scale,
     denoise,
@@ -227,7 +228,9 @@ def test_a_result_in_which_the_network_weighs_little_says_so():
     weights = {"dip": 0.0, "biharmonic": 0.139, "nlm": 0.066, "dct": 0.795}
     (note,) = mix_notes({"blend_weight": 0.0, "blend_weights": weights})
     assert "got 0.00 of the weight" in note and "dct 0.80, biharmonic 0.14, nlm 0.07" in note
-    assert "SURE" in mix_notes({"blend_weight": SMALL_SHARE / 2})[0]  # denoising's mix with non-local means
+    (denoised,) = mix_notes({"blend_weight": SMALL_SHARE / 2})  # denoising's mix with non-local means, by SURE
+    assert "SURE" in denoised and "held out" not in denoised  # no pixel is held out of a denoising
+    assert "held out" in note
     assert mix_notes({"blend_weight": SMALL_SHARE}) == [] and mix_notes({"blend_weight": 1.0}) == []
     assert mix_notes({"blend_weight": 0.0, "jpeg_quality": 20}) == [] and mix_notes({}) == []
     # and a run says it: an inpainting of thin strokes over the cat, where the classic fills carry the result
@@ -402,6 +405,21 @@ def test_jpeg_refuses_an_image_without_jpeg_compression_before_any_step():
         build("jpeg", never_compressed)
     r = jpeg(never_compressed, preset="paper", steps=2, device="cpu")  # the network alone, as the paper
     assert r.images["restored"].shape == never_compressed.shape
+    assert any("no JPEG compression can be read" in n for n in r.notes), r.notes  # run, but not without a word
+
+
+def test_a_lightly_compressed_jpeg_is_said_to_have_little_to_remove():
+    """A new user's quality-95 JPEG came back 0.07 dB further from the original, with no note."""
+    truth = scene(64, 64)
+    said = {}
+    for quality in (95, 10):
+        buf = io.BytesIO()
+        Image.fromarray((truth * 255).round().astype(np.uint8)).save(buf, "JPEG", quality=quality)
+        decoded = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"), np.float32) / 255
+        r = jpeg(decoded, steps=2, seed=0, device="cpu")
+        assert r.values["jpeg_quality"] == quality
+        said[quality] = [n for n in r.notes if "artefacts are faint" in n]
+    assert len(said[95]) == 1 and "quality 95" in said[95][0] and said[10] == []
 
 
 def test_snapshots_stream_the_restored_layer_and_closing_stops():
@@ -547,3 +565,8 @@ def test_steps_scaled_down_for_a_large_image_are_said_in_a_note():
     assert len(said) == 1 and f"{share:.0%} ({s.total_steps} steps)" in said[0] and "--steps" in said[0], result.notes
     _, unscaled = build("superres", img, None, 2, steps=20)  # steps given: nothing scaled, nothing said
     assert unscaled.total_steps == 20
+    # A cut of a few per cent (a JPEG example at 96 %) is in summary.json, not in a note on every run.
+    problem, _ = build("superres", scene(132, 132), None, 2)  # 264 × 264 px: 94 % of the budget's steps
+    result = problem.finish({"image": torch.zeros(1, 3, 272, 272)})  # drawn padded to the network's multiple
+    assert NOTED_SCALING <= result.values["steps_scaled"] < 1
+    assert not [n for n in result.notes if "were scaled to" in n], result.notes
