@@ -321,8 +321,13 @@ def _done_text(res: dd.Result, notes: list[str]) -> str:
     """The progress line's final text: time and steps; whether the result is reliable, first, where the task says;
     the task's figures (those that apply: a check that does not apply is None in summary.json and not shown here);
     the notes."""
-    text = (f"**done** in {res.seconds:.1f} s, {res.steps} steps at {res.working_size[1]}×"
-            f"{res.working_size[0]} px{_fit(res.psnr)}")
+    # No step run (a closed-form fit, a clip returned unchanged): no working size to name (the size shown was a
+    # padded or working canvas no network drew on).
+    size = (f"{res.steps} steps at {res.working_size[1]}×{res.working_size[0]} px" if res.steps else
+            "no network step")
+    means = TASKS[res.task].fit_means if res.task in TASKS else ""
+    fit = _fit(res.psnr)
+    text = f"**done** in {res.seconds:.1f} s, {size}{fit}" + (f" ({means})" if fit and means else "")
     if "reliable" in res.values:
         text += "  \n" + ("**reliable: yes**" if res.values["reliable"] else
                           "**reliable: no** — compare it with the input (the note says why)")

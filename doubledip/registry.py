@@ -80,6 +80,9 @@ class Task:
     examples: tuple[dict[str, Any], ...] = ()
     source: str = ""  # the paper (and its application) the method comes from (the API's docstrings)
     returns: str = ""  # what the outputs are beyond their names: which appear when, their size (the API's docs)
+    # What the fit to the input means where a low one is right (denoising: the input holds the noise), said beside
+    # the figure by the CLI and the page; empty: a higher fit is the better one.
+    fit_means: str = ""
 
     @property
     def main(self) -> str:
@@ -137,12 +140,14 @@ def check_keywords(task: str, fn: Callable[..., Any], kwargs: dict[str, Any]) ->
 _IMAGE = Param("image", "image", "the photo", required=True)
 
 
-def _restoration(name: str, title: str, model: str, what: str, *more: Param, returns: str = "") -> Task:
+def _restoration(name: str, title: str, model: str, what: str, *more: Param, returns: str = "",
+                 fit_means: str = "") -> Task:
     stem = f"restore_{name}"
     example = {"image": f"{stem}.png", **({"paint": True} if any(p.kind == "mask" for p in more) else {})}
     return Task(name, title, model, f".tasks.restoration:iterate_{name}",
                 (Param("image", "image", what, required=True), *more), ("restored",), group="Restore",
-                examples=(example,), source=_DIP, returns=returns or "restored (H, W, 3), the input's size")
+                examples=(example,), source=_DIP, returns=returns or "restored (H, W, 3), the input's size",
+                fit_means=fit_means)
 
 
 _DOUBLE_DIP = "Double-DIP (Gandelsman, Shocher & Irani, CVPR 2019)"
@@ -201,7 +206,9 @@ TASKS: dict[str, Task] = {t.name: t for t in [
          examples=({"images": "wm_coffee.png", "paint": True}, {"images": "wm_chelsea.png", "paint": True},
                    {"images": [f"wm_multi_{k}.png" for k in range(3)]})),
     # The Deep Image Prior restorations (Ulyanov et al. 2018): one network, one forward operator each.
-    _restoration("denoise", "Denoising", "denoising: I = x + n", "the noisy photo"),
+    _restoration("denoise", "Denoising", "denoising: I = x + n", "the noisy photo",
+                 fit_means="the input holds the noise, so a clean result stays about the noise level away from it: "
+                           "a low figure here is no sign of a poor result"),
     _restoration("inpaint", "Inpainting", "inpainting: I = (1 − M)·x, M white where to fill", "the photo",
                  Param("mask", "mask", "white where the image is to be filled", required=True,
                        page="paint over what to fill")),

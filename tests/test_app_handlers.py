@@ -497,6 +497,23 @@ def test_the_done_text_says_whether_a_result_is_reliable():
     assert "crop: [0, 0, 8, 8]" in text and "flat_fit_notes" not in text and "first fit was refused" not in text
 
 
+def test_the_done_text_names_no_size_where_no_step_ran_and_says_what_a_denoising_fit_means():
+    """A new user read "0 steps at 320×224 px" for a 320×213 inpainting filled without the network (the padded
+    canvas), and "0 steps at 128×64 px" for a 320×180 clip returned unchanged; and took denoising's low fit to the
+    noisy input for a poor result."""
+    import doubledip as dd
+    from doubledip.registry import TASKS
+
+    res = dd.Result("inpaint", "fast", images={}, steps=0, working_size=(224, 320))
+    assert "no network step" in app._done_text(res, []) and "320×224" not in app._done_text(res, [])
+    res = dd.Result("denoise", "fast", images={}, steps=40, working_size=(224, 320), psnr=21.0)
+    text = app._done_text(res, [])
+    assert "40 steps at 320×224 px, fit to the input 21.0 dB (" + TASKS["denoise"].fit_means + ")" in text
+    res = dd.Result("superres", "fast", images={}, steps=40, working_size=(224, 320), psnr=35.0)
+    assert app._done_text(res, []).startswith("**done** in 0.0 s, 40 steps at 320×224 px, fit to the input 35.0 dB")
+    assert "(" not in app._done_text(res, []).split("\n")[0]
+
+
 def test_the_page_keeps_an_error_a_while_and_the_progress_line_keeps_it():
     """Gradio's errors vanish after 10 s, leaving bare "Error" badges on the outputs: a visitor who looked away never
     learnt what was wrong. Kept until closed, one lay over the next run's layers. It now stays ERROR_SECONDS, and the

@@ -89,6 +89,16 @@ def test_dehaze_writes_outputs_and_airlight_and_shows_progress(files, tmp_path):
     said = re.search(r"done in [0-9.]+s, the reconstruction re-makes the input to ([0-9.]+) dB", r.stderr)
     assert said and abs(float(said.group(1)) - summary["psnr"]) <= 0.006
     assert "is more than the photo's long side" not in r.stderr  # 32 px on a 64 px photo is used as given
+    assert "no sign of a poor result" not in r.stderr  # a higher fit is the better one here
+
+
+def test_denoise_says_its_low_fit_to_the_noisy_input_is_expected(files, tmp_path):
+    """A new user read "re-makes the input to 21.00 dB" after a denoising that was 29.7 dB from the clean photo."""
+    r = cli("denoise", files / "img.png", "--out", tmp_path / "dn", "--steps", "2")
+    assert r.returncode == 0, r.stderr
+    from doubledip.registry import TASKS
+
+    assert re.search(r"re-makes the input to [0-9.]+ dB \(" + re.escape(TASKS["denoise"].fit_means) + r"\)", r.stderr)
 
 
 def test_a_working_size_over_the_photos_own_says_what_was_used(files, tmp_path):
