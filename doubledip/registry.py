@@ -207,6 +207,8 @@ TASKS: dict[str, Task] = {t.name: t for t in [
                    {"images": [f"wm_multi_{k}.png" for k in range(3)]})),
     # The Deep Image Prior restorations (Ulyanov et al. 2018): one network, one forward operator each.
     _restoration("denoise", "Denoising", "denoising: I = x + n", "the noisy photo",
+                 Param("sigma", "text", "the noise level σ in 0–255 units, e.g. 25 (default: estimated from the "
+                       "photo)", page="noise level σ, 0–255 (empty: estimated from the photo)"),
                  fit_means="the input holds the noise, so a clean result stays about the noise level away from it: "
                            "a low figure here is no sign of a poor result"),
     _restoration("inpaint", "Inpainting", "inpainting: I = (1 − M)·x, M white where to fill", "the photo",

@@ -377,6 +377,11 @@ def test_restorations_refuse_a_working_size_and_take_the_scale_as_the_page_sends
     with pytest.raises(gr.Error, match="scale is read by superres only, not by denoise"):
         list(app.run_denoise(_editor(photo), scale="8", steps=2))
     assert list(app.run_denoise(_editor(photo), scale="4", steps=2))  # the default every endpoint shows: taken
+    # Denoising's noise level is a field of its own, read by /denoise and refused by the other endpoints.
+    *_, last = list(app.run_denoise(_editor(photo), sigma="20", steps=2))
+    assert "sigma: 20.0" in last[1] and "sigma_source: given" in last[1]
+    with pytest.raises(gr.Error, match="sigma is read by denoise only, not by superres"):
+        list(app.run_superres(_editor(photo), sigma="20", steps=2))
     *_, files = list(app.run_superres(_editor(photo), scale="2", steps=3))[-1]
     restored = next(f for f in files if f.endswith("restored.png"))
     assert Image.open(restored).size == (120, 80)  # the input's size × scale

@@ -183,6 +183,8 @@ def test_the_restore_photos_label_follows_the_task_an_example_chooses(page):
         photo = panel.locator("[data-testid=block-label]").filter(has_text="photo")  # the editor's, not a table's
         sync_api.expect(photo).to_have_count(1)
         sync_api.expect(photo).to_contain_text(label)
+        sigma = panel.get_by_label("noise level σ", exact=False)  # denoising's own field, shown for it alone
+        sync_api.expect(sigma).to_be_visible() if task == "denoise" else sync_api.expect(sigma).to_be_hidden()
 
 
 def test_stop_ends_the_run(page):

@@ -92,6 +92,17 @@ def test_dehaze_writes_outputs_and_airlight_and_shows_progress(files, tmp_path):
     assert "no sign of a poor result" not in r.stderr  # a higher fit is the better one here
 
 
+def test_denoise_takes_the_noise_level_on_the_command_line(files, tmp_path):
+    """`dd.denoise(image, sigma=…)` had no CLI flag (nor a page field): a user who knew the level could not say it."""
+    r = cli("denoise", files / "img.png", "--sigma", "12.5", "--out", tmp_path / "dn", "--steps", "2", "--quiet")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads((tmp_path / "dn" / "summary.json").read_text())
+    assert summary["sigma"] == 12.5 and summary["sigma_source"] == "given"
+    bad = cli("denoise", files / "img.png", "--sigma", "lots", "--out", tmp_path / "bad")
+    assert bad.returncode == 2 and "sigma is the noise level" in bad.stderr and "Traceback" not in bad.stderr
+    assert not (tmp_path / "bad").exists()
+
+
 def test_denoise_says_its_low_fit_to_the_noisy_input_is_expected(files, tmp_path):
     """A new user read "re-makes the input to 21.00 dB" after a denoising that was 29.7 dB from the clean photo."""
     r = cli("denoise", files / "img.png", "--out", tmp_path / "dn", "--steps", "2")
