@@ -1134,8 +1134,8 @@ def gallery_caption(cell: dict) -> str:
 def video_tab() -> None:
     with gr.Row():
         with gr.Column():
-            clip = gr.Video(label="clip (mp4, webm, mov; a GIF through the CLI or the library; a few seconds: "
-                                  "longer clips are subsampled)",
+            # Short: the label is one line, cut off past the column's width ("…longer clips are subsample").
+            clip = gr.Video(label="clip: mp4, webm or mov, a few seconds (longer ones are subsampled)",
                             sources=["upload"])
             task = gr.Radio(list(VIDEO_TASKS), value="segmentation", label="task")
             editor = _editor_component("first frame — green: foreground, red: background (none: automatic)",

@@ -187,6 +187,19 @@ def test_the_restore_photos_label_follows_the_task_an_example_chooses(page):
         sync_api.expect(sigma).to_be_visible() if task == "denoise" else sync_api.expect(sigma).to_be_hidden()
 
 
+def test_the_video_tabs_clip_label_is_whole_in_a_narrower_window(browser, server):
+    """At 1024 px a new user saw "…longer clips are subsample": the label ran to its block's edge and was cut."""
+    context = browser.new_context(viewport={"width": 1024, "height": 900})
+    page = context.new_page()
+    page.goto(server)
+    page.get_by_role("tab", name="Video").click()
+    label = _panel(page).locator("[data-testid=block-label]").filter(has_text="clip").first
+    right, block = label.evaluate("e => [e.getBoundingClientRect().right, "
+                                  "e.closest('.block').getBoundingClientRect().right]")
+    context.close()
+    assert right <= block - 8, (right, block)
+
+
 def test_stop_ends_the_run(page):
     _start_segmentation(page, steps=20000)
     assert _wait(lambda: "step" in _progress(page), 60)
