@@ -597,7 +597,7 @@ def test_the_layers_gallery_serves_lossless_pngs_with_their_alpha():
 
 def test_a_new_or_refused_clip_clears_the_video_tabs_results():
     # A refused upload (a GIF) left the previous clip's layers, video and downloads beside its "not finished" line
-    clips = [b for b in app.demo.blocks.values() if isinstance(b, gr.Video) and "clip (" in str(b.label)]
+    clips = [b for b in app.demo.blocks.values() if isinstance(b, gr.Video) and str(b.label).startswith("clip:")]
     assert len(clips) == 1
     wired = [f for f in app.demo.fns.values() if (clips[0]._id, "change") in f.targets]
     assert [f.fn for f in wired] == [app.new_clip] and wired[0].inputs == [clips[0]]
