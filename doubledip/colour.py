@@ -14,8 +14,15 @@ GREY_LEVELS = 2
 
 def is_grey(image: np.ndarray) -> bool:
     """Whether ``image`` (H, W, 3) float in [0, 1] is grey: its channels nowhere more than :data:`GREY_LEVELS`
-    8-bit levels apart. Segmentation then makes its layers grey; separation refuses a grey shot beside a colour one."""
+    8-bit levels apart. Segmentation and the restorations then make their results grey (:func:`grey_copy`);
+    separation refuses a grey shot beside a colour one."""
     return bool((image.max(2) - image.min(2)).max() <= GREY_LEVELS / 255)
+
+
+def grey_copy(image: np.ndarray) -> np.ndarray:
+    """``image`` (H, W, 3) float with each pixel's channels set to their mean: a grey photo's result is made grey
+    (a network's three channels, or a mix of methods run per channel, differ by a level or two)."""
+    return np.repeat(np.asarray(image).mean(2, keepdims=True), 3, 2).astype(np.asarray(image).dtype)
 
 
 def colour_log_odds(image: np.ndarray, inside: np.ndarray, outside: np.ndarray, bins: int = 16) -> np.ndarray:

@@ -442,12 +442,16 @@ def save_image(path: str | os.PathLike, a: np.ndarray, bits: int = 8) -> None:
     came back as levels 0 and 1 only). Raises :class:`InputError` for an array that is no image (not numbers, or a
     bad shape), for a suffix that names no format Pillow writes (or none), for ``bits`` other than 8 and 16, and for
     16 bits to a suffix other than .png, .tif or .tiff; OSError as Pillow does for an unwritable path; an array with
-    NaN, or with no pixels, or the two arguments swapped, is refused too."""
+    NaN, or with no pixels, or the two arguments swapped, is refused too. An ``(H, W, 3)`` image whose three
+    channels are equal everywhere is written with one grey channel: the same pixels (:func:`load_image` reads it
+    back as ``(H, W, 3)``), so a grey photo's results are grey files."""
     if isinstance(a, (str, os.PathLike)) and not isinstance(path, (str, os.PathLike)):
         raise InputError("save_image takes the path first, then the image: dd.save_image(path, image)")
     arr = _numbers(a, "an image")
     if arr.ndim == 3 and arr.shape[2] == 1:
         arr = arr[..., 0]
+    if arr.ndim == 3 and arr.shape[2] == 3 and (arr[..., 1:] == arr[..., :1]).all():
+        arr = arr[..., 0]  # three equal channels: written as the grey picture it is (a grey photo's results)
     if arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (3, 4)):
         raise InputError(f"an image to save is (H, W), (H, W, 1), (H, W, 3) or (H, W, 4); got shape {arr.shape}")
     if arr.size == 0:

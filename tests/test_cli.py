@@ -103,6 +103,16 @@ def test_denoise_takes_the_noise_level_on_the_command_line(files, tmp_path):
     assert not (tmp_path / "bad").exists()
 
 
+def test_a_grey_photos_restoration_is_a_grey_file(files, tmp_path):
+    """A new user's grey photo came back as an RGB file whose channels differed by up to 2 levels."""
+    photo = np.random.default_rng(3).random((40, 48)) * 0.6 + 0.2
+    Image.fromarray((photo * 255).round().astype(np.uint8)).save(tmp_path / "grey.png")
+    for task in ("denoise", "superres"):
+        r = cli(task, tmp_path / "grey.png", "--out", tmp_path / task, "--steps", "3", "--quiet")
+        assert r.returncode == 0, r.stderr
+        assert Image.open(tmp_path / task / "restored.png").mode == "L", task
+
+
 def test_denoise_says_its_low_fit_to_the_noisy_input_is_expected(files, tmp_path):
     """A new user read "re-makes the input to 21.00 dB" after a denoising that was 29.7 dB from the clean photo."""
     r = cli("denoise", files / "img.png", "--out", tmp_path / "dn", "--steps", "2")

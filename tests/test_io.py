@@ -265,6 +265,25 @@ def test_save_image_writes_16_bits_that_read_back_exactly(tmp_path):
     assert not (tmp_path / "deep.jpg").exists()
 
 
+def test_save_image_writes_three_equal_channels_as_a_grey_file(tmp_path):
+    """A grey photo's results were written as RGB files with three equal channels: they are grey files now, at 8 and
+    16 bits, read back as the same (H, W, 3) pixels; a picture with any colour stays RGB."""
+    from PIL import Image
+
+    from doubledip import save_image
+
+    ramp = np.linspace(0, 1, 20 * 24, dtype=np.float32).reshape(20, 24)
+    grey = np.repeat(ramp[..., None], 3, 2)
+    for bits, mode in ((8, "L"), (16, "I;16")):
+        save_image(tmp_path / "g.png", grey, bits=bits)
+        assert Image.open(tmp_path / "g.png").mode == mode
+        assert np.abs(load_image(tmp_path / "g.png") - grey).max() <= 0.5 / (2 ** bits - 1) + 1e-6
+    tinted = grey.copy()
+    tinted[5, 7, 2] += 1 / 255  # one level of one pixel's blue
+    save_image(tmp_path / "c.png", tinted)
+    assert Image.open(tmp_path / "c.png").mode == "RGB"
+
+
 # --- animated files: the first frame, with a note -------------------------------------------------------------------
 
 

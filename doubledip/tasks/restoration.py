@@ -35,6 +35,7 @@ import torch
 import torch.nn.functional as F
 from scipy.ndimage import convolve1d, distance_transform_edt
 
+from ..colour import grey_copy, is_grey
 from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, iterate, run, use_all_cores
 from ..io import InputError, as_float_image, as_mask, one_colour
 from ..losses import total_variation
@@ -678,12 +679,15 @@ def build(
         return within_quantisation
 
     mix = choose_mix()
+    grey = is_grey(img)
 
     def finish(x: Tensors) -> Result:
         out = compose(x)[..., : crop[0], : crop[1]]
         raw = _to_image(out)
         restored = raw if fill is None else np.where(fill[..., None], raw, img)  # known pixels stay as they were
         restored, mixed = mix(restored, raw)
+        if grey:  # a grey photo's result is grey: the network's channels and a per-channel mix differ by a level
+            restored = grey_copy(restored)
         vals = {**values, **mixed}
         if not s.early_stop:
             vals.update(stopped_at=s.total_steps, stop_reason=f"ran all {s.total_steps} steps ({s.name} preset: "

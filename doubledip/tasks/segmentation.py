@@ -42,7 +42,7 @@ import torch.nn.functional as F
 from scipy import ndimage
 
 from .. import losses
-from ..colour import colour_log_odds, is_grey
+from ..colour import colour_log_odds, grey_copy, is_grey
 from ..engine import Layer, Problem, Result, Snapshot, Stage, Step, Tensors, frames_array, iterate, preview_strip
 from ..filters import guided_filter, resize, to_numpy, to_tensor, working_shape
 from ..graphcut import grabcut_vote, labelling_energies
@@ -345,7 +345,7 @@ def _full_layers(full: torch.Tensor, soft: np.ndarray, x: Tensors) -> dict[str, 
     y1 = to_numpy(resize(x["foreground"], (h, w), "bilinear"))
     y2 = to_numpy(resize(x["background"], (h, w), "bilinear"))
     if is_grey(img):  # a grey photo: the networks' guesses carry no tint either
-        y1, y2 = (np.repeat(y.mean(2, keepdims=True), 3, 2) for y in (y1, y2))
+        y1, y2 = grey_copy(y1), grey_copy(y2)
     # Full-resolution layers: the photo where the layer is visible, the generator's layer where it is hidden.
     return {"mask": (soft >= 0.5).astype(np.float32), "soft_mask": soft,
             "foreground": s * img + (1 - s) * y1, "background": (1 - s) * img + s * y2}
