@@ -21,8 +21,11 @@ def is_grey(image: np.ndarray) -> bool:
 
 def grey_copy(image: np.ndarray) -> np.ndarray:
     """``image`` (H, W, 3) float with each pixel's channels set to their mean: a grey photo's result is made grey
-    (a network's three channels, or a mix of methods run per channel, differ by a level or two)."""
-    return np.repeat(np.asarray(image).mean(2, keepdims=True), 3, 2).astype(np.asarray(image).dtype)
+    (a network's three channels, or a mix of methods run per channel, differ by a level or two). A pixel already
+    grey keeps its value exactly (the mean of three equal float32 values can differ from them in the last bit)."""
+    a = np.asarray(image)
+    equal = (a[..., 1:] == a[..., :1]).all(2, keepdims=True)
+    return np.repeat(np.where(equal, a[..., :1], a.mean(2, keepdims=True)), 3, 2).astype(a.dtype)
 
 
 def colour_log_odds(image: np.ndarray, inside: np.ndarray, outside: np.ndarray, bins: int = 16) -> np.ndarray:

@@ -408,6 +408,18 @@ def test_jpeg_refuses_an_image_without_jpeg_compression_before_any_step():
     assert any("no JPEG compression can be read" in n for n in r.notes), r.notes  # run, but not without a word
 
 
+def test_a_grey_photos_inpainting_is_grey_and_keeps_every_known_pixel_exactly():
+    """A grey photo's restorations are grey; made grey by the channels' mean, its known pixels moved in the last bit
+    (the mean of three equal float32 values is not always that value)."""
+    noise = np.random.default_rng(0).normal(0, 0.02, (48, 48, 1))
+    grey = np.repeat(np.clip(scene(48, 48).mean(2, keepdims=True) + noise, 0, 1), 3, 2).astype(np.float32)
+    hole = np.zeros((48, 48), bool)
+    hole[20:26, 10:30] = True
+    out = inpaint(grey, hole, steps=3, device="cpu").images["restored"]
+    assert (out[..., 1:] == out[..., :1]).all()  # grey: three equal channels, a grey file when saved
+    assert np.array_equal(out[~hole], grey[~hole])  # every known pixel bit-exact
+
+
 def test_a_lightly_compressed_jpeg_is_said_to_have_little_to_remove():
     """A new user's quality-95 JPEG came back 0.07 dB further from the original, with no note."""
     truth = scene(64, 64)

@@ -687,7 +687,8 @@ def build(
         restored = raw if fill is None else np.where(fill[..., None], raw, img)  # known pixels stay as they were
         restored, mixed = mix(restored, raw)
         if grey:  # a grey photo's result is grey: the network's channels and a per-channel mix differ by a level
-            restored = grey_copy(restored)
+            made = grey_copy(restored)
+            restored = made if fill is None else np.where(fill[..., None], made, img)  # known pixels as they were
         vals = {**values, **mixed}
         if not s.early_stop:
             vals.update(stopped_at=s.total_steps, stop_reason=f"ran all {s.total_steps} steps ({s.name} preset: "
