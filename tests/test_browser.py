@@ -148,7 +148,7 @@ def test_opening_advanced_and_running_uses_the_presets_settings(page):
     panel.get_by_role("button", name="Run", exact=True).click()
     assert _wait(lambda: "done in" in _progress(page), 120), _progress(page)
     # A mark fitted in closed form runs no optimisation: no loss chart (an empty one looked broken).
-    assert "0 steps" in _progress(page)
+    assert "no network step" in _progress(page)
     sync_api.expect(panel.locator(".dd-curve").first).to_be_hidden()
     size.fill("10")
     panel.get_by_role("button", name="Run", exact=True).click()
@@ -178,13 +178,17 @@ def test_the_restore_photos_label_follows_the_task_an_example_chooses(page):
     for task, label in (("denoise", "the noisy photo (no painting)"), ("inpaint", "paint over what to fill"),
                         ("superres", "the low-resolution photo (no painting)"), ("inpaint", "paint over what to fill")):
         panel.locator("tbody tr", has_text=task).first.click()
-        sync_api.expect(panel.get_by_label(task, exact=True)).to_be_checked()
+        # Generous waits: on a busy machine (the suite's other worker at full speed) an example took seconds to load.
+        sync_api.expect(panel.get_by_label(task, exact=True)).to_be_checked(timeout=30_000)
         page.wait_for_timeout(800)  # the example's load, then the view of its task
         photo = panel.locator("[data-testid=block-label]").filter(has_text="photo")  # the editor's, not a table's
-        sync_api.expect(photo).to_have_count(1)
-        sync_api.expect(photo).to_contain_text(label)
+        sync_api.expect(photo).to_have_count(1, timeout=30_000)
+        sync_api.expect(photo).to_contain_text(label, timeout=30_000)
         sigma = panel.get_by_label("noise level σ", exact=False)  # denoising's own field, shown for it alone
-        sync_api.expect(sigma).to_be_visible() if task == "denoise" else sync_api.expect(sigma).to_be_hidden()
+        if task == "denoise":
+            sync_api.expect(sigma).to_be_visible(timeout=30_000)
+        else:
+            sync_api.expect(sigma).to_be_hidden(timeout=30_000)
 
 
 def test_the_video_tabs_clip_label_is_whole_in_a_narrower_window(browser, server):
