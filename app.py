@@ -568,7 +568,8 @@ def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
     def run(values: dict):
         for name, owners in foreign.items():
             value = values.get(name)
-            if value is not None and str(value) != str(defaults.get(name)):
+            # An empty text field is what the API's client sends for one left out (its default shows as '').
+            if value not in (None, "") and str(value) != str(defaults.get(name)):
                 raise _shown(f"{name} is read by {' and '.join(owners)} only, not by {task.name}: leave it out")
         settings = _settings(*(values.pop(k) for k in ("preset", "steps", "size", "seed")))
         if not task.working_size:

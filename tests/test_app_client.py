@@ -186,6 +186,23 @@ def test_video_from_the_clip_alone_gives_every_frame_at_its_size(client, small):
         assert sum(name.startswith("masks/") for name in z.namelist()) == 8
 
 
+def test_the_readmes_restore_calls_run_with_every_other_input_left_out(client):
+    """The README's /superres and /inpaint calls were refused ("sigma is read by denoise only"): the client sends
+    the empty text of denoising's noise-level field, which every Restore endpoint lists."""
+    out = client.predict({"background": handle_file(str(ROOT / "examples" / "restore_superres.png"))}, scale="2",
+                         steps=3, api_name="/superres")
+    low = np.asarray(Image.open(ROOT / "examples" / "restore_superres.png"))
+    assert _downloads(out)["restored.png"].shape[:2] == (2 * low.shape[0], 2 * low.shape[1])
+    out = client.predict({"background": handle_file(str(ROOT / "examples" / "restore_inpaint.png")),
+                          "layers": [handle_file(str(ROOT / "examples" / "restore_inpaint_mask.png"))]}, steps=3,
+                         api_name="/inpaint")
+    assert _downloads(out)["restored.png"].shape[:2] == np.asarray(Image.open(ROOT / "examples" /
+                                                                               "restore_inpaint.png")).shape[:2]
+    with pytest.raises(Exception, match="sigma is read by denoise only"):  # given, it is still refused
+        client.predict({"background": handle_file(str(ROOT / "examples" / "restore_superres.png"))}, sigma="25",
+                       steps=3, api_name="/superres")
+
+
 def test_stop_cancels_a_running_job(server, small):
     client = gradio_client.Client(server, verbose=False)
     job = client.submit(_editor(small / "a.png"), steps=20000, size=32, api_name="/segment")
