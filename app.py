@@ -1107,7 +1107,7 @@ def gallery_tab() -> None:
                 "Reproduce with `python bench/bench_check.py --task TASK --split check --seed SEED --gallery`.")
     for row in data["rows"]:
         cells = [(str(manifest.parent / c["image"]), gallery_caption(c)) for c in row["cells"]]
-        gr.Gallery(cells, label=row.get("title", row["name"]), columns=len(cells), height=240,
+        gr.Gallery(cells, label=row.get("title", row["name"]), columns=len(cells), height="auto",
                    object_fit="contain", allow_preview=True, elem_classes=["dd-gallery-row"])
 
 
