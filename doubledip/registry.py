@@ -115,8 +115,14 @@ class Task:
         try:  # a missing input or one too many: the task's name, not its internal function's
             inspect.signature(fn).bind(*args, **kwargs)
         except TypeError as e:
-            inputs = ", ".join(p.keywords for p in self.params)
-            raise InputError(f"{self.name}: {e} (its inputs: {inputs})") from None
+            # Which inputs go by position and which by keyword only (dd.denoise(img, 25) named sigma an input
+            # and refused it in the same breath).
+            by_position = [n for n, p in inspect.signature(fn).parameters.items() if p.kind == p.POSITIONAL_OR_KEYWORD]
+            inputs = [k for p in self.params for k in p.keywords.split(", ")]
+            keyword = [f"{k}=…" for k in inputs if k not in by_position]
+            said = ", ".join(k for k in inputs if k in by_position) + (f"; by keyword: {', '.join(keyword)}"
+                                                                       if keyword else "")
+            raise InputError(f"{self.name}: {e} (its inputs: {said})") from None
         return fn(*args, **kwargs)
 
 
@@ -131,6 +137,11 @@ def check_keywords(task: str, fn: Callable[..., Any], kwargs: dict[str, Any]) ->
     fields = sorted(f.name for f in dataclasses.fields(get_preset(task, "fast")) if f.name != "name")
     unknown = [k for k in kwargs if k not in own and k not in fields]
     if unknown:
+        # Another task's input (sigma given to superres): say whose, rather than guess a near spelling ('image').
+        owners = [t.name for t in TASKS.values() if any(unknown[0] in p.keywords.split(", ") for p in t.params)]
+        if owners:
+            raise InputError(f"{unknown[0]!r} is an input of {' and '.join(owners)}, not of {task}; {task}'s own: "
+                             f"{', '.join(own)}")
         near = difflib.get_close_matches(unknown[0], own + fields, n=1)
         raise InputError(f"unknown keyword {unknown[0]!r} for {task}"
                          + (f" (did you mean {near[0]!r}?)" if near else "")

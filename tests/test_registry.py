@@ -135,3 +135,11 @@ def test_a_missing_or_extra_input_names_the_task_not_its_internal_function():
         dd.inpaint(img)
     with pytest.raises(dd.InputError, match="jpeg: too many positional arguments"):
         dd.iterate_jpeg(img, img)
+    # A keyword-only input is named as one (dd.denoise(img, 25) listed sigma among the inputs it refused).
+    with pytest.raises(dd.InputError, match=r"denoise: too many positional arguments \(its inputs: image; by "
+                                            r"keyword: sigma=…\)"):
+        dd.denoise(img, 25)
+    # Another task's input is said to be its, not matched to a near spelling ("did you mean 'image'?").
+    with pytest.raises(dd.InputError, match="'sigma' is an input of denoise, not of superres") as e:
+        dd.run("superres", img, sigma=25)
+    assert "did you mean" not in str(e.value)

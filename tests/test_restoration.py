@@ -420,6 +420,15 @@ def test_a_grey_photos_inpainting_is_grey_and_keeps_every_known_pixel_exactly():
     assert np.array_equal(out[~hole], grey[~hole])  # every known pixel bit-exact
 
 
+def test_sigma_zero_returns_the_photo_and_says_so_without_the_mix_note():
+    """--sigma 0 gave the input back with the note that "non-local means takes the rest", as if it had worked."""
+    _, noisy = noisy_scene()
+    r = denoise(noisy, sigma=0, steps=3, device="cpu")
+    assert r.notes[0] == "sigma 0 says the photo holds no noise: it comes back as it is"
+    assert not [n for n in r.notes if "weight in the result's mix" in n], r.notes
+    assert np.array_equal(r.images["restored"], noisy) and r.steps == 0  # no network step to run either
+
+
 def test_a_lightly_compressed_jpeg_is_said_to_have_little_to_remove():
     """A new user's quality-95 JPEG came back 0.07 dB further from the original, with no note."""
     truth = scene(64, 64)

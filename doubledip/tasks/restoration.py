@@ -536,6 +536,8 @@ def build(
                 raise InputError(f"sigma is the noise level, one number in 0–255 units (e.g. 25); got {sigma_given!r}")
             sigma = level / 255.0
             values["sigma_source"] = "given"
+            if level == 0:
+                notes.append("sigma 0 says the photo holds no noise: it comes back as it is")
             if 0 < level < 1:  # under one grey level: most likely a level on the 0–1 scale
                 notes.append(f"sigma {level:g} is under one grey level on the 0–255 scale it is read on, so "
                              f"almost nothing is removed; for a level of {level:g} on the 0–1 scale give "
@@ -626,6 +628,10 @@ def build(
               for n in names if s.steps[n]]
     # A large hole's mix leaves the network's fill out (see InpaintSettings.large_dip): no step is run.
     classic_only = large and held is not None and getattr(s, "blend", "none") != "none" and not s.large_dip  # type: ignore
+    no_noise = task == "denoise" and sigma == 0  # given as 0: nothing to remove, the photo is returned as it is
+    if no_noise:
+        stages = []
+        values.pop("steps_scaled", None)
     if classic_only:
         stages = []
         values.pop("steps_scaled", None)
@@ -685,7 +691,7 @@ def build(
         out = compose(x)[..., : crop[0], : crop[1]]
         raw = _to_image(out)
         restored = raw if fill is None else np.where(fill[..., None], raw, img)  # known pixels stay as they were
-        restored, mixed = mix(restored, raw)
+        restored, mixed = (img, {}) if no_noise else mix(restored, raw)
         if grey:  # a grey photo's result is grey: the network's channels and a per-channel mix differ by a level
             made = grey_copy(restored)
             restored = made if fill is None else np.where(fill[..., None], made, img)  # known pixels as they were
