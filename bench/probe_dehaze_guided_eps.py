@@ -22,8 +22,6 @@ import statistics
 import sys
 from pathlib import Path
 
-import torch
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
@@ -32,33 +30,17 @@ from bench_check import dcp_baseline_psnr, probe_arguments, probe_cases  # noqa:
 from bench_core import psnr  # noqa: E402
 
 from doubledip.filters import (  # noqa: E402
-    TINT_RAISE,
-    boundary_floor,
+    boundary_transmission,
     estimate_airlight,
-    guided_filter,
     haze_opacities,
-    patch_size,
     recover_scene,
-    tint_opacity,
     to_numpy,
     to_tensor,
-    window_max,
 )
 from doubledip.tasks.dehazing import hedged_airlight  # noqa: E402
 
 EPS = (1e-4, 1e-3, 1e-2, 1e-1)
 DENSE = 0.5  # the clearest tenth's haze opacity from which a picture is hazy everywhere
-
-
-def transmission(x: torch.Tensor, airlight: torch.Tensor, eps: float, omega: float = 0.85) -> torch.Tensor:
-    """:func:`doubledip.filters.boundary_transmission` with ``tint`` and the guided filter's ``eps`` given."""
-    _, _, h, w = x.shape
-    p = patch_size(h, w)
-    t = 1 - omega * (1 - window_max(boundary_floor(x, airlight), p))
-    opacity = tint_opacity(x, airlight, p)
-    if opacity is not None:
-        t = torch.maximum(t, torch.minimum(1 - omega * opacity, t + TINT_RAISE))
-    return guided_filter(x[:, :3], t, max(2, int(round(60 * max(h, w) / 600))), eps).clamp(0, 1)
 
 
 def main() -> None:
@@ -74,7 +56,8 @@ def main() -> None:
         median, clearest = haze_opacities(x, estimate, (0.5, 0.1))
         a = hedged_airlight(estimate, median)
         base = dcp_baseline_psnr(img, clean)
-        margins = [psnr(to_numpy(recover_scene(x, transmission(x, a, e), a, 0.1)), clean) - base for e in EPS]
+        margins = [psnr(to_numpy(recover_scene(x, boundary_transmission(x, a, tint=True, eps=e), a, 0.1)), clean)
+                   - base for e in EPS]
         rows.append((clearest, margins))
         print(f"{case.name:24s} median {median:.2f} clearest {clearest:.2f} | "
               + " ".join(f"{e:g} {m:+.2f}" for e, m in zip(EPS, margins)), flush=True)

@@ -300,7 +300,7 @@ def tint_opacity(image: torch.Tensor, airlight: torch.Tensor, patch: int | None 
 
 def boundary_transmission(
     image: torch.Tensor, airlight: torch.Tensor, omega: float = 0.85, patch: int | None = None,
-    tint: bool = False,
+    tint: bool = False, eps: float = 1e-4,
 ) -> torch.Tensor:
     """Transmission from the boundary constraint (Meng et al. 2013): the per-pixel floor of :func:`boundary_floor`
     at its largest over a patch (He et al.'s patch, :func:`patch_size`), keeping ``1 − omega`` of the haze as He et
@@ -310,7 +310,8 @@ def boundary_transmission(
     brightness does not keeps its edge in t (a grey guide smooths across it). With J ≤ 1 as well as J ≥ 0 it is
     never below the dark-channel prior's transmission, and bright objects do not pass for thick haze. With
     ``tint``, where the scene may be grey under tinted haze the haze is also bounded by its colour
-    (:func:`tint_opacity`; t raised by at most ``TINT_RAISE``) before the guided filter. ``image``
+    (:func:`tint_opacity`; t raised by at most ``TINT_RAISE``) before the guided filter (``eps``: its
+    regularisation; larger smooths more, ``bench/probe_dehaze_guided_eps.py``). ``image``
     (N, 3, H, W) in [0, 1] at full resolution (a transmission estimated on a shrunk copy is biased low: averaging
     lifts the darkest channel); ``airlight`` (3,) → (N, 1, H, W) in [0, 1]."""
     _, _, h, w = image.shape
@@ -322,7 +323,7 @@ def boundary_transmission(
     if opacity is not None:
         trans = torch.maximum(trans, torch.minimum(1.0 - omega * opacity, trans + TINT_RAISE))
     radius = max(2, int(round(60 * max(h, w) / 600)))
-    return guided_filter(image[:, :3], trans, radius, 1e-4).clamp(0.0, 1.0)
+    return guided_filter(image[:, :3], trans, radius, eps).clamp(0.0, 1.0)
 
 
 def recover_scene(
