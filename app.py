@@ -1102,12 +1102,14 @@ def gallery_tab() -> None:
     runs = ", ".join(f"{t} seed {r['seed']}" for t, r in data.get("runs", {}).items())
     gr.Markdown(f"Every row: the input, our layers ({data.get('preset', 'fast')} preset, seed {data.get('seed', 0)}), "
                 "an earlier method given the same input and hints, and the ground truth, with the metric under "
-                "each (IoU for masks, PSNR in dB for images). The cases are drawn at random by the benchmark's "
-                f"`check` split ({runs}): none was used to choose settings, and failures are shown as they are. "
+                "each (IoU for masks, PSNR in dB for images), and whether the case held the benchmark's bar (the "
+                "README's results say what each bar is, and name the rows of the contact sheets given here). The "
+                f"cases are drawn at random by the benchmark's `check` split ({runs}): none was used to choose "
+                "settings, and failures are shown as they are. "
                 "Reproduce with `python bench/bench_check.py --task TASK --split check --seed SEED --gallery`.")
     for row in data["rows"]:
         cells = [(str(manifest.parent / c["image"]), gallery_caption(c)) for c in row["cells"]]
-        gr.Gallery(cells, label=row.get("title", row["name"]), columns=len(cells), height="auto",
+        gr.Gallery(cells, label=gallery_title(row), columns=len(cells), height="auto",
                    object_fit="contain", allow_preview=True, elem_classes=["dd-gallery-row"])
 
 
@@ -1115,6 +1117,18 @@ _METRIC_TEXT = re.compile(r"\s*(?:IoU \d\.\d+|\d+\.\d+ dB)")
 IDENTICAL_DB = 100.0  # the benchmark's PSNR of two identical images is 120 dB
 # Gallery captions wrap instead of being cut at one line (a separation row's eight tiles are narrow).
 CSS = ".dd-gallery-row .caption-label { white-space: normal !important; max-width: 100% !important; }"
+
+
+def gallery_title(row: dict) -> str:
+    """A gallery row's label from its manifest row: the case, its row on the run's contact sheet (the README names
+    those rows) and whether it held the bar ("Segmentation — polygon (seg02_polygon) · sheet row 3 · bar MISSED").
+    A visitor had to count rows to find a case the README speaks of, and could not tell the failures apart."""
+    text = row.get("title", row["name"])
+    if "sheet_row" in row:
+        text += f" · sheet row {row['sheet_row']}"
+    if "held" in row:
+        text += " · bar held" if row["held"] else " · bar MISSED"
+    return text
 
 
 def gallery_caption(cell: dict) -> str:

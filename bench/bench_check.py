@@ -690,10 +690,13 @@ def _role(k: int, label: str) -> str:
     return "baseline"
 
 
-def gallery_rows(task: str, case: Case, tiles: list[list[tuple[np.ndarray, str]]], out: Path) -> list[dict]:
+def gallery_rows(task: str, case: Case, tiles: list[list[tuple[np.ndarray, str]]], out: Path, held: bool | None = None,
+                 first_row: int = 1) -> list[dict]:
     """A check case's contact-sheet rows as gallery rows: each tile saved under ``out/<case>/`` (≤
     ``GALLERY_SIDE`` px; masks PNG, pictures JPEG) with its role (input, ours, a baseline, truth) and its metric
-    ("IoU 0.953", "PSNR 24.10 dB") taken from the tile's label. Returns the manifest rows."""
+    ("IoU 0.953", "PSNR 24.10 dB") taken from the tile's label. ``held``: whether the case held the benchmark's
+    bar; ``first_row``: its first row's number on the run's contact sheet (1-based; the README names those rows).
+    Returns the manifest rows."""
     rows = []
     for r, row_tiles in enumerate(tiles):
         name = case.name if len(tiles) == 1 else f"{case.name}_{r}"
@@ -713,7 +716,8 @@ def gallery_rows(task: str, case: Case, tiles: list[list[tuple[np.ndarray, str]]
             im.save(folder / fname, **({} if mask else {"quality": 88}))
             cells.append({"label": f"{role}: {text}", "image": f"{task}/{name}/{fname}", "metric": metric})
         rows.append({"task": task, "name": name, "kind": case.kind,
-                     "title": f"{TITLES[task]} — {case.kind.replace('_', ' ')} ({name})", "cells": cells})
+                     "title": f"{TITLES[task]} — {case.kind.replace('_', ' ')} ({name})", "cells": cells,
+                     "sheet_row": first_row + r, **({} if held is None else {"held": bool(held)})})
     return rows
 
 
@@ -792,7 +796,8 @@ def main() -> None:
         rows.append(row)
         sheet += tiles
         if args.gallery:
-            shown += gallery_rows(args.task, c, tiles, fresh)
+            held = dehaze_held(row) if args.task == "dehaze" else row["held"]
+            shown += gallery_rows(args.task, c, tiles, fresh, held=held, first_row=len(sheet) - len(tiles) + 1)
         print(json.dumps({k: v for k, v in row.items() if k not in ("values", "frame_ious")}, ensure_ascii=False),
               flush=True)
         # written after every case, so a long run that is stopped keeps what it measured

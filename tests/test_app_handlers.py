@@ -8,7 +8,7 @@ from pathlib import Path
 import gradio as gr
 import numpy as np
 import pytest
-from conftest import hints_for, two_regions
+from conftest import ROOT, hints_for, two_regions
 from PIL import Image
 
 import app
@@ -583,6 +583,19 @@ def test_every_gallery_caption_starts_with_its_metric_and_says_it_once():
              for c in cells]
     assert all(cap.startswith(value + " · ") for cap, value in zip(captions, shown))
     assert all(cap.count(" dB") + cap.count("IoU ") + cap.count("identical") == 1 for cap in captions), captions
+
+
+def test_gallery_rows_say_their_contact_sheet_row_and_whether_they_held_the_bar():
+    """A visitor had to count rows to find a case the README names, and could not tell a failure from a success."""
+    labels = [b.label for b in app.demo.blocks.values() if isinstance(b, gr.Gallery)
+              and "dd-gallery-row" in (b.elem_classes or [])]
+    manifest = json.loads((ROOT / "examples" / "gallery" / "manifest.json").read_text())
+    assert len(labels) == len(manifest["rows"])
+    for label, row in zip(labels, manifest["rows"]):  # in the manifest's order
+        assert label == f"{row['title']} · sheet row {row['sheet_row']} · bar {'held' if row['held'] else 'MISSED'}"
+    assert app.gallery_title({"name": "seg02_polygon", "title": "Segmentation — polygon (seg02_polygon)",
+                              "sheet_row": 3, "held": False}) == \
+        "Segmentation — polygon (seg02_polygon) · sheet row 3 · bar MISSED"
 
 
 def test_the_layers_gallery_serves_lossless_pngs_with_their_alpha():

@@ -46,6 +46,16 @@ def test_committed_gallery_shows_every_kind_of_every_task_from_check_runs():
         shown = {r["kind"] for r in manifest["rows"] if r["task"] == task}
         assert shown == set(cases.KINDS[task]), f"{task}: kinds {set(cases.KINDS[task]) - shown} not shown"
     _check_rows(GALLERY, manifest["rows"])
+    # Each row says whether its case held the bar, as its run's results say, and which row of its contact sheet it is.
+    for task, run in manifest["runs"].items():
+        results = json.loads((ROOT / "bench" / "results" / f"check_{task}_check_{run['seed']}.json").read_text())
+        held = {r["case"]: bench_check.dehaze_held(r) if task == "dehaze" else r["held"] for r in results["rows"]}
+        rows = [r for r in manifest["rows"] if r["task"] == task]
+        assert [r["sheet_row"] for r in rows] == list(range(1, len(rows) + 1)), task
+        for r in rows:
+            case = r["name"] if r["name"] in held else r["name"].rsplit("_", 1)[0]
+            assert r["held"] == held[case], r["name"]
+        assert not all(r["held"] for r in rows) or all(held.values()), task  # the failures are in it too
 
 
 def test_a_runs_tiles_become_gallery_rows_with_roles_and_metrics(tmp_path):
@@ -53,7 +63,8 @@ def test_a_runs_tiles_become_gallery_rows_with_roles_and_metrics(tmp_path):
     img, mask = np.full((40, 60, 3), 0.5, np.float32), np.zeros((40, 60), bool)
     tiles = [[(img, "sep00_plain\nmixture 1"), (img, "mixture 2"), (img, "ours layer 1 31.20 dB"),
               (mask, "mask ours"), (img, "mixtures as layers: 1 18.50 dB"), (img, "truth 1")]]
-    rows = bench_check.gallery_rows("separate", case, tiles, tmp_path / "separate")
+    rows = bench_check.gallery_rows("separate", case, tiles, tmp_path / "separate", held=False, first_row=5)
+    assert (rows[0]["held"], rows[0]["sheet_row"]) == (False, 5)
     assert [c["label"].split(":")[0] for c in rows[0]["cells"]] == ["input", "input", "ours", "ours", "baseline",
                                                                     "truth"]
     assert [c["metric"] for c in rows[0]["cells"]] == ["", "", "PSNR 31.20 dB", "", "PSNR 18.50 dB", ""]
