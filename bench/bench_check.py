@@ -259,8 +259,8 @@ def run_dehaze(case: Case) -> tuple[dict, list]:
 
     # colour cast: the largest gap between a channel mean of the result and of the reference (a wrong airlight
     # leaves a cast that a relative bar over a weak prior can hide)
-    def cast(x: np.ndarray) -> float:
-        return float(np.abs(x.reshape(-1, 3).mean(0) - ref.reshape(-1, 3).mean(0)).max())
+    def cast(x: np.ndarray) -> float:  # rounded once, here: the table, the sheet and the bar read one value
+        return round(float(np.abs(x.reshape(-1, 3).mean(0) - ref.reshape(-1, 3).mean(0)).max()), 3)
 
     row = {"cast_ours": cast(ours), "cast_baseline": cast(base_img), "kind": case.kind,
            "ours": s_ours, "baseline": base, "baseline_name": base_name, "dcp_full": s_full, "dcp_256": s_small,
