@@ -33,7 +33,7 @@ import doubledip as dd
 from doubledip.engine import preview_strip, watched
 from doubledip.filters import resize, to_numpy, to_tensor
 from doubledip.io import InputError, as_float_image, load_image_with_notes, to_uint8
-from doubledip.registry import TASKS, Param, Task, output_items
+from doubledip.registry import TASKS, Param, Task, fit_means, output_items
 
 ROOT = Path(__file__).resolve().parent
 EXAMPLES = ROOT / "examples"
@@ -325,7 +325,7 @@ def _done_text(res: dd.Result, notes: list[str]) -> str:
     # padded or working canvas no network drew on).
     size = (f"{res.steps} steps at {res.working_size[1]}×{res.working_size[0]} px" if res.steps else
             "no network step")
-    means = TASKS[res.task].fit_means if res.task in TASKS else ""
+    means = fit_means(res.task)
     fit = _fit(res.psnr)
     text = f"**done** in {res.seconds:.1f} s, {size}{fit}" + (f" ({means})" if fit and means else "")
     if "reliable" in res.values:

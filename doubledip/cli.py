@@ -24,7 +24,7 @@ from typing import NoReturn
 
 from .engine import Result, Snapshot
 from .io import InputError, InputNote
-from .registry import TASKS
+from .registry import fit_means
 
 EXIT_BAD_INPUT = 2
 
@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             # networks' fit at their last step (see Result): "the reconstruction" is both.
             fit = (f", the reconstruction re-makes the input to {result.psnr:.2f} dB" if math.isfinite(result.psnr)
                    else "")
-            means = TASKS[result.task].fit_means if result.task in TASKS else ""
+            means = fit_means(result.task)
             fit += f" ({means})" if fit and means else ""
             sys.stderr.write(f"\ndone in {time.perf_counter() - t0:.1f}s{fit}\n")
         note = _size_note(args, result)

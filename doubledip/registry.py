@@ -48,9 +48,14 @@ class Param:
         return self.page or self.help
 
     @property
-    def keywords(self) -> str:
+    def names(self) -> tuple[str, ...]:
         """The keyword(s) the task's function takes it as: a hints pair is two."""
-        return "fg_hint, bg_hint" if self.kind == "hints" else self.name
+        return ("fg_hint", "bg_hint") if self.kind == "hints" else (self.name,)
+
+    @property
+    def keywords(self) -> str:
+        """:attr:`names` as the docs write them ("fg_hint, bg_hint")."""
+        return ", ".join(self.names)
 
     @property
     def flag(self) -> str:
@@ -112,13 +117,14 @@ class Task:
         fn = self.iterate
         check_keywords(self.name, fn, kwargs)
         check_run_options(kwargs)
+        signature = inspect.signature(fn)
         try:  # a missing input or one too many: the task's name, not its internal function's
-            inspect.signature(fn).bind(*args, **kwargs)
+            signature.bind(*args, **kwargs)
         except TypeError as e:
             # Which inputs go by position and which by keyword only (dd.denoise(img, 25) named sigma an input
             # and refused it in the same breath).
-            by_position = [n for n, p in inspect.signature(fn).parameters.items() if p.kind == p.POSITIONAL_OR_KEYWORD]
-            inputs = [k for p in self.params for k in p.keywords.split(", ")]
+            by_position = [n for n, p in signature.parameters.items() if p.kind == p.POSITIONAL_OR_KEYWORD]
+            inputs = [k for p in self.params for k in p.names]
             keyword = [f"{k}=…" for k in inputs if k not in by_position]
             said = ", ".join(k for k in inputs if k in by_position) + (f"; by keyword: {', '.join(keyword)}"
                                                                        if keyword else "")
@@ -138,7 +144,7 @@ def check_keywords(task: str, fn: Callable[..., Any], kwargs: dict[str, Any]) ->
     unknown = [k for k in kwargs if k not in own and k not in fields]
     if unknown:
         # Another task's input (sigma given to superres): say whose, rather than guess a near spelling ('image').
-        owners = [t.name for t in TASKS.values() if any(unknown[0] in p.keywords.split(", ") for p in t.params)]
+        owners = [t.name for t in TASKS.values() if any(unknown[0] in p.names for p in t.params)]
         if owners:
             raise InputError(f"{unknown[0]!r} is an input of {' and '.join(owners)}, not of {task}; {task}'s own: "
                              f"{', '.join(own)}")
@@ -230,6 +236,12 @@ TASKS: dict[str, Task] = {t.name: t for t in [
                  returns="restored (H·scale, W·scale, 3)"),
     _restoration("jpeg", "JPEG artefact removal", "JPEG artefact removal: I = jpeg(x)", "the JPEG photo"),
 ]}
+
+
+def fit_means(task: str) -> str:
+    """What ``task``'s fit to the input means where a low one is right (:attr:`Task.fit_means`), for the CLI's and the
+    page's last line; "" for a task that declares none, or a clip task (not in :data:`TASKS`)."""
+    return TASKS[task].fit_means if task in TASKS else ""
 
 
 def get_task(name: str) -> Task:

@@ -629,12 +629,10 @@ def build(
     # A large hole's mix leaves the network's fill out (see InpaintSettings.large_dip): no step is run.
     classic_only = large and held is not None and getattr(s, "blend", "none") != "none" and not s.large_dip  # type: ignore
     no_noise = task == "denoise" and sigma == 0  # given as 0: nothing to remove, the photo is returned as it is
-    if no_noise:
+    if classic_only or no_noise:
         stages = []
         values.pop("steps_scaled", None)
     if classic_only:
-        stages = []
-        values.pop("steps_scaled", None)
         where = ("the hole's shape moved beside it" if values.get("held_out") == "the hole's shape moved beside it"
                  else "known pixels held out here and there (the hole's shape finds no room beside it)")
         notes.append("the hole is large (its deepest pixel "
@@ -690,11 +688,13 @@ def build(
     def finish(x: Tensors) -> Result:
         out = compose(x)[..., : crop[0], : crop[1]]
         raw = _to_image(out)
-        restored = raw if fill is None else np.where(fill[..., None], raw, img)  # known pixels stay as they were
-        restored, mixed = (img, {}) if no_noise else mix(restored, raw)
+
+        def known_kept(made: np.ndarray) -> np.ndarray:  # known pixels stay as they were
+            return made if fill is None else np.where(fill[..., None], made, img)
+
+        restored, mixed = (img, {}) if no_noise else mix(known_kept(raw), raw)
         if grey:  # a grey photo's result is grey: the network's channels and a per-channel mix differ by a level
-            made = grey_copy(restored)
-            restored = made if fill is None else np.where(fill[..., None], made, img)  # known pixels as they were
+            restored = known_kept(grey_copy(restored))
         vals = {**values, **mixed}
         if not s.early_stop:
             vals.update(stopped_at=s.total_steps, stop_reason=f"ran all {s.total_steps} steps ({s.name} preset: "
