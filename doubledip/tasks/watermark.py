@@ -81,8 +81,11 @@ of them at once (:func:`doubledip.mark_fit.fit_mark` with several photos: each p
 photo, so what is texture in one photo is told from the mark by the others), again with no network; the opacity
 and colour are then read again from how the mark damps the photos beside its strokes and the coverage refitted
 with them (:func:`doubledip.mark_fit.regressed_opacity_colour`: tune split, 47 sets with a box, every photo 3 dB
-over the baseline on 37 sets of the fit's own results instead of 28); where no shared mark is found the
-photos come back unchanged with a note asking for a hint. Tune split (bench/cases.py ``watermark_several``, 24 cases
+over the baseline on 37 sets of the fit's own results instead of 28), and the coverage and opacity refined pixel by
+pixel under a sparse-gradient prior on every photo at once, so that no photo keeps the mark's outline
+(:func:`doubledip.mark_fit.refined_shared_coverage`: tune sets 24–71, the whole pipeline, held 35 → 40 of 48);
+where no shared mark is found the photos come back unchanged with a note asking for a hint. Tune split
+(bench/cases.py ``watermark_several``, 24 cases
 of 2–4 photos, boxed by the earlier trace agreement; 28 of 48 with the agreement of :func:`pair_agreement`,
 bench/results/check_watermark_several_tune_20240611.md): every photo +3 dB or more over the better of Telea's fill
 and the input on 13 (median of the smallest photo's gain +4.2 dB), one photo worse than the input (said so: a grey
@@ -114,7 +117,7 @@ from .. import losses
 from ..engine import Layer, Problem, Result, Scalar, Snapshot, Stage, Step, Tensors, iterate, use_all_cores
 from ..filters import guided_upsample, resize, to_numpy, to_tensor, working_shape
 from ..io import InputError, as_float_image, as_mask, check_mask
-from ..mark_fit import MarkFit, fit_mark, regressed_opacity_colour
+from ..mark_fit import MarkFit, fit_mark, refined_shared_coverage, regressed_opacity_colour
 from ..presets import get_preset
 
 # Several photos' shared mark (see shared_mark_hint): the window over which their gradients are correlated (px),
@@ -1406,6 +1409,9 @@ def build(
             if read is not None:
                 fit = fit_mark(crop_np, inside, fills, spreads, fixed=read,  # type: ignore[arg-type]
                                densities=fit.densities)
+            # The coverage refined per pixel so that no photo keeps the mark's outline (refined_shared_coverage).
+            fit = refined_shared_coverage(crop_np, inside, fit)
+            method += "; coverage refined by the photos' gradients"
             closed = (np.stack(fit.cleans), fit.alpha, fit.colour, fit.coverage)
             gain = round(fit.gain, 3)
     start = _brightness_start(target, hmask)
