@@ -84,6 +84,7 @@ REFINE_STEPS = 150
 REFINE_LR = 0.02
 REFINE_OPACITY_RANGE = 1.2
 MAX_REFINED_OPACITY = 0.95
+REFINE_OUT_OF_RANGE = 100.0  # weight of J's mean squared excursion outside [0, 1]
 
 
 class ColourMixture:
@@ -381,8 +382,7 @@ def regressed_opacity_colour(
     return alpha, np.clip(sol[1:] / alpha, 0.0, 1.0)
 
 
-def refined_shared_coverage(images: Sequence[np.ndarray], hint: np.ndarray, fit: MarkFit,
-                            steps: int = REFINE_STEPS) -> MarkFit:
+def refined_shared_coverage(images: Sequence[np.ndarray], hint: np.ndarray, fit: MarkFit) -> MarkFit:
     """Several photos' shared coverage (and opacity) refined pixel by pixel so that no photo's clean layer keeps
     the mark's outline: ``J_k = (I_k − α'·m·C) / (1 − α'·m)`` with ``fit``'s colour C, ``m`` started from
     ``fit.coverage`` and free within :data:`REFINE_REACH` px of it inside ``hint`` (H, W) bool, α' = ``fit.alpha``
@@ -420,26 +420,27 @@ def refined_shared_coverage(images: Sequence[np.ndarray], hint: np.ndarray, fit:
     m = start.clone().requires_grad_(True)
     scale = torch.zeros((), requires_grad=True)  # log of the opacity's factor: α read a little low or high
     opt = torch.optim.Adam([m, scale], lr=REFINE_LR)
-    low, high = np.log(1 / REFINE_OPACITY_RANGE), np.log(min(REFINE_OPACITY_RANGE, MAX_REFINED_OPACITY / fit.alpha))
+    low = np.log(1 / REFINE_OPACITY_RANGE)
+    high = max(np.log(min(REFINE_OPACITY_RANGE, MAX_REFINED_OPACITY / fit.alpha)), low)
 
     def cleans_of(cov: torch.Tensor, factor: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        am = fit.alpha * factor.clamp(low, max(high, low)).exp() * (where * cov.clamp(0, 1) + (1 - where) * start)
+        am = fit.alpha * factor.clamp(low, high).exp() * (where * cov.clamp(0, 1) + (1 - where) * start)
         return (x - am * colour) / (1 - am), 1 - am
 
-    for _ in range(steps):
+    for _ in range(REFINE_STEPS):
         j, kept = cleans_of(m, scale)
         # J's steps as the photo shows them, damped by the mark ((1 − α·m)·ΔJ): undamped, a texture's steps under the
         # mark cost more the higher α·m, which pulled the opacity down over texture.
         dx = (j[..., :, 1:] - j[..., :, :-1]) * (kept[..., :, 1:] + kept[..., :, :-1]) / 2
         dy = (j[..., 1:, :] - j[..., :-1, :]) * (kept[..., 1:, :] + kept[..., :-1, :]) / 2
         cost = (torch.log1p((dx / REFINE_SCALE) ** 2).mean() + torch.log1p((dy / REFINE_SCALE) ** 2).mean()
-                + ((torch.relu(-j) + torch.relu(j - 1)) ** 2).mean() / OUT_OF_RANGE)
+                + REFINE_OUT_OF_RANGE * ((torch.relu(-j) + torch.relu(j - 1)) ** 2).mean())
         opt.zero_grad()
         cost.backward()
         opt.step()
     with torch.no_grad():
         coverage = (where * m.clamp(0, 1) + (1 - where) * start)[0, 0].numpy()
-        alpha = fit.alpha * float(scale.clamp(low, max(high, low)).exp())
+        alpha = fit.alpha * float(scale.clamp(low, high).exp())
         j = cleans_of(m, scale)[0].clamp(0, 1).permute(0, 2, 3, 1).numpy()
     cleans = []
     for a, clean in zip(images, j):

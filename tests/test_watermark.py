@@ -226,14 +226,10 @@ def test_a_shared_marks_outline_is_not_left_on_a_flat_photo_of_the_set(monkeypat
     coverage alone leaves the letters' outline faintly on every photo (about 36 dB inside the box, the flat photo
     7 dB under Telea's fill of it); refined by every photo's gradients at once (refined_shared_coverage), each photo
     gains more than 6 dB and the flat one beats Telea's fill."""
-    from skimage import data
-
     size = 128
-    photos = [data.astronaut(), data.coffee(), data.chelsea()]
     yy, xx = np.mgrid[0:size, 0:size].astype(np.float32) / size
     flat = np.stack([0.55 + 0.1 * yy, 0.5 + 0.05 * xx, np.full_like(xx, 0.45)], -1)
-    cleans = [flat] + [cv2.resize(p, (size, size), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
-                       for p in photos]
+    cleans = [flat] + _crops(3, size)
     text = np.zeros((size, size), np.uint8)
     cv2.putText(text, "mark", (22, 72), cv2.FONT_HERSHEY_DUPLEX, 1.1, 255, 2, cv2.LINE_AA)
     a = (0.45 * text.astype(np.float32) / 255)[..., None]
