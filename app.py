@@ -757,7 +757,7 @@ def _advanced(task: str):
     return [preset, steps, size, seed]
 
 
-START_TEXT = "Press **Run** to start; layers appear here as the networks learn them."
+START_TEXT = "Press **Run** to start; layers appear here while they are computed."
 
 
 def new_clip(video=None):

@@ -42,6 +42,9 @@ class Param:
     choices: tuple[Any, ...] = ()
     default: Any = None
     page: str | None = None  # the page's label, when it should differ from ``help``
+    # A mask's own check beyond its size ("module:function", called with the bool mask and the image's (H, W); raises
+    # InputError), run where the file is read so that its message can name the file.
+    check: str | None = None
 
     @property
     def label(self) -> str:
@@ -230,7 +233,7 @@ TASKS: dict[str, Task] = {t.name: t for t in [
                            "a low figure here is no sign of a poor result"),
     _restoration("inpaint", "Inpainting", "inpainting: I = (1 − M)·x, M white where to fill", "the photo",
                  Param("mask", "mask", "white where the image is to be filled", required=True,
-                       page="paint over what to fill")),
+                       page="paint over what to fill", check="doubledip.tasks.restoration:fill_mask")),
     _restoration("superres", "Super-resolution", "super-resolution: I = (x ∗ k)↓s", "the low-resolution photo",
                  Param("scale", "choice", "upscaling factor", choices=(2, 4, 8), default=4),
                  returns="restored (H·scale, W·scale, 3)"),

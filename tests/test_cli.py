@@ -29,6 +29,7 @@ def files(tmp_path_factory):
     Image.fromarray(bg.astype(np.uint8) * 255).save(d / "bg.png")
     Image.fromarray(np.zeros(truth.shape, np.uint8)).save(d / "empty.png")
     Image.fromarray(np.full((10, 10), 255, np.uint8)).save(d / "small_hint.png")
+    Image.fromarray(np.full(truth.shape, 255, np.uint8)).save(d / "white.png")
     inverted = np.full(truth.shape, 255, np.uint8)
     inverted[4:12, 6:30] = 0  # white everywhere but around a mark: an inverted watermark hint
     Image.fromarray(inverted).save(d / "inverted.png")
@@ -195,6 +196,7 @@ def test_every_restoration_command_runs_end_to_end(tmp_path, capsys, task):
     (["dehaze", "{d}/img.png", "--strength", "2"], "strength must lie in 0–1"),
     (["dehaze", "{d}/broken.png"], "not a readable image"),
     (["watermark", "{d}/img.png", "--hint", "{d}/inverted.png"], "is the hint inverted?"),
+    (["inpaint", "{d}/img.png", "--mask", "{d}/white.png"], "white.png: the mask hides every pixel"),
 ])
 def test_bad_input_is_one_line_and_exit_2_and_no_output(files, tmp_path, capsys, args, message):
     # In-process (the same main() that `python -m doubledip` runs) to keep the suite quick.

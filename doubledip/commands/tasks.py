@@ -9,6 +9,7 @@ per sample when an input photo had more than 8 (its precision kept), else at 8.
 from __future__ import annotations
 
 import argparse
+import importlib
 from pathlib import Path
 
 from ..cli import register
@@ -58,6 +59,12 @@ def load_arguments(task: Task, args: argparse.Namespace) -> dict:
         if prm.kind == "mask":
             raw = getattr(args, prm.name)
             values[prm.name] = load_mask(raw, shape, _what(prm)) if raw else None
+            if raw and prm.check:
+                module, function = prm.check.split(":")
+                try:
+                    getattr(importlib.import_module(module), function)(values[prm.name], shape)
+                except InputError as e:
+                    raise InputError(f"{raw}: {e}") from None
         elif prm.kind == "hints":
             values["fg_hint"] = load_mask(args.fg_hint, shape, "foreground hint") if args.fg_hint else None
             values["bg_hint"] = load_mask(args.bg_hint, shape, "background hint") if args.bg_hint else None
