@@ -145,7 +145,7 @@ def _image(value, what: str = "image") -> tuple[np.ndarray, list[str]]:
     a note. A file is read as the CLI reads it (``io.load_image_with_notes``): as displayed (EXIF orientation), by
     its bit depth (16-bit), an animated one as its first frame with a note."""
     if value is None:
-        raise _shown(f"Please give an {what} first.")
+        raise _shown(f"Please give {'an' if what[:1].lower() in 'aeiou' else 'a'} {what} first.")
     if isinstance(value, _Refused):
         raise _shown(value.message)
     notes: list[str] = []
@@ -1116,7 +1116,11 @@ def gallery_tab() -> None:
 _METRIC_TEXT = re.compile(r"\s*(?:IoU \d\.\d+|\d+\.\d+ dB)")
 IDENTICAL_DB = 100.0  # the benchmark's PSNR of two identical images is 120 dB
 # Gallery captions wrap instead of being cut at one line (a separation row's eight tiles are narrow).
-CSS = ".dd-gallery-row .caption-label { white-space: normal !important; max-width: 100% !important; }"
+CSS = (".dd-gallery-row .caption-label { white-space: normal !important; max-width: 100% !important; }"
+       # A phone's width holds fewer than the live layers' 4 columns of 100 px tiles: wrap them onto more rows rather
+       # than hide the last ones sideways.
+       " @media (max-width: 520px) { .dd-layers .grid-container {"
+       " grid-template-columns: repeat(auto-fill, minmax(100px, 1fr)) !important; } }")
 
 
 def gallery_title(row: dict) -> str:

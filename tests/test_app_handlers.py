@@ -726,3 +726,11 @@ def test_app_help_lists_the_options_and_serves_nothing():
     assert "Running on" not in done.stdout + done.stderr
     args = app.serve_arguments(["--port", "7861", "--host", "0.0.0.0"])
     assert (args.port, args.host) == (7861, "0.0.0.0")
+
+
+def test_a_missing_input_is_named_with_its_article():
+    """The Separation tab's first input is "mixture 1 (…)": run without it, the page said "Please give an mixture 1"."""
+    with pytest.raises(gr.Error, match=r"Please give a mixture 1 \(or the one blended image\) first"):
+        app._image(None, "mixture 1 (or the one blended image)")
+    with pytest.raises(gr.Error, match="Please give an image first"):
+        app._image(None)
