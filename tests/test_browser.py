@@ -204,6 +204,22 @@ def test_the_video_tabs_clip_label_is_whole_in_a_narrower_window(browser, server
     assert right <= block - 8, (right, block)
 
 
+def test_on_a_phones_width_every_live_layer_is_in_view(browser, server):
+    """At 390 px a new user saw three of the five layers: the gallery's 4 columns of 100 px ran past its box and
+    the rest were reachable only by swiping inside it, with nothing to say so."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server)
+    page.wait_for_selector("button[role=tab]")
+    _start_segmentation(page, steps=10)
+    assert _wait(lambda: "done in" in _progress(page), 120), _progress(page)
+    tiles = _panel(page).locator(".dd-layers img")
+    box = _panel(page).locator(".dd-layers").first.bounding_box()
+    rights = [tiles.nth(i).bounding_box()["x"] + tiles.nth(i).bounding_box()["width"] for i in range(tiles.count())]
+    context.close()
+    assert len(rights) == 5 and max(rights) <= box["x"] + box["width"] + 1, (rights, box)
+
+
 def test_stop_ends_the_run(page):
     _start_segmentation(page, steps=20000)
     assert _wait(lambda: "step" in _progress(page), 60)
