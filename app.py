@@ -317,6 +317,16 @@ def _notes(value: object) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, str) for v in value)
 
 
+def _figure(value: object) -> str:
+    """A result's figure as the page writes it: yes / no for a flag, a group of figures (a dict) as "(name value,
+    …)" rather than Python's braces and quotes."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        return "(" + ", ".join(f"{k} {_figure(v)}" for k, v in value.items()) + ")"
+    return str(value)
+
+
 def _done_text(res: dd.Result, notes: list[str]) -> str:
     """The progress line's final text: time and steps; whether the result is reliable, first, where the task says;
     the task's figures (those that apply: a check that does not apply is None in summary.json and not shown here);
@@ -334,8 +344,7 @@ def _done_text(res: dd.Result, notes: list[str]) -> str:
     # A value that is itself a list of notes (a first fit's, kept in summary.json) is not repeated in the figures.
     shown = {k: v for k, v in res.values.items() if k != "reliable" and v is not None and not _notes(v)}
     if shown:
-        text += "  \n" + ", ".join(f"{k}: {'yes' if v else 'no'}" if isinstance(v, bool) else f"{k}: {v}"
-                                     for k, v in shown.items())
+        text += "  \n" + ", ".join(f"{k}: {_figure(v)}" for k, v in shown.items())
     if notes + res.notes:
         text += "  \n*Note: " + "; ".join(notes + res.notes) + "*"
     return text

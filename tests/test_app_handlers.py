@@ -734,3 +734,13 @@ def test_a_missing_input_is_named_with_its_article():
         app._image(None, "mixture 1 (or the one blended image)")
     with pytest.raises(gr.Error, match="Please give an image first"):
         app._image(None)
+
+
+def test_a_group_of_figures_reads_as_figures_not_as_python():
+    """A new user saw the separation's summary print `registration: {'shift_px': [0.5, -1.0], ...}`."""
+    import doubledip as dd
+
+    res = dd.Result("separate", "fast", images={},
+                    values={"registration": {"shift_px": [0.5, -1.0], "applied": True}, "shares": [0.4, 0.6]})
+    text = app._done_text(res, [])
+    assert "registration: (shift_px [0.5, -1.0], applied yes)" in text and "{" not in text and "'" not in text
