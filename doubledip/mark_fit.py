@@ -14,7 +14,7 @@ fit is unsure of is moved only part of the way.
 A mark is what the photo's colours do not explain: a white text over red paint, a dark logo over sky, a coloured
 word over grey gravel. A mark of a colour the scene itself is full of (a grey mark over grey gravel) is only weakly
 identified; :class:`MarkFit` carries the figures that say so (``gain``: how much the mark explains; ``log_likelihood``
-below 0: some hinted pixels are explained by nothing) and the caller decides whether to trust it.
+well below 0: some hinted pixels are explained by nothing) and the caller decides whether to trust it.
 
 Measured on the watermark benchmark's tune split (48 cases, bench/cases.py; the settings below were chosen there).
 """
