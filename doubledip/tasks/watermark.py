@@ -160,6 +160,8 @@ MAX_DEPARTURE_KEPT = 0.35
 # this seam ratio (nor is a flat fit above it: tune split, cases 0–383, the 66 trusted flat fits 0.10–0.60); COVERED:
 # the effective opacity α·m above which a pixel counts as under the mark for the seam.
 MIN_GAIN = 0.45
+MAX_FIT_SEAM = 1.1
+COVERED = 0.15
 # A fit over texture whose mean log-likelihood per hinted pixel is under 0 (nats; 0: as likely as a colour drawn
 # uniformly from the RGB cube) leaves hinted pixels explained by nothing, a sign of a wrong colour (see distrust), but
 # only where its gain is under UNEXPLAINED_GAIN (WEAK_GAIN's value: the colours hardly identify the mark): a mark the
@@ -170,8 +172,6 @@ MIN_GAIN = 0.45
 # Telea's fill and the input) held on 1 before and 7 after, every one higher (+0.0 → +4.9 to +29.2 dB; one refused
 # fit's search had returned -16.2 dB, now +10.0), no other case changed.
 UNEXPLAINED_GAIN = 2.0
-MAX_FIT_SEAM = 1.1
-COVERED = 0.15
 # A removal that leaves no outline (seam ratio at most CLEAN_SEAM) and no texture more detailed than beside the
 # hint (detail ratio at most 1) is not refused for a low gain nor for moving away from Telea's fill (see distrust):
 # a grey or black mark over a surround of many colours explains little beyond them, and where the fill is poor a
