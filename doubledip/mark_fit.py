@@ -22,7 +22,7 @@ Measured on the watermark benchmark's tune split (48 cases, bench/cases.py; the 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -447,5 +447,4 @@ def refined_shared_coverage(images: Sequence[np.ndarray], hint: np.ndarray, fit:
         out = np.asarray(a, np.float32).copy()
         out[hint] = clean[hint]
         cleans.append(out)
-    return MarkFit(cleans, coverage.astype(np.float32), alpha, fit.colour, fit.log_likelihood, fit.gain,
-                   fit.densities)
+    return replace(fit, cleans=cleans, coverage=coverage.astype(np.float32), alpha=alpha)

@@ -31,6 +31,12 @@ from .io import InputError
 Kind = Literal["image", "images", "mask", "hints", "text", "choice", "flag"]
 
 
+def _imported(entry: str) -> Callable:
+    """The function a "module:function" entry names (the module relative to this package, as ".tasks.x")."""
+    module, function = entry.split(":")
+    return getattr(importlib.import_module(module, __package__), function)
+
+
 @dataclass(frozen=True)
 class Param:
     """One input of a task: the keyword of its ``iterate_*`` function, and how users give it."""
@@ -42,8 +48,8 @@ class Param:
     choices: tuple[Any, ...] = ()
     default: Any = None
     page: str | None = None  # the page's label, when it should differ from ``help``
-    # A mask's own check beyond its size ("module:function", called with the bool mask and the image's (H, W); raises
-    # InputError), run where the file is read so that its message can name the file.
+    # A mask's own check beyond its size ("module:function" as :attr:`Task.entry`, called with the bool mask and the
+    # image's (H, W); raises InputError), run where the file is read so that its message can name the file.
     check: str | None = None
 
     @property
@@ -63,6 +69,11 @@ class Param:
     @property
     def flag(self) -> str:
         return "--" + self.name.replace("_", "-")
+
+    def check_mask(self, mask, shape: tuple[int, int]) -> None:
+        """Run :attr:`check` on a loaded mask (H, W) bool for an image of ``shape`` (H, W); raises InputError."""
+        if self.check:
+            _imported(self.check)(mask, shape)
 
 
 @dataclass(frozen=True)
@@ -98,8 +109,7 @@ class Task:
 
     @property
     def iterate(self) -> Callable[..., Iterator[Snapshot]]:
-        module, function = self.entry.split(":")
-        return getattr(importlib.import_module(module, __package__), function)
+        return _imported(self.entry)
 
     @property
     def working_size(self) -> bool:
@@ -233,7 +243,7 @@ TASKS: dict[str, Task] = {t.name: t for t in [
                            "a low figure here is no sign of a poor result"),
     _restoration("inpaint", "Inpainting", "inpainting: I = (1 − M)·x, M white where to fill", "the photo",
                  Param("mask", "mask", "white where the image is to be filled", required=True,
-                       page="paint over what to fill", check="doubledip.tasks.restoration:fill_mask")),
+                       page="paint over what to fill", check=".tasks.restoration:fill_mask")),
     _restoration("superres", "Super-resolution", "super-resolution: I = (x ∗ k)↓s", "the low-resolution photo",
                  Param("scale", "choice", "upscaling factor", choices=(2, 4, 8), default=4),
                  returns="restored (H·scale, W·scale, 3)"),

@@ -9,7 +9,6 @@ per sample when an input photo had more than 8 (its precision kept), else at 8.
 from __future__ import annotations
 
 import argparse
-import importlib
 from pathlib import Path
 
 from ..cli import register
@@ -59,10 +58,9 @@ def load_arguments(task: Task, args: argparse.Namespace) -> dict:
         if prm.kind == "mask":
             raw = getattr(args, prm.name)
             values[prm.name] = load_mask(raw, shape, _what(prm)) if raw else None
-            if raw and prm.check:
-                module, function = prm.check.split(":")
+            if raw:
                 try:
-                    getattr(importlib.import_module(module), function)(values[prm.name], shape)
+                    prm.check_mask(values[prm.name], shape)
                 except InputError as e:
                     raise InputError(f"{raw}: {e}") from None
         elif prm.kind == "hints":

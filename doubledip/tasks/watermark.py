@@ -162,16 +162,6 @@ MAX_DEPARTURE_KEPT = 0.35
 MIN_GAIN = 0.45
 MAX_FIT_SEAM = 1.1
 COVERED = 0.15
-# A fit over texture whose mean log-likelihood per hinted pixel is under 0 (nats; 0: as likely as a colour drawn
-# uniformly from the RGB cube) leaves hinted pixels explained by nothing, a sign of a wrong colour (see distrust), but
-# only where its gain is under UNEXPLAINED_GAIN (WEAK_GAIN's value: the colours hardly identify the mark): a mark the
-# colours do identify scores under 0 with a few pixels off (a saturated colour's anti-aliased edge), and a refit nearer
-# the true opacity and colour can score lower than the first fit (tune case 270: -0.78 → -4.30 at a gain of 492).
-# Tune split, cases 0–287 (bench/probe_watermark_loglik.py, bench/results/probe_watermark_loglik_tune.txt): 7 cases
-# had fits judged otherwise (log-likelihoods -164 to -0.18 at gains 2.2–1634); the bar (+3 dB over the better of
-# Telea's fill and the input) held on 1 before and 7 after, every one higher (+0.0 → +4.9 to +29.2 dB; one refused
-# fit's search had returned -16.2 dB, now +10.0), no other case changed.
-UNEXPLAINED_GAIN = 2.0
 # A removal that leaves no outline (seam ratio at most CLEAN_SEAM) and no texture more detailed than beside the
 # hint (detail ratio at most 1) is not refused for a low gain nor for moving away from Telea's fill (see distrust):
 # a grey or black mark over a surround of many colours explains little beyond them, and where the fill is poor a
@@ -195,6 +185,16 @@ FILL_OVER_INPUT = 2.0
 # pixels (see detail_ratio), or, at an opacity above MAX_WEAK_OPACITY (removing it multiplies any error in α or C by
 # 1 / (1 − α) ≥ 2.3), any more detail at all.
 WEAK_GAIN = 2.0
+# A fit over texture whose mean log-likelihood per hinted pixel is under 0 (nats; 0: as likely as a colour drawn
+# uniformly from the RGB cube) leaves hinted pixels explained by nothing, a sign of a wrong colour (see distrust), but
+# only where its gain is under UNEXPLAINED_GAIN (as under WEAK_GAIN, the colours hardly identify the mark): a mark the
+# colours do identify scores under 0 with a few pixels off (a saturated colour's anti-aliased edge), and a refit nearer
+# the true opacity and colour can score lower than the first fit (tune case 270: -0.78 → -4.30 at a gain of 492).
+# Tune split, cases 0–287 (bench/probe_watermark_loglik.py, bench/results/probe_watermark_loglik_tune.txt): 7 cases
+# had fits judged otherwise (log-likelihoods -164 to -0.18 at gains 2.2–1634); the bar (+3 dB over the better of
+# Telea's fill and the input) held on 1 before and 7 after, every one higher (+0.0 → +4.9 to +29.2 dB; one refused
+# fit's search had returned -16.2 dB, now +10.0), no other case changed.
+UNEXPLAINED_GAIN = WEAK_GAIN  # its own name: bench/probe_watermark_loglik.py sets it apart from WEAK_GAIN
 MAX_DETAIL_RATIO = 1.5
 MAX_WEAK_OPACITY = 0.57
 # A fit whose mark core holds more than this share both at full coverage and at partial coverage (see
