@@ -446,3 +446,16 @@ def test_two_hand_held_shots_moved_by_a_fraction_of_a_pixel_are_not_called_unrel
     assert r.values["edge_correlation_blurred"] is True
     gamma = separate(first, _handheld(mix ** 0.6, *move), steps=30, size=64, seed=0)
     assert gamma.values["reliable"] is False and gamma.values["edge_correlation"] > MAX_EDGE_CORRELATION
+
+
+def test_a_reliable_result_with_doubtful_brightness_says_what_reliable_covers():
+    """The page's separation example (the cat over the coffee cup): reliable (its layers share no edges) and a
+    brightness doubt of about 3. The page shows "reliable: yes" beside the doubt's note, which read as contradicting
+    "a layer may be further from the truth than the mixtures": the note now says that "reliable" covers what came
+    apart, not the layers' brightness."""
+    mix1, mix2 = (load_image(ROOT / "examples" / f"sep_chelsea_coffee_mix{k}.png") for k in (1, 2))
+    r = separate(mix1, mix2, steps=30, size=64, seed=0)
+    assert r.values["reliable"] and r.values["brightness_doubt"] >= 1, r.values
+    note = next(n for n in r.notes if "may be further from the truth than the mixtures" in n)
+    assert note.startswith("reliable as to what came apart"), note
+    assert "not as to their brightness" in note

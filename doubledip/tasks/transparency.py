@@ -934,10 +934,14 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, scale_free: bool = Fa
                         "no exposure change between the shots was found or assumed, and if there was none the "
                         "layers are as shown; but the pair alone cannot rule one out: it allows the second shot's "
                         f"exposure to have changed by {lo:.3f}–{hi:.3f}×, and if it did, within that range")
-                notes.append(f"{said} a layer may be further from the truth than the mixtures themselves: across "
-                             f"that range a layer changes by up to {50 * doubt:.0f} % of its distance from the nearer "
-                             "mixture" + (", and the pair alone cannot tell an exposure change from the layers' own "
-                                          "brightness" if changed else ""))
+                # "reliable" is the truth-free check that the layers came apart; it says nothing of their
+                # brightness, and a page showing "reliable: yes" beside this note read as contradicting itself.
+                scope = ("reliable as to what came apart (the layers share no edges), not as to their brightness: "
+                         if reliable else "")
+                notes.append(f"{scope}{said} a layer may be further from the truth than the mixtures themselves: "
+                             f"across that range a layer changes by up to {50 * doubt:.0f} % of its distance from the "
+                             "nearer mixture" + (", and the pair alone cannot tell an exposure change from the "
+                                                 "layers' own brightness" if changed else ""))
         values["reliable"] = reliable
         images = {"layer1": y1.astype(np.float32), "layer2": y2.astype(np.float32)}
         # The layers come from exact unmixing at full size, not from the networks: their fit is the result's.
