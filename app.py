@@ -66,7 +66,8 @@ _UPLOADS = re.compile(re.escape(get_upload_folder().rstrip("/")) + r"/[^/\s]+/")
 
 
 # How long the page's error message stays (s). The run's progress line says the same and stays; Gradio's default
-# 10 s was short for a visitor who looked away, and a message kept until closed lay over the next run's layers.
+# 10 s was short for a visitor who looked away, and a message kept until closed lay over the next run's layers
+# (a new run closes it: :data:`CLOSE_ERRORS`).
 ERROR_SECONDS = 30
 
 
@@ -778,8 +779,9 @@ def new_clip(video=None):
 
 def _outputs(video: bool = False, single: bool = False):
     """``single``: the tasks show one live image (the restorations): the gallery then takes the image's height (one
-    item fills the column's width, and a fixed height cut it)."""
-    with gr.Column():
+    item fills the column's width, and a fixed height cut it). ``dd-outputs``: on a narrow screen they come after
+    the examples (:data:`CSS`)."""
+    with gr.Column(elem_classes=["dd-outputs"]):
         progress = gr.Markdown(START_TEXT, elem_classes=["dd-progress"])
         gallery = gr.Gallery(label="layers (live" + (": a strip of frames per layer)" if video else ")"),
                              columns=4, height="auto" if single else 320, object_fit="contain",
@@ -866,6 +868,7 @@ def _editor_component(label: str, colours: list[str | tuple[str, float]], canvas
     told apart by their colour, so strokes on any layer count; the layers let a visitor hide or clear one side."""
     opts = gr.LayerOptions(allow_additional_layers=False, layers=layers) if layers else True
     return _UprightEditor(label=label, type="numpy", height=420, layers=opts, canvas_size=canvas, format="png",
+                          elem_classes=["dd-editor"],
                           brush=gr.Brush(default_size=brush_size, colors=colours, default_color=colours[0],
                                          color_mode="fixed"),
                           sources=["upload", "clipboard"])
@@ -919,9 +922,17 @@ def _wire_stop(stop: gr.Button, events: list, progress: gr.Markdown) -> None:
     stop.click(_stopped, None, [progress], api_name=False, concurrency_limit=None)
 
 
+# A new run closes the error message still shown (Gradio's toast close button, which closes every error at once):
+# kept :data:`ERROR_SECONDS`, it lay over the result of a later run shorter than that. Page only, nothing is sent.
+CLOSE_ERRORS = ("() => document.querySelectorAll('[data-testid=toast-body].error [data-testid=toast-close]')"
+                ".forEach(b => b.click())")
+
+
 def _run_stop():
     with gr.Row():
-        return gr.Button("Run", variant="primary"), gr.Button("Stop")
+        run, stop = gr.Button("Run", variant="primary"), gr.Button("Stop")
+    run.click(None, None, None, js=CLOSE_ERRORS, api_name=False, queue=False, show_progress="hidden")
+    return run, stop
 
 
 def _with_strokes(image: str, layers: tuple[str, ...] = ("",)) -> dict:
@@ -999,7 +1010,7 @@ def task_tab(tasks: list[Task]) -> None:
     names = _input_names(tasks)
     by_name = {p.name: p for p in _components(tasks)}
     first = _components(tasks)[0]
-    with gr.Row():
+    with gr.Row(elem_classes=["dd-io"]):
         with gr.Column():
             chooser = gr.Radio([t.name for t in tasks], value=tasks[0].name, label="task",
                                info=" · ".join(f"{t.name}: {t.title.lower()}" for t in tasks)) \
@@ -1129,7 +1140,31 @@ CSS = (".dd-gallery-row .caption-label { white-space: normal !important; max-wid
        # A phone's width holds fewer than the live layers' 4 columns of 100 px tiles: wrap them onto more rows rather
        # than hide the last ones sideways.
        " @media (max-width: 520px) { .dd-layers .grid-container {"
-       " grid-template-columns: repeat(auto-fill, minmax(100px, 1fr)) !important; } }")
+       " grid-template-columns: repeat(auto-fill, minmax(100px, 1fr)) !important; } }"
+       # The editor's label (two lines on a phone) floated under its zoom toolbar and could not be read: on a phone
+       # it is a line of its own above the editor, which takes the block's height that is left.
+       " @media (max-width: 520px) { .dd-editor { display: flex !important; flex-direction: column; }"
+       " .dd-editor > label[data-testid=block-label] { position: static !important; align-self: flex-start; }"
+       " .dd-editor > [data-testid=image] { flex: 1 1 0; min-height: 0; position: relative; } }"
+       # The loss chart's legend is one row (Vega's, not configurable from Gradio): on a phone it ran past the
+       # chart after a term or four. Its entries are set in two columns of 110 px instead, each row 16 px below
+       # the last, and the chart gets the room below for the rows past the first.
+       " @media (max-width: 520px) { .dd-curve svg.marks { overflow: visible; }"
+       " .dd-curve .role-legend-entry .role-scope > g {"
+       " transform: translate(calc(var(--dd-col) * 110px), calc(var(--dd-row) * 16px)) !important; }"
+       " .dd-curve .role-scope > g:nth-child(odd) { --dd-col: 0; } .dd-curve .role-scope > g:nth-child(even) {"
+       " --dd-col: 1; }"
+       + "".join(f" .dd-curve .role-scope > g:nth-child(n+{2 * r + 1}) {{ --dd-row: {r}; }}" for r in range(8))
+       + "".join(f" .dd-curve:has(.role-legend-entry .role-scope > g:nth-child({2 * r + 1})) .vega-embed"
+                 f" {{ margin-bottom: {16 * r}px; }}" for r in range(1, 8))
+       + " }"
+       # The examples' column heads are single lines (Gradio's): the separation table ran off the page's right
+       # edge on a phone. They wrap instead, so the table fits the width.
+       " @media (max-width: 520px) { .table-wrap th { white-space: normal !important; } }"
+       # Where the inputs and outputs are stacked (Gradio's columns of at least 320 px side by side need the
+       # 704 px page of a 768 px window), the examples came below four empty outputs: they come right after the
+       # inputs instead (the row's columns and the examples are then items of one column, the outputs last).
+       " @media (max-width: 767px) { .dd-io { display: contents !important; } .dd-outputs { order: 1; } }")
 
 
 def gallery_title(row: dict) -> str:
@@ -1160,7 +1195,7 @@ def gallery_caption(cell: dict) -> str:
 
 
 def video_tab() -> None:
-    with gr.Row():
+    with gr.Row(elem_classes=["dd-io"]):
         with gr.Column():
             # Short: the label is one line, cut off past the column's width ("…longer clips are subsample").
             clip = gr.Video(label="clip: mp4, webm or mov, a few seconds (longer ones are subsampled)",

@@ -36,14 +36,36 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+def _opened(browser, server, width: int, height: int):
+    """The page loaded in a new browser context of ``width`` × ``height`` px; closed after the test."""
+    context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.goto(server)
     page.wait_for_selector("button[role=tab]")
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    yield from _opened(browser, server, 1280, 1000)
+
+
+@pytest.fixture
+def phone(browser, server):
+    """The page at a phone's width (390 × 844), where a new user's trial found the faults its tests name."""
+    yield from _opened(browser, server, 390, 844)
+
+
+def _open_tab(page, name: str) -> None:
+    """Opens the tab ``name``: in a narrow window the tabs past the first ones are in Gradio's "…" menu."""
+    tab = page.get_by_role("tab", name=name)
+    if tab.is_visible():
+        tab.click()
+    else:
+        page.locator(".overflow-menu button").first.click()
+        page.locator(".overflow-dropdown button", has_text=name).click()
+    sync_api.expect(page.get_by_role("tab", name=name)).to_have_attribute("aria-selected", "true")
 
 
 def _panel(page):
@@ -218,6 +240,88 @@ def test_on_a_phones_width_every_live_layer_is_in_view(browser, server):
     rights = [tiles.nth(i).bounding_box()["x"] + tiles.nth(i).bounding_box()["width"] for i in range(tiles.count())]
     context.close()
     assert len(rights) == 5 and max(rights) <= box["x"] + box["width"] + 1, (rights, box)
+
+
+def test_on_a_phones_width_the_editors_label_is_clear_of_its_toolbar(phone):
+    """At 390 px the editor's label ("photo — green: foreground, …", two lines there) lay under its zoom toolbar
+    and could not be read."""
+    label = _panel(phone).locator("[data-testid=block-label]").filter(has_text="green: foreground").first
+    bar = label.locator("xpath=..").locator(".top-panel").first  # the editor's toolbar, in the label's block
+    sync_api.expect(bar).to_be_visible()
+    label, bar = label.bounding_box(), bar.bounding_box()
+    apart = (label["y"] + label["height"] <= bar["y"] or bar["y"] + bar["height"] <= label["y"]
+             or label["x"] + label["width"] <= bar["x"] or bar["x"] + bar["width"] <= label["x"])
+    assert apart, f"the label {label} lies under the toolbar {bar}"
+
+
+def test_on_a_phones_width_the_loss_charts_legend_names_every_term(phone):
+    """At 390 px the chart's legend, one row, ran past the chart's right edge: the terms after the first few had
+    a colour and no name."""
+    _start_segmentation(phone, steps=10)
+    assert _wait(lambda: "done in" in _progress(phone), 120), _progress(phone)
+    block = _panel(phone).locator(".dd-curve").first.bounding_box()
+    labels = _panel(phone).locator(".dd-curve g.role-legend-label text")
+    sync_api.expect(labels).to_have_count(6)  # fg_hint, bg_hint, mask_hint, mask_prior, recon, binary
+    boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
+    outside = [(labels.nth(i).text_content(), b) for i, b in enumerate(boxes)
+               if b["x"] < block["x"] or b["x"] + b["width"] > block["x"] + block["width"]
+               or b["y"] + b["height"] > block["y"] + block["height"]]
+    assert not outside, f"legend names outside the chart's block {block}: {outside}"
+    spots = {(round(b["x"]), round(b["y"])) for b in boxes}
+    assert len(spots) == len(boxes), boxes  # each name in a place of its own
+
+
+def test_on_a_phones_width_the_examples_tables_fit_the_page(phone):
+    """At 390 px the separation tab's examples table ran off the page's right edge: its second column (and the
+    restorations' and the video's last ones) could not be seen, with nothing to say so."""
+    for name in ("Transparency separation", "Restore", "Video"):
+        _open_tab(phone, name)
+        tables = _panel(phone).locator(".table-wrap")
+        sync_api.expect(tables.first).to_be_visible()
+        for i in range(tables.count()):
+            wide, room, right = tables.nth(i).evaluate(
+                "e => [e.scrollWidth, e.clientWidth, e.querySelector('table').getBoundingClientRect().right]")
+            assert wide <= room and right <= 390, f"{name}: table {i} is {wide} px wide in {room} px, right at {right}"
+
+
+def test_on_a_phones_width_the_examples_come_right_after_the_inputs(phone):
+    """At 390 px the examples sat below four empty outputs: a visitor scrolled past empty boxes to find one to
+    try. They come after the inputs' Run and Stop; the outputs (first the progress line) after them. In a wide
+    window the outputs stay beside the inputs, the examples below both."""
+    for name in ("Segmentation", "Video"):
+        _open_tab(phone, name)
+        panel = _panel(phone)
+        examples = panel.locator("button.gallery-item, tbody tr").first.bounding_box()
+        run = panel.get_by_role("button", name="Stop", exact=True).bounding_box()
+        progress = panel.locator(".dd-progress").first.bounding_box()
+        assert run["y"] < examples["y"] < progress["y"], f"{name}: Stop {run}, example {examples}, outputs {progress}"
+    phone.set_viewport_size({"width": 1280, "height": 1000})
+    _open_tab(phone, "Segmentation")
+    panel = _panel(phone)
+    editor = panel.locator(".dd-editor").first.bounding_box()
+    outputs = panel.locator(".dd-progress").first.bounding_box()
+    examples = panel.locator("button.gallery-item").first.bounding_box()
+    assert outputs["x"] >= editor["x"] + editor["width"] and abs(outputs["y"] - editor["y"]) < 50, (editor, outputs)
+    assert examples["y"] > panel.locator(".dd-outputs").first.bounding_box()["y"] + 200, examples
+
+
+def test_a_new_run_closes_the_error_still_shown(phone):
+    """A refused run's message stays 30 s (a visitor who looks away still sees it), and lay over a later run's
+    result while it did. Run closes it; the new run goes on."""
+    panel = _panel(phone)
+    panel.locator("button.gallery-item").first.click()
+    panel.get_by_text("Advanced").click()
+    panel.get_by_label("steps (0 or empty: the preset's)").fill("10")
+    size = panel.get_by_label("working long side", exact=False)
+    size.fill("10")
+    phone.wait_for_timeout(1500)
+    panel.get_by_role("button", name="Run", exact=True).click()
+    toast = phone.locator("[data-testid=toast-body]")
+    sync_api.expect(toast.get_by_text("working size must be at least 32 px")).to_be_visible(timeout=60_000)
+    size.fill("48")
+    panel.get_by_role("button", name="Run", exact=True).click()
+    sync_api.expect(toast, "the error stayed over the new run").to_have_count(0, timeout=5_000)
+    assert _wait(lambda: "done in" in _progress(phone), 120), _progress(phone)
 
 
 def test_stop_ends_the_run(page):
