@@ -1417,3 +1417,23 @@ def test_a_removal_that_leaves_its_outline_or_amplifies_the_texture_carries_a_ca
     r = watermark(img, dd.load_mask(d / "wm_chelsea_hint.png", img.shape[:2]), seed=0)
     assert r.values["seam_ratio"] > wm.OUTLINE_LEFT and r.values["reliable"] is False
     assert any("outline may still be visible" in n for n in r.notes), r.notes
+
+
+def test_a_refused_fit_over_texture_leaves_the_photo_rather_than_a_fill():
+    """Benchmark TUNE case 524: a grey COPYRIGHT at 0.54 over the moon's craters (a brush hint), whose fit is
+    refused. Its hinted pixels stand 2.7× as far from Telea's fill as the fill errs beside the hint, which over flat
+    surroundings means a mark that plainly stands out; here the craters stand out as much, and the fill given
+    instead was 4.9 dB worse than the input. Over texture a refused fit now returns the photo unchanged, with the
+    note."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import cases  # noqa: PLC0415  (bench/cases.py)
+    from bench_check import TUNE_SEED  # noqa: PLC0415
+
+    (case,) = cases.draw_watermark(TUNE_SEED, 525, first=524)
+    img, hint = case.inputs["image"], case.inputs["hint"]
+    assert wm.fill_departure_ratio(img, hint) > wm.FILL_OVER_INPUT  # a fill would have been given
+    r = watermark(img, hint, seed=0)
+    assert r.values["reliable"] is False
+    assert any("returned unchanged" in n for n in r.notes), r.notes
+    assert not any("filled by Telea's inpainting instead" in n for n in r.notes)
+    assert np.array_equal(r.images["clean"], img)
