@@ -203,8 +203,15 @@ def _open(path: str | os.PathLike, load: bool = True) -> Image.Image:
     except Image.DecompressionBombError:
         raise InputError(f"{p}: the image has too many pixels to be read safely") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise InputError(f"{p}: not a readable image (PNG, JPEG, WebP, TIFF, BMP or GIF)") from None
+        clip = ("; a video clip goes to the task's video form (e.g. dehaze-video on the command line)"
+                if p.suffix.lower() in CLIP_SUFFIXES else "")
+        raise InputError(f"{p}: not a readable image (PNG, JPEG, WebP, TIFF, BMP or GIF){clip}") from None
     return img
+
+
+# Video files' names: given where a photo is read, the error points to the video tasks (a new user gave an mp4 to
+# `dehaze` and was told only that it is not an image).
+CLIP_SUFFIXES = (".mp4", ".webm", ".mov", ".mkv", ".avi", ".m4v", ".mpg", ".mpeg", ".wmv", ".flv", ".3gp")
 
 
 # EXIF Orientation (tag 274) → the array operation that shows the stored pixels as viewers display them; the

@@ -41,6 +41,7 @@ def files(tmp_path_factory):
     painted[fg] = (0, 255, 0)  # green strokes painted onto a copy of the photo
     Image.fromarray(painted).save(d / "painted.png")
     (d / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n garbage")
+    (d / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 not an image")
     (d / "gray16.png").write_bytes(b"")
     Image.fromarray((np.linspace(0, 65535, 48 * 64).reshape(48, 64)).astype(np.uint16)).save(d / "gray16.png")
     return d
@@ -195,6 +196,8 @@ def test_every_restoration_command_runs_end_to_end(tmp_path, capsys, task):
     (["dehaze", "{d}/img.png", "--airlight", "1,2"], "three numbers R,G,B; got 2 numbers"),
     (["dehaze", "{d}/img.png", "--strength", "2"], "strength must lie in 0–1"),
     (["dehaze", "{d}/broken.png"], "not a readable image"),
+    (["dehaze", "{d}/clip.mp4"], "clip.mp4: not a readable image (PNG, JPEG, WebP, TIFF, BMP or GIF); a video clip "
+                                 "goes to the task's video form (e.g. dehaze-video"),
     (["watermark", "{d}/img.png", "--hint", "{d}/inverted.png"], "is the hint inverted?"),
     (["inpaint", "{d}/img.png", "--mask", "{d}/white.png"], "white.png: the mask hides every pixel"),
 ])
