@@ -175,14 +175,13 @@ CLEAN_SEAM = 0.9
 # split, 96 cases (bench/probe_watermark_refused.py): of the 26 fits refused, the fill beat the input on 2 (+8.2 dB
 # at a ratio of 2.68, +4.1 dB at 1.17) and lost 1.5–13.8 dB on the 24 others, all at ratios under 1.43. Cases
 # 96–383 (bench/results/probe_watermark_refused_tune_96_384.txt): of 65 refused, the fill was given on 2, +8.8 dB
-# (at 2.69) and −16.2 (at 3.74, a coloured text over texture). Those fits have since been kept (the four refused
-# fits over 2 in cases 0–383 are fitted, +4.7 to +15.3 dB), and with the code of 2026-12 no refused fit of cases
-# 0–383 stands over 2 (74 hints do; all fitted). Cases 384–767, not looked at before
-# (bench/results/probe_watermark_refused_tune_384_768.txt): of 92 fits refused, the fill was given to three, all over
-# texture and all worse than the input (−4.9 dB at 2.68, −8.7 at 2.01, −11.0 at 2.04); it beat the input on 7 (by
-# +0.2 to +5.0 dB), none given it. Over texture no fill predicts what lies
-# under the mark, and the photo's own detail crossing the hint (a cup's rim) stands out of the fill as a mark does:
-# so over texture a refused fit now always leaves the photo unchanged.
+# (at 2.69) and −16.2 (at 3.74, a coloured text over texture). The four refused fits over 2 in cases 0–383 (three
+# better with the fill, one worse) are fitted since (+4.7 to +15.3 dB): no refused fit there stands over 2 now (74
+# hints do, all fitted). Cases 384–767, not looked at before (bench/results/probe_watermark_refused_tune_384_768.txt):
+# of 92 fits refused, the fill was given to three, all over texture and all worse than the input (−4.9 dB at 2.68,
+# −8.7 at 2.01, −11.0 at 2.04); it beat the input on 7 (by +0.2 to +5.0 dB), none given it. Over texture no fill
+# predicts what lies under the mark, and the photo's own detail crossing the hint (a cup's rim) stands out of the
+# fill as a mark does: there a refused fit leaves the photo unchanged.
 FILL_OVER_INPUT = 2.0
 # Below WEAK_GAIN nats per pixel the photo's colours hardly identify the mark (an achromatic mark over a grey or
 # pale texture: a caution, for one photo or several with a hint; see caution_notes); such a fit is then also not
