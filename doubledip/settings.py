@@ -130,4 +130,5 @@ class DecompositionSettings(Settings):
     def check(self) -> None:
         super().check()
         if self.size is not None and whole_number(self.size, "working size") < 32:
-            raise InputError(f"working size must be at least 32 px (--size on the command line); got {self.size}")
+            # Said the same to the CLI, the page and the API (it named "--size on the command line" to all three).
+            raise InputError(f"working size must be at least 32 px; got {self.size}")
