@@ -1138,9 +1138,10 @@ IDENTICAL_DB = 100.0  # the benchmark's PSNR of two identical images is 120 dB
 # Gallery captions wrap instead of being cut at one line (a separation row's eight tiles are narrow).
 CSS = (".dd-gallery-row .caption-label { white-space: normal !important; max-width: 100% !important; }"
        # A phone's width holds fewer than the live layers' 4 columns of 100 px tiles: wrap them onto more rows rather
-       # than hide the last ones sideways.
+       # than hide the last ones sideways. auto-fit, not auto-fill: a restoration's one result fills the width, as on
+       # a desktop (auto-fill kept empty columns beside it, and it showed as a 148 px thumbnail).
        " @media (max-width: 520px) { .dd-layers .grid-container {"
-       " grid-template-columns: repeat(auto-fill, minmax(100px, 1fr)) !important; } }"
+       " grid-template-columns: repeat(auto-fit, minmax(100px, 1fr)) !important; } }"
        # The editor's label (two lines on a phone) floated under its zoom toolbar and could not be read: on a phone
        # it is a line of its own above the editor, which takes the block's height that is left.
        " @media (max-width: 520px) { .dd-editor { display: flex !important; flex-direction: column; }"

@@ -242,6 +242,22 @@ def test_on_a_phones_width_every_live_layer_is_in_view(browser, server):
     assert len(rights) == 5 and max(rights) <= box["x"] + box["width"] + 1, (rights, box)
 
 
+def test_on_a_phones_width_a_restorations_one_result_fills_the_width(phone):
+    """At 390 px the rule that wraps the live layers onto more rows kept empty columns beside a restoration's one
+    result: the restored photo showed as a 148 px thumbnail in a 320 px box (on a desktop it fills the column)."""
+    _open_tab(phone, "Restore")
+    panel = _panel(phone)
+    panel.locator("tbody tr", has_text="superres").first.click()
+    panel.get_by_text("Advanced").click()
+    panel.get_by_label("steps (0 or empty: the preset's)").fill("5")
+    phone.wait_for_timeout(1000)
+    panel.get_by_role("button", name="Run", exact=True).click()
+    assert _wait(lambda: "done in" in _progress(phone), 120), _progress(phone)
+    box = panel.locator(".dd-layers").first.bounding_box()
+    tile = panel.locator(".dd-layers .grid-container > *").first.bounding_box()
+    assert tile["width"] >= 0.8 * box["width"], (tile, box)
+
+
 def test_on_a_phones_width_the_editors_label_is_clear_of_its_toolbar(phone):
     """At 390 px the editor's label ("photo — green: foreground, …", two lines there) lay under its zoom toolbar
     and could not be read."""
