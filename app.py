@@ -1137,6 +1137,15 @@ _METRIC_TEXT = re.compile(r"\s*(?:IoU \d\.\d+|\d+\.\d+ dB)")
 IDENTICAL_DB = 100.0  # the benchmark's PSNR of two identical images is 120 dB
 # Gallery captions wrap instead of being cut at one line (a separation row's eight tiles are narrow).
 CSS = (".dd-gallery-row .caption-label { white-space: normal !important; max-width: 100% !important; }"
+       # A row is as tall as its tiles (Gradio gave the grid a 450 px minimum: a tall empty band under every row),
+       # and its tiles start below the row's label, which lay over their top.
+       " .dd-gallery-row .grid-wrap { min-height: 0 !important; height: auto !important; max-height: none !important; }"
+       " .dd-gallery-row .grid-container { padding-top: 30px !important; }"
+       # On a phone a row's 7–8 tiles wrap onto more rows (they ran 756 px wide in a 324 px box, most out of view).
+       # Its label takes two lines there, clear of the row's download button.
+       " @media (max-width: 520px) { .dd-gallery-row .grid-container {"
+       " grid-template-columns: repeat(auto-fit, minmax(100px, 1fr)) !important; padding-top: 50px !important; }"
+       " .dd-gallery-row > label[data-testid=block-label] { max-width: calc(100% - 44px) !important; } }"
        # A phone's width holds fewer than the live layers' 4 columns of 100 px tiles: wrap them onto more rows rather
        # than hide the last ones sideways. auto-fit, not auto-fill: a restoration's one result fills the width, as on
        # a desktop (auto-fill kept empty columns beside it, and it showed as a 148 px thumbnail).

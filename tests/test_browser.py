@@ -258,6 +258,24 @@ def test_on_a_phones_width_a_restorations_one_result_fills_the_width(phone):
     assert tile["width"] >= 0.8 * box["width"], (tile, box)
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_gallery_rows_label_tiles_and_height_fit_together(browser, server, width):
+    """Each comparison row's label lay over the top of its tiles, a 450 px minimum left a tall empty band under
+    them, and at 390 px a row's 7 tiles ran 756 px wide in a 324 px box, most out of view."""
+    page = next(_opened(browser, server, width, 900))
+    _open_tab(page, "Comparison gallery")
+    row = page.locator(".dd-gallery-row").first
+    row.scroll_into_view_if_needed()
+    tiles = row.locator(".gallery-item")
+    sync_api.expect(tiles.first).to_be_visible()
+    label, box = row.locator("[data-testid=block-label]").first.bounding_box(), row.bounding_box()
+    cells = [tiles.nth(i).bounding_box() for i in range(tiles.count())]
+    page.context.close()
+    assert label["y"] + label["height"] <= min(c["y"] for c in cells), (label, cells[0])
+    assert max(c["x"] + c["width"] for c in cells) <= box["x"] + box["width"] + 1, (cells, box)
+    assert box["y"] + box["height"] <= max(c["y"] + c["height"] for c in cells) + 30, (box, cells[-1])
+
+
 def test_on_a_phones_width_the_editors_label_is_clear_of_its_toolbar(phone):
     """At 390 px the editor's label ("photo — green: foreground, …", two lines there) lay under its zoom toolbar
     and could not be read."""
