@@ -926,12 +926,17 @@ def _wire_stop(stop: gr.Button, events: list, progress: gr.Markdown) -> None:
 # kept :data:`ERROR_SECONDS`, it lay over the result of a later run shorter than that. Page only, nothing is sent.
 CLOSE_ERRORS = ("() => document.querySelectorAll('[data-testid=toast-body].error [data-testid=toast-close]')"
                 ".forEach(b => b.click())")
+# Where the outputs come after the examples (a stacked page, :data:`CSS`), a new run brings its progress line into
+# view: the Restore tab's four example tables put it a screen below Run, and nothing seemed to happen.
+SHOW_PROGRESS = ("() => { if (window.innerWidth < 768) { const p = [...document.querySelectorAll('.dd-progress')]"
+                 ".find(e => e.offsetParent !== null); if (p) p.scrollIntoView({block: 'start'}); } }")
 
 
 def _run_stop():
     with gr.Row():
         run, stop = gr.Button("Run", variant="primary"), gr.Button("Stop")
-    run.click(None, None, None, js=CLOSE_ERRORS, api_name=False, queue=False, show_progress="hidden")
+    for js in (CLOSE_ERRORS, SHOW_PROGRESS):
+        run.click(None, None, None, js=js, api_name=False, queue=False, show_progress="hidden")
     return run, stop
 
 

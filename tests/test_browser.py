@@ -258,6 +258,21 @@ def test_on_a_phones_width_a_restorations_one_result_fills_the_width(phone):
     assert tile["width"] >= 0.8 * box["width"], (tile, box)
 
 
+def test_on_a_phones_width_run_brings_the_progress_line_into_view(phone):
+    """With the examples before the outputs on a phone, the Restore tab's four example tables put the progress line
+    a screen below Run: after pressing it nothing changed on screen."""
+    _open_tab(phone, "Restore")
+    panel = _panel(phone)
+    panel.locator("tbody tr", has_text="superres").first.click()
+    panel.get_by_text("Advanced").click()
+    panel.get_by_label("steps (0 or empty: the preset's)").fill("5")
+    phone.wait_for_timeout(1000)
+    panel.get_by_role("button", name="Run", exact=True).click()
+    line = panel.locator(".dd-progress").first
+    assert _wait(lambda: -2 <= line.bounding_box()["y"] < 844, 5), line.bounding_box()  # subpixel: -0.5
+    assert _wait(lambda: "done in" in _progress(phone), 120), _progress(phone)
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_a_gallery_rows_label_tiles_and_height_fit_together(browser, server, width):
     """Each comparison row's label lay over the top of its tiles, a 450 px minimum left a tall empty band under
