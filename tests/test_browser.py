@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from pathlib import Path
@@ -36,8 +37,9 @@ def browser():
         b.close()
 
 
+@contextlib.contextmanager
 def _opened(browser, server, width: int, height: int):
-    """The page loaded in a new browser context of ``width`` × ``height`` px; closed after the test."""
+    """The page loaded in a new browser context of ``width`` × ``height`` px; the context closed on leaving."""
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.goto(server)
@@ -48,13 +50,15 @@ def _opened(browser, server, width: int, height: int):
 
 @pytest.fixture
 def page(browser, server):
-    yield from _opened(browser, server, 1280, 1000)
+    with _opened(browser, server, 1280, 1000) as page:
+        yield page
 
 
 @pytest.fixture
 def phone(browser, server):
     """The page at a phone's width (390 × 844), where a new user's trial found the faults its tests name."""
-    yield from _opened(browser, server, 390, 844)
+    with _opened(browser, server, 390, 844) as page:
+        yield page
 
 
 def _open_tab(page, name: str) -> None:
@@ -242,16 +246,22 @@ def test_on_a_phones_width_every_live_layer_is_in_view(browser, server):
     assert len(rights) == 5 and max(rights) <= box["x"] + box["width"] + 1, (rights, box)
 
 
-def test_on_a_phones_width_a_restorations_one_result_fills_the_width(phone):
-    """At 390 px the rule that wraps the live layers onto more rows kept empty columns beside a restoration's one
-    result: the restored photo showed as a 148 px thumbnail in a 320 px box (on a desktop it fills the column)."""
-    _open_tab(phone, "Restore")
-    panel = _panel(phone)
+def _start_superres(page):
+    """Runs the Restore tab's super-resolution example for 5 steps; returns the tab's panel."""
+    _open_tab(page, "Restore")
+    panel = _panel(page)
     panel.locator("tbody tr", has_text="superres").first.click()
     panel.get_by_text("Advanced").click()
     panel.get_by_label("steps (0 or empty: the preset's)").fill("5")
-    phone.wait_for_timeout(1000)
+    page.wait_for_timeout(1000)
     panel.get_by_role("button", name="Run", exact=True).click()
+    return panel
+
+
+def test_on_a_phones_width_a_restorations_one_result_fills_the_width(phone):
+    """At 390 px the rule that wraps the live layers onto more rows kept empty columns beside a restoration's one
+    result: the restored photo showed as a 148 px thumbnail in a 320 px box (on a desktop it fills the column)."""
+    panel = _start_superres(phone)
     assert _wait(lambda: "done in" in _progress(phone), 120), _progress(phone)
     box = panel.locator(".dd-layers").first.bounding_box()
     tile = panel.locator(".dd-layers .grid-container > *").first.bounding_box()
@@ -261,13 +271,7 @@ def test_on_a_phones_width_a_restorations_one_result_fills_the_width(phone):
 def test_on_a_phones_width_run_brings_the_progress_line_into_view(phone):
     """With the examples before the outputs on a phone, the Restore tab's four example tables put the progress line
     a screen below Run: after pressing it nothing changed on screen."""
-    _open_tab(phone, "Restore")
-    panel = _panel(phone)
-    panel.locator("tbody tr", has_text="superres").first.click()
-    panel.get_by_text("Advanced").click()
-    panel.get_by_label("steps (0 or empty: the preset's)").fill("5")
-    phone.wait_for_timeout(1000)
-    panel.get_by_role("button", name="Run", exact=True).click()
+    panel = _start_superres(phone)
     line = panel.locator(".dd-progress").first
     assert _wait(lambda: -2 <= line.bounding_box()["y"] < 844, 5), line.bounding_box()  # subpixel: -0.5
     assert _wait(lambda: "done in" in _progress(phone), 120), _progress(phone)
@@ -277,15 +281,14 @@ def test_on_a_phones_width_run_brings_the_progress_line_into_view(phone):
 def test_a_gallery_rows_label_tiles_and_height_fit_together(browser, server, width):
     """Each comparison row's label lay over the top of its tiles, a 450 px minimum left a tall empty band under
     them, and at 390 px a row's 7 tiles ran 756 px wide in a 324 px box, most out of view."""
-    page = next(_opened(browser, server, width, 900))
-    _open_tab(page, "Comparison gallery")
-    row = page.locator(".dd-gallery-row").first
-    row.scroll_into_view_if_needed()
-    tiles = row.locator(".gallery-item")
-    sync_api.expect(tiles.first).to_be_visible()
-    label, box = row.locator("[data-testid=block-label]").first.bounding_box(), row.bounding_box()
-    cells = [tiles.nth(i).bounding_box() for i in range(tiles.count())]
-    page.context.close()
+    with _opened(browser, server, width, 900) as page:
+        _open_tab(page, "Comparison gallery")
+        row = page.locator(".dd-gallery-row").first
+        row.scroll_into_view_if_needed()
+        tiles = row.locator(".gallery-item")
+        sync_api.expect(tiles.first).to_be_visible()
+        label, box = row.locator("[data-testid=block-label]").first.bounding_box(), row.bounding_box()
+        cells = [tiles.nth(i).bounding_box() for i in range(tiles.count())]
     assert label["y"] + label["height"] <= min(c["y"] for c in cells), (label, cells[0])
     assert max(c["x"] + c["width"] for c in cells) <= box["x"] + box["width"] + 1, (cells, box)
     assert box["y"] + box["height"] <= max(c["y"] + c["height"] for c in cells) + 30, (box, cells[-1])
