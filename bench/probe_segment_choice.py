@@ -8,7 +8,8 @@ Each case is segmented once (fast preset without ``hint_cut``, seed 0) and the d
 the library's result and GrabCut's (the benchmark's baseline) are cached. Offline, both labellings' energies
 (:func:`doubledip.graphcut.labelling_energies`) are printed beside their IoU, and how often the lower energy picks the
 better labelling; also the rule "the hints' cut where the lower energy or the networks' own mask before the cut
-(nearer by IoU) prefers it".
+(nearer by IoU) prefers it", and the energy with both mixtures fitted to the hints and to the pixels both labellings
+agree on ("agreed models": more pixels to fit than a few strokes, none of them disputed).
 """
 
 from __future__ import annotations
@@ -79,23 +80,26 @@ def offline(cases, cache: Path) -> None:
         a, b, base = iou(ours, truth), iou(gc, truth), iou(d["grabcut"], truth)
         fg, bg = case.inputs["fg_hint"], case.inputs["bg_hint"]
         if (ours == gc).all():
-            picks.append((a, b, a, a, base, a))
+            picks.append((a, b, a, a, base, a, a))
             continue
         ea, eb = labelling_energies(img, [ours, gc])
         ha, hb = labelling_energies(img, [ours, gc], fg, bg)
         pick, hpick = (a if ea <= eb else b), (a if ha <= hb else b)
+        ga, gb = labelling_energies(img, [ours, gc], fg | (ours & gc), bg | (~ours & ~gc))
+        gpick = a if ga <= gb else b
         # The networks' own mask before the cut (working size, brought to the photo's): which labelling is nearer?
         h, w = ours.shape
         nets = cv2.resize(d["working"].reshape(d["working"].shape[-2:]).astype(np.float32), (w, h)) >= 0.5
         wpick = b if iou(gc, nets) > iou(ours, nets) else a
-        picks.append((a, b, pick, hpick, base, b if hb < ha or wpick == b else a))
+        picks.append((a, b, pick, hpick, base, b if hb < ha or wpick == b else a, gpick))
         print(f"{case.name:18s} {case.params['hints']:8s} ours {a:.3f} | GrabCut {b:.3f}   refit dE {eb - ea:9.0f} "
               f"{flag(pick, a, b)}   hint models dE {hb - ha:9.0f} {flag(hpick, a, b)}   networks' mask IoU "
-              f"{iou(ours, nets):.3f} | {iou(gc, nets):.3f} {flag(wpick, a, b)}")
+              f"{iou(ours, nets):.3f} | {iou(gc, nets):.3f} {flag(wpick, a, b)}   agreed models dE {gb - ga:9.0f} "
+              f"{flag(gpick, a, b)}")
     p = np.array(picks)
     # GrabCut: from the hints, its regions that no stroke touches dropped; the bar is against the benchmark's (raw).
     for name, col in (("ours", 0), ("GrabCut", 1), ("lower energy", 2), ("lower, hints", 3),
-                      ("or networks'", 5)):
+                      ("or networks'", 5), ("agreed models", 6)):
         v = p[:, col]
         held = (v >= 0.9) & (v >= p[:, 4] - 0.02)
         print(f"{name:13s} IoU>=0.9 {int((v >= 0.9).sum())}/{len(v)}  >=GrabCut-0.02 "
