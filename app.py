@@ -783,7 +783,8 @@ def _outputs(video: bool = False, single: bool = False):
     the examples (:data:`CSS`)."""
     with gr.Column(elem_classes=["dd-outputs"]):
         progress = gr.Markdown(START_TEXT, elem_classes=["dd-progress"])
-        gallery = gr.Gallery(label="layers (live" + (": a strip of frames per layer)" if video else ")"),
+        gallery = gr.Gallery(label="layers (live" + (": a strip of frames of each layer the run shows; done: frame 1 "
+                                                     "of every layer)" if video else ")"),
                              columns=4, height="auto" if single else 320, object_fit="contain",
                              elem_classes=["dd-layers"], format="png")  # its Download button: lossless, not WebP
         player = gr.Video(label="result (every frame, the clip's size and frame rate)", elem_classes=["dd-video"]) \
@@ -891,7 +892,8 @@ def _stopped(request: gr.Request):
         if visitor not in _RUNS and time.monotonic() - _ENDED.get(visitor, -math.inf) > STOP_RECENT:
             yield gr.skip()
             return
-    yield "**stopping** — the run ends at the step under way…"
+    yield ("**stopping** — the run ends at its next update, at most 10 optimisation steps away (50 with the paper "
+           "preset)…")
     with _RUNS_CHANGED:
         _RUNS_CHANGED.wait_for(lambda: visitor not in _RUNS, timeout=STOP_SETTLE)
     start = time.monotonic()
