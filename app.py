@@ -783,8 +783,8 @@ def _outputs(video: bool = False, single: bool = False):
     the examples (:data:`CSS`)."""
     with gr.Column(elem_classes=["dd-outputs"]):
         progress = gr.Markdown(START_TEXT, elem_classes=["dd-progress"])
-        gallery = gr.Gallery(label="layers (live" + (": a strip of frames of each layer the run shows; done: frame 1 "
-                                                     "of every layer)" if video else ")"),
+        gallery = gr.Gallery(label="layers (live" + (": strips of frames; done: frame 1 of each layer)" if video
+                                                     else ")"),
                              columns=4, height="auto" if single else 320, object_fit="contain",
                              elem_classes=["dd-layers"], format="png")  # its Download button: lossless, not WebP
         player = gr.Video(label="result (every frame, the clip's size and frame rate)", elem_classes=["dd-video"]) \
