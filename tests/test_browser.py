@@ -523,21 +523,32 @@ def test_a_hint_painted_with_the_mouse_is_half_transparent_and_is_the_runs_hint(
     page.get_by_role("tab", name="Watermark removal").click()
     panel = _panel(page)
     panel.locator("input[type=file]").first.set_input_files(str(ROOT / "examples" / "wm_coffee.png"))
-    page.wait_for_timeout(2500)
-    box = panel.locator("canvas").first.bounding_box()
+    canvas = panel.locator("canvas").first
+    shot = SHOTS / "watermark_painted.png"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    band = None
+
+    def _band():
+        nonlocal band
+        page.screenshot(path=str(shot), clip=clip)
+        band = np.asarray(Image.open(shot).convert("RGB")).astype(float)
+        return band
+
+    # The photo is in the editor before painting: a fixed wait painted on an empty editor when the upload was slow
+    # (CI: the band came back plain white, neither photo nor paint).
+    sync_api.expect(canvas).to_be_visible(timeout=30_000)
+    box = canvas.bounding_box()
     x0, x1 = box["x"] + 0.25 * box["width"], box["x"] + 0.75 * box["width"]
     ys = [box["y"] + f * box["height"] for f in np.linspace(0.6, 0.75, 10)]
+    clip = {"x": x0 + 20, "y": ys[2], "width": x1 - x0 - 40, "height": ys[-3] - ys[2]}
+    assert _wait(lambda: _band().std(axis=(0, 1)).max() > 15, 30), "the photo never showed in the editor"
     for y in ys:
         page.mouse.move(x0, y)
         page.mouse.down()
         page.mouse.move(x1, y, steps=12)
         page.mouse.up()
-    page.wait_for_timeout(500)
-    shot = SHOTS / "watermark_painted.png"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shot), clip={"x": x0 + 20, "y": ys[2], "width": x1 - x0 - 40, "height": ys[-3] - ys[2]})
-    band = np.asarray(Image.open(shot).convert("RGB")).astype(float)
-    assert band[..., 0].mean() > band[..., 1].mean() + 40  # painted: magenta over the photo
+    # painted: magenta over the photo
+    assert _wait(lambda: _band()[..., 0].mean() > band[..., 1].mean() + 40, 10), band.mean(axis=(0, 1))
     assert band.std(axis=(0, 1)).max() > 15  # and the photo shows through (opaque paint is one flat colour)
     panel.get_by_role("button", name="Run", exact=True).click()
     assert _wait(lambda: "done in" in _progress(page), 120), _progress(page)
