@@ -103,6 +103,10 @@ STOP_SETTLE = 5.0  # s that Stop waits at most for the cancelled run to end befo
 # pressed was not stopped by it (it had finished, or failed with its error shown), so Stop leaves its line alone.
 _ENDED: dict[str | None, float] = {}
 STOP_RECENT = 1.0
+# The stop flags of the runs in flight, per visitor and tab: Stop sets its tab's (not the visitor's runs in other
+# tabs), and the engine then yields after the step under way (doubledip.threads.stop_requested): the cancel alone
+# took effect at the run's next snapshot, up to 10 steps (50 with the paper preset) and 10 s later.
+_STOPS: dict[tuple[str | None, str], set[threading.Event]] = {}
 
 
 def _visitor() -> str | None:
@@ -127,15 +131,26 @@ def _running(visitor: str | None) -> Iterator[None]:
             _RUNS_CHANGED.notify_all()
 
 
-def _heavy(fn: Callable) -> Callable:
-    """A heavy handler: its whole body (input decoding, the optimisation, the final images) runs on the library's
-    one torch thread (``dd.pinned``; why: doubledip/threads.py), its updates stream back to Gradio's thread; on a
-    ZeroGPU Space it also gets a GPU. While it runs, its visitor counts in ``_RUNS``."""
+def _heavy(fn: Callable, tab: str) -> Callable:
+    """A heavy handler of the tab ``tab``: its whole body (input decoding, the optimisation, the final images) runs
+    on the library's one torch thread (``dd.pinned``; why: doubledip/threads.py), its updates stream back to
+    Gradio's thread; on a ZeroGPU Space it also gets a GPU. While it runs, its visitor counts in ``_RUNS`` and its
+    stop flag is in ``_STOPS`` under the visitor and ``tab``."""
 
     @functools.wraps(fn)
     def on_torch_thread(*args, **kwargs):
-        with _running(_visitor()):
-            yield from dd.pinned(lambda: fn(*args, **kwargs))
+        visitor, stop = _visitor(), threading.Event()
+        with _RUNS_CHANGED:
+            _STOPS.setdefault((visitor, tab), set()).add(stop)
+        try:
+            with _running(visitor):
+                yield from dd.pinned(lambda: fn(*args, **kwargs), stop=stop)
+        finally:
+            with _RUNS_CHANGED:
+                flags = _STOPS.get((visitor, tab), set())
+                flags.discard(stop)
+                if not flags:
+                    _STOPS.pop((visitor, tab), None)
 
     spaces = _zero_gpu()
     return spaces.GPU(on_torch_thread) if spaces is not None else on_torch_thread
@@ -614,7 +629,7 @@ def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
     handler.__signature__ = inspect.Signature(params)
     handler.__name__ = handler.__qualname__ = f"run_{task.name}"
     handler.__doc__ = _docstring(task, names)
-    return _heavy(handler)
+    return _heavy(handler, tab_tasks[0].name)
 
 
 HANDLERS: dict[str, Callable] = {}
@@ -677,7 +692,7 @@ def _video_downloads(out: Path, paths: dict[str, Path]) -> list[str]:
     return [str(out / "all_frames.zip"), *map(str, paths.values())]
 
 
-@_heavy
+@functools.partial(_heavy, tab="video")
 def run_video(video, editor=None, task_label="segmentation", preset="fast", steps=None, size=None, seed=0):
     """A clip's layers, consistent in time: `client.predict(handle_file("clip.mp4"), api_name="/video")` segments
     it with automatic hints. Optional: segmentation hints on the clip's first frame as an editor value
@@ -878,9 +893,10 @@ def _editor_component(label: str, colours: list[str | tuple[str, float]], canvas
 STOP_WAIT = 900.0  # s that Stop's line goes on waiting for the machine to be free before its last word
 
 
-def _stopped(request: gr.Request):
+def _stopped(request: gr.Request, tab: str = ""):
     """Stop's progress line, a generator. At once it says "stopping" (a click with no answer for ten seconds read
-    as a click that did not register). Then it waits for the visitor's cancelled run to end (at most
+    as a click that did not register), having set the stop flags of the visitor's runs in ``tab`` (``_STOPS``): they
+    end after the optimisation step under way. Then it waits for the visitor's cancelled run to end (at most
     :data:`STOP_SETTLE` s) and for the torch thread to finish the step under way, which cannot be cut short, and
     only then says "stopped": said as soon as the handler ended, it raced the run's last update, which could land
     after it and leave a progress line that never moved again; said once after ten seconds, a long step left it on
@@ -889,11 +905,12 @@ def _stopped(request: gr.Request):
     the line (a finished run's summary, an error) is left as it is (``gr.skip()``)."""
     visitor = getattr(request, "session_hash", None)
     with _RUNS_CHANGED:
+        for flag in _STOPS.get((visitor, tab), ()):
+            flag.set()
         if visitor not in _RUNS and time.monotonic() - _ENDED.get(visitor, -math.inf) > STOP_RECENT:
             yield gr.skip()
             return
-    yield ("**stopping** — the run ends at its next update, at most 10 optimisation steps away (50 with the paper "
-           "preset)…")
+    yield "**stopping** — the run ends after the optimisation step under way…"
     with _RUNS_CHANGED:
         _RUNS_CHANGED.wait_for(lambda: visitor not in _RUNS, timeout=STOP_SETTLE)
     start = time.monotonic()
@@ -915,13 +932,17 @@ def _stopped(request: gr.Request):
            "again.")
 
 
-def _wire_stop(stop: gr.Button, events: list, progress: gr.Markdown) -> None:
-    """Stop cancels the tab's runs, then says "stopped" in its progress line once the visitor's run has ended."""
+def _wire_stop(stop: gr.Button, events: list, progress: gr.Markdown, tab: str) -> None:
+    """Stop cancels the tab's runs, sets their stop flags (``_STOPS``: they end after the step under way), then says
+    "stopped" in its progress line once the visitor's run has ended."""
     # The cancel is its own listener, registered first: as part of the "stopped" event it was sent only once that
     # event had ended, so the line could not wait for the run to end. No concurrency limit: the line must not wait
     # for the job slot that the cancelled run holds while it winds down.
     stop.click(None, None, None, cancels=events, api_name=False)
-    stop.click(_stopped, None, [progress], api_name=False, concurrency_limit=None)
+    def stopped(request: gr.Request):
+        yield from _stopped(request, tab)
+
+    stop.click(stopped, None, [progress], api_name=False, concurrency_limit=None)
 
 
 # A new run closes the error message still shown (Gradio's toast close button, which closes every error at once):
@@ -1046,7 +1067,7 @@ def task_tab(tasks: list[Task]) -> None:
             yield from HANDLERS[choice](*values)
 
         events.append(_wire(run, False, dispatch, [chooser, *inputs], outs))
-    _wire_stop(stop, events, outs[1])
+    _wire_stop(stop, events, outs[1], tasks[0].name)
     paint = next((p.kind for t in tasks for p in t.params if p.kind in ("mask", "hints")), None)
     if chooser is not None:
         # Only what the chosen task reads is shown: the other tasks' inputs (superres's scale) are hidden, and
@@ -1226,7 +1247,7 @@ def video_tab() -> None:
     clip.upload(video_first_frame, clip, editor, api_name=False)
     clip.change(new_clip, clip, [*outs, editor], api_name=False, queue=False)
     event = _wire(run, "video", run_video, [clip, editor, task, *adv], outs)
-    _wire_stop(stop, [event], outs[1])
+    _wire_stop(stop, [event], outs[1], "video")
     bunny = [str(EXAMPLES / "video" / "bunny.mp4"), _with_strokes("video/bunny_first.png", FG_BG), "segmentation"]
     examples = gr.Examples([bunny], [clip, editor, task], cache_examples=False,
                            label="example (Big Buck Bunny © Blender Foundation, CC BY 3.0; hints on its first frame)")

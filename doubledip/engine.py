@@ -29,6 +29,7 @@ from .nets import Arch, SkipNet, make_frame_inputs
 from .operators import Operator
 from .settings import whole_number
 from .stopping import Plateau, PsnrTarget, StopRule
+from .threads import stop_requested
 
 Tensors = dict[str, torch.Tensor]
 
@@ -375,7 +376,8 @@ def iterate(
     never twice for one step.
 
     The last snapshot (stage ``"done"``, in place of the last stage's end) carries the :class:`Result`. Closing the
-    generator (``gen.close()``, or dropping it) stops the work at the next step and releases the networks.
+    generator (``gen.close()``, or dropping it) stops the work at the next step and releases the networks. Run
+    through :func:`doubledip.threads.pinned` with a ``stop`` event that is set, it yields after every step.
     ``started``: the ``time.perf_counter()`` at which the caller began the work (its set-up before the problem
     existed then counts in the seconds and the ETA).
     """
@@ -471,7 +473,9 @@ def iterate(
                 if stop:
                     total -= stage.steps - i - 1
                     break
-                if (done == 1 or done % every == 0) and not (last_stage and i == stage.steps - 1):
+                # A run asked to stop (a page's Stop, through doubledip.threads.pinned) yields now, not up to
+                # ``every`` steps later: its caller closes it on receiving this snapshot.
+                if (done == 1 or done % every == 0 or stop_requested()) and not (last_stage and i == stage.steps - 1):
                     shown_at = done
                     yield snapshot(stage.name)
             if explicit and last_stage:

@@ -23,6 +23,7 @@ _TORCH_IDENT: list[int] = []  # the torch thread's identity, once it has started
 _TORCH_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="doubledip-torch",
                                    initializer=lambda: _TORCH_IDENT.append(threading.get_ident()))
 _END = object()
+_asked_to_stop: threading.Event | None = None  # the stop flag of the run whose step the torch thread is running
 _working = 0  # calls running or waiting on the torch thread
 _COUNTING = threading.Lock()
 
@@ -39,7 +40,16 @@ def _count(change: int) -> None:
         _working += change
 
 
-def _call(fn: Callable, *args, wait: bool = True):
+def stop_requested() -> bool:
+    """Whether the run whose step the torch thread is running now was asked to stop (the ``stop`` event given to
+    :func:`pinned`). :func:`doubledip.engine.iterate` reads it after every optimisation step and then yields at
+    once, so that a page's Stop ends the run after the step under way rather than at the next snapshot, up to
+    ``every`` steps later. False off the torch thread and for a run given no event."""
+    flag = _asked_to_stop
+    return flag is not None and flag.is_set() and threading.get_ident() in _TORCH_IDENT
+
+
+def _call(fn: Callable, *args, wait: bool = True, stop: threading.Event | None = None):
     """``fn(*args)`` on the torch thread, counted by :func:`busy` until it returns; its result (or exception) here,
     or with ``wait=False`` nothing, at once (an exception is then logged on the ``doubledip`` logger). Asked from
     the torch thread itself it runs at once: waiting there for the one thread that would run it never ends. That
@@ -48,9 +58,12 @@ def _call(fn: Callable, *args, wait: bool = True):
     _count(1)
 
     def call():
+        global _asked_to_stop
+        _asked_to_stop = stop  # calls on the torch thread run one at a time: this is the run now stepped
         try:
             return fn(*args)
         finally:
+            _asked_to_stop = None
             _count(-1)
 
     if threading.get_ident() in _TORCH_IDENT:
@@ -67,28 +80,32 @@ def _log_failure(done) -> None:
         logging.getLogger("doubledip").error("a stopped run's clean-up failed", exc_info=done.exception())
 
 
-def pinned(make: Callable[[], Iterator[T]]) -> Iterator[T]:
+def pinned(make: Callable[[], Iterator[T]], stop: threading.Event | None = None) -> Iterator[T]:
     """``make()`` and every step of the iterator it returns run on the process's one torch thread; items (and
     exceptions) come back to the caller's thread. Closing the returned generator closes the inner one there, after
     the step under way, without waiting for it: Gradio closes a cancelled handler on the thread that serves every
     request, and waiting there for another visitor's long step (a large photo's set-up: minutes) froze the whole
     server. Several pinned iterators may be stepped at once: their steps take turns. Raises TypeError unless ``make``
-    is a callable that returns an iterator (a generator function qualifies; a generator itself does not)."""
+    is a callable that returns an iterator (a generator function qualifies; a generator itself does not).
+
+    ``stop``: an event that another thread sets to have the run end soon (a page's Stop): once it is set, the
+    engine yields after the optimisation step under way (:func:`stop_requested`) and the caller then closes the
+    iterator. Without it a close waits for the next snapshot (every 10 steps by default)."""
     if not callable(make):
         raise TypeError(f"pinned() takes a function that makes the iterator (e.g. lambda: dd.iterate_dehaze(image)), "
                         f"not {type(make).__name__}")
-    inner = _call(make)  # errors in set-up raise here, in the caller, at once
+    inner = _call(make, stop=stop)  # errors in set-up raise here, in the caller, at once
     if not isinstance(inner, Iterator):
         raise TypeError(f"pinned()'s function must return an iterator; it returned {type(inner).__name__}")
-    return _forward(inner)
+    return _forward(inner, stop)
 
 
-def _forward(inner: Iterator[T]) -> Iterator[T]:
+def _forward(inner: Iterator[T], stop: threading.Event | None) -> Iterator[T]:
     ended = False  # the inner iterator ran out or raised: nothing is left to close, and nothing is queued after
     try:
         while True:
             try:
-                item = _call(next, inner, _END)
+                item = _call(next, inner, _END, stop=stop)
             except Exception:
                 ended = True
                 raise

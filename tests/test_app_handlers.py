@@ -479,6 +479,40 @@ def test_stop_after_a_finished_run_leaves_its_summary_alone():
     assert list(app._stopped(SimpleNamespace(session_hash="just cancelled")))[-1].startswith("**stopped**")
 
 
+def test_stop_asks_the_visitors_runs_in_its_own_tab_to_stop_and_no_others():
+    """Stop sets the stop flags of its tab's runs of the visitor (they end after the step under way), not those
+    of the same visitor's runs in other tabs, nor another visitor's; a handler's flag is registered while it runs
+    and gone after."""
+    import threading  # noqa: PLC0415
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    flags = {key: threading.Event() for key in (("me", "segment"), ("me", "dehaze"), ("you", "segment"))}
+    with app._RUNS_CHANGED:
+        for key, flag in flags.items():
+            app._STOPS.setdefault(key, set()).add(flag)
+    try:
+        with app._running("me"):
+            lines = app._stopped(SimpleNamespace(session_hash="me"), "segment")
+            assert next(lines).startswith("**stopping**")
+        list(lines)
+        assert [k for k, f in flags.items() if f.is_set()] == [("me", "segment")]
+    finally:
+        with app._RUNS_CHANGED:
+            for key, flag in flags.items():
+                app._STOPS[key].discard(flag)
+                if not app._STOPS[key]:
+                    del app._STOPS[key]
+
+    seen: list = []
+
+    def fake(*args):
+        seen.append(dict(app._STOPS))
+        yield 1
+
+    assert list(app._heavy(fake, "dehaze")()) == [1]
+    assert [k for k in seen[0] if k[1] == "dehaze"] and not app._STOPS
+
+
 def test_the_done_text_says_whether_a_result_is_reliable():
     """A new user found `mark_left` in the page's summary but not `reliable` (yes/no flags were left out): the flag
     that says whether to trust a removal is now shown, as yes or no, beside the figures and before the notes."""

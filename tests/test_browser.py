@@ -85,12 +85,13 @@ def _mask_src(page) -> str | None:
     return imgs.first.get_attribute("src") if imgs.count() else None
 
 
-def _start_segmentation(page, steps: int) -> None:
+def _start_segmentation(page, steps: int, size: int = 48, preset: str = "fast") -> None:
     panel = _panel(page)
     panel.locator("button.gallery-item").first.click()  # the first bundled example, with its hints
     panel.get_by_text("Advanced").click()
+    panel.get_by_label(preset, exact=True).check()
     panel.get_by_label("steps (0 or empty: the preset's)").fill(str(steps))
-    panel.get_by_label("working long side", exact=False).fill("48")
+    panel.get_by_label("working long side", exact=False).fill(str(size))
     page.wait_for_timeout(1500)  # the example's photo and paint layer finish loading into the editor
     panel.get_by_role("button", name="Run", exact=True).click()
 
@@ -377,11 +378,17 @@ def test_a_new_run_closes_the_error_still_shown(phone):
 
 
 def test_stop_ends_the_run(page):
-    _start_segmentation(page, steps=20000)
+    """Stop ends the run after the step under way: the paper preset shows a snapshot every 50 steps (about 10 s at
+    this working size here), and the cancel alone waited for the next one."""
+    _start_segmentation(page, steps=20000, size=192, preset="paper")
     assert _wait(lambda: "step" in _progress(page), 60)
+    page.wait_for_timeout(500)  # into the 50 steps before the next snapshot
     _panel(page).get_by_role("button", name="Stop", exact=True).click()
+    t0 = time.perf_counter()
     # The page says so once the run has ended (~0.5 s here, seconds on a loaded machine), and nothing moves after.
     assert _wait(lambda: "stopped" in _progress(page), 10), _progress(page)
+    took = time.perf_counter() - t0
+    assert took < 4, f"Stop waited for the run's next snapshot: {took:.1f} s"
     frozen = _progress(page)
     time.sleep(4)
     assert _progress(page) == frozen and "done" not in frozen

@@ -84,6 +84,26 @@ def test_closing_the_generator_stops_the_work():
         next(gen)
 
 
+def test_a_pinned_run_asked_to_stop_yields_after_the_step_under_way():
+    """A page's Stop took effect at the run's next snapshot, up to ``every`` steps later (10 s on a busy machine in a
+    new user's trial). With the run's stop event set, the engine yields after the step under way; another pinned
+    run, not asked to stop, keeps its pace."""
+    import threading  # noqa: PLC0415
+
+    from doubledip import pinned, threads  # noqa: PLC0415
+
+    stop = threading.Event()
+    asked = pinned(lambda: iterate(_problem(100_000), every=1000), stop=stop)
+    other = pinned(lambda: iterate(_problem(30), every=1000))
+    assert next(asked).step == 1 and next(other).step == 1
+    stop.set()
+    assert next(asked).step == 2  # not 1000
+    assert next(other).step == 30  # its own pace: the done snapshot
+    assert next(asked).step == 3
+    asked.close()
+    assert not threads.stop_requested()  # off the torch thread, whatever is set
+
+
 def test_seed_reproduces_and_another_seed_differs():
     """Bit-exact on the CPU. On CUDA, bilinear upsampling's backward adds with atomics in no fixed order (measured on
     an H200: same-seed runs differed by up to 0.05), so there the same seed must only be much closer than another."""
