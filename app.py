@@ -94,19 +94,19 @@ def _zero_gpu():
     return spaces
 
 
-# Runs in flight per visitor (keyed by the hash Gradio gives each open page): Stop says "stopped" only once its
-# visitor's run has ended, so that no update of the cancelled run can land after the line and overwrite it.
-_RUNS: dict[str | None, int] = {}
+# Runs in flight per visitor (the hash Gradio gives each open page) and tab, each with its stop flag. Stop sets its
+# tab's flags (the engine then yields after the step under way: doubledip.threads.stop_requested; the cancel alone
+# took effect at the run's next snapshot, up to 10 steps, 50 with the paper preset, and 10 s later) and says
+# "stopped" only once that tab's run has ended, so that no update of the cancelled run can land after the line and
+# overwrite it. Keyed by tab too: Stop pressed in a tab where the visitor ran nothing said "stopping" and waited
+# on the visitor's run in another tab, which it does not cancel.
+_RUNS: dict[tuple[str | None, str], set[threading.Event]] = {}
 _RUNS_CHANGED = threading.Condition()
 STOP_SETTLE = 5.0  # s that Stop waits at most for the cancelled run to end before it says "stopped" anyway
-# When each visitor's last run ended (time.monotonic()): a run that ended more than STOP_RECENT s before Stop was
-# pressed was not stopped by it (it had finished, or failed with its error shown), so Stop leaves its line alone.
-_ENDED: dict[str | None, float] = {}
+# When each visitor's last run in a tab ended (time.monotonic()): a run that ended more than STOP_RECENT s before
+# Stop was pressed was not stopped by it (it had finished, or failed with its error shown), so Stop leaves its line.
+_ENDED: dict[tuple[str | None, str], float] = {}
 STOP_RECENT = 1.0
-# The stop flags of the runs in flight, per visitor and tab: Stop sets its tab's (not the visitor's runs in other
-# tabs), and the engine then yields after the step under way (doubledip.threads.stop_requested): the cancel alone
-# took effect at the run's next snapshot, up to 10 steps (50 with the paper preset) and 10 s later.
-_STOPS: dict[tuple[str | None, str], set[threading.Event]] = {}
 
 
 def _visitor() -> str | None:
@@ -117,40 +117,32 @@ def _visitor() -> str | None:
 
 
 @contextlib.contextmanager
-def _running(visitor: str | None) -> Iterator[None]:
+def _running(visitor: str | None, tab: str) -> Iterator[threading.Event]:
+    """Counts a run of ``visitor`` in ``tab`` in ``_RUNS`` while it lasts; gives its stop flag."""
+    key, stop = (visitor, tab), threading.Event()
     with _RUNS_CHANGED:
-        _RUNS[visitor] = _RUNS.get(visitor, 0) + 1
+        _RUNS.setdefault(key, set()).add(stop)
     try:
-        yield
+        yield stop
     finally:
         with _RUNS_CHANGED:
-            _RUNS[visitor] -= 1
-            if not _RUNS[visitor]:
-                del _RUNS[visitor]
-            _ENDED[visitor] = time.monotonic()
+            _RUNS[key].discard(stop)
+            if not _RUNS[key]:
+                del _RUNS[key]
+            _ENDED[key] = time.monotonic()
             _RUNS_CHANGED.notify_all()
 
 
 def _heavy(fn: Callable, tab: str) -> Callable:
     """A heavy handler of the tab ``tab``: its whole body (input decoding, the optimisation, the final images) runs
     on the library's one torch thread (``dd.pinned``; why: doubledip/threads.py), its updates stream back to
-    Gradio's thread; on a ZeroGPU Space it also gets a GPU. While it runs, its visitor counts in ``_RUNS`` and its
-    stop flag is in ``_STOPS`` under the visitor and ``tab``."""
+    Gradio's thread; on a ZeroGPU Space it also gets a GPU. While it runs, it counts in ``_RUNS`` under its visitor
+    and ``tab``, with the stop flag that Stop sets."""
 
     @functools.wraps(fn)
     def on_torch_thread(*args, **kwargs):
-        visitor, stop = _visitor(), threading.Event()
-        with _RUNS_CHANGED:
-            _STOPS.setdefault((visitor, tab), set()).add(stop)
-        try:
-            with _running(visitor):
-                yield from dd.pinned(lambda: fn(*args, **kwargs), stop=stop)
-        finally:
-            with _RUNS_CHANGED:
-                flags = _STOPS.get((visitor, tab), set())
-                flags.discard(stop)
-                if not flags:
-                    _STOPS.pop((visitor, tab), None)
+        with _running(_visitor(), tab) as stop:
+            yield from dd.pinned(lambda: fn(*args, **kwargs), stop=stop)
 
     spaces = _zero_gpu()
     return spaces.GPU(on_torch_thread) if spaces is not None else on_torch_thread
@@ -893,26 +885,26 @@ def _editor_component(label: str, colours: list[str | tuple[str, float]], canvas
 STOP_WAIT = 900.0  # s that Stop's line goes on waiting for the machine to be free before its last word
 
 
-def _stopped(request: gr.Request, tab: str = ""):
+def _stopped(request: gr.Request, tab: str):
     """Stop's progress line, a generator. At once it says "stopping" (a click with no answer for ten seconds read
-    as a click that did not register), having set the stop flags of the visitor's runs in ``tab`` (``_STOPS``): they
-    end after the optimisation step under way. Then it waits for the visitor's cancelled run to end (at most
+    as a click that did not register), having set the stop flags of the visitor's runs in ``tab`` (``_RUNS``): they
+    end after the optimisation step under way. Then it waits for that cancelled run to end (at most
     :data:`STOP_SETTLE` s) and for the torch thread to finish the step under way, which cannot be cut short, and
     only then says "stopped": said as soon as the handler ended, it raced the run's last update, which could land
     after it and leave a progress line that never moved again; said once after ten seconds, a long step left it on
     "stopping" for good though the machine had long been idle. While the step runs on past the settling time the
     line says so. With no run of the visitor's in flight or just ended (:data:`STOP_RECENT`), nothing was stopped:
     the line (a finished run's summary, an error) is left as it is (``gr.skip()``)."""
-    visitor = getattr(request, "session_hash", None)
+    key = (getattr(request, "session_hash", None), tab)
     with _RUNS_CHANGED:
-        for flag in _STOPS.get((visitor, tab), ()):
+        for flag in _RUNS.get(key, ()):
             flag.set()
-        if visitor not in _RUNS and time.monotonic() - _ENDED.get(visitor, -math.inf) > STOP_RECENT:
+        if key not in _RUNS and time.monotonic() - _ENDED.get(key, -math.inf) > STOP_RECENT:
             yield gr.skip()
             return
     yield "**stopping** — the run ends after the optimisation step under way…"
     with _RUNS_CHANGED:
-        _RUNS_CHANGED.wait_for(lambda: visitor not in _RUNS, timeout=STOP_SETTLE)
+        _RUNS_CHANGED.wait_for(lambda: key not in _RUNS, timeout=STOP_SETTLE)
     start = time.monotonic()
     said = False
     while dd.threads.busy() and time.monotonic() - start < STOP_WAIT:
@@ -933,7 +925,7 @@ def _stopped(request: gr.Request, tab: str = ""):
 
 
 def _wire_stop(stop: gr.Button, events: list, progress: gr.Markdown, tab: str) -> None:
-    """Stop cancels the tab's runs, sets their stop flags (``_STOPS``: they end after the step under way), then says
+    """Stop cancels the tab's runs, sets their stop flags (``_RUNS``: they end after the step under way), then says
     "stopped" in its progress line once the visitor's run has ended."""
     # The cancel is its own listener, registered first: as part of the "stopped" event it was sent only once that
     # event had ended, so the line could not wait for the run to end. No concurrency limit: the line must not wait

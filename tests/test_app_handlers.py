@@ -444,7 +444,7 @@ def test_stop_says_stopped_only_once_the_visitors_run_has_ended():
     ended = threading.Event()
 
     def run(visitor: str, seconds: float) -> None:
-        with app._running(visitor):
+        with app._running(visitor, "segment"):
             time.sleep(seconds)
         ended.set()
 
@@ -452,14 +452,14 @@ def test_stop_says_stopped_only_once_the_visitors_run_has_ended():
     threading.Thread(target=run, args=("another", 3.0), daemon=True).start()
     time.sleep(0.1)
     t0 = time.perf_counter()
-    lines = app._stopped(SimpleNamespace(session_hash="visitor"))
+    lines = app._stopped(SimpleNamespace(session_hash="visitor"), "segment")
     assert next(lines).startswith("**stopping**") and time.perf_counter() - t0 < 0.2  # the click answered at once
     text = list(lines)[-1]
     assert ended.is_set() and time.perf_counter() - t0 >= 0.4  # it waited for the visitor's run
     assert text.startswith("**stopped**")
     t0 = time.perf_counter()
     # no run of its own: at once, whoever else runs, and the line is left alone
-    assert list(app._stopped(SimpleNamespace(session_hash="nobody"))) == [app.gr.skip()]
+    assert list(app._stopped(SimpleNamespace(session_hash="nobody"), "segment")) == [app.gr.skip()]
     assert time.perf_counter() - t0 < 0.2
 
 
@@ -469,48 +469,54 @@ def test_stop_after_a_finished_run_leaves_its_summary_alone():
     import time  # noqa: PLC0415
     from types import SimpleNamespace  # noqa: PLC0415
 
-    with app._running("finished"):
+    with app._running("finished", "dehaze"):
         pass
-    app._ENDED["finished"] -= app.STOP_RECENT + 1  # it ended a while before Stop was pressed
-    assert list(app._stopped(SimpleNamespace(session_hash="finished"))) == [app.gr.skip()]
-    assert list(app._stopped(SimpleNamespace(session_hash="never ran"))) == [app.gr.skip()]
-    with app._running("just cancelled"):
+    app._ENDED["finished", "dehaze"] -= app.STOP_RECENT + 1  # it ended a while before Stop was pressed
+    assert list(app._stopped(SimpleNamespace(session_hash="finished"), "dehaze")) == [app.gr.skip()]
+    assert list(app._stopped(SimpleNamespace(session_hash="never ran"), "dehaze")) == [app.gr.skip()]
+    with app._running("just cancelled", "dehaze"):
         time.sleep(0.01)
-    assert list(app._stopped(SimpleNamespace(session_hash="just cancelled")))[-1].startswith("**stopped**")
+    assert list(app._stopped(SimpleNamespace(session_hash="just cancelled"), "dehaze"))[-1].startswith("**stopped**")
 
 
-def test_stop_asks_the_visitors_runs_in_its_own_tab_to_stop_and_no_others():
-    """Stop sets the stop flags of its tab's runs of the visitor (they end after the step under way), not those
-    of the same visitor's runs in other tabs, nor another visitor's; a handler's flag is registered while it runs
-    and gone after."""
+def test_stop_asks_the_visitors_run_in_its_own_tab_to_stop_and_no_other():
+    """Stop sets the stop flag of the visitor's run in its tab (the run then ends after the step under way) and
+    waits for that run alone; the same visitor's run in another tab, and another visitor's, go on. Pressed in a tab
+    where the visitor runs nothing, it leaves the line alone at once: it said "stopping" and waited on the run in
+    the other tab, which it does not cancel."""
+    import contextlib  # noqa: PLC0415
     import threading  # noqa: PLC0415
+    import time  # noqa: PLC0415
     from types import SimpleNamespace  # noqa: PLC0415
 
-    flags = {key: threading.Event() for key in (("me", "segment"), ("me", "dehaze"), ("you", "segment"))}
-    with app._RUNS_CHANGED:
-        for key, flag in flags.items():
-            app._STOPS.setdefault(key, set()).add(flag)
-    try:
-        with app._running("me"):
-            lines = app._stopped(SimpleNamespace(session_hash="me"), "segment")
-            assert next(lines).startswith("**stopping**")
-        list(lines)
-        assert [k for k, f in flags.items() if f.is_set()] == [("me", "segment")]
-    finally:
-        with app._RUNS_CHANGED:
-            for key, flag in flags.items():
-                app._STOPS[key].discard(flag)
-                if not app._STOPS[key]:
-                    del app._STOPS[key]
+    with contextlib.ExitStack() as runs:
+        others = [runs.enter_context(app._running(*key)) for key in (("me", "dehaze"), ("you", "segment"))]
+
+        def segmenting():  # a run that ends once asked to, as the engine does after its step
+            with app._running("me", "segment") as flag:
+                assert flag.wait(10)
+                time.sleep(0.2)
+
+        run = threading.Thread(target=segmenting, daemon=True)
+        run.start()
+        time.sleep(0.1)
+        t0 = time.perf_counter()
+        assert list(app._stopped(SimpleNamespace(session_hash="me"), "video")) == [app.gr.skip()]
+        assert time.perf_counter() - t0 < 0.2
+        lines = list(app._stopped(SimpleNamespace(session_hash="me"), "segment"))
+        assert lines[-1].startswith("**stopped**") and not run.is_alive()
+        assert time.perf_counter() - t0 < app.STOP_SETTLE  # it waited for the run that ended, not the others
+        assert not any(flag.is_set() for flag in others)
+    assert not any(key[0] in ("me", "you") for key in app._RUNS)
 
     seen: list = []
 
     def fake(*args):
-        seen.append(dict(app._STOPS))
+        seen.append(list(app._RUNS))
         yield 1
 
     assert list(app._heavy(fake, "dehaze")()) == [1]
-    assert [k for k in seen[0] if k[1] == "dehaze"] and not app._STOPS
+    assert (None, "dehaze") in seen[0] and (None, "dehaze") not in app._RUNS
 
 
 def test_the_done_text_says_whether_a_result_is_reliable():
@@ -683,11 +689,11 @@ def test_stop_says_stopping_while_the_torch_thread_still_finishes_a_long_step(mo
     worker = threading.Thread(target=lambda: list(gen), daemon=True)
     worker.start()
     started.wait(5)
-    with app._running("big photo"):
+    with app._running("big photo", "dehaze"):
         pass  # the visitor's handler has ended (cancelled); its step is still on the torch thread
     lines: list = []
-    said = threading.Thread(target=lambda: lines.extend(app._stopped(SimpleNamespace(session_hash="big photo"))),
-                            daemon=True)
+    request = SimpleNamespace(session_hash="big photo")
+    said = threading.Thread(target=lambda: lines.extend(app._stopped(request, "dehaze")), daemon=True)
     try:
         assert app.dd.threads.busy()
         said.start()
