@@ -59,11 +59,13 @@ def _call(fn: Callable, *args, wait: bool = True, stop: threading.Event | None =
 
     def call():
         global _asked_to_stop
-        _asked_to_stop = stop  # calls on the torch thread run one at a time: this is the run now stepped
+        # Calls on the torch thread run one at a time: this is the run now stepped. One asked from the torch thread
+        # itself (a clean-up the garbage collector runs there) runs inside another's: that one's flag comes back.
+        outer, _asked_to_stop = _asked_to_stop, stop
         try:
             return fn(*args)
         finally:
-            _asked_to_stop = None
+            _asked_to_stop = outer
             _count(-1)
 
     if threading.get_ident() in _TORCH_IDENT:

@@ -153,3 +153,27 @@ def test_a_wrong_argument_is_named_at_once_not_at_the_first_step():
         pinned(5)
     with pytest.raises(TypeError, match="must return an iterator; it returned int"):
         pinned(lambda: 5)  # was accepted, and failed at the first step on the torch thread
+
+
+def test_a_call_run_inside_a_stopped_runs_step_leaves_its_stop_flag_set():
+    """A clean-up the garbage collector runs on the torch thread (another iterator's close) runs inside the step
+    under way; ending, it cleared that run's stop flag, and a Stop pressed before it went unseen until the next
+    snapshot."""
+    from doubledip import threads
+
+    stop = threading.Event()
+    seen: list = []
+
+    def stepping():
+        while True:
+            before = threads.stop_requested()
+            threads._call(lambda: None)  # from the torch thread: runs at once, inside this step
+            seen.append((before, threads.stop_requested()))
+            yield len(seen)
+
+    gen = pinned(stepping, stop=stop)
+    next(gen)
+    stop.set()
+    next(gen)
+    gen.close()
+    assert seen == [(False, False), (True, True)]
