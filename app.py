@@ -931,6 +931,7 @@ def _wire_stop(stop: gr.Button, events: list, progress: gr.Markdown, tab: str) -
     # event had ended, so the line could not wait for the run to end. No concurrency limit: the line must not wait
     # for the job slot that the cancelled run holds while it winds down.
     stop.click(None, None, None, cancels=events, api_name=False)
+
     def stopped(request: gr.Request):
         yield from _stopped(request, tab)
 
