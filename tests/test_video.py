@@ -924,3 +924,22 @@ def test_a_clip_task_given_inputs_it_does_not_take_says_what_it_takes():
         iterate_video("separate-video", clip, fg)
     with pytest.raises(InputError, match="segment-video takes fg_hint, bg_hint after the clip; got 3 more"):
         iterate_video("segment-video", clip, fg, bg, fg)
+
+
+def test_the_bundled_clips_hints_keep_the_whole_animal():
+    """The README's and the Video tab's example: its hints covered only the belly, and a new user's trial saw the
+    head and raised arms cut off through the clip (on the first frame the right fist went to the background). The
+    first frame's mask holds the head, both fists and the feet, and leaves out the dark burrow beside the body.
+    Points (row, column) in px of the 320×180 clip."""
+    import doubledip as dd  # noqa: PLC0415
+
+    root = Path(__file__).resolve().parent.parent / "examples" / "video"
+    clip = dd.read_clip(root / "bunny.mp4", max_frames=2)
+    fg = dd.load_mask(root / "bunny_fg.png", clip.size)
+    bg = dd.load_mask(root / "bunny_bg.png", clip.size)
+    result = dd.run(dd.iterate_video("segment-video", clip, fg, bg))
+    mask = result.images["mask"][0] > 0.5
+    inside = {"head": (27, 123), "left fist": (27, 50), "right fist": (17, 133), "feet": (147, 118),
+              "belly": (95, 110)}
+    assert {k: bool(mask[p]) for k, p in inside.items()} == dict.fromkeys(inside, True)
+    assert not mask[85, 72]  # the burrow
