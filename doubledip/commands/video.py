@@ -16,7 +16,9 @@ def _clip_args(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("video", help=f"{what} (mp4, webm, mov, gif, …)")
     p.add_argument("--max-frames", type=int, default=MAX_FRAMES,
                    help=f"at most this many frames are optimised; a longer clip is subsampled evenly in time, every "
-                        f"k-th frame (default {MAX_FRAMES}); every frame is output")
+                        f"k-th frame (default {MAX_FRAMES}); every frame is output. Fewer frames shorten tracking "
+                        f"and the paper preset's steps, hardly the fast preset's networks (4 frames a step): give "
+                        f"--steps for that")
 
 
 def _read(args: argparse.Namespace) -> Clip:
