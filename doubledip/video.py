@@ -44,6 +44,7 @@ from .settings import whole_number
 from .tasks import dehazing, segmentation, transparency
 
 MAX_FRAMES = 48  # frames the networks optimise (the paper's clips are a few seconds)
+SUBSAMPLED = "the clip has "  # how the note on a clip subsampled for the optimisation begins
 READ_SIDE = 640  # long side of the frames kept in memory for the optimisation
 MAX_SOURCE_FRAMES = 3000  # two minutes at 25 fps: longer uploads are refused before any decoding work
 TICKS = 90000  # the written mp4's time unit: 1/90000 s (the MPEG clock)
@@ -352,7 +353,7 @@ def read_clip(path: str | os.PathLike, max_frames: int = MAX_FRAMES, read_side: 
         notes.append(f"{p.name} holds a single picture: it was read as a one-frame clip (the photo tasks, e.g. "
                      "dehaze or segment, do more with one picture)")
     if len(kept) < count:
-        notes.append(f"the clip has {count} frames: optimised {len(kept)} of them, evenly spread; every other frame "
+        notes.append(f"{SUBSAMPLED}{count} frames: optimised {len(kept)} of them, evenly spread; every other frame "
                      "takes its nearest optimised frame's layers, refined on its own pixels")
     if max(size) > read_side:
         notes.append(f"frames optimised from a {read_side} px copy of the {size[1]}×{size[0]} source; outputs are "
@@ -449,7 +450,9 @@ def _with_clip_values(clip: Clip, snaps: Iterator[Snapshot]) -> Iterator[Snapsho
     so that :func:`iterate_video`'s checks and set-up run at the call, as the image tasks' do)."""
     for snap in snaps:
         if snap.result is not None:
-            snap.result.notes = [*clip.notes, *snap.result.notes]
+            # A clip returned as it is (no step ran: a haze-free clip) was not optimised on some of its frames.
+            notes = [n for n in clip.notes if not (snap.result.steps == 0 and n.startswith(SUBSAMPLED))]
+            snap.result.notes = [*notes, *snap.result.notes]
             snap.result.values.update(frames=clip.count, frames_optimised=len(clip.kept), fps=round(clip.fps, 3),
                                       duration_s=round(clip.duration, 3))
             for key in FRAME_VALUES:  # indices among the frames kept: the source's frame numbers instead

@@ -305,11 +305,14 @@ def test_a_clip_judged_haze_free_can_be_dehazed_with_the_strength_its_note_offer
     offer = next(n for n in summary["notes"] if "give a strength of 1" in n)
     assert "the clip is returned unchanged" in offer and "CLI dehaze-video --strength 1" in offer
     assert "the page's" not in offer  # the Video tab has no strength field
+    # Nothing was optimised: no note says that 2 of the frames were (a new user's trial found it beside steps 0).
+    assert not any("optimised 2 of them" in n for n in summary["notes"]), summary["notes"]
     r = cli(*args, "--strength", "1", "--out", tmp_path / "forced")
     assert r.returncode == 0, r.stderr
     summary = json.loads((tmp_path / "forced" / "summary.json").read_text())
     assert summary["dehaze_strength"] == 1.0 and summary["strength_source"] == "given"
     assert any(n.startswith("a strength of 1 was given for a clip that scores as haze-free") for n in summary["notes"])
+    assert any("optimised 2 of them" in n for n in summary["notes"])  # steps ran on 2 of the frames
 
 
 @pytest.mark.parametrize("ext,codec", [("gif", None), ("webm", "libvpx"), ("mov", "libx264")])
