@@ -142,7 +142,32 @@ class Task:
             said = ", ".join(k for k in inputs if k in by_position) + (f"; by keyword: {', '.join(keyword)}"
                                                                        if keyword else "")
             raise InputError(f"{self.name}: {e} (its inputs: {said})") from None
-        return fn(*args, **kwargs)
+        snaps = fn(*args, **kwargs)
+        cut = paper_cut_short(self.name, kwargs)
+        return snaps if cut is None else noted(snaps, cut)
+
+
+def paper_cut_short(task: str, kwargs: dict[str, Any]) -> str | None:
+    """The note for a run of the paper preset with other steps than its schedule's (``steps=60``: a quick look at
+    the paper's settings, not its result; a new user's trial found nothing saying so), or None."""
+    if kwargs.get("preset") != "paper" or kwargs.get("steps") in (None, 0):
+        return None
+    from .presets import get_preset
+
+    schedule = get_preset(task, "paper").total_steps
+    given = get_preset(task, "paper", steps=kwargs["steps"]).total_steps
+    if given == schedule:
+        return None
+    return (f"the paper preset was given {given} optimisation steps where its schedule has {schedule}: the "
+            f"paper's settings, not its result")
+
+
+def noted(snaps: Iterator[Snapshot], note: str) -> Iterator[Snapshot]:
+    """``snaps`` as they come, the result's notes ending with ``note``."""
+    for snap in snaps:
+        if snap.result is not None:
+            snap.result.notes = [*snap.result.notes, note]
+        yield snap
 
 
 def check_keywords(task: str, fn: Callable[..., Any], kwargs: dict[str, Any]) -> None:

@@ -39,7 +39,7 @@ from PIL import Image, UnidentifiedImageError
 
 from .engine import Result, Snapshot, Tensors, check_run_options
 from .io import MIN_SIDE, InputError, as_float_image, as_mask, check_mask, to_uint8
-from .registry import check_keywords
+from .registry import check_keywords, noted, paper_cut_short
 from .settings import whole_number
 from .tasks import dehazing, segmentation, transparency
 
@@ -442,7 +442,9 @@ def iterate_video(task: str, clip: Clip, *args, **kwargs) -> Iterator[Snapshot]:
     # Hints drawn on the source's first frame (its size as displayed) are brought to the kept frames' size.
     args = tuple(_at_frame_size(a, clip) for a in args)
     kwargs = {k: _at_frame_size(v, clip) if k.endswith("hint") else v for k, v in kwargs.items()}
-    return _with_clip_values(clip, TASKS[task].iterate(clip.frames, *args, **kwargs))
+    snaps = TASKS[task].iterate(clip.frames, *args, **kwargs)
+    cut = paper_cut_short(task, kwargs)
+    return _with_clip_values(clip, snaps if cut is None else noted(snaps, cut))
 
 
 def _with_clip_values(clip: Clip, snaps: Iterator[Snapshot]) -> Iterator[Snapshot]:

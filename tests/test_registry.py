@@ -143,3 +143,18 @@ def test_a_missing_or_extra_input_names_the_task_not_its_internal_function():
     with pytest.raises(dd.InputError, match="'sigma' is an input of denoise, not of superres") as e:
         dd.run("superres", img, sigma=25)
     assert "did you mean" not in str(e.value)
+
+
+def test_a_paper_preset_run_given_fewer_steps_says_it_is_not_the_papers_result():
+    """``--preset paper --steps 60`` said only "done": nothing told a new user that 60 steps of a 6000-step schedule
+    give the paper's settings, not its result. A run of the schedule's own length, or of the fast preset with
+    steps, carries no such note."""
+    name = "segment"
+    short = run_task(name, **inputs(name), preset="paper", steps=3, size=32)
+    assert any("paper preset was given 3 optimisation steps where its schedule has 6000" in n for n in short.notes)
+    fast = run_task(name, **inputs(name), steps=3, size=32)
+    assert not any("paper preset" in n for n in fast.notes)
+    from doubledip.registry import paper_cut_short  # noqa: PLC0415
+
+    assert paper_cut_short(name, {"preset": "paper", "steps": 6000}) is None
+    assert paper_cut_short(name, {"preset": "paper"}) is None

@@ -946,3 +946,12 @@ def test_the_bundled_clips_hints_keep_the_whole_animal():
               "belly": (95, 110)}
     assert {k: bool(mask[p]) for k, p in inside.items()} == dict.fromkeys(inside, True)
     assert not mask[85, 72]  # the burrow
+
+
+def test_a_clips_paper_preset_given_fewer_steps_says_it_is_not_the_papers_result(clipfiles):
+    """As for a photo (tests/test_registry.py): a clip's paper-preset run cut short says so in its notes."""
+    import doubledip as dd  # noqa: PLC0415
+
+    clip = dd.read_clip(clipfiles / "disc.mp4", max_frames=2)
+    result = dd.run(dd.iterate_video("separate-video", clip, preset="paper", steps=2, size=32))
+    assert any("paper preset was given 2 optimisation steps where its schedule has 7000" in n for n in result.notes)
