@@ -643,7 +643,8 @@ def build(
     if values.get("steps_scaled", 1.0) < NOTED_SCALING:
         notes.append(f"the network works on {pixels:,} pixels here, more than the {s.name} preset's steps are meant "
                      f"for ({s.budget_pixels:,}), so they were scaled to {values['steps_scaled']:.0%} "
-                     f"({s.total_steps} steps) to keep its time; give more steps to run more (CLI --steps; the page's Advanced settings; the API's steps=)")
+                     f"({s.total_steps} steps) to keep its time; give more steps to run more (CLI --steps; the "
+                     "page's Advanced settings; the API's steps=)")
 
     def choose_mix() -> Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, dict[str, Any]]]:
         """How the result mixes the network's image with classic methods, decided before the run: a function of
