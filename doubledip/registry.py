@@ -163,11 +163,17 @@ def paper_cut_short(task: str, kwargs: dict[str, Any]) -> str | None:
 
 
 def noted(snaps: Iterator[Snapshot], note: str) -> Iterator[Snapshot]:
-    """``snaps`` as they come, the result's notes ending with ``note``."""
-    for snap in snaps:
-        if snap.result is not None:
-            snap.result.notes = [*snap.result.notes, note]
-        yield snap
+    """``snaps`` as they come, the result's notes ending with ``note``; closing it closes ``snaps`` (the run's
+    networks are released at once)."""
+    try:
+        for snap in snaps:
+            if snap.result is not None:
+                snap.result.notes = [*snap.result.notes, note]
+            yield snap
+    finally:
+        close = getattr(snaps, "close", None)
+        if close is not None:
+            close()
 
 
 def check_keywords(task: str, fn: Callable[..., Any], kwargs: dict[str, Any]) -> None:
