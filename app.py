@@ -1148,7 +1148,11 @@ def gallery_tab() -> None:
                 f"cases are drawn at random by the benchmark's `check` split ({runs}): none was used to choose "
                 "settings, and failures are shown as they are. "
                 "Reproduce with `python bench/bench_check.py --task TASK --split check --seed SEED --gallery`.")
+    task = None
     for row in data["rows"]:
+        if row["task"] != task:  # a heading per task: the page is long, and a visitor looks for one task's cases
+            task = row["task"]
+            gr.Markdown(gallery_heading(task, data), elem_classes=["dd-gallery-task"])
         cells = [(str(manifest.parent / c["image"]), gallery_caption(c)) for c in row["cells"]]
         gr.Gallery(cells, label=gallery_title(row), columns=len(cells), height="auto",
                    object_fit="contain", allow_preview=True, elem_classes=["dd-gallery-row"])
@@ -1196,6 +1200,21 @@ CSS = (".dd-gallery-row .caption-label { white-space: normal !important; max-wid
        # 704 px page of a 768 px window), the examples came below four empty outputs: they come right after the
        # inputs instead (the row's columns and the examples are then items of one column, the outputs last).
        " @media (max-width: 767px) { .dd-io { display: contents !important; } .dd-outputs { order: 1; } }")
+
+
+def gallery_heading(task: str, data: dict) -> str:
+    """A task's heading in the gallery: its name, its check run's seed, and how many of its cases held the bar
+    ("### Dehazing · check seed 3616074 · bar held on 4 of 8 cases"; video and several photos count cases, not the
+    sheet's rows)."""
+    rows = [r for r in data["rows"] if r["task"] == task]
+    title = rows[0].get("title", task).split(" — ")[0]
+    cases: dict[str, bool] = {}
+    for r in rows:  # a case's rows (a clip's frames, a set's photos) end in _0, _1…
+        case = re.sub(r"_\d+$", "", r["name"]) if task in ("video", "watermark_several") else r["name"]
+        cases[case] = cases.get(case, True) and r.get("held", True)
+    seed = data.get("runs", {}).get(task, {}).get("seed")
+    return (f"### {title}" + (f" · check seed {seed}" if seed is not None else "")
+            + f" · bar held on {sum(cases.values())} of {len(cases)} cases")
 
 
 def gallery_title(row: dict) -> str:

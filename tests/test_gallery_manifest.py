@@ -94,3 +94,22 @@ def test_the_readme_table_comes_from_the_check_runs_recorded_as_current(tmp_path
     bench_check.set_current("video", 7, path)
     bench_check.set_current("segment", 9, path)
     assert json.loads(path.read_text()) == {"segment": 9, "video": 7}
+
+
+def test_the_gallery_follows_the_readme_table_and_heads_each_task_with_its_run():
+    """The gallery's rows came in another order than the README's table (dehazing first) and ran on for 86 rows with
+    nothing to find a task by (a new user's trial): they follow the table's order, and each task's rows come under
+    a heading with its check seed and how many of its cases held the bar, as its run's results say."""
+    import check_summary  # noqa: PLC0415  (bench/check_summary.py: the README's table)
+
+    from app import gallery_heading  # noqa: PLC0415
+
+    manifest = json.loads((GALLERY / "manifest.json").read_text())
+    tasks = list(dict.fromkeys(r["task"] for r in manifest["rows"]))
+    assert tasks == [t for t in check_summary.ORDER if t in tasks]
+    for task, run in manifest["runs"].items():
+        results = json.loads((ROOT / "bench" / "results" / f"check_{task}_check_{run['seed']}.json").read_text())
+        held = [bench_check.dehaze_held(r) if task == "dehaze" else r["held"] for r in results["rows"]]
+        assert gallery_heading(task, manifest).endswith(
+            f" · check seed {run['seed']} · bar held on {sum(held)} of {len(held)} cases"), task
+
