@@ -767,7 +767,7 @@ def _advanced(task: str):
         # before any handler ran, with a bare "Error".
         steps = gr.Number(value=None, label=f"steps (0 or empty: the preset's), at most {MAX_PAGE_STEPS}", precision=0)
         # The restorations work at the photo's own size (and refuse a working size): no field for them.
-        size = gr.Number(value=None, label=f"working long side in px (0 or empty: the preset's, ~{default_size})"
+        size = gr.Number(value=None, label=f"working long side in px (0 or empty: the preset's, ~{default_size} fast)"
                          if default_size else "working long side in px (0 or empty: the photo's own size)",
                          precision=0, visible=bool(default_size))
         seed = gr.Number(value=0, label="seed", precision=0)
@@ -1147,7 +1147,7 @@ def gallery_tab() -> None:
                 "README's results say what each bar is, and name the rows of the contact sheets given here). The "
                 f"cases are drawn at random by the benchmark's `check` split ({runs}): none was used to choose "
                 "settings, and failures are shown as they are. "
-                "Reproduce with `python bench/bench_check.py --task TASK --split check --seed SEED --gallery`.")
+                "Reproduce with `python bench/bench_check.py --task TASK --split check --seed SEED --gallery`")
     task = None
     for row in data["rows"]:
         if row["task"] != task:  # a heading per task: the page is long, and a visitor looks for one task's cases
@@ -1204,8 +1204,8 @@ CSS = (".dd-gallery-row .caption-label { white-space: normal !important; max-wid
 
 def gallery_heading(task: str, data: dict) -> str:
     """A task's heading in the gallery: its name, its check run's seed, and how many of its cases held the bar
-    ("### Dehazing · check seed 3616074 · bar held on 4 of 8 cases"; video and several photos count cases, not the
-    sheet's rows)."""
+    ("### Dehazing", then "check seed 3616074 · bar held on 4 of 8 cases"; video and several photos count cases,
+    not the sheet's rows)."""
     rows = [r for r in data["rows"] if r["task"] == task]
     title = rows[0].get("title", task).split(" — ")[0]
     cases: dict[str, bool] = {}
@@ -1213,8 +1213,9 @@ def gallery_heading(task: str, data: dict) -> str:
         case = re.sub(r"_\d+$", "", r["name"]) if task in ("video", "watermark_several") else r["name"]
         cases[case] = cases.get(case, True) and r.get("held", True)
     seed = data.get("runs", {}).get(task, {}).get("seed")
-    return (f"### {title}" + (f" · check seed {seed}" if seed is not None else "")
-            + f" · bar held on {sum(cases.values())} of {len(cases)} cases")
+    # Two lines: on a phone one line wrapped at a "·" and between "8" and "of 8".
+    return (f"### {title}\n\n" + (f"check seed {seed} · " if seed is not None else "")
+            + f"bar held on {sum(cases.values())} of {len(cases)} cases")
 
 
 def gallery_title(row: dict) -> str:

@@ -111,5 +111,5 @@ def test_the_gallery_follows_the_readme_table_and_heads_each_task_with_its_run()
         results = json.loads((ROOT / "bench" / "results" / f"check_{task}_check_{run['seed']}.json").read_text())
         held = [bench_check.dehaze_held(r) if task == "dehaze" else r["held"] for r in results["rows"]]
         assert gallery_heading(task, manifest).endswith(
-            f" · check seed {run['seed']} · bar held on {sum(held)} of {len(held)} cases"), task
+            f"\n\ncheck seed {run['seed']} · bar held on {sum(held)} of {len(held)} cases"), task
 

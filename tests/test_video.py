@@ -932,7 +932,7 @@ def test_a_clip_task_given_inputs_it_does_not_take_says_what_it_takes():
 def test_the_bundled_clips_hints_keep_the_whole_animal():
     """The README's and the Video tab's example: its hints covered only the belly, and a new user's trial saw the
     head and raised arms cut off through the clip (on the first frame the right fist went to the background). The
-    first frame's mask holds the head, both fists and the feet, and leaves out the dark burrow beside the body.
+    first frame's mask holds the head, an ear, both fists and the feet, and leaves out the dark burrow beside the body.
     Points (row, column) in px of the 320×180 clip."""
     import doubledip as dd  # noqa: PLC0415
 
@@ -942,8 +942,8 @@ def test_the_bundled_clips_hints_keep_the_whole_animal():
     bg = dd.load_mask(root / "bunny_bg.png", clip.size)
     result = dd.run(dd.iterate_video("segment-video", clip, fg, bg))
     mask = result.images["mask"][0] > 0.5
-    inside = {"head": (27, 123), "left fist": (27, 50), "right fist": (17, 133), "feet": (147, 118),
-              "belly": (95, 110)}
+    inside = {"head": (27, 123), "left ear": (24, 92), "left fist": (27, 50), "right fist": (17, 133),
+              "feet": (147, 118), "belly": (95, 110)}
     assert {k: bool(mask[p]) for k, p in inside.items()} == dict.fromkeys(inside, True)
     assert not mask[85, 72]  # the burrow
 
