@@ -159,17 +159,17 @@ def test_a_photo_whose_airlight_estimate_is_too_dark_for_haze_is_left_alone():
     assert any("too dark for haze" in n and "compare it with the input" in n for n in forced.notes), forced.notes
 
 
-def _far_haze_near_clear(size=160):
+def _far_haze_near_clear(size=160, beta=1.6):
     """scikit-image's astronaut under yellow haze that thickens towards the top (t from 1 at the bottom edge to
-    0.2 at the top; a disc nearer than the haze behind it): the near half is clear, with the helmet's near-black
-    shadows, as in a landscape whose foreground is clear and whose distance is hazy."""
+    0.2 at the top with ``beta`` 1.6; a disc nearer than the haze behind it): the near half is clear, with the
+    helmet's near-black shadows, as in a landscape whose foreground is clear and whose distance is hazy."""
     from skimage import data
     from skimage.transform import resize as sk_resize
 
     clean = sk_resize(data.astronaut(), (size, size), anti_aliasing=True).astype(np.float32)
     yy, xx = np.mgrid[0:size, 0:size] / size
     depth = np.where((yy - 0.6) ** 2 + (xx - 0.35) ** 2 < 0.04, 0.15, 1.0 - yy)
-    t = np.exp(-1.6 * depth)[..., None].astype(np.float32)
+    t = np.exp(-beta * depth)[..., None].astype(np.float32)
     a = np.array([0.9, 0.8, 0.5], np.float32)
     return (clean * t + (1 - t) * a).astype(np.float32), clean
 
@@ -179,7 +179,7 @@ def test_a_photo_hazy_only_in_its_distance_is_dehazed_region_by_region():
     haziest tenth scores PARTLY_HAZY or more) has its haze removed region by region from the local haze opacity: the
     far part as fully as with strength 1, the near part far less altered than strength 1 alters it (measured:
     14.3 dB against the truth → 19.5, strength 1: 18.7; the near rows 26.5 dB, 18.2 with strength 1, 23.4 hazy). A
-    haze-free colour photo's bright backdrop can score so too (bench/probe_dehaze_regions.py --crops 60: 14 of 360
+    haze-free colour photo's bright backdrop can score so too (bench/probe_dehaze_regions.py --crops 60: 24 of 360
     crops), so the note says how to leave the photo as it is (strength 0), and a strength given is obeyed."""
     import torch
 
@@ -210,6 +210,20 @@ def test_a_photo_hazy_only_in_its_distance_is_dehazed_region_by_region():
         assert psnr(ours[far], clean[far]) > psnr(hazy[far], clean[far]) + 3.0
         assert psnr(ours[near], clean[near]) > max(psnr(hazy[near], clean[near]),
                                                    psnr(everywhere[near], clean[near]) + 3)
+
+
+def test_a_photo_lightly_hazy_in_its_distance_is_dehazed_region_by_region():
+    """Lighter haze over the same distance (t from 1 to 0.37): its haziest tenth scores 0.47, and its median (0.16)
+    with the helmet's shadows in its clearest tenth would call it haze-free. A first threshold of 0.55 returned it
+    unchanged, 17.0 dB from the truth; on tune cases not looked at while choosing it, half of such far-hazy photos
+    came back so (docs/design.md). At 0.45 it is dehazed region by region: 23.0 dB, its far rows 14.7 → 20.0."""
+    hazy, clean = _far_haze_near_clear(beta=1.0)
+    res = dehaze(hazy, steps=20, size=64)
+    assert 0.45 <= res.values["haze_opacity_haziest"] < 0.55, res.values
+    assert "region by region" in res.values["strength_source"], res.values
+    far = slice(0, 40)
+    assert psnr(res.images["dehazed"], clean) > psnr(hazy, clean) + 4.0
+    assert psnr(res.images["dehazed"][far], clean[far]) > psnr(hazy[far], clean[far]) + 4.0
 
 
 @pytest.mark.parametrize("bad", ["strong", "1.5", "-0.1", "nan", "0,5", True])
