@@ -215,8 +215,8 @@ def test_a_photo_hazy_only_in_its_distance_is_dehazed_region_by_region():
 def test_a_photo_lightly_hazy_in_its_distance_is_dehazed_region_by_region():
     """Lighter haze over the same distance (t from 1 to 0.37): its haziest tenth scores 0.47, and its median (0.16)
     with the helmet's shadows in its clearest tenth would call it haze-free. A first threshold of 0.55 returned it
-    unchanged, 17.0 dB from the truth; on tune cases not looked at while choosing it, half of such far-hazy photos
-    came back so (docs/design.md). At 0.45 it is dehazed region by region: 23.0 dB, its far rows 14.7 → 20.0."""
+    unchanged, 17.0 dB from the truth, as it returned far-hazy tune cases not looked at while choosing it
+    (docs/design.md). At 0.45 it is dehazed region by region: 23.0 dB, its far rows 14.7 → 20.0."""
     hazy, clean = _far_haze_near_clear(beta=1.0)
     res = dehaze(hazy, steps=20, size=64)
     assert 0.45 <= res.values["haze_opacity_haziest"] < 0.55, res.values

@@ -200,9 +200,8 @@ def partly_hazy(clearest: float, haziest: float) -> bool:
     not too dark) is dehazed region by region (the strength "regions"). Tune split (bench/probe_dehaze_regions.py,
     the prior alone): the far-hazy cases hold the bar 25 → 74 of 128 (cases 600–1367, where ``PARTLY_HAZY`` was
     chosen) and 25 → 69 (1368–2135) with no haze-free case lost; 24 of 360 random crops of scikit-image's haze-free
-    colour photos score so from a bright backdrop behind the astronaut, the cats or the motorcycle (``--crops 60``),
-    and no measure tried told them apart (docs/design.md), so the note says how to keep such a photo as it is
-    (strength 0)."""
+    colour photos score so too (12 of them of the astronaut, ``--crops 60``), and no measure tried told such photos
+    apart (docs/design.md), so the note says how to keep such a photo as it is (strength 0)."""
     return clearest < CLEAR_HAZY and haziest >= PARTLY_HAZY
 
 
