@@ -121,15 +121,15 @@ class Stage:
 
 @dataclass
 class Result:
-    """A finished run. ``images``: name → (H, W, 3) or (H, W) float32 in [0, 1] at the input's size (superres: its
-    size × scale; a clip's: (N, H, W, 3) or (N, H, W) per frame at the working size, which ``render_video`` brings
-    to the clip's size); ``steps`` the optimisation steps run; ``values``:
-    the task's figures (JSON-ready); ``seconds`` wall time (s); ``working_size`` the networks' (height, width) in px
-    (numpy order; the page writes it width×height); ``psnr`` the reconstruction's fit to the input (dB): the final
-    result's where the task sets it (separation: the final layers re-make both mixtures), else the networks' at their
-    last step, at the working size (dehazing inverts the model at full size afterwards, so its result re-makes the
-    input almost exactly; NaN when the task has none); ``notes`` what the user should know (e.g. why a
-    result is not reliable)."""
+    """A finished run. ``images``: name → (H, W, 3), (H, W) or, for a cut-out with its alpha matte, (H, W, 4) float32 in
+    [0, 1] at the input's size (superres: its size × scale; a clip's: (N, H, W, 3) or (N, H, W) per frame at the
+    working size, which ``render_video`` brings to the clip's size); ``steps`` the optimisation steps run;
+    ``values``: the task's figures (JSON-ready); ``seconds`` wall time (s); ``working_size`` the networks' (height,
+    width) in px (numpy order; the page writes it width×height); ``psnr`` the reconstruction's fit to the input
+    (dB): the final result's where the task sets it (separation: the final layers re-make both mixtures), else the
+    networks' at their last step, at the working size (dehazing inverts the model at full size afterwards, so its
+    result re-makes the input almost exactly; NaN when the task has none); ``notes`` what the user should know (e.g.
+    why a result is not reliable)."""
 
     task: str
     preset: str

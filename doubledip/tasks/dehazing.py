@@ -355,11 +355,16 @@ def _build(
         notes.append(f"{given_as} was given for a {what} that scores as haze-free ({why}): if it has no "
                      "haze, the result is altered — compare it with the input")
     elif not given_strength and partial:
+        # How much of the picture the map reads as clear: the part left nearly as it is. Said as measured, since a
+        # wrong airlight estimate can read a clear foreground as hazy (a new user's trial: a clear half darkened).
+        kept = float((local_map < 0.1).float().mean())
         notes.append(f"its clearest tenth is clear (haze opacity {clearest:.2f}) and its haziest tenth hazy "
                      f"({haziest:.2f}), as a clear foreground under a hazy distance scores: the haze found is removed "
-                     f"region by region and the clear part is left nearly as it is (dense haze as bright and even as "
-                     f"the airlight estimate reads as a sky and stays pale); a bright sky or backdrop "
-                     f"behind a haze-free subject can score so too: if the {what} has no haze, give a strength of 0 "
+                     f"region by region, as much as each part scores hazy; {kept:.0%} of the picture scores clear and "
+                     f"is left nearly as it is (the transmission map shows where haze was removed; dense haze as "
+                     f"bright and even as the airlight estimate reads as a sky and stays pale); a bright sky or "
+                     f"backdrop behind a haze-free subject can score so too: if the {what} has no haze, give a "
+                     "strength of 0 "
                      + ("(CLI dehaze-video --strength 0; the API's strength=0)" if video else
                         "(CLI --strength 0; the page's 'haze to remove'; the API's strength=0)")
                      + ", and if it is hazy all over, a strength of 1")
@@ -368,7 +373,8 @@ def _build(
                      f"{', '.join(f'{v:.2f}' for v in a0.tolist())}, brightest channel under {DARK_AIRLIGHT:g}): "
                      f"haze is scattered daylight and shows as a bright veil, so the {what} is taken for a haze-free "
                      f"one (a grey texture without shadows, a dark scene) and returned unchanged; {force}, and "
-                     "the airlight too if you know it (CLI --airlight R,G,B: alone it does not force dehazing)")
+                     "the airlight too if you know it (CLI --airlight R,G,B: given alone, it changes how hazy the "
+                     "photo scores, and the decision follows)")
     elif not given_strength and grey_out:
         notes.append(f"the {what} has no colour (black and white): haze is judged by how it lifts the darkest "
                      "colour channel, which without colour is the brightness itself, so pale surfaces would read as "
@@ -379,10 +385,15 @@ def _build(
                      f"and returned unchanged; {force} — a photo whose near part is clear and far part hazy can "
                      "look like this")
     elif not given_strength and strength < 1.0:
-        notes.append(f"little or no haze found (median haze opacity {opacity:.2f}; haze-free photos score below "
-                     f"{HAZE_FREE:g}, hazy ones above {HAZY:g}): "
+        notes.append(("no haze" if strength == 0.0 else "light haze") + f" found (median haze opacity {opacity:.2f}; "
+                     f"haze-free photos score below {HAZE_FREE:g}, hazy ones above {HAZY:g}): "
                      + (f"the {what} is returned unchanged" if strength == 0.0
                         else f"{strength:.0%} of the estimated haze is removed") + f"; {force}")
+    elif not given_strength:
+        notes.append(f"haze found over the whole {what} (median haze opacity {opacity:.2f}, its clearest tenth "
+                     f"{clearest:.2f}): all of it is removed; to remove less, give a strength under 1 "
+                     + ("(CLI dehaze-video --strength 0.5; the API's strength=0.5)" if video else
+                        "(CLI --strength 0.5; the page's 'haze to remove'; the API's strength=0.5)"))
     removes = not (strength == 0.0 and local_map is None)  # t' = 1, J = I whatever the networks find: no run
     if learn_airlight and not removes:
         learn_airlight = False  # a map no step has fitted would be an untrained network's noise
