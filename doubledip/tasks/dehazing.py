@@ -374,7 +374,7 @@ def _build(
                      f"haze is scattered daylight and shows as a bright veil, so the {what} is taken for a haze-free "
                      f"one (a grey texture without shadows, a dark scene) and returned unchanged; {force}, and "
                      "the airlight too if you know it (CLI --airlight R,G,B: given alone, it changes how hazy the "
-                     "photo scores, and the decision follows)")
+                     f"{what} scores, and the decision follows)")
     elif not given_strength and grey_out:
         notes.append(f"the {what} has no colour (black and white): haze is judged by how it lifts the darkest "
                      "colour channel, which without colour is the brightness itself, so pale surfaces would read as "
@@ -390,8 +390,8 @@ def _build(
                      + (f"the {what} is returned unchanged" if strength == 0.0
                         else f"{strength:.0%} of the estimated haze is removed") + f"; {force}")
     elif not given_strength:
-        notes.append(f"haze found over the whole {what} (median haze opacity {opacity:.2f}, its clearest tenth "
-                     f"{clearest:.2f}): all of it is removed; to remove less, give a strength under 1 "
+        notes.append(f"haze found (median haze opacity {opacity:.2f}, its clearest tenth {clearest:.2f}; hazy "
+                     f"photos score above {HAZY:g}): all of it is removed; to remove less, give a strength under 1 "
                      + ("(CLI dehaze-video --strength 0.5; the API's strength=0.5)" if video else
                         "(CLI --strength 0.5; the page's 'haze to remove'; the API's strength=0.5)"))
     removes = not (strength == 0.0 and local_map is None)  # t' = 1, J = I whatever the networks find: no run
