@@ -230,6 +230,15 @@ def haze_strength(opacity: float, clearest: float) -> float:
     return 1.0 if clearest >= CLEAR_HAZY else dehaze_strength(opacity)
 
 
+def _regions_said(local_map: torch.Tensor) -> str:
+    """What a run dehazed region by region says of it: how much of the picture the strength map reads as clear (a
+    share under 0.1), the part left nearly as it is. Said as measured, since a wrong airlight estimate can read a
+    clear foreground as hazy (a new user's trial: a clear half darkened while a note said it was kept)."""
+    kept = float((local_map < 0.1).float().mean())
+    return (f"the haze found is removed region by region, as much as each part scores hazy: {kept:.0%} of the "
+            "picture scores clear and is left nearly as it is (the transmission map shows where haze was removed)")
+
+
 def parse_strength(value: str | float | None) -> float | str | None:
     """The share of the estimated haze to remove, as given by the user → a float in [0, 1], ``REGIONS`` (a share
     per region, :func:`strength_map`), or None (decided from the photo: :func:`haze_strength`). ``value``: a number
@@ -355,16 +364,12 @@ def _build(
         notes.append(f"{given_as} was given for a {what} that scores as haze-free ({why}): if it has no "
                      "haze, the result is altered — compare it with the input")
     elif not given_strength and partial:
-        # How much of the picture the map reads as clear: the part left nearly as it is. Said as measured, since a
-        # wrong airlight estimate can read a clear foreground as hazy (a new user's trial: a clear half darkened).
-        kept = float((local_map < 0.1).float().mean())
         notes.append(f"its clearest tenth is clear (haze opacity {clearest:.2f}) and its haziest tenth hazy "
-                     f"({haziest:.2f}), as a clear foreground under a hazy distance scores: the haze found is removed "
-                     f"region by region, as much as each part scores hazy; {kept:.0%} of the picture scores clear and "
-                     f"is left nearly as it is (the transmission map shows where haze was removed; dense haze as "
-                     f"bright and even as the airlight estimate reads as a sky and stays pale); a bright sky or "
-                     f"backdrop behind a haze-free subject can score so too: if the {what} has no haze, give a "
-                     "strength of 0 "
+                     f"({haziest:.2f}), as a clear foreground under a hazy distance scores: "
+                     + _regions_said(local_map) + ". Dense haze as bright and even as the airlight estimate reads "
+                     "as a sky and stays pale. A "
+                     f"bright sky or backdrop behind a haze-free subject can score so too: if the {what} has no haze, "
+                     "give a strength of 0 "
                      + ("(CLI dehaze-video --strength 0; the API's strength=0)" if video else
                         "(CLI --strength 0; the page's 'haze to remove'; the API's strength=0)")
                      + ", and if it is hazy all over, a strength of 1")
@@ -390,10 +395,15 @@ def _build(
                      + (f"the {what} is returned unchanged" if strength == 0.0
                         else f"{strength:.0%} of the estimated haze is removed") + f"; {force}")
     elif not given_strength:
-        notes.append(f"haze found (median haze opacity {opacity:.2f}, its clearest tenth {clearest:.2f}; hazy "
-                     f"photos score above {HAZY:g}): all of it is removed; to remove less, give a strength under 1 "
+        why = (f"its clearest tenth {clearest:.3f}: from {CLEAR_HAZY:g} the haze is taken to lie over the whole "
+               f"{what}" if clearest >= CLEAR_HAZY else f"its clearest tenth {clearest:.3f}")
+        notes.append(f"haze found (median haze opacity {opacity:.2f}, hazy photos score above {HAZY:g}; {why}): all "
+                     "of it is removed; to remove less, give a strength under 1 "
                      + ("(CLI dehaze-video --strength 0.5; the API's strength=0.5)" if video else
-                        "(CLI --strength 0.5; the page's 'haze to remove'; the API's strength=0.5)"))
+                        "(CLI --strength 0.5; the page's 'haze to remove'; the API's strength=0.5)")
+                     + ", or the strength regions to remove it where each part scores hazy (CLI --strength regions)")
+    if given_strength and local_map is not None:
+        notes.append(_regions_said(local_map))
     removes = not (strength == 0.0 and local_map is None)  # t' = 1, J = I whatever the networks find: no run
     if learn_airlight and not removes:
         learn_airlight = False  # a map no step has fitted would be an untrained network's noise
