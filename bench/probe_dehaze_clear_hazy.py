@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_check import BARS, HAZE_FREE_BAR, dcp_baseline_psnr, probe_arguments, probe_cases  # noqa: E402
+from bench_check import dcp_baseline_psnr, probe_arguments, probe_cases  # noqa: E402
 from bench_core import psnr  # noqa: E402
+from probe_dehaze_light import held_by_prior  # noqa: E402
 
 from doubledip.filters import (  # noqa: E402
     boundary_transmission,
@@ -66,18 +67,14 @@ def main() -> None:
         opacities = haze_opacities(x, a, (0.5, 0.1, 0.9))
         a_used = D.hedged_airlight(a, opacities[0])
         t = boundary_transmission(x, a_used, omega=0.9)
+        base = hazy = None
         if case.kind != "haze_free":
             base, hazy = dcp_baseline_psnr(img, case.truth["clean"]), psnr(img, case.truth["clean"])
         cells = []
         for c in VALUES:
             s, label = strength_for(x, a, opacities, c)
             out = to_numpy(recover_scene(x, 1.0 - s * (1.0 - t), a_used, D.T_MIN))
-            if case.kind == "haze_free":
-                v = psnr(out, img)
-                ok = v >= HAZE_FREE_BAR
-            else:
-                v = psnr(out, case.truth["clean"])
-                ok = v >= base + BARS["dehaze"] and v > hazy
+            v, ok = held_by_prior(case, out, base, hazy)
             held[(case.kind, c)] += ok
             cells.append(f"{c:g}:{label} {min(v, 99):5.2f}{'' if ok else '*'}")
         held[(case.kind, "n")] += 1

@@ -41,6 +41,17 @@ def strength(q50: float, q10: float, clear_hazy: float) -> float:
         return dehazing.haze_strength(q50, q10)
 
 
+def held_by_prior(case, out: np.ndarray, base: float | None, hazy: float | None) -> tuple[float, bool]:
+    """A prior-alone result scored as the dehazing probes score it (the benchmark's bar without its cast check): a
+    haze-free case's PSNR from the input (held from ``HAZE_FREE_BAR``), a hazy case's PSNR to the truth (held from
+    the dark-channel baseline ``base`` + ``BARS["dehaze"]`` and above the hazy input's ``hazy``), in dB."""
+    if case.kind == "haze_free":
+        v = psnr(out, case.inputs["image"])
+        return v, v >= HAZE_FREE_BAR
+    v = psnr(out, case.truth["clean"])
+    return v, v >= base + BARS["dehaze"] and v > hazy
+
+
 RULES = {
     "now": lambda q50, q10, grey: dehazing.haze_strength(q50, q10),
     **{f"clear{c:g}": (lambda q50, q10, grey, c=c: strength(q50, q10, c)) for c in (0.09, 0.08, 0.07, 0.06)},
@@ -63,17 +74,13 @@ def main() -> None:
         t = boundary_transmission(x, a_used, omega=0.9)
         grey = dehazing.colourless(x)
         cells = []
+        base = hazy = None
         if case.kind != "haze_free":
             base, hazy = dcp_baseline_psnr(img, case.truth["clean"]), psnr(img, case.truth["clean"])
         for c, rule in RULES.items():
             s = 0.0 if dark else rule(q50, q10, grey)
             out = to_numpy(recover_scene(x, 1.0 - s * (1.0 - t), a_used, dehazing.T_MIN))
-            if case.kind == "haze_free":
-                v = psnr(out, img)
-                ok = v >= HAZE_FREE_BAR
-            else:
-                v = psnr(out, case.truth["clean"])
-                ok = v >= base + BARS["dehaze"] and v > hazy
+            v, ok = held_by_prior(case, out, base, hazy)
             held[(case.kind, c)] += ok
             cells.append(f"{c}: s {s:.2f} {min(v, 99):5.2f} {'held' if ok else 'MISS'}")
         held[(case.kind, "n")] += 1

@@ -37,7 +37,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_check import (  # noqa: E402
-    BARS,
     HAZE_FREE_BAR,
     dcp_baseline_psnr,
     probe_arguments,
@@ -45,6 +44,7 @@ from bench_check import (  # noqa: E402
 )
 from bench_core import psnr  # noqa: E402
 from cases import photo  # noqa: E402
+from probe_dehaze_light import held_by_prior  # noqa: E402
 
 from doubledip.filters import (  # noqa: E402
     boundary_transmission,
@@ -82,15 +82,14 @@ def judge(case) -> tuple[bool, float, bool, bool, str]:
     local_strength = resize(strength_map(haze_opacity_map(x, a)), tuple(x.shape[-2:]), "bilinear")
     whole, local = (to_numpy(recover_scene(x, 1.0 - s * (1.0 - t), a_used, T_MIN))
                     for s in (0.0 if dark else haze_strength(q50, q10), local_strength))
+    base = hazy = None
+    if case.kind != "haze_free":
+        base, hazy = dcp_baseline_psnr(img, clean), psnr(img, clean)
+    scores, held = zip(*(held_by_prior(case, r, base, hazy) for r in (whole, local)))
     if case.kind == "haze_free":
-        scores = [psnr(r, img) for r in (whole, local)]
-        held = [v >= HAZE_FREE_BAR for v in scores]
         shown = [f"{v:6.2f} from the input" for v in scores]
         tail = ""
     else:
-        base, hazy = dcp_baseline_psnr(img, clean), psnr(img, clean)
-        scores = [psnr(r, clean) for r in (whole, local)]
-        held = [v >= base + BARS["dehaze"] and v > hazy for v in scores]
         shown = [f"{v:5.2f} dB" for v in scores]
         tail = f" | baseline {base:5.2f}"
     line = (f"{case.name:24s} {case.params.get('photo', ''):11s} opacity clearest {q10:.2f} median {q50:.2f} "
