@@ -354,9 +354,12 @@ def _build(
     # What a user who knows the photo is hazy can do about a photo judged haze-free (or lightly hazy). A clip is
     # judged as one photo; its strength is given to the CLI's dehaze-video or the API (the page's Video tab has none).
     what = "clip" if video else "photo"
-    force = (f"if the {what} is hazy, give a strength of 1 to remove all the haze found "
-             + ("(CLI dehaze-video --strength 1; the API's strength=1)" if video else
-                "(CLI --strength 1; the page's 'haze to remove'; the API's strength=1)"))
+
+    def where(value: str) -> str:  # where a strength is given, for a clip or a photo
+        return (f"(CLI dehaze-video --strength {value}; the API's strength={value})" if video else
+                f"(CLI --strength {value}; the page's 'haze to remove'; the API's strength={value})")
+
+    force = f"if the {what} is hazy, give a strength of 1 to remove all the haze found " + where("1")
     if given_strength and strength > 0.0 and auto == 0.0 and not partial:
         why = ("its airlight estimate is too dark for haze" if too_dark else "it has no colour" if grey_out else
                f"median haze opacity {opacity:.2f}")
@@ -370,8 +373,7 @@ def _build(
                      "as a sky and stays pale. A "
                      f"bright sky or backdrop behind a haze-free subject can score so too: if the {what} has no haze, "
                      "give a strength of 0 "
-                     + ("(CLI dehaze-video --strength 0; the API's strength=0)" if video else
-                        "(CLI --strength 0; the page's 'haze to remove'; the API's strength=0)")
+                     + where("0")
                      + ", and if it is hazy all over, a strength of 1")
     elif not given_strength and too_dark:
         notes.append(f"the most haze-opaque part of the picture is dark (airlight estimate "
@@ -399,8 +401,7 @@ def _build(
                f"{what}" if clearest >= CLEAR_HAZY else f"its clearest tenth {clearest:.3f}")
         notes.append(f"haze found (median haze opacity {opacity:.2f}, hazy photos score above {HAZY:g}; {why}): all "
                      "of it is removed; to remove less, give a strength under 1 "
-                     + ("(CLI dehaze-video --strength 0.5; the API's strength=0.5)" if video else
-                        "(CLI --strength 0.5; the page's 'haze to remove'; the API's strength=0.5)")
+                     + where("0.5")
                      + ", or the strength regions to remove it where each part scores hazy (CLI --strength regions)")
     if given_strength and local_map is not None:
         notes.append(_regions_said(local_map))
