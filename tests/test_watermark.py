@@ -42,7 +42,9 @@ def test_removal_raises_in_hint_psnr_and_keeps_outside_bit_exact():
     assert np.array_equal(out[~hint], img[~hint])
     assert psnr(out[hint], clean[hint]) > psnr(img[hint], clean[hint]) + 1.0
     assert r.images["watermark_mask"][~hint].max() == 0
-    assert r.values["reliable"] and not r.notes  # a hint around the mark leaves enough photo to inpaint from
+    # 150 steps at 64 px leave the mark's shape readable as a blotch (ghost_left about 0.65): a caution, not a refusal
+    assert r.values["reliable"] is False and r.values["ghost_left"] > wm.GHOST_LEFT
+    assert any("may still be readable" in n for n in r.notes)
 
 
 def test_a_hint_over_most_of_the_photo_is_refused_before_any_work():
@@ -631,14 +633,15 @@ def test_a_grey_text_over_coloured_fur_is_removed_though_it_moves_away_from_the_
     """A grey mark over coloured fur is identified by the colours (a high gain); removed, it gives back the fur's
     texture that it had damped, which lies farther from Telea's smooth fill than the input did. That is no sign of
     a wrong fit for such a mark (it refused this one, +4.6 dB over the input, and two tune cases at +6.6 and
-    +8.6 dB), only for a weakly identified one."""
+    +8.6 dB), only for a weakly identified one. The letters' shape stays readable in the result (ghost_left about
+    0.6, the truth's share 0.62): kept, with that caution alone."""
     from doubledip.tasks.watermark import moved_away, telea_fill
 
     img, clean, hint = text_over_fur((0.55, 0.55, 0.55))
     r = watermark(img, hint, seed=0)
     out = r.images["clean"]
     fill = telea_fill(img, hint)
-    assert r.values["reliable"] and not r.notes
+    assert r.values["reliable"] is False and len(r.notes) == 1 and "may still be readable" in r.notes[0]
     assert moved_away(img, out, fill, hint)
     assert psnr(out[hint], clean[hint]) >= max(psnr(img[hint], clean[hint]), psnr(fill[hint], clean[hint])) + 3.0
 
@@ -664,14 +667,16 @@ def floor_with_text(colour=(0.03, 0.03, 0.03), alpha: float = 0.59, grain: float
 def test_a_black_text_over_a_floor_beside_a_dark_post_is_removed():
     """Surroundings above the flat limit (a dark post in the box): the textured path finds the text and beats the
     better of Telea and the input by ≥ 3 dB (measured 22.0 dB against 17.6; the joint fit alone reached 28.3 here,
-    where the background's slope pins α: a guard that the added one-unknown fits do not take the wrong shape)."""
+    where the background's slope pins α: a guard that the added one-unknown fits do not take the wrong shape). The
+    word stays readable, lighter than the smooth floor (ghost_left about 0.2): kept with that caution alone."""
     from doubledip.tasks.watermark import FLAT_SPREAD, background_spread, telea_fill
 
     img, clean, hint, _ = floor_with_text()
     assert background_spread(img, hint) > FLAT_SPREAD
     r = watermark(img, hint, seed=0)
     out = r.images["clean"]
-    assert r.values["method"].startswith("colour-mixture") and r.values["reliable"]
+    assert r.values["method"].startswith("colour-mixture") and r.values["reliable"] is False
+    assert len(r.notes) == 1 and "may still be readable" in r.notes[0]
     base = max(psnr(img[hint], clean[hint]), psnr(telea_fill(img, hint)[hint], clean[hint]))
     assert psnr(out[hint], clean[hint]) >= base + 3.0
     assert abs(r.values["opacity"] - 0.59) < 0.1 and max(r.values["colour"]) < 0.15  # a black mark, not a grey one
@@ -1061,25 +1066,55 @@ def test_mark_left_measures_how_much_of_the_mark_found_is_still_in_the_result():
     assert wm.caution_notes(7.0, 0.0, wm.MAX_MARK_LEFT) == []
 
 
-def test_a_fit_that_leaves_most_of_the_mark_is_kept_with_a_caution(monkeypatch):
-    """A purple text over fur found where it is but removed only partly (the fit's opacity too low: a grey ghost
-    left) passes distrust's signs; the share of the mark left (mark_left) puts a caution on it: not reliable, with a
-    note, in values['mark_left']. The same photo fitted as it is: reliable, no note."""
-    img, clean, hint = text_over_fur((0.6, 0.27, 0.8), 0.5)
+@pytest.mark.parametrize("undo, figure, bar, says", [
+    (lambda image, clean: image + 0.3 * (clean - image), "mark_left", wm.MAX_MARK_LEFT, "still in the result"),
+    (lambda image, clean: clean - 0.4 * (image - clean), "ghost_left", wm.GHOST_LEFT, "may still be readable"),
+], ids=["removed only in part", "removed too far"])
+def test_a_fit_that_leaves_the_mark_is_kept_with_a_caution(monkeypatch, undo, figure, bar, says):
+    """An orange text over fur found where it is but removed only in part (70 % of the removal undone: the fit's
+    opacity too low, an orange ghost) or 40 % too far (the word's shape readable in the fur's complementary tint)
+    passes distrust's signs. The share of the mark left puts a caution on it: mark_left for the first, ghost_left
+    for the second, which mark_left (a projection on the input's slope, against Telea's fill) reads as below 0. Not
+    reliable, with a note; kept, not refused. The same photo fitted as it is: reliable, no note. (A purple text at 0.5
+    over the same fur is read at opacity 0.32 and its "AB" stays readable: ghost_left 0.51, the truth's share of the
+    mark left 0.51.)"""
+    img, clean, hint = text_over_fur((0.9, 0.4, 0.1), 0.5)
     r = watermark(img, hint, seed=0)
-    assert r.values["reliable"] and not r.notes and r.values["mark_left"] < wm.MAX_MARK_LEFT
+    assert r.values["reliable"] and not r.notes
+    assert r.values["mark_left"] < wm.MAX_MARK_LEFT and r.values["ghost_left"] < wm.GHOST_LEFT
     real = wm.fit_mark
 
-    def timid(image, hint_, *a, **k):
+    def undone(image, hint_, *a, **k):
         fit = real(image, hint_, *a, **k)
-        fit.cleans[0] = (image + 0.3 * (fit.clean - image)).astype(np.float32)  # 70 % of the removal undone
+        fit.cleans[0] = np.clip(undo(image, fit.clean), 0, 1).astype(np.float32)
         return fit
 
-    monkeypatch.setattr(wm, "fit_mark", timid)
+    monkeypatch.setattr(wm, "fit_mark", undone)
     r = watermark(img, hint, seed=0)
-    assert r.values["reliable"] is False and r.values["mark_left"] > wm.MAX_MARK_LEFT
-    assert any("still in the result" in n for n in r.notes)
-    assert not np.array_equal(r.images["clean"], img)  # kept, not refused
+    assert r.values["reliable"] is False and r.values[figure] > bar
+    assert any(says in n for n in r.notes)
+    assert not np.array_equal(r.images["clean"], img)
+    if figure == "ghost_left":
+        assert r.values["mark_left"] < wm.MAX_MARK_LEFT
+
+
+def test_ghost_left_reads_a_mark_left_in_either_sign_against_the_photo_beside_it():
+    """Against the photo right beside the mark, the result's departure regressed on the coverage, over the input's:
+    about 0 for the true photo, 1 untouched, and about 0.3 for a removal that overshot by 30 % (the word lighter
+    than the fur where it was purple), which mark_left, a projection on the input's slope, reads as below 0; NaN
+    when the coverage does not vary."""
+    from doubledip.tasks.watermark import telea_fill
+
+    img, clean, hint = text_over_fur((0.6, 0.27, 0.8), 0.5)
+    m = np.zeros(hint.shape, np.uint8)
+    cv2.putText(m, "AB", (24, 66), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 255, 5, cv2.LINE_AA)
+    opacity = (0.5 * m / 255.0).astype(np.float32)
+    assert wm.ghost_left(img, clean, opacity, hint) < 0.1
+    assert abs(wm.ghost_left(img, img, opacity, hint) - 1.0) < 1e-6
+    overshot = np.clip(clean - 0.3 * (img - clean), 0, 1).astype(np.float32)
+    assert abs(wm.ghost_left(img, overshot, opacity, hint) - 0.3) < 0.1
+    assert wm.mark_left(img, overshot, telea_fill(img, hint), opacity, hint) < 0
+    assert np.isnan(wm.ghost_left(img, clean, np.full(hint.shape, 0.5, np.float32), hint))
 
 
 def test_the_bundled_coffee_example_is_removed_with_a_caution_not_refused():
