@@ -59,10 +59,9 @@ closed-form fit that is not reliable gives way to the colour-mixture fit where t
 caution (:func:`flat_or_mixture`: something under the mark that the flat surroundings do not predict).
 Several photos are judged by the photos themselves, with a hint or without: results that still share the edges the
 photos shared inside the found box or the hint (:func:`shared_edges_left`) took out no mark or a wrong one, and come
-back unchanged
-(from :data:`SHARED_LEFT_REFUSE`) or with a caution (from :data:`SHARED_LEFT_CAUTION`); a mark found that runs
-into the found box's edge (:func:`box_edge_run` over :data:`MAX_EDGE_RUN`) was cut off by the box, and part of it is
-still in the results: a caution too. So is one photo's removal over flat surroundings whose mark found runs into the
+back unchanged (from :data:`SHARED_LEFT_REFUSE`) or with a caution (from :data:`SHARED_LEFT_CAUTION`); a mark found that
+runs into the found box's edge (:func:`box_edge_run` over :data:`MAX_EDGE_RUN`) was cut off by the box, and part of it
+is still in the results: a caution too. So is one photo's removal over flat surroundings whose mark found runs into the
 edge of the user's box the same way (:data:`ONE_PHOTO_EDGE_RUN`: a box drawn around part of a mark).
 A fit over texture that passes every check is still kept only with a caution (a note that it may be worse than the
 input, and ``reliable`` False; :func:`caution_notes`) when the colours hardly identify the mark, the mark comes out
@@ -218,8 +217,9 @@ MAX_MARK_LEFT = 0.5
 # input's departure (see ghost_left, either sign) is kept with a caution: the mark's shape may still be readable.
 # Tune split (bench/probe_watermark_ghost_local.py), cases 0–95 where it was chosen: of the 53 results marked
 # reliable, 7 kept a fifth or more of the mark's contrast by the truth (0.27–0.49, the words readable in the contact
-# sheet); 5 of them read 0.15 or more, and one result more (0.14 by the truth, faintly readable); the 45 others
-# 0.00–0.14. Held-out figures: see the probe's docstring.
+# sheet); 5 of them read over 0.15, and one result more (0.14 by the truth, faintly readable); the other 47 read
+# 0.00–0.14. Cases 1400–1495, not looked at then: of 54 marked reliable it flags all 4 that kept 0.2 or more (one
+# 6.4 dB under the better of the input and Telea's fill), 2 that kept 0.15–0.17, a miss, and one clean removal.
 GHOST_LEFT = 0.15
 # One photo's fit over texture that passes every check is still kept only with a caution when its removal left more
 # than OUTLINE_LEFT of the jump across the mark's outline (seam_ratio: 0.3–0.6 where a mark came out, 1 where it
@@ -969,9 +969,10 @@ def ghost_left(image: np.ndarray, result: np.ndarray, opacity: np.ndarray, hint:
     with bare ones near (weight ≥ ``near``), per channel with an intercept; the share is the length of the result's
     slope over the input's. About 0 where the mark came out (the photo under a mark does not follow its shape), 1
     where it stayed; a ghost lighter than the photo where the mark was dark counts as much as a darker one, which
-    :func:`mark_left` (a projection, against Telea's fill) reads as nothing: a dark word over a sky, opacity read a
-    little off, left the word readable in lighter letters at ``mark_left`` 0.01. ``image``, ``result`` (H, W, 3)
-    float in [0, 1]. NaN where fewer than 10 pixels qualify or the opacity hardly varies among them."""
+    :func:`mark_left` (a projection on the input's slope, against Telea's fill) reads as below 0. It cannot see a
+    ghost of the outline alone (dark rims around letters whose fill is right). ``image``, ``result`` (H, W, 3) float
+    in [0, 1]. NaN where fewer than 10 pixels qualify or the opacity hardly varies among them. The library's own
+    check (see :data:`GHOST_LEFT`)."""
     bare = opacity < 0.05
     d_in, w = local_departure(image, bare)
     d_out, _ = local_departure(result, bare)
@@ -1625,9 +1626,9 @@ def build(
             if ghost is not None and ghost > GHOST_LEFT:
                 cautions.append(f"the result still departs from the photo right beside the mark by {100 * ghost:.0f} "
                                 "% of the input's departure, in the mark's shape (its opacity or colour was read a "
-                                "little off: a removal leaves under 15 %), so the mark may still be readable, "
-                                "lighter or darker than the photo; the removal is not marked reliable; compare it "
-                                "with the input before keeping it")
+                                f"little off: a removal leaves under {100 * GHOST_LEFT:.0f} %), so the mark may still "
+                                "be readable, lighter or darker than the photo; the removal is not marked reliable; "
+                                "compare it with the input before keeping it")
         notes += cautions
         # A flat surround with no room beside the hint to measure the fill's error: the fill, as flatness predicts.
         # Only over flat surroundings (FLAT_SPREAD): over texture no fill predicts what lies under the mark, and the
