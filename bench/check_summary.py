@@ -60,8 +60,8 @@ def main() -> None:
     for s in rows:
         f = "{:+.3f}" if s["unit"] == "IoU" else "{:+.2f}"
         margin = f"{f.format(s['worst'])} / {f.format(s['median'])} {s['unit']}"
-        if s["worst_iou"] is not None:
-            margin += f" (worst IoU {s['worst_iou']:.3f})"
+        if s["worst_iou"] is not None:  # a clip's IoU is its mean over frames; its worst frame: the run's table
+            margin += f" (worst {'clip mean ' if s['task'] == 'video' else ''}IoU {s['worst_iou']:.3f})"
         failed = ", ".join(s["failed"]) or "none"
         if args.markdown:
             print(f"| {s['task']} | {s['seed']} | {s['cases']} | {s['held']} | {margin} | {s['slowest']:.0f} | "

@@ -258,8 +258,8 @@ TASKS: dict[str, Task] = {t.name: t for t in [
          ".tasks.watermark:iterate_watermark",
          (Param("images", "images", "a watermarked photo, or several photos sharing one watermark (the same size, "
                 "the mark at the same place; then no hint is needed)", required=True),
-          Param("hint", "mask", "white (or opaque) over the watermark (a box or brush); required for one photo",
-                page="paint over the watermark")),
+          Param("hint", "mask", "white (or opaque) over the watermark (a box or brush, drawn close around the mark); "
+                "required for one photo", page="paint over the watermark, close around it")),
          ("clean", "watermark", "watermark_mask"),
          source=f"{_DOUBLE_DIP}: watermark removal",
          returns="clean (one photo) or clean_0, clean_1, … (several) (H, W, 3), watermark (H, W, 3), "
