@@ -342,12 +342,19 @@ def run_watermark(case: Case) -> tuple[dict, list]:
     return row, [tiles]
 
 
+def mark_box(mark: np.ndarray, pad: int = 8) -> np.ndarray:
+    """The box (H, W) bool around a true mark's coverage ``mark`` (H, W) (over 0.01), grown by ``pad`` px: where
+    several photos' removal is scored, and the hint a user would draw around the mark."""
+    box = np.zeros(mark.shape, bool)
+    ys, xs = np.nonzero(mark > 0.01)
+    box[max(0, ys.min() - pad):ys.max() + pad + 1, max(0, xs.min() - pad):xs.max() + pad + 1] = True
+    return box
+
+
 def run_watermark_several(case: Case) -> tuple[dict, list]:
     imgs, clean = case.inputs["images"], case.truth["clean"]
     res, _, secs = timed(lambda: iterate_watermark(list(imgs), None, preset="fast", seed=0))
-    box = np.zeros(imgs.shape[1:3], bool)
-    ys, xs = np.nonzero(case.truth["mark"] > 0.01)
-    box[max(0, ys.min() - 8):ys.max() + 9, max(0, xs.min() - 8):xs.max() + 9] = True
+    box = mark_box(case.truth["mark"])
     fills, tel_s = _secs(lambda: [telea(a, box) for a in imgs])
     ours = [res.images[f"clean_{k}"] for k in range(len(imgs))]
     s_ours = [psnr(o[box], c[box]) for o, c in zip(ours, clean)]

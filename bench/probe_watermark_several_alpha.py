@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import numpy as np  # noqa: E402
-from bench_check import probe_arguments, probe_cases  # noqa: E402
+from bench_check import mark_box, probe_arguments, probe_cases  # noqa: E402
 from bench_core import psnr  # noqa: E402
 from bench_layers import telea  # noqa: E402
 
@@ -45,9 +45,7 @@ VARIANTS = (("regress", float("inf")), ("near3", 3.0), ("near5", 5.0))  # mark_f
 
 def score(case, cy, cx, inside, cleans) -> tuple[float, list[float]]:
     imgs, truth = case.inputs["images"], case.truth["clean"]
-    ys, xs = np.nonzero(case.truth["mark"] > 0.01)
-    box = np.zeros(imgs.shape[1:3], bool)
-    box[max(0, ys.min() - 8):ys.max() + 9, max(0, xs.min() - 8):xs.max() + 9] = True
+    box = mark_box(case.truth["mark"])
     gains = []
     for k, a in enumerate(imgs):
         out = a.copy()

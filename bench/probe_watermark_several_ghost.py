@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_check import probe_arguments, probe_cases  # noqa: E402
+from bench_check import mark_box, probe_arguments, probe_cases  # noqa: E402
 from bench_core import psnr  # noqa: E402
 from probe_watermark_ghost_local import true_left  # noqa: E402
 
@@ -52,9 +52,7 @@ def main() -> None:
     args = ap.parse_args()
     for case in probe_cases("watermark_several", args):
         imgs, cleans, mark = case.inputs["images"], case.truth["clean"], case.truth["mark"]
-        box = np.zeros(imgs.shape[1:3], bool)
-        ys, xs = np.nonzero(mark > 0.01)
-        box[max(0, ys.min() - 8):ys.max() + 9, max(0, xs.min() - 8):xs.max() + 9] = True
+        box = mark_box(mark)
         res = watermark(list(imgs), box if args.hint else None, seed=0)
         v = res.values
         outs = [res.images[f"clean_{k}"] for k in range(len(imgs))]

@@ -1543,7 +1543,8 @@ def build(
                          "(they apply where networks run: the paper preset)")
         share = float(hint_full.mean())
         why = lost
-        edge = box_edge_share(m_up[0, 0].cpu().numpy(), inside) if n == 1 and has_hint else None
+        opacity_crop = to_numpy(m_up)  # α·m over the crop, (h, w): what the checks below and the layer read
+        edge = box_edge_share(opacity_crop, inside) if n == 1 and has_hint else None
         if not why and edge is not None and edge > MAX_BOX_EDGE:
             why = (f"the mark found covers {100 * edge:.0f} % of the edge of the box drawn around it: a mark lies "
                    "inside its box, so what the fit took for the mark runs on into the photo beyond it (part of the "
@@ -1576,8 +1577,7 @@ def build(
         lefts, most_left, where = None, left, ""
         if n > 1 and fills is not None:
             # Several photos: the networks' mark, judged per photo by the share of it each result still holds.
-            coverage = m_up[0, 0].cpu().numpy()
-            found = [mark_left(crop_np[k], clean_crop[k], fills[k], coverage, inside) for k in range(n)]
+            found = [mark_left(crop_np[k], clean_crop[k], fills[k], opacity_crop, inside) for k in range(n)]
             lefts = [round(v, 3) if np.isfinite(v) else None for v in found]
             finite = [v for v in found if np.isfinite(v)]
             most_left = max(finite) if finite else None
@@ -1621,7 +1621,7 @@ def build(
         ghost = None
         if n == 1 and not why:
             # Is the mark's shape still readable against the photo right beside it (either sign)?
-            found = ghost_left(crop_np[0], clean_crop[0], to_numpy(m_up), inside)
+            found = ghost_left(crop_np[0], clean_crop[0], opacity_crop, inside)
             ghost = round(found, 3) if np.isfinite(found) else None
             if ghost is not None and ghost > GHOST_LEFT:
                 cautions.append(f"the result still departs from the photo right beside the mark by {100 * ghost:.0f} "
@@ -1679,7 +1679,7 @@ def build(
                                 "and is not marked reliable; compare it with the input before keeping it")
                 notes.append(cautions[-1])
         alpha = np.zeros((h, w), np.float32)
-        alpha[cy, cx] = to_numpy(m_up)
+        alpha[cy, cx] = opacity_crop
         # Does the mark found run into its box's edge (the box cut the mark, part of it left beyond)? Asked of one
         # photo's box over flat surroundings (over texture the fitted mark's fringe touches a whole box's edge too)
         # and of several photos' found box.
