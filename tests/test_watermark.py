@@ -1402,7 +1402,7 @@ def _box_around(cover: np.ndarray, pad: int = 8) -> np.ndarray:
 
 
 def test_several_photos_with_a_hint_are_judged_by_the_edges_their_results_share(monkeypatch):
-    """A trial user's three photos with a box drawn around their shared mark came back 27 dB better inside it, yet
+    """A new user's three photos with a box drawn around their shared mark came back 27 dB better inside it, yet
     not reliable: the colours hardly identified the mark (fit_gain under WEAK_GAIN), as a white mark over photos of
     many colours never is. With a hint, as without one, several photos are judged by the edges their results still
     share inside it: reliable, no note; and a fit that removes nothing is returned unchanged with a note that asks
