@@ -232,6 +232,26 @@ def test_a_photo_lightly_hazy_in_its_distance_is_dehazed_region_by_region():
     assert psnr(res.images["dehazed"][far], clean[far]) > psnr(hazy[far], clean[far]) + 4.0
 
 
+def test_a_region_by_region_note_does_not_call_a_share_of_0_percent_clear():
+    """The regions are windows a quarter of the picture wide, opened over as much again, so a clearest tenth of
+    windows under the clear threshold can leave no region clear. A new user's trial (yellow-brown haze over the
+    motorcycle, clearest tenth 0.0999) read "its clearest tenth is clear (haze opacity 0.10) … 0% of the picture
+    scores clear" as a contradiction: with no region clear the note says so, and the clearest tenth's opacity is
+    not rounded up to the threshold it lies under."""
+    import torch
+
+    from doubledip.tasks.dehazing import _regions_said
+
+    none_clear = _regions_said(torch.full((1, 1, 8, 8), 0.5))
+    assert "no part scores clear" in none_clear and "0%" not in none_clear
+    half = torch.cat([torch.zeros(1, 1, 4, 8), torch.ones(1, 1, 4, 8)], dim=2)
+    assert "50% of the picture scores clear" in _regions_said(half)
+    hazy, _ = _far_haze_near_clear()
+    note = " ".join(dehaze(hazy, steps=20, size=64).notes)
+    clearest = re.search(r"its clearest tenth is clear \(haze opacity (\d\.\d{3}), under 0\.1\)", note)
+    assert clearest and float(clearest.group(1)) < 0.1, note
+
+
 def test_the_note_says_how_much_of_the_haze_found_is_removed():
     """Every strength the photo decides comes with a note that says it and how to change it. Haze over the whole
     picture: all of it removed, with how to remove less (a new user found no note there, and notes for every other

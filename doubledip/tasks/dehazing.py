@@ -235,6 +235,13 @@ def _regions_said(local_map: torch.Tensor) -> str:
     share under 0.1), the part left nearly as it is. Said as measured, since a wrong airlight estimate can read a
     clear foreground as hazy (a new user's trial: a clear half darkened while a note said it was kept)."""
     kept = float((local_map < 0.1).float().mean())
+    if kept < 0.005:
+        # The regions are windows a quarter of the picture wide, opened over as much again: a clear tenth of the
+        # windows need not leave any region clear (a new user's trial read "clearest tenth is clear … 0% of the
+        # picture scores clear" as a contradiction).
+        return ("the haze found is removed region by region, as much as each part scores hazy; measured over "
+                "regions a quarter of the picture wide, no part scores clear, so haze is removed everywhere, least "
+                "where the picture is clearest (the transmission map shows where haze was removed)")
     return (f"the haze found is removed region by region, as much as each part scores hazy: {kept:.0%} of the "
             "picture scores clear and is left nearly as it is (the transmission map shows where haze was removed)")
 
@@ -367,7 +374,8 @@ def _build(
         notes.append(f"{given_as} was given for a {what} that scores as haze-free ({why}): if it has no "
                      "haze, the result is altered — compare it with the input")
     elif not given_strength and partial:
-        notes.append(f"its clearest tenth is clear (haze opacity {clearest:.2f}) and its haziest tenth hazy "
+        notes.append(f"its clearest tenth is clear (haze opacity {math.floor(clearest * 1000) / 1000:.3f}, under "
+                     f"{CLEAR_HAZY:g}) and its haziest tenth hazy "
                      f"({haziest:.2f}), as a clear foreground under a hazy distance scores: "
                      + _regions_said(local_map) + ". Dense haze as bright and even as the airlight estimate reads "
                      "as a sky and stays pale. A "
