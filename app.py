@@ -1153,6 +1153,8 @@ def gallery_tab() -> None:
         if row["task"] != task:  # a heading per task: the page is long, and a visitor looks for one task's cases
             task = row["task"]
             gr.Markdown(gallery_heading(task, data), elem_classes=["dd-gallery-task"])
+            if task in GALLERY_LEGEND:
+                gr.Markdown(GALLERY_LEGEND[task])
         cells = [(str(manifest.parent / c["image"]), gallery_caption(c)) for c in row["cells"]]
         gr.Gallery(cells, label=gallery_title(row), columns=len(cells), height="auto",
                    object_fit="contain", allow_preview=True, elem_classes=["dd-gallery-row"])
@@ -1200,6 +1202,28 @@ CSS = (".dd-gallery-row .caption-label { white-space: normal !important; max-wid
        # 704 px page of a 768 px window), the examples came below four empty outputs: they come right after the
        # inputs instead (the row's columns and the examples are then items of one column, the outputs last).
        " @media (max-width: 767px) { .dd-io { display: contents !important; } .dd-outputs { order: 1; } }")
+
+
+# What a task's tile captions abbreviate, under its heading (a new user's trial: "edges 0.38" was explained nowhere on
+# the page, "cast" only in the README). Each term here is written by bench/bench_check.py's contact sheets.
+GALLERY_LEGEND = {
+    "dehaze": "dB: PSNR to the haze-free truth (for a photo without haze, to the input itself). **cast**: the "
+              "largest gap between a colour channel's mean in the result and in the truth (the bar allows 0.1). "
+              "**t**: transmission maps, with their PSNR to the true map and **edges**: the share of the true "
+              "map's step across depth edges that the map keeps within 1 px (1: as sharp as the truth). "
+              "**DCP full** / **DCP 256**: He et al.'s dark-channel prior at full size / with t estimated on a "
+              "256 px copy, whichever scores better.",
+    "watermark": "dB: PSNR to the clean photo inside the hint (magenta); **on mark**: on the mark's own pixels. "
+                 "**mask ours**: where the removal found the mark; **mark true**: the mark drawn.",
+    "watermark_several": "dB: PSNR to the clean photo inside the true mark's box grown by 8 px. **mask ours**: where the removal found "
+                         "the mark; **mark true**: the mark drawn.",
+    "separate": "**mixtures as layers**: each input photo taken as a layer, the PSNR to beat; dB: PSNR to the "
+                "true layer.",
+    "video": "**per-frame**: the image segmentation run on each frame alone with the first frame's hints; "
+             "**f#**: the frame shown (the last, and the one ours got worst).",
+    "inpaint": "dB: PSNR to the truth inside the hole painted; Telea, Navier-Stokes (OpenCV) and biharmonic "
+               "(scikit-image) inpainting are the earlier methods.",
+}
 
 
 def gallery_heading(task: str, data: dict) -> str:
