@@ -1215,8 +1215,8 @@ GALLERY_LEGEND = {
               "256 px copy, whichever scores better.",
     "watermark": "dB: PSNR to the clean photo inside the hint (magenta); **on mark**: on the mark's own pixels. "
                  "**mask ours**: where the removal found the mark; **mark true**: the mark drawn.",
-    "watermark_several": "dB: PSNR to the clean photo inside the true mark's box grown by 8 px. **mask ours**: where the removal found "
-                         "the mark; **mark true**: the mark drawn.",
+    "watermark_several": "dB: PSNR to the clean photo inside the true mark's box grown by 8 px. **mask ours**: "
+                         "where the removal found the mark; **mark true**: the mark drawn.",
     "separate": "**mixtures as layers**: each input photo taken as a layer, the PSNR to beat; dB: PSNR to the "
                 "true layer.",
     "video": "**per-frame**: the image segmentation run on each frame alone with the first frame's hints; "
