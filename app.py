@@ -311,8 +311,17 @@ class _Curve:
         terms = self._terms()
         named = self.drawn or terms  # the first update draws the chart: its own terms
         self.drawn = terms
-        return gr.LinePlot(value=pd.DataFrame(self.points), visible=True,
+        return gr.LinePlot(value=pd.DataFrame(self.points), visible=True, **self.limits(),
                            color_map={t: TERM_COLOURS[i % len(TERM_COLOURS)] for i, t in enumerate(named)})
+
+    def limits(self) -> dict:
+        """The axes' ranges, from all the points so far: the chart keeps the range it was first drawn with until a
+        setting changes (a new user's trial: at step 70 the axis ended near 30, and a term larger than the first
+        points' top ran off the chart), and these change as the run goes on, so every update redraws it whole."""
+        values = [p["value"] for p in self.points if math.isfinite(p["value"])] or [0.0]
+        low, high = min(0.0, min(values)), max(values)
+        return {"x_lim": [0, max(1, max(p["step"] for p in self.points))],
+                "y_lim": [low, high + 0.05 * (high - low) if high > low else low + 1.0]}
 
 
 def _fit(psnr: float) -> str:

@@ -194,6 +194,19 @@ def test_the_loss_plot_gives_every_term_its_own_colour_as_terms_join():
     assert curve.behind()  # a run whose last update brings a new term sends one more update before the done line
 
 
+def test_the_loss_plot_axes_grow_with_the_run():
+    """The chart keeps the axes' range it was first drawn with until a setting changes: a new user's trial saw the
+    axis end near step 30 at step 70, and a term larger than the first points run off the top. Every update sets
+    the ranges from all the points so far, so the axes follow the run and hold every point."""
+    curve = app._Curve()
+    curve.points += [{"step": 1, "term": "recon", "value": 0.08}, {"step": 1, "term": "smooth", "value": 0.01}]
+    first = curve.final()
+    curve.points += [{"step": 70, "term": "anchor", "value": 0.3}, {"step": 70, "term": "recon", "value": float("nan")}]
+    later = curve.final()
+    assert first.x_lim == [0, 1] and first.y_lim[0] == 0.0 and 0.08 <= first.y_lim[1] < 0.3
+    assert later.x_lim == [0, 70] and later.y_lim[0] == 0.0 and 0.3 <= later.y_lim[1] < 0.4
+
+
 def test_a_term_that_first_appears_at_the_end_still_gets_its_colour(monkeypatch):
     """A short run can end before the plot's next live update: the done line's update would name a term's colour
     together with the first data holding it, which the chart draws without it. The handler sends the data first."""
