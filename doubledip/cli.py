@@ -103,7 +103,11 @@ def write_summary(result: Result, out: Path, extra: dict | None = None) -> None:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with the house's one-line errors: ``error: …`` and exit code 2, not seven lines of usage."""
+    """argparse with the house's one-line errors: ``error: …`` and exit code 2, not seven lines of usage; an option is
+    named in full (argparse took ``--learn`` for ``--learn-airlight`` without a word: a new user's trial)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, allow_abbrev=False, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         if message.endswith("expected one argument"):

@@ -219,6 +219,8 @@ def test_bad_input_is_one_line_and_exit_2_and_no_output(files, tmp_path, capsys,
     (["dehaze", "{d}/img.png"], "required: --out"),
     (["denoise", "{d}/img.png", "--size", "64"], "unrecognized arguments: --size 64 (see python -m doubledip "
                                                  "denoise --help)"),
+    # An option is named in full: argparse took --learn for --learn-airlight without a word (a new user's trial).
+    (["dehaze", "{d}/img.png", "--learn"], "unrecognized arguments: --learn (see"),
 ])
 def test_a_malformed_command_line_is_one_line_and_exit_2(files, tmp_path, args, message):
     """argparse's own errors (a value it cannot parse, a missing option) printed seven lines of usage."""
