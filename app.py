@@ -802,7 +802,8 @@ def _outputs(video: bool = False, single: bool = False):
         gallery = gr.Gallery(label="layers (live" + (": strips of frames; done: frame 1 of each layer)" if video
                                                      else ")"),
                              columns=4, height="auto" if single else 320, object_fit="contain",
-                             elem_classes=["dd-layers"], format="png")  # its Download button: lossless, not WebP
+                             elem_classes=["dd-layers"] + (["dd-single"] if single else []),
+                             format="png")  # its Download button: lossless, not WebP
         player = gr.Video(label="result (every frame, the clip's size and frame rate)", elem_classes=["dd-video"]) \
             if video else None
         # No fixed height: at one, the chart's legend (which term each colour is) fell below the block and was cut off.
@@ -1187,6 +1188,12 @@ CSS = (".dd-gallery-row .caption-label { white-space: normal !important; max-wid
        # a desktop (auto-fill kept empty columns beside it, and it showed as a 148 px thumbnail).
        " @media (max-width: 520px) { .dd-layers .grid-container {"
        " grid-template-columns: repeat(auto-fit, minmax(100px, 1fr)) !important; } }"
+       # A restoration's one live image takes its own shape: Gradio's square tile centred a 3:2 photo in a band of
+       # white above and below, and the grid's 450 px minimum cut off its bottom (a new user's trial). A tall photo
+       # is held to 640 px.
+       " .dd-single .grid-wrap { min-height: 0 !important; height: auto !important; max-height: none !important; }"
+       " .dd-single .thumbnail-item { aspect-ratio: auto !important; height: auto !important; }"
+       " .dd-single .thumbnail-item img { height: auto !important; max-height: 640px; }"
        # The editor's label (two lines on a phone) floated under its zoom toolbar and could not be read: on a phone
        # it is a line of its own above the editor, which takes the block's height that is left.
        " @media (max-width: 520px) { .dd-editor { display: flex !important; flex-direction: column; }"
