@@ -798,7 +798,9 @@ def _outputs(video: bool = False, single: bool = False):
     item fills the column's width, and a fixed height cut it). ``dd-outputs``: on a narrow screen they come after
     the examples (:data:`CSS`)."""
     with gr.Column(elem_classes=["dd-outputs"]):
-        progress = gr.Markdown(START_TEXT, elem_classes=["dd-progress"])
+        # Its label is not shown; the API lists the output by it (it was "value_16" there).
+        progress = gr.Markdown(START_TEXT, label="progress, then the result's figures and notes",
+                               elem_classes=["dd-progress"])
         gallery = gr.Gallery(label="layers (live" + (": strips of frames; done: frame 1 of each layer)" if video
                                                      else ")"),
                              columns=4, height="auto" if single else 320, object_fit="contain",

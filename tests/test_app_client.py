@@ -104,6 +104,16 @@ def test_only_the_input_is_required(client):
                         "/video": ["video"]}
 
 
+def test_every_output_the_api_lists_is_named(client):
+    """The progress line had no label, so the API listed it as "value_16" (another number per endpoint): an API user
+    could not tell what that output holds."""
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    labels = {name: [r["label"] for r in ep["returns"]] for name, ep in endpoints.items()}
+    assert all(labels.values()) and not [(n, lab) for n, ls in labels.items() for lab in ls
+                                         if not lab or lab.startswith("value_")], labels
+    assert all("progress, then the result's figures and notes" in ls for ls in labels.values()), labels
+
+
 def test_dehaze_needs_only_the_photo(client, small):
     """The call the README gives, every setting left to the endpoint (the fast preset's whole schedule on a tiny
     photo)."""
