@@ -743,7 +743,11 @@ def _run_video(video, editor, task_label, preset, steps, size, seed):
             yield gallery, "**rendering** every frame at the clip's size…", curve.final(), None, None, None
             out = Path(tempfile.mkdtemp(prefix="doubledip_video_"))
             paths = dd.render_video(task, clip, snap.result, out)
-            firsts = [(str(f), f.parent.name) for f in sorted(out.glob("*/0000.png"))]
+            # Named as the live strips and the downloads name them ("mask · frame 1", mask.mp4), not by the PNG
+            # folder ("masks", the CLI's folder name: a new user's trial found the two names side by side).
+            folders = {v: k for k, v in dd.video.FRAME_DIRS.items()}
+            firsts = [(str(f), f"{folders.get(f.parent.name, f.parent.name)} · frame 1")
+                      for f in sorted(out.glob("*/0000.png"))]
             main = VIDEO_MAIN[task]
             first_main = np.asarray(Image.open(out / dd.video.FRAME_DIRS.get(main, main) / "0000.png"))
             slider = (to_uint8(clip.frames[0]), _rgb(first_main))

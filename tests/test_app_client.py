@@ -188,10 +188,12 @@ def test_video_from_the_clip_alone_gives_every_frame_at_its_size(client, small):
     assert text.startswith("**done**") and "frames: 8" in text
     assert iio.imread(player).shape[:3] == (8, 48, 64)  # the main layer (the mask) as mp4: every frame
     assert {Path(f).name for f in downloads[1:]} == {"mask.mp4", "foreground.mp4", "background.mp4"}
+    # Each first frame is captioned as its download and the live strips name the layer (the folder's "masks" sat
+    # beside mask.mp4).
     firsts = {item["caption"]: np.asarray(Image.open(item["image"])) for item in gallery}
-    assert {"masks", "foreground", "background"} <= set(firsts)
+    assert set(firsts) == {"mask · frame 1", "foreground · frame 1", "background · frame 1"}
     assert all(a.shape[:2] == (48, 64) for a in firsts.values())
-    assert set(np.unique(firsts["masks"])) <= {0, 255}
+    assert set(np.unique(firsts["mask · frame 1"])) <= {0, 255}
     with zipfile.ZipFile(downloads[0]) as z:
         assert sum(name.startswith("masks/") for name in z.namelist()) == 8
 

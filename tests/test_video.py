@@ -173,6 +173,21 @@ def test_a_clip_separated_frame_by_frame_is_never_marked_reliable_and_says_why()
                for n in result.notes)
 
 
+def test_a_clip_separated_frame_by_frame_runs_its_own_presets_steps():
+    """One image's longer schedule (480 fast steps) had taken the place of the clip's own (300 steps of 4 frames):
+    a 48-frame 336×224 clip took 230 s, over the 180 s a clip is given. A clip runs its preset's steps; one image
+    keeps its own."""
+    from doubledip.presets import get_preset
+    from doubledip.tasks.transparency import build, build_video
+
+    frames, _ = moving_disc()
+    for preset in ("fast", "paper"):
+        clip_steps = sum(s.steps for s in build_video(frames, preset).stages)
+        assert clip_steps == sum(get_preset("separate-video", preset).steps.values()), preset
+        assert sum(s.steps for s in build(frames[0], None, preset).stages) == get_preset("separate", preset).single_steps
+    assert sum(s.steps for s in build_video(frames, "fast").stages) == 300
+
+
 def crossfade(n: int = N) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Two still photos (scikit-image's coffee and cat) mixed in shares from 30 % to 70 %: the frames (n, 64, 96, 3)
     and each frame's two true layers (its shares of the photos)."""
