@@ -64,7 +64,7 @@ def command(name: str, help: str, add_arguments: Callable[[argparse.ArgumentPars
 def _shared(p: argparse.ArgumentParser, working_size: bool = True) -> None:
     p.add_argument("--out", required=True, help="output directory (created; written only when the run succeeds)")
     p.add_argument("--preset", default="fast", choices=["fast", "paper"],
-                   help="settings: fast (the default; on a CPU seconds to a minute a photo, up to two minutes a "
+                   help="settings: fast (the default; on a CPU seconds to a minute a photo, up to three minutes a "
                         "48-frame clip) or paper (the papers' own settings: minutes to hours on a CPU)")
     p.add_argument("--steps", type=int,
                    help="at most this many optimisation steps, instead of the preset's (early stopping may end the "
