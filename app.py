@@ -315,9 +315,9 @@ class _Curve:
                            color_map={t: TERM_COLOURS[i % len(TERM_COLOURS)] for i, t in enumerate(named)})
 
     def limits(self) -> dict:
-        """The axes' ranges, from all the points so far: the chart keeps the range it was first drawn with until a
-        setting changes (a new user's trial: at step 70 the axis ended near 30, and a term larger than the first
-        points' top ran off the chart), and these change as the run goes on, so every update redraws it whole."""
+        """The axes' ranges, from all the points so far, sent with every update. Left to the chart, its range lagged
+        the run and was rounded past its data (a new user's trial: the step axis ended near 30 from step 22 to 80,
+        and dehazing's anchor term ran off the top of the final chart); with the ranges given, it redraws whole."""
         values = [p["value"] for p in self.points if math.isfinite(p["value"])] or [0.0]
         low, high = min(0.0, min(values)), max(values)
         return {"x_lim": [0, max(1, max(p["step"] for p in self.points))],
