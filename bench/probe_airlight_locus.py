@@ -66,12 +66,18 @@ def hazy_cases(args: argparse.Namespace) -> Iterator[Hazy]:
                    hedged_airlight(est, haze_opacity(x, est)))
 
 
+def channel_gap(j: np.ndarray, clean: np.ndarray) -> np.ndarray:
+    """Each colour channel's mean in a dehazed ``j`` (H, W, 3) less the truth's, (3,): the benchmark's colour cast
+    is its largest absolute value."""
+    return j.reshape(-1, 3).mean(0) - clean.reshape(-1, 3).mean(0)
+
+
 def score(h: Hazy, t: torch.Tensor, a: torch.Tensor) -> tuple[bool, str]:
     """Whether the scene recovered with transmission ``t`` and airlight ``a`` holds the benchmark's whole dehazing
     bar (≥ the baseline + 1 dB, above the input, no cast over ``CAST_BAR``), and its figures as text."""
     j = to_numpy(recover_scene(h.x, t, a, 0.1))
     s = psnr(j, h.clean)
-    cast = float(np.abs(j.reshape(-1, 3).mean(0) - h.clean.reshape(-1, 3).mean(0)).max())
+    cast = float(np.abs(channel_gap(j, h.clean)).max())
     ok = s - h.base >= 1.0 and s > h.p_in and cast <= CAST_BAR
     return ok, f"{s - h.base:+.2f} c{cast:.2f}{'' if ok else '*'}"
 

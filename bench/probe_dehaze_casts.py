@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_check import probe_arguments  # noqa: E402
-from probe_airlight_locus import hazy_cases  # noqa: E402
+from probe_airlight_locus import channel_gap, hazy_cases  # noqa: E402
 
 from doubledip.filters import boundary_transmission, recover_scene, to_numpy  # noqa: E402
 
@@ -39,7 +39,7 @@ def main() -> None:
     for h in hazy_cases(args):
         a = h.estimate
         j = to_numpy(recover_scene(h.x, boundary_transmission(h.x, a, omega=0.9, tint=True), a, 0.1))
-        gap = j.reshape(-1, 3).mean(0) - h.clean.reshape(-1, 3).mean(0)
+        gap = channel_gap(j, h.clean)
         true_a = h.case.params["airlight"]
         print(f"{h.case.name:24s} est_br {float(a[2] / a[0]):.3f} true_br {true_a[2] / true_a[0]:.3f} "
               f"cast {np.abs(gap).max():.3f} bluegap {gap[2] - gap[0]:+.3f}", flush=True)
