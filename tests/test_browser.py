@@ -551,6 +551,17 @@ def test_a_hint_painted_with_the_mouse_is_half_transparent_and_is_the_runs_hint(
     shot = SHOTS / "watermark_painted.png"
     SHOTS.mkdir(parents=True, exist_ok=True)
     band = None
+    x0 = x1 = ys = clip = None
+
+    def _place():
+        """Where to paint and look, from the canvas as it is now: the editor resizes its canvas once the photo has
+        loaded, so a place taken when the canvas first showed can miss the photo (CI: 'the photo never showed')."""
+        nonlocal x0, x1, ys, clip
+        box = canvas.bounding_box()
+        # Over the whole mark and its surroundings: a band through part of it took a 17 s fit, the whole mark 3 s.
+        x0, x1 = box["x"] + 0.2 * box["width"], box["x"] + 0.8 * box["width"]
+        ys = [box["y"] + f * box["height"] for f in np.linspace(0.58, 0.86, 14)]
+        clip = {"x": x0 + 20, "y": ys[2], "width": x1 - x0 - 40, "height": ys[-3] - ys[2]}
 
     def _band():
         nonlocal band
@@ -558,15 +569,15 @@ def test_a_hint_painted_with_the_mouse_is_half_transparent_and_is_the_runs_hint(
         band = np.asarray(Image.open(shot).convert("RGB")).astype(float)
         return band
 
+    def _photo_shows() -> bool:
+        _place()
+        return _band().std(axis=(0, 1)).max() > 15
+
     # The photo is in the editor before painting: a fixed wait painted on an empty editor when the upload was slow
     # (CI: the band came back plain white, neither photo nor paint).
     sync_api.expect(canvas).to_be_visible(timeout=30_000)
-    box = canvas.bounding_box()
-    # Over the whole mark and its surroundings: a band through part of it took a 17 s fit, the whole mark 3 s.
-    x0, x1 = box["x"] + 0.2 * box["width"], box["x"] + 0.8 * box["width"]
-    ys = [box["y"] + f * box["height"] for f in np.linspace(0.58, 0.86, 14)]
-    clip = {"x": x0 + 20, "y": ys[2], "width": x1 - x0 - 40, "height": ys[-3] - ys[2]}
-    assert _wait(lambda: _band().std(axis=(0, 1)).max() > 15, 30), "the photo never showed in the editor"
+    assert _wait(_photo_shows, 60), "the photo never showed in the editor"
+    _place()  # the canvas settled: the same place twice running
     for y in ys:
         page.mouse.move(x0, y)
         page.mouse.down()
