@@ -64,13 +64,23 @@ def phone(browser, server):
 
 def _open_tab(page, name: str) -> None:
     """Opens the tab ``name``: in a narrow window the tabs past the first ones are in Gradio's "…" menu."""
-    tab = page.get_by_role("tab", name=name)
-    if tab.is_visible():
-        tab.click()
-    else:
-        page.locator(".overflow-menu button").first.click()
-        page.locator(".overflow-dropdown button", has_text=name).click()
-    sync_api.expect(page.get_by_role("tab", name=name)).to_have_attribute("aria-selected", "true")
+    # Tried again for a minute: while a narrow page lays out, Gradio moves tabs between the bar and the menu, and a
+    # button found visible is replaced before the click lands (CI, under load: "element was detached from the DOM"
+    # for the whole of a 30 s click).
+    tab = page.get_by_role("tab", name=name)  # absent from the DOM while it is in the menu
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if tab.count() and tab.get_attribute("aria-selected", timeout=2_000) == "true":
+                break
+            if tab.is_visible():
+                tab.click(timeout=5_000)
+            else:
+                page.locator(".overflow-menu button").first.click(timeout=5_000)
+                page.locator(".overflow-dropdown button", has_text=name).click(timeout=5_000)
+        except sync_api.TimeoutError:
+            continue
+    sync_api.expect(tab).to_have_attribute("aria-selected", "true")
 
 
 def _panel(page):
