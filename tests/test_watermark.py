@@ -1502,3 +1502,15 @@ def test_a_refused_fit_over_texture_leaves_the_photo_rather_than_a_fill():
     assert any("returned unchanged" in n for n in r.notes), r.notes
     assert not any("filled by Telea's inpainting instead" in n for n in r.notes)
     assert np.array_equal(r.images["clean"], img)
+
+
+def test_a_cautions_percentage_reads_on_its_side_of_the_limit_it_is_set_against():
+    """A ghost of 0.152 against a limit of 0.15 read "15 % … a removal leaves under 15 %" (a new user's trial): a
+    percentage that would round onto its limit takes the decimals that keep it on its side."""
+    from doubledip.tasks.watermark import OUTLINE_LEFT, caution_notes, percent_vs
+
+    assert percent_vs(0.152, 0.15) == "15.2" and percent_vs(0.149, 0.15) == "14.9"
+    assert percent_vs(0.4, 0.15) == "40" and percent_vs(0.55, 0.55) == "55"
+    seam = OUTLINE_LEFT + 0.003
+    (note,) = caution_notes(None, None, seam=seam)
+    assert f"left {100 * seam:.1f} % of the jump" in note, note

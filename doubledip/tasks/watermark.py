@@ -322,6 +322,17 @@ MIN_DAMPED = 100
 DAMPING_SIGMA = 2.0
 
 
+def percent_vs(value: float, limit: float) -> str:
+    """``value`` (a fraction) as the percentage a note prints beside ``limit``: whole percents, or as many decimals
+    as it takes to read on the same side of the limit (0.152 against 0.15 reads "15.2", where "15" read as the limit
+    itself: "15 % … a removal leaves under 15 %", a new user's trial)."""
+    for digits in range(4):
+        text = f"{100 * value:.{digits}f}"
+        if np.sign(float(text) - round(100 * limit, 6)) == np.sign(round(value - limit, 8)):
+            return text
+    return f"{100 * value:.4f}"
+
+
 def hint_crop(
     hint: np.ndarray, margin_frac: float = 0.1, min_margin: int = 12, min_side: int = 0,
 ) -> tuple[slice, slice]:
@@ -1188,13 +1199,13 @@ def caution_notes(gain: float | None, split: float | None, left: float | None = 
                      "removal may be worse than the input here and is not marked reliable; compare it with the "
                      "input before keeping it")
     if left is not None and left > MAX_MARK_LEFT:
-        notes.append(f"about {100 * min(left, 1):.0f} % of the mark found is still in the result{where} (its "
-                     "opacity or colour was not found), so the removal may be worse than the input here and is not "
-                     "marked reliable; compare it with the input before keeping it")
+        notes.append(f"about {percent_vs(min(left, 1), MAX_MARK_LEFT)} % of the mark found is still in the "
+                     f"result{where} (its opacity or colour was not found), so the removal may be worse than the "
+                     "input here and is not marked reliable; compare it with the input before keeping it")
     if seam is not None and seam > OUTLINE_LEFT:
-        notes.append(f"removing the mark found left {100 * seam:.0f} % of the jump across its outline (a mark taken "
-                     "out cleanly leaves 30–60 %), so its outline may still be visible: the removal is not marked "
-                     "reliable; compare it with the input before keeping it")
+        notes.append(f"removing the mark found left {percent_vs(seam, OUTLINE_LEFT)} % of the jump across its "
+                     "outline (a mark taken out cleanly leaves 30–60 %), so its outline may still be visible: the "
+                     "removal is not marked reliable; compare it with the input before keeping it")
     if detail is not None and detail > AMPLIFIED:
         notes.append(f"the photo's texture where the mark was removed came out {detail:.1f}× as detailed as beside "
                      "it (an opacity found too high multiplies the texture when the mark is removed; a mark's edges "
@@ -1614,17 +1625,18 @@ def build(
         if flat:
             kept = round(departure_kept(crop_np[0], clean_crop[0], fills[0], inside), 3)  # type: ignore[index]
             if not why and kept > MAX_DEPARTURE_KEPT:
-                cautions.append(f"the result keeps {100 * kept:.0f} % of the hinted pixels' departure from what the "
-                                "flat surroundings predict (part of the mark left: its opacity or shape was not "
-                                "found), so the removal may be worse than the input here and is not marked reliable; "
-                                "compare it with the input before keeping it")
+                cautions.append(f"the result keeps {percent_vs(kept, MAX_DEPARTURE_KEPT)} % of the hinted pixels' "
+                                "departure from what the flat surroundings predict (part of the mark left: its "
+                                "opacity or shape was not found), so the removal may be worse than the input here and "
+                                "is not marked reliable; compare it with the input before keeping it")
         ghost = None
         if n == 1 and not why:
             # Is the mark's shape still readable against the photo right beside it (either sign)?
             found = ghost_left(crop_np[0], clean_crop[0], opacity_crop, inside)
             ghost = round(found, 3) if np.isfinite(found) else None
             if ghost is not None and ghost > GHOST_LEFT:
-                cautions.append(f"the result still departs from the photo right beside the mark by {100 * ghost:.0f} "
+                cautions.append(f"the result still departs from the photo right beside the mark by "
+                                f"{percent_vs(ghost, GHOST_LEFT)} "
                                 "% of the input's departure, in the mark's shape (its opacity or colour was read a "
                                 f"little off: a removal leaves under {100 * GHOST_LEFT:.0f} %), so the mark may still "
                                 "be readable, lighter or darker than the photo; the removal is not marked reliable; "
@@ -1673,9 +1685,10 @@ def build(
                                  "if it does not carry the mark, run again without it")
                 cautions = []
             elif shared_left >= SHARED_LEFT_CAUTION:
-                cautions.append(f"the results still share {100 * shared_left:.0f} % of the edges the photos share "
-                                f"inside {inside_what} (a removed mark leaves about 20 %): part of the mark, or a "
-                                "wrong one, may still be in them, so the removal may be worse than the input here "
+                cautions.append(f"the results still share {percent_vs(shared_left, SHARED_LEFT_CAUTION)} % of "
+                                f"the edges the photos share inside {inside_what} (a removed mark leaves about 20 %): "
+                                "part of the mark, or a wrong one, may still be in them, so the removal may be worse "
+                                "than the input here "
                                 "and is not marked reliable; compare it with the input before keeping it")
                 notes.append(cautions[-1])
         alpha = np.zeros((h, w), np.float32)
