@@ -1514,3 +1514,19 @@ def test_a_cautions_percentage_reads_on_its_side_of_the_limit_it_is_set_against(
     seam = OUTLINE_LEFT + 0.003
     (note,) = caution_notes(None, None, seam=seam)
     assert f"left {100 * seam:.1f} % of the jump" in note, note
+
+
+def test_one_photo_given_as_nested_lists_is_one_photo_not_a_list_of_rows():
+    """``dd.watermark(img.tolist(), hint)`` said "image is 3×360 px; each side needs at least 16 px" (a new user's
+    trial): its rows were taken for 239 photos. Nested lists of numbers are one photo; a list of them is several."""
+    import doubledip as dd
+
+    photo = np.broadcast_to(np.linspace(0.2, 0.6, 80, dtype=np.float32)[None, :, None], (64, 80, 3)).copy()
+    photo[26:34, 18:60] = 0.5 * photo[26:34, 18:60] + 0.5
+    hint = np.zeros((64, 80), bool)
+    hint[22:38, 14:64] = True
+    one = dd.watermark(photo.tolist(), hint)
+    assert one.values["images"] == 1 and one.images["clean"].shape == (64, 80, 3)
+    from doubledip.tasks.watermark import _images
+
+    assert len(_images([photo.tolist(), (0.9 * photo).tolist()])) == 2

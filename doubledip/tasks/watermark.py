@@ -354,9 +354,21 @@ def hint_crop(
     return span(int(ys.min()), int(ys.max()) + 1, h), span(int(xs.min()), int(xs.max()) + 1, w)
 
 
+def _nested_photo(images: object) -> bool:
+    """Whether ``images`` is one photo written as nested lists of numbers (rows of pixels), not a list of photos."""
+    if not isinstance(images, (list, tuple)) or not images or not isinstance(images[0], (list, tuple)):
+        return False
+    try:
+        return np.asarray(images).ndim in (2, 3) and np.asarray(images).dtype.kind in "biuf"
+    except ValueError:  # ragged: not one photo
+        return False
+
+
 def _images(images: np.ndarray | Sequence[np.ndarray]) -> list[np.ndarray]:
     if (isinstance(images, np.ndarray) and images.ndim in (2, 3)) or isinstance(images, (str, os.PathLike)):
         items = [images]  # one photo (a path is refused by as_float_image, by name, not as a list of letters)
+    elif _nested_photo(images):
+        items = [images]  # one photo as nested lists (img.tolist()): its rows were taken for photos 3 px wide
     else:
         items = list(images)
     if not items:
