@@ -1530,3 +1530,23 @@ def test_one_photo_given_as_nested_lists_is_one_photo_not_a_list_of_rows():
     from doubledip.tasks.watermark import _images
 
     assert len(_images([photo.tolist(), (0.9 * photo).tolist()])) == 2
+
+
+def test_a_photo_on_an_odd_scale_is_noted_once_when_the_flat_fit_is_weighed_against_the_mixture():
+    """A float photo on a 0–65535 scale raised the same note twice in one call (a new user's trial): the colour
+    mixture weighed against the flat closed-form fit read the photo again."""
+    import warnings
+
+    import doubledip as dd
+    from doubledip.io import InputNote
+
+    sky = np.linspace(0.3, 0.6, 80, dtype=np.float32)[None, :, None] * np.array([0.6, 0.7, 1.0], np.float32)
+    photo = np.broadcast_to(sky, (64, 80, 3)).copy()
+    photo[28:36, 20:60] *= 0.5  # a dark bar at opacity 0.5 over a smooth sky
+    hint = np.zeros((64, 80), bool)
+    hint[25:39, 17:63] = True
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        r = dd.watermark(photo * 60000, hint)
+    assert r.values["method"].startswith("closed-form")
+    assert sum(issubclass(w.category, InputNote) for w in seen) == 1, [str(w.message)[:60] for w in seen]

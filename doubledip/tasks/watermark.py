@@ -1752,7 +1752,8 @@ def build(
     if flat_first and FLAT_FALLBACK:
         def mixture(x: Tensors) -> Result:
             with torch.enable_grad():  # the fit's optimiser, under the engine's no_grad finish
-                other = build(images, hint, preset, flat_fit=False, **overrides)
+                # the photos as read: read again, a photo on an odd scale was noted twice (a new user's trial)
+                other = build(imgs, hint, preset, flat_fit=False, **overrides)
             return other.finish(x)
 
         def finish_flat(x: Tensors) -> Result:
