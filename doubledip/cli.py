@@ -8,6 +8,7 @@ options, atomic output directories, the exit code 2 on bad input — is done onc
 from __future__ import annotations
 
 import argparse
+import difflib
 import errno
 import json
 import math
@@ -115,6 +116,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
+def _near(typed: str, options: list[str]) -> str | None:
+    """The option a mistyped ``typed`` most likely meant: the one it begins (``--learn``: ``--learn-airlight``), or
+    one close in spelling (``--hnit``: ``--hint``; at a similarity of 0.75, so ``--size`` is not read as ``--seed``)."""
+    begun = [o for o in options if o.startswith(typed) and len(typed) > 3]
+    return begun[0] if len(begun) == 1 else next(iter(difflib.get_close_matches(typed, options, 1, 0.75)), None)
+
+
 def main(argv: list[str] | None = None) -> int:
     from . import commands  # noqa: F401  (registers the sub-commands)
 
@@ -129,7 +137,12 @@ def main(argv: list[str] | None = None) -> int:
         _shared(p, c.working_size)
     args, extra = parser.parse_known_args(argv)
     if extra:  # said by the sub-command's parser, which points to its own --help (where its options are listed)
-        sub.choices[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+        own = sub.choices[args.command]
+        near = [_near(x.split("=")[0], list(own._option_string_actions)) for x in extra if x.startswith("--")]
+        near = [m for m in near if m]
+        # "did you mean", as the Python API says it for a misspelt keyword (--hnit: a new user's trial)
+        own.error(f"unrecognized arguments: {' '.join(extra)}"
+                  + (f"; did you mean {' or '.join(dict.fromkeys(near))}?" if near else ""))
     cmd = next(c for c in COMMANDS if c.name == args.command)
     if not args.out.strip():  # Path("") is the current directory: an empty value is a slip, not a choice
         return _fail("--out is empty: give the directory to write the results to (e.g. --out result; "

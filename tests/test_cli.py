@@ -220,13 +220,15 @@ def test_bad_input_is_one_line_and_exit_2_and_no_output(files, tmp_path, capsys,
     (["denoise", "{d}/img.png", "--size", "64"], "unrecognized arguments: --size 64 (see python -m doubledip "
                                                  "denoise --help)"),
     # An option is named in full: argparse took --learn for --learn-airlight without a word (a new user's trial).
-    (["dehaze", "{d}/img.png", "--learn"], "unrecognized arguments: --learn (see"),
+    (["dehaze", "{d}/img.png", "--learn"], "unrecognized arguments: --learn; did you mean --learn-airlight? (see"),
+    # ... and a misspelt one is named, as the Python API names a misspelt keyword (a new user's trial: --hnit)
+    (["watermark", "{d}/img.png", "--hnit", "{d}/img.png"], "--hnit {d}/img.png; did you mean --hint? (see"),
 ])
 def test_a_malformed_command_line_is_one_line_and_exit_2(files, tmp_path, args, message):
     """argparse's own errors (a value it cannot parse, a missing option) printed seven lines of usage."""
     out = tmp_path / "out"
     r = cli(*[a.format(d=files) for a in args], *(["--out", out] if "required" not in message else []))
-    assert r.returncode == 2 and message in r.stderr and "--help" in r.stderr
+    assert r.returncode == 2 and message.format(d=files) in r.stderr and "--help" in r.stderr
     assert r.stderr.startswith("error: ") and r.stderr.count("\n") == 1 and "usage" not in r.stderr
     assert not out.exists()
 
