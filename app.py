@@ -359,11 +359,14 @@ def _done_text(res: dd.Result, notes: list[str]) -> str:
         text += "  \n" + ("**reliable: yes**" if res.values["reliable"] else
                           "**reliable: no** — compare it with the input (the note says why)")
     # A value that is itself a list of notes (a first fit's, kept in summary.json) is not repeated in the figures.
-    shown = {k: v for k, v in res.values.items() if k != "reliable" and v is not None and not _notes(v)}
-    if shown:
-        text += "  \n" + ", ".join(f"{k}: {_figure(v)}" for k, v in shown.items())
+    # The notes, in words, come before the figures, which are named as summary.json names them: a new user read
+    # "inverted_fraction: 1.0, hint_share: 0.182, …" first, and found it unreadable.
     if notes + res.notes:
         text += "  \n*Note: " + "; ".join(notes + res.notes) + "*"
+    shown = {k: v for k, v in res.values.items() if k != "reliable" and v is not None and not _notes(v)}
+    if shown:
+        text += "  \nFigures, as summary.json names them (explained in the README, under “Command line”): " + (
+            ", ".join(f"{k}: {_figure(v)}" for k, v in shown.items()))
     return text
 
 

@@ -542,6 +542,10 @@ def test_the_done_text_says_whether_a_result_is_reliable():
     text = app._done_text(res, [])
     assert "reliable: no" in text and "mark_left: 0.8" in text
     assert text.index("reliable: no") < text.index("*Note: about 80 %")
+    # The notes in words come before the figures, which say what they are (a new user read the figures first and
+    # found them unreadable).
+    assert text.index("*Note: about 80 %") < text.index("Figures, as summary.json names them") < text.index(
+        "mark_left: 0.8")
     assert "reliable: yes" in app._done_text(dd.Result("watermark", "fast", images={}, values={"reliable": True}), [])
     # The flag comes first, before the figures, and a check that does not apply (None) is not listed: a trial user
     # found the flag buried among "background_spread: None, seam_ratio: None, …".
