@@ -1648,11 +1648,11 @@ def build(
             ghost = round(found, 3) if np.isfinite(found) else None
             if ghost is not None and ghost > GHOST_LEFT:
                 cautions.append(f"the result still departs from the photo right beside the mark by "
-                                f"{percent_vs(ghost, GHOST_LEFT)} "
-                                "% of the input's departure, in the mark's shape (its opacity or colour was read a "
-                                f"little off: a removal leaves under {100 * GHOST_LEFT:.0f} %), so the mark may still "
-                                "be readable, lighter or darker than the photo; the removal is not marked reliable; "
-                                "compare it with the input before keeping it")
+                                f"{percent_vs(ghost, GHOST_LEFT)} % of the input's departure, in the mark's shape "
+                                "(its opacity or colour was read a little off: a removal leaves under "
+                                f"{100 * GHOST_LEFT:.0f} %), so the mark may still be readable, lighter or darker "
+                                "than the photo; the removal is not marked reliable; compare it with the input before "
+                                "keeping it")
         notes += cautions
         # A flat surround with no room beside the hint to measure the fill's error: the fill, as flatness predicts.
         # Only over flat surroundings (FLAT_SPREAD): over texture no fill predicts what lies under the mark, and the
@@ -1700,8 +1700,8 @@ def build(
                 cautions.append(f"the results still share {percent_vs(shared_left, SHARED_LEFT_CAUTION)} % of "
                                 f"the edges the photos share inside {inside_what} (a removed mark leaves about 20 %): "
                                 "part of the mark, or a wrong one, may still be in them, so the removal may be worse "
-                                "than the input here "
-                                "and is not marked reliable; compare it with the input before keeping it")
+                                "than the input here and is not marked reliable; compare it with the input before "
+                                "keeping it")
                 notes.append(cautions[-1])
         alpha = np.zeros((h, w), np.float32)
         alpha[cy, cx] = opacity_crop
