@@ -177,7 +177,8 @@ def _image(value, what: str = "image") -> tuple[np.ndarray, list[str]]:
 
 def _editor(value, what: str = "photo", hints: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """ImageEditor value → (photo RGB float, painted strokes RGBA uint8 at the photo's size). ``hints``: the editor
-    has :data:`SEG_LAYERS`, and whatever is painted on the second layer is background (red)."""
+    has :data:`SEG_LAYERS`: whatever is painted on the second layer is background (red), and an opaque black-and-white
+    first layer (the API's) is foreground (green)."""
     if value and isinstance(value.get("refused"), _Refused):
         raise _shown(value["refused"].message)
     if not value or value.get("background") is None:
@@ -199,6 +200,11 @@ def _editor(value, what: str = "photo", hints: bool = False) -> tuple[np.ndarray
             strokes[painted] = layer[painted]
             if hints and k == 1:
                 strokes[painted, :3] = (255, 0, 0)
+            elif hints and opaque:
+                # A black-and-white mask as the first layer is the foreground hint (through the API, as the README
+                # says): its white had read as red, and both hints as background ("Draw both hints", a new user's
+                # trial with the bundled masks).
+                strokes[painted, :3] = (0, 255, 0)
     if bg.ndim == 3 and bg.shape[2] == 4 and (bg[..., 3] == 0).all():
         bg = bg[..., :3]  # a fully transparent alpha is the editor's, not the photo's
     return bg, strokes

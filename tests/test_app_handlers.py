@@ -801,3 +801,20 @@ def test_a_group_of_figures_reads_as_figures_not_as_python():
                     values={"registration": {"shift_px": [0.5, -1.0], "applied": True}, "shares": [0.4, 0.6]})
     text = app._done_text(res, [])
     assert "registration: (shift_px [0.5, -1.0], applied yes)" in text and "{" not in text and "'" not in text
+
+
+def test_two_black_and_white_hint_layers_are_the_foreground_then_the_background():
+    """Through the API, the bundled hint masks (opaque black-and-white images) as the two layers were refused with
+    "Draw both hints" (a new user's trial): the first layer's white read as red, so both were background."""
+    photo = np.full((40, 60, 3), 128, np.uint8)
+    fg, bg = np.zeros((40, 60), bool), np.zeros((40, 60), bool)
+    fg[10:20, 10:20], bg[30:38, 40:58] = True, True
+
+    def layer(m):
+        rgba = np.full((40, 60, 4), 255, np.uint8)  # opaque: black where not painted
+        rgba[~m, :3] = 0
+        return rgba
+
+    _, strokes = app._editor({"background": photo, "layers": [layer(fg), layer(bg)]}, hints=True)
+    got_fg, got_bg = app._strokes_split(strokes, (40, 60))
+    assert (got_fg == fg).all() and (got_bg == bg).all()
