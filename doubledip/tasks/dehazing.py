@@ -363,7 +363,9 @@ def _build(
     what = "clip" if video else "photo"
 
     def where(value: str) -> str:  # where a strength is given, for a clip or a photo
-        return (f"(CLI dehaze-video --strength {value}; the API's strength={value})" if video else
+        # "the API's" read as the page's HTTP API, whose /video takes no strength (a new user's trial)
+        return (f"(CLI dehaze-video --strength {value}; in Python dd.iterate_video(\"dehaze-video\", clip, "
+                f"strength={value}); not on the Video tab, nor through its /video endpoint)" if video else
                 f"(CLI --strength {value}; the page's 'haze to remove'; the API's strength={value})")
 
     force = f"if the {what} is hazy, give a strength of 1 to remove all the haze found " + where("1")
