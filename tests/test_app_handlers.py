@@ -347,7 +347,8 @@ def test_a_clip_of_one_frame_or_a_still_photo_streams_pictures_the_gallery_can_s
     write_mp4(tmp_path / "one.mp4", frames[:1])
     Image.fromarray((frames[0] * 255).astype(np.uint8)).save(tmp_path / "still.png")
     for clip in ("one.mp4", "still.png"):
-        updates = list(app.run_video(str(tmp_path / clip), None, "segmentation", "fast", None, None, 0))
+        # 20 steps: a one-frame clip is segmented as a photo, by the networks
+        updates = list(app.run_video(str(tmp_path / clip), None, "segmentation", "fast", 20, 48, 0))
         shown = [np.asarray(im) for u in updates if isinstance(u[0], list) for im, _ in u[0] if not isinstance(im, str)]
         assert shown and all(a.ndim == 2 or (a.ndim == 3 and a.shape[2] == 3) for a in shown), \
             [a.shape for a in shown]

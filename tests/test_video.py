@@ -974,3 +974,20 @@ def test_a_clips_paper_preset_given_fewer_steps_says_it_is_not_the_papers_result
     clip = dd.read_clip(clipfiles / "disc.mp4", max_frames=2)
     result = dd.run(dd.iterate_video("separate-video", clip, preset="paper", steps=2, size=32))
     assert any("paper preset was given 2 optimisation steps where its schedule has 7000" in n for n in result.notes)
+
+
+def test_a_one_frame_clip_is_segmented_as_a_photo():
+    """A one-frame clip (a still GIF, a single-frame mp4) was labelled by tracking from the hints alone: IoU 0.47
+    where the photo segmentation gave 0.98 on the same frame and hints (a new user's trial). It is now the photo
+    segmentation's mask, given as a one-frame clip's, with a note saying so."""
+    import doubledip as dd
+
+    frame, truth = two_regions(48, 64)
+    fg, bg = hints_for(truth, margin=6)
+    clip = dd.Clip.from_frames(frame[None], fps=10)
+    result = run(iterate_video("segment-video", clip, fg, bg, steps=20, size=48))
+    photo = dd.segment(frame, fg, bg, steps=20, size=48)
+    assert result.images["mask"].shape == (1, 48, 64)
+    assert (result.images["mask"][0] == photo.images["mask"]).all()
+    assert result.values["method"] == "the photo segmentation (one frame)" and result.values["frames"] == 1
+    assert any(n.startswith("a one-frame clip has no motion to track") for n in result.notes)
