@@ -681,14 +681,14 @@ def video_first_frame(video):
         raise _shown(str(e)) from None
 
 
-def _video_hints(editor, clip: dd.Clip, notes: list[str]) -> tuple:
+def _video_hints(editor, clip: dd.Clip) -> tuple:
+    """The first frame's hints, or (None, None) for automatic ones: the library's note says so (the page's own
+    "no hints drawn" beside it said it twice, a new user's trial)."""
     if not editor or editor.get("background") is None:
-        notes.append("no hints drawn: automatic hints on the first frame")
         return None, None
     _, strokes = _editor(editor, hints=True)
     fg, bg = _strokes_split(strokes, clip.size)
     if not fg.any() and not bg.any():
-        notes.append("no hints drawn: automatic hints on the first frame")
         return None, None
     if not fg.any() or not bg.any():
         raise _shown("Draw both hints (green = foreground, red = background), or none for automatic hints.")
@@ -739,7 +739,7 @@ def _run_video(video, editor, task_label, preset, steps, size, seed):
     yield gr.skip(), PREPARING_CLIP, gr.skip(), gr.skip(), gr.skip(), gr.skip()  # decoding can take seconds
     with _page_errors():
         clip = dd.read_clip(video)
-        args = _video_hints(editor, clip, notes) if task == "segment-video" else ()
+        args = _video_hints(editor, clip) if task == "segment-video" else ()
         gen = dd.iterate_video(task, clip, *args, **_settings(preset, steps, size, seed))
     strip = len(preview_strip(len(clip.kept)))
     curve = _Curve()

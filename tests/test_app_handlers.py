@@ -819,3 +819,14 @@ def test_two_black_and_white_hint_layers_are_the_foreground_then_the_background(
     _, strokes = app._editor({"background": photo, "layers": [layer(fg), layer(bg)]}, hints=True)
     got_fg, got_bg = app._strokes_split(strokes, (40, 60))
     assert (got_fg == fg).all() and (got_bg == bg).all()
+
+
+def test_a_clip_run_with_automatic_hints_says_so_once(tmp_path):
+    """With no hints drawn the page said "no hints drawn: automatic hints on the first frame" beside the library's
+    "no hints given: used automatic weak hints …" (a new user's trial): the library's note alone says it."""
+    from test_video import moving_disc, write_mp4
+
+    frames, _ = moving_disc()
+    write_mp4(tmp_path / "disc.mp4", frames[:6])
+    text = list(app.run_video(str(tmp_path / "disc.mp4"), None, "segmentation", "fast", None, None, 0))[-1][1]
+    assert text.startswith("**done**") and text.count("automatic") == 1 and "no hints given" in text, text
