@@ -1238,6 +1238,10 @@ CSS = (".dd-gallery-row .caption-label { white-space: normal !important; max-wid
 # What a task's tile captions abbreviate, under its heading (a new user's trial: "edges 0.38" was explained nowhere on
 # the page, "cast" only in the README). Each term here is written by bench/bench_check.py's contact sheets.
 GALLERY_LEGEND = {
+    "segment": "**IoU**: the mask's intersection over union with the true mask (1: exact). **(cut from hints)**: "
+               "the mask kept is a graph cut of the hints alone, which fitted the hinted colours better than the "
+               "networks' mask; without it, the networks' (the decomposition's). **GrabCut**: OpenCV's GrabCut from "
+               "the same hints.",
     "dehaze": "dB: PSNR to the haze-free truth (for a photo without haze, to the input itself). **cast**: the "
               "largest gap between a colour channel's mean in the result and in the truth (the bar allows 0.1). "
               "**t**: transmission maps, with their PSNR to the true map and **edges**: the share of the true "
@@ -1250,8 +1254,10 @@ GALLERY_LEGEND = {
                          "where the removal found the mark; **mark true**: the mark drawn.",
     "separate": "**mixtures as layers**: each input photo taken as a layer, the PSNR to beat; dB: PSNR to the "
                 "true layer.",
-    "video": "**per-frame**: the image segmentation run on each frame alone with the first frame's hints; "
-             "**f#**: the frame shown (the last, and the one ours got worst).",
+    "video": "**IoU**: the frame's mask against the true one (1: exact; **mean ours**: over the clip). "
+             "**per-frame**: the image segmentation run on each frame alone with the first frame's hints; "
+             "**f#**: the frame shown (the first, the one ours got worst, and the last); the per-frame baseline "
+             "runs on every 8th frame and the last, so it is shown at the one of those nearest.",
     "inpaint": "dB: PSNR to the truth inside the hole painted; Telea, Navier-Stokes (OpenCV) and biharmonic "
                "(scikit-image) inpainting are the earlier methods.",
 }
