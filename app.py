@@ -241,9 +241,13 @@ def _settings(preset: str, steps, size, seed) -> dict:
 
 
 def _downloads(result: dd.Result) -> list[str]:
+    """The result's images as PNGs, after a zip of them all: the task's declared outputs first, in the order the
+    README lists them (segmentation's cutout came last, a new user's trial), then any others."""
     out = Path(tempfile.mkdtemp(prefix="doubledip_"))
     files = []
-    for name, arr in result.images.items():
+    declared = [k for k, _ in output_items(TASKS[result.task], result)] if result.task in TASKS else []
+    for name in [*declared, *(k for k in result.images if k not in declared)]:
+        arr = result.images[name]
         dd.save_image(out / f"{name}.png", arr)
         files.append(str(out / f"{name}.png"))
     with zipfile.ZipFile(out / "all_layers.zip", "w") as z:

@@ -830,3 +830,15 @@ def test_a_clip_run_with_automatic_hints_says_so_once(tmp_path):
     write_mp4(tmp_path / "disc.mp4", frames[:6])
     text = list(app.run_video(str(tmp_path / "disc.mp4"), None, "segmentation", "fast", None, None, 0))[-1][1]
     assert text.startswith("**done**") and text.count("automatic") == 1 and "no hints given" in text, text
+
+
+def test_the_downloads_follow_the_tasks_declared_outputs():
+    """The page's and the API's files came in the result's own order (segmentation's cutout last), not the order the
+    README lists (a new user's trial): the declared outputs come first, in their order, after the zip."""
+    import doubledip as dd
+    from doubledip.registry import TASKS
+
+    images = {k: np.zeros((16, 16), np.float32) for k in ("mask", "soft_mask", "foreground", "background", "cutout")}
+    names = [Path(f).name for f in app._downloads(dd.Result("segment", "fast", images=images))]
+    assert names == ["all_layers.zip", *(f"{k}.png" for k in TASKS["segment"].outputs)]
+    assert TASKS["segment"].outputs.index("cutout") < TASKS["segment"].outputs.index("foreground")
