@@ -58,6 +58,9 @@ TERM_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"
 # one 2-core host). Our own progress line says what the spinner said, and more.
 LAYERS_SECONDS = 1.0
 FG_COLOUR, BG_COLOUR = "rgb(0, 200, 0)", "rgb(220, 0, 0)"
+# The hint brushes' opacity: the photo shows through the paint, so a visitor sees the edge a stroke runs along (opaque
+# green hid the object under it, a new user's trial); the hints are read from any painted pixel, as before.
+HINT_OPACITY = 0.6
 
 
 # Where Gradio keeps uploads (a folder per file, named by its hash): the library's messages name the file by its
@@ -897,6 +900,9 @@ def _unreadable(path: str | None) -> gr.Error:
     return _shown("not a readable image (PNG, JPEG, WebP, TIFF, BMP or GIF)")
 
 
+_HINT_COLOURS = [(FG_COLOUR, HINT_OPACITY), (BG_COLOUR, HINT_OPACITY)]
+
+
 def _editor_component(label: str, colours: list[str | tuple[str, float]], canvas: tuple[int, int],
                       layers: list[str] | None = None, brush_size: int | str = "auto") -> gr.ImageEditor:
     """``canvas`` = (width, height) of the tab's hinted examples: Gradio 6 places an example's paint layer on the
@@ -1032,7 +1038,7 @@ def _component(prm: Param, name: str, tasks: list[Task]):
     if name == "editor":
         if paint is not None and paint.kind == "hints":
             return _editor_component("photo — green: foreground, red: background (none: automatic)",
-                                     [FG_COLOUR, BG_COLOUR], _canvas(tasks), SEG_LAYERS, HINT_BRUSH)
+                                     _HINT_COLOURS, _canvas(tasks), SEG_LAYERS, HINT_BRUSH)
         label = f"photo — {paint.label} (every painted pixel counts)"
         if len(tasks) > 1:  # the restorations: only inpainting reads the paint
             label = f"photo — for {owner.name}: {paint.label}, every painted pixel counts; the others take no paint"
@@ -1318,7 +1324,7 @@ def video_tab() -> None:
                             sources=["upload"])
             task = gr.Radio(list(VIDEO_TASKS), value="segmentation", label="task")
             editor = _editor_component("first frame — green: foreground, red: background (none: automatic)",
-                                       [FG_COLOUR, BG_COLOUR], (320, 180), SEG_LAYERS, HINT_BRUSH)
+                                       _HINT_COLOURS, (320, 180), SEG_LAYERS, HINT_BRUSH)
             adv = _advanced("segment-video")
             run, stop = _run_stop()
         outs = _outputs(video=True)

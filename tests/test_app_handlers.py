@@ -842,3 +842,22 @@ def test_the_downloads_follow_the_tasks_declared_outputs():
     names = [Path(f).name for f in app._downloads(dd.Result("segment", "fast", images=images))]
     assert names == ["all_layers.zip", *(f"{k}.png" for k in TASKS["segment"].outputs)]
     assert TASKS["segment"].outputs.index("cutout") < TASKS["segment"].outputs.index("foreground")
+
+
+def test_the_hint_brushes_are_half_transparent_and_their_strokes_are_still_the_hints():
+    """Opaque green hid the object a visitor painted over (a new user's trial, the Video tab): the hint brushes of the
+    Segmentation and Video tabs paint at HINT_OPACITY, and such strokes (alpha under 255) are still read as the
+    foreground (green) and background (red) hints."""
+    editors = [b for b in app.demo.blocks.values() if isinstance(b, gr.ImageEditor) and "green: foreground" in
+               (b.label or "")]
+    assert len(editors) == 2  # the Segmentation tab's photo and the Video tab's first frame
+    for ed in editors:
+        assert all(isinstance(c, tuple) and 0 < c[1] < 1 for c in ed.brush.colors), ed.brush.colors
+    img, truth = two_regions()
+    fg, bg = hints_for(truth)
+    layer = np.zeros((*truth.shape, 4), np.uint8)
+    alpha = round(255 * app.HINT_OPACITY)
+    layer[fg], layer[bg] = (0, 200, 0, alpha), (220, 0, 0, alpha)
+    _, strokes = app._editor({"background": (img * 255).astype(np.uint8), "layers": [layer]}, hints=True)
+    got_fg, got_bg = app._strokes_split(strokes, truth.shape)
+    assert np.array_equal(got_fg, fg) and np.array_equal(got_bg, bg)
