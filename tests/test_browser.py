@@ -556,8 +556,9 @@ def test_a_hint_painted_with_the_mouse_is_half_transparent_and_is_the_runs_hint(
 
     page.get_by_role("tab", name="Watermark removal").click()
     panel = _panel(page)
-    panel.locator("input[type=file]").first.set_input_files(str(ROOT / "examples" / "wm_coffee.png"))
-    canvas = panel.locator("canvas").first
+    editor = panel.locator(".dd-editor").first
+    sync_api.expect(editor).to_be_visible(timeout=30_000)
+    canvas = editor.locator("canvas").first
     shot = SHOTS / "watermark_painted.png"
     SHOTS.mkdir(parents=True, exist_ok=True)
     band = None
@@ -583,10 +584,15 @@ def test_a_hint_painted_with_the_mouse_is_half_transparent_and_is_the_runs_hint(
         _place()
         return _band().std(axis=(0, 1)).max() > 15
 
+    def _uploaded() -> bool:
+        editor.locator("input[type=file]").first.set_input_files(str(ROOT / "examples" / "wm_coffee.png"))
+        sync_api.expect(canvas).to_be_visible(timeout=30_000)
+        return _wait(_photo_shows, 20)
+
     # The photo is in the editor before painting: a fixed wait painted on an empty editor when the upload was slow
-    # (CI: the band came back plain white, neither photo nor paint).
-    sync_api.expect(canvas).to_be_visible(timeout=30_000)
-    assert _wait(_photo_shows, 60), "the photo never showed in the editor"
+    # (CI: the band came back plain white, neither photo nor paint). Under the suite's load an upload made as the
+    # tab opened was sometimes never taken (still white after 60 s): the editor's own input is given the file again.
+    assert any(_uploaded() for _ in range(3)), "the photo never showed in the editor"
     _place()  # the canvas settled: the same place twice running
     for y in ys:
         page.mouse.move(x0, y)
