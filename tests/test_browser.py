@@ -215,6 +215,9 @@ def test_a_restore_example_chooses_its_task_and_runs(page):
     # The one live image is shown whole in its own shape: Gradio's square tile centred a 3:2 result in a band of white
     # above and below, and the grid's 450 px minimum cut off its bottom (a new user's trial, the denoised cat).
     img = panel.locator(".dd-layers img").first
+    # measured once the picture has loaded (under the suite's load it had not yet: natural size 0 × 0)
+    assert _wait(lambda: img.evaluate("e => e.complete && e.naturalWidth > 0"), 30), "the live image never loaded"
+    page.wait_for_timeout(300)  # and laid out at its size
     shown, block = img.bounding_box(), panel.locator(".dd-layers").first.bounding_box()
     natural = img.evaluate("e => [e.naturalWidth, e.naturalHeight]")
     assert abs(shown["width"] / shown["height"] - natural[0] / natural[1]) < 0.03, (shown, natural)
