@@ -89,6 +89,11 @@ class Step:
 
 @dataclass
 class Stage:
+    """One stage of a task's schedule: up to ``steps`` Adam steps (learning rate ``lr``) minimising the sum of the
+    terms ``loss(step)`` returns, ended early by its stopping rules. Double-DIP (Gandelsman et al., CVPR 2019)
+    fits its tasks in stages, e.g. a warm start towards the hints or a prior, then the decomposition; a task file
+    declares them in that order (``Problem.stages``)."""
+
     name: str
     steps: int
     # The step's loss terms by name; their sum is minimised. A name starting with "_" is WATCHED, not minimised:
@@ -204,6 +209,12 @@ class Snapshot:
 
 @dataclass
 class Problem:
+    """What one task hands the engine (:func:`iterate`): its layers (each a DIP generator or a scalar), its forward
+    model ``compose`` (layers → the image they explain, the task's own equation: I = t·J + (1 − t)·A for
+    dehazing, I = m·y1 + (1 − m)·y2 for segmentation), the schedule (``stages``) and ``finish`` (the final layers →
+    :class:`Result` at the input's size). Every task builds one; the CLI, the API and the page all run it through
+    the same engine."""
+
     task: str
     preset: str
     target: torch.Tensor  # (frames, C, h, w) at working resolution

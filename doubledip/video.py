@@ -381,6 +381,11 @@ def first_frame(path: str | os.PathLike) -> np.ndarray:
 
 @dataclass(frozen=True)
 class VideoTask:
+    """A clip task: ``iterate`` streams snapshots over the whole clip at the working size (its result's images per
+    frame, (N, h, w, 3) or (N, h, w) float32 in [0, 1]); ``render_frame`` brings one frame (1, 3, H, W) to its own
+    size from those layers; ``outputs`` names the files :func:`render` writes (``name.mp4`` and
+    ``name/NNNN.png``)."""
+
     iterate: Callable[..., Iterator[Snapshot]]
     render_frame: Callable[[torch.Tensor, Tensors], dict[str, np.ndarray]]
     outputs: dict[str, str]  # result image → output name (name.mp4 and name/NNNN.png)

@@ -311,6 +311,9 @@ def build(
     image: np.ndarray, airlight: str | tuple[float, ...] | None = None, learn_airlight: bool = False,
     preset: str = "fast", strength: str | float | None = None, **overrides,
 ) -> Problem:
+    """The dehazing problem of one photo ``image`` (H, W, 3) float in [0, 1] or uint8, for
+    :func:`doubledip.engine.iterate`; the arguments as :func:`iterate_dehaze`'s. Raises
+    :class:`~doubledip.io.InputError` for a bad image, airlight or strength."""
     return _build(as_float_image(image)[None], airlight, learn_airlight, preset, video=False,
                   strength=parse_strength(strength), **overrides)
 
@@ -613,6 +616,12 @@ def iterate_dehaze_video(
     frames: np.ndarray, airlight: str | tuple[float, ...] | None = None, *, strength: str | float | None = None,
     preset: str = "fast", seed: int = 0, device: str = "auto", **overrides,
 ) -> Iterator[Snapshot]:
+    """Dehaze a clip (Double-DIP, Gandelsman et al. CVPR 2019, its dehazing applied to a clip): ``frames`` (T, H, W, 3)
+    float in [0, 1]; one airlight and one strength for the clip (:func:`build_video`), a transmission per frame from
+    networks shared by every frame. The result's images: "transmission" (T, h, w) float32 in [``T_MIN``, 1] at the
+    working size; :func:`render_frame` gives each frame's "dehazed" (H, W, 3) and "transmission" (H, W) at full size
+    (``doubledip.render_video`` writes them). Raises :class:`~doubledip.io.InputError` for a bad airlight or
+    strength."""
     started = time.perf_counter()  # the clip's airlight and priors are found in build_video()
     problem = build_video(frames, airlight, preset, strength=strength, **overrides)
     return iterate(problem, seed=seed, device=device, every=get_preset("dehaze-video", preset, **overrides).every,

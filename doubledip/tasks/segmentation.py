@@ -159,6 +159,10 @@ def build(
     image: np.ndarray, fg_hint: np.ndarray | None = None, bg_hint: np.ndarray | None = None,
     preset: str = "fast", **overrides,
 ) -> Problem:
+    """The segmentation problem of one photo ``image`` (H, W, 3) float in [0, 1] or uint8 with hints ``fg_hint`` /
+    ``bg_hint`` (H, W) bool, for :func:`doubledip.engine.iterate`: I = m·y1 + (1 − m)·y2 (Double-DIP, Gandelsman et al.
+    CVPR 2019, its foreground/background segmentation). Raises :class:`~doubledip.io.InputError` for a bad image or
+    hints."""
     return _build(as_float_image(image)[None], fg_hint, bg_hint, preset, video=False, **overrides)
 
 

@@ -691,6 +691,11 @@ def prepare_pair(a: np.ndarray, b: np.ndarray) -> Pair:
 
 
 def build(image1: np.ndarray, image2: np.ndarray | None = None, preset: str = "fast", **overrides) -> Problem:
+    """The separation problem of one mixture ``image1`` (H, W, 3) float in [0, 1] or uint8 (I = y1 + y2), or of two
+    shots of the same transparent layers ``image1``, ``image2`` in different shares (Double-DIP, Gandelsman et al. CVPR
+    2019, its transparent layer separation), for :func:`doubledip.engine.iterate`. Raises
+    :class:`~doubledip.io.InputError` for mixtures of different sizes, a grey shot beside a colour one, or a bad
+    image."""
     a = as_float_image(image1)
     b = None if image2 is None else as_float_image(image2)
     if b is None:
