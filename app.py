@@ -596,6 +596,13 @@ def unfinished(error: gr.Error) -> str:
     return f"**not finished** — {message}{'' if message.endswith(('.', '!', '?')) else '.'} Press **Run** to try again."
 
 
+def refused(error: gr.Error, video: bool = False) -> tuple:
+    """The page update of a run that was refused or failed: the progress line says why (:func:`unfinished`) and the
+    outputs (layers, curves, before/after slider, downloads; the video tab's player too) are emptied, so that nothing
+    on the page is taken for this run's result."""
+    return (None, unfinished(error), None, None, None) + ((None,) if video else ())
+
+
 def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
     """The page/API handler of ``task`` in a tab serving ``tab_tasks``: a generator of page updates whose
     parameters are the tab's inputs (the first one required, the others with defaults, as the API shows them)."""
@@ -633,8 +640,10 @@ def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
         try:
             yield from run(dict(bound.arguments))
         except gr.Error as e:
-            # Not left saying "preparing" or the previous run's summary: the line says why.
-            yield gr.skip(), unfinished(e), gr.skip(), gr.skip(), gr.skip()
+            # Not left saying "preparing" or the previous run's summary: the line says why. The previous run's layers,
+            # slider and downloads go too: left beside "not finished" (under Gradio's red Error badges), a new user
+            # took them for this run's and could still download them (a new user's trial).
+            yield refused(e)
             raise
 
     # The photo is required, except beside a several-photos upload (either one will do).
@@ -732,7 +741,7 @@ def run_video(video, editor=None, task_label="segmentation", preset="fast", step
     try:
         yield from _run_video(video, editor, task_label, preset, steps, size, seed)
     except gr.Error as e:
-        yield gr.skip(), unfinished(e), gr.skip(), gr.skip(), gr.skip(), gr.skip()  # the line says why
+        yield refused(e, video=True)  # the line says why; the previous run's results go (see refused)
         raise
 
 

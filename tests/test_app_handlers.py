@@ -145,8 +145,12 @@ def test_an_unreadable_or_oversized_upload_is_named_as_the_visitor_knows_it(bad_
     broken = upload.preprocess(FileData(path=str(folder / "notes.png")))
     assert "not a readable image" in broken.message and str(folder) not in broken.message
     updates = app.run_dehaze(broken)
-    line = next(updates)[1]
+    update = next(updates)
+    line = update[1]
     assert line.startswith("**not finished**") and "notes.png: not a readable image" in line
+    # The previous run's layers, curves, slider and downloads are emptied, not left beside the error (a new user
+    # took them for this run's and could still download them).
+    assert update[0] is None and update[2:] == (None, None, None)
     with pytest.raises(gr.Error, match="notes.png: not a readable image"):
         next(updates)
     said = app._shown(f"{folder}/one.png: image is 1×1 px; at least 16 px a side").message
@@ -365,8 +369,10 @@ def test_video_bad_clip_is_a_readable_error(tmp_path):
     assert next(gen)[1] == app.PREPARING_CLIP  # said before the clip is decoded
     # Not left under the error, and the line itself says why: on the page Gradio's own "Video not playable",
     # which times out, closed the error box that held ours.
-    line = next(gen)[1]
+    update = next(gen)
+    line = update[1]
     assert line.startswith("**not finished**") and "bad.mp4: not a readable video" in line
+    assert update[0] is None and update[2:] == (None,) * 4  # the previous clip's results go with the refusal
     with pytest.raises(gr.Error, match="not a readable video"):
         next(gen)
 
