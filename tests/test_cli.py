@@ -420,3 +420,20 @@ def test_a_failed_move_takes_out_every_folder_it_made_for_a_clips_frames(tmp_pat
     with pytest.raises(OSError):
         cli_module._commit(tmp, out, ["frames/masks/0001.png", "summary.json"])
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["tmp"]
+
+
+def test_a_super_resolution_result_over_its_memory_limit_is_refused_at_once(tmp_path, capsys):
+    """A 1200×1000 photo at ×8 (77 MP) ran for minutes without a word while its memory passed 9 GB, and at ×4 the
+    system killed it (a new user's trial): the result's size is checked before anything runs."""
+    from doubledip.tasks.restoration import MAX_SUPERRES_PIXELS
+
+    rng = np.random.default_rng(0)
+    h, w = 700, 900  # ×4: 10.1 MP, over the limit; ×2: 2.5 MP, under it
+    assert h * w * 16 > MAX_SUPERRES_PIXELS >= h * w * 4
+    Image.fromarray((rng.random((h, w, 3)) * 255).astype(np.uint8)).save(tmp_path / "big.png")
+    out = tmp_path / "out"
+    code = main(["superres", str(tmp_path / "big.png"), "--scale", "4", "--out", str(out), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1
+    assert "3600×2800 px (10.1 MP)" in err and "give a scale of 2" in err
+    assert not out.exists()

@@ -53,6 +53,12 @@ from ..restore_presets import TASKS, RestoreSettings, get_settings
 from ..stopping import RiskMinimum, VarianceMinimum
 
 MAX_SUPERRES_SIDE = 2048
+# The largest super-resolution result (px): its network runs at the result's size. Measured with the fast preset
+# (3 steps, peak resident memory): 0.5 MP 1.5 GB, 1.9 MP 4.4 GB, 4.3 MP 8.5 GB, so about SUPERRES_GB_PER_MP a MP; a
+# 1200×1000 photo at ×8 (77 MP) grew past 9 GB without a word before it was stopped, and at ×4 (19 MP) the system
+# killed it on a 24 GB host (a new user's trial). 6 MP stays under ~12 GB, inside a 16 GB host.
+MAX_SUPERRES_PIXELS = 6_000_000
+SUPERRES_GB_PER_MP = 1.8
 
 
 # --- noise level -----------------------------------------------------------------------------------------------
@@ -418,6 +424,13 @@ def build(
     if task == "superres" and max(h, w) > MAX_SUPERRES_SIDE:
         raise InputError(f"the image is {w}×{h} px; super-resolution takes inputs up to {MAX_SUPERRES_SIDE} px "
                          f"a side (the result would be {w * factor}×{h * factor} px)")
+    if task == "superres" and h * w * factor ** 2 > MAX_SUPERRES_PIXELS:
+        fits = [f for f in (2, 4, 8) if h * w * f ** 2 <= MAX_SUPERRES_PIXELS]
+        raise InputError(f"the result would be {w * factor}×{h * factor} px ({h * w * factor ** 2 / 1e6:.1f} MP); "
+                         f"super-resolution's result may have up to {MAX_SUPERRES_PIXELS / 1e6:.0f} MP, since its "
+                         f"network runs at the result's size (about {SUPERRES_GB_PER_MP:g} GB of memory per MP); "
+                         + (f"give a scale of {' or '.join(map(str, fits))}, or a smaller photo" if fits
+                            else "give a smaller photo"))
     if one_colour(img):
         raise InputError("the photo is one flat colour: there is nothing to restore")
     sigma_given = overrides.pop("sigma", None) if task == "denoise" else None
