@@ -9,6 +9,7 @@ per sample when an input photo had more than 8 (its precision kept), else at 8.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..cli import register
@@ -100,10 +101,22 @@ def output_bits(task: Task, args: argparse.Namespace) -> int:
     return 16 if any(file_bits(p) > 8 for p in paths) else 8
 
 
+# Above this many pixels the set-up line says that the first step takes a while.
+LARGE_PIXELS = 4_000_000
+
+
 def _start(task: Task):
     def start(args: argparse.Namespace, opts: dict):
         values = load_arguments(task, args)  # reads and checks the files first: their errors come from here
         bits = output_bits(task, args)
+        if not args.quiet:
+            # Some set-ups take a while before the first step (dehazing's full-size prior: 39 s on a 4000×3000
+            # photo, with nothing on the terminal; a new user's trial). A line of its own: the progress bar, which
+            # writes over its own line, may be shorter.
+            h, w = _shape(task, values)
+            large = " (a photo this large takes a while before the first step)" if h * w > LARGE_PIXELS else ""
+            sys.stderr.write(f"{task.name}: setting up the run on {w}×{h} px{large}…\n")
+            sys.stderr.flush()
         snaps = task.start(**values, **opts)
         return snaps, lambda result, out: write_outputs(task, result, out, bits)
 
