@@ -72,7 +72,9 @@ def _shared(p: argparse.ArgumentParser, working_size: bool = True) -> None:
                         "run sooner; the fast preset's watermark fit and video tracking run no network steps)")
     if working_size:  # the restorations work at the photo's own size
         p.add_argument("--size", type=int,
-                       help="working long side in px, 32 or more, instead of the preset's (never above the input's)")
+                       help="working long side in px, 32 or more, instead of the preset's (never above the input's, "
+                            "except that each side is at least the networks' smallest: 16-96 px by task and "
+                            "preset)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"],
                    help="where the networks run (default auto: CUDA when present)")
