@@ -243,9 +243,18 @@ def _settings(preset: str, steps, size, seed) -> dict:
             "seed": int(seed or 0), "device": _device()}
 
 
-def _downloads(result: dd.Result) -> list[str]:
-    """The result's images as PNGs, after a zip of them all: the task's declared outputs first, in the order the
-    README lists them (segmentation's cutout came last, a new user's trial), then any others."""
+def _summary(result: dd.Result, notes: list[str], out: Path) -> Path:
+    """``summary.json`` as the CLI writes it (the result's figures, the page's notes on how the inputs were read
+    first): the zip held the layers alone, without the figures and notes the page showed (a new user's trial)."""
+    path = out / "summary.json"
+    path.write_text(json.dumps({**result.summary(), "notes": [*notes, *result.notes]}, indent=2) + "\n")
+    return path
+
+
+def _downloads(result: dd.Result, notes: list[str] = ()) -> list[str]:
+    """The result's images as PNGs, after a zip of them all and the run's ``summary.json`` (:func:`_summary`): the
+    task's declared outputs first, in the order the README lists them (segmentation's cutout came last, a new
+    user's trial), then any others."""
     out = Path(tempfile.mkdtemp(prefix="doubledip_"))
     files = []
     declared = [k for k, _ in output_items(TASKS[result.task], result)] if result.task in TASKS else []
@@ -254,7 +263,7 @@ def _downloads(result: dd.Result) -> list[str]:
         dd.save_image(out / f"{name}.png", arr)
         files.append(str(out / f"{name}.png"))
     with zipfile.ZipFile(out / "all_layers.zip", "w") as z:
-        for f in files:
+        for f in [*files, _summary(result, list(notes), out)]:
             z.write(f, Path(f).name)
     return [str(out / "all_layers.zip"), *files]
 
@@ -426,7 +435,7 @@ def _stream(gen: Iterator[dd.Snapshot], task: Task, before: np.ndarray | list[np
                 yield gallery, text, curve.final(), None, None
             res = snap.result
             final = [(to_uint8(v), k) for k, v in res.images.items()]
-            yield final, _done_text(res, notes), curve.final(), _slider(task, res, before), _downloads(res)
+            yield final, _done_text(res, notes), curve.final(), _slider(task, res, before), _downloads(res, notes)
     except InputError as e:
         raise _shown(str(e)) from None
     finally:
@@ -711,9 +720,11 @@ def _video_hints(editor, clip: dd.Clip) -> tuple:
     return (dd.video.fit_hint(fg, clip, "foreground hint"), dd.video.fit_hint(bg, clip, "background hint"))
 
 
-def _video_downloads(out: Path, paths: dict[str, Path]) -> list[str]:
+def _video_downloads(out: Path, paths: dict[str, Path], result: dd.Result, notes: list[str]) -> list[str]:
+    """Every frame's PNGs and the run's ``summary.json`` (:func:`_summary`) in one zip, then each layer's mp4."""
+    summary = _summary(result, notes, out)
     with zipfile.ZipFile(out / "all_frames.zip", "w") as z:
-        for f in sorted(out.rglob("*.png")):
+        for f in [*sorted(out.rglob("*.png")), summary]:
             z.write(f, str(f.relative_to(out)))
     return [str(out / "all_frames.zip"), *map(str, paths.values())]
 
@@ -776,8 +787,8 @@ def _run_video(video, editor, task_label, preset, steps, size, seed):
             main = VIDEO_MAIN[task]
             first_main = np.asarray(Image.open(out / dd.video.FRAME_DIRS.get(main, main) / "0000.png"))
             slider = (to_uint8(clip.frames[0]), _rgb(first_main))
-            yield (firsts, _done_text(snap.result, notes), curve.final(), slider, _video_downloads(out, paths),
-                   str(paths[main]))
+            yield (firsts, _done_text(snap.result, notes), curve.final(), slider,
+                   _video_downloads(out, paths, snap.result, notes), str(paths[main]))
     except InputError as e:
         raise _shown(str(e)) from None
     finally:

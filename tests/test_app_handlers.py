@@ -37,6 +37,9 @@ def test_segment_streams_live_updates_then_result_with_downloads():
     assert files[0].endswith(".zip")
     with zipfile.ZipFile(files[0]) as z:
         assert {"mask.png", "soft_mask.png", "cutout.png", "foreground.png", "background.png"} <= set(z.namelist())
+        # the figures and notes the page showed, as the CLI's summary.json (the zip held the layers alone)
+        summary = json.loads(z.read("summary.json"))
+    assert summary["task"] == "segment" and summary["steps"] > 0 and "labelling" in summary and "notes" in summary
 
 
 def test_live_layers_are_paced_but_the_progress_line_follows_every_snapshot(monkeypatch):
@@ -340,6 +343,7 @@ def test_video_streams_frame_strips_then_full_clip_outputs(tmp_path):
     assert iio.imread(player).shape[:3] == (8, 48, 64)
     with zipfile.ZipFile(files[0]) as z:
         assert sum(n.startswith("masks/") for n in z.namelist()) == 8
+        assert json.loads(z.read("summary.json"))["task"] == "segment-video"
 
 
 def test_a_clip_of_one_frame_or_a_still_photo_streams_pictures_the_gallery_can_show(tmp_path):
