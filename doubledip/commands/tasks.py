@@ -101,7 +101,7 @@ def output_bits(task: Task, args: argparse.Namespace) -> int:
     return 16 if any(file_bits(p) > 8 for p in paths) else 8
 
 
-# Above this many pixels the set-up line says that the first step takes a while.
+# Above this many pixels a line says that the run is being set up, which takes a while.
 LARGE_PIXELS = 4_000_000
 
 
@@ -109,13 +109,14 @@ def _start(task: Task):
     def start(args: argparse.Namespace, opts: dict):
         values = load_arguments(task, args)  # reads and checks the files first: their errors come from here
         bits = output_bits(task, args)
-        if not args.quiet:
-            # Some set-ups take a while before the first step (dehazing's full-size prior: 39 s on a 4000×3000
-            # photo, with nothing on the terminal; a new user's trial). A line of its own: the progress bar, which
-            # writes over its own line, may be shorter.
-            h, w = _shape(task, values)
-            large = " (a photo this large takes a while before the first step)" if h * w > LARGE_PIXELS else ""
-            sys.stderr.write(f"{task.name}: setting up the run on {w}×{h} px{large}…\n")
+        h, w = _shape(task, values)
+        if not args.quiet and h * w > LARGE_PIXELS:
+            # A large photo's set-up takes a while before the first step (dehazing's full-size prior: 39 s on a
+            # 4000×3000 photo, with nothing on the terminal; a new user's trial). Not for smaller ones: a setting the
+            # set-up refuses (a bad airlight) is then one `error:` line, as every other bad input. A line of its
+            # own: the progress bar, which writes over its own line, may be shorter.
+            sys.stderr.write(f"{task.name}: setting up the run on {w}×{h} px (a photo this large takes a while "
+                             "before the first step)…\n")
             sys.stderr.flush()
         snaps = task.start(**values, **opts)
         return snaps, lambda result, out: write_outputs(task, result, out, bits)
