@@ -405,9 +405,10 @@ def build(
     """The engine :class:`~doubledip.engine.Problem` of one restoration, and the settings it uses.
 
     ``task``: "denoise", "inpaint", "superres" or "jpeg". ``mask``: inpainting only, WHITE = fill. ``scale``:
-    super-resolution only, 2/4/8 (default 4). ``overrides``: any field of the task's settings
-    (:mod:`doubledip.restore_presets`), e.g. ``steps=200``, ``sigma=25``. Raises :class:`InputError` for bad
-    input, ``ValueError`` for an unknown setting.
+    super-resolution only, 2/4/8 (default 4); its result at most :data:`MAX_SUPERRES_PIXELS`. ``overrides``: any
+    field of the task's settings (:mod:`doubledip.restore_presets`), e.g. ``steps=200``, ``sigma=25``. Raises
+    :class:`InputError` for bad input (a super-resolution result over that limit too), ``ValueError`` for an
+    unknown setting.
     """
     _check_task(task)
     overrides = {k: v for k, v in overrides.items() if v is not None}  # None: the preset's (as Settings.replace)
@@ -760,8 +761,9 @@ def iterate_inpaint(image: np.ndarray, mask: np.ndarray, *, preset: str = "fast"
 def iterate_superres(image: np.ndarray, scale: int | str = 4, *, preset: str = "fast", seed: int = 0,
                      device: str = "auto", **overrides: Any) -> Iterator[Snapshot]:
     """Super-resolution (Ulyanov et al. 2018, section 4) by ``scale`` 2, 4 or 8: ``restored`` is the input's size ×
-    scale. Keywords: ``preset``, ``seed``, ``device``, any field of the task's settings (see :func:`build`, which
-    says what is raised)."""
+    scale, at most :data:`MAX_SUPERRES_PIXELS` (6 MP; its network runs at that size, about 1.8 GB of memory a MP:
+    a larger result raises :class:`InputError` at the call). Keywords: ``preset``, ``seed``, ``device``, any field
+    of the task's settings (see :func:`build`, which says what is raised)."""
     return iterate_restore("superres", image, None, scale, preset=preset, seed=seed, device=device, **overrides)
 
 
