@@ -43,8 +43,9 @@ QUEUE_SIZE = int(os.environ.get("DOUBLEDIP_QUEUE_SIZE", "16"))
 # The hint editors' two paint layers: on the first the brush's colour says which side a stroke marks; every stroke
 # on the second marks the background (the editor's layer picker cannot change the brush's colour, and a visitor who
 # picks "background" and paints means background). Their brush is 8 px: Gradio's "auto" is 25, wider than a small
-# clip's object.
-SEG_LAYERS = ["hints: green = foreground, red = background", "background strokes (any colour)"]
+# clip's object. Short names: the picker shows the chosen one in a narrow box beside its icon, and the first, "hints:
+# green = foreground, red = background", ran into that icon (a new user's trial); the editor's label gives the colours.
+SEG_LAYERS = ["hints", "background strokes"]
 HINT_BRUSH = 8
 CURVE_SECONDS = 2.0  # the live loss plot's refresh interval
 # The loss terms' colours, in order of first appearance (Matplotlib's "tab10").
