@@ -30,6 +30,7 @@ from gradio.utils import get_upload_folder
 from PIL import Image
 
 import doubledip as dd
+from doubledip.cli import write_summary
 from doubledip.engine import preview_strip, watched
 from doubledip.filters import resize, to_numpy, to_tensor
 from doubledip.io import InputError, as_float_image, load_image_with_notes, to_uint8
@@ -247,9 +248,8 @@ def _settings(preset: str, steps, size, seed) -> dict:
 def _summary(result: dd.Result, notes: list[str], out: Path) -> Path:
     """``summary.json`` as the CLI writes it (the result's figures, the page's notes on how the inputs were read
     first): the zip held the layers alone, without the figures and notes the page showed (a new user's trial)."""
-    path = out / "summary.json"
-    path.write_text(json.dumps({**result.summary(), "notes": [*notes, *result.notes]}, indent=2) + "\n")
-    return path
+    write_summary(result, out, {"notes": [*notes, *result.notes]})
+    return out / "summary.json"
 
 
 def _downloads(result: dd.Result, notes: list[str] = ()) -> list[str]:

@@ -426,7 +426,7 @@ def build(
         raise InputError(f"the image is {w}×{h} px; super-resolution takes inputs up to {MAX_SUPERRES_SIDE} px "
                          f"a side (the result would be {w * factor}×{h * factor} px)")
     if task == "superres" and h * w * factor ** 2 > MAX_SUPERRES_PIXELS:
-        fits = [f for f in (2, 4, 8) if h * w * f ** 2 <= MAX_SUPERRES_PIXELS]
+        fits = [f for f in SCALES if h * w * f ** 2 <= MAX_SUPERRES_PIXELS]
         raise InputError(f"the result would be {w * factor}×{h * factor} px ({h * w * factor ** 2 / 1e6:.1f} MP); "
                          f"super-resolution's result may have up to {MAX_SUPERRES_PIXELS / 1e6:.0f} MP, since its "
                          f"network runs at the result's size (about {SUPERRES_GB_PER_MP:g} GB of memory per MP); "
