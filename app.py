@@ -245,14 +245,17 @@ def _settings(preset: str, steps, size, seed) -> dict:
             "seed": int(seed or 0), "device": _device()}
 
 
-def _summary(result: dd.Result, notes: list[str], out: Path) -> Path:
-    """``summary.json`` as the CLI writes it (the result's figures, the page's notes on how the inputs were read
-    first): the zip held the layers alone, without the figures and notes the page showed (a new user's trial)."""
-    write_summary(result, out, {"notes": [*notes, *result.notes]})
+def _summary(result: dd.Result, notes: list[str], out: Path, seed: int, files: list[str]) -> Path:
+    """``summary.json`` as the CLI writes it: the result's figures, the CLI sub-command that runs the same task
+    (``command``), the ``seed``, the ``files`` beside it in the zip (paths relative to ``out``) and the notes (the
+    page's on how the inputs were read first). The zip held the layers alone, without the figures and notes the
+    page showed, then lacked the command, seed and files the README says summary.json holds (new users' trials)."""
+    write_summary(result, out, {"command": result.task, "seed": seed, "files": sorted({*files, "summary.json"}),
+                                "notes": [*notes, *result.notes]})
     return out / "summary.json"
 
 
-def _downloads(result: dd.Result, notes: list[str] = ()) -> list[str]:
+def _downloads(result: dd.Result, notes: list[str] = (), seed: int = 0) -> list[str]:
     """The result's images as PNGs, after a zip of them all and the run's ``summary.json`` (:func:`_summary`): the
     task's declared outputs first, in the order the README lists them (segmentation's cutout came last, a new
     user's trial), then any others."""
@@ -264,7 +267,7 @@ def _downloads(result: dd.Result, notes: list[str] = ()) -> list[str]:
         dd.save_image(out / f"{name}.png", arr)
         files.append(str(out / f"{name}.png"))
     with zipfile.ZipFile(out / "all_layers.zip", "w") as z:
-        for f in [*files, _summary(result, list(notes), out)]:
+        for f in [*files, _summary(result, list(notes), out, seed, [Path(f).name for f in files])]:
             z.write(f, Path(f).name)
     return [str(out / "all_layers.zip"), *files]
 
@@ -384,11 +387,15 @@ def _done_text(res: dd.Result, notes: list[str]) -> str:
     # A value that is itself a list of notes (a first fit's, kept in summary.json) is not repeated in the figures.
     # The notes, in words, come before the figures, which are named as summary.json names them: a new user read
     # "inverted_fraction: 1.0, hint_share: 0.182, …" first, and found it unreadable.
-    if notes + res.notes:
-        text += "  \n*Note: " + "; ".join(notes + res.notes) + "*"
+    said = notes + res.notes
+    if len(said) == 1:
+        text += "  \n*Note: " + said[0] + "*"
+    elif said:  # one item each: joined by semicolons they read as one italic run-on sentence (a new user's trial)
+        text += "\n\n*Notes:*\n\n" + "\n".join(f"- *{n}*" for n in said) + "\n"
     shown = {k: v for k, v in res.values.items() if k != "reliable" and v is not None and not _notes(v)}
     if shown:
-        text += "  \nFigures, as summary.json names them (explained in the README, under “Command line”): " + (
+        text += ("\n\n" if len(said) > 1 else "  \n") + (
+            "Figures, as summary.json names them (explained in the README, under “Command line”): ") + (
             ", ".join(f"{k}: {_figure(v)}" for k, v in shown.items()))
     return text
 
@@ -422,9 +429,11 @@ def _slider(task: Task, res: dd.Result, before: np.ndarray | list[np.ndarray]) -
     return to_uint8(before), to_uint8(_rgb(output_items(task, res)[0][1]))
 
 
-def _stream(gen: Iterator[dd.Snapshot], task: Task, before: np.ndarray | list[np.ndarray], notes: list[str]):
+def _stream(gen: Iterator[dd.Snapshot], task: Task, before: np.ndarray | list[np.ndarray], notes: list[str],
+            seed: int = 0):
     """Snapshots → (gallery, progress, loss curve, slider, downloads) updates; closes ``gen`` whatever happens.
-    ``before``: the input the slider compares the result with (a list: several photos, each with its own result)."""
+    ``before``: the input the slider compares the result with (a list: several photos, each with its own result);
+    ``seed``: the run's, for its summary.json."""
     curve = _Curve()
     try:
         for snap in gen:
@@ -436,7 +445,7 @@ def _stream(gen: Iterator[dd.Snapshot], task: Task, before: np.ndarray | list[np
                 yield gallery, text, curve.final(), None, None
             res = snap.result
             final = [(to_uint8(v), k) for k, v in res.images.items()]
-            yield final, _done_text(res, notes), curve.final(), _slider(task, res, before), _downloads(res, notes)
+            yield final, _done_text(res, notes), curve.final(), _slider(task, res, before), _downloads(res, notes, seed)
     except InputError as e:
         raise _shown(str(e)) from None
     finally:
@@ -642,7 +651,7 @@ def make_handler(task: Task, tab_tasks: list[Task]) -> Callable:
         with _unexpected_errors(task.name):
             with _page_errors():
                 gen = task.start(**kw, **settings)
-            yield from _stream(gen, task, before, notes)
+            yield from _stream(gen, task, before, notes, settings["seed"])
 
     def handler(*args, **kwargs):
         bound = handler.__signature__.bind(*args, **kwargs)
@@ -686,9 +695,20 @@ def _several_photos(paths: list[str], editor) -> tuple[list[np.ndarray], np.ndar
     if editor and editor.get("background") is not None:
         _, strokes = _editor(editor)
         painted = strokes[..., 3] > 0
-        if painted.any() and painted.shape == imgs[0].shape[:2]:
+        if painted.any():
+            # A painting on a photo of another size was dropped without a word (a new user's trial): said instead.
+            (h, w), (ph, pw) = imgs[0].shape[:2], painted.shape
+            if (ph, pw) != (h, w):
+                raise _shown(f"The mark painted in the editor is on a {pw}×{ph} px photo, but the photos below are "
+                             f"{w}×{h} px: paint over the mark on one of these photos (load it into the editor), or "
+                             "clear the editor to let the photos' shared edges find the mark")
             hint = painted
             notes.append("the mark painted in the editor was used as the hint for every photo")
+        else:
+            notes.append("the photo in the editor, with nothing painted on it, was not used: the photos below were")
+    if hint is None:
+        notes.append("no mark painted: it was looked for where the photos share edges (to give a hint, load one of the "
+                     "photos into the editor above and paint over its mark)")
     return imgs, hint, notes
 
 
@@ -697,14 +717,27 @@ VIDEO_TASKS = {t.title.lower(): t.video for t in TASKS.values() if t.video}
 VIDEO_MAIN = {t.video: t.main for t in TASKS.values() if t.video}
 
 
+# What a browser plays, by container (the pairs Gradio's processing_utils.video_is_playable accepts).
+PLAYABLE = {".mp4": ("h264", "av1"), ".webm": ("vp8", "vp9", "av1"), ".ogg": ("theora",)}
+
+
 def video_first_frame(video):
-    """An uploaded clip's first frame into the hint editor (hints are drawn on the first frame)."""
+    """An uploaded clip's first frame into the hint editor (hints are drawn on the first frame). A clip the browser
+    cannot preview gets a warning that it is processed all the same: an mp4 written by OpenCV ("mp4v") showed
+    Gradio's red "Video not playable" with an empty player, and a new user took the upload for failed."""
     if not video:
         return None
     try:
-        return {"background": dd.first_frame(video), "layers": [], "composite": None}
+        frame = dd.first_frame(video)
     except InputError as e:
         raise _shown(str(e)) from None
+    suffix = Path(video).suffix.lower()
+    codec = dd.video.video_codec(video)
+    if codec and codec not in PLAYABLE.get(suffix, ()):
+        gr.Warning(f"This clip ({codec} in {suffix or 'a file with no extension'}) cannot be previewed by the browser, "
+                   "which may say \"Video not playable\"; it is read and processed all the same (an H.264 mp4 or a "
+                   "VP9 webm plays here too).", duration=ERROR_SECONDS)
+    return {"background": frame, "layers": [], "composite": None}
 
 
 def _video_hints(editor, clip: dd.Clip) -> tuple:
@@ -721,11 +754,12 @@ def _video_hints(editor, clip: dd.Clip) -> tuple:
     return (dd.video.fit_hint(fg, clip, "foreground hint"), dd.video.fit_hint(bg, clip, "background hint"))
 
 
-def _video_downloads(out: Path, paths: dict[str, Path], result: dd.Result, notes: list[str]) -> list[str]:
+def _video_downloads(out: Path, paths: dict[str, Path], result: dd.Result, notes: list[str], seed: int) -> list[str]:
     """Every frame's PNGs and the run's ``summary.json`` (:func:`_summary`) in one zip, then each layer's mp4."""
-    summary = _summary(result, notes, out)
+    frames = sorted(out.rglob("*.png"))
+    summary = _summary(result, notes, out, seed, [f.relative_to(out).as_posix() for f in frames])
     with zipfile.ZipFile(out / "all_frames.zip", "w") as z:
-        for f in [*sorted(out.rglob("*.png")), summary]:
+        for f in [*frames, summary]:
             z.write(f, str(f.relative_to(out)))
     return [str(out / "all_frames.zip"), *map(str, paths.values())]
 
@@ -789,7 +823,7 @@ def _run_video(video, editor, task_label, preset, steps, size, seed):
             first_main = np.asarray(Image.open(out / dd.video.FRAME_DIRS.get(main, main) / "0000.png"))
             slider = (to_uint8(clip.frames[0]), _rgb(first_main))
             yield (firsts, _done_text(snap.result, notes), curve.final(), slider,
-                   _video_downloads(out, paths, snap.result, notes), str(paths[main]))
+                   _video_downloads(out, paths, snap.result, notes, int(seed or 0)), str(paths[main]))
     except InputError as e:
         raise _shown(str(e)) from None
     finally:
@@ -1349,6 +1383,9 @@ def video_tab() -> None:
             adv = _advanced("segment-video")
             run, stop = _run_stop()
         outs = _outputs(video=True)
+    # The hint editor shows for segmentation only: dehazing and separation read no hints, and its brushes beside
+    # them said otherwise (a new user's trial).
+    task.change(lambda t: gr.update(visible=t == "segmentation"), task, editor, api_name=False, queue=False)
     clip.upload(video_first_frame, clip, editor, api_name=False)
     clip.change(new_clip, clip, [*outs, editor], api_name=False, queue=False)
     event = _wire(run, "video", run_video, [clip, editor, task, *adv], outs)

@@ -376,6 +376,22 @@ def first_frame(path: str | os.PathLike) -> np.ndarray:
     raise InputError(f"{p}: the video has no frames")
 
 
+_CODEC = re.compile(r"Stream #0:\d+.*?: Video: (\w+)")
+
+
+def video_codec(path: str | os.PathLike) -> str | None:
+    """The codec of the file's first video stream as ffmpeg names it (``h264``, ``mpeg4`` for OpenCV's "mp4v",
+    ``vp9``…), or None where ffmpeg finds no video stream (a picture, an unreadable file). Never raises: what a
+    clip holds is :func:`read_clip`'s to judge; this only tells whether a browser can preview it."""
+    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)]
+    try:
+        probe = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = _CODEC.search(probe.stderr.decode("utf-8", "replace"))
+    return found[1] if found else None
+
+
 # --- the three video tasks -------------------------------------------------------------------------------------------
 
 

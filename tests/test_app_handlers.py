@@ -25,7 +25,7 @@ def test_segment_streams_live_updates_then_result_with_downloads():
     strokes = np.zeros((*truth.shape, 4), np.uint8)
     strokes[fg] = (0, 200, 0, 255)
     strokes[bg] = (220, 0, 0, 255)
-    updates = list(app.run_segment(_editor(img, strokes), "fast", 30, 64, 0))
+    updates = list(app.run_segment(_editor(img, strokes), "fast", 30, 64, 7))
     live = [u for u in updates if u[3] is None]
     assert len(live) >= 3
     assert "█" in live[-1][1] and "step" in live[-1][1]  # a progress bar with the step count
@@ -40,6 +40,10 @@ def test_segment_streams_live_updates_then_result_with_downloads():
         # the figures and notes the page showed, as the CLI's summary.json (the zip held the layers alone)
         summary = json.loads(z.read("summary.json"))
     assert summary["task"] == "segment" and summary["steps"] > 0 and "labelling" in summary and "notes" in summary
+    # As the CLI's: the sub-command that runs it, the seed and the files beside it (a new user's trial found them
+    # missing from the page's summary.json, which the README says hold them).
+    assert summary["command"] == "segment" and summary["seed"] == 7
+    assert set(summary["files"]) == set(z.namelist())
 
 
 def test_live_layers_are_paced_but_the_progress_line_follows_every_snapshot(monkeypatch):
@@ -311,6 +315,22 @@ def test_the_progress_line_says_preparing_before_the_set_up_and_not_finished_whe
         next(gen)
 
 
+def test_watermark_tab_uses_a_painting_as_every_photos_hint_and_refuses_one_of_another_size(tmp_path):
+    """A mark painted in the editor is the hint for every photo below; painted on a photo of another size it was
+    dropped without a word, and the note asked for a hint the page seemed to have no way to give (a new user's
+    trial)."""
+    paths = _photos(tmp_path, [(48, 64)] * 3)
+    strokes = np.zeros((48, 64, 4), np.uint8)
+    strokes[10:26, 14:42] = (255, 0, 255, 128)
+    photo = np.asarray(Image.open(paths[0]), np.float32) / 255
+    text = list(app.run_watermark(_editor(photo, strokes), paths, "fast", 12, 48, 0))[-1][1]
+    assert "used as the hint for every photo" in text and "no mark painted" not in text
+    text = list(app.run_watermark(None, paths, "fast", 12, 48, 0))[-1][1]
+    assert "no mark painted" in text and "paint over its mark" in text
+    with pytest.raises(gr.Error, match="painted in the editor is on a 40×30 px photo, but the photos below are 64×48"):
+        list(app.run_watermark(_editor(np.zeros((30, 40, 3), np.float32), strokes[:30, :40]), paths, "fast", 12, 48, 0))
+
+
 def test_watermark_tab_several_photos_fail_readably(tmp_path):
     paths = _photos(tmp_path, [(48, 64), (40, 64)])
     with pytest.raises(gr.Error, match="same size"):
@@ -343,7 +363,32 @@ def test_video_streams_frame_strips_then_full_clip_outputs(tmp_path):
     assert iio.imread(player).shape[:3] == (8, 48, 64)
     with zipfile.ZipFile(files[0]) as z:
         assert sum(n.startswith("masks/") for n in z.namelist()) == 8
-        assert json.loads(z.read("summary.json"))["task"] == "segment-video"
+        summary = json.loads(z.read("summary.json"))
+        assert summary["task"] == summary["command"] == "segment-video" and summary["seed"] == 0
+        assert set(summary["files"]) == set(z.namelist())
+
+
+def test_a_clip_the_browser_cannot_preview_is_taken_with_a_warning_that_says_so(tmp_path):
+    """An mp4 written by OpenCV ("mp4v") showed Gradio's red "Video not playable" and an empty player, and a new
+    user took the upload for failed, though the clip ran: the upload now says it is processed all the same."""
+    import warnings
+
+    import cv2
+    from test_video import moving_disc, write_mp4
+
+    frames, _ = moving_disc()
+    path = str(tmp_path / "opencv.mp4")
+    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*"mp4v"), 10, (frames.shape[2], frames.shape[1]))
+    for f in frames:
+        writer.write(cv2.cvtColor((f * 255).astype(np.uint8), cv2.COLOR_RGB2BGR))
+    writer.release()
+    with pytest.warns(UserWarning, match=r"\(mpeg4 in \.mp4\) cannot be previewed .* processed all the same"):
+        value = app.video_first_frame(path)
+    assert value["background"].shape == (*frames.shape[1:3], 3)
+    write_mp4(tmp_path / "h264.mp4", frames)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an H.264 mp4 plays: no warning
+        assert app.video_first_frame(str(tmp_path / "h264.mp4"))["background"].shape == (*frames.shape[1:3], 3)
 
 
 def test_a_clip_of_one_frame_or_a_still_photo_streams_pictures_the_gallery_can_show(tmp_path):
@@ -568,6 +613,21 @@ def test_the_done_text_says_whether_a_result_is_reliable():
                                                            "flat_fit_notes": ["the first fit was refused"]})
     text = app._done_text(res, [])
     assert "crop: [0, 0, 8, 8]" in text and "flat_fit_notes" not in text and "first fit was refused" not in text
+
+
+def test_several_notes_are_listed_one_by_one_and_the_figures_stand_apart():
+    """Joined by semicolons in one italic line, a separation's notes read as one run-on sentence (a new user's
+    trial): several notes are a list, the page's own first, and the figures a paragraph of their own after it (not
+    the list's last item)."""
+    import doubledip as dd
+
+    res = dd.Result("separate", "fast", images={}, values={"reliable": False, "edge_correlation": 0.2},
+                    notes=["the layers still share edges", "the border seen in one mixture only"])
+    text = app._done_text(res, ["photo 2 was read as RGB"])
+    assert ("\n\n*Notes:*\n\n- *photo 2 was read as RGB*\n- *the layers still share edges*\n"
+            "- *the border seen in one mixture only*\n") in text
+    assert "\n\nFigures, as summary.json names them" in text and "edge_correlation: 0.2" in text
+    assert "; " not in text.split("Figures")[0]
 
 
 def test_the_done_text_names_no_size_where_no_step_ran_and_says_what_a_denoising_fit_means():

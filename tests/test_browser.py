@@ -468,6 +468,18 @@ def test_stop_ends_a_video_run_and_says_so(page):
     assert _progress(page) == frozen
 
 
+def test_the_video_tabs_hint_editor_shows_for_segmentation_only(page):
+    """The first frame's hint editor, brushes and all, stayed beside dehazing and separation, which read no hints
+    (a new user's trial)."""
+    page.get_by_role("tab", name="Video").click()
+    panel = _panel(page)
+    editor = panel.get_by_text("first frame — green", exact=False).first
+    sync_api.expect(editor).to_be_visible()
+    for task, shown in (("dehazing", False), ("transparency separation", False), ("segmentation", True)):
+        panel.get_by_label(task).click()
+        (sync_api.expect(editor).to_be_visible if shown else sync_api.expect(editor).to_be_hidden)(timeout=10000)
+
+
 def test_a_bad_clip_says_why_in_the_progress_line_after_its_error_box_closes(page, tmp_path):
     """An unreadable clip: Gradio's player shows its own "Video not playable", which times out and closed the box
     holding our message with it, leaving "not finished — see the message" and no message. The line says why."""
