@@ -40,6 +40,7 @@ class Command:
     # Returns the snapshot stream and the writer of the final files; raises InputError on bad input.
     start: Callable[[argparse.Namespace, dict], tuple[Iterator[Snapshot], Writer]]
     working_size: bool = True  # whether --size applies (not to the restorations: they work at the photo's size)
+    example: str = ""  # the arguments of a run on the bundled examples (from the repository's root), before --out
 
 
 COMMANDS: list[Command] = []
@@ -47,16 +48,17 @@ COMMANDS: list[Command] = []
 
 def register(name: str, help: str, add_arguments: Callable[[argparse.ArgumentParser], None],
              start: Callable[[argparse.Namespace, dict], tuple[Iterator[Snapshot], Writer]],
-             working_size: bool = True) -> None:
-    """Add the sub-command ``name``: ``add_arguments`` declares its arguments, ``start`` begins its run."""
-    COMMANDS.append(Command(name, help, add_arguments, start, working_size))
+             working_size: bool = True, example: str = "") -> None:
+    """Add the sub-command ``name``: ``add_arguments`` declares its arguments, ``start`` begins its run;
+    ``example``, the arguments of a run (before ``--out``), is shown at the end of its ``--help``."""
+    COMMANDS.append(Command(name, help, add_arguments, start, working_size, example))
 
 
-def command(name: str, help: str, add_arguments: Callable[[argparse.ArgumentParser], None]):
+def command(name: str, help: str, add_arguments: Callable[[argparse.ArgumentParser], None], example: str = ""):
     """Decorator form of :func:`register` for a hand-written ``start``."""
 
     def decorate(start):
-        register(name, help, add_arguments, start)
+        register(name, help, add_arguments, start, example=example)
         return start
 
     return decorate
@@ -105,6 +107,20 @@ def write_summary(result: Result, out: Path, extra: dict | None = None) -> None:
     (out / "summary.json").write_text(json.dumps({**result.summary(), **(extra or {})}, indent=2) + "\n")
 
 
+def example_line(c: Command) -> str:
+    """The command line of ``c``'s example, as its ``--help`` ends with it."""
+    return f"{_prog()} {c.name} {c.example} --out out/{c.name.replace('-', '_')}"
+
+
+class _Help(argparse.HelpFormatter):
+    """argparse's help, but an example's command line is left whole (wrapped, it could not be copied and run)."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("example"):
+            return "\n".join(indent + line for line in text.splitlines())
+        return super()._fill_text(text, width, indent)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with the house's one-line errors: ``error: …`` and exit code 2, not seven lines of usage; an option is
     named in full (argparse took ``--learn`` for ``--learn-airlight`` without a word: a new user's trial)."""
@@ -134,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
                     "networks optimised on the input itself. Each sub-command has its own --help.")
     sub = parser.add_subparsers(dest="command", required=True)
     for c in COMMANDS:
-        p = sub.add_parser(c.name, help=c.help, description=c.help)
+        # Each ends with an example to copy (none had one: a new user's trial).
+        p = sub.add_parser(c.name, help=c.help, description=c.help, formatter_class=_Help,
+                           epilog=c.example and f"example (from the repository's root):\n  {example_line(c)}")
         c.add_arguments(p)
         _shared(p, c.working_size)
     args, extra = parser.parse_known_args(argv)

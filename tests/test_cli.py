@@ -456,3 +456,32 @@ def test_the_terminal_says_a_large_photo_s_run_is_being_set_up(files, tmp_path, 
                           "first step)…\n"), err
     assert main(["dehaze", str(photo), "--out", str(tmp_path / "c"), "--steps", "2", "--quiet"]) == 0
     assert "setting up" not in capsys.readouterr().err
+
+
+# The clip tasks other than segmentation have no bundled clip of their kind (a hazy clip, a clip of two layers).
+NO_EXAMPLE = {"dehaze-video", "separate-video"}
+
+
+@pytest.mark.parametrize("name", ["segment", "dehaze", "separate", "watermark", "denoise", "inpaint", "superres",
+                                  "jpeg", "segment-video", "dehaze-video", "separate-video"])
+def test_each_sub_commands_help_ends_with_an_example_on_the_bundled_files(name, tmp_path, capsys, monkeypatch):
+    """No --help had an example (a new user's trial): each ends with one, whose files are bundled and whose
+    arguments the command takes (run with --out naming a file, it passes the parser and stops at that check)."""
+    with pytest.raises(SystemExit) as stop:
+        main([name, "--help"])
+    assert stop.value.code == 0
+    text = capsys.readouterr().out
+    if name in NO_EXAMPLE:
+        assert "example" not in text
+        return
+    line = text.rstrip().splitlines()[-1].strip()
+    assert line.startswith(f"python -m doubledip {name} ") and " --out out/" in line, line
+    args = line.split()[3:]
+    files = [a for a in args if a.startswith("examples/")]
+    assert files and all((ROOT / f).is_file() for f in files), files
+    monkeypatch.chdir(ROOT)
+    (tmp_path / "a_file").write_text("")
+    out = args.index("--out")
+    args[out + 1] = str(tmp_path / "a_file")
+    assert main(args) == 2
+    assert "exists and is not a directory" in capsys.readouterr().err  # parsed, then stopped before any work

@@ -17,6 +17,19 @@ from ..engine import Result
 from ..io import InputError, file_bits, load_image, load_mask, save_image
 from ..registry import TASKS, Param, Task, output_items
 
+# Each task's run on the bundled examples (paths from the repository's root), shown at the end of its --help.
+EXAMPLES = {
+    "segment": "examples/seg_cat_on_coffee.png --fg-hint examples/seg_cat_on_coffee_fg.png "
+               "--bg-hint examples/seg_cat_on_coffee_bg.png",
+    "dehaze": "examples/haze_coffee.png",
+    "separate": "examples/sep_chelsea_coffee_mix1.png examples/sep_chelsea_coffee_mix2.png",
+    "watermark": "examples/wm_coffee.png --hint examples/wm_coffee_hint.png",
+    "denoise": "examples/restore_denoise.png",
+    "inpaint": "examples/restore_inpaint.png --mask examples/restore_inpaint_mask.png",
+    "superres": "examples/restore_superres.png --scale 4",
+    "jpeg": "examples/restore_jpeg.png",
+}
+
 
 def add_arguments(task: Task, p: argparse.ArgumentParser) -> None:
     for prm in task.params:
@@ -125,4 +138,5 @@ def _start(task: Task):
 
 
 for _task in TASKS.values():
-    register(_task.name, _task.model, lambda p, t=_task: add_arguments(t, p), _start(_task), _task.working_size)
+    register(_task.name, _task.model, lambda p, t=_task: add_arguments(t, p), _start(_task), _task.working_size,
+             EXAMPLES.get(_task.name, ""))

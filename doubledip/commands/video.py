@@ -12,13 +12,16 @@ from ..registry import TASKS
 from ..video import FIRST_FRAME, MAX_FRAMES, Clip, fit_hint, iterate_video, read_clip, render
 
 
-def _clip_args(p: argparse.ArgumentParser, what: str) -> None:
+def _clip_args(p: argparse.ArgumentParser, what: str, tracked: bool = False) -> None:
     p.add_argument("video", help=f"{what} (mp4, webm, mov, gif, …)")
+    # What fewer frames shorten: segment-video's fast preset tracks the frames; the other clip tasks' networks draw
+    # 4 frames a step however long the clip (their help spoke of tracking too: a new user's trial).
+    shorter = ("Fewer frames shorten the tracking and the paper preset's steps" if tracked else
+               "Fewer frames shorten the paper preset's steps, hardly the fast preset's networks (4 frames a step): "
+               "give --steps for that")
     p.add_argument("--max-frames", type=int, default=MAX_FRAMES,
                    help=f"at most this many frames are optimised; a longer clip is subsampled evenly in time, every "
-                        f"k-th frame (default {MAX_FRAMES}); every frame is output. Fewer frames shorten tracking "
-                        f"and the paper preset's steps, hardly the fast preset's networks (4 frames a step): give "
-                        f"--steps for that")
+                        f"k-th frame (default {MAX_FRAMES}); every frame is output. {shorter}")
 
 
 def _read(args: argparse.Namespace) -> Clip:
@@ -37,14 +40,15 @@ def _renderer(task: str, clip: Clip):
 
 
 def _segment_args(p: argparse.ArgumentParser) -> None:
-    _clip_args(p, "clip to segment")
+    _clip_args(p, "clip to segment", tracked=True)
     p.add_argument("--fg-hint", help="PNG the size of a frame, drawn on the FIRST frame: where the foreground is; "
                                      "give it with --bg-hint, or neither (automatic hints)")
     p.add_argument("--bg-hint", help="PNG the size of a frame, drawn on the FIRST frame: where the background is; "
                                      "give it with --fg-hint, or neither (automatic hints)")
 
 
-@command("segment-video", "video foreground/background segmentation, consistent in time", _segment_args)
+@command("segment-video", "video foreground/background segmentation, consistent in time", _segment_args,
+         "examples/video/bunny.mp4 --fg-hint examples/video/bunny_fg.png --bg-hint examples/video/bunny_bg.png")
 def segment_video(args: argparse.Namespace, opts: dict):
     clip = _read(args)
     fg = fit_hint(load_mask(args.fg_hint, clip.size, "foreground hint", FIRST_FRAME), clip, "foreground hint") \
@@ -56,7 +60,8 @@ def segment_video(args: argparse.Namespace, opts: dict):
 
 def _dehaze_args(p: argparse.ArgumentParser) -> None:
     _clip_args(p, "hazy clip")
-    p.add_argument("--airlight", help="R,G,B airlight for the whole clip (default: dark-channel prior)")
+    airlight = TASKS["dehaze"].param("airlight")  # the image task's, for the clip (it gave no range)
+    p.add_argument("--airlight", help=airlight.help.replace("airlight", "airlight for the whole clip", 1))
     strength = TASKS["dehaze"].param("strength")  # the image task's, for the clip
     p.add_argument("--strength", help=strength.help.replace("photo", "clip"))
 
