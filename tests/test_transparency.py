@@ -459,3 +459,19 @@ def test_a_reliable_result_with_doubtful_brightness_says_what_reliable_covers():
     note = next(n for n in r.notes if "may be further from the truth than the mixtures" in n)
     assert note.startswith("reliable as to what came apart"), note
     assert "not as to their brightness" in note
+
+
+def test_two_unrelated_photos_get_no_figures_on_their_layers_brightness():
+    """Two unrelated photos were told their second shot's exposure might have changed "by 0.978–17.295×" and a layer
+    "by up to 22383 %" (a new user's trial). They are not reliable and say so; a range that wide is not said, its
+    figures stay in the values only (a narrow one is, reliable or not: the test above)."""
+    from skimage import data
+
+    first = (data.astronaut()[100:260, 100:340] / 255.0).astype(np.float32)
+    other = (data.chelsea()[50:210, 50:290] / 255.0).astype(np.float32)
+    r = separate(first, other, steps=30, size=64, seed=0)
+    assert r.values["reliable"] is False and any(n.startswith("unreliable") for n in r.notes), r.notes
+    assert r.values["brightness_doubt"] >= 1  # the figure the note was drawn from, still in summary.json
+    lo, hi = r.values["gain_range"]
+    assert hi / lo > transparency.UNSAID_RANGE
+    assert not any("exposure" in n or "further from the truth" in n for n in r.notes), r.notes

@@ -100,6 +100,11 @@ GAIN_LOW, GAIN_HIGH = 0.5, 2.0
 SATURATED = 254.5 / 255
 # A gain within this (in log ratio) of 1 is reported as no exposure change.
 EQUAL_EXPOSURE = 0.02
+# An unreliable pair's exposure range (see least_gain) is said in a note only within this ratio of its ends: a pair
+# whose layers did not come apart may allow any brightness (two unrelated photos: 0.978–17.295× and 0.81–4.16×),
+# and the note that they did not come apart says what matters; a pair of the field's layers 6 % darker, unreliable
+# at an edge correlation of 0.048, allows 0.80–1.97× (ratio 2.5) and is still told (tests/test_transparency.py).
+UNSAID_RANGE = 4.0
 # Two mixtures whose noise-discounted difference (after registration and the best brightness gain) is under this
 # share of the first one's contrast are refused as identical: about an alpha difference under 0.01–0.02, where
 # unmixing would multiply the noise 50–100 fold. Measured on the bundled layers: same picture + noise of σ up to
@@ -929,12 +934,16 @@ def _build_pair(a: np.ndarray, b: np.ndarray, preset: str, scale_free: bool = Fa
             lo, hi = sorted(e[2] for e in ends)
             values["gain_range"] = [round(lo, 4), round(hi, 4)]
             values["brightness_doubt"] = round(doubt, 3)
-            if changed:
+            # Layers that did not come apart may give absurd figures (two unrelated photos: "changed by
+            # 0.978–17.295×", "up to 22383 %": a new user's trial): over UNSAID_RANGE the note that they did not
+            # come apart says it all, and the figures stay in the values.
+            said_range = reliable or hi / lo <= UNSAID_RANGE
+            if changed and said_range:
                 notes.append(f"the second shot's exposure changed, by {lo:.3f}–{hi:.3f}× by what the pair allows "
                              f"(the least change, {gain:.3f}×, was taken): the pair alone cannot tell an exposure "
                              "change from the layers' own brightness, so each layer's brightness is known only to "
                              "within that range")
-            if doubt >= 1:  # said, but not by itself unreliable: see the module docstring (tune figures)
+            if doubt >= 1 and said_range:  # said, but not by itself unreliable: see the module docstring (tune figures)
                 said = ("within that range" if changed else
                         "no exposure change between the shots was found or assumed, and if there was none the "
                         "layers are as shown; but the pair alone cannot rule one out: it allows the second shot's "

@@ -1479,7 +1479,7 @@ def build(
         # than the input, marked reliable): nothing is removed, and the note asks for a hint.
         method = "none: no shared mark found"
         lost = ("no mark shared by the photos was found (no edges at the same pixels in all of them, or too much of "
-                "the photos in common to box one mark); give a hint (a box or brush mask around the mark)")
+                "the photos in common to box one mark)")
         closed = (np.stack(crop_np), 0.0, np.zeros(3), np.zeros((h, w), np.float32))
     elif p.closed_form and n > 1:
         method = "colour-mixture fit of opacity, colour and coverage shared by the photos"
@@ -1668,8 +1668,8 @@ def build(
         elif why:
             notes.append(f"{why}, so the removal is not reliable: the "
                          + ("photo is returned unchanged" if n == 1 else "photos are returned unchanged")
-                         + ("" if not has_hint else
-                            " (the watermark and watermark_mask layers show what was taken for the mark)"))
+                         + (" (the watermark and watermark_mask layers show what was taken for the mark)" if has_hint
+                            else "; give a hint (a box or brush mask around the mark) to fit it there"))
         removed = []
         for k in range(n):
             out = imgs[k].copy()
