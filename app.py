@@ -1330,7 +1330,7 @@ GALLERY_LEGEND = {
 
 def gallery_heading(task: str, data: dict) -> str:
     """A task's heading in the gallery: its name, its check run's seed, and how many of its cases held the bar
-    ("### Dehazing", then "check seed 8722390 · bar held on 7 of 8 cases"; video and several photos count cases,
+    ("### Dehazing", then "check seed 4761225 · bar held on 6 of 8 cases"; video and several photos count cases,
     not the sheet's rows)."""
     rows = [r for r in data["rows"] if r["task"] == task]
     title = rows[0].get("title", task).split(" — ")[0]
