@@ -460,6 +460,8 @@ def test_a_flat_fit_that_leaves_the_mark_gives_the_fill_with_a_note(monkeypatch)
     out = r.images["clean"]
     assert r.values["colour"] == [1.0, 1.0, 0.0]  # the forced colour was the one fitted
     assert r.values["reliable"] is False and any("Telea's inpainting" in n for n in r.notes)
+    # ... and that the fill may be worse than the input (a check case's box across a bright rim: 8 dB worse).
+    assert any("Telea's inpainting" in n and "may be worse than the input" in n for n in r.notes), r.notes
     assert np.array_equal(out[~hint], img[~hint])
     assert psnr(out[hint], grey[hint]) == pytest.approx(psnr(fill[hint], grey[hint]), abs=0.01)
     assert psnr(out[hint], grey[hint]) > 40.0

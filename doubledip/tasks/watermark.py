@@ -1664,7 +1664,11 @@ def build(
             notes.append(f"{why}, so the removal is not reliable: the hint is filled by Telea's inpainting instead " + (
                 f"(the hinted pixels stand {fill_ratio:.1f}× as far from that fill as it errs on the same shape beside "
                 "the hint: a mark that plainly stands out)" if np.isfinite(fill_ratio) else
-                "of the flat surroundings (no room beside the hint to measure how well that fill predicts it)"))
+                "of the flat surroundings (no room beside the hint to measure how well that fill predicts it)")
+                # Said: a check run's box across a clock's bright rim got a fill 8 dB worse than the input, and the
+                # note said only that the hint was filled.
+                + "; a fill smears what crosses the hint (an edge, a rim), so it may be worse than the input there: "
+                  "compare the two before keeping it")
         elif why:
             notes.append(f"{why}, so the removal is not reliable: the "
                          + ("photo is returned unchanged" if n == 1 else "photos are returned unchanged")
