@@ -876,8 +876,9 @@ def _outputs(video: bool = False, single: bool = False):
         # Its label is not shown; the API lists the output by it (it was "value_16" there).
         progress = gr.Markdown(START_TEXT, label="progress, then the result's figures and notes",
                                elem_classes=["dd-progress"])
+        # Not "(live)" alone: the finished result stayed under that title (a new user's trial).
         gallery = gr.Gallery(label="layers (live" + (": strips of frames; done: frame 1 of each layer)" if video
-                                                     else ")"),
+                                                     else " while it runs, then the result)"),
                              columns=4, height="auto" if single else 320, object_fit="contain",
                              elem_classes=["dd-layers"] + (["dd-single"] if single else []),
                              format="png")  # its Download button: lossless, not WebP
