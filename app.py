@@ -841,8 +841,14 @@ def mix_examples(alpha: float = 0.35):
 # --- page ------------------------------------------------------------------------------------------------------------
 
 
-def _advanced(task: str):
+def _advanced(task: str, others: dict[str, str] | None = None):
+    """The Advanced settings of a tab running ``task``, or the tasks ``others`` (label → task name) of one tab: the
+    working size field then names each one's (the video tab said "~160" for all three; dehazing and separation run
+    at 128, a new user's trial)."""
     default_size = getattr(dd.get_preset(task, "fast"), "size", None)
+    sizes = {label: getattr(dd.get_preset(name, "fast"), "size", None) for label, name in (others or {}).items()}
+    preset_size = (f"~{default_size} fast" if len(set(sizes.values())) < 2 else
+                   "fast: " + ", ".join(f"{label} ~{size}" for label, size in sizes.items()))
     with gr.Accordion("Advanced", open=False):
         preset = gr.Radio(["fast", "paper"], value="fast", label="preset",
                           info="paper = the published settings: minutes to hours on a CPU")
@@ -851,7 +857,7 @@ def _advanced(task: str):
         # before any handler ran, with a bare "Error".
         steps = gr.Number(value=None, label=f"steps (0 or empty: the preset's), at most {MAX_PAGE_STEPS}", precision=0)
         # The restorations work at the photo's own size (and refuse a working size): no field for them.
-        size = gr.Number(value=None, label=f"working long side in px (0 or empty: the preset's, ~{default_size} fast)"
+        size = gr.Number(value=None, label=f"working long side in px (0 or empty: the preset's, {preset_size})"
                          if default_size else "working long side in px (0 or empty: the photo's own size)",
                          precision=0, visible=bool(default_size))
         seed = gr.Number(value=0, label="seed", precision=0)
@@ -1381,7 +1387,7 @@ def video_tab() -> None:
             task = gr.Radio(list(VIDEO_TASKS), value="segmentation", label="task")
             editor = _editor_component("first frame — green: foreground, red: background (none: automatic)",
                                        _HINT_COLOURS, (320, 180), SEG_LAYERS, HINT_BRUSH)
-            adv = _advanced("segment-video")
+            adv = _advanced("segment-video", VIDEO_TASKS)
             run, stop = _run_stop()
         outs = _outputs(video=True)
     # The hint editor shows for segmentation only: dehazing and separation read no hints, and its brushes beside

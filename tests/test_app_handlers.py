@@ -931,3 +931,20 @@ def test_the_hint_brushes_are_half_transparent_and_their_strokes_are_still_the_h
     _, strokes = app._editor({"background": (img * 255).astype(np.uint8), "layers": [layer]}, hints=True)
     got_fg, got_bg = app._strokes_split(strokes, truth.shape)
     assert np.array_equal(got_fg, fg) and np.array_equal(got_bg, bg)
+
+
+def test_the_video_tabs_working_size_names_each_tasks_own():
+    """The video tab's working-size field said "~160 fast" for its three tasks; dehazing and separation run at 128
+    (a new user's trial): it names each one's."""
+    with gr.Blocks():
+        _, _, size, _ = app._advanced("segment-video", app.VIDEO_TASKS)
+        _, _, single, _ = app._advanced("dehaze")
+    for label, task in app.VIDEO_TASKS.items():
+        assert f"{label} ~{dd_size(task)}" in size.label, size.label
+    assert single.label.endswith(f"~{dd_size('dehaze')} fast)")
+
+
+def dd_size(task: str) -> int:
+    import doubledip as dd
+
+    return dd.get_preset(task, "fast").size

@@ -23,7 +23,9 @@ EXAMPLES = {
                "--bg-hint examples/seg_cat_on_coffee_bg.png",
     "dehaze": "examples/haze_coffee.png",
     "separate": "examples/sep_chelsea_coffee_mix1.png examples/sep_chelsea_coffee_mix2.png",
-    "watermark": "examples/wm_coffee.png --hint examples/wm_coffee_hint.png",
+    # Three photos sharing a mark, no hint: one photo's example marks are ones its fit is not sure of (a new user
+    # copied one and got "not reliable"); a single photo takes --hint PNG.
+    "watermark": "examples/wm_multi_0.png examples/wm_multi_1.png examples/wm_multi_2.png",
     "denoise": "examples/restore_denoise.png",
     "inpaint": "examples/restore_inpaint.png --mask examples/restore_inpaint_mask.png",
     "superres": "examples/restore_superres.png --scale 4",
