@@ -765,7 +765,8 @@ def _video_downloads(out: Path, paths: dict[str, Path], result: dd.Result, notes
 
 
 @functools.partial(_heavy, tab="video")
-def run_video(video, editor=None, task_label="segmentation", preset="fast", steps=None, size=None, seed=0):
+def run_video(video, editor=None, task_label="segmentation", preset="fast", steps=None, size=None, seed=0,
+              airlight=None, strength=None):
     """A clip's layers, consistent in time: `client.predict(handle_file("clip.mp4"), api_name="/video")` segments
     it with automatic hints. Optional: segmentation hints on the clip's first frame as an editor value
     (`{"background": handle_file("first.png"), "layers": [handle_file("hints.png")]}`, green over the foreground,
@@ -783,26 +784,36 @@ def run_video(video, editor=None, task_label="segmentation", preset="fast", step
         steps: optimisation steps, None or 0 for the preset's.
         size: working long side in px, None or 0 for the preset's.
         seed: random seed.
+        airlight: dehazing only: "R,G,B", all in 0–1 or all in 0–255 (None or empty: estimated).
+        strength: dehazing only: the share of the haze to remove, 0–1 or "regions" (None or empty: decided from the
+            clip).
     """
     try:
-        yield from _run_video(video, editor, task_label, preset, steps, size, seed)
+        yield from _run_video(video, editor, task_label, preset, steps, size, seed, airlight, strength)
     except gr.Error as e:
         yield refused(e, video=True)  # the line says why; the previous run's results go (see refused)
         raise
 
 
-def _run_video(video, editor, task_label, preset, steps, size, seed):
+def _run_video(video, editor, task_label, preset, steps, size, seed, airlight=None, strength=None):
     if not video:
         raise _shown("Please upload a video first.")
     task = VIDEO_TASKS.get(task_label)
     if task is None:
         raise _shown(f"Unknown task {task_label!r}.")
+    airlight, strength = ((v or "").strip() or None for v in (airlight, strength))
+    if task != "dehaze-video" and (airlight or strength):  # dropped without a word otherwise
+        raise _shown("airlight and haze to remove are read by dehazing only: leave them empty for "
+                     f"{task_label}")
     notes: list[str] = []
     yield gr.skip(), PREPARING_CLIP, gr.skip(), gr.skip(), gr.skip(), gr.skip()  # decoding can take seconds
     with _page_errors():
         clip = dd.read_clip(video)
         args = _video_hints(editor, clip) if task == "segment-video" else ()
-        gen = dd.iterate_video(task, clip, *args, **_settings(preset, steps, size, seed))
+        more = {"strength": strength} if task == "dehaze-video" else {}
+        if task == "dehaze-video":
+            args = (airlight,)
+        gen = dd.iterate_video(task, clip, *args, **more, **_settings(preset, steps, size, seed))
     strip = len(preview_strip(len(clip.kept)))
     curve = _Curve()
     try:
@@ -1387,15 +1398,21 @@ def video_tab() -> None:
             task = gr.Radio(list(VIDEO_TASKS), value="segmentation", label="task")
             editor = _editor_component("first frame — green: foreground, red: background (none: automatic)",
                                        _HINT_COLOURS, (320, 180), SEG_LAYERS, HINT_BRUSH)
+            # Dehazing's own settings, as on the Dehazing tab (the tab had none, and the notes sent users to the CLI
+            # for them: new users' trials); shown for dehazing only.
+            haze = TASKS["dehaze"]
+            airlight = gr.Textbox(label=haze.param("airlight").page, value="", visible=False)
+            strength = gr.Textbox(label=haze.param("strength").page.replace("photo", "clip"), value="", visible=False)
             adv = _advanced("segment-video", VIDEO_TASKS)
             run, stop = _run_stop()
         outs = _outputs(video=True)
     # The hint editor shows for segmentation only: dehazing and separation read no hints, and its brushes beside
     # them said otherwise (a new user's trial).
-    task.change(lambda t: gr.update(visible=t == "segmentation"), task, editor, api_name=False, queue=False)
+    task.change(lambda t: (gr.update(visible=t == "segmentation"),) + (gr.update(visible=t == "dehazing"),) * 2,
+                task, [editor, airlight, strength], api_name=False, queue=False)
     clip.upload(video_first_frame, clip, editor, api_name=False)
     clip.change(new_clip, clip, [*outs, editor], api_name=False, queue=False)
-    event = _wire(run, "video", run_video, [clip, editor, task, *adv], outs)
+    event = _wire(run, "video", run_video, [clip, editor, task, *adv, airlight, strength], outs)
     _wire_stop(stop, [event], outs[1], "video")
     bunny = [str(EXAMPLES / "video" / "bunny.mp4"), _with_strokes("video/bunny_first.png", FG_BG), "segmentation"]
     examples = gr.Examples([bunny], [clip, editor, task], cache_examples=False,

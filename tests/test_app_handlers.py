@@ -948,3 +948,21 @@ def dd_size(task: str) -> int:
     import doubledip as dd
 
     return dd.get_preset(task, "fast").size
+
+
+def test_the_video_tab_dehazes_with_a_given_airlight_and_strength_and_refuses_them_elsewhere(tmp_path):
+    """The video tab had no airlight or strength for dehazing, and a clip judged haze-free was told to give a strength
+    on the CLI (new users' trials): they are the tab's inputs now, read by dehazing only."""
+    from test_dehazing import _hazy
+    from test_video import write_mp4
+
+    hazy, _, _ = _hazy(48, 64)
+    write_mp4(tmp_path / "hazy.mp4", np.stack([np.roll(hazy, k, axis=1) for k in range(6)]))
+    updates = list(app.run_video(str(tmp_path / "hazy.mp4"), None, "dehazing", "fast", 5, 48, 0, " 0.9,0.9,0.92 ",
+                                 "0.5"))
+    with zipfile.ZipFile(updates[-1][4][0]) as z:
+        summary = json.loads(z.read("summary.json"))
+    assert summary["airlight"] == [0.9, 0.9, 0.92] and summary["airlight_source"] == "given"
+    assert summary["dehaze_strength"] == 0.5 and summary["strength_source"] == "given"
+    with pytest.raises(gr.Error, match="read by dehazing only"):
+        list(app.run_video(str(tmp_path / "hazy.mp4"), None, "segmentation", "fast", 5, 48, 0, "", "1"))

@@ -470,14 +470,18 @@ def test_stop_ends_a_video_run_and_says_so(page):
 
 def test_the_video_tabs_hint_editor_shows_for_segmentation_only(page):
     """The first frame's hint editor, brushes and all, stayed beside dehazing and separation, which read no hints
-    (a new user's trial)."""
+    (a new user's trial); dehazing's own airlight and strength show for it alone."""
     page.get_by_role("tab", name="Video").click()
     panel = _panel(page)
     editor = panel.get_by_text("first frame — green", exact=False).first
+    haze = panel.get_by_label("haze to remove", exact=False)  # and the airlight, shown for dehazing only
     sync_api.expect(editor).to_be_visible()
+    sync_api.expect(haze).to_be_hidden()
     for task, shown in (("dehazing", False), ("transparency separation", False), ("segmentation", True)):
         panel.get_by_label(task).click()
         (sync_api.expect(editor).to_be_visible if shown else sync_api.expect(editor).to_be_hidden)(timeout=10000)
+        (sync_api.expect(haze).to_be_visible if task == "dehazing" else sync_api.expect(haze).to_be_hidden)(
+            timeout=10000)
 
 
 def test_a_bad_clip_says_why_in_the_progress_line_after_its_error_box_closes(page, tmp_path):

@@ -320,10 +320,10 @@ def test_a_clip_judged_haze_free_can_be_dehazed_with_the_strength_its_note_offer
     assert summary["steps"] == 0  # nothing to remove: no optimisation runs (it ran every step, then returned the clip)
     offer = next(n for n in summary["notes"] if "give a strength of 1" in n)
     assert "the clip is returned unchanged" in offer and "CLI dehaze-video --strength 1" in offer
-    assert "the page's" not in offer  # the Video tab has no strength field
-    # "the API's strength=1" read as the page's /video endpoint, which takes none (a new user's trial): the Python
-    # call is named, and the endpoint said to take none
-    assert 'in Python dd.iterate_video("dehaze-video", clip, strength=1)' in offer and "/video endpoint" in offer
+    # the Video tab's own field (it had none, and the note said so), and the Python call by its name ("the API's
+    # strength=1" read as the page's HTTP API: a new user's trial)
+    assert "the Video tab's 'haze to remove'" in offer
+    assert 'in Python dd.iterate_video("dehaze-video", clip, strength=1)' in offer
     # Nothing was optimised: no note says that 2 of the frames were (a new user's trial found it beside steps 0).
     assert not any("optimised 2 of them" in n for n in summary["notes"]), summary["notes"]
     r = cli(*args, "--strength", "1", "--out", tmp_path / "forced")

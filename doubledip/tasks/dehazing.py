@@ -362,13 +362,13 @@ def _build(
         strength = float(local_map.mean())
     notes = []
     # What a user who knows the photo is hazy can do about a photo judged haze-free (or lightly hazy). A clip is
-    # judged as one photo; its strength is given to the CLI's dehaze-video or the API (the page's Video tab has none).
+    # judged as one photo; its strength is given to the CLI's dehaze-video, the page's Video tab or the API.
     what = "clip" if video else "photo"
 
     def where(value: str) -> str:  # where a strength is given, for a clip or a photo
         # "the API's" read as the page's HTTP API, whose /video takes no strength (a new user's trial)
-        return (f"(CLI dehaze-video --strength {value}; in Python dd.iterate_video(\"dehaze-video\", clip, "
-                f"strength={value}); not on the Video tab, nor through its /video endpoint)" if video else
+        return (f"(CLI dehaze-video --strength {value}; the Video tab's 'haze to remove'; in Python "
+                f"dd.iterate_video(\"dehaze-video\", clip, strength={value}))" if video else
                 f"(CLI --strength {value}; the page's 'haze to remove'; the API's strength={value})")
 
     force = f"if the {what} is hazy, give a strength of 1 to remove all the haze found " + where("1")
