@@ -366,7 +366,7 @@ def _build(
     what = "clip" if video else "photo"
 
     def where(value: str) -> str:  # where a strength is given, for a clip or a photo
-        # "the API's" read as the page's HTTP API, whose /video takes no strength (a new user's trial)
+        # The Python call by its name: "the API's" read as the page's HTTP API (a new user's trial)
         return (f"(CLI dehaze-video --strength {value}; the Video tab's 'haze to remove'; in Python "
                 f"dd.iterate_video(\"dehaze-video\", clip, strength={value}))" if video else
                 f"(CLI --strength {value}; the page's 'haze to remove'; the API's strength={value})")
