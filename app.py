@@ -809,10 +809,9 @@ def _run_video(video, editor, task_label, preset, steps, size, seed, airlight=No
     yield gr.skip(), PREPARING_CLIP, gr.skip(), gr.skip(), gr.skip(), gr.skip()  # decoding can take seconds
     with _page_errors():
         clip = dd.read_clip(video)
-        args = _video_hints(editor, clip) if task == "segment-video" else ()
-        more = {"strength": strength} if task == "dehaze-video" else {}
-        if task == "dehaze-video":
-            args = (airlight,)
+        # What each task reads besides the clip: segmentation its hints, dehazing its airlight and strength.
+        args, more = ((_video_hints(editor, clip), {}) if task == "segment-video" else
+                      ((airlight,), {"strength": strength}) if task == "dehaze-video" else ((), {}))
         gen = dd.iterate_video(task, clip, *args, **more, **_settings(preset, steps, size, seed))
     strip = len(preview_strip(len(clip.kept)))
     curve = _Curve()
