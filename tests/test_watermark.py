@@ -11,6 +11,7 @@ from conftest import psnr, two_regions
 
 import doubledip.tasks.watermark as wm
 from doubledip import InputError, watermark
+from doubledip.engine import iterate, run
 from doubledip.tasks.watermark import shared_mark_hint
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -260,13 +261,76 @@ def test_several_photos_whose_found_box_cuts_off_part_of_the_mark_are_not_marked
     h, w = cover.shape
     cut = np.zeros((h, w), bool)
     cut[h // 2 - 24:h // 2 + 24, w // 2 - 32:w // 2 + 5]  = True  # through the ring and the middle bar
-    monkeypatch.setattr(wm, "shared_mark_hint", lambda images: cut)
+    monkeypatch.setattr(wm, "shared_mark_hint", lambda images, shape="region": cut)
     r = watermark(imgs, seed=0)
     assert r.values["box_edge_run"] > wm.MAX_EDGE_RUN
     assert r.values["reliable"] is False
-    assert any("runs into the edge of the box found" in n for n in r.notes), r.notes
+    assert any("runs into the edge of the region found" in n for n in r.notes), r.notes
     assert wm.box_edge_run(cover, cut) > wm.MAX_EDGE_RUN
     assert wm.box_edge_run(cover, np.roll(cut, -w // 3, axis=1)) == 0.0  # a box beside the mark: no run
+
+
+def test_the_found_region_follows_the_agreement_where_its_box_takes_in_chance_patches():
+    """Two photos agree by chance in patches a window wide; groups of them beside the mark stretched its box over half
+    the photo. The region keeps the agreeing pixels, grown by SHARED_REGION_GROW px, with a ring's inside filled."""
+    score = np.zeros((300, 500), np.float32)
+    yy, xx = np.mgrid[0:300, 0:500]
+    score[np.abs(np.hypot(yy - 150, xx - 80) - 20) < 3] = 0.9  # a ring's outline agrees; its inside has no edges
+    score[40:55, 300:315] = 0.8  # a chance patch far from it, with over a sixth of the ring's agreement
+    region, box = wm.region_of_agreement(score), wm.box_of_agreement(score)
+    assert region is not None and box is not None
+    assert region[150, 80] and region[150, 80 + 22 + wm.SHARED_REGION_GROW]  # the ring's inside and its grown edge
+    assert not region[150, 80 + 23 + wm.SHARED_REGION_GROW + 2] and not region[100, 200]  # nothing between groups
+    assert region[47, 307] and box[100, 200] and region.mean() < 0.2 * box.mean()
+    assert wm.region_of_agreement(np.full((50, 50), 0.2, np.float32)) is None  # no peak: no mark
+    with pytest.raises(ValueError, match="region"):
+        shared_mark_hint(_crops(2), "circle")
+
+
+def test_a_found_region_whose_removal_is_not_reliable_gives_way_to_its_box_only_when_that_one_is():
+    def result(reliable: bool, method: str) -> wm.Result:
+        return wm.Result("watermark", "fast", images={}, values={"reliable": reliable, "method": method}, notes=[])
+
+    calls = []
+
+    def box(reliable: bool | None):
+        def make():
+            calls.append(reliable)
+            return None if reliable is None else result(reliable, "box fit")
+        return make
+
+    trusted = result(True, "region fit")
+    assert wm.region_or_box(trusted, box(True)) is trusted and calls == []  # a reliable region: the box is not tried
+    doubtful = result(False, "region fit")
+    chosen = wm.region_or_box(doubtful, box(True))
+    assert chosen.values["method"].startswith("box fit") and "region found" in chosen.values["method"]
+    assert wm.region_or_box(doubtful, box(False)) is doubtful  # neither reliable: the region's, with its notes
+    assert wm.region_or_box(doubtful, box(None)) is doubtful  # no box found
+
+
+def test_two_photos_whose_found_box_took_in_chance_agreement_are_cleaned_in_the_found_region():
+    """Benchmark TUNE case 26: a black text at 0.38 over a brick wall and a retina. The two photos' chance agreement
+    beside the mark stretched the found box over 46 % of them; fitted in it, the mark was taken from the bricks'
+    mortar and the results came out 4.8 dB WORSE than the better of Telea's fill and the input (said so). In the
+    region of the agreeing pixels: at least +3 dB in each photo (measured +7.3), marked reliable."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import cases  # noqa: PLC0415  (bench/cases.py)
+    from bench_check import TUNE_SEED, mark_box  # noqa: PLC0415
+
+    case = cases.draw_watermark_several(TUNE_SEED, 27, first=26)[0]
+    imgs, clean = list(case.inputs["images"]), case.truth["clean"]
+    box = mark_box(case.truth["mark"])
+
+    def margins(r):
+        return [psnr(r.images[f"clean_{k}"][box], c[box])
+                - max(psnr(a[box], c[box]), psnr(wm.telea_fill(a, box)[box], c[box]))
+                for k, (a, c) in enumerate(zip(imgs, clean))]
+
+    r = watermark(imgs, seed=0)
+    assert r.values["hint"] == "found from the photos' shared edges (region)"
+    assert min(margins(r)) >= 3.0 and r.values["reliable"] is True
+    boxed = run(iterate(wm.build(imgs, None, "fast", found_as="box"), seed=0, device="cpu"))
+    assert min(margins(boxed)) < 0 and boxed.values["reliable"] is False
 
 
 def test_box_edge_run_leaves_out_the_photos_own_border():

@@ -58,10 +58,11 @@ there is no room beside the hint to tell; else the photo unchanged), again with 
 closed-form fit that is not reliable gives way to the colour-mixture fit where that one passes its checks, with a
 caution (:func:`flat_or_mixture`: something under the mark that the flat surroundings do not predict).
 Several photos are judged by the photos themselves, with a hint or without: results that still share the edges the
-photos shared inside the found box or the hint (:func:`shared_edges_left`) took out no mark or a wrong one, and come
-back unchanged (from :data:`SHARED_LEFT_REFUSE`) or with a caution (from :data:`SHARED_LEFT_CAUTION`); a mark found that
-runs into the found box's edge (:func:`box_edge_run` over :data:`MAX_EDGE_RUN`) was cut off by the box, and part of it
-is still in the results: a caution too. So is one photo's removal over flat surroundings whose mark found runs into the
+photos shared inside the found region (or box) or the hint (:func:`shared_edges_left`) took out no mark or a wrong
+one, and come back unchanged (from :data:`SHARED_LEFT_REFUSE`) or with a caution (from
+:data:`SHARED_LEFT_CAUTION`); a mark found that runs into the found region's or box's edge (:func:`box_edge_run`
+over :data:`MAX_EDGE_RUN`) was cut off there, and part of it is still in the results: a caution too. So is one
+photo's removal over flat surroundings whose mark found runs into the
 edge of the user's box the same way (:data:`ONE_PHOTO_EDGE_RUN`: a box drawn around part of a mark).
 A fit over texture that passes every check is still kept only with a caution (a note that it may be worse than the
 input, and ``reliable`` False; :func:`caution_notes`) when the colours hardly identify the mark, the mark comes out
@@ -77,8 +78,9 @@ the photo is returned unchanged with a note (:func:`box_edge_share`). One photo'
 of it (a mark tiled over the whole photo, or an inverted hint) leaves too little of the photo to tell what lies
 under the hint, and is refused before any work (:func:`hint_too_large`).
 
-Several photos sharing one watermark need no hint: the mark is boxed where their gradients, or their colour
-gradients, agree (:func:`shared_mark_hint`) and the ``fast`` preset fits ONE opacity, colour and coverage to all
+Several photos sharing one watermark need no hint: the mark's region is found where their gradients, or their
+colour gradients, agree (:func:`shared_mark_hint`; the region's box when the removal in the region is not reliable
+and the box's is, :func:`region_or_box`) and the ``fast`` preset fits ONE opacity, colour and coverage to all
 of them at once (:func:`doubledip.mark_fit.fit_mark` with several photos: each pixel's coverage must explain every
 photo, so what is texture in one photo is told from the mark by the others), again with no network; the opacity
 and colour are then read again from how the mark damps the photos beside its strokes and the coverage refitted
@@ -114,9 +116,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 import torch
+from scipy import ndimage as ndi
 
 from .. import losses
-from ..engine import Layer, Problem, Result, Scalar, Snapshot, Stage, Step, Tensors, iterate, use_all_cores
+from ..engine import Layer, Problem, Result, Scalar, Snapshot, Stage, Step, Tensors, iterate, run, use_all_cores
 from ..filters import guided_upsample, resize, to_numpy, to_tensor, working_shape
 from ..io import InputError, as_float_image, as_mask, check_mask
 from ..mark_fit import MarkFit, fit_mark, refined_shared_coverage, regressed_opacity_colour
@@ -135,6 +138,7 @@ SHARED_AGREEMENT = 0.3
 SHARED_PEAK = 0.5
 SHARED_GROUP = 1 / 6  # groups of agreeing pixels with at least this share of the best group's agreement are boxed
 SHARED_SIDE = 640  # px: the long side photos are compared at (see shared_mark_hint)
+SHARED_REGION_GROW = 8  # px: how far the found region reaches past the agreeing pixels (region_of_agreement)
 # Two of several photos this close (PSNR over the whole photo, dB) are one photo: scikit-image's photos saved again
 # as JPEGs of quality 70 or more lie 29–43 dB from themselves (quality 50: 27–41), while the photos of the tune
 # split's sets (48 sets of 2–4 photos under one mark) lie at most 16 dB apart.
@@ -472,24 +476,54 @@ def gradient_agreement(images: Sequence[np.ndarray], window: int = SHARED_WINDOW
     return np.stack(out).astype(np.float32)
 
 
-def box_of_agreement(score: np.ndarray, grow: float = 0.1) -> np.ndarray | None:
-    """The box (H, W) bool around the mark that ``score`` (H, W), the photos' agreement, points at; None when nothing
-    agrees (the peak, averaged over 5 × 5 px, under :data:`SHARED_PEAK`) or the box is over 60 % of the photo.
+def agreeing_groups(score: np.ndarray) -> np.ndarray | None:
+    """The pixels (H, W) bool of ``score`` (H, W), the photos' agreement, that point at the mark; None when nothing
+    agrees (the peak, averaged over 5 × 5 px, under :data:`SHARED_PEAK`).
 
     The pixels over both :data:`SHARED_AGREEMENT` and half the peak are joined into groups :data:`SHARED_WINDOW` px
     apart (a mark's letters and shapes join; stray agreement elsewhere in the photos does not); the group of most
-    agreement and every group with at least :data:`SHARED_GROUP` of it are boxed, the box grown by ``grow`` of its
-    size plus 8 px for the mark's fainter ends."""
+    agreement and every group with at least :data:`SHARED_GROUP` of it are kept."""
     top = float(cv2.blur(score, (5, 5)).max())
     if top < SHARED_PEAK:
         return None
     keep = score > max(SHARED_AGREEMENT, 0.5 * top)
-    h, w = score.shape
     joined = cv2.dilate(keep.astype(np.uint8), np.ones((SHARED_WINDOW, SHARED_WINDOW), np.uint8))
     count, label = cv2.connectedComponents(joined)
     mass = np.bincount(label[keep], weights=score[keep], minlength=count)
-    ys, xs = np.nonzero(keep & np.isin(label, np.nonzero(mass >= SHARED_GROUP * mass.max())[0]))
-    return grown_box((ys.min(), ys.max(), xs.min(), xs.max()), (h, w), grow)
+    return keep & np.isin(label, np.nonzero(mass >= SHARED_GROUP * mass.max())[0])
+
+
+def box_of_agreement(score: np.ndarray, grow: float = 0.1) -> np.ndarray | None:
+    """The box (H, W) bool around the mark that ``score`` (H, W), the photos' agreement, points at
+    (:func:`agreeing_groups`), grown by ``grow`` of its size plus 8 px for the mark's fainter ends; None when nothing
+    agrees or the box is over 60 % of the photo."""
+    groups = agreeing_groups(score)
+    if groups is None:
+        return None
+    ys, xs = np.nonzero(groups)
+    return grown_box((ys.min(), ys.max(), xs.min(), xs.max()), score.shape, grow)
+
+
+def region_of_agreement(score: np.ndarray, grow: int = SHARED_REGION_GROW) -> np.ndarray | None:
+    """The region (H, W) bool around the mark that ``score`` (H, W), the photos' agreement, points at: the pixels of
+    :func:`agreeing_groups` grown by a disk of ``grow`` px, closed over gaps :data:`SHARED_WINDOW` px wide, with the
+    holes filled (a disc's or a bar's inside has no edges to agree on, but its outline encloses it); None when
+    nothing agrees or the region is over 60 % of the photo.
+
+    Why not their box: two photos agree by chance in patches a window wide all over (a pair of unrelated photos peaks
+    at up to 0.90), and chance patches in groups near the mark stretched the box to half the photo, where the fit
+    then took texture for the mark. The region keeps them as the patches they are. Tune split: see
+    :func:`shared_mark_hint`."""
+    groups = agreeing_groups(score)
+    if groups is None:
+        return None
+    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1))
+    gap = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (SHARED_WINDOW, SHARED_WINDOW))
+    # Closed over gaps a window wide: the agreement dips between two letters, and the region's edge ran through the
+    # mark there (the fit then ran into it: a caution on a clean removal).
+    grown = cv2.morphologyEx(cv2.dilate(groups.astype(np.uint8), disk), cv2.MORPH_CLOSE, gap)
+    region = ndi.binary_fill_holes(grown > 0)
+    return region if region.mean() <= 0.6 else None
 
 
 def grown_box(box: tuple[int, int, int, int], shape: tuple[int, int], grow: float = 0.1) -> np.ndarray | None:
@@ -528,11 +562,21 @@ def compared_box(box: np.ndarray) -> np.ndarray:
     return box if max(box.shape) <= SHARED_SIDE else compared([box.astype(np.float32)])[0] > 0.5
 
 
-def shared_mark_hint(images: Sequence[np.ndarray]) -> np.ndarray | None:
-    """A box around what several photos have in common: the same edges at the same pixels (:func:`pair_agreement`,
-    or the same colour edges, :func:`colour_agreement`, whichever agrees more; :func:`shared_agreement`; Dekel et
-    al. 2017 find marks from the photos' gradients), boxed by :func:`box_of_agreement`; None when no shared mark is
-    found.
+def shared_mark_hint(images: Sequence[np.ndarray], shape: str = "region") -> np.ndarray | None:
+    """The area (H, W) bool around what several photos ``images`` ((H, W, 3) float32 in [0, 1] each) have in common:
+    the same edges at the same pixels (:func:`pair_agreement`, or the same colour edges, :func:`colour_agreement`,
+    whichever agrees more; :func:`shared_agreement`; Dekel et al. 2017 find marks from the photos' gradients); None
+    when no shared mark is found. ``shape`` "region": the agreeing pixels grown by :data:`SHARED_REGION_GROW` px
+    (:func:`region_of_agreement`); "box": their box (:func:`box_of_agreement`).
+
+    The region rather than the box (``bench/probe_watermark_several_region.py``, the whole removal, every photo
+    +3 dB or more over the better of Telea's fill and the input;
+    ``bench/results/probe_watermark_several_region_tune_0_191.txt``): tune cases 0–95, where it was chosen, held
+    81 → 86 of 96 (two photos 18 → 22 of 25, three 26 → 27 of 32, four 37 of 39 either way); cases 96–191, looked
+    at only afterwards, 86 → 88 (5 sets up, 2 down: both not reliable either way); none marked reliable and worse
+    than the input either way. A faint white text whose region cut its fainter letters off fell from +2.4 to
+    −9.9 dB, said so (not reliable): the box's result, tried when the region's is not reliable
+    (:func:`region_or_box`), mends it.
 
     The colour edges (bench/probe_watermark_several_found.py, whole mark / part / none boxed): tune cases 48–239,
     on which they were chosen, 153 / 24 / 15 of 192 → 168 / 15 / 9, 17 cases better (15 of them coloured marks
@@ -553,13 +597,19 @@ def shared_mark_hint(images: Sequence[np.ndarray]) -> np.ndarray | None:
     scaled back with a pixel of margin. The fit that follows is sensitive to the box: growing it by 0.2 of its size
     plus 14 px instead changed the tune cases' smallest per-photo margins by up to 12 dB either way (8 of 16 held,
     against 9), so the box is not grown more."""
+    if shape not in ("region", "box"):
+        raise ValueError(f"shape must be 'region' or 'box', not {shape!r}")
     h, w = images[0].shape[:2]
     scale = min(1.0, SHARED_SIDE / max(h, w))
-    hint = box_of_agreement(shared_agreement(edge_agreement(compared(images))))
+    score = shared_agreement(edge_agreement(compared(images)))
+    hint = region_of_agreement(score) if shape == "region" else box_of_agreement(score)
     if hint is None or scale == 1:
         return hint
-    ys, xs = np.nonzero(hint)
     pad = int(np.ceil(1 / scale))
+    if shape == "region":
+        full = cv2.resize(hint.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST)
+        return cv2.dilate(full, np.ones((2 * pad + 1, 2 * pad + 1), np.uint8)) > 0
+    ys, xs = np.nonzero(hint)
     box = np.zeros((h, w), bool)
     box[max(0, int(ys.min() / scale) - pad):int((ys.max() + 1) / scale) + pad,
         max(0, int(xs.min() / scale) - pad):int((xs.max() + 1) / scale) + pad] = True
@@ -1394,11 +1444,13 @@ def _brightness_start(target: torch.Tensor, hmask: torch.Tensor) -> tuple[float,
 
 def build(
     images: np.ndarray | Sequence[np.ndarray], hint: np.ndarray | None = None, preset: str = "fast", *,
-    flat_fit: bool = True, **overrides,
+    flat_fit: bool = True, found_as: str = "region", **overrides,
 ) -> Problem:
     """The removal as a :class:`~doubledip.engine.Problem`; see the module's docstring and
     :func:`iterate_watermark` for the arguments. ``flat_fit`` False fits one photo's mark over flat surroundings
-    by the colour mixture, as over texture, instead of in closed form (what :func:`flat_or_mixture` falls back to)."""
+    by the colour mixture, as over texture, instead of in closed form (what :func:`flat_or_mixture` falls back to).
+    ``found_as``: the shape of several photos' found hint, "region" or "box" (:func:`shared_mark_hint`; the box is
+    what :func:`region_or_box` falls back to)."""
     imgs = _images(images)
     n = len(imgs)
     h, w = imgs[0].shape[:2]
@@ -1406,7 +1458,10 @@ def build(
         if n == 1:
             raise InputError("one image needs a hint (a box or brush mask around the watermark); "
                              "several photos sharing the watermark need none")
-        found = shared_mark_hint(imgs)
+        found = shared_mark_hint(imgs, found_as)
+        if found is None and found_as == "region":
+            found_as = "box"  # nothing agreed enough for a region, or the region took most of the photos
+            found = shared_mark_hint(imgs, found_as)
         hint_full = np.ones((h, w), bool) if found is None else found
         has_hint = found is not None
     else:
@@ -1683,7 +1738,7 @@ def build(
         if n > 1 and has_hint and not why:
             # Several photos: do the results still share the photos' edges inside the box found or the hint?
             shared_left = round(shared_edges_left(imgs, removed, hint_full), 3)
-            inside_what = "the box found" if hint is None else "the hint"
+            inside_what = f"the {found_as} found" if hint is None else "the hint"
             if shared_left >= SHARED_LEFT_REFUSE:
                 how_much = "all" if shared_left >= 1 else f"{100 * shared_left:.0f} %"
                 why = (f"the results still share {how_much} of the edges the photos share inside {inside_what} (a "
@@ -1720,10 +1775,10 @@ def build(
                 f"the mark found runs into the edge of the hint ({100 * edge_run:.1f} % of its edge in one piece): if "
                 "the mark goes on beyond the hint, that part is still in the result, so the removal is not marked "
                 "reliable; draw the hint around the whole mark" if one_box else
-                f"the mark found runs into the edge of the box found around it ({100 * edge_run:.1f} % of the edge in "
-                "one piece): part of the mark may lie outside the box, and is then still in the results, so the "
-                "removal may be worse than the input there and is not marked reliable; give a hint (a box or brush "
-                "mask around the whole mark) if it is")
+                f"the mark found runs into the edge of the {found_as} found around it ({100 * edge_run:.1f} % of the "
+                f"edge in one piece): part of the mark may lie outside the {found_as}, and is then still in the "
+                "results, so the removal may be worse than the input there and is not marked reliable; give a hint "
+                "(a box or brush mask around the whole mark) if it is")
             notes.append(cautions[-1])
         for k, name in enumerate(names):
             images[name] = removed[k] if not why or fill_instead else imgs[k].copy()
@@ -1732,7 +1787,7 @@ def build(
         images["watermark"], images["watermark_mask"] = mark, alpha
         values = {
             "images": n, "crop": [cy.start, cx.start, ch, cw], "hint": "given" if hint is not None else (
-                "found from the photos' shared edges" if has_hint else "none: whole photos"),
+                f"found from the photos' shared edges ({found_as})" if has_hint else "none: whole photos"),
             "inverted_fraction": round(float(invertible.float().mean()), 4),
             "hint_share": round(share, 4), "reliable": not why and not fill_instead and not cautions,
             "background_spread": round(spread, 4) if np.isfinite(spread) else None,
@@ -1764,7 +1819,38 @@ def build(
             return flat_or_mixture(finish(x), lambda: mixture(x))
 
         return Problem("watermark", p.name, target, spec, compose, stages, finish_flat, show=show)
+    if n > 1 and hint is None and has_hint and found_as == "region" and closed is not None:
+        def boxed() -> Result | None:
+            if shared_mark_hint(imgs, "box") is None:
+                return None
+            with torch.enable_grad():  # the fit's optimiser, under the engine's no_grad finish
+                other = build(imgs, None, preset, found_as="box", **overrides)
+            return run(iterate(other, seed=0, device="cpu"))  # closed form: no steps, only its finish
+
+        def finish_region(x: Tensors) -> Result:
+            return region_or_box(finish(x), boxed)
+
+        return Problem("watermark", p.name, target, spec, compose, stages, finish_region, show=show)
     return Problem("watermark", p.name, target, spec, compose, stages, finish, show=show)
+
+
+def region_or_box(region: Result, box: Callable[[], Result | None]) -> Result:
+    """Several photos' removal in the region found around their shared mark (``region``) when it is reliable, else
+    the removal in that region's box (``box()``; None when no box is found) when that one is, else ``region``.
+
+    Why: the region follows the agreeing pixels, so chance agreement near the mark no longer stretches the area the
+    fit must explain; where a faint part of the mark agreed too little, though, the region cuts it off, the fit
+    runs into the region's edge and the removal is cautioned, while the box, grown by a tenth of its size, still
+    holds it (tune split: a faint white text over gravel and a rocket, +2.4 dB in the box, −9.9 dB in the region,
+    not reliable). The method says which was used."""
+    if region.values["reliable"]:
+        return region
+    other = box()
+    if other is None or not other.values["reliable"]:
+        return region
+    other.values["method"] = (f"{other.values['method']}, in the box around the region found, whose removal was not "
+                              "reliable")
+    return other
 
 
 def flat_or_mixture(flat: Result, mixture: Callable[[], Result]) -> Result:
