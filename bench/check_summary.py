@@ -25,7 +25,11 @@ RESULTS = Path(__file__).resolve().parent / "results"
 ORDER = ("segment", "dehaze", "separate", "watermark", "watermark_several", "video", "inpaint")
 
 
-def summaries(results: Path = RESULTS) -> list[dict]:
+def summaries(results: Path = RESULTS, chosen: list[tuple[str, int]] | None = None) -> list[dict]:
+    """One summary per run: the README's runs (``check_current.json``), or the ``chosen`` (task, seed) runs in
+    that order."""
+    if chosen:
+        return [summary_of(results / f"check_{task}_check_{seed}.json", task) for task, seed in chosen]
     out = []
     for task in ORDER:
         current = json.loads((results / "check_current.json").read_text()) if (
@@ -34,26 +38,39 @@ def summaries(results: Path = RESULTS) -> list[dict]:
             runs = [results / f"check_{task}_check_{current[task]}.json"]
         else:  # no run recorded as current: the newest file
             runs = sorted(results.glob(f"check_{task}_check_*.json"), key=lambda p: p.stat().st_mtime)
-        if not runs:
-            continue
-        raw = json.loads(runs[-1].read_text())
-        rows = raw["rows"]
-        summary = summarise(rows)
-        worst, slow = summary["worst"], summary["slowest"]
-        out.append({"task": task, "seed": raw["seed"], "cases": len(rows), "held": sum(r["held"] for r in rows),
-                    "worst": worst["margin"], "worst_case": worst["case"], "median": summary["median"],
-                    "slowest": slow["seconds"], "slowest_case": slow["case"], "unit": UNIT.get(task, "dB"),
-                    "failed": summary["failed"], "file": runs[-1].name,
-                    # masks: the worst IoU itself, since a margin over GrabCut can look fine on a failed mask
-                    "worst_iou": min(r["ours"] for r in rows) if UNIT.get(task) == "IoU" else None})
+        if runs:
+            out.append(summary_of(runs[-1], task))
     return out
+
+
+def summary_of(path: Path, task: str) -> dict:
+    """The summary of one run's .json (``path``) of ``task``."""
+    raw = json.loads(path.read_text())
+    rows = raw["rows"]
+    summary = summarise(rows)
+    worst, slow = summary["worst"], summary["slowest"]
+    return {"task": task, "seed": raw["seed"], "cases": len(rows), "held": sum(r["held"] for r in rows),
+            "worst": worst["margin"], "worst_case": worst["case"], "median": summary["median"],
+            "slowest": slow["seconds"], "slowest_case": slow["case"], "unit": UNIT.get(task, "dB"),
+            "failed": summary["failed"], "file": path.name,
+            # masks: the worst IoU itself, since a margin over GrabCut can look fine on a failed mask
+            "worst_iou": min(r["ours"] for r in rows) if UNIT.get(task) == "IoU" else None}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--run", action="append", metavar="TASK:SEED", default=[],
+                    help="summarise this check run instead of the README's (repeatable)")
     args = ap.parse_args()
-    rows = summaries()
+    try:
+        chosen = [(t, int(seed)) for t, seed in (r.split(":") for r in args.run)]
+    except ValueError:
+        ap.error("--run takes TASK:SEED, e.g. --run dehaze:3339308")
+    missing = [f"{t}:{seed}" for t, seed in chosen if not (RESULTS / f"check_{t}_check_{seed}.json").exists()]
+    if missing:
+        ap.error(f"no check run recorded for {', '.join(missing)} in {RESULTS}")
+    rows = summaries(chosen=chosen)
     if args.markdown:
         print("| task | check seed | cases | bar held | worst / median margin | slowest s | kinds that failed |")
         print("| --- | ---: | ---: | ---: | --- | ---: | --- |")

@@ -138,3 +138,22 @@ def test_the_results_table_is_the_one_the_check_runs_print():
     start = lines.index(printed[0])
     assert lines[start:start + len(printed)] == printed
     assert len(printed) == 2 + 7  # a row per task (watermark removal twice: one photo with a hint, several without)
+
+
+def test_check_summary_prints_any_recorded_run_and_refuses_an_unrecorded_one():
+    """Runs not in the README's table (second seeds, earlier seeds) are quoted in docs/check_history.md and the notes:
+    ``--run TASK:SEED`` prints each from its recorded .json, in the order given."""
+    import json
+    import subprocess
+    import sys
+
+    script = str(ROOT / "bench" / "check_summary.py")
+    recorded = sorted((ROOT / "bench" / "results").glob("check_dehaze_check_*.json"))[:2]
+    seeds = [json.loads(p.read_text())["seed"] for p in recorded]
+    out = subprocess.run([sys.executable, script, "--run", f"dehaze:{seeds[1]}", "--run", f"dehaze:{seeds[0]}"],
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    assert [line.split()[2] for line in out] == [str(seeds[1]), str(seeds[0])]
+    bad = subprocess.run([sys.executable, script, "--run", "dehaze:1"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "no check run recorded for dehaze:1" in bad.stderr
+    bad = subprocess.run([sys.executable, script, "--run", "dehaze"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "TASK:SEED" in bad.stderr
