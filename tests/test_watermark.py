@@ -304,6 +304,7 @@ def test_a_found_region_whose_removal_is_not_reliable_gives_way_to_its_box_only_
     doubtful = result(False, "region fit")
     chosen = wm.region_or_box(doubtful, box(True))
     assert chosen.values["method"].startswith("box fit") and "region found" in chosen.values["method"]
+    assert "did not pass its checks" in chosen.values["method"]  # the region's removal, not the one returned
     assert wm.region_or_box(doubtful, box(False)) is doubtful  # neither reliable: the region's, with its notes
     assert wm.region_or_box(doubtful, box(None)) is doubtful  # no box found
 
@@ -1460,6 +1461,9 @@ def test_several_photos_whose_results_still_share_the_mark_come_back_unchanged_w
     for k, img in enumerate(imgs):
         assert np.array_equal(r.images[f"clean_{k}"], img)
     assert not any("run again without it" in n for n in r.notes)  # every photo carries the mark
+    # Nothing removed, no mark shown: a trial user took the refused fit's opacity, colour and layers for a mark found.
+    assert r.values["opacity"] is None and r.values["colour"] is None
+    assert not r.images["watermark"].any() and not r.images["watermark_mask"].any()
 
 
 def _box_around(cover: np.ndarray, pad: int = 8) -> np.ndarray:

@@ -1763,7 +1763,7 @@ def build(
                 odd = odd_photo(imgs, hint_full)
                 if odd is not None:
                     k, agree, others = odd
-                    notes.append(f"photo {k + 1} (clean_{k}) shares hardly any of the other photos' edges in that box "
+                    notes.append(f"photo {k + 1} (clean_{k}) shares hardly any of the other photos' edges there "
                                  f"(agreement {agree:.2f}; every other photo {others:.2f} or more with one of them): "
                                  "if it does not carry the mark, run again without it")
                 cautions = []
@@ -1795,7 +1795,11 @@ def build(
         for k, name in enumerate(names):
             images[name] = removed[k] if not why or fill_instead else imgs[k].copy()
         mark = np.zeros((h, w, 3), np.float32)
-        mark[cy, cx] = to_numpy(w_up)
+        unchanged = bool(why) and not fill_instead
+        if unchanged:  # nothing removed, no mark to show (a trial user took a refused fit's layers for a mark found)
+            alpha[:] = 0.0
+        else:
+            mark[cy, cx] = to_numpy(w_up)
         images["watermark"], images["watermark_mask"] = mark, alpha
         values = {
             "images": n, "crop": [cy.start, cx.start, ch, cw], "hint": "given" if hint is not None else (
@@ -1812,7 +1816,7 @@ def build(
             "opacity": None, "colour": None,  # no colour-mixture fit kept: null, as every check that does not apply
             "flat_fit_notes": None,  # set by flat_or_mixture where the closed form gave way to the colour mixture
         }
-        if closed is not None and not lost:
+        if closed is not None and not lost and not unchanged:
             values.update(opacity=round(closed[1], 3), colour=[round(float(v), 3) for v in closed[2]])
         return Result("watermark", p.name, images=images, values=values, notes=notes)
 
@@ -1860,8 +1864,8 @@ def region_or_box(region: Result, box: Callable[[], Result | None]) -> Result:
     other = box()
     if other is None or not other.values["reliable"]:
         return region
-    other.values["method"] = (f"{other.values['method']}, in the box around the region found, whose removal was not "
-                              "reliable")
+    other.values["method"] = (f"{other.values['method']}; fitted in the box around the region found, as the removal "
+                              "fitted in that region did not pass its checks")
     return other
 
 
