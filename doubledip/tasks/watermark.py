@@ -1128,9 +1128,8 @@ def box_edge_run(opacity: np.ndarray, box: np.ndarray, band: int = 2) -> float:
 def enclosing_box(mask: np.ndarray) -> np.ndarray:
     """The smallest box (H, W) bool holding every pixel of ``mask`` (H, W) bool (all False for an empty mask)."""
     box = np.zeros(mask.shape, bool)
-    ys, xs = np.nonzero(mask)
-    if len(ys):
-        box[ys.min():ys.max() + 1, xs.min():xs.max() + 1] = True
+    if mask.any():
+        box[hint_crop(mask, margin_frac=0.0, min_margin=0)] = True
     return box
 
 
@@ -1836,9 +1835,8 @@ def build(
 
         return Problem("watermark", p.name, target, spec, compose, stages, finish_flat, show=show)
     if n > 1 and hint is None and has_hint and found_as == "region" and closed is not None:
-        def boxed() -> Result | None:
-            if shared_mark_hint(imgs, "box") is None:
-                return None
+        def boxed() -> Result:
+            # No box found (it would take most of the photos): that build returns them unchanged, not reliable.
             with torch.enable_grad():  # the fit's optimiser, under the engine's no_grad finish
                 other = build(imgs, None, preset, found_as="box", **overrides)
             return run(iterate(other, seed=0, device="cpu"))  # closed form: no steps, only its finish
